@@ -1,0 +1,9 @@
+//! Who is asking, and may they: passwords, sessions, roles, CSRF and login throttling.
+
+pub mod csrf;
+pub mod password;
+pub mod session;
+pub mod throttle;
+
+pub use password::Passwords;
+pub use session::{AdminUser, CareUser, CurrentUser, PartnerUser, SalesUser};

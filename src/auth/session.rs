@@ -1,0 +1,171 @@
+//! The logged-in user, and extractors that admit only one role.
+//!
+//! Roles are enforced here, by the type a handler asks for, never by hiding links: a handler
+//! taking [`PartnerUser`] cannot run for anyone but a partner user, and gets that user's
+//! partner id to scope every query with.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::audit::Actor;
+use crate::db::sessions::USER_ID_KEY;
+use crate::db::users;
+use crate::domain::Role;
+use crate::web::error::AppError;
+
+/// When the user logged in (Unix seconds); for the absolute timeout.
+pub const LOGIN_AT_KEY: &str = "login_at";
+/// When the user was last seen (Unix seconds); for the idle timeout.
+pub const SEEN_AT_KEY: &str = "seen_at";
+/// The interface language chosen in this session.
+pub const LANG_KEY: &str = "lang";
+
+/// Refresh `seen_at` (and so the stored expiry) at most this often, to spare a write per request.
+const SEEN_AT_RESOLUTION: i64 = 60;
+
+/// A logged-in, enabled user.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+    pub partner_id: Option<i64>,
+    pub locale: Option<String>,
+}
+
+impl CurrentUser {
+    /// This user as the actor of an audit event.
+    pub fn actor(&self) -> Actor {
+        Actor::User {
+            id: self.id,
+            email: self.email.clone(),
+        }
+    }
+}
+
+pub(crate) fn session_of(parts: &Parts) -> Result<Session, AppError> {
+    parts
+        .extensions
+        .get::<Session>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("session layer missing")))
+}
+
+fn is_htmx(parts: &Parts) -> bool {
+    parts.headers.contains_key("hx-request")
+}
+
+async fn end_session(session: &Session) -> Result<(), AppError> {
+    session
+        .flush()
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("ending session: {e}")))
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(user) = parts.extensions.get::<CurrentUser>() {
+            return Ok(user.clone());
+        }
+        let unauthenticated = AppError::Unauthenticated {
+            htmx: is_htmx(parts),
+        };
+        let session = session_of(parts)?;
+        let Some(user_id) = session.get::<i64>(USER_ID_KEY).await? else {
+            return Err(unauthenticated);
+        };
+        let now = state.clock.now();
+        let login_at = session.get::<i64>(LOGIN_AT_KEY).await?.unwrap_or(0);
+        let seen_at = session.get::<i64>(SEEN_AT_KEY).await?.unwrap_or(0);
+        let absolute = state.config.absolute_timeout.as_secs() as i64;
+        let idle = state.config.idle_timeout.as_secs() as i64;
+        if now - login_at > absolute || now - seen_at > idle {
+            end_session(&session).await?;
+            return Err(unauthenticated);
+        }
+        let user = users::find(&state.db, user_id).await?;
+        let Some((user, role)) = user.and_then(|u| u.role().map(|r| (u, r))) else {
+            end_session(&session).await?;
+            return Err(unauthenticated);
+        };
+        if user.is_disabled() {
+            end_session(&session).await?;
+            return Err(unauthenticated);
+        }
+        if now - seen_at >= SEEN_AT_RESOLUTION {
+            session.insert(SEEN_AT_KEY, now).await?;
+        }
+        let current = CurrentUser {
+            id: user.id,
+            email: user.email,
+            role,
+            partner_id: user.partner_id,
+            locale: user.locale,
+        };
+        parts.extensions.insert(current.clone());
+        Ok(current)
+    }
+}
+
+/// A user of one partner; `partner_id` scopes everything it may see.
+#[derive(Clone, Debug)]
+pub struct PartnerUser {
+    pub user: CurrentUser,
+    pub partner_id: i64,
+}
+
+impl FromRequestParts<AppState> for PartnerUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        match (user.role, user.partner_id) {
+            (Role::Partner, Some(partner_id)) => Ok(PartnerUser { user, partner_id }),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+}
+
+macro_rules! staff_extractor {
+    ($(#[$doc:meta])* $name:ident, $role:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug)]
+        pub struct $name(pub CurrentUser);
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = AppError;
+
+            async fn from_request_parts(
+                parts: &mut Parts,
+                state: &AppState,
+            ) -> Result<Self, AppError> {
+                let user = CurrentUser::from_request_parts(parts, state).await?;
+                if user.role == $role {
+                    Ok($name(user))
+                } else {
+                    Err(AppError::Forbidden)
+                }
+            }
+        }
+    };
+}
+
+staff_extractor!(
+    /// A member of the channel's Partner Care team.
+    CareUser,
+    Role::PartnerCare
+);
+staff_extractor!(
+    /// A sales rep of the channel.
+    SalesUser,
+    Role::SalesRep
+);
+staff_extractor!(
+    /// An administrator.
+    AdminUser,
+    Role::Admin
+);

@@ -1,0 +1,43 @@
+//! The one place that reads the system clock. Everything else takes "now" from a [`Clock`], so
+//! tests can fix or move time.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// Unix time in seconds, UTC.
+pub type UnixTime = i64;
+
+/// A source of the current time.
+#[derive(Clone, Debug, Default)]
+pub enum Clock {
+    /// The machine's clock.
+    #[default]
+    System,
+    /// A clock that only moves when told to; shared between clones.
+    Fixed(Arc<AtomicI64>),
+}
+
+impl Clock {
+    /// A fixed clock starting at `at`.
+    pub fn fixed(at: UnixTime) -> Self {
+        Clock::Fixed(Arc::new(AtomicI64::new(at)))
+    }
+
+    /// The current instant in Unix seconds.
+    pub fn now(&self) -> UnixTime {
+        match self {
+            Clock::System => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0),
+            Clock::Fixed(at) => at.load(Ordering::SeqCst),
+        }
+    }
+
+    /// Moves a fixed clock forward; a no-op for the system clock.
+    pub fn advance(&self, seconds: i64) {
+        if let Clock::Fixed(at) = self {
+            at.fetch_add(seconds, Ordering::SeqCst);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! Partners: the businesses whose bookings we keep in step.
+
+use sqlx::FromRow;
+
+use super::{Db, Tx};
+use crate::domain::PartnerName;
+
+#[derive(Clone, Debug, FromRow)]
+pub struct Partner {
+    pub id: i64,
+    pub name: String,
+    pub timezone: String,
+    pub disabled: i64,
+    pub created_at: i64,
+}
+
+impl Partner {
+    pub fn is_disabled(&self) -> bool {
+        self.disabled != 0
+    }
+}
+
+const COLUMNS: &str = "id, name, timezone, disabled, created_at";
+
+pub async fn find(db: &Db, id: i64) -> Result<Option<Partner>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM partners WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+}
+
+pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<Partner>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM partners WHERE LOWER(name) = LOWER($1)"
+    ))
+    .bind(name)
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// All partners by name; there are few enough to list on one page.
+pub async fn list(db: &Db) -> Result<Vec<Partner>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM partners ORDER BY name"))
+        .fetch_all(db.pool())
+        .await
+}
+
+pub async fn insert(tx: &mut Tx, name: &PartnerName, now: i64) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO partners (name, timezone, disabled, created_at) \
+         VALUES ($1, 'Europe/Prague', 0, $2) RETURNING id",
+    )
+    .bind(name.as_str())
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+pub async fn set_disabled(tx: &mut Tx, id: i64, disabled: bool) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE partners SET disabled = $1 WHERE id = $2")
+        .bind(i64::from(disabled))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,135 @@
+//! Users and their logins.
+
+use sqlx::FromRow;
+
+use super::Db;
+use crate::domain::{Email, Role};
+
+/// A user as stored.
+#[derive(Clone, Debug, FromRow)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub partner_id: Option<i64>,
+    pub disabled: i64,
+    pub locale: Option<String>,
+    pub created_at: i64,
+}
+
+impl User {
+    /// The role, or `None` for a value the code does not know (never written by us).
+    pub fn role(&self) -> Option<Role> {
+        self.role.parse().ok()
+    }
+
+    pub fn is_disabled(&self) -> bool {
+        self.disabled != 0
+    }
+}
+
+/// A user together with the name of their partner, for listings.
+#[derive(Clone, Debug, FromRow)]
+pub struct UserListing {
+    pub id: i64,
+    pub email: String,
+    pub role: String,
+    pub partner_name: Option<String>,
+    pub disabled: i64,
+    pub created_at: i64,
+}
+
+impl UserListing {
+    /// The catalogue key of the user's role name.
+    pub fn role_key(&self) -> &'static str {
+        self.role
+            .parse::<Role>()
+            .map(Role::label_key)
+            .unwrap_or("role-unknown")
+    }
+}
+
+const COLUMNS: &str = "id, email, password_hash, role, partner_id, disabled, locale, created_at";
+
+pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<User>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE email = $1"))
+        .bind(email)
+        .fetch_optional(db.pool())
+        .await
+}
+
+pub async fn find(db: &Db, id: i64) -> Result<Option<User>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// A new user; the password is already hashed.
+pub struct NewUser<'a> {
+    pub email: &'a Email,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub partner_id: Option<i64>,
+}
+
+/// Inserts a user inside the caller's transaction and returns its id.
+pub async fn insert(tx: &mut super::Tx, user: &NewUser<'_>, now: i64) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO users (email, password_hash, role, partner_id, disabled, created_at) \
+         VALUES ($1, $2, $3, $4, 0, $5) RETURNING id",
+    )
+    .bind(user.email.as_str())
+    .bind(user.password_hash)
+    .bind(user.role.as_str())
+    .bind(user.partner_id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// Sets the disabled flag; returns false when no such user exists.
+pub async fn set_disabled(
+    tx: &mut super::Tx,
+    id: i64,
+    disabled: bool,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+        .bind(i64::from(disabled))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// One page of users, newest first.
+pub async fn list(db: &Db, limit: i64, offset: i64) -> Result<Vec<UserListing>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.email, u.role, p.name AS partner_name, u.disabled, u.created_at \
+         FROM users u LEFT JOIN partners p ON p.id = u.partner_id \
+         ORDER BY u.id DESC LIMIT $1 OFFSET $2",
+    )
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db.pool())
+    .await
+}
+
+pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(n)
+}
+
+/// Saves the user's interface language.
+pub async fn set_locale(db: &Db, id: i64, locale: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
+        .bind(locale)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}

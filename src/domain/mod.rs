@@ -1,0 +1,5 @@
+//! Pure types and rules: no I/O. Input from outside becomes one of these types at the edge.
+
+pub mod account;
+
+pub use account::{Email, NewPassword, PartnerName, Role};

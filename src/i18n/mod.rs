@@ -1,0 +1,179 @@
+//! Message catalogues (Fluent) in English, Polish and Czech, and the choice of language.
+//!
+//! Every text a user sees comes from here. A key missing from a catalogue falls back to English
+//! at run time; the catalogue test in `tests/` makes sure that never ships.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::LanguageIdentifier;
+
+/// A language bookbridge speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    #[default]
+    En,
+    Pl,
+    Cs,
+}
+
+/// The catalogue sources, compiled in.
+pub const SOURCES: [(Lang, &str); 3] = [
+    (Lang::En, include_str!("en.ftl")),
+    (Lang::Pl, include_str!("pl.ftl")),
+    (Lang::Cs, include_str!("cs.ftl")),
+];
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Pl, Lang::Cs];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Pl => "pl",
+            Lang::Cs => "cs",
+        }
+    }
+
+    /// The language's own name, for the switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Pl => "Polski",
+            Lang::Cs => "Čeština",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    /// The best language for an `Accept-Language` header, by quality, if any is ours.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        let mut candidates: Vec<(f32, usize, Lang)> = header
+            .split(',')
+            .enumerate()
+            .filter_map(|(pos, part)| {
+                let mut pieces = part.split(';');
+                let lang = Lang::from_code(pieces.next()?)?;
+                let quality = pieces
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (quality > 0.0).then_some((quality, pos, lang))
+            })
+            .collect();
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        candidates.first().map(|c| c.2)
+    }
+}
+
+struct Catalogues {
+    bundles: HashMap<Lang, FluentBundle<FluentResource>>,
+}
+
+fn catalogues() -> &'static Catalogues {
+    static CATALOGUES: OnceLock<Catalogues> = OnceLock::new();
+    CATALOGUES.get_or_init(|| {
+        let bundles = SOURCES
+            .iter()
+            .map(|(lang, source)| (*lang, bundle(*lang, source)))
+            .collect();
+        Catalogues { bundles }
+    })
+}
+
+fn bundle(lang: Lang, source: &str) -> FluentBundle<FluentResource> {
+    let id: LanguageIdentifier = lang.code().parse().unwrap_or_default();
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
+    // Unicode isolation marks would show up as stray characters in attributes and CSV.
+    bundle.set_use_isolating(false);
+    // A syntax error keeps the entries that did parse; the catalogue test reports it.
+    let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(res, _)| res);
+    // Duplicate keys keep the first definition; the catalogue test reports them.
+    bundle.add_resource_overriding(resource);
+    bundle
+}
+
+fn format(lang: Lang, key: &str, args: Option<&FluentArgs>) -> Option<String> {
+    let bundle = catalogues().bundles.get(&lang)?;
+    let pattern = bundle.get_message(key)?.value()?;
+    let mut errors = vec![];
+    Some(
+        bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned(),
+    )
+}
+
+/// The message for `key` in `lang`, else in English, else the key itself.
+pub fn text(lang: Lang, key: &str) -> String {
+    format(lang, key, None)
+        .or_else(|| format(Lang::En, key, None))
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// Like [`text`], with named arguments.
+pub fn text_with(lang: Lang, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+    let mut fluent_args = FluentArgs::new();
+    for (name, value) in args {
+        fluent_args.set(*name, value.clone());
+    }
+    format(lang, key, Some(&fluent_args))
+        .or_else(|| format(Lang::En, key, Some(&fluent_args)))
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// Whether `lang`'s own catalogue has `key` (no fallback).
+pub fn has_key(lang: Lang, key: &str) -> bool {
+    catalogues()
+        .bundles
+        .get(&lang)
+        .is_some_and(|b| b.has_message(key))
+}
+
+/// The message ids defined in one catalogue source.
+pub fn keys(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+        .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_string()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_best_supported_language() {
+        assert_eq!(
+            Lang::from_accept_language("pl-PL,pl;q=0.9,en;q=0.8"),
+            Some(Lang::Pl)
+        );
+        assert_eq!(
+            Lang::from_accept_language("de-DE,cs;q=0.5,en;q=0.7"),
+            Some(Lang::En)
+        );
+        assert_eq!(Lang::from_accept_language("de, fr"), None);
+        assert_eq!(
+            Lang::from_accept_language("cs;q=0, en;q=0.1"),
+            Some(Lang::En)
+        );
+        assert_eq!(Lang::from_accept_language(""), None);
+    }
+
+    #[test]
+    fn unknown_keys_fall_back_to_the_key() {
+        assert_eq!(text(Lang::Pl, "no-such-key"), "no-such-key");
+    }
+
+    #[test]
+    fn english_has_the_login_title() {
+        assert!(has_key(Lang::En, "login-title"));
+        assert_ne!(text(Lang::En, "login-title"), "login-title");
+    }
+}

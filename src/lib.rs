@@ -1,0 +1,15 @@
+//! bookbridge keeps a partner's bookings straight between Reservio and Termino.
+//!
+//! [`app::App`] wires everything together; `main.rs` and the integration tests both build the
+//! application through it.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod i18n;
+pub mod web;

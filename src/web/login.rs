@@ -1,0 +1,202 @@
+//! Logging in and out.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::audit::{self, Actor, Event};
+use crate::auth::csrf::{self, CSRF_KEY};
+use crate::auth::session::{CurrentUser, LANG_KEY, LOGIN_AT_KEY, SEEN_AT_KEY};
+use crate::auth::throttle::{self, Decision};
+use crate::db::sessions::USER_ID_KEY;
+use crate::db::{login_attempts, users};
+use crate::web::error::AppError;
+use crate::web::extract::{Form, Query};
+use crate::web::page::Page;
+use crate::web::paths;
+use crate::web::request_id::RequestId;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    page: Page,
+    email: String,
+    next: String,
+    error_key: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct NextParam {
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn show(page: Page, Query(q): Query<NextParam>) -> Result<Response, AppError> {
+    if page.user.is_some() {
+        return Ok(Redirect::to(paths::HOME).into_response());
+    }
+    Ok(LoginPage {
+        page,
+        email: String::new(),
+        next: q.next,
+        error_key: None,
+    }
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    session: Session,
+    request_id: RequestId,
+    page: Page,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let email = form.email.trim().to_lowercase();
+    let ip = peer.ip().to_string();
+    let now = state.clock.now();
+    let refuse = |page: Page, status: StatusCode, key: &'static str| {
+        let email = email.clone();
+        (
+            status,
+            LoginPage {
+                page,
+                email,
+                next: form.next.clone(),
+                error_key: Some(key),
+            },
+        )
+            .into_response()
+    };
+    let actor = Actor::Anonymous {
+        claimed_email: email.clone(),
+    };
+
+    let decision = throttle::check(&state.db, &email, &ip, now).await?;
+    if decision != Decision::Allowed {
+        let reason = match decision {
+            Decision::AccountLocked => "account",
+            _ => "address",
+        };
+        audit::record(
+            &state.db,
+            now,
+            Event::new(&actor, "login.throttled", "login", &email)
+                .after(serde_json::json!({ "ip": ip, "limit": reason }))
+                .request(Some(request_id.as_str())),
+        )
+        .await?;
+        return Ok(refuse(
+            page,
+            StatusCode::TOO_MANY_REQUESTS,
+            "login-throttled",
+        ));
+    }
+
+    let user = users::find_by_email(&state.db, &email).await?;
+    let password_ok = state
+        .passwords
+        .verify(
+            &form.password,
+            user.as_ref().map(|u| u.password_hash.as_str()),
+        )
+        .await;
+    let user = user.filter(|u| password_ok && !u.is_disabled() && u.role().is_some());
+
+    let mut tx = state.db.begin_write().await?;
+    login_attempts::record(&mut tx, &email, &ip, user.is_some(), now).await?;
+    let Some(user) = user else {
+        audit::append(
+            &mut tx,
+            now,
+            Event::new(&actor, "login.failed", "login", &email)
+                .after(serde_json::json!({ "ip": ip }))
+                .request(Some(request_id.as_str())),
+        )
+        .await?;
+        tx.commit().await?;
+        return Ok(refuse(page, StatusCode::UNAUTHORIZED, "login-failed"));
+    };
+    let user_actor = Actor::User {
+        id: user.id,
+        email: user.email.clone(),
+    };
+    audit::append(
+        &mut tx,
+        now,
+        Event::new(&user_actor, "login.succeeded", "user", user.id)
+            .partner(user.partner_id)
+            .after(serde_json::json!({ "ip": ip }))
+            .request(Some(request_id.as_str())),
+    )
+    .await?;
+    tx.commit().await?;
+
+    // A new id at login defeats session fixation; a new CSRF token goes with it.
+    session.cycle_id().await?;
+    session.insert(USER_ID_KEY, user.id).await?;
+    session.insert(LOGIN_AT_KEY, now).await?;
+    session.insert(SEEN_AT_KEY, now).await?;
+    session.insert(CSRF_KEY, csrf::new_token()).await?;
+    if let Some(locale) = &user.locale {
+        session.insert(LANG_KEY, locale).await?;
+    }
+    let target = paths::local_redirect_target(&form.next).unwrap_or(paths::HOME);
+    Ok(Redirect::to(target).into_response())
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    session: Session,
+    request_id: RequestId,
+    user: Option<CurrentUserOpt>,
+) -> Result<Response, AppError> {
+    if let Some(CurrentUserOpt(user)) = user {
+        audit::record(
+            &state.db,
+            state.clock.now(),
+            Event::new(&user.actor(), "logout", "user", user.id)
+                .partner(user.partner_id)
+                .request(Some(request_id.as_str())),
+        )
+        .await?;
+    }
+    session.flush().await?;
+    Ok(Redirect::to(paths::LOGIN).into_response())
+}
+
+/// The current user if there is one; logging out works for an expired session too.
+pub struct CurrentUserOpt(pub CurrentUser);
+
+impl axum::extract::OptionalFromRequestParts<AppState> for CurrentUserOpt {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, AppError> {
+        use axum::extract::FromRequestParts;
+        match CurrentUser::from_request_parts(parts, state).await {
+            Ok(user) => Ok(Some(CurrentUserOpt(user))),
+            Err(AppError::Unauthenticated { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}

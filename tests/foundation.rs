@@ -1,0 +1,878 @@
+//! The foundation: health, login, sessions, CSRF, roles, partner scoping, admin pages and the
+//! audit chain — each test on SQLite and on PostgreSQL.
+
+mod common;
+
+use bookbridge::audit::{self, Verdict};
+use common::{DEMO_PASSWORD, TestApp, html, select_attr, select_texts};
+
+fn main() {
+    common::run(tests![
+        health_check_answers_once_the_database_is_reachable,
+        every_demo_role_logs_in_and_sees_its_own_navigation,
+        a_wrong_password_and_an_unknown_email_get_the_same_answer,
+        five_failures_lock_the_account_even_for_the_right_password,
+        twenty_failures_from_one_address_lock_that_address,
+        logging_in_issues_a_new_session_id_with_safe_cookie_attributes,
+        logging_out_ends_the_session_on_the_server,
+        requests_without_the_csrf_token_are_refused_and_change_nothing,
+        the_csrf_token_is_accepted_from_the_htmx_header,
+        each_role_is_refused_the_pages_of_the_other_roles,
+        anonymous_visitors_are_sent_to_the_login_page,
+        a_partner_user_never_sees_another_partners_audit_entries,
+        the_admin_adds_a_user_who_can_then_log_in,
+        invalid_new_users_are_refused_with_errors_next_to_the_fields,
+        a_disabled_user_cannot_log_in_and_loses_open_sessions,
+        the_admin_adds_and_disables_partners,
+        the_audit_chain_verifies_and_names_a_tampered_row,
+        the_audit_command_exits_non_zero_on_a_broken_chain,
+        security_headers_are_on_every_response,
+        sessions_end_after_thirty_idle_minutes,
+        sessions_end_twelve_hours_after_login_however_active,
+        malformed_input_gets_a_clear_error_not_a_server_error,
+        restarting_the_demo_keeps_what_is_there,
+    ]);
+}
+
+async fn health_check_answers_once_the_database_is_reachable(app: TestApp) {
+    let response = app.get(&app.client(), "/healthz").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.expect("body"), "ok");
+}
+
+async fn every_demo_role_logs_in_and_sees_its_own_navigation(app: TestApp) {
+    let expectations = [
+        ("partner@demo.test", "/bookings", "/admin/users"),
+        ("care@demo.test", "/care/mismatches", "/bookings"),
+        ("sales@demo.test", "/sales/connections", "/care/mismatches"),
+        ("admin@demo.test", "/admin/users", "/sales/connections"),
+    ];
+    for (email, own, foreign) in expectations {
+        let client = app.login(email).await;
+        let doc = html(app.get(&client, "/").await).await;
+        let links: Vec<String> = {
+            let sel = scraper::Selector::parse("header nav a").expect("selector");
+            doc.select(&sel)
+                .filter_map(|a| a.value().attr("href").map(str::to_string))
+                .collect()
+        };
+        assert!(
+            links.iter().any(|l| l == own),
+            "{email} has a link to {own}: {links:?}"
+        );
+        assert!(
+            links.iter().any(|l| l == "/audit"),
+            "{email} has the audit trail"
+        );
+        assert!(
+            !links.iter().any(|l| l == foreign),
+            "{email} has no link to {foreign}"
+        );
+        assert_eq!(select_texts(&doc, ".user-email"), vec![email.to_string()]);
+        assert_eq!(
+            app.get(&client, own).await.status(),
+            200,
+            "{email} opens {own}"
+        );
+    }
+    let partner = app.login("partner@demo.test").await;
+    let doc = html(app.get(&partner, "/").await).await;
+    assert!(
+        select_texts(&doc, ".lead")
+            .iter()
+            .any(|t| t.contains("Salon Aurora")),
+        "the partner user sees its partner's name"
+    );
+}
+
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer(app: TestApp) {
+    let client = app.client();
+    let wrong_password = app
+        .try_login(&client, "partner@demo.test", "not the password")
+        .await;
+    let status_a = wrong_password.status();
+    let doc_a = html(wrong_password).await;
+    let unknown_user = app
+        .try_login(&client, "nobody@demo.test", DEMO_PASSWORD)
+        .await;
+    let status_b = unknown_user.status();
+    let doc_b = html(unknown_user).await;
+    assert_eq!(status_a, 401);
+    assert_eq!(status_b, 401);
+    let message_a = select_texts(&doc_a, "#login-error");
+    assert_eq!(message_a, select_texts(&doc_b, "#login-error"));
+    assert_eq!(message_a.len(), 1);
+    // The failed attempt left no session behind that counts as logged in.
+    assert_eq!(app.get(&client, "/").await.status(), 303);
+    let failures = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failed'")
+        .await;
+    assert_eq!(failures, 2, "both failures are audited");
+}
+
+async fn five_failures_lock_the_account_even_for_the_right_password(app: TestApp) {
+    let client = app.client();
+    for _ in 0..5 {
+        let r = app
+            .try_login(&client, "care@demo.test", "wrong password!")
+            .await;
+        assert_eq!(r.status(), 401);
+    }
+    let locked = app
+        .try_login(&client, "care@demo.test", DEMO_PASSWORD)
+        .await;
+    assert_eq!(locked.status(), 429);
+    let doc = html(locked).await;
+    assert!(select_texts(&doc, "#login-error")[0].contains("15 minutes"));
+    let throttled = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'login.throttled'")
+        .await;
+    assert_eq!(throttled, 1, "the refusal is audited");
+    // Another account from the same address is not affected.
+    app.login("sales@demo.test").await;
+    // Once the failures age out of the 15-minute window, the right password works again.
+    app.clock.advance(15 * 60 + 1);
+    let r = app
+        .try_login(&app.client(), "care@demo.test", DEMO_PASSWORD)
+        .await;
+    assert_eq!(r.status(), 303);
+}
+
+async fn twenty_failures_from_one_address_lock_that_address(app: TestApp) {
+    let client = app.client();
+    for i in 0..20 {
+        // Different accounts, so the per-account limit is never reached.
+        let email = format!("someone{}@demo.test", i % 5 + i * 7);
+        let r = app.try_login(&client, &email, "wrong password!").await;
+        assert_eq!(r.status(), 401);
+    }
+    let r = app
+        .try_login(&client, "admin@demo.test", DEMO_PASSWORD)
+        .await;
+    assert_eq!(r.status(), 429, "the address is locked for every account");
+}
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("bookbridge_session="))
+        .map(str::to_string)
+}
+
+fn cookie_value(set_cookie: &str) -> String {
+    set_cookie
+        .split(';')
+        .next()
+        .and_then(|kv| kv.split_once('='))
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_default()
+}
+
+async fn logging_in_issues_a_new_session_id_with_safe_cookie_attributes(app: TestApp) {
+    let client = app.client();
+    let login_page = app.get(&client, "/login").await;
+    let before = session_cookie(&login_page).expect("the login page starts a session");
+    let token = {
+        let doc = html(login_page).await;
+        select_attr(&doc, "input[name=csrf_token]", "value").expect("token")
+    };
+    let response = client
+        .post(app.url("/login"))
+        .form(&[
+            ("email", "partner@demo.test"),
+            ("password", DEMO_PASSWORD),
+            ("csrf_token", token.as_str()),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(response.status(), 303);
+    let after = session_cookie(&response).expect("login sets the cookie");
+    assert_ne!(
+        cookie_value(&before),
+        cookie_value(&after),
+        "the session id changes"
+    );
+    let attributes = after.to_ascii_lowercase();
+    assert!(attributes.contains("httponly"), "{after}");
+    assert!(attributes.contains("samesite=lax"), "{after}");
+    assert!(attributes.contains("secure"), "{after}");
+}
+
+async fn logging_out_ends_the_session_on_the_server(app: TestApp) {
+    let client = app.client();
+    let response = app
+        .try_login(&client, "partner@demo.test", DEMO_PASSWORD)
+        .await;
+    let cookie = session_cookie(&response).expect("session cookie");
+    let cookie = cookie.split(';').next().expect("name=value").to_string();
+    assert_eq!(app.get(&client, "/bookings").await.status(), 200);
+    let r = app.post_form(&client, "/", "/logout", &[]).await;
+    assert_eq!(r.status(), 303);
+    // The old cookie, replayed by someone who kept it, no longer works.
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let r = replay
+        .get(app.url("/bookings"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/login");
+    let logouts = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'logout'")
+        .await;
+    assert_eq!(logouts, 1);
+}
+
+async fn requests_without_the_csrf_token_are_refused_and_change_nothing(app: TestApp) {
+    let admin = app.login("admin@demo.test").await;
+    let users_before = app.count("SELECT COUNT(*) FROM users").await;
+    let new_user = [
+        ("email", "new@demo.test"),
+        ("role", "sales_rep"),
+        ("partner_id", ""),
+        ("password", "long enough password"),
+    ];
+    let missing = admin
+        .post(app.url("/admin/users"))
+        .form(&new_user)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(missing.status(), 403);
+    let mut wrong = new_user.to_vec();
+    wrong.push(("csrf_token", "not-the-token"));
+    let wrong = admin
+        .post(app.url("/admin/users"))
+        .form(&wrong)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(wrong.status(), 403);
+    // Logging in needs the token too.
+    let r = app
+        .client()
+        .post(app.url("/login"))
+        .form(&[("email", "admin@demo.test"), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(r.status(), 403);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users_before);
+    // With the token the same form works.
+    let ok = app
+        .post_form(&admin, "/admin/users", "/admin/users", &new_user)
+        .await;
+    assert_eq!(ok.status(), 303);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users").await,
+        users_before + 1
+    );
+}
+
+async fn the_csrf_token_is_accepted_from_the_htmx_header(app: TestApp) {
+    let client = app.login("partner@demo.test").await;
+    let doc = html(app.get(&client, "/").await).await;
+    let headers = select_attr(&doc, "body", "hx-headers").expect("hx-headers on body");
+    let parsed: serde_json::Value = serde_json::from_str(&headers).expect("hx-headers is JSON");
+    let token = parsed["x-csrf-token"].as_str().expect("token").to_string();
+    let r = client
+        .post(app.url("/logout"))
+        .header("x-csrf-token", token)
+        .header("hx-request", "true")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        app.get(&client, "/bookings").await.status(),
+        303,
+        "logged out"
+    );
+}
+
+async fn each_role_is_refused_the_pages_of_the_other_roles(app: TestApp) {
+    let pages = [
+        ("partner@demo.test", "/bookings"),
+        ("care@demo.test", "/care/mismatches"),
+        ("sales@demo.test", "/sales/connections"),
+        ("admin@demo.test", "/admin/users"),
+        ("admin@demo.test", "/admin/partners"),
+    ];
+    for who in [
+        "partner@demo.test",
+        "care@demo.test",
+        "sales@demo.test",
+        "admin@demo.test",
+    ] {
+        let client = app.login(who).await;
+        for (owner, page) in pages {
+            let status = app.get(&client, page).await.status();
+            if owner == who {
+                assert_eq!(status, 200, "{who} opens {page}");
+            } else {
+                assert_eq!(status, 403, "{who} is refused {page}");
+            }
+        }
+        assert_eq!(
+            app.get(&client, "/audit").await.status(),
+            200,
+            "{who} reads the audit trail"
+        );
+    }
+    // Posting to the admin's forms as a partner is refused too, and nothing changes.
+    let partner = app.login("partner@demo.test").await;
+    let before = app.count("SELECT COUNT(*) FROM partners").await;
+    let r = app
+        .post_form(
+            &partner,
+            "/",
+            "/admin/partners",
+            &[("name", "Sneaky Partner")],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    let r = app
+        .post_form(&partner, "/", "/admin/users/1/disable", &[])
+        .await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(app.count("SELECT COUNT(*) FROM partners").await, before);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE disabled = 1")
+            .await,
+        0
+    );
+}
+
+async fn anonymous_visitors_are_sent_to_the_login_page(app: TestApp) {
+    let client = app.client();
+    for page in [
+        "/",
+        "/bookings",
+        "/care/mismatches",
+        "/admin/users",
+        "/audit",
+        "/audit/1",
+    ] {
+        let r = app.get(&client, page).await;
+        assert_eq!(r.status(), 303, "{page}");
+        assert_eq!(r.headers()["location"], "/login", "{page}");
+    }
+    let r = client
+        .get(app.url("/bookings"))
+        .header("hx-request", "true")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(r.status(), 401);
+    assert_eq!(r.headers()["hx-redirect"], "/login");
+}
+
+async fn a_partner_user_never_sees_another_partners_audit_entries(app: TestApp) {
+    // Each partner user logs in once: their login rows belong to their own partner.
+    let first = app.login("partner@demo.test").await;
+    let second = app.login("partner2@demo.test").await;
+    let (second_partner,): (i64,) =
+        sqlx::query_as("SELECT partner_id FROM users WHERE email = 'partner2@demo.test'")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("partner2 exists");
+    let (foreign_entry,): (i64,) = sqlx::query_as(
+        "SELECT MAX(id) FROM audit_log WHERE partner_id = $1 AND action = 'login.succeeded'",
+    )
+    .bind(second_partner)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("entry exists");
+    let r = app.get(&first, &format!("/audit/{foreign_entry}")).await;
+    assert_eq!(r.status(), 404, "another partner's entry is not found");
+    let body = r.text().await.expect("body");
+    assert!(!body.contains("partner2@demo.test"));
+    let list = app.get(&first, "/audit").await.text().await.expect("body");
+    assert!(
+        !list.contains("partner2@demo.test"),
+        "the list shows none of partner 2's rows"
+    );
+    assert!(
+        list.contains("partner@demo.test"),
+        "the list shows the partner's own rows"
+    );
+    // Staff-wide entries (no partner) are not shown to partners either.
+    let (staff_entry,): (i64,) =
+        sqlx::query_as("SELECT MIN(id) FROM audit_log WHERE partner_id IS NULL")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("entry exists");
+    assert_eq!(
+        app.get(&first, &format!("/audit/{staff_entry}"))
+            .await
+            .status(),
+        404
+    );
+    // The owner sees its own entry, and staff see everything.
+    assert_eq!(
+        app.get(&second, &format!("/audit/{foreign_entry}"))
+            .await
+            .status(),
+        200
+    );
+    let care = app.login("care@demo.test").await;
+    assert_eq!(
+        app.get(&care, &format!("/audit/{foreign_entry}"))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(app.get(&care, "/audit/999999").await.status(), 404);
+    assert_eq!(app.get(&care, "/audit/not-a-number").await.status(), 404);
+}
+
+async fn the_admin_adds_a_user_who_can_then_log_in(app: TestApp) {
+    let admin = app.login("admin@demo.test").await;
+    let (partner_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM partners WHERE name = 'Salon Aurora'")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("demo partner");
+    let partner_id = partner_id.to_string();
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/users",
+            "/admin/users",
+            &[
+                ("email", " Reception@Aurora.test "),
+                ("role", "partner"),
+                ("partner_id", &partner_id),
+                ("password", "reception password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let doc = html(app.get(&admin, "/admin/users").await).await;
+    let flashes = select_texts(&doc, ".flash-success");
+    assert!(
+        flashes.iter().any(|f| f.contains("reception@aurora.test")),
+        "{flashes:?}"
+    );
+    assert!(select_texts(&doc, "#users td").contains(&"reception@aurora.test".to_string()));
+    let r = app
+        .try_login(&app.client(), "reception@aurora.test", "reception password")
+        .await;
+    assert_eq!(r.status(), 303);
+    let created = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.created' AND actor = 'admin@demo.test'")
+        .await;
+    assert_eq!(created, 1);
+}
+
+async fn invalid_new_users_are_refused_with_errors_next_to_the_fields(app: TestApp) {
+    let admin = app.login("admin@demo.test").await;
+    let before = app.count("SELECT COUNT(*) FROM users").await;
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/users",
+            "/admin/users",
+            &[
+                ("email", "not-an-email"),
+                ("role", "partner"),
+                ("partner_id", ""),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let doc = html(r).await;
+    assert_eq!(select_texts(&doc, "#email-error").len(), 1);
+    assert_eq!(select_texts(&doc, "#password-error").len(), 1);
+    assert_eq!(select_texts(&doc, "#partner-error").len(), 1);
+    assert_eq!(
+        select_attr(&doc, "#new-email", "value").as_deref(),
+        Some("not-an-email"),
+        "what was typed is kept"
+    );
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/users",
+            "/admin/users",
+            &[
+                ("email", "care@demo.test"),
+                ("role", "partner_care"),
+                ("partner_id", ""),
+                ("password", "long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(
+        select_texts(&html(r).await, "#email-error").len(),
+        1,
+        "a taken e-mail is refused"
+    );
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/users",
+            "/admin/users",
+            &[
+                ("email", "x@demo.test"),
+                ("role", "emperor"),
+                ("partner_id", "99999"),
+                ("password", "long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, before);
+}
+
+async fn a_disabled_user_cannot_log_in_and_loses_open_sessions(app: TestApp) {
+    let sales = app.login("sales@demo.test").await;
+    assert_eq!(app.get(&sales, "/sales/connections").await.status(), 200);
+    let admin = app.login("admin@demo.test").await;
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = 'sales@demo.test'")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("user");
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/users",
+            &format!("/admin/users/{id}/disable"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = app.get(&sales, "/sales/connections").await;
+    assert_eq!(r.status(), 303, "the open session is gone");
+    let r = app
+        .try_login(&app.client(), "sales@demo.test", DEMO_PASSWORD)
+        .await;
+    assert_eq!(r.status(), 401, "a disabled user cannot log in");
+    let disabled = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.disabled'")
+        .await;
+    assert_eq!(disabled, 1);
+    // The admin cannot disable themselves.
+    let (admin_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM users WHERE email = 'admin@demo.test'")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("admin");
+    app.post_form(
+        &admin,
+        "/admin/users",
+        &format!("/admin/users/{admin_id}/disable"),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        app.get(&admin, "/admin/users").await.status(),
+        200,
+        "still logged in"
+    );
+    // Enabling brings the account back.
+    app.post_form(
+        &admin,
+        "/admin/users",
+        &format!("/admin/users/{id}/enable"),
+        &[],
+    )
+    .await;
+    app.login("sales@demo.test").await;
+    let r = app
+        .post_form(&admin, "/admin/users", "/admin/users/424242/disable", &[])
+        .await;
+    assert_eq!(r.status(), 404, "an unknown user is not found");
+}
+
+async fn the_admin_adds_and_disables_partners(app: TestApp) {
+    let admin = app.login("admin@demo.test").await;
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/partners",
+            "/admin/partners",
+            &[("name", "  Nové   Studio ")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let doc = html(app.get(&admin, "/admin/partners").await).await;
+    assert!(select_texts(&doc, "#partners td").contains(&"Nové Studio".to_string()));
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/partners",
+            "/admin/partners",
+            &[("name", "nové studio")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        303,
+        "names differing in case are distinct partners"
+    );
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/partners",
+            "/admin/partners",
+            &[("name", "Nové Studio")],
+        )
+        .await;
+    assert_eq!(r.status(), 422, "a duplicate name is refused");
+    assert_eq!(select_texts(&html(r).await, "#name-error").len(), 1);
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/partners",
+            "/admin/partners",
+            &[("name", "   ")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM partners WHERE name = 'Nové Studio'")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("partner");
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/partners",
+            &format!("/admin/partners/{id}/disable"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        app.count(&format!("SELECT disabled FROM partners WHERE id = {id}"))
+            .await,
+        1
+    );
+    let audited = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action IN ('partner.created', 'partner.disabled') AND actor = 'admin@demo.test'")
+        .await;
+    assert_eq!(audited, 3);
+}
+
+async fn the_audit_chain_verifies_and_names_a_tampered_row(app: TestApp) {
+    app.login("partner@demo.test").await;
+    app.login("admin@demo.test").await;
+    let rows = app.count("SELECT COUNT(*) FROM audit_log").await;
+    assert!(rows > 5);
+    assert_eq!(
+        audit::verify(&app.db).await.expect("verify runs"),
+        Verdict::Intact { rows }
+    );
+    let care = app.login("care@demo.test").await;
+    let doc = html(app.get(&care, "/audit").await).await;
+    assert!(
+        select_attr(&doc, "#chain-status", "class")
+            .expect("status")
+            .contains("ok")
+    );
+
+    sqlx::query("UPDATE audit_log SET actor = 'someone-else' WHERE id = 3")
+        .execute(app.db.pool())
+        .await
+        .expect("tamper");
+    match audit::verify(&app.db).await.expect("verify runs") {
+        Verdict::Broken { row, .. } => assert_eq!(row, 3),
+        intact => panic!("tampering went unnoticed: {intact:?}"),
+    }
+    let doc = html(app.get(&care, "/audit").await).await;
+    assert!(
+        select_attr(&doc, "#chain-status", "class")
+            .expect("status")
+            .contains("bad")
+    );
+}
+
+async fn the_audit_command_exits_non_zero_on_a_broken_chain(app: TestApp) {
+    app.login("partner@demo.test").await;
+    let verify = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_bookbridge"))
+            .args(["audit", "verify"])
+            .env("DATABASE_URL", app.database_url.as_str())
+            .output()
+            .expect("the command runs")
+    };
+    let ok = verify();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("intact"));
+    // Removing the newest row is noticed too.
+    let newest = app.count("SELECT MAX(id) FROM audit_log").await;
+    sqlx::query(&format!("DELETE FROM audit_log WHERE id = {newest}"))
+        .execute(app.db.pool())
+        .await
+        .expect("tamper");
+    let broken = verify();
+    assert!(!broken.status.success());
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(stderr.contains(&format!("row {newest}")), "{stderr}");
+    // A bad database URL is a one-line reason, not a panic.
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_bookbridge"))
+        .args(["migrate"])
+        .env("DATABASE_URL", "mysql://nope")
+        .output()
+        .expect("the command runs");
+    assert!(!bad.status.success());
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains("DATABASE_URL"), "{stderr}");
+}
+
+async fn security_headers_are_on_every_response(app: TestApp) {
+    let client = app.login("partner@demo.test").await;
+    let htmx = client
+        .get(app.url("/bookings"))
+        .header("hx-request", "true")
+        .send()
+        .await
+        .expect("answer");
+    let responses = vec![
+        app.get(&client, "/").await,
+        app.get(&client, "/no-such-page").await,
+        app.get(&client, "/admin/users").await,
+        app.get(&client, "/static/app.css").await,
+        app.get(&app.client(), "/login").await,
+        htmx,
+    ];
+    for r in responses {
+        let h = r.headers();
+        let csp = h["content-security-policy"].to_str().expect("ascii");
+        assert!(csp.contains("script-src 'self'"), "{csp}");
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+            "{csp}"
+        );
+        for part in [
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(csp.contains(part), "{csp} lacks {part}");
+        }
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert!(h.contains_key("referrer-policy"));
+    }
+    let r = app.get(&client, "/no-such-page").await;
+    assert_eq!(r.status(), 404);
+    let doc = html(r).await;
+    assert_eq!(select_texts(&doc, "h1").len(), 1, "a friendly 404 page");
+    let htmx_file = app.get(&client, "/static/htmx-2.0.11.min.js").await;
+    assert_eq!(htmx_file.status(), 200);
+}
+
+async fn sessions_end_after_thirty_idle_minutes(app: TestApp) {
+    let client = app.login("partner@demo.test").await;
+    app.clock.advance(29 * 60);
+    assert_eq!(
+        app.get(&client, "/bookings").await.status(),
+        200,
+        "29 idle minutes are fine"
+    );
+    app.clock.advance(29 * 60);
+    assert_eq!(
+        app.get(&client, "/bookings").await.status(),
+        200,
+        "activity resets the timer"
+    );
+    app.clock.advance(31 * 60);
+    let r = app.get(&client, "/bookings").await;
+    assert_eq!(r.status(), 303, "31 idle minutes end the session");
+}
+
+async fn sessions_end_twelve_hours_after_login_however_active(app: TestApp) {
+    let client = app.login("care@demo.test").await;
+    for _ in 0..35 {
+        app.clock.advance(20 * 60);
+        assert_eq!(app.get(&client, "/care/mismatches").await.status(), 200);
+    }
+    app.clock.advance(20 * 60 + 1);
+    assert_eq!(
+        app.get(&client, "/care/mismatches").await.status(),
+        303,
+        "12 hours are over"
+    );
+}
+
+async fn malformed_input_gets_a_clear_error_not_a_server_error(app: TestApp) {
+    let admin = app.login("admin@demo.test").await;
+    let token = app.csrf(&admin, "/admin/users").await;
+    // A body that is not a form at all, with a valid token in the header.
+    let r = admin
+        .post(app.url("/admin/users"))
+        .header("x-csrf-token", &token)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("email=%ZZ&&&role")
+        .send()
+        .await
+        .expect("answer");
+    assert!(r.status().is_client_error(), "{}", r.status());
+    let r = admin
+        .post(app.url("/admin/users"))
+        .header("x-csrf-token", &token)
+        .header("content-type", "application/json")
+        .body("{\"email\": 1}")
+        .send()
+        .await
+        .expect("answer");
+    assert!(r.status().is_client_error(), "{}", r.status());
+    let r = app.get(&admin, "/audit?before=yesterday").await;
+    assert_eq!(r.status(), 400);
+    assert_eq!(select_texts(&html(r).await, "h1").len(), 1);
+    let r = admin
+        .delete(app.url("/admin/users"))
+        .header("x-csrf-token", &token)
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(r.status(), 405);
+    let r = app
+        .post_form(&admin, "/", "/language", &[("lang", "klingon")])
+        .await;
+    assert_eq!(r.status(), 400);
+}
+
+async fn restarting_the_demo_keeps_what_is_there(app: TestApp) {
+    let admin = app.login("admin@demo.test").await;
+    app.post_form(
+        &admin,
+        "/admin/partners",
+        "/admin/partners",
+        &[("name", "Kept Partner")],
+    )
+    .await;
+    let users = app.count("SELECT COUNT(*) FROM users").await;
+    let partners = app.count("SELECT COUNT(*) FROM partners").await;
+    // A second instance starting the demo on the same database seeds nothing new.
+    let second = bookbridge::app::App::build(
+        common::test_config(app.database_url.clone()),
+        app.clock.clone(),
+    )
+    .await
+    .expect("second start");
+    drop(second);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users);
+    assert_eq!(app.count("SELECT COUNT(*) FROM partners").await, partners);
+    assert_eq!(
+        audit::verify(&app.db).await.expect("verify"),
+        Verdict::Intact {
+            rows: app.count("SELECT COUNT(*) FROM audit_log").await
+        }
+    );
+}
