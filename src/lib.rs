@@ -12,4 +12,6 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod sandbox;
+pub mod systems;
 pub mod web;

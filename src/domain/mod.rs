@@ -1,5 +1,7 @@
 //! Pure types and rules: no I/O. Input from outside becomes one of these types at the edge.
 
 pub mod account;
+pub mod booking;
 
 pub use account::{Email, NewPassword, PartnerName, Role};
+pub use booking::{BookingStatus, Customer, NewBooking, RemoteBooking, System};

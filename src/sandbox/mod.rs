@@ -1,0 +1,4 @@
+//! The sandbox: fake Reservio and Termino HTTP servers with their own storage, seed data, an
+//! activity generator and switchable faults. It serves the demo and the tests over real HTTP.
+
+pub mod faults;
