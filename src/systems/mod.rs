@@ -104,3 +104,30 @@ pub trait BookingSystem: Send + Sync {
         idempotency_key: &str,
     ) -> Result<RemoteBooking, SystemError>;
 }
+
+/// How long one call to an external system may take before it counts as a timeout.
+pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The HTTP client every system client uses: rustls with the ring provider (no OpenSSL), a
+/// timeout on every call, no cookies, no redirects.
+pub fn http_client(timeout: std::time::Duration) -> Result<reqwest::Client, SystemError> {
+    // Installing twice is harmless: the first provider stays.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| SystemError::Transport(e.to_string()))
+}
+
+/// Maps a reqwest error to our error kinds.
+pub fn transport_error(err: reqwest::Error) -> SystemError {
+    if err.is_timeout() {
+        SystemError::Timeout
+    } else if err.is_decode() {
+        SystemError::InvalidPayload(err.to_string())
+    } else {
+        SystemError::Transport(err.to_string())
+    }
+}
