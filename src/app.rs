@@ -9,9 +9,11 @@ use tokio::net::TcpListener;
 
 use crate::auth::Passwords;
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, SystemsConfig};
 use crate::db::Db;
 use crate::demo;
+use crate::sandbox::world::Sandbox;
+use crate::sync::{Connector, HttpConnector, Notifier, SyncContext, Worker};
 
 /// What every handler can reach. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -23,6 +25,10 @@ pub struct Shared {
     pub config: Config,
     pub clock: Clock,
     pub passwords: Passwords,
+    /// Wakes the worker for one connection (webhooks); `None` when sync is off.
+    pub notifier: Option<Notifier>,
+    /// The sync engine's context; `None` when sync is off.
+    pub sync: Option<SyncContext>,
 }
 
 impl Deref for AppState {
@@ -37,6 +43,8 @@ impl Deref for AppState {
 pub struct App {
     listener: TcpListener,
     state: AppState,
+    worker: Option<Worker>,
+    sandbox: Option<Arc<Sandbox>>,
 }
 
 impl App {
@@ -53,13 +61,70 @@ impl App {
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on {}", config.addr))?;
+        let port = listener.local_addr()?.port();
+        let timeout = config.sync.call_timeout;
+        let (connector, sandbox): (Option<Arc<dyn Connector>>, Option<Arc<Sandbox>>) =
+            match &config.systems {
+                None => (None, None),
+                Some(SystemsConfig::Remote {
+                    reservio_url,
+                    termino_url,
+                }) => (
+                    Some(Arc::new(HttpConnector::new(
+                        reservio_url,
+                        termino_url,
+                        timeout,
+                        clock.clone(),
+                    ))),
+                    None,
+                ),
+                Some(SystemsConfig::Sandbox {
+                    bookings_per_partner,
+                }) => {
+                    let sandbox = Sandbox::start(clock.clone())
+                        .await
+                        .context("cannot start the sandbox")?;
+                    sandbox
+                        .connect_demo_partners(&db, &clock, port, *bookings_per_partner)
+                        .await
+                        .context("cannot connect the demo partners to the sandbox")?;
+                    let connector = HttpConnector::new(
+                        &sandbox.reservio.url(),
+                        &sandbox.termino.url(),
+                        timeout,
+                        clock.clone(),
+                    );
+                    (Some(Arc::new(connector)), Some(Arc::new(sandbox)))
+                }
+            };
+        let sync =
+            connector.map(|c| SyncContext::new(db.clone(), clock.clone(), config.sync.clone(), c));
+        let (worker, notifier) = match (&sync, config.run_worker) {
+            (Some(ctx), true) => {
+                let (worker, notifier) = Worker::new(ctx.clone());
+                (Some(worker), Some(notifier))
+            }
+            _ => (None, None),
+        };
         let state = AppState(Arc::new(Shared {
             db,
             config,
             clock,
             passwords,
+            notifier,
+            sync,
         }));
-        Ok(App { listener, state })
+        Ok(App {
+            listener,
+            state,
+            worker,
+            sandbox,
+        })
+    }
+
+    /// The sandbox, when this app runs one.
+    pub fn sandbox(&self) -> Option<Arc<Sandbox>> {
+        self.sandbox.clone()
     }
 
     /// The port actually bound (useful with port 0).
@@ -71,13 +136,30 @@ impl App {
         &self.state
     }
 
-    /// Serves until the future is dropped or the listener fails.
+    /// Serves (and runs the worker, and the sandbox's activity in the demo) until the future
+    /// is dropped or the listener fails.
     pub async fn run(self) -> std::io::Result<()> {
         let router = crate::web::router(self.state.clone());
-        axum::serve(
+        let server = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
+        );
+        let worker = async {
+            match self.worker {
+                Some(worker) => worker.run().await,
+                None => std::future::pending().await,
+            }
+        };
+        let activity = async {
+            match &self.sandbox {
+                Some(sandbox) if self.state.config.demo.is_some() => sandbox.run_activity().await,
+                _ => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            served = server => served,
+            () = worker => Ok(()),
+            () = activity => Ok(()),
+        }
     }
 }

@@ -25,6 +25,25 @@ pub struct Config {
     pub absolute_timeout: Duration,
     /// How many password hashes may be computed at once.
     pub hash_concurrency: usize,
+    /// The external systems to sync with; `None` leaves the sync engine off.
+    pub systems: Option<SystemsConfig>,
+    /// Whether this instance runs the background worker (tests drive the engine themselves).
+    pub run_worker: bool,
+    /// The sync engine's tuning.
+    pub sync: crate::sync::Settings,
+}
+
+/// Where the external systems live.
+#[derive(Clone, Debug)]
+pub enum SystemsConfig {
+    /// Start the sandbox's fake systems on loopback and connect the demo partners to them,
+    /// each with this many seeded bookings.
+    Sandbox { bookings_per_partner: usize },
+    /// Real systems at these API roots; credentials are stored per connection.
+    Remote {
+        reservio_url: String,
+        termino_url: String,
+    },
 }
 
 /// What demo mode seeds.
@@ -48,6 +67,9 @@ impl Config {
             idle_timeout: Duration::from_secs(30 * 60),
             absolute_timeout: Duration::from_secs(12 * 60 * 60),
             hash_concurrency: cores,
+            systems: None,
+            run_worker: true,
+            sync: crate::sync::Settings::default(),
         }
     }
 }

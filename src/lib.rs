@@ -13,5 +13,6 @@ pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod sandbox;
+pub mod sync;
 pub mod systems;
 pub mod web;

@@ -9,7 +9,7 @@ use bookbridge::app::App;
 use bookbridge::audit::{self, Actor, Event, Verdict};
 use bookbridge::auth::Passwords;
 use bookbridge::clock::Clock;
-use bookbridge::config::{Config, DEFAULT_DEMO_PASSWORD, DemoSettings};
+use bookbridge::config::{Config, DEFAULT_DEMO_PASSWORD, DemoSettings, SystemsConfig};
 use bookbridge::db::{self, DatabaseUrl, Db};
 use bookbridge::domain::{Email, NewPassword, Role};
 use clap::{Parser, Subcommand};
@@ -45,6 +45,12 @@ enum Command {
         addr: SocketAddr,
         #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
         database_url: DatabaseUrl,
+        /// Reservio's API root, e.g. https://api.reservio.com/v2
+        #[arg(long, env = "RESERVIO_URL")]
+        reservio_url: Option<String>,
+        /// Termino's API root.
+        #[arg(long, env = "TERMINO_URL")]
+        termino_url: Option<String>,
     },
     /// Bring the database schema up to date.
     Migrate {
@@ -142,6 +148,12 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             config.demo = Some(DemoSettings {
                 password: demo_password.clone(),
             });
+            config.systems = Some(SystemsConfig::Sandbox {
+                bookings_per_partner: bookbridge::sandbox::world::DEMO_BOOKINGS_PER_PARTNER,
+            });
+            // Shorter thresholds than production, so the demo shows every kind of flag soon.
+            config.sync.policy.missing_grace_secs = 60;
+            config.sync.policy.unanswered_after_secs = 10 * 60;
             let app = App::build(config, Clock::System).await?;
             println!(
                 "bookbridge demo running at http://{}:{}/",
@@ -154,8 +166,24 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             }
             serve(app).await
         }
-        Command::Serve { addr, database_url } => {
-            let config = Config::new(database_url, addr);
+        Command::Serve {
+            addr,
+            database_url,
+            reservio_url,
+            termino_url,
+        } => {
+            let mut config = Config::new(database_url, addr);
+            config.systems = match (reservio_url, termino_url) {
+                (Some(reservio_url), Some(termino_url)) => Some(SystemsConfig::Remote {
+                    reservio_url,
+                    termino_url,
+                }),
+                (None, None) => {
+                    eprintln!("note: RESERVIO_URL and TERMINO_URL are not set; sync is off");
+                    None
+                }
+                _ => anyhow::bail!("set both RESERVIO_URL and TERMINO_URL, or neither"),
+            };
             let app = App::build(config, Clock::System).await?;
             println!(
                 "bookbridge listening on http://{}:{}/",

@@ -33,6 +33,8 @@ pub struct CurrentUser {
     pub role: Role,
     pub partner_id: Option<i64>,
     pub locale: Option<String>,
+    /// The IANA time zone of the user's partner; `None` for staff.
+    pub timezone: Option<String>,
 }
 
 impl CurrentUser {
@@ -87,8 +89,11 @@ impl FromRequestParts<AppState> for CurrentUser {
             end_session(&session).await?;
             return Err(unauthenticated);
         }
-        let user = users::find(&state.db, user_id).await?;
-        let Some((user, role)) = user.and_then(|u| u.role().map(|r| (u, r))) else {
+        let found = users::find_for_session(&state.db, user_id).await?;
+        let Some((user, timezone, role)) = found.and_then(|found| {
+            let role = found.user.role()?;
+            Some((found.user, found.partner_timezone, role))
+        }) else {
             end_session(&session).await?;
             return Err(unauthenticated);
         };
@@ -105,6 +110,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             role,
             partner_id: user.partner_id,
             locale: user.locale,
+            timezone,
         };
         parts.extensions.insert(current.clone());
         Ok(current)

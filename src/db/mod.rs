@@ -1,7 +1,13 @@
 //! The database: one [`sqlx::AnyPool`] and one set of portable queries for SQLite and
 //! PostgreSQL. Each submodule holds the queries of one aggregate.
 
+pub mod bookings;
+pub mod connections;
+pub mod cursors;
+pub mod links;
 pub mod login_attempts;
+pub mod mismatches;
+pub mod outbox;
 pub mod partners;
 pub mod sessions;
 pub mod users;

@@ -66,6 +66,27 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<User>, sqlx::Error> {
         .await
 }
 
+/// A user with their partner's time zone: what a logged-in request needs, in one query.
+#[derive(Clone, Debug, FromRow)]
+pub struct SessionUser {
+    #[sqlx(flatten)]
+    pub user: User,
+    /// The partner's IANA time zone; `None` for staff, who have no partner.
+    pub partner_timezone: Option<String>,
+}
+
+/// The user `id` for a request, with their partner's time zone joined in.
+pub async fn find_for_session(db: &Db, id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.email, u.password_hash, u.role, u.partner_id, u.disabled, u.locale, \
+         u.created_at, p.timezone AS partner_timezone \
+         FROM users u LEFT JOIN partners p ON p.id = u.partner_id WHERE u.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await
+}
+
 /// A new user; the password is already hashed.
 pub struct NewUser<'a> {
     pub email: &'a Email,
@@ -124,12 +145,12 @@ pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
     Ok(n)
 }
 
-/// Saves the user's interface language.
-pub async fn set_locale(db: &Db, id: i64, locale: &str) -> Result<(), sqlx::Error> {
+/// Saves the user's interface language inside the caller's transaction, next to its audit row.
+pub async fn set_locale(tx: &mut super::Tx, id: i64, locale: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
         .bind(locale)
         .bind(id)
-        .execute(db.pool())
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }

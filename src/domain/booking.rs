@@ -140,3 +140,101 @@ pub struct NewBooking {
     /// The id of the same appointment in the other system.
     pub counterpart_id: Option<String>,
 }
+
+impl RemoteBooking {
+    /// A hash over everything that matters for comparison (not `raw` or `updated_at`), so a
+    /// poll can tell an unchanged booking from a changed one without field-by-field checks.
+    pub fn content_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let content = serde_json::json!([
+            self.system.as_str(),
+            self.external_id,
+            self.start_at,
+            self.end_at,
+            self.service_id,
+            self.customer.name,
+            self.customer.email,
+            self.customer.phone,
+            self.status.as_str(),
+            self.voucher_code,
+            self.counterpart_id,
+            self.self_rescheduled,
+        ]);
+        hex::encode(Sha256::digest(content.to_string().as_bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn booking() -> RemoteBooking {
+        RemoteBooking {
+            system: System::Reservio,
+            external_id: "r-1".into(),
+            start_at: 1_800_000_000,
+            end_at: 1_800_003_600,
+            service_id: "svc-1".into(),
+            customer: Customer {
+                name: "Jana Nováková".into(),
+                email: "jana@example.test".into(),
+                phone: "+420 777 000 111".into(),
+            },
+            status: BookingStatus::Confirmed,
+            voucher_code: Some("SLV-1".into()),
+            counterpart_id: Some("t-1".into()),
+            self_rescheduled: false,
+            updated_at: Some(1),
+            raw: "{}".into(),
+        }
+    }
+
+    #[test]
+    fn the_content_hash_ignores_the_raw_payload_and_timestamps() {
+        let a = booking();
+        let mut b = booking();
+        b.raw = "{\"other\":true}".into();
+        b.updated_at = Some(99);
+        assert_eq!(a.content_hash(), b.content_hash());
+    }
+
+    #[test]
+    fn the_content_hash_sees_every_compared_field() {
+        let a = booking();
+        let changes: [fn(&mut RemoteBooking); 10] = [
+            |b| b.start_at += 60,
+            |b| b.end_at += 60,
+            |b| b.service_id = "svc-2".into(),
+            |b| b.customer.name = "Jana".into(),
+            |b| b.customer.email = "x@example.test".into(),
+            |b| b.customer.phone = "1".into(),
+            |b| b.status = BookingStatus::Cancelled,
+            |b| b.voucher_code = None,
+            |b| b.counterpart_id = None,
+            |b| b.self_rescheduled = true,
+        ];
+        for change in changes {
+            let mut b = booking();
+            change(&mut b);
+            assert_ne!(a.content_hash(), b.content_hash());
+        }
+    }
+
+    #[test]
+    fn statuses_and_systems_round_trip() {
+        for s in [
+            BookingStatus::Pending,
+            BookingStatus::Confirmed,
+            BookingStatus::Cancelled,
+            BookingStatus::Rejected,
+        ] {
+            assert_eq!(s.as_str().parse::<BookingStatus>(), Ok(s));
+        }
+        for s in System::BOTH {
+            assert_eq!(s.as_str().parse::<System>(), Ok(s));
+            assert_eq!(s.other().other(), s);
+        }
+        assert!(!BookingStatus::Cancelled.customer_will_come());
+        assert!(BookingStatus::Rejected.customer_will_come());
+    }
+}

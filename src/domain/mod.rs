@@ -2,6 +2,9 @@
 
 pub mod account;
 pub mod booking;
+pub mod mismatch;
+pub mod reconcile;
 
 pub use account::{Email, NewPassword, PartnerName, Role};
 pub use booking::{BookingStatus, Customer, NewBooking, RemoteBooking, System};
+pub use mismatch::{MismatchKind, MismatchState, Severity};

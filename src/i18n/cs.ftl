@@ -131,3 +131,17 @@ pager-label = Stránky
 pager-previous = Předchozí
 pager-next = Další
 pager-older = Starší záznamy
+
+## Dates: short month names
+month-jan = led
+month-feb = úno
+month-mar = bře
+month-apr = dub
+month-may = kvě
+month-jun = čvn
+month-jul = čvc
+month-aug = srp
+month-sep = zář
+month-oct = říj
+month-nov = lis
+month-dec = pro

@@ -129,3 +129,17 @@ pager-label = Pages
 pager-previous = Previous
 pager-next = Next
 pager-older = Older entries
+
+## Dates: short month names
+month-jan = Jan
+month-feb = Feb
+month-mar = Mar
+month-apr = Apr
+month-may = May
+month-jun = Jun
+month-jul = Jul
+month-aug = Aug
+month-sep = Sep
+month-oct = Oct
+month-nov = Nov
+month-dec = Dec

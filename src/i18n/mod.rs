@@ -3,10 +3,13 @@
 //! Every text a user sees comes from here. A key missing from a catalogue falls back to English
 //! at run time; the catalogue test in `tests/` makes sure that never ships.
 
+pub mod format;
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::types::FluentNumberOptions;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
@@ -91,11 +94,43 @@ fn bundle(lang: Lang, source: &str) -> FluentBundle<FluentResource> {
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
     // Unicode isolation marks would show up as stray characters in attributes and CSV.
     bundle.set_use_isolating(false);
+    // Fluent prints numbers bare ("12345"); counts in messages get the language's grouping.
+    bundle.set_formatter(Some(match lang {
+        Lang::En => grouped_en,
+        Lang::Pl => grouped_pl,
+        Lang::Cs => grouped_cs,
+    }));
     // A syntax error keeps the entries that did parse; the catalogue test reports it.
     let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(res, _)| res);
     // Duplicate keys keep the first definition; the catalogue test reports them.
     bundle.add_resource_overriding(resource);
     bundle
+}
+
+/// A whole-number argument written with [`format::format_number`]; anything else (fractions,
+/// explicit `NUMBER()` options) is left to Fluent.
+fn grouped(lang: Lang, value: &FluentValue) -> Option<String> {
+    // Beyond 2^53 an f64 no longer holds every whole number exactly.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    let FluentValue::Number(number) = value else {
+        return None;
+    };
+    let plain = number.options == FluentNumberOptions::default();
+    let whole = number.value.fract() == 0.0 && number.value.abs() < EXACT;
+    (plain && whole).then(|| format::format_number(lang, number.value as i64))
+}
+
+// The formatter hook takes a plain function, not a closure, so each language has its own.
+fn grouped_en<M>(value: &FluentValue, _: &M) -> Option<String> {
+    grouped(Lang::En, value)
+}
+
+fn grouped_pl<M>(value: &FluentValue, _: &M) -> Option<String> {
+    grouped(Lang::Pl, value)
+}
+
+fn grouped_cs<M>(value: &FluentValue, _: &M) -> Option<String> {
+    grouped(Lang::Cs, value)
 }
 
 fn format(lang: Lang, key: &str, args: Option<&FluentArgs>) -> Option<String> {

@@ -131,3 +131,17 @@ pager-label = Strony
 pager-previous = Poprzednia
 pager-next = Następna
 pager-older = Starsze wpisy
+
+## Dates: short month names
+month-jan = sty
+month-feb = lut
+month-mar = mar
+month-apr = kwi
+month-may = maj
+month-jun = cze
+month-jul = lip
+month-aug = sie
+month-sep = wrz
+month-oct = paź
+month-nov = lis
+month-dec = gru

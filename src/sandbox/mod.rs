@@ -2,3 +2,6 @@
 //! activity generator and switchable faults. It serves the demo and the tests over real HTTP.
 
 pub mod faults;
+pub mod reservio;
+pub mod termino;
+pub mod world;

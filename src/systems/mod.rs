@@ -2,6 +2,9 @@
 //! per system: [`reservio`] follows Reservio's public API, [`termino`] speaks the small JSON API
 //! documented in `docs/termino-api.md`.
 
+pub mod reservio;
+pub mod termino;
+
 use async_trait::async_trait;
 
 use crate::domain::{Customer, NewBooking, RemoteBooking, System};

@@ -178,7 +178,13 @@ pub async fn logout(
         )
         .await?;
     }
+    // The browser keeps speaking the language it chose: the login page after logging out
+    // should not fall back to English. The new session holds nothing else.
+    let lang: Option<String> = session.get(LANG_KEY).await?;
     session.flush().await?;
+    if let Some(lang) = lang {
+        session.insert(LANG_KEY, lang).await?;
+    }
     Ok(Redirect::to(paths::LOGIN).into_response())
 }
 

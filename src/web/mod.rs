@@ -5,6 +5,7 @@ pub mod audit;
 pub mod error;
 pub mod extract;
 pub mod home;
+pub mod hooks;
 pub mod language;
 pub mod login;
 pub mod page;
@@ -69,8 +70,12 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(csrf::require_token))
         .layer(middleware::from_fn(error::render_error_pages))
         .layer(sessions)
-        // Health and static files need no session.
+        // Health, webhooks and static files need no session.
         .route(paths::HEALTHZ, get(healthz))
+        .route(
+            "/hooks/termino/{code}",
+            post(hooks::termino).layer(axum::extract::DefaultBodyLimit::max(hooks::MAX_BODY)),
+        )
         .nest_service(paths::STATIC, ServeDir::new(STATIC_DIR))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a handler panicked");

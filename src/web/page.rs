@@ -1,9 +1,11 @@
-//! What every page needs besides its own data: language, user, CSRF token, flash messages.
+//! What every page needs besides its own data: language, time zone, user, CSRF token, flash
+//! messages.
 
 use axum::extract::{FromRequestParts, Request};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use fluent_bundle::FluentValue;
+use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
@@ -11,6 +13,7 @@ use crate::app::AppState;
 use crate::auth::csrf;
 use crate::auth::session::{CurrentUser, LANG_KEY, session_of};
 use crate::domain::Role;
+use crate::i18n::format::{self, default_time_zone, time_zone};
 use crate::i18n::{self, Lang};
 use crate::web::error::AppError;
 use crate::web::paths::{self, IntArg};
@@ -71,6 +74,8 @@ pub struct NavItem {
 /// The shared context of a rendered page.
 pub struct Page {
     pub lang: Lang,
+    /// Where the reader's wall clock is: their partner's zone, else the default.
+    pub time_zone: TimeZone,
     pub user: Option<CurrentUser>,
     pub csrf: String,
     pub flashes: Vec<Flash>,
@@ -81,6 +86,7 @@ impl Page {
     pub fn bare(lang: Lang) -> Self {
         Page {
             lang,
+            time_zone: default_time_zone(),
             user: None,
             csrf: String::new(),
             flashes: vec![],
@@ -159,20 +165,24 @@ impl Page {
         items
     }
 
-    /// An instant for people: UTC for now, in `YYYY-MM-DD HH:MM` form.
+    /// An instant for people: date, time and zone in the reader's time zone and language.
     pub fn datetime(&self, unix: impl IntArg) -> String {
-        time::OffsetDateTime::from_unix_timestamp(unix.int())
-            .map(|t| {
-                format!(
-                    "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-                    t.year(),
-                    u8::from(t.month()),
-                    t.day(),
-                    t.hour(),
-                    t.minute()
-                )
-            })
-            .unwrap_or_default()
+        format::format_datetime(self.lang, unix.int(), &self.time_zone)
+    }
+
+    /// The calendar date of an instant in the reader's time zone.
+    pub fn date(&self, unix: impl IntArg) -> String {
+        format::format_date(self.lang, unix.int(), &self.time_zone)
+    }
+
+    /// The time of day of an instant in the reader's time zone, without the zone.
+    pub fn time(&self, unix: impl IntArg) -> String {
+        format::format_time(self.lang, unix.int(), &self.time_zone)
+    }
+
+    /// A count or amount with the language's digit grouping.
+    pub fn number(&self, n: impl IntArg) -> String {
+        format::format_number(self.lang, n.int())
     }
 }
 
@@ -218,13 +228,84 @@ impl FromRequestParts<AppState> for Page {
                 None => accept_language(&parts.headers).unwrap_or_default(),
             },
         };
+        // Staff work for every partner and read times in the channel's own zone.
+        let time_zone = match user.as_ref().and_then(|u| u.timezone.as_deref()) {
+            Some(name) => time_zone(name),
+            None => default_time_zone(),
+        };
         let csrf = csrf::token(&session).await?;
         let flashes: Vec<Flash> = session.remove(FLASH_KEY).await?.unwrap_or_default();
         Ok(Page {
             lang,
+            time_zone,
             user,
             csrf,
             flashes,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain(lang: Lang, count: i64) -> String {
+        Page::bare(lang).t_count("audit-chain-intact", count)
+    }
+
+    /// Asserts that `count` entries read as `words` (number and noun) in `lang`.
+    fn assert_counts(lang: Lang, cases: &[(i64, &str)]) {
+        for (count, words) in cases {
+            let text = chain(lang, *count);
+            assert!(text.contains(&format!(" {words},")), "{count}: {text}");
+        }
+    }
+
+    #[test]
+    fn polish_counts_take_the_one_few_and_many_forms() {
+        assert_counts(
+            Lang::Pl,
+            &[
+                (1, "1 wpis"),
+                (2, "2 wpisy"),
+                (5, "5 wpisów"),
+                (12, "12 wpisów"),
+                (22, "22 wpisy"),
+            ],
+        );
+    }
+
+    #[test]
+    fn czech_counts_take_the_one_few_and_other_forms() {
+        assert_counts(
+            Lang::Cs,
+            &[
+                (1, "1 záznam"),
+                (2, "2 záznamy"),
+                (5, "5 záznamů"),
+                (22, "22 záznamů"),
+            ],
+        );
+    }
+
+    #[test]
+    fn english_counts_take_the_one_and_other_forms() {
+        assert_counts(Lang::En, &[(1, "1 entry"), (2, "2 entries")]);
+    }
+
+    #[test]
+    fn counts_in_messages_are_grouped_per_language() {
+        assert!(chain(Lang::En, 12_345).contains(" 12,345 entries,"));
+        assert!(chain(Lang::Pl, 12_345).contains(" 12\u{a0}345 wpisów,"));
+        assert!(chain(Lang::Cs, 12_345).contains(" 12\u{a0}345 záznamů,"));
+    }
+
+    #[test]
+    fn a_page_without_a_user_shows_prague_time() {
+        // 2026-07-05 07:05 UTC is 09:05 summer time in Prague.
+        assert_eq!(
+            Page::bare(Lang::En).datetime(1_783_235_100_i64),
+            "5 Jul 2026, 09:05 CEST"
+        );
     }
 }

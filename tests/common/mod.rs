@@ -41,6 +41,10 @@ pub struct TestApp {
     pub clock: Clock,
     pub backend: Backend,
     pub database_url: DatabaseUrl,
+    /// The sandbox's fake systems, when the binary's config starts them.
+    pub sandbox: Option<std::sync::Arc<bookbridge::sandbox::world::Sandbox>>,
+    /// The sync engine, when the config turns it on (the worker is off: tests drive it).
+    pub sync: Option<bookbridge::sync::SyncContext>,
 }
 
 impl TestApp {
@@ -50,11 +54,18 @@ impl TestApp {
 
     /// A browser-like client: its own cookie jar, redirects not followed.
     pub fn client(&self) -> reqwest::Client {
+        self.client_builder().build().expect("client builds")
+    }
+
+    /// The builder behind [`TestApp::client`], for a browser with more settings, e.g. its
+    /// preferred language.
+    pub fn client_builder(&self) -> reqwest::ClientBuilder {
+        // reqwest comes without a TLS provider of its own, and a test may build its client
+        // before the app builds its first; installing twice keeps the first.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         reqwest::Client::builder()
             .cookie_store(true)
             .redirect(Policy::none())
-            .build()
-            .expect("client builds")
     }
 
     /// The CSRF token of the form on `path`.
@@ -228,13 +239,22 @@ struct Started {
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-async fn start(backend: Backend, pg_url: Option<&str>) -> Result<(TestApp, Started), Failed> {
+/// Adjusts the config of a test binary's apps (e.g. to start the sandbox).
+pub type Configure = fn(&mut Config);
+
+async fn start(
+    backend: Backend,
+    pg_url: Option<&str>,
+    configure: Configure,
+) -> Result<(TestApp, Started), Failed> {
     let (url, pg_name) = fresh_database(backend, pg_url).await?;
     let database_url: DatabaseUrl = url.parse().map_err(|e: String| Failed::from(e))?;
     // The clock starts at the real time (session expiry is checked against it) and moves only
     // when a test says so.
     let clock = Clock::fixed(Clock::System.now());
-    let app = App::build(test_config(database_url.clone()), clock.clone())
+    let mut config = test_config(database_url.clone());
+    configure(&mut config);
+    let app = App::build(config, clock.clone())
         .await
         .map_err(|e| format!("app does not start: {e:#}"))?;
     let test_app = TestApp {
@@ -243,6 +263,8 @@ async fn start(backend: Backend, pg_url: Option<&str>) -> Result<(TestApp, Start
         clock,
         backend,
         database_url,
+        sandbox: app.sandbox(),
+        sync: app.state().sync.clone(),
     };
     let server = tokio::spawn(app.run());
     Ok((
@@ -264,14 +286,20 @@ fn panic_message(panic: Box<dyn std::any::Any + Send>) -> Failed {
         .into()
 }
 
-fn trial(backend: Backend, pg_url: Option<String>, name: &str, test: TestFn) -> Trial {
+fn trial(
+    backend: Backend,
+    pg_url: Option<String>,
+    name: &str,
+    test: TestFn,
+    configure: Configure,
+) -> Trial {
     Trial::test(format!("{}::{name}", backend.name()), move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .map_err(|e| format!("runtime: {e}"))?;
-        let (app, started) = runtime.block_on(start(backend, pg_url.as_deref()))?;
+        let (app, started) = runtime.block_on(start(backend, pg_url.as_deref(), configure))?;
         let outcome =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| runtime.block_on(test(app))));
         started.server.abort();
@@ -287,6 +315,20 @@ fn trial(backend: Backend, pg_url: Option<String>, name: &str, test: TestFn) -> 
 
 /// Runs every test on SQLite, and on PostgreSQL when `TEST_DATABASE_URL` is set.
 pub fn run(tests: Vec<(&'static str, TestFn)>) -> ! {
+    run_with(vec![], tests)
+}
+
+/// Like [`run`], with `plain` trials that need no server or database and so run once.
+pub fn run_with(plain: Vec<Trial>, tests: Vec<(&'static str, TestFn)>) -> ! {
+    run_configured(|_| {}, plain, tests)
+}
+
+/// Like [`run_with`], with every app's config adjusted by `configure`.
+pub fn run_configured(
+    configure: Configure,
+    plain: Vec<Trial>,
+    tests: Vec<(&'static str, TestFn)>,
+) -> ! {
     let args = Arguments::from_args();
     let pg_url = std::env::var("TEST_DATABASE_URL")
         .ok()
@@ -297,11 +339,12 @@ pub fn run(tests: Vec<(&'static str, TestFn)>) -> ! {
              e.g. postgres://postgres@127.0.0.1:5432/test, to run them"
         );
     }
-    let mut trials = Vec::with_capacity(tests.len() * 2);
+    let mut trials = plain;
+    trials.reserve(tests.len() * 2);
     for (name, test) in tests {
-        trials.push(trial(Backend::Sqlite, None, name, test));
+        trials.push(trial(Backend::Sqlite, None, name, test, configure));
         let pg = match &pg_url {
-            Some(url) => trial(Backend::Postgres, Some(url.clone()), name, test),
+            Some(url) => trial(Backend::Postgres, Some(url.clone()), name, test, configure),
             // Run anyway (--include-ignored), it fails and says why rather than passing.
             None => Trial::test(format!("postgres::{name}"), || {
                 Err("skipped: TEST_DATABASE_URL is not set".into())

@@ -1,0 +1,250 @@
+//! `booking_links`: the two sides of one appointment, with the base (the last state both sides
+//! agreed on). A link is superseded by another (service change), never removed.
+
+use sqlx::FromRow;
+
+use super::{Db, Tx};
+use crate::domain::System;
+
+/// A link joined with both of its snapshots: everything reconcile needs, in one row.
+#[derive(Clone, Debug, FromRow)]
+pub struct LinkRow {
+    pub id: i64,
+    pub connection_id: i64,
+    pub partner_id: i64,
+    pub origin_system: String,
+    pub voucher_code: Option<String>,
+    pub created_at: i64,
+    pub change_pending_since: Option<i64>,
+    pub base_start_at: Option<i64>,
+    pub base_end_at: Option<i64>,
+    pub base_service_id: Option<String>,
+    pub base_customer_name: Option<String>,
+    pub base_customer_email: Option<String>,
+    pub base_customer_phone: Option<String>,
+    pub base_status: Option<String>,
+    pub r_id: Option<i64>,
+    pub r_external_id: Option<String>,
+    pub r_start_at: Option<i64>,
+    pub r_end_at: Option<i64>,
+    pub r_service_id: Option<String>,
+    pub r_customer_name: Option<String>,
+    pub r_customer_email: Option<String>,
+    pub r_customer_phone: Option<String>,
+    pub r_status: Option<String>,
+    pub r_self_rescheduled: Option<i64>,
+    pub r_vanished_at: Option<i64>,
+    pub t_id: Option<i64>,
+    pub t_external_id: Option<String>,
+    pub t_start_at: Option<i64>,
+    pub t_end_at: Option<i64>,
+    pub t_service_id: Option<String>,
+    pub t_customer_name: Option<String>,
+    pub t_customer_email: Option<String>,
+    pub t_customer_phone: Option<String>,
+    pub t_status: Option<String>,
+    pub t_self_rescheduled: Option<i64>,
+    pub t_vanished_at: Option<i64>,
+    pub has_open_case: i64,
+    pub pending_pushes: i64,
+    pub open_mismatches: i64,
+}
+
+const JOINED: &str = "SELECT l.id, l.connection_id, l.partner_id, l.origin_system, l.voucher_code, \
+     l.created_at, l.change_pending_since, l.base_start_at, l.base_end_at, l.base_service_id, \
+     l.base_customer_name, l.base_customer_email, l.base_customer_phone, l.base_status, \
+     r.id AS r_id, r.external_id AS r_external_id, r.start_at AS r_start_at, \
+     r.end_at AS r_end_at, r.service_id AS r_service_id, r.customer_name AS r_customer_name, \
+     r.customer_email AS r_customer_email, r.customer_phone AS r_customer_phone, \
+     r.status AS r_status, r.self_rescheduled AS r_self_rescheduled, \
+     r.vanished_at AS r_vanished_at, \
+     t.id AS t_id, t.external_id AS t_external_id, t.start_at AS t_start_at, \
+     t.end_at AS t_end_at, t.service_id AS t_service_id, t.customer_name AS t_customer_name, \
+     t.customer_email AS t_customer_email, t.customer_phone AS t_customer_phone, \
+     t.status AS t_status, t.self_rescheduled AS t_self_rescheduled, \
+     t.vanished_at AS t_vanished_at, \
+     CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.link_id = l.id AND c.state <> 'resolved') \
+          THEN 1 ELSE 0 END AS has_open_case, \
+     CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.link_id = l.id AND o.state = 'pending') \
+          THEN 1 ELSE 0 END AS pending_pushes, \
+     (SELECT COUNT(*) FROM mismatches m WHERE m.link_id = l.id AND m.state <> 'resolved') \
+          AS open_mismatches \
+     FROM booking_links l \
+     LEFT JOIN external_bookings r ON r.id = l.reservio_booking_id \
+     LEFT JOIN external_bookings t ON t.id = l.termino_booking_id";
+
+/// One page of a connection's current links, in id order after `after_id`.
+pub async fn page_for_connection(
+    db: &Db,
+    connection_id: i64,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<LinkRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{JOINED} WHERE l.connection_id = $1 AND l.superseded_by IS NULL AND l.id > $2 \
+         ORDER BY l.id LIMIT $3"
+    ))
+    .bind(connection_id)
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// One link with its snapshots.
+pub async fn find_row(db: &Db, id: i64) -> Result<Option<LinkRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{JOINED} WHERE l.id = $1"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// The current link a snapshot belongs to, if any.
+pub async fn link_of_booking(tx: &mut Tx, booking_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM booking_links WHERE superseded_by IS NULL \
+         AND (reservio_booking_id = $1 OR termino_booking_id = $1) ORDER BY id LIMIT 1",
+    )
+    .bind(booking_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// A link waiting for its other side: the snapshot id of the side it has.
+pub async fn half_link_with(
+    tx: &mut Tx,
+    connection_id: i64,
+    missing: System,
+    voucher_code: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let column = match missing {
+        System::Reservio => "reservio_booking_id",
+        System::Termino => "termino_booking_id",
+    };
+    let row: Option<(i64,)> = sqlx::query_as(&format!(
+        "SELECT id FROM booking_links WHERE connection_id = $1 AND superseded_by IS NULL \
+         AND {column} IS NULL AND voucher_code = $2 ORDER BY id LIMIT 1"
+    ))
+    .bind(connection_id)
+    .bind(voucher_code)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// A new link; either side may still be missing.
+pub struct NewLink<'a> {
+    pub connection_id: i64,
+    pub partner_id: i64,
+    pub reservio_booking_id: Option<i64>,
+    pub termino_booking_id: Option<i64>,
+    pub voucher_code: Option<&'a str>,
+    pub origin: System,
+}
+
+pub async fn insert(tx: &mut Tx, link: &NewLink<'_>, now: i64) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO booking_links (connection_id, partner_id, reservio_booking_id, \
+         termino_booking_id, voucher_code, origin_system, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(link.connection_id)
+    .bind(link.partner_id)
+    .bind(link.reservio_booking_id)
+    .bind(link.termino_booking_id)
+    .bind(link.voucher_code)
+    .bind(link.origin.as_str())
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// Fills the missing side of a link.
+pub async fn attach(
+    tx: &mut Tx,
+    link_id: i64,
+    system: System,
+    booking_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let column = match system {
+        System::Reservio => "reservio_booking_id",
+        System::Termino => "termino_booking_id",
+    };
+    sqlx::query(&format!(
+        "UPDATE booking_links SET {column} = $1, updated_at = $2 WHERE id = $3 AND {column} IS NULL"
+    ))
+    .bind(booking_id)
+    .bind(now)
+    .bind(link_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The agreed state of a link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredBase {
+    pub start_at: i64,
+    pub end_at: i64,
+    pub service_id: Option<String>,
+    pub customer_name: String,
+    pub customer_email: String,
+    pub customer_phone: String,
+    pub status: String,
+}
+
+/// Records a new base and whether a change is on its way.
+pub async fn set_base(
+    tx: &mut Tx,
+    link_id: i64,
+    base: Option<&StoredBase>,
+    change_pending_since: Option<i64>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    match base {
+        Some(b) => {
+            sqlx::query(
+                "UPDATE booking_links SET base_start_at = $1, base_end_at = $2, \
+                 base_service_id = $3, base_customer_name = $4, base_customer_email = $5, \
+                 base_customer_phone = $6, base_status = $7, change_pending_since = $8, \
+                 updated_at = $9 WHERE id = $10",
+            )
+            .bind(b.start_at)
+            .bind(b.end_at)
+            .bind(&b.service_id)
+            .bind(&b.customer_name)
+            .bind(&b.customer_email)
+            .bind(&b.customer_phone)
+            .bind(&b.status)
+            .bind(change_pending_since)
+            .bind(now)
+            .bind(link_id)
+            .execute(&mut **tx)
+            .await?;
+        }
+        None => {
+            sqlx::query(
+                "UPDATE booking_links SET change_pending_since = $1, updated_at = $2 WHERE id = $3",
+            )
+            .bind(change_pending_since)
+            .bind(now)
+            .bind(link_id)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn count_for_connection(db: &Db, connection_id: i64) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM booking_links WHERE connection_id = $1 AND superseded_by IS NULL",
+    )
+    .bind(connection_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(n)
+}

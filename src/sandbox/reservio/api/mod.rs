@@ -1,0 +1,182 @@
+//! The fake Reservio's HTTP side: the subset of Reservio's JSON:API documented in
+//! `docs/reservio.md`, under `/v2/businesses/{businessId}`. Reads are in `reads`, writes in
+//! `writes`; this module holds what both share.
+
+mod reads;
+mod writes;
+
+use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::Router;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch};
+use serde_json::{Value, json};
+
+use super::store::Store;
+use crate::clock::Clock;
+use crate::sandbox::faults::{self, FaultSwitch};
+use crate::systems::reservio::wire::{JSON_API, parse_instant};
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct ApiState {
+    pub store: Arc<Mutex<Store>>,
+    pub clock: Clock,
+    /// Set by a test: the next create is carried out, then its answer never arrives.
+    pub lose_next_create: Arc<AtomicBool>,
+}
+
+impl ApiState {
+    pub fn lock(&self) -> MutexGuard<'_, Store> {
+        // A handler that panicked cannot have left the maps half-updated in a way that
+        // matters to a fake; keep serving.
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The routes, behind the shared fault injection.
+pub fn router(state: ApiState, faults: FaultSwitch) -> Router {
+    let business = "/v2/businesses/{business}";
+    Router::new()
+        .route(&format!("{business}/services"), get(reads::list_services))
+        .route(
+            &format!("{business}/availability/booking-slots"),
+            get(reads::booking_slots),
+        )
+        .route(
+            &format!("{business}/bookings"),
+            get(reads::list_bookings).post(writes::create_booking),
+        )
+        .route(
+            &format!("{business}/bookings/{{id}}"),
+            get(reads::get_booking)
+                .patch(writes::patch_booking)
+                .delete(writes::delete_booking),
+        )
+        .route(
+            &format!("{business}/events/{{id}}"),
+            patch(writes::patch_event),
+        )
+        .fallback(|| async { error(StatusCode::NOT_FOUND, "notFound", "no such endpoint") })
+        .layer(axum::middleware::from_fn_with_state(faults, faults::inject))
+        .with_state(state)
+}
+
+/// A refusal, answered as a JSON:API error document.
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    title: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({ "errors": [{
+            "status": self.status.as_u16().to_string(),
+            "code": self.code,
+            "title": self.title,
+        }]});
+        (self.status, [(CONTENT_TYPE, JSON_API)], body.to_string()).into_response()
+    }
+}
+
+pub(super) fn error(status: StatusCode, code: &'static str, title: &str) -> ApiError {
+    ApiError {
+        status,
+        code,
+        title: title.to_string(),
+    }
+}
+
+pub(super) fn document(status: StatusCode, body: Value) -> Response {
+    (status, [(CONTENT_TYPE, JSON_API)], body.to_string()).into_response()
+}
+
+pub(super) type Answer = Result<Response, ApiError>;
+pub(super) type Params = HashMap<String, String>;
+
+/// Lets the request through when its Bearer token is the business's.
+pub(super) fn authorize(
+    store: &Store,
+    business: &str,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
+    let token = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let Some(expected) = store
+        .businesses
+        .get(business)
+        .and_then(|b| b.token.as_deref())
+    else {
+        return Err(error(StatusCode::NOT_FOUND, "notFound", "no such business"));
+    };
+    if token != Some(expected) {
+        return Err(error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "invalid access token",
+        ));
+    }
+    Ok(())
+}
+
+pub(super) fn bad_request(title: &str) -> ApiError {
+    error(StatusCode::BAD_REQUEST, "invalidRequest", title)
+}
+
+pub(super) fn invalid_value(title: &str) -> ApiError {
+    error(StatusCode::UNPROCESSABLE_ENTITY, "invalidValue", title)
+}
+
+/// `page[limit]` (default 20, at most 100 — more is quietly capped) and `page[offset]`.
+pub(super) fn paging(params: &Params) -> Result<(usize, usize), ApiError> {
+    let number = |name: &str, default: usize| match params.get(name) {
+        None => Ok(default),
+        Some(text) => text
+            .parse::<usize>()
+            .map_err(|_| bad_request(&format!("{name} is not a number"))),
+    };
+    let limit = number("page[limit]", 20)?.clamp(1, 100);
+    Ok((limit, number("page[offset]", 0)?))
+}
+
+/// An instant filter: RFC 3339, or a date meaning that day's start (`from`) or end (`to`).
+pub(super) fn instant_filter(
+    params: &Params,
+    name: &str,
+    end_of_day: bool,
+) -> Result<Option<i64>, ApiError> {
+    let Some(text) = params.get(name) else {
+        return Ok(None);
+    };
+    if let Some(at) = parse_instant(text) {
+        return Ok(Some(at));
+    }
+    let midnight = parse_instant(&format!("{text}T00:00:00Z"))
+        .ok_or_else(|| bad_request(&format!("{name} is neither RFC 3339 nor a date")))?;
+    Ok(Some(if end_of_day {
+        midnight + 86_400
+    } else {
+        midnight
+    }))
+}
+
+pub(super) fn list_document(all: Vec<(Value, Vec<Value>)>, params: &Params) -> Answer {
+    let (limit, offset) = paging(params)?;
+    let total = all.len();
+    let (data, included): (Vec<Value>, Vec<Vec<Value>>) =
+        all.into_iter().skip(offset).take(limit).unzip();
+    let included: Vec<Value> = included.into_iter().flatten().collect();
+    Ok(document(
+        StatusCode::OK,
+        json!({ "data": data, "included": included, "meta": { "totalCount": total } }),
+    ))
+}

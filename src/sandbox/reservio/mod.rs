@@ -1,0 +1,198 @@
+//! A fake Reservio: an HTTP server on loopback speaking the subset of Reservio's JSON:API that
+//! `docs/reservio.md` documents — including its quirks (no deletes, misspelt states silently
+//! ignored) — with in-memory storage, switchable faults, and direct "staff" access for tests,
+//! seeding and the activity generator.
+
+mod api;
+mod render;
+mod store;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::task::JoinHandle;
+
+use self::api::ApiState;
+use self::store::Store;
+pub use self::store::{Effect, EffectKind, FakeBooking, OpeningHours, StaffBooking};
+use crate::clock::Clock;
+use crate::sandbox::faults::FaultSwitch;
+use crate::systems::reservio::Service;
+
+/// Stops the server when the last handle is dropped, so tests do not leak listeners.
+#[derive(Debug)]
+struct ServerTask(JoinHandle<()>);
+
+impl Drop for ServerTask {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A running fake Reservio. Clones share the server and its storage.
+#[derive(Clone)]
+pub struct FakeReservio {
+    addr: SocketAddr,
+    state: ApiState,
+    faults: FaultSwitch,
+    _server: Arc<ServerTask>,
+}
+
+impl FakeReservio {
+    /// Starts on 127.0.0.1 with a free port, timestamps from the system clock.
+    pub async fn start() -> std::io::Result<FakeReservio> {
+        FakeReservio::start_with_clock(Clock::System).await
+    }
+
+    /// Starts with `clock` stamping `createdAt` / `updatedAt`.
+    pub async fn start_with_clock(clock: Clock) -> std::io::Result<FakeReservio> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let state = ApiState {
+            store: Arc::new(Mutex::new(Store::default())),
+            clock,
+            lose_next_create: Arc::new(AtomicBool::new(false)),
+        };
+        let faults = FaultSwitch::default();
+        let app = api::router(state.clone(), faults.clone());
+        let server = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                tracing::error!(error = %e, "fake Reservio stopped");
+            }
+        });
+        Ok(FakeReservio {
+            addr,
+            state,
+            faults,
+            _server: Arc::new(ServerTask(server)),
+        })
+    }
+
+    /// The API root to give a client, like `https://api.reservio.com/v2`: it ends in `/v2`.
+    pub fn url(&self) -> String {
+        format!("http://{}/v2", self.addr)
+    }
+
+    /// The faults applied to every API request.
+    pub fn faults(&self) -> &FaultSwitch {
+        &self.faults
+    }
+
+    /// The next create is carried out but its answer never arrives (the client times out):
+    /// a lost response aimed at exactly one write, which the random fault rates cannot do.
+    pub fn lose_next_create_response(&self) {
+        self.state.lose_next_create.store(true, Ordering::SeqCst);
+    }
+
+    fn store(&self) -> MutexGuard<'_, Store> {
+        self.state.lock()
+    }
+
+    /// Registers a business (or replaces its token) so the API accepts `token` for it.
+    pub fn add_business(&self, business_id: &str, token: &str) {
+        self.store().business_mut(business_id).token = Some(token.to_string());
+    }
+
+    /// Adds a service, or replaces the one with the same id.
+    pub fn add_service(&self, business_id: &str, service: Service) {
+        let mut store = self.store();
+        let services = &mut store.business_mut(business_id).services;
+        services.retain(|s| s.id != service.id);
+        services.push(service);
+    }
+
+    /// Sets when the business takes bookings (default: 08:00–20:00 UTC daily, 30-minute slots).
+    pub fn set_opening_hours(&self, business_id: &str, hours: OpeningHours) {
+        self.store().business_mut(business_id).hours = hours;
+    }
+
+    /// Whether new API bookings wait for approval (`pending`) rather than being `confirmed`.
+    pub fn set_manual_approval(&self, business_id: &str, manual: bool) {
+        self.store().business_mut(business_id).manual_approval = manual;
+    }
+
+    /// Staff enter a booking in Reservio's own calendar; returns its id.
+    pub fn staff_create(&self, business_id: &str, booking: StaffBooking) -> String {
+        let now = self.state.clock.now();
+        self.store().insert(business_id, booking, now)
+    }
+
+    /// Staff drag a booking to another time. False when there is no such booking.
+    pub fn staff_move(
+        &self,
+        business_id: &str,
+        booking_id: &str,
+        start_at: i64,
+        end_at: i64,
+    ) -> bool {
+        self.staff_edit(business_id, booking_id, |b| {
+            b.start_at = start_at;
+            b.end_at = end_at;
+        })
+    }
+
+    /// Staff set any state, including ones the API would ignore. False when there is no such
+    /// booking.
+    pub fn staff_set_state(&self, business_id: &str, booking_id: &str, state: &str) -> bool {
+        self.staff_edit(business_id, booking_id, |b| b.state = state.to_string())
+    }
+
+    /// Staff rewrite the note. False when there is no such booking.
+    pub fn staff_set_note(&self, business_id: &str, booking_id: &str, note: &str) -> bool {
+        self.staff_edit(business_id, booking_id, |b| b.note = note.to_string())
+    }
+
+    /// The forbidden delete (FAQ rule 2): the booking simply vanishes. False when there was
+    /// no such booking.
+    pub fn staff_delete(&self, business_id: &str, booking_id: &str) -> bool {
+        let mut store = self.store();
+        let bookings = &mut store.business_mut(business_id).bookings;
+        let before = bookings.len();
+        bookings.retain(|b| b.id != booking_id);
+        bookings.len() != before
+    }
+
+    fn staff_edit(
+        &self,
+        business_id: &str,
+        booking_id: &str,
+        edit: impl FnOnce(&mut FakeBooking),
+    ) -> bool {
+        let now = self.state.clock.now();
+        let mut store = self.store();
+        match store.business_mut(business_id).booking_mut(booking_id) {
+            Some(booking) => {
+                edit(booking);
+                booking.updated_at = now;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// One booking as stored.
+    pub fn get_booking(&self, business_id: &str, booking_id: &str) -> Option<FakeBooking> {
+        let store = self.store();
+        store
+            .businesses
+            .get(business_id)?
+            .booking(booking_id)
+            .cloned()
+    }
+
+    /// All of a business's bookings, in creation order.
+    pub fn bookings(&self, business_id: &str) -> Vec<FakeBooking> {
+        let store = self.store();
+        store
+            .businesses
+            .get(business_id)
+            .map(|b| b.bookings.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every change applied through the API so far, oldest first.
+    pub fn effects(&self) -> Vec<Effect> {
+        self.store().effects.clone()
+    }
+}

@@ -1,0 +1,368 @@
+//! A fake Termino: an HTTP server speaking exactly the API in `docs/termino-api.md`, with
+//! in-memory storage, switchable faults, signed change notifications, and direct handles for
+//! tests, the seed and the activity generator (a customer books, reschedules, someone deletes).
+
+mod error;
+mod routes;
+mod store;
+mod writes;
+
+#[cfg(test)]
+mod tests;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use tokio::task::JoinHandle;
+
+use self::store::{NewReservation, Store, Webhook};
+use super::faults::FaultSwitch;
+use crate::clock::Clock;
+use crate::domain::{BookingStatus, Customer};
+use crate::systems::termino::{Offer, SIGNATURE_HEADER, format_rfc3339, sign_webhook_body};
+
+/// One reservation as the fake stores it; times are Unix seconds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reservation {
+    pub id: String,
+    pub voucher_code: String,
+    pub offer_id: String,
+    pub start_at: i64,
+    pub end_at: i64,
+    pub customer: Customer,
+    pub status: BookingStatus,
+    /// The customer has used their one self-reschedule.
+    pub self_rescheduled: bool,
+    pub reservio_booking_id: Option<String>,
+    /// The server-wide version of its latest change.
+    pub version: u64,
+    pub updated_at: i64,
+}
+
+impl Reservation {
+    /// The documented JSON shape.
+    pub fn to_json(&self) -> Value {
+        // Every time stored went through `check_slot` or came from the clock, so formatting
+        // cannot fail for them; an empty string would show up loudly in a test if it did.
+        let time = |t: i64| format_rfc3339(t).unwrap_or_default();
+        json!({
+            "id": self.id,
+            "voucher_code": self.voucher_code,
+            "offer_id": self.offer_id,
+            "start": time(self.start_at),
+            "end": time(self.end_at),
+            "customer": self.customer,
+            "status": self.status.as_str(),
+            "self_rescheduled": self.self_rescheduled,
+            "reservio_booking_id": self.reservio_booking_id,
+            "version": self.version,
+            "updated_at": time(self.updated_at),
+        })
+    }
+}
+
+/// What an API call changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EffectKind {
+    CreateReservation,
+    Reschedule,
+    UpdateCustomer,
+    CancelReservation,
+    CancelVoucher,
+    ReissueVoucher,
+}
+
+/// One state change applied through the API, so tests can check it happened exactly once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Effect {
+    pub kind: EffectKind,
+    pub partner_id: String,
+    pub reservation_id: String,
+    pub idempotency_key: String,
+}
+
+/// What the server and its handle share.
+struct Shared {
+    store: Mutex<Store>,
+    clock: Clock,
+    /// Sends webhooks; a separate client so a slow receiver never delays the API.
+    webhook_http: reqwest::Client,
+    /// The runtime the server was started on: direct handle methods are plain functions, yet
+    /// their notifications must be sent from a task.
+    runtime: tokio::runtime::Handle,
+}
+
+/// One webhook call waiting to be sent.
+struct Delivery {
+    url: String,
+    secret: String,
+    body: Vec<u8>,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Store> {
+        // A panic while holding the lock (only possible in a test) leaves the store usable.
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `f` on the store, then announces whatever it changed to the webhooks, outside the
+    /// lock.
+    fn with_store<T>(&self, f: impl FnOnce(&mut Store, i64) -> T) -> T {
+        let (result, deliveries) = {
+            let mut store = self.lock();
+            let result = f(&mut store, self.clock.now());
+            let changes = std::mem::take(&mut store.unannounced);
+            let deliveries: Vec<Delivery> = changes
+                .into_iter()
+                .filter_map(|(partner_id, reservation_id, version)| {
+                    let hook = store.webhook(&partner_id)?;
+                    let body = json!({
+                        "partner_id": partner_id,
+                        "reservation_id": reservation_id,
+                        "version": version,
+                    });
+                    Some(Delivery {
+                        url: hook.url,
+                        secret: hook.secret,
+                        body: body.to_string().into_bytes(),
+                    })
+                })
+                .collect();
+            (result, deliveries)
+        };
+        for delivery in deliveries {
+            self.announce(delivery);
+        }
+        result
+    }
+
+    /// Fire and forget: a receiver that is down must not fail the change that happened.
+    fn announce(&self, delivery: Delivery) {
+        let http = self.webhook_http.clone();
+        self.runtime.spawn(async move {
+            let signature = sign_webhook_body(&delivery.secret, &delivery.body);
+            let sent = http
+                .post(&delivery.url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .header(SIGNATURE_HEADER, signature)
+                .body(delivery.body)
+                .send()
+                .await;
+            match sent {
+                Ok(answer) if answer.status().is_success() => {}
+                Ok(answer) => tracing::warn!(url = %delivery.url, status = %answer.status(),
+                    "fake Termino: webhook refused"),
+                Err(err) => tracing::warn!(url = %delivery.url, error = %err,
+                    "fake Termino: webhook failed"),
+            }
+        });
+    }
+}
+
+/// Stops the server when the last handle goes away.
+struct ServerTask(JoinHandle<()>);
+
+impl Drop for ServerTask {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A running fake Termino. Clones share the server; it stops when the last clone is dropped.
+#[derive(Clone)]
+pub struct FakeTermino {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    faults: FaultSwitch,
+    _server: Arc<ServerTask>,
+}
+
+impl FakeTermino {
+    /// Starts a server on `127.0.0.1` at a free port, on the machine's clock.
+    pub async fn start() -> std::io::Result<FakeTermino> {
+        Self::start_with_clock(Clock::System).await
+    }
+
+    /// Starts a server whose `updated_at` times come from `clock`.
+    pub async fn start_with_clock(clock: Clock) -> std::io::Result<FakeTermino> {
+        let runtime = tokio::runtime::Handle::try_current().map_err(std::io::Error::other)?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let webhook_http = crate::systems::http_client(Duration::from_secs(5))
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let shared = Arc::new(Shared {
+            store: Mutex::new(Store::default()),
+            clock,
+            webhook_http,
+            runtime,
+        });
+        let faults = FaultSwitch::default();
+        let app = routes::router(shared.clone(), faults.clone());
+        let server = tokio::spawn(async move {
+            if let Err(err) = axum::serve(listener, app).await {
+                tracing::error!(error = %err, "fake Termino stopped");
+            }
+        });
+        Ok(FakeTermino {
+            addr,
+            shared,
+            faults,
+            _server: Arc::new(ServerTask(server)),
+        })
+    }
+
+    /// The base URL to give a `TerminoClient`, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The switch for this server's faults (also reachable at `/_sandbox/faults`).
+    pub fn faults(&self) -> &FaultSwitch {
+        &self.faults
+    }
+
+    /// Registers a partner and the bearer token that grants access to it (and only to it).
+    pub fn add_partner(&self, partner_id: &str, token: &str) {
+        self.shared
+            .with_store(|store, _| store.add_partner(partner_id, token));
+    }
+
+    /// Adds (or replaces) an offer of a registered partner.
+    pub fn add_offer(&self, partner_id: &str, offer: Offer) -> Result<(), String> {
+        self.shared
+            .with_store(|store, _| store.add_offer(partner_id, offer))
+            .map_err(|e| e.message)
+    }
+
+    /// The partner's offers.
+    pub fn offers(&self, partner_id: &str) -> Vec<Offer> {
+        self.shared
+            .with_store(|store, _| store.offers(partner_id))
+            .unwrap_or_default()
+    }
+
+    /// Sends a signed notification to `url` after every change of the partner's reservations.
+    pub fn set_webhook(&self, partner_id: &str, url: &str, secret: &str) -> Result<(), String> {
+        let hook = Webhook {
+            url: url.to_owned(),
+            secret: secret.to_owned(),
+        };
+        self.shared
+            .with_store(|store, _| store.set_webhook(partner_id, hook))
+            .map_err(|e| e.message)
+    }
+
+    /// A customer books a slot with their voucher on the channel; the reservation waits for the
+    /// partner's confirmation. Returns its id.
+    pub fn redeem_voucher(
+        &self,
+        partner_id: &str,
+        voucher_code: &str,
+        offer_id: &str,
+        start_at: i64,
+        end_at: i64,
+        customer: Customer,
+    ) -> Result<String, String> {
+        let new = NewReservation {
+            voucher_code: voucher_code.to_owned(),
+            offer_id: offer_id.to_owned(),
+            start_at,
+            end_at,
+            customer,
+            reservio_booking_id: None,
+            status: BookingStatus::Pending,
+        };
+        self.shared
+            .with_store(|store, now| store.create(partner_id, new, now))
+            .map(|r| r.id)
+            .map_err(|e| e.message)
+    }
+
+    /// The customer moves their reservation from their channel account: allowed once (FAQ rule 3).
+    pub fn customer_self_reschedule(
+        &self,
+        partner_id: &str,
+        reservation_id: &str,
+        start_at: i64,
+        end_at: i64,
+    ) -> Result<(), String> {
+        self.shared
+            .with_store(|store, now| {
+                store.reschedule(partner_id, reservation_id, (start_at, end_at), true, now)
+            })
+            .map(|_| ())
+            .map_err(|e| e.message)
+    }
+
+    /// The partner moves a reservation in Termino's own screens.
+    pub fn reschedule_by_partner(
+        &self,
+        partner_id: &str,
+        reservation_id: &str,
+        start_at: i64,
+        end_at: i64,
+    ) -> Result<(), String> {
+        self.shared
+            .with_store(|store, now| {
+                store.reschedule(partner_id, reservation_id, (start_at, end_at), false, now)
+            })
+            .map(|_| ())
+            .map_err(|e| e.message)
+    }
+
+    /// Sets a reservation's status, as the partner confirming or rejecting it would.
+    pub fn set_status(
+        &self,
+        partner_id: &str,
+        reservation_id: &str,
+        status: BookingStatus,
+    ) -> Result<(), String> {
+        self.shared
+            .with_store(|store, now| store.set_status(partner_id, reservation_id, status, now))
+            .map(|_| ())
+            .map_err(|e| e.message)
+    }
+
+    /// Partner Care cancels a voucher on the channel side (FAQ rule 2), with its reservation.
+    pub fn cancel_voucher_by_channel(
+        &self,
+        partner_id: &str,
+        voucher_code: &str,
+    ) -> Result<(), String> {
+        self.shared
+            .with_store(|store, now| store.cancel_voucher(partner_id, voucher_code, now))
+            .map(|_| ())
+            .map_err(|e| e.message)
+    }
+
+    /// Someone deletes a reservation, which FAQ rule 2 forbids: it vanishes from reads and feed.
+    pub fn delete_reservation(&self, partner_id: &str, reservation_id: &str) -> Result<(), String> {
+        self.shared
+            .with_store(|store, _| store.delete(partner_id, reservation_id))
+            .map_err(|e| e.message)
+    }
+
+    /// One reservation, if it exists.
+    pub fn get_reservation(&self, partner_id: &str, reservation_id: &str) -> Option<Reservation> {
+        self.shared
+            .with_store(|store, _| store.reservation(partner_id, reservation_id))
+            .ok()
+    }
+
+    /// All of the partner's reservations, oldest first.
+    pub fn reservations(&self, partner_id: &str) -> Vec<Reservation> {
+        self.shared
+            .with_store(|store, _| store.reservations(partner_id))
+    }
+
+    /// Every change applied through the API so far, in order.
+    pub fn effects(&self) -> Vec<Effect> {
+        self.shared.with_store(|store, _| store.effects.clone())
+    }
+}

@@ -1,0 +1,192 @@
+//! The fake Termino's changing endpoints: each takes an `Idempotency-Key` and runs through
+//! [`idempotent`], so a retried request is applied once.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::error::ApiError;
+use super::routes::{
+    ApiResult, Applied, authorize, idempotency_key, idempotent, parse_body, parse_time,
+};
+use super::store::NewReservation;
+use super::{EffectKind, Shared};
+use crate::domain::{BookingStatus, Customer};
+
+#[derive(Deserialize)]
+struct CreateRequest {
+    voucher_code: String,
+    offer_id: String,
+    start: String,
+    end: String,
+    customer: Customer,
+    #[serde(default)]
+    reservio_booking_id: Option<String>,
+}
+
+pub(super) async fn create_reservation(
+    State(shared): State<Arc<Shared>>,
+    Path(partner_id): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    authorize(&shared, &headers, &partner_id)?;
+    let key = idempotency_key(&headers)?;
+    let (request, canonical): (CreateRequest, String) = parse_body(&body)?;
+    if request.voucher_code.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            "invalid_request",
+            "voucher_code is empty",
+        ));
+    }
+    let new = NewReservation {
+        start_at: parse_time("start", &request.start)?,
+        end_at: parse_time("end", &request.end)?,
+        voucher_code: request.voucher_code,
+        offer_id: request.offer_id,
+        customer: request.customer,
+        reservio_booking_id: request.reservio_booking_id,
+        // Created from the partner's own calendar, so the partner has accepted it already.
+        status: BookingStatus::Confirmed,
+    };
+    let fingerprint = format!("POST {} {canonical}", uri.path());
+    idempotent(&shared, &partner_id, key, fingerprint, |store, now| {
+        let reservation = store.create(&partner_id, new, now)?;
+        Ok(Applied {
+            status: StatusCode::CREATED,
+            body: reservation.to_json(),
+            effects: vec![(EffectKind::CreateReservation, reservation.id)],
+        })
+    })
+}
+
+#[derive(Deserialize)]
+struct RescheduleRequest {
+    start: String,
+    end: String,
+}
+
+pub(super) async fn reschedule(
+    State(shared): State<Arc<Shared>>,
+    Path((partner_id, id)): Path<(String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    authorize(&shared, &headers, &partner_id)?;
+    let key = idempotency_key(&headers)?;
+    let (request, canonical): (RescheduleRequest, String) = parse_body(&body)?;
+    let slot = (
+        parse_time("start", &request.start)?,
+        parse_time("end", &request.end)?,
+    );
+    let fingerprint = format!("POST {} {canonical}", uri.path());
+    idempotent(&shared, &partner_id, key, fingerprint, |store, now| {
+        let outcome = store.reschedule(&partner_id, &id, slot, false, now)?;
+        Ok(Applied::reservation(EffectKind::Reschedule, outcome))
+    })
+}
+
+#[derive(Deserialize)]
+struct CustomerRequest {
+    customer: Customer,
+}
+
+pub(super) async fn update_customer(
+    State(shared): State<Arc<Shared>>,
+    Path((partner_id, id)): Path<(String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    authorize(&shared, &headers, &partner_id)?;
+    let key = idempotency_key(&headers)?;
+    let (request, canonical): (CustomerRequest, String) = parse_body(&body)?;
+    let fingerprint = format!("POST {} {canonical}", uri.path());
+    idempotent(&shared, &partner_id, key, fingerprint, |store, now| {
+        let outcome = store.set_customer(&partner_id, &id, request.customer, now)?;
+        Ok(Applied::reservation(EffectKind::UpdateCustomer, outcome))
+    })
+}
+
+#[derive(Deserialize)]
+struct EmptyRequest {}
+
+pub(super) async fn cancel_reservation(
+    State(shared): State<Arc<Shared>>,
+    Path((partner_id, id)): Path<(String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    authorize(&shared, &headers, &partner_id)?;
+    let key = idempotency_key(&headers)?;
+    let (EmptyRequest {}, canonical) = parse_body(&body)?;
+    let fingerprint = format!("POST {} {canonical}", uri.path());
+    idempotent(&shared, &partner_id, key, fingerprint, |store, now| {
+        let outcome = store.set_status(&partner_id, &id, BookingStatus::Cancelled, now)?;
+        Ok(Applied::reservation(EffectKind::CancelReservation, outcome))
+    })
+}
+
+#[derive(Deserialize)]
+struct VoucherCancelRequest {
+    reason: String,
+}
+
+pub(super) async fn cancel_voucher(
+    State(shared): State<Arc<Shared>>,
+    Path((partner_id, code)): Path<(String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    authorize(&shared, &headers, &partner_id)?;
+    let key = idempotency_key(&headers)?;
+    let (request, canonical): (VoucherCancelRequest, String) = parse_body(&body)?;
+    let fingerprint = format!("POST {} {canonical}", uri.path());
+    idempotent(&shared, &partner_id, key, fingerprint, |store, now| {
+        let outcome = store.cancel_voucher(&partner_id, &code, now)?;
+        if outcome.1 {
+            tracing::info!(
+                partner_id,
+                voucher = code,
+                reason = request.reason,
+                "fake Termino: voucher cancelled"
+            );
+        }
+        Ok(Applied::reservation(EffectKind::CancelVoucher, outcome))
+    })
+}
+
+#[derive(Deserialize)]
+struct ReissueRequest {
+    offer_id: String,
+}
+
+pub(super) async fn reissue_voucher(
+    State(shared): State<Arc<Shared>>,
+    Path((partner_id, code)): Path<(String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    authorize(&shared, &headers, &partner_id)?;
+    let key = idempotency_key(&headers)?;
+    let (request, canonical): (ReissueRequest, String) = parse_body(&body)?;
+    let fingerprint = format!("POST {} {canonical}", uri.path());
+    idempotent(&shared, &partner_id, key, fingerprint, |store, now| {
+        let (cancelled, new_voucher_code) =
+            store.reissue_voucher(&partner_id, &code, &request.offer_id, now)?;
+        Ok(Applied {
+            status: StatusCode::OK,
+            effects: vec![(EffectKind::ReissueVoucher, cancelled.id.clone())],
+            body: json!({ "cancelled": cancelled.to_json(), "new_voucher_code": new_voucher_code }),
+        })
+    })
+}

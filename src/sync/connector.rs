@@ -1,0 +1,91 @@
+//! How the engine reaches the two systems of a connection.
+
+use std::sync::Arc;
+
+use crate::db::connections::Connection;
+use crate::systems::{BookingSystem, SystemError};
+
+/// Both systems of one connection, ready to call.
+#[derive(Clone)]
+pub struct ConnectionSystems {
+    pub reservio: Arc<dyn BookingSystem>,
+    pub termino: Arc<dyn BookingSystem>,
+}
+
+impl ConnectionSystems {
+    pub fn of(&self, system: crate::domain::System) -> &Arc<dyn BookingSystem> {
+        match system {
+            crate::domain::System::Reservio => &self.reservio,
+            crate::domain::System::Termino => &self.termino,
+        }
+    }
+}
+
+/// Builds the clients for a connection from its stored credentials.
+pub trait Connector: Send + Sync {
+    fn systems(&self, connection: &Connection) -> Result<ConnectionSystems, SystemError>;
+}
+
+/// The production connector: HTTP clients against configured base URLs.
+pub struct HttpConnector {
+    pub reservio_url: String,
+    pub termino_url: String,
+    pub timeout: std::time::Duration,
+    pub clock: crate::clock::Clock,
+    clients: std::sync::Mutex<std::collections::HashMap<CacheKey, ConnectionSystems>>,
+}
+
+type CacheKey = (i64, String, String);
+
+impl HttpConnector {
+    pub fn new(
+        reservio_url: &str,
+        termino_url: &str,
+        timeout: std::time::Duration,
+        clock: crate::clock::Clock,
+    ) -> Self {
+        HttpConnector {
+            reservio_url: reservio_url.to_string(),
+            termino_url: termino_url.to_string(),
+            timeout,
+            clock,
+            clients: Default::default(),
+        }
+    }
+}
+
+impl Connector for HttpConnector {
+    fn systems(&self, connection: &Connection) -> Result<ConnectionSystems, SystemError> {
+        let (Some(reservio_token), Some(termino_token)) =
+            (&connection.reservio_token, &connection.termino_token)
+        else {
+            return Err(SystemError::Refused(
+                "the connection has no credentials for both systems".into(),
+            ));
+        };
+        // Clients are built once per connection and credentials, and reused.
+        let key = (connection.id, reservio_token.clone(), termino_token.clone());
+        if let Some(found) = self.clients.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(found);
+        }
+        let reservio = crate::systems::reservio::ReservioClient::new(
+            &self.reservio_url,
+            reservio_token,
+            self.timeout,
+            crate::systems::reservio::WindowPolicy::rolling(self.clock.clone()),
+        )?;
+        let termino = crate::systems::termino::TerminoClient::new(
+            &self.termino_url,
+            termino_token,
+            self.timeout,
+        )?;
+        let systems = ConnectionSystems {
+            reservio: Arc::new(reservio),
+            termino: Arc::new(termino),
+        };
+        if let Ok(mut c) = self.clients.lock() {
+            c.insert(key, systems.clone());
+        }
+        Ok(systems)
+    }
+}

@@ -1,0 +1,195 @@
+//! Link: attach every new snapshot to the link of its appointment — by the ids each side keeps
+//! of the other first, then by voucher code — or start a link for it.
+
+use super::{SYNC, SyncContext, SyncError};
+use crate::audit::{self, Event};
+use crate::db::Tx;
+use crate::db::bookings::{self, StoredBooking};
+use crate::db::connections::Connection;
+use crate::db::links::{self, NewLink};
+use crate::domain::System;
+
+/// Links every unlinked snapshot of the connection; returns the ids of links created or
+/// completed.
+pub async fn link_new(ctx: &SyncContext, connection: &Connection) -> Result<Vec<i64>, SyncError> {
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin_write().await?;
+    let unlinked = bookings::unlinked(&mut tx, connection.id).await?;
+    let mut touched = vec![];
+    for booking in unlinked {
+        let Some(system) = booking.system() else {
+            continue;
+        };
+        // Earlier iterations may have linked this one already (as the counterpart of another).
+        if links::link_of_booking(&mut tx, booking.id).await?.is_some() {
+            continue;
+        }
+        let link_id = link_one(&mut tx, connection, &booking, system, now).await?;
+        touched.push(link_id);
+    }
+    tx.commit().await?;
+    Ok(touched)
+}
+
+async fn counterpart(
+    tx: &mut Tx,
+    connection: &Connection,
+    booking: &StoredBooking,
+    system: System,
+) -> Result<Option<StoredBooking>, sqlx::Error> {
+    if let Some(other_id) = &booking.counterpart_id {
+        if let Some(other) = bookings::find_by_external_id(tx, system.other(), other_id).await? {
+            if other.connection_id == connection.id {
+                return Ok(Some(other));
+            }
+        }
+    }
+    // The other side may name us even if we do not name it.
+    let named_by: Option<StoredBooking> = sqlx::query_as(&format!(
+        "SELECT {} FROM external_bookings WHERE connection_id = $1 AND system = $2 \
+         AND counterpart_id = $3 ORDER BY id LIMIT 1",
+        bookings::COLUMNS
+    ))
+    .bind(connection.id)
+    .bind(system.other().as_str())
+    .bind(&booking.external_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if named_by.is_some() {
+        return Ok(named_by);
+    }
+    match &booking.voucher_code {
+        Some(code) => bookings::find_by_voucher(tx, connection.id, system.other(), code).await,
+        None => Ok(None),
+    }
+}
+
+async fn link_one(
+    tx: &mut Tx,
+    connection: &Connection,
+    booking: &StoredBooking,
+    system: System,
+    now: i64,
+) -> Result<i64, SyncError> {
+    let other = counterpart(tx, connection, booking, system).await?;
+    if let Some(other) = &other {
+        if let Some(link_id) = links::link_of_booking(tx, other.id).await? {
+            // The other side's link may be waiting for us; fill the gap if it is ours to fill.
+            let row: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(
+                "SELECT reservio_booking_id, termino_booking_id FROM booking_links WHERE id = $1",
+            )
+            .bind(link_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+            let gap = matches!(
+                (system, row),
+                (System::Reservio, Some((None, _))) | (System::Termino, Some((_, None)))
+            );
+            if gap {
+                links::attach(tx, link_id, system, booking.id, now).await?;
+                audit_link(
+                    tx,
+                    connection,
+                    "link.completed",
+                    link_id,
+                    booking,
+                    system,
+                    now,
+                )
+                .await?;
+                return Ok(link_id);
+            }
+        } else {
+            let (reservio, termino) = match system {
+                System::Reservio => (booking.id, other.id),
+                System::Termino => (other.id, booking.id),
+            };
+            // The side we saw first is where the booking was made.
+            let origin = if other.id < booking.id {
+                system.other()
+            } else {
+                system
+            };
+            let voucher = booking
+                .voucher_code
+                .as_deref()
+                .or(other.voucher_code.as_deref());
+            let link_id = links::insert(
+                tx,
+                &NewLink {
+                    connection_id: connection.id,
+                    partner_id: connection.partner_id,
+                    reservio_booking_id: Some(reservio),
+                    termino_booking_id: Some(termino),
+                    voucher_code: voucher,
+                    origin,
+                },
+                now,
+            )
+            .await?;
+            audit_link(
+                tx,
+                connection,
+                "link.created",
+                link_id,
+                booking,
+                system,
+                now,
+            )
+            .await?;
+            return Ok(link_id);
+        }
+    }
+    let (reservio, termino) = match system {
+        System::Reservio => (Some(booking.id), None),
+        System::Termino => (None, Some(booking.id)),
+    };
+    let link_id = links::insert(
+        tx,
+        &NewLink {
+            connection_id: connection.id,
+            partner_id: connection.partner_id,
+            reservio_booking_id: reservio,
+            termino_booking_id: termino,
+            voucher_code: booking.voucher_code.as_deref(),
+            origin: system,
+        },
+        now,
+    )
+    .await?;
+    audit_link(
+        tx,
+        connection,
+        "link.created",
+        link_id,
+        booking,
+        system,
+        now,
+    )
+    .await?;
+    Ok(link_id)
+}
+
+async fn audit_link(
+    tx: &mut Tx,
+    connection: &Connection,
+    action: &str,
+    link_id: i64,
+    booking: &StoredBooking,
+    system: System,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    audit::append(
+        tx,
+        now,
+        Event::new(&SYNC, action, "booking_link", link_id)
+            .partner(Some(connection.partner_id))
+            .after(serde_json::json!({
+                "system": system.as_str(),
+                "external_id": booking.external_id,
+                "voucher_code": booking.voucher_code,
+            })),
+    )
+    .await?;
+    Ok(())
+}

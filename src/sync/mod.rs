@@ -1,0 +1,108 @@
+//! The sync engine: pull → link → reconcile → push, per connection.
+//!
+//! The decisions are pure ([`crate::domain::reconcile`]); this module does the I/O around them:
+//! reading both systems, storing snapshots, writing links, mismatches and outbox rows, calling
+//! the systems, and auditing every change it makes as the actor `sync`.
+
+pub mod connector;
+pub mod link;
+pub mod pull;
+pub mod push;
+pub mod reconcile;
+pub mod worker;
+
+use std::sync::Arc;
+
+use crate::audit::Actor;
+use crate::clock::Clock;
+use crate::db::Db;
+use crate::domain::reconcile::Policy;
+use crate::systems::SystemError;
+
+pub use connector::{ConnectionSystems, Connector, HttpConnector};
+pub use worker::{Notifier, SyncReport, Worker, sync_all, sync_connection};
+
+/// Why one connection's sync stopped early. The worker logs it and tries again later.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("external system: {0}")]
+    System(#[from] SystemError),
+    #[error("connection {0} is being synced by another instance")]
+    Busy(i64),
+    #[error("connection {0} is not set up for sync: {1}")]
+    NotConfigured(i64, &'static str),
+}
+
+/// Tuning of the engine, with defaults that suit the demo.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// How often every connection is polled (Reservio has no notifications).
+    pub poll_interval_secs: u64,
+    /// How long a claimed connection or push stays ours if we die.
+    pub lease_secs: i64,
+    /// First retry delay of a failed push; doubles per attempt.
+    pub retry_base_secs: i64,
+    /// Longest retry delay.
+    pub retry_max_secs: i64,
+    /// After this many attempts a push fails for good (and raises `push_failed`).
+    pub max_attempts: i64,
+    /// How long one call to an external system may take.
+    pub call_timeout: std::time::Duration,
+    pub policy: Policy,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            poll_interval_secs: 5,
+            lease_secs: 60,
+            retry_base_secs: 2,
+            retry_max_secs: 300,
+            max_attempts: 8,
+            call_timeout: crate::systems::DEFAULT_TIMEOUT,
+            policy: Policy::default(),
+        }
+    }
+}
+
+/// What every step of the engine needs.
+#[derive(Clone)]
+pub struct SyncContext {
+    pub db: Db,
+    pub clock: Clock,
+    /// This instance's name in leases.
+    pub owner: String,
+    pub settings: Settings,
+    pub connector: Arc<dyn Connector>,
+}
+
+impl SyncContext {
+    pub fn new(db: Db, clock: Clock, settings: Settings, connector: Arc<dyn Connector>) -> Self {
+        let owner = {
+            use rand::Rng;
+            let n: u32 = rand::rng().random();
+            format!("worker-{}-{n:08x}", std::process::id())
+        };
+        SyncContext {
+            db,
+            clock,
+            owner,
+            settings,
+            connector,
+        }
+    }
+}
+
+impl std::fmt::Debug for SyncContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncContext")
+            .field("owner", &self.owner)
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The actor of everything the engine does.
+pub const SYNC: Actor = Actor::Sync;

@@ -1,0 +1,292 @@
+//! Push: carry out due outbox rows against the systems, verify each effect by reading the
+//! booking back, and retry with exponential backoff and jitter. A push that keeps failing
+//! becomes a `push_failed` mismatch — never silently dropped.
+//!
+//! Crash safety: a row stays `pending` until its effect is verified and recorded. If the
+//! process dies in between, the lease runs out and the row is tried again with the same
+//! idempotency key, which the systems (or our clients) use to avoid applying it twice.
+
+use serde::Deserialize;
+
+use super::{ConnectionSystems, SYNC, SyncContext, SyncError};
+use crate::audit::{self, Event};
+use crate::db::Tx;
+use crate::db::bookings;
+use crate::db::connections::Connection;
+use crate::db::links;
+use crate::db::mismatches::{self, Detected};
+use crate::db::outbox::{self, OutboxRow};
+use crate::domain::mismatch::MismatchKind;
+use crate::domain::{BookingStatus, Customer, NewBooking, RemoteBooking, System};
+use crate::systems::{BookingSystem, SystemError};
+
+/// What one push round did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PushReport {
+    pub applied: usize,
+    pub retried: usize,
+    pub failed: usize,
+    /// Links whose snapshots changed because of a push (worth reconciling again).
+    pub links: Vec<i64>,
+}
+
+/// How many pushes one round claims.
+const BATCH: i64 = 50;
+
+#[derive(Deserialize)]
+struct TimePayload {
+    external_id: String,
+    start_at: i64,
+    end_at: i64,
+}
+
+#[derive(Deserialize)]
+struct CustomerPayload {
+    external_id: String,
+    customer: Customer,
+}
+
+#[derive(Deserialize)]
+struct CancelPayload {
+    external_id: String,
+}
+
+fn account(connection: &Connection, system: System) -> Option<&str> {
+    match system {
+        System::Reservio => connection.reservio_business_id.as_deref(),
+        System::Termino => connection.termino_partner_id.as_deref(),
+    }
+}
+
+fn bad_payload(e: serde_json::Error) -> SystemError {
+    SystemError::InvalidPayload(format!("outbox payload: {e}"))
+}
+
+/// Carries out one push and reads the booking back to check the effect took.
+async fn execute(
+    client: &dyn BookingSystem,
+    account: &str,
+    row: &OutboxRow,
+) -> Result<RemoteBooking, SystemError> {
+    let key = row.idempotency_key.as_str();
+    match row.action.as_str() {
+        "update_time" => {
+            let p: TimePayload = serde_json::from_str(&row.payload).map_err(bad_payload)?;
+            client
+                .update_time(account, &p.external_id, p.start_at, p.end_at, key)
+                .await?;
+            let now = client.get(account, &p.external_id).await?;
+            if now.start_at == p.start_at && now.end_at == p.end_at {
+                Ok(now)
+            } else {
+                Err(SystemError::Refused("the new time did not take".into()))
+            }
+        }
+        "update_customer" => {
+            let p: CustomerPayload = serde_json::from_str(&row.payload).map_err(bad_payload)?;
+            client
+                .update_customer(account, &p.external_id, &p.customer, key)
+                .await?;
+            let now = client.get(account, &p.external_id).await?;
+            if now.customer == p.customer {
+                Ok(now)
+            } else {
+                Err(SystemError::Refused(
+                    "the customer details did not take".into(),
+                ))
+            }
+        }
+        "cancel" => {
+            let p: CancelPayload = serde_json::from_str(&row.payload).map_err(bad_payload)?;
+            client.cancel(account, &p.external_id, key).await?;
+            let now = client.get(account, &p.external_id).await?;
+            if now.status == BookingStatus::Cancelled {
+                Ok(now)
+            } else {
+                Err(SystemError::Refused(
+                    "the booking is still not cancelled".into(),
+                ))
+            }
+        }
+        "create" => {
+            let p: NewBooking = serde_json::from_str(&row.payload).map_err(bad_payload)?;
+            let created = client.create(account, &p, key).await?;
+            client.get(account, &created.external_id).await
+        }
+        other => Err(SystemError::Refused(format!(
+            "unknown outbox action {other:?}"
+        ))),
+    }
+}
+
+/// The delay before attempt `attempts + 1`: exponential, capped, with ±50 % jitter so that
+/// many failed pushes do not all retry in the same second.
+pub fn backoff_secs(attempts: i64, base: i64, max: i64, jitter: f64) -> i64 {
+    let exp = base.saturating_mul(1_i64 << attempts.clamp(0, 20));
+    let capped = exp.min(max).max(1) as f64;
+    let factor = 0.5 + jitter.clamp(0.0, 1.0);
+    ((capped * factor).round() as i64).max(1)
+}
+
+/// Pushes the connection's due outbox rows.
+pub async fn push_due(
+    ctx: &SyncContext,
+    connection: &Connection,
+    systems: &ConnectionSystems,
+) -> Result<PushReport, SyncError> {
+    let mut report = PushReport::default();
+    let now = ctx.clock.now();
+    let lease_until = now + ctx.settings.lease_secs;
+    let rows =
+        outbox::claim_due(&ctx.db, connection.id, &ctx.owner, now, lease_until, BATCH).await?;
+    for row in rows {
+        let Ok(system) = row.system.parse::<System>() else {
+            continue;
+        };
+        let result = match account(connection, system) {
+            Some(account) => execute(systems.of(system).as_ref(), account, &row).await,
+            None => Err(SystemError::Refused(
+                "the connection has no account there".into(),
+            )),
+        };
+        let now = ctx.clock.now();
+        let mut tx = ctx.db.begin_write().await?;
+        match result {
+            Ok(booking) => {
+                if !outbox::mark_done(&mut tx, row.id, &ctx.owner, now).await? {
+                    // Our lease ran out and someone else took over; they will record it.
+                    continue;
+                }
+                let stored = bookings::upsert(&mut tx, connection.id, &booking, now).await?;
+                if let (Some(link_id), "create") = (row.link_id, row.action.as_str()) {
+                    links::attach(&mut tx, link_id, system, stored.id(), now).await?;
+                }
+                audit::append(
+                    &mut tx,
+                    now,
+                    Event::new(&SYNC, "push.applied", "outbox", row.id)
+                        .partner(Some(connection.partner_id))
+                        .after(serde_json::json!({
+                            "system": system.as_str(),
+                            "action": row.action,
+                            "external_id": booking.external_id,
+                            "link_id": row.link_id,
+                        })),
+                )
+                .await?;
+                report.applied += 1;
+                report.links.extend(row.link_id);
+            }
+            Err(error) => {
+                let attempts = row.attempts + 1;
+                let message = error.to_string();
+                if error.is_transient() && attempts < ctx.settings.max_attempts {
+                    let jitter: f64 = {
+                        use rand::Rng;
+                        rand::rng().random()
+                    };
+                    let delay = backoff_secs(
+                        row.attempts,
+                        ctx.settings.retry_base_secs,
+                        ctx.settings.retry_max_secs,
+                        jitter,
+                    );
+                    if outbox::mark_retry(&mut tx, row.id, &ctx.owner, &message, now + delay)
+                        .await?
+                    {
+                        audit_failure(&mut tx, connection, &row, "push.retry", &message, now)
+                            .await?;
+                        report.retried += 1;
+                    }
+                } else if outbox::mark_failed(&mut tx, row.id, &ctx.owner, &message, now).await? {
+                    audit_failure(&mut tx, connection, &row, "push.failed", &message, now).await?;
+                    if let Some(link_id) = row.link_id {
+                        flag_push_failed(&mut tx, connection, link_id, &row, &message, now).await?;
+                    }
+                    report.failed += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(report)
+}
+
+async fn audit_failure(
+    tx: &mut Tx,
+    connection: &Connection,
+    row: &OutboxRow,
+    action: &str,
+    message: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    audit::append(
+        tx,
+        now,
+        Event::new(&SYNC, action, "outbox", row.id)
+            .partner(Some(connection.partner_id))
+            .after(serde_json::json!({
+                "system": row.system,
+                "action": row.action,
+                "attempt": row.attempts + 1,
+                "error": message,
+            })),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn flag_push_failed(
+    tx: &mut Tx,
+    connection: &Connection,
+    link_id: i64,
+    row: &OutboxRow,
+    message: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let kind = MismatchKind::PushFailed;
+    let detail = format!("{} to {} failed: {message}", row.action, row.system);
+    let (id, opened) = mismatches::open_or_refresh(
+        tx,
+        &Detected {
+            link_id,
+            partner_id: connection.partner_id,
+            kind: kind.as_str(),
+            severity: kind.default_severity().as_str(),
+            details: &detail,
+        },
+        now,
+    )
+    .await?;
+    if opened {
+        audit::append(
+            tx,
+            now,
+            Event::new(&SYNC, "mismatch.opened", "mismatch", id)
+                .partner(Some(connection.partner_id))
+                .after(serde_json::json!({ "link_id": link_id, "kind": kind.as_str(), "detail": detail })),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        assert_eq!(backoff_secs(0, 2, 300, 0.5), 2);
+        assert_eq!(backoff_secs(1, 2, 300, 0.5), 4);
+        assert_eq!(backoff_secs(3, 2, 300, 0.5), 16);
+        assert_eq!(backoff_secs(30, 2, 300, 0.5), 300);
+    }
+
+    #[test]
+    fn jitter_spreads_retries_between_half_and_one_and_a_half_times() {
+        assert_eq!(backoff_secs(2, 2, 300, 0.0), 4);
+        assert_eq!(backoff_secs(2, 2, 300, 1.0), 12);
+        assert!(backoff_secs(0, 0, 300, 0.0) >= 1);
+    }
+}

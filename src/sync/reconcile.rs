@@ -1,0 +1,405 @@
+//! Reconcile: run the three-way merge on each link and apply its decisions — pushes into the
+//! outbox, mismatches opened or resolved, the new base — in one transaction per link that
+//! needs one. Links that agree and stay agreed cost one read and no write.
+
+use std::collections::HashSet;
+
+use super::{SYNC, SyncContext, SyncError};
+use crate::audit::{self, Event};
+use crate::db::connections::{Connection, ServiceMap};
+use crate::db::links::{self, LinkRow, StoredBase};
+use crate::db::mismatches::{self, Detected};
+use crate::db::outbox::{self, NewPush};
+use crate::domain::mismatch::MismatchKind;
+use crate::domain::reconcile::{Base, LinkView, Outcome, Push, Side, Snapshot, reconcile};
+use crate::domain::{BookingStatus, Customer, NewBooking, System};
+
+/// What a reconcile pass did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReconcileReport {
+    pub links_seen: usize,
+    pub links_written: usize,
+    pub pushes_enqueued: usize,
+    pub mismatches_opened: usize,
+    pub mismatches_resolved: usize,
+}
+
+const PAGE: i64 = 1000;
+
+fn status(raw: Option<&str>) -> BookingStatus {
+    raw.and_then(|s| s.parse().ok())
+        .unwrap_or(BookingStatus::Confirmed)
+}
+
+/// The link as the pure merge sees it. Termino offers are translated to Reservio services so
+/// both sides name services alike; an unmapped one becomes `None`.
+pub fn view_of(row: &LinkRow, map: &ServiceMap) -> LinkView {
+    let reservio = match (row.r_id, row.r_vanished_at) {
+        (None, _) => Side::NotYetSeen,
+        (Some(_), Some(since)) => Side::Vanished { since },
+        (Some(_), None) => Side::Present(Snapshot {
+            start_at: row.r_start_at.unwrap_or_default(),
+            end_at: row.r_end_at.unwrap_or_default(),
+            service: row
+                .r_service_id
+                .as_deref()
+                .filter(|s| map.offer_for_service(s).is_some())
+                .map(str::to_string),
+            customer: Customer {
+                name: row.r_customer_name.clone().unwrap_or_default(),
+                email: row.r_customer_email.clone().unwrap_or_default(),
+                phone: row.r_customer_phone.clone().unwrap_or_default(),
+            },
+            status: status(row.r_status.as_deref()),
+            self_rescheduled: row.r_self_rescheduled.unwrap_or(0) != 0,
+        }),
+    };
+    let termino = match (row.t_id, row.t_vanished_at) {
+        (None, _) => Side::NotYetSeen,
+        (Some(_), Some(since)) => Side::Vanished { since },
+        (Some(_), None) => Side::Present(Snapshot {
+            start_at: row.t_start_at.unwrap_or_default(),
+            end_at: row.t_end_at.unwrap_or_default(),
+            service: row
+                .t_service_id
+                .as_deref()
+                .and_then(|offer| map.service_for_offer(offer))
+                .map(str::to_string),
+            customer: Customer {
+                name: row.t_customer_name.clone().unwrap_or_default(),
+                email: row.t_customer_email.clone().unwrap_or_default(),
+                phone: row.t_customer_phone.clone().unwrap_or_default(),
+            },
+            status: status(row.t_status.as_deref()),
+            self_rescheduled: row.t_self_rescheduled.unwrap_or(0) != 0,
+        }),
+    };
+    let base = match (row.base_start_at, row.base_end_at) {
+        (Some(start_at), Some(end_at)) => Some(Base {
+            start_at,
+            end_at,
+            service: row.base_service_id.clone(),
+            customer: Customer {
+                name: row.base_customer_name.clone().unwrap_or_default(),
+                email: row.base_customer_email.clone().unwrap_or_default(),
+                phone: row.base_customer_phone.clone().unwrap_or_default(),
+            },
+            status: status(row.base_status.as_deref()),
+        }),
+        _ => None,
+    };
+    LinkView {
+        base,
+        reservio,
+        termino,
+        origin: row.origin_system.parse().unwrap_or(System::Termino),
+        created_at: row.created_at,
+        change_pending_since: row.change_pending_since,
+        has_open_care_case: row.has_open_case != 0,
+        pending_pushes: row.pending_pushes != 0,
+    }
+}
+
+fn stored_base(base: &Base) -> StoredBase {
+    StoredBase {
+        start_at: base.start_at,
+        end_at: base.end_at,
+        service_id: base.service.clone(),
+        customer_name: base.customer.name.clone(),
+        customer_email: base.customer.email.clone(),
+        customer_phone: base.customer.phone.clone(),
+        status: base.status.as_str().to_string(),
+    }
+}
+
+/// Whether applying the outcome would change nothing that is stored.
+fn is_noop(row: &LinkRow, view: &LinkView, outcome: &Outcome) -> bool {
+    outcome.pushes.is_empty()
+        && outcome.findings.is_empty()
+        && row.open_mismatches == 0
+        && outcome.change_pending_since == row.change_pending_since
+        && match &outcome.new_base {
+            None => true,
+            Some(new) => view.base.as_ref() == Some(new),
+        }
+}
+
+/// Reconciles every current link of a connection.
+pub async fn reconcile_connection(
+    ctx: &SyncContext,
+    connection: &Connection,
+    map: &ServiceMap,
+) -> Result<ReconcileReport, SyncError> {
+    let mut report = ReconcileReport::default();
+    let mut after = 0;
+    loop {
+        let rows = links::page_for_connection(&ctx.db, connection.id, after, PAGE).await?;
+        let Some(last) = rows.last() else {
+            break;
+        };
+        after = last.id;
+        let full_page = rows.len() as i64 == PAGE;
+        for row in &rows {
+            report.links_seen += 1;
+            reconcile_row(ctx, connection, map, row, &mut report).await?;
+        }
+        if !full_page {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+/// Reconciles one link (after a push, an operation step, or a notification).
+pub async fn reconcile_link(
+    ctx: &SyncContext,
+    connection: &Connection,
+    map: &ServiceMap,
+    link_id: i64,
+) -> Result<ReconcileReport, SyncError> {
+    let mut report = ReconcileReport::default();
+    if let Some(row) = links::find_row(&ctx.db, link_id).await? {
+        report.links_seen = 1;
+        reconcile_row(ctx, connection, map, &row, &mut report).await?;
+    }
+    Ok(report)
+}
+
+async fn reconcile_row(
+    ctx: &SyncContext,
+    connection: &Connection,
+    map: &ServiceMap,
+    row: &LinkRow,
+    report: &mut ReconcileReport,
+) -> Result<(), SyncError> {
+    let now = ctx.clock.now();
+    let view = view_of(row, map);
+    let outcome = reconcile(&view, now, &ctx.settings.policy);
+    if is_noop(row, &view, &outcome) {
+        return Ok(());
+    }
+    report.links_written += 1;
+    let mut tx = ctx.db.begin_write().await?;
+
+    let base_changed = outcome
+        .new_base
+        .as_ref()
+        .is_some_and(|new| view.base.as_ref() != Some(new));
+    let new_base = outcome.new_base.as_ref().map(stored_base);
+    links::set_base(
+        &mut tx,
+        row.id,
+        if base_changed {
+            new_base.as_ref()
+        } else {
+            None
+        },
+        outcome.change_pending_since,
+        now,
+    )
+    .await?;
+    if base_changed {
+        audit::append(
+            &mut tx,
+            now,
+            Event::new(&SYNC, "link.agreed", "booking_link", row.id)
+                .partner(Some(row.partner_id))
+                .after(serde_json::json!({
+                    "start_at": new_base.as_ref().map(|b| b.start_at),
+                    "end_at": new_base.as_ref().map(|b| b.end_at),
+                    "status": new_base.as_ref().map(|b| b.status.clone()),
+                })),
+        )
+        .await?;
+    }
+
+    for push in &outcome.pushes {
+        let Some(planned) = plan_push(row, map, push) else {
+            continue;
+        };
+        let enqueued = outbox::enqueue(
+            &mut tx,
+            &NewPush {
+                connection_id: connection.id,
+                link_id: Some(row.id),
+                operation_id: None,
+                system: planned.system.as_str(),
+                action: planned.action,
+                payload: &planned.payload,
+                idempotency_key: &planned.key,
+                reason: planned.reason,
+            },
+            now,
+        )
+        .await?;
+        if let Some(id) = enqueued {
+            report.pushes_enqueued += 1;
+            audit::append(
+                &mut tx,
+                now,
+                Event::new(&SYNC, "push.enqueued", "outbox", id)
+                    .partner(Some(row.partner_id))
+                    .after(serde_json::json!({
+                        "link_id": row.id,
+                        "system": planned.system.as_str(),
+                        "action": planned.action,
+                        "payload": planned.payload,
+                    })),
+            )
+            .await?;
+        }
+    }
+
+    let unresolved = mismatches::unresolved_for_link(&mut tx, row.id).await?;
+    let mut present: HashSet<&str> = HashSet::new();
+    for finding in &outcome.findings {
+        present.insert(finding.kind.as_str());
+        let (id, opened) = mismatches::open_or_refresh(
+            &mut tx,
+            &Detected {
+                link_id: row.id,
+                partner_id: row.partner_id,
+                kind: finding.kind.as_str(),
+                severity: finding.severity.as_str(),
+                details: &finding.detail,
+            },
+            now,
+        )
+        .await?;
+        if opened {
+            report.mismatches_opened += 1;
+            audit::append(
+                &mut tx,
+                now,
+                Event::new(&SYNC, "mismatch.opened", "mismatch", id)
+                    .partner(Some(row.partner_id))
+                    .after(serde_json::json!({
+                        "link_id": row.id,
+                        "kind": finding.kind.as_str(),
+                        "severity": finding.severity.as_str(),
+                        "detail": finding.detail,
+                    })),
+            )
+            .await?;
+        }
+    }
+    // A failed push stays flagged until the link is fully in agreement again.
+    let agreed = outcome.findings.is_empty() && outcome.pushes.is_empty() && !view.pending_pushes;
+    for open in unresolved {
+        let keep = present.contains(open.kind.as_str())
+            || (open.kind == MismatchKind::PushFailed.as_str() && !agreed);
+        if keep {
+            continue;
+        }
+        if mismatches::resolve(&mut tx, open.id, "sync", "both sides agree again", now).await? {
+            report.mismatches_resolved += 1;
+            audit::append(
+                &mut tx,
+                now,
+                Event::new(&SYNC, "mismatch.resolved", "mismatch", open.id)
+                    .partner(Some(row.partner_id))
+                    .before(serde_json::json!({ "kind": open.kind, "state": open.state }))
+                    .after(serde_json::json!({ "state": "resolved", "by": "sync" })),
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A push ready for the outbox.
+struct PlannedPush {
+    system: System,
+    action: &'static str,
+    payload: String,
+    key: String,
+    reason: &'static str,
+}
+
+fn external_id(row: &LinkRow, system: System) -> Option<String> {
+    match system {
+        System::Reservio => row.r_external_id.clone(),
+        System::Termino => row.t_external_id.clone(),
+    }
+}
+
+fn plan_push(row: &LinkRow, map: &ServiceMap, push: &Push) -> Option<PlannedPush> {
+    match push {
+        Push::UpdateTime {
+            to,
+            start_at,
+            end_at,
+        } => Some(PlannedPush {
+            system: *to,
+            action: "update_time",
+            payload: serde_json::json!({
+                "external_id": external_id(row, *to)?,
+                "start_at": start_at,
+                "end_at": end_at,
+            })
+            .to_string(),
+            key: format!("link{}-time-{}-{start_at}-{end_at}", row.id, to.as_str()),
+            reason: "a date change propagates to the other system",
+        }),
+        Push::UpdateCustomer { to, customer } => {
+            let payload = serde_json::json!({
+                "external_id": external_id(row, *to)?,
+                "customer": customer,
+            })
+            .to_string();
+            let digest = {
+                use sha2::{Digest, Sha256};
+                hex::encode(&Sha256::digest(payload.as_bytes())[..8])
+            };
+            Some(PlannedPush {
+                system: *to,
+                action: "update_customer",
+                payload,
+                key: format!("link{}-customer-{}-{digest}", row.id, to.as_str()),
+                reason: "customer details propagate to the other system",
+            })
+        }
+        Push::Create { to } => {
+            let booking = match to {
+                // A voucher redeemed in Termino must appear in the partner's calendar.
+                System::Reservio => NewBooking {
+                    start_at: row.t_start_at?,
+                    end_at: row.t_end_at?,
+                    service_id: map
+                        .service_for_offer(row.t_service_id.as_deref()?)?
+                        .to_string(),
+                    customer: Customer {
+                        name: row.t_customer_name.clone()?,
+                        email: row.t_customer_email.clone()?,
+                        phone: row.t_customer_phone.clone()?,
+                    },
+                    voucher_code: row.voucher_code.clone(),
+                    counterpart_id: row.t_external_id.clone(),
+                },
+                System::Termino => NewBooking {
+                    start_at: row.r_start_at?,
+                    end_at: row.r_end_at?,
+                    service_id: map
+                        .offer_for_service(row.r_service_id.as_deref()?)?
+                        .to_string(),
+                    customer: Customer {
+                        name: row.r_customer_name.clone()?,
+                        email: row.r_customer_email.clone()?,
+                        phone: row.r_customer_phone.clone()?,
+                    },
+                    // Termino reservations always belong to a voucher.
+                    voucher_code: Some(row.voucher_code.clone()?),
+                    counterpart_id: row.r_external_id.clone(),
+                },
+            };
+            Some(PlannedPush {
+                system: *to,
+                action: "create",
+                payload: serde_json::to_string(&booking).ok()?,
+                key: format!("link{}-create-{}", row.id, to.as_str()),
+                reason: "the booking exists on one side only",
+            })
+        }
+    }
+}

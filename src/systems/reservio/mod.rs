@@ -1,0 +1,326 @@
+//! The Reservio client: Reservio's public JSON:API (`https://api.reservio.com/v2`), as
+//! documented in `docs/reservio.md`.
+//!
+//! Reservio has no webhooks and no change feed, so "changes" are a poll of a rolling window of
+//! bookings; the caller compares each with its stored snapshot. It has no idempotency keys
+//! either, so `create` marks each booking's note with its key and looks for it before posting.
+//! Every write is followed by a re-read, because a state Reservio does not know is reportedly
+//! ignored without an error.
+
+pub mod note;
+mod transport;
+pub mod wire;
+
+#[cfg(test)]
+mod tests;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use reqwest::Url;
+use serde_json::Value;
+
+use self::note::NoteMarkers;
+use self::wire::{Included, booking_from, format_instant, invalid, required_str};
+use crate::clock::Clock;
+use crate::domain::{BookingStatus, Customer, NewBooking, RemoteBooking, System};
+use crate::systems::{Account, BookingSystem, ChangeBatch, SystemError, http_client};
+
+/// A service a business offers, as bookbridge needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    pub duration_minutes: u32,
+}
+
+/// Which bookings a poll reads: those starting from `days_back` before now to `days_ahead`
+/// after, with "now" from `clock`, fetched `page_size` at a time.
+#[derive(Clone, Debug)]
+pub struct WindowPolicy {
+    pub clock: Clock,
+    pub days_back: i64,
+    pub days_ahead: i64,
+    pub page_size: u32,
+}
+
+const DAY: i64 = 24 * 60 * 60;
+
+/// How far a create's search for an earlier attempt looks around the booking's own time: a
+/// booking staff moved further than this after a lost response would be created again.
+const KEY_SEARCH_MARGIN: i64 = DAY;
+
+impl WindowPolicy {
+    /// One day back, sixty days ahead, fifty bookings a page.
+    pub fn rolling(clock: Clock) -> WindowPolicy {
+        WindowPolicy {
+            clock,
+            days_back: 1,
+            days_ahead: 60,
+            page_size: 50,
+        }
+    }
+
+    /// The window as of now, in Unix seconds: `[from, to)`.
+    pub fn window(&self) -> (i64, i64) {
+        let now = self.clock.now();
+        (now - self.days_back * DAY, now + self.days_ahead * DAY)
+    }
+}
+
+/// Talks to one Reservio API root with one Bearer token; the account is the business id.
+pub struct ReservioClient {
+    http: reqwest::Client,
+    base: Url,
+    token: String,
+    window: WindowPolicy,
+}
+
+impl ReservioClient {
+    /// `base_url` is the API root including the version, e.g. `https://api.reservio.com/v2`.
+    pub fn new(
+        base_url: &str,
+        token: &str,
+        timeout: Duration,
+        window: WindowPolicy,
+    ) -> Result<ReservioClient, SystemError> {
+        let base = Url::parse(base_url.trim_end_matches('/'))
+            .map_err(|e| SystemError::Transport(format!("bad base URL {base_url:?}: {e}")))?;
+        if base.cannot_be_a_base() {
+            return Err(SystemError::Transport(format!("bad base URL {base_url:?}")));
+        }
+        Ok(ReservioClient {
+            http: http_client(timeout)?,
+            base,
+            token: token.to_string(),
+            window: WindowPolicy {
+                page_size: window.page_size.max(1),
+                ..window
+            },
+        })
+    }
+
+    /// The business's services (`GET /businesses/{id}/services`).
+    pub async fn list_services(&self, account: &Account) -> Result<Vec<Service>, SystemError> {
+        let (items, _) = self.fetch_all(account, &["services"], Vec::new()).await?;
+        items.iter().map(service_from).collect()
+    }
+
+    /// Free slots for a service starting in `[from, to)`, as Unix-second `(start, end)` pairs
+    /// (`GET /businesses/{id}/availability/booking-slots`).
+    pub async fn free_slots(
+        &self,
+        account: &Account,
+        service_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, i64)>, SystemError> {
+        let query = vec![
+            ("filter[serviceId]", service_id.to_string()),
+            ("filter[from]", format_instant(from)?),
+            ("filter[to]", format_instant(to)?),
+        ];
+        let (items, _) = self
+            .fetch_all(account, &["availability", "booking-slots"], query)
+            .await?;
+        items
+            .iter()
+            .map(|slot| {
+                let start = wire::required_instant(slot, "/attributes/start", "a booking slot")?;
+                let end = wire::required_instant(slot, "/attributes/end", "a booking slot")?;
+                Ok((start, end))
+            })
+            .collect()
+    }
+
+    /// Bookings whose event starts in `[from, to)`, oldest-created first so that bookings
+    /// created while we page land on the last page instead of shifting the earlier ones.
+    async fn list_bookings(
+        &self,
+        account: &Account,
+        from: i64,
+        to: i64,
+    ) -> Result<(Vec<Value>, Included), SystemError> {
+        let query = vec![
+            ("filter[from]", format_instant(from)?),
+            ("filter[to]", format_instant(to)?),
+            ("include", "event,client".to_string()),
+            ("sort", "createdAt".to_string()),
+        ];
+        self.fetch_all(account, &["bookings"], query).await
+    }
+
+    /// The booking an earlier attempt with the same key created, if any.
+    async fn find_by_key(
+        &self,
+        account: &Account,
+        booking: &NewBooking,
+        key: &str,
+    ) -> Result<Option<RemoteBooking>, SystemError> {
+        let (items, included) = self
+            .list_bookings(
+                account,
+                booking.start_at - KEY_SEARCH_MARGIN,
+                booking.end_at + KEY_SEARCH_MARGIN,
+            )
+            .await?;
+        let earlier = items.iter().find(|item| {
+            let note = item.pointer("/attributes/note").and_then(Value::as_str);
+            note.map(NoteMarkers::parse)
+                .is_some_and(|m| m.idempotency_key.as_deref() == Some(key))
+        });
+        earlier
+            .map(|item| booking_from(item, &included))
+            .transpose()
+    }
+}
+
+fn service_from(item: &Value) -> Result<Service, SystemError> {
+    let id = required_str(item, "/id", "a service")?;
+    let what = format!("service {id}");
+    let name = required_str(item, "/attributes/name", &what)?;
+    // Reservio gives durations in seconds (its slot sizes are seconds too).
+    let seconds = item
+        .pointer("/attributes/duration")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| invalid(format!("{what}: `duration` is not a whole number")))?;
+    let duration_minutes = u32::try_from(seconds / 60)
+        .map_err(|_| invalid(format!("{what}: `duration` is out of range")))?;
+    Ok(Service {
+        id: id.to_string(),
+        name: name.to_string(),
+        duration_minutes,
+    })
+}
+
+#[async_trait]
+impl BookingSystem for ReservioClient {
+    fn system(&self) -> System {
+        System::Reservio
+    }
+
+    /// Polls the rolling window; `cursor` is ignored (Reservio has no feed) and the returned
+    /// one only records where the window started.
+    async fn changes_since(
+        &self,
+        account: &Account,
+        _cursor: Option<&str>,
+    ) -> Result<ChangeBatch, SystemError> {
+        let (from, to) = self.window.window();
+        let (items, included) = self.list_bookings(account, from, to).await?;
+        let bookings: Vec<_> = items
+            .iter()
+            .map(|item| booking_from(item, &included))
+            .collect();
+        // A booking we could not read is absent from the good ones; calling the window
+        // complete would make it look deleted, which is a critical mismatch.
+        let all_read = bookings.iter().all(Result::is_ok);
+        Ok(ChangeBatch {
+            bookings,
+            next_cursor: format_instant(from)?,
+            complete_window: all_read.then_some((from, to)),
+            has_more: false,
+        })
+    }
+
+    async fn get(
+        &self,
+        account: &Account,
+        external_id: &str,
+    ) -> Result<RemoteBooking, SystemError> {
+        let (item, included) = self.read_raw(account, external_id).await?;
+        booking_from(&item, &included)
+    }
+
+    async fn create(
+        &self,
+        account: &Account,
+        booking: &NewBooking,
+        idempotency_key: &str,
+    ) -> Result<RemoteBooking, SystemError> {
+        let markers = NoteMarkers {
+            termino_id: booking.counterpart_id.clone(),
+            voucher_code: booking.voucher_code.clone(),
+            idempotency_key: Some(idempotency_key.to_string()),
+        };
+        let note = markers.render().map_err(SystemError::Refused)?;
+        if let Some(earlier) = self.find_by_key(account, booking, idempotency_key).await? {
+            return Ok(earlier);
+        }
+        let body = wire::new_booking_body(
+            booking.start_at,
+            booking.end_at,
+            &booking.service_id,
+            &booking.customer,
+            &note,
+        )?;
+        let url = self.url(account, &["bookings"])?;
+        let request = Self::with_body(self.request(reqwest::Method::POST, url), &body);
+        let (created, _) = wire::single(self.send(request).await?)?;
+        let id = required_str(&created, "/id", "the created booking")?;
+        self.get(account, id).await
+    }
+
+    /// Moves the booking's event, then re-reads the booking to see that it moved.
+    async fn update_time(
+        &self,
+        account: &Account,
+        external_id: &str,
+        start_at: i64,
+        end_at: i64,
+        _idempotency_key: &str,
+    ) -> Result<RemoteBooking, SystemError> {
+        let (item, _) = self.read_raw(account, external_id).await?;
+        let event_id = wire::event_id(&item)?.to_string();
+        let body = wire::move_event_body(&event_id, start_at, end_at)?;
+        self.patch(account, &["events", &event_id], &body).await?;
+        let now = self.get(account, external_id).await?;
+        if (now.start_at, now.end_at) != (start_at, end_at) {
+            return Err(SystemError::Refused(format!(
+                "booking {external_id} still runs {}–{} after the move",
+                now.start_at, now.end_at
+            )));
+        }
+        Ok(now)
+    }
+
+    async fn update_customer(
+        &self,
+        account: &Account,
+        external_id: &str,
+        customer: &Customer,
+        _idempotency_key: &str,
+    ) -> Result<RemoteBooking, SystemError> {
+        let body = wire::set_client_body(external_id, customer);
+        self.patch(account, &["bookings", external_id], &body)
+            .await?;
+        let now = self.get(account, external_id).await?;
+        if &now.customer != customer {
+            return Err(SystemError::Refused(format!(
+                "booking {external_id} kept other customer details"
+            )));
+        }
+        Ok(now)
+    }
+
+    /// Sets the state to `canceled` (Reservio cannot delete), then re-reads: an ignored
+    /// change comes back as `Refused`.
+    async fn cancel(
+        &self,
+        account: &Account,
+        external_id: &str,
+        _idempotency_key: &str,
+    ) -> Result<RemoteBooking, SystemError> {
+        let body = wire::set_state_body(external_id, wire::state::CANCELED);
+        self.patch(account, &["bookings", external_id], &body)
+            .await?;
+        let now = self.get(account, external_id).await?;
+        if now.status != BookingStatus::Cancelled {
+            return Err(SystemError::Refused(format!(
+                "booking {external_id} is still {} after cancelling",
+                now.status.as_str()
+            )));
+        }
+        Ok(now)
+    }
+}

@@ -1,0 +1,171 @@
+//! Reading from the fake Reservio: listings, mapping, states, services, slots, access.
+
+use super::*;
+
+#[tokio::test]
+async fn listing_follows_the_pages_until_the_whole_window_is_read() {
+    let s = sandbox_with(2, Duration::from_secs(5)).await;
+    let mut ids: Vec<String> = (0..5)
+        .map(|i| s.fake.staff_create(SALON, at(i * 24)))
+        .collect();
+    // Outside the window on both sides.
+    s.fake.staff_create(SALON, at(-48));
+    s.fake.staff_create(SALON, at(61 * 24));
+
+    let batch = s
+        .client
+        .changes_since(SALON, None)
+        .await
+        .expect("the listing succeeds");
+
+    let mut got: Vec<String> = batch
+        .bookings
+        .iter()
+        .map(|b| b.as_ref().expect("every booking reads").external_id.clone())
+        .collect();
+    ids.sort();
+    got.sort();
+    assert_eq!(got, ids);
+    assert_eq!(batch.complete_window, Some((NOW - DAY, NOW + 60 * DAY)));
+    assert!(!batch.has_more);
+    assert_eq!(batch.next_cursor, "2026-11-01T09:00:00Z");
+}
+
+#[tokio::test]
+async fn a_booking_maps_with_its_event_service_client_and_note_markers() {
+    let s = sandbox().await;
+    let mut staff = at(2);
+    staff.note = "VIP\n[bookbridge] voucher:SLV-1 termino:T-5".into();
+    let id = s.fake.staff_create(SALON, staff);
+
+    let booking = s.client.get(SALON, &id).await.expect("the booking reads");
+
+    assert_eq!(booking.system, System::Reservio);
+    assert_eq!(
+        (booking.start_at, booking.end_at),
+        (NOW + 2 * HOUR, NOW + 3 * HOUR)
+    );
+    assert_eq!(booking.service_id, "haircut");
+    assert_eq!(booking.customer, customer("Jana"));
+    assert_eq!(booking.status, BookingStatus::Confirmed);
+    assert_eq!(booking.voucher_code.as_deref(), Some("SLV-1"));
+    assert_eq!(booking.counterpart_id.as_deref(), Some("T-5"));
+    assert_eq!(booking.updated_at, Some(NOW));
+    assert!(booking.raw.contains(&id));
+}
+
+#[tokio::test]
+async fn reservio_states_map_to_ours_and_an_unknown_state_fails_only_that_booking() {
+    let s = sandbox().await;
+    let cases = [
+        ("confirmed", Some(BookingStatus::Confirmed)),
+        ("canceled", Some(BookingStatus::Cancelled)),
+        ("pending", Some(BookingStatus::Pending)),
+        ("rejected", Some(BookingStatus::Rejected)),
+        ("declined", Some(BookingStatus::Rejected)),
+        ("no_show", None),
+    ];
+    let mut ids = Vec::new();
+    for (i, (state, _)) in cases.iter().enumerate() {
+        let id = s.fake.staff_create(SALON, at(i as i64 + 1));
+        assert!(s.fake.staff_set_state(SALON, &id, state));
+        ids.push(id);
+    }
+
+    let batch = s
+        .client
+        .changes_since(SALON, None)
+        .await
+        .expect("the listing succeeds");
+
+    assert_eq!(batch.bookings.len(), cases.len());
+    for (i, (state, expected)) in cases.iter().enumerate() {
+        match (expected, s.client.get(SALON, &ids[i]).await) {
+            (Some(status), Ok(booking)) => assert_eq!(booking.status, *status, "{state}"),
+            (None, Err(SystemError::InvalidPayload(message))) => {
+                assert!(message.contains("no_show"), "{message}");
+            }
+            (_, other) => panic!("{state}: unexpected {other:?}"),
+        }
+    }
+    assert_eq!(batch.bookings.iter().filter(|b| b.is_err()).count(), 1);
+    assert_eq!(
+        batch.complete_window, None,
+        "a window with an unreadable booking is not complete"
+    );
+}
+
+#[tokio::test]
+async fn free_slots_leave_out_the_taken_ones_across_pages() {
+    let s = sandbox_with(7, Duration::from_secs(5)).await;
+    let day = MIDNIGHT + DAY;
+    s.fake.staff_create(
+        SALON,
+        StaffBooking::confirmed("haircut", day + 10 * HOUR, day + 11 * HOUR, customer("A")),
+    );
+    let cancelled = s.fake.staff_create(
+        SALON,
+        StaffBooking::confirmed("haircut", day + 14 * HOUR, day + 15 * HOUR, customer("B")),
+    );
+    s.fake.staff_set_state(SALON, &cancelled, "canceled");
+
+    let slots = s
+        .client
+        .free_slots(SALON, "haircut", day, day + DAY)
+        .await
+        .expect("the slots read");
+
+    let starts: Vec<i64> = slots.iter().map(|&(start, _)| (start - day) / 60).collect();
+    // 23 hourly-long slots from 08:00 to 19:00, less 09:30, 10:00 and 10:30.
+    assert_eq!(slots.len(), 20, "{starts:?}");
+    for taken in [9 * 60 + 30, 10 * 60, 10 * 60 + 30] {
+        assert!(!starts.contains(&taken));
+    }
+    assert!(
+        starts.contains(&(14 * 60)),
+        "the cancelled booking's slot is free"
+    );
+    assert!(slots.iter().all(|&(start, end)| end - start == HOUR));
+}
+
+#[tokio::test]
+async fn services_are_listed_with_their_durations() {
+    let s = sandbox().await;
+    let services = s
+        .client
+        .list_services(SALON)
+        .await
+        .expect("the services read");
+    assert_eq!(
+        services,
+        vec![Service {
+            id: "haircut".into(),
+            name: "Haircut".into(),
+            duration_minutes: 60
+        }]
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_token_is_refused_and_injected_errors_are_transient() {
+    let s = sandbox().await;
+    let stranger = ReservioClient::new(
+        &s.fake.url(),
+        "wrong",
+        Duration::from_secs(5),
+        WindowPolicy::rolling(Clock::fixed(NOW)),
+    )
+    .expect("a valid base");
+    let refused = stranger.list_services(SALON).await;
+    assert!(
+        matches!(refused, Err(SystemError::Http { status: 401, .. })),
+        "{refused:?}"
+    );
+
+    s.fake.faults().set(Faults {
+        error_rate: 1.0,
+        ..Faults::default()
+    });
+    let failed = s.client.changes_since(SALON, None).await;
+    assert!(matches!(&failed, Err(e) if e.is_transient()), "{failed:?}");
+}
