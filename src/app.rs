@@ -29,6 +29,9 @@ pub struct Shared {
     pub notifier: Option<Notifier>,
     /// The sync engine's context; `None` when sync is off.
     pub sync: Option<SyncContext>,
+    /// The demo's fake systems, for the set-up pages' "use sandbox accounts" helpers; `None`
+    /// against real systems.
+    pub sandbox: Option<Arc<Sandbox>>,
 }
 
 impl Deref for AppState {
@@ -113,6 +116,7 @@ impl App {
             passwords,
             notifier,
             sync,
+            sandbox: sandbox.clone(),
         }));
         Ok(App {
             listener,

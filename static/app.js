@@ -30,3 +30,33 @@
     }
   });
 })();
+
+// htmx and refusals. A 409 or 422 answer to an htmx request carries the fragment with its
+// message (an action someone else beat us to, a form to correct): swap it like a 200. Any
+// other error page is shown as a message above the content instead of leaving the click
+// without an answer.
+(function () {
+  "use strict";
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 409 || status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var flashes = document.getElementById("flashes");
+    if (!flashes) {
+      return;
+    }
+    var page = new DOMParser().parseFromString(event.detail.xhr.responseText, "text/html");
+    var heading = page.querySelector(".error-page h1");
+    var message = document.createElement("p");
+    message.className = "flash flash-error";
+    message.setAttribute("role", "alert");
+    message.textContent = heading ? heading.textContent : String(event.detail.xhr.status);
+    flashes.replaceChildren(message);
+  });
+})();

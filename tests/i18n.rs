@@ -21,6 +21,7 @@ fn main() {
             changing_the_language_is_audited_once_per_change,
             times_are_shown_in_the_partners_time_zone_and_staff_see_prague_time,
             the_audit_chain_count_is_pluralised_per_language,
+            the_set_up_and_care_pages_read_in_polish_and_czech,
         ],
     );
 }
@@ -30,7 +31,11 @@ const ROLES: [(&str, &str, &[&str]); 4] = [
     (
         "partner@demo.test",
         "/bookings",
-        &["bookings-title", "bookings-coming"],
+        &[
+            "bookings-title",
+            "bookings-filter-only-mismatches",
+            "bookings-empty",
+        ],
     ),
     (
         "care@demo.test",
@@ -388,5 +393,111 @@ async fn the_audit_chain_count_is_pluralised_per_language(app: TestApp) {
         );
         assert_eq!(status, expected, "the chain status in {}", lang.code());
         assert!(status.contains(word), "{status}");
+    }
+}
+
+/// Reads `path` as `client` and checks it speaks `lang` with the message of each of `keys`.
+async fn check_page(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    lang: Lang,
+    keys: &[&str],
+) {
+    let response = app.get(client, path).await;
+    assert!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.status()
+    );
+    assert_speaks(&html(response).await, lang, keys, path);
+}
+
+async fn the_set_up_and_care_pages_read_in_polish_and_czech(app: TestApp) {
+    // Without external systems the forms keep what they are given, so a connection can be
+    // requested and given a channel account; the pages then show the set-up in progress.
+    let partner = app.login("partner@demo.test").await;
+    let fields = [
+        ("reservio_business_id", "biz-1"),
+        ("reservio_token", "token-1"),
+    ];
+    let r = app.post_form(&partner, "/", "/connection", &fields).await;
+    assert_eq!(r.status(), 303);
+    let (id,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM connections")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("the connection");
+    let sales = app.login("sales@demo.test").await;
+    let account = [
+        ("termino_partner_id", "slv-1"),
+        ("termino_token", "token-2"),
+    ];
+    let path = format!("/sales/connections/{id}/account");
+    assert_eq!(
+        app.post_form(&sales, "/", &path, &account).await.status(),
+        303
+    );
+    let care = app.login("care@demo.test").await;
+    for lang in [Lang::Pl, Lang::Cs] {
+        switch_language(&app, &partner, "/", lang).await;
+        check_page(
+            &app,
+            &partner,
+            "/connection",
+            lang,
+            &["connection-title", "connection-send-code"],
+        )
+        .await;
+        switch_language(&app, &sales, "/", lang).await;
+        check_page(
+            &app,
+            &sales,
+            "/sales/connections",
+            lang,
+            &["sales-lookup-title", "sales-list-setup"],
+        )
+        .await;
+        let own = format!("/sales/connections/{id}");
+        check_page(
+            &app,
+            &sales,
+            &own,
+            lang,
+            &["sales-account-title", "sales-systems-off"],
+        )
+        .await;
+        let unknown = app.get(&sales, "/sales/connections?code=AAAAA-BBBBB").await;
+        assert_eq!(unknown.status(), 404);
+        assert_speaks(
+            &html(unknown).await,
+            lang,
+            &["sales-error-code-unknown"],
+            "lookup",
+        );
+        switch_language(&app, &care, "/", lang).await;
+        check_page(
+            &app,
+            &care,
+            "/care/mismatches",
+            lang,
+            &["care-health-title", "care-filter-kind"],
+        )
+        .await;
+        check_page(
+            &app,
+            &care,
+            "/care/cases",
+            lang,
+            &["cases-title", "cases-empty"],
+        )
+        .await;
+        check_page(
+            &app,
+            &care,
+            "/audit?action=connection",
+            lang,
+            &["audit-export", "audit-from"],
+        )
+        .await;
     }
 }

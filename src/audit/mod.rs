@@ -4,6 +4,8 @@
 //! or removing a row breaks the chain and [`verify`] names the first row where it breaks. No code
 //! path updates or deletes an audit row.
 
+pub mod search;
+
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 

@@ -112,6 +112,7 @@ pub async fn upsert(
             .bind(id)
             .execute(&mut **tx)
             .await?;
+            super::links::refresh_appointment_of_booking(tx, id).await?;
             Ok(Stored::Changed(id))
         }
         None => {

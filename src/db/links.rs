@@ -146,8 +146,12 @@ pub struct NewLink<'a> {
 pub async fn insert(tx: &mut Tx, link: &NewLink<'_>, now: i64) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO booking_links (connection_id, partner_id, reservio_booking_id, \
-         termino_booking_id, voucher_code, origin_system, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+         termino_booking_id, voucher_code, origin_system, created_at, updated_at, \
+         appointment_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, COALESCE(\
+             (SELECT b.start_at FROM external_bookings b WHERE b.id = $3), \
+             (SELECT b.start_at FROM external_bookings b WHERE b.id = $4), 0)) \
+         RETURNING id",
     )
     .bind(link.connection_id)
     .bind(link.partner_id)
@@ -181,6 +185,39 @@ pub async fn attach(
     .bind(link_id)
     .execute(&mut **tx)
     .await?;
+    refresh_appointment(tx, link_id).await
+}
+
+/// `appointment_at` computed from the row's own columns: the base's start, else a snapshot's.
+const APPOINTMENT_AT: &str = "COALESCE(base_start_at, \
+     (SELECT b.start_at FROM external_bookings b WHERE b.id = booking_links.reservio_booking_id), \
+     (SELECT b.start_at FROM external_bookings b WHERE b.id = booking_links.termino_booking_id), 0)";
+
+/// Recomputes when a link's appointment is, for the lists that sort and filter by it.
+async fn refresh_appointment(tx: &mut Tx, link_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!(
+        "UPDATE booking_links SET appointment_at = {APPOINTMENT_AT} WHERE id = $1"
+    ))
+    .bind(link_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Recomputes the appointment of the current links of a snapshot that changed. Only links
+/// without a base follow their snapshots; the others keep the agreed start.
+pub async fn refresh_appointment_of_booking(
+    tx: &mut Tx,
+    booking_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!(
+        "UPDATE booking_links SET appointment_at = {APPOINTMENT_AT} \
+         WHERE base_start_at IS NULL AND superseded_by IS NULL \
+         AND (reservio_booking_id = $1 OR termino_booking_id = $1)"
+    ))
+    .bind(booking_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -210,7 +247,7 @@ pub async fn set_base(
                 "UPDATE booking_links SET base_start_at = $1, base_end_at = $2, \
                  base_service_id = $3, base_customer_name = $4, base_customer_email = $5, \
                  base_customer_phone = $6, base_status = $7, change_pending_since = $8, \
-                 updated_at = $9 WHERE id = $10",
+                 updated_at = $9, appointment_at = $1 WHERE id = $10",
             )
             .bind(b.start_at)
             .bind(b.end_at)
@@ -236,6 +273,27 @@ pub async fn set_base(
             .await?;
         }
     }
+    Ok(())
+}
+
+/// Moves the base's time after a pushed date change took effect (only for links with a base).
+pub async fn set_base_time(
+    tx: &mut Tx,
+    link_id: i64,
+    start_at: i64,
+    end_at: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE booking_links SET base_start_at = $1, base_end_at = $2, updated_at = $3 \
+         WHERE id = $4 AND base_start_at IS NOT NULL",
+    )
+    .bind(start_at)
+    .bind(end_at)
+    .bind(now)
+    .bind(link_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

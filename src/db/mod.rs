@@ -1,14 +1,22 @@
 //! The database: one [`sqlx::AnyPool`] and one set of portable queries for SQLite and
 //! PostgreSQL. Each submodule holds the queries of one aggregate.
 
+pub mod booking_detail;
 pub mod bookings;
+pub mod bookings_view;
+pub mod cases;
 pub mod connections;
 pub mod cursors;
+pub mod dashboard;
+pub mod filter;
+pub mod link_sides;
 pub mod links;
 pub mod login_attempts;
 pub mod mismatches;
+pub mod onboarding;
 pub mod outbox;
 pub mod partners;
+pub mod queue;
 pub mod sessions;
 pub mod users;
 

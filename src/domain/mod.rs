@@ -2,8 +2,12 @@
 
 pub mod account;
 pub mod booking;
+pub mod case;
+pub mod connection;
 pub mod mismatch;
+pub mod note;
 pub mod reconcile;
+pub mod verification;
 
 pub use account::{Email, NewPassword, PartnerName, Role};
 pub use booking::{BookingStatus, Customer, NewBooking, RemoteBooking, System};

@@ -32,7 +32,6 @@ home-intro-admin = Uživatelé a partneři aplikace bookbridge.
 
 ## Workspaces
 bookings-title = Rezervace
-bookings-coming = Vaše propojené rezervace se zde zobrazí, jakmile bude aktivní první propojení.
 mismatches-title = Fronta nesrovnalostí
 mismatches-coming = Zatím nejsou žádné nesrovnalosti k řešení: zobrazí se zde, jakmile nějakou synchronizace najde.
 connections-title = Propojení
@@ -145,3 +144,476 @@ month-sep = zář
 month-oct = říj
 month-nov = lis
 month-dec = pro
+
+## Mismatches: names and what they mean (shared by every page that shows them)
+mismatch-missing_in_reservio = Chybí v systému Reservio
+mismatch-missing_in_reservio-help = Rezervace je v systému Termino, ale ve vašem kalendáři Reservio chybí. Zákazník má voucher a přijde. bookbridge takové rezervace do Reservio kopíruje sám; pokud stále chybí, nabídka kanálu pravděpodobně není namapovaná na žádnou z vašich služeb. Přidejte rezervaci v Reservio, nebo požádejte svého obchodního zástupce o namapování nabídky.
+mismatch-missing_in_termino = Chybí v systému Termino
+mismatch-missing_in_termino-help = Rezervace je ve vašem kalendáři Reservio, ale systém Termino k ní nemá žádnou rezervaci. Každá rezervace v systému Termino patří k voucheru: zkontrolujte kód voucheru a to, zda je služba namapovaná, a pokud si nejste jisti, kontaktujte Partner Care.
+mismatch-status_differs = Liší se stav
+mismatch-status_differs-help = Jeden systém ukazuje rezervaci jako zrušenou a druhý ne. Zrušení se nikdy nepřenese samo. Zrušte ji v obou systémech — nejprve voucher: Partner Care ho zruší v systému Termino a po potvrzení zrušíte rezervaci v Reservio. Potom oba systémy zkontrolujte. Rezervaci nikdy nemažte (pravidlo 2 FAQ).
+mismatch-time_differs = Liší se čas
+mismatch-time_differs-help = Systémy ukazují různý čas a změna se nepřenesla během hodiny, kterou kanál slibuje. Domluvte termín se zákazníkem a změňte ho jen v jednom systému — nejlépe v tom, kde rezervace vznikla — a změna se přenese sama (pravidlo 3 FAQ).
+mismatch-service_differs = Liší se služba
+mismatch-service_differs-help = Systémy ukazují různé služby. Změna služby jde přes kanál: ten zruší původní voucher a vystaví nový na zvolenou službu; vy pak původní rezervaci v Reservio zrušíte (nikdy nesmažete) a nový voucher dostane vlastní rezervaci (pravidlo 5 FAQ).
+mismatch-rejected_without_care = Odmítnuto bez Partner Care
+mismatch-rejected_without_care-help = Rezervace byla v Reservio odmítnuta, ale Partner Care o tom neví. Rezervace stále platí: zákazník přijde. Pokud ji nemůžete dodržet, ihned kontaktujte Partner Care (pravidlo 4 FAQ).
+mismatch-unanswered = Čeká na vaši odpověď
+mismatch-unanswered-help = Rezervace stále čeká na vaše potvrzení. Nezodpovězená rezervace stále platí: zákazník přijde. Potvrďte ji, nebo ihned kontaktujte Partner Care, pokud ji nemůžete dodržet (pravidlo 4 FAQ).
+mismatch-deleted_remotely = Smazáno v jednom systému
+mismatch-deleted_remotely-help = Rezervace zmizela z jednoho ze systémů. Rezervace se nikdy nesmějí mazat, v žádném systému a z žádného důvodu (pravidlo 2 FAQ). Kontaktujte Partner Care, aby zákazník nezůstal bez termínu.
+mismatch-customer_differs = Liší se údaje zákazníka
+mismatch-customer_differs-help = Jméno, e-mail nebo telefon zákazníka se v systémech liší a změna se nepřenesla. Opravte je v systému, kde rezervace vznikla; bookbridge změnu zkopíruje do druhého.
+mismatch-push_failed = Změna nedoručena
+mismatch-push_failed-help = bookbridge nedokázal změnu zkopírovat do druhého systému ani po několika pokusech. Zkontrolujte rezervaci v obou systémech; změna projde sama, jakmile systém znovu odpoví, a pokud ne, pomůže Partner Care.
+mismatch-conflict = Změněno v obou systémech
+mismatch-conflict-help = Oba systémy byly od poslední shody změněny různě, a proto bookbridge nezměnil ani jeden. Dohodněte se se zákazníkem, která verze platí, a změňte rezervaci jen v jednom systému (pravidlo 3 FAQ).
+mismatch-unknown = Jiná nesrovnalost
+mismatch-unknown-help = Systémy se liší způsobem, který tato stránka zatím neumí popsat. Porovnejte obě strany níže, a pokud si nejste jisti, kontaktujte Partner Care.
+severity-low = Nízká
+severity-medium = Střední
+severity-high = Vysoká
+severity-critical = Kritická
+
+## Booking statuses and systems
+booking-status-pending = Čeká na potvrzení
+booking-status-confirmed = Potvrzená
+booking-status-cancelled = Zrušená
+booking-status-rejected = Odmítnutá
+booking-status-unknown = Neznámý stav
+system-reservio = Reservio
+system-termino = Termino
+
+## Partner: bookings list
+bookings-intro = Každá propojená rezervace se stranou Reservio a stranou Termino vedle sebe. Pole, která se liší, jsou zvýrazněna.
+bookings-filter-label = Filtrovat rezervace
+bookings-filter-from = Od
+bookings-filter-to = Do
+bookings-filter-text = Hledat
+bookings-filter-text-help = Kód voucheru, jméno, e-mail nebo telefon zákazníka.
+bookings-filter-kind = Nesrovnalost
+bookings-filter-kind-any = Jakákoli nebo žádná
+bookings-filter-status = Stav v kterémkoli systému
+bookings-filter-status-any = Jakýkoli stav
+bookings-filter-sort = Řadit podle
+bookings-filter-only-mismatches = Jen rezervace s nesrovnalostí
+bookings-filter-apply = Zobrazit
+bookings-filter-reset = Zrušit filtry
+bookings-sort-time = Čas, nejdřívější první
+bookings-sort-time_desc = Čas, nejpozdější první
+bookings-sort-changed = Naposledy změněné
+bookings-sort-severity = Nejzávažnější nesrovnalost první
+bookings-loading = Načítání…
+bookings-live = Seznam se sám obnovuje, jak synchronizace přináší změny.
+bookings-csv = Stáhnout jako CSV
+bookings-summary = { $total ->
+    [one] { $first }–{ $last } z { $total } rezervace
+   *[other] { $first }–{ $last } z { $total } rezervací
+}
+bookings-summary-more = { $first }–{ $last } z více než { $total } rezervací
+bookings-page = Strana { $count }
+bookings-empty = Od dneška nejsou žádné propojené rezervace. Zobrazí se zde, jakmile je synchronizace propojí.
+bookings-empty-filtered = Těmto filtrům neodpovídá žádná rezervace.
+bookings-empty-page = Tato stránka je za koncem seznamu.
+bookings-first-page = Přejít na první stránku
+bookings-caption = Propojené rezervace, Reservio a Termino vedle sebe
+bookings-col-booking = Voucher
+bookings-col-time = Čas
+bookings-col-service = Služba
+bookings-col-customer = Zákazník
+bookings-col-status = Stav
+bookings-col-mismatches = Nesrovnalosti
+bookings-side-absent = v tomto systému není
+bookings-side-vanished = smazáno
+bookings-service-unmapped = { $value } (nenamapováno)
+bookings-in-agreement = Ve shodě
+bookings-pending-short = { $count ->
+    [one] změna je na cestě { $count } minutu
+    [few] změna je na cestě { $count } minuty
+   *[other] změna je na cestě { $count } minut
+}
+
+## Partner: one booking
+booking-back = ← Všechny rezervace
+booking-heading = Rezervace { $value }
+booking-linked-at = Propojeno { $value }
+booking-origin = vytvořeno v systému { $value }
+booking-superseded = Tato rezervace byla po změně služby nahrazena.
+booking-superseded-link = Otevřít rezervaci, která ji nahradila
+booking-pending-title = Změna termínu je na cestě
+booking-pending-on-time = Nový čas se do druhého systému přenáší už { $value }. Kanál slibuje, že to potrvá asi hodinu.
+booking-pending-overdue = Nový čas se do druhého systému přenáší už { $value } — déle než hodinu, kterou kanál slibuje. Zkontrolujte oba systémy; rezervace je označena jako nesrovnalost v čase.
+booking-attention = Co vyžaduje pozornost
+booking-all-agree = Oba systémy se na této rezervaci shodují.
+booking-differs-unflagged = Žádná nesrovnalost není označena. Zvýrazněná pole se liší, protože se změna teprve kopíruje do druhého systému; synchronizace ji označí, pokud nedorazí včas.
+booking-flagged-at = Označeno { $value }
+booking-sides = Oba systémy, pole po poli
+booking-field = Pole
+booking-base = Naposledy dohodnuto
+booking-no-base = Systémy se na této rezervaci zatím neshodly, takže není s čím porovnávat.
+booking-field-time = Datum a čas
+booking-field-service = Služba
+booking-field-name = Zákazník
+booking-field-email = E-mail
+booking-field-phone = Telefon
+booking-field-status = Stav
+booking-field-external-id = Číslo rezervace v systému
+booking-field-fetched = Naposledy načteno
+booking-field-vanished = Zmizela ze systému
+booking-procedures = Co můžete udělat
+booking-procedures-note = Formuláře, které vás těmito kroky provedou, přijdou v příští verzi. Do té doby postupujte v každém systému podle kroků popsaných výše a v případě potřeby kontaktujte Partner Care.
+booking-procedure-cancel = Zrušit v obou systémech
+booking-procedure-reschedule = Přesunout na jiný čas
+booking-procedure-change_service = Změnit službu
+booking-procedure-escalate = Požádat Partner Care o pomoc
+booking-timeline = Průběh
+booking-timeline-empty = U této rezervace zatím nebylo nic zaznamenáno.
+booking-audit-entry = Záznam auditu { $value }
+duration-minutes = { $count ->
+    [one] { $count } minutu
+    [few] { $count } minuty
+   *[other] { $count } minut
+}
+duration-hours = { $count ->
+    [one] { $count } hodinu
+    [few] { $count } hodiny
+   *[other] { $count } hodin
+}
+timeline-actor-sync = synchronizace bookbridge
+timeline-actor-system = bookbridge
+timeline-booking_seen = Rezervace byla načtena ze systému { $value }
+timeline-booking_changed = Rezervace se změnila v systému { $value }
+timeline-booking_vanished = Rezervace zmizela ze systému { $value }
+timeline-link_created = Propojeno, počínaje rezervací v systému { $value }
+timeline-link_completed = Odpovídající rezervace v systému { $value } byla nalezena a propojena
+timeline-link_agreed = Oba systémy se opět shodují
+timeline-push_enqueued = Změna čeká na odeslání do systému { $value }
+timeline-push_applied = Změna byla provedena v systému { $value }
+timeline-push_retry = Odeslání změny do systému { $value } selhalo; zkusí se znovu
+timeline-push_failed = Odeslání změny do systému { $value } definitivně selhalo
+timeline-mismatch_opened = Označena nesrovnalost: { $value }
+timeline-mismatch_resolved = Vyřešena nesrovnalost: { $value }
+
+## Partner: CSV export (column headers)
+csv-link = Propojení
+csv-voucher = Kód voucheru
+csv-start = Začátek ({ $value })
+csv-end = Konec ({ $value })
+csv-service = Služba
+csv-customer = Zákazník
+csv-email = E-mail
+csv-phone = Telefon
+csv-status = Stav
+csv-mismatches = Otevřené nesrovnalosti
+csv-change-pending-since = Změna na cestě od
+
+## Partner: home
+home-open-mismatches = Otevřené nesrovnalosti
+home-open-none = Není co opravovat: každá propojená rezervace se v obou systémech shoduje.
+home-open-total = { $count ->
+    [one] { $count } otevřená nesrovnalost, podle druhu:
+    [few] { $count } otevřené nesrovnalosti, podle druhu:
+   *[other] { $count } otevřených nesrovnalostí, podle druhu:
+}
+home-today = Dnes
+home-tomorrow = Zítra
+home-day-empty = Žádné rezervace.
+home-day-all = { $count ->
+    [one] Zobrazit { $count } rezervaci v seznamu
+    [few] Zobrazit všechny { $count } rezervace v seznamu
+   *[other] Zobrazit všech { $count } rezervací v seznamu
+}
+home-chart-title = Nesrovnalosti za posledních 30 dní
+home-chart-opened = Otevřené
+home-chart-resolved = Vyřešené
+home-chart-desc = Sloupce pro každý den: otevřené a vyřešené nesrovnalosti.
+home-chart-opened-on = { $count ->
+    [one] { $count } otevřena
+    [few] { $count } otevřeny
+   *[other] { $count } otevřeno
+}
+home-chart-resolved-on = { $count ->
+    [one] { $count } vyřešena
+    [few] { $count } vyřešeny
+   *[other] { $count } vyřešeno
+}
+home-chart-empty = Za posledních 30 dní nebyla otevřena ani vyřešena žádná nesrovnalost.
+home-chart-table = Zobrazit čísla v tabulce
+home-chart-day = Den
+
+## Navigation and loading (dashboard)
+nav-connection = Propojení
+nav-cases = Případy
+loading = Načítání…
+
+## Partner Care: the mismatch queue
+care-cases-link = Případy předané Partner Care →
+care-health-title = Stav synchronizace podle partnera
+care-health-empty = Žádný partner zatím nemá propojení.
+care-partner = Partner
+care-health-agreement = Shodná propojení rezervací
+care-health-links = { $count ->
+    [one] z { $count } propojení
+   *[other] z { $count } propojení
+}
+care-health-open = Otevřené nesrovnalosti
+care-health-oldest = Nejstarší otevřená nesrovnalost
+care-health-failed = Neúspěšná odeslání
+care-filter-kind = Druh
+care-filter-all = Vše
+care-filter-severity = Závažnost
+care-filter-age = Stáří
+care-filter-any-age = Jakékoli stáří
+care-age-1h = Starší než hodina
+care-age-1d = Starší než den
+care-age-7d = Starší než týden
+care-filter-assignee = Řešitel
+care-filter-anyone = Kdokoli
+care-filter-me = Já
+care-filter-nobody = Zatím nikdo
+care-filter-state = Stav
+care-filter-unresolved = Otevřené a převzaté
+care-filter-apply = Použít filtry
+care-state-open = Otevřená
+care-state-acknowledged = Převzatá
+care-state-resolved = Vyřešená
+care-queue-count = { $count ->
+    [one] { $count } nesrovnalost k vyřízení
+    [few] { $count } nesrovnalosti k vyřízení
+    [many] { $count } nesrovnalosti k vyřízení
+   *[other] { $count } nesrovnalostí k vyřízení
+}
+care-queue-empty-filtered = Těmto filtrům neodpovídá žádná nesrovnalost.
+care-bulk-label = S označenými řádky:
+care-action-acknowledge = Převzít
+care-action-assign = Přiřadit mně
+care-action-open = Otevřít
+care-action-resolve = Vyřešit
+care-select = Vybrat
+care-select-one = Vybrat nesrovnalost { $value }
+care-mismatch = Nesrovnalost
+care-booking = Rezervace
+care-detected = Zjištěno
+care-assignee = Řešitel
+care-assignee-you = Vy
+care-unassigned = Nepřiřazeno
+care-age-minutes = { $count ->
+    [one] před { $count } minutou
+   *[other] před { $count } minutami
+}
+care-age-hours = { $count ->
+    [one] před { $count } hodinou
+   *[other] před { $count } hodinami
+}
+care-age-days = { $count ->
+    [one] před { $count } dnem
+   *[other] před { $count } dny
+}
+care-done-assigned = Nesrovnalost { $value } je nyní přiřazena vám.
+care-done-acknowledged = Nesrovnalost { $value } je převzata.
+care-done-resolved = Nesrovnalost { $value } je vyřešena.
+care-refused-resolved = Nesrovnalost { $value } už je vyřešena; nic se nezměnilo.
+care-refused-acknowledged = Nesrovnalost { $value } už je převzata; nic se nezměnilo.
+care-refused-already-yours = Nesrovnalost { $value } už je přiřazena vám.
+care-refused-changed = Nesrovnalost { $value } mezitím změnil někdo jiný; zobrazujeme její současný stav.
+care-bulk-acknowledged = Převzato: { $value }.
+care-bulk-assigned = Přiřazeno vám: { $value }.
+care-bulk-skipped = Vynecháno, protože byly mezitím vyřízeny nebo vyřešeny: { $value }.
+care-bulk-none = Nejprve označte alespoň jednu nesrovnalost.
+
+## Partner Care: one mismatch
+care-back-to-queue = ← Fronta nesrovnalostí
+care-last-seen = Naposledy zjištěno
+care-acknowledged = Převzato
+care-resolved = Vyřešeno
+care-resolution-note = Poznámka k vyřešení
+care-resolution-hint = Napište, co se udělalo, například: voucher zrušen, rezervace zrušena v Reservio, zákazník informován. Partner to také čte.
+care-work-title = Vyřízení
+care-sides-title = Rezervace v obou systémech
+care-sides-missing = Rezervaci, které se nesrovnalost týká, se nepodařilo najít.
+care-history-title = Další nesrovnalosti této rezervace
+care-audit-link = Vše, co o této nesrovnalosti zaznamenal auditní záznam
+care-voucher = Voucher
+care-differs = liší se
+care-link-has-case = K této rezervaci je otevřen případ u Partner Care.
+
+## Cases
+cases-title = Případy
+cases-empty = Žádné případy. Záležitosti předané partnery se zde objeví, jakmile budou otevřeny.
+cases-back = ← Všechny případy
+cases-filter-unresolved = Otevřené a v řešení
+case-kind = Druh
+case-subject = Týká se
+case-opened = Otevřeno
+case-reason = Co partner napsal
+case-outcome = Rozhodnutí
+case-outcome-choose = Vyberte rozhodnutí…
+case-kind-connection_problem = Problém s propojením
+case-kind-cannot_honour = Rezervaci nelze dodržet
+case-kind-needs_help = Potřebuje pomoc
+case-kind-unknown = Jiný případ
+case-state-open = Otevřený
+case-state-in_progress = V řešení
+case-state-resolved = Vyřešený
+case-outcome-booking_kept = Rezervace platí: zákazník přijde
+case-outcome-booking_cancelled = Rezervace zrušena v obou systémech
+case-outcome-booking_moved = Rezervace přesunuta na jiný termín
+case-outcome-connection_fixed = Nastavení propojení opraveno
+case-outcome-no_action_needed = Nebylo třeba nic dělat
+case-outcome-unknown = Jiné rozhodnutí
+case-notes-title = Konverzace
+case-notes-empty = Zatím žádné zprávy.
+case-note-label = Vaše zpráva
+case-note-submit = Odeslat zprávu
+case-decide-title = Rozhodnout případ
+case-take = Převzít tento případ
+case-resolve-note = Poslední slovo pro partnera (nepovinné)
+case-resolve = Vyřešit případ
+case-done-note = Vaše zpráva byla přidána do konverzace.
+case-done-taken = Převzali jste případ.
+case-done-resolved = Případ je vyřešen.
+case-refused-resolved = Tento případ už je vyřešen; nic se nezměnilo.
+case-refused-taken = Tento případ už někdo převzal, nebo je vyřešen.
+
+## Sales: connections
+sales-lookup-title = Otevřít propojení podle jeho ID
+sales-lookup-hint = Partner vygeneruje ID propojení na své stránce Propojení a pošle vám ho.
+sales-lookup-submit = Otevřít
+sales-error-code-unknown = Žádné propojení nemá toto ID. Ověřte ho s partnerem.
+error-code-empty = Zadejte ID propojení.
+error-code-invalid = ID propojení obsahuje jen písmena, číslice a pomlčku, například K7QM4-XW9PD.
+sales-list-problems = Nahlášen problém
+sales-list-setup = Probíhá mapování
+sales-list-waiting = Čekají na ověření partnerem
+sales-list-live = Aktivní
+sales-last-step = Poslední krok
+sales-problems = Otevřené problémy
+sales-back = ← Všechna propojení
+sales-problems-title = Problémy nahlášené partnerem
+sales-account-title = Účet partnera v kanálu
+sales-account-intro = Partnerský účet v Termino, pod kterým kanál prodává vouchery tohoto partnera.
+sales-termino-token = API token pro Termino
+sales-account-submit = Uložit účet
+sales-sandbox-intro = Demo: vytvořte účet v kanálu v pískovišti, který prodává služby tohoto partnera a má už několik rezervovaných voucherů.
+sales-sandbox-submit = Použít účet z pískoviště
+sales-mapping-title = Přiřadit služby k nabídkám
+sales-mapping-intro = Načteno živě z obou systémů. Ke každé službě partnera vyberte nabídku kanálu, přes kterou se rezervuje.
+sales-service = Služba partnera (Reservio)
+sales-duration = Délka
+sales-minutes = { $count ->
+    [one] { $count } minuta
+    [few] { $count } minuty
+   *[other] { $count } minut
+}
+sales-offer = Nabídka kanálu (Termino)
+sales-offer-none = — v kanálu se neprodává —
+sales-mapping-submit = Uložit přiřazení
+sales-saved-mapping = Uložené přiřazení
+sales-no-services = Kalendář partnera zatím nenabízí žádné služby.
+sales-confirm-intro = Přiřazení je uloženo. Potvrďte propojení a dejte tím partnerovi vědět: rezervace se začnou kopírovat a partner je před spuštěním zkontroluje.
+sales-confirm-submit = Potvrdit propojení
+sales-reopen-intro = Pokud partner nahlásil problém s přiřazením, vraťte ho zpět a upravte.
+sales-reopen-submit = Znovu upravit přiřazení
+sales-done-account = Účet v kanálu je uložen.
+sales-done-mapped = Přiřazení je uloženo.
+sales-done-confirmed = Propojení je potvrzeno; partner ho nyní může ověřit.
+sales-done-reopened = Přiřazení lze znovu upravovat.
+sales-error-account-empty = Zadejte ID partnera v Termino a jeho API token, bez mezer.
+sales-error-account-unreachable = Termino toto ID partnera a token nepřijalo.
+sales-error-offer-unknown = Tato nabídka už neexistuje; vyberte znovu.
+sales-error-offer-twice = Tato nabídka už je přiřazena jiné službě.
+sales-error-map-one = Přiřaďte alespoň jednu službu.
+sales-read-failed-reservio = Služby partnera se nepodařilo načíst z Reservio. Zkuste to za chvíli znovu.
+sales-read-failed-termino = Nabídky kanálu se nepodařilo načíst z Termino. Zkuste to za chvíli znovu.
+sales-systems-off = Tato instalace není propojena s Reservio a Termino.
+sales-refused-state = Toto propojení se mezitím změnilo; stránka ukazuje jeho současný stav.
+
+## Partner: connection
+connection-title = Propojení
+connection-intro = Vaše propojení mezi Reservio a kanálem: požádejte o něj, pošlete jeho ID svému obchodníkovi a před spuštěním zkontrolujte, že se rezervace kopírují správně.
+connection-code = ID propojení
+connection-state = Stav
+connection-state-requested = Vyžádáno
+connection-state-mapped = Služby přiřazeny
+connection-state-verifying = Ověřuje se
+connection-state-active = Aktivní
+connection-state-rejected = Zamítnuto
+connection-state-suspended = Pozastaveno
+connection-state-disconnected = Odpojeno
+connection-step-requested = ID propojení vygenerováno
+connection-step-mapped = Kanál přiřadil služby
+connection-step-verifying = Potvrzeno obchodníkem; ověřování zahájeno
+connection-step-active = Ověřeno a aktivní
+connection-send-code = Pošlete toto ID propojení svému obchodníkovi. Kanál podle něj přiřadí vaše služby.
+connection-mapping = Služby podle přiřazení kanálu
+connection-cases = Nahlášené problémy
+connection-back = ← Propojení
+connection-request-title = Požádat o propojení
+connection-request-intro = Zadejte ID své firmy v Reservio a API token z nastavení Reservio. Dostanete ID propojení, které pošlete svému obchodníkovi.
+connection-reservio-business = ID firmy v Reservio
+connection-reservio-token = API token pro Reservio
+connection-termino-partner = ID partnera v Termino
+connection-request-submit = Vygenerovat ID propojení
+connection-sandbox-intro = Demo: vytvořte kalendář Reservio v pískovišti se třemi službami a požádejte s ním o propojení.
+connection-sandbox-submit = Použít kalendář z pískoviště
+connection-error-business = Zadejte ID své firmy v Reservio, bez mezer.
+connection-error-token = Zadejte API token, bez mezer.
+connection-error-unreachable = Reservio toto ID firmy a token nepřijalo. Zkontrolujte obojí a zkuste to znovu.
+connection-refused-pending = Jedno propojení se už nastavuje; nejprve ho dokončete.
+connection-refused-state = Toto propojení se už neověřuje; stránka ukazuje jeho současný stav.
+connection-done-requested = Vaše ID propojení je { $value }. Pošlete ho svému obchodníkovi.
+connection-done-live = Propojení je aktivní. Rezervace se nyní kopírují oběma směry.
+connection-done-problem = Partner Care má vaše hlášení ({ $value }). Propojení zůstává v ověřování, dokud se věc nevyřeší.
+
+## Partner: verification report
+verify-title = Zpráva o ověření
+verify-intro = Porovnejte níže uvedený vzorek: rezervace tak, jak je ukazují oba systémy, a volné termíny ve vašem kalendáři oproti tomu, co je rezervováno v kanálu. Spusťte propojení, teprve když vše souhlasí.
+verify-open-report = Otevřít zprávu o ověření
+verify-go-live = Vše souhlasí — spustit
+verify-problem-label = Co nesouhlasí?
+verify-report-problem = Nahlásit problém
+verify-all-match = Vše souhlasí
+verify-differences = { $count ->
+    [one] { $count } rozdíl ke kontrole
+    [few] { $count } rozdíly ke kontrole
+    [many] { $count } rozdílu ke kontrole
+   *[other] { $count } rozdílů ke kontrole
+}
+verify-links-agree = { $count ->
+    [one] { $count } rezervace souhlasí
+    [few] { $count } rezervace souhlasí
+    [many] { $count } rezervace souhlasí
+   *[other] { $count } rezervací souhlasí
+}
+verify-bookings-title = Rezervace v obou systémech
+verify-bookings-empty = Zatím se nezkopírovaly žádné rezervace. Synchronizace běží každých několik sekund; stránku za chvíli obnovte.
+verify-differences-col = Rozdíly
+verify-match = Souhlasí
+verify-diff-missing-reservio = Zatím není v Reservio
+verify-diff-missing-termino = Chybí v Termino
+verify-diff-time = Jiný čas
+verify-diff-service = Služba není přiřazena k této nabídce
+verify-diff-status = Jiný stav
+verify-diff-customer = Jiný zákazník
+verify-availability-title = Dostupnost v příštích třech dnech
+verify-free-in-reservio = Volné v Reservio
+verify-booked-in-termino = Rezervováno v kanálu
+verify-issue-not-mapped = V kanálu se neprodává: k této službě není přiřazena žádná nabídka.
+verify-issue-duration = Nabídka a služba trvají různě dlouho: { $value }.
+verify-issue-slot-free = Rezervováno v kanálu na { $value }, ale v Reservio stále volné.
+
+## Notes and outcomes (form errors)
+error-note-empty = Napište pár slov; toto pole nesmí být prázdné.
+error-note-long = Vejděte se do 2 000 znaků.
+error-outcome-required = Vyberte rozhodnutí.
+
+## Audit: filters and export
+audit-action-hint = Celá akce, například mismatch.resolved, nebo její první část, například mismatch.
+audit-from = Od
+audit-to = Do
+audit-export = Stáhnout jako CSV
+audit-empty-filtered = Těmto filtrům neodpovídá žádný záznam.
+audit-csv-id = Záznam
+audit-csv-at = Kdy (UTC)
+audit-csv-entity-id = ID objektu
+audit-csv-partner = ID partnera

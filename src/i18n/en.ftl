@@ -32,7 +32,6 @@ home-intro-admin = Users and partners of bookbridge.
 
 ## Workspaces
 bookings-title = Bookings
-bookings-coming = Your linked bookings will be listed here once the first connection is live.
 mismatches-title = Mismatch queue
 mismatches-coming = No mismatches to work on yet: they appear here as soon as sync finds one.
 connections-title = Connections
@@ -143,3 +142,462 @@ month-sep = Sep
 month-oct = Oct
 month-nov = Nov
 month-dec = Dec
+
+## Mismatches: names and what they mean (shared by every page that shows them)
+mismatch-missing_in_reservio = Missing in Reservio
+mismatch-missing_in_reservio-help = The booking is in Termino but not in your Reservio calendar. The customer has a voucher and will come. bookbridge copies such bookings into Reservio by itself; if it is still missing, the channel's offer is probably not mapped to one of your services. Add the booking in Reservio, or ask your sales rep to map the offer.
+mismatch-missing_in_termino = Missing in Termino
+mismatch-missing_in_termino-help = The booking is in your Reservio calendar but Termino has no reservation for it. Every Termino reservation belongs to a voucher: check the voucher code and that the service is mapped, and contact Partner Care if you are unsure.
+mismatch-status_differs = Status differs
+mismatch-status_differs-help = One system shows the booking cancelled and the other does not. A cancellation never copies over by itself. Cancel in both systems — the voucher first: Partner Care cancels it in Termino, and once that is confirmed you cancel the booking in Reservio. Then check both. Never delete a booking (FAQ rule 2).
+mismatch-time_differs = Time differs
+mismatch-time_differs-help = The two systems show different times, and the change did not cross over within the hour the channel promises. Agree the slot with the customer and change it in one system only — preferably the one where the booking was made — and it will copy over (FAQ rule 3).
+mismatch-service_differs = Service differs
+mismatch-service_differs-help = The two systems show different services. A change of service goes through the channel: it cancels the original voucher and issues a new one for the chosen service; you then cancel (never delete) the original booking in Reservio, and the new voucher gets its own booking (FAQ rule 5).
+mismatch-rejected_without_care = Rejected without Partner Care
+mismatch-rejected_without_care-help = The booking was rejected in Reservio, but Partner Care was not told. It still counts: the customer will come. If you cannot honour the booking, contact Partner Care at once (FAQ rule 4).
+mismatch-unanswered = Waiting for your answer
+mismatch-unanswered-help = The booking still waits for your confirmation. An unanswered booking still counts: the customer will come. Confirm it, or contact Partner Care at once if you cannot honour it (FAQ rule 4).
+mismatch-deleted_remotely = Deleted in one system
+mismatch-deleted_remotely-help = The booking disappeared from one of the systems. Bookings must never be deleted, in either system, for any reason (FAQ rule 2). Contact Partner Care so the customer is not left without an appointment.
+mismatch-customer_differs = Customer details differ
+mismatch-customer_differs-help = The customer's name, e-mail or phone differ between the systems and the change did not copy over. Correct them in the system where the booking was made; bookbridge copies the change to the other one.
+mismatch-push_failed = Change not delivered
+mismatch-push_failed-help = bookbridge could not copy a change to the other system, even after several tries. Check the booking in both systems; the change goes through by itself once that system answers again, and Partner Care can help if it does not.
+mismatch-conflict = Changed in both systems
+mismatch-conflict-help = Both systems were changed differently since they last agreed, so bookbridge changed neither. Agree with the customer which version is right and change the booking in one system only (FAQ rule 3).
+mismatch-unknown = Other mismatch
+mismatch-unknown-help = The two systems disagree in a way this page cannot describe yet. Compare both sides below, and contact Partner Care if you are unsure what to do.
+severity-low = Low
+severity-medium = Medium
+severity-high = High
+severity-critical = Critical
+
+## Booking statuses and systems
+booking-status-pending = Waiting for confirmation
+booking-status-confirmed = Confirmed
+booking-status-cancelled = Cancelled
+booking-status-rejected = Rejected
+booking-status-unknown = Unknown status
+system-reservio = Reservio
+system-termino = Termino
+
+## Partner: bookings list
+bookings-intro = Each linked booking with its Reservio side and its Termino side next to each other. Fields that differ are highlighted.
+bookings-filter-label = Filter bookings
+bookings-filter-from = From
+bookings-filter-to = To
+bookings-filter-text = Search
+bookings-filter-text-help = Voucher code, customer name, e-mail or phone.
+bookings-filter-kind = Mismatch
+bookings-filter-kind-any = Any or none
+bookings-filter-status = Status in either system
+bookings-filter-status-any = Any status
+bookings-filter-sort = Sort by
+bookings-filter-only-mismatches = Only bookings with a mismatch
+bookings-filter-apply = Show
+bookings-filter-reset = Reset filters
+bookings-sort-time = Time, earliest first
+bookings-sort-time_desc = Time, latest first
+bookings-sort-changed = Recently changed
+bookings-sort-severity = Most severe mismatch first
+bookings-loading = Loading…
+bookings-live = The list updates itself while sync brings changes.
+bookings-csv = Download as CSV
+bookings-summary = { $total ->
+    [one] { $first }–{ $last } of { $total } booking
+   *[other] { $first }–{ $last } of { $total } bookings
+}
+bookings-summary-more = { $first }–{ $last } of more than { $total } bookings
+bookings-page = Page { $count }
+bookings-empty = No linked bookings from today on. They appear here as soon as sync links them.
+bookings-empty-filtered = No bookings match these filters.
+bookings-empty-page = This page is past the end of the list.
+bookings-first-page = Go to the first page
+bookings-caption = Linked bookings, Reservio and Termino side by side
+bookings-col-booking = Voucher
+bookings-col-time = Time
+bookings-col-service = Service
+bookings-col-customer = Customer
+bookings-col-status = Status
+bookings-col-mismatches = Mismatches
+bookings-side-absent = not in this system
+bookings-side-vanished = deleted
+bookings-service-unmapped = { $value } (not mapped)
+bookings-in-agreement = In agreement
+bookings-pending-short = { $count ->
+    [one] change on its way for { $count } minute
+   *[other] change on its way for { $count } minutes
+}
+
+## Partner: one booking
+booking-back = ← All bookings
+booking-heading = Booking { $value }
+booking-linked-at = Linked on { $value }
+booking-origin = made in { $value }
+booking-superseded = This booking was replaced after a change of service.
+booking-superseded-link = Open the booking that replaced it
+booking-pending-title = A date change is on its way
+booking-pending-on-time = The new time has been crossing over to the other system for { $value }. The channel promises this within about an hour.
+booking-pending-overdue = The new time has been crossing over to the other system for { $value } — longer than the hour the channel promises. Check both systems; the booking is flagged as a time mismatch.
+booking-attention = What needs attention
+booking-all-agree = Both systems agree on this booking.
+booking-differs-unflagged = No mismatch is flagged. The highlighted fields differ because a change is still being copied to the other system; sync flags it if it does not arrive in time.
+booking-flagged-at = Flagged on { $value }
+booking-sides = Both systems, field by field
+booking-field = Field
+booking-base = Last agreed
+booking-no-base = The two systems have not agreed on this booking yet, so there is no agreed state to compare with.
+booking-field-time = Date and time
+booking-field-service = Service
+booking-field-name = Customer
+booking-field-email = E-mail
+booking-field-phone = Phone
+booking-field-status = Status
+booking-field-external-id = Booking number in the system
+booking-field-fetched = Last read
+booking-field-vanished = Gone from the system
+booking-procedures = What you can do
+booking-procedures-note = Guided forms for these steps are coming in the next release. Until then, follow the steps described above in each system, and contact Partner Care if you need help.
+booking-procedure-cancel = Cancel in both systems
+booking-procedure-reschedule = Move to another time
+booking-procedure-change_service = Change the service
+booking-procedure-escalate = Ask Partner Care for help
+booking-timeline = Timeline
+booking-timeline-empty = Nothing has been recorded for this booking yet.
+booking-audit-entry = Audit entry { $value }
+duration-minutes = { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
+}
+duration-hours = { $count ->
+    [one] { $count } hour
+   *[other] { $count } hours
+}
+timeline-actor-sync = bookbridge sync
+timeline-actor-system = bookbridge
+timeline-booking_seen = The booking was read from { $value }
+timeline-booking_changed = The booking changed in { $value }
+timeline-booking_vanished = The booking disappeared from { $value }
+timeline-link_created = Linked, starting from the booking in { $value }
+timeline-link_completed = The matching booking in { $value } was found and linked
+timeline-link_agreed = Both systems agree again
+timeline-push_enqueued = A change was queued for { $value }
+timeline-push_applied = The change was made in { $value }
+timeline-push_retry = Sending the change to { $value } failed; it will be tried again
+timeline-push_failed = Sending the change to { $value } failed for good
+timeline-mismatch_opened = Mismatch flagged: { $value }
+timeline-mismatch_resolved = Mismatch resolved: { $value }
+
+## Partner: CSV export (column headers)
+csv-link = Link
+csv-voucher = Voucher code
+csv-start = Start ({ $value })
+csv-end = End ({ $value })
+csv-service = Service
+csv-customer = Customer
+csv-email = E-mail
+csv-phone = Phone
+csv-status = Status
+csv-mismatches = Open mismatches
+csv-change-pending-since = Change on its way since
+
+## Partner: home
+home-open-mismatches = Open mismatches
+home-open-none = Nothing to fix: every linked booking agrees in both systems.
+home-open-total = { $count ->
+    [one] { $count } open mismatch, by kind:
+   *[other] { $count } open mismatches, by kind:
+}
+home-today = Today
+home-tomorrow = Tomorrow
+home-day-empty = No bookings.
+home-day-all = { $count ->
+    [one] See the { $count } booking in the list
+   *[other] See all { $count } bookings in the list
+}
+home-chart-title = Mismatches over the last 30 days
+home-chart-opened = Opened
+home-chart-resolved = Resolved
+home-chart-desc = Bars per day: mismatches opened and mismatches resolved.
+home-chart-opened-on = { $count ->
+    [one] { $count } opened
+   *[other] { $count } opened
+}
+home-chart-resolved-on = { $count ->
+    [one] { $count } resolved
+   *[other] { $count } resolved
+}
+home-chart-empty = No mismatches were opened or resolved in the last 30 days.
+home-chart-table = Show the figures as a table
+home-chart-day = Day
+
+## Navigation and loading (dashboard)
+nav-connection = Connection
+nav-cases = Cases
+loading = Loading…
+
+## Partner Care: the mismatch queue
+care-cases-link = Cases escalated to Partner Care →
+care-health-title = Sync health per partner
+care-health-empty = No partner has a connection yet.
+care-partner = Partner
+care-health-agreement = Links in agreement
+care-health-links = { $count ->
+    [one] of { $count } link
+   *[other] of { $count } links
+}
+care-health-open = Open mismatches
+care-health-oldest = Oldest open mismatch
+care-health-failed = Failed pushes
+care-filter-kind = Kind
+care-filter-all = All
+care-filter-severity = Severity
+care-filter-age = Age
+care-filter-any-age = Any age
+care-age-1h = Older than an hour
+care-age-1d = Older than a day
+care-age-7d = Older than a week
+care-filter-assignee = Assignee
+care-filter-anyone = Anyone
+care-filter-me = Me
+care-filter-nobody = Nobody yet
+care-filter-state = State
+care-filter-unresolved = Open and acknowledged
+care-filter-apply = Apply filters
+care-state-open = Open
+care-state-acknowledged = Acknowledged
+care-state-resolved = Resolved
+care-queue-count = { $count ->
+    [one] { $count } mismatch to work on
+   *[other] { $count } mismatches to work on
+}
+care-queue-empty-filtered = No mismatch matches these filters.
+care-bulk-label = With the ticked rows:
+care-action-acknowledge = Acknowledge
+care-action-assign = Assign to me
+care-action-open = Open
+care-action-resolve = Resolve
+care-select = Select
+care-select-one = Select mismatch { $value }
+care-mismatch = Mismatch
+care-booking = Booking
+care-detected = Detected
+care-assignee = Assignee
+care-assignee-you = You
+care-unassigned = Unassigned
+care-age-minutes = { $count ->
+    [one] { $count } minute ago
+   *[other] { $count } minutes ago
+}
+care-age-hours = { $count ->
+    [one] { $count } hour ago
+   *[other] { $count } hours ago
+}
+care-age-days = { $count ->
+    [one] { $count } day ago
+   *[other] { $count } days ago
+}
+care-done-assigned = Mismatch { $value } is now assigned to you.
+care-done-acknowledged = Mismatch { $value } is acknowledged.
+care-done-resolved = Mismatch { $value } is resolved.
+care-refused-resolved = Mismatch { $value } is already resolved; nothing was changed.
+care-refused-acknowledged = Mismatch { $value } is already acknowledged; nothing was changed.
+care-refused-already-yours = Mismatch { $value } is already assigned to you.
+care-refused-changed = Someone else changed mismatch { $value } meanwhile; it is shown as it is now.
+care-bulk-acknowledged = Acknowledged: { $value }.
+care-bulk-assigned = Assigned to you: { $value }.
+care-bulk-skipped = Skipped because they were done or resolved meanwhile: { $value }.
+care-bulk-none = Tick at least one mismatch first.
+
+## Partner Care: one mismatch
+care-back-to-queue = ← Mismatch queue
+care-last-seen = Last seen
+care-acknowledged = Acknowledged
+care-resolved = Resolved
+care-resolution-note = Resolution note
+care-resolution-hint = Say what was done, for example: voucher cancelled, booking cancelled in Reservio, customer told. The partner reads it too.
+care-work-title = Work on it
+care-sides-title = The booking in both systems
+care-sides-missing = The booking behind this mismatch could not be found.
+care-history-title = Other mismatches of this booking
+care-audit-link = Everything the audit trail holds about this mismatch
+care-voucher = Voucher
+care-differs = differs
+care-link-has-case = A Partner Care case is open for this booking.
+
+## Cases
+cases-title = Cases
+cases-empty = No cases here. Partners' escalations appear as soon as they are opened.
+cases-back = ← All cases
+cases-filter-unresolved = Open and in progress
+case-kind = Kind
+case-subject = About
+case-opened = Opened
+case-reason = What the partner wrote
+case-outcome = Outcome
+case-outcome-choose = Choose the outcome…
+case-kind-connection_problem = Connection problem
+case-kind-cannot_honour = Cannot honour a booking
+case-kind-needs_help = Needs help
+case-kind-unknown = Other case
+case-state-open = Open
+case-state-in_progress = In progress
+case-state-resolved = Resolved
+case-outcome-booking_kept = Booking kept: the customer will come
+case-outcome-booking_cancelled = Booking cancelled in both systems
+case-outcome-booking_moved = Booking moved to another time
+case-outcome-connection_fixed = Connection set-up corrected
+case-outcome-no_action_needed = Nothing needed doing
+case-outcome-unknown = Other outcome
+case-notes-title = Conversation
+case-notes-empty = No messages yet.
+case-note-label = Your message
+case-note-submit = Send the message
+case-decide-title = Decide the case
+case-take = Take this case
+case-resolve-note = A last word to the partner (optional)
+case-resolve = Resolve the case
+case-done-note = Your message was added to the conversation.
+case-done-taken = You have taken the case.
+case-done-resolved = The case is resolved.
+case-refused-resolved = This case is already resolved; nothing was changed.
+case-refused-taken = Someone has taken this case already, or it is resolved.
+
+## Sales: connections
+sales-lookup-title = Open a connection by its ID
+sales-lookup-hint = The partner generates the connection ID on its Connection page and sends it to you.
+sales-lookup-submit = Open
+sales-error-code-unknown = No connection has this ID. Check it with the partner.
+error-code-empty = Enter the connection ID.
+error-code-invalid = A connection ID has only letters, digits and a dash, like K7QM4-XW9PD.
+sales-list-problems = Reported a problem
+sales-list-setup = Being mapped
+sales-list-waiting = Waiting for the partner's verification
+sales-list-live = Live
+sales-last-step = Last step
+sales-problems = Open problems
+sales-back = ← All connections
+sales-problems-title = Problems the partner reported
+sales-account-title = The partner's channel account
+sales-account-intro = The Termino partner account under which the channel sells this partner's vouchers.
+sales-termino-token = Termino API token
+sales-account-submit = Save the account
+sales-sandbox-intro = Demo: create a sandbox channel account that sells this partner's services, with a few vouchers already booked.
+sales-sandbox-submit = Use a sandbox channel account
+sales-mapping-title = Map services to offers
+sales-mapping-intro = Read live from both systems. For each of the partner's services, choose the channel offer that books it.
+sales-service = Partner's service (Reservio)
+sales-duration = Length
+sales-minutes = { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
+}
+sales-offer = Channel offer (Termino)
+sales-offer-none = — not sold on the channel —
+sales-mapping-submit = Save the mapping
+sales-saved-mapping = Saved mapping
+sales-no-services = The partner's calendar offers no services yet.
+sales-confirm-intro = The mapping is saved. Confirm the connection to tell the partner: bookings start to copy over, and the partner checks them before going live.
+sales-confirm-submit = Confirm the connection
+sales-reopen-intro = If the partner reported a problem with the mapping, take it back to change it.
+sales-reopen-submit = Change the mapping again
+sales-done-account = The channel account is saved.
+sales-done-mapped = The mapping is saved.
+sales-done-confirmed = The connection is confirmed; the partner can verify it now.
+sales-done-reopened = The mapping can be changed again.
+sales-error-account-empty = Enter the Termino partner ID and its API token, without spaces.
+sales-error-account-unreachable = Termino did not accept this partner ID and token.
+sales-error-offer-unknown = This offer does not exist any more; choose again.
+sales-error-offer-twice = This offer is already mapped to another service.
+sales-error-map-one = Map at least one service.
+sales-read-failed-reservio = The partner's services could not be read from Reservio. Try again in a moment.
+sales-read-failed-termino = The channel's offers could not be read from Termino. Try again in a moment.
+sales-systems-off = This installation is not connected to Reservio and Termino.
+sales-refused-state = This connection has moved on meanwhile; the page shows it as it is now.
+
+## Partner: connection
+connection-title = Connection
+connection-intro = Your connection between Reservio and the channel: request it, send its ID to your sales rep, then check that bookings copy over correctly before going live.
+connection-code = Connection ID
+connection-state = State
+connection-state-requested = Requested
+connection-state-mapped = Services mapped
+connection-state-verifying = Being verified
+connection-state-active = Live
+connection-state-rejected = Rejected
+connection-state-suspended = Suspended
+connection-state-disconnected = Disconnected
+connection-step-requested = Connection ID generated
+connection-step-mapped = Services mapped by the channel
+connection-step-verifying = Confirmed by the sales rep; verification started
+connection-step-active = Verified and live
+connection-send-code = Send this connection ID to your sales rep. The channel maps your services with it.
+connection-mapping = Services as the channel mapped them
+connection-cases = Reported problems
+connection-back = ← Connection
+connection-request-title = Request a connection
+connection-request-intro = Enter your Reservio business ID and an API token from Reservio's settings. You get a connection ID to send to your sales rep.
+connection-reservio-business = Reservio business ID
+connection-reservio-token = Reservio API token
+connection-termino-partner = Termino partner ID
+connection-request-submit = Generate the connection ID
+connection-sandbox-intro = Demo: create a sandbox Reservio calendar with three services and request the connection with it.
+connection-sandbox-submit = Use a sandbox calendar
+connection-error-business = Enter your Reservio business ID, without spaces.
+connection-error-token = Enter the API token, without spaces.
+connection-error-unreachable = Reservio did not accept this business ID and token. Check both and try again.
+connection-refused-pending = A connection is being set up already; finish that one first.
+connection-refused-state = This connection is not being verified any more; the page shows it as it is now.
+connection-done-requested = Your connection ID is { $value }. Send it to your sales rep.
+connection-done-live = The connection is live. Bookings now copy over both ways.
+connection-done-problem = Partner Care has your report ({ $value }). The connection stays in verification until it is sorted out.
+
+## Partner: verification report
+verify-title = Verification report
+verify-intro = Compare the sample below: bookings as both systems show them, and your calendar's free slots against what the channel has booked. Go live only when everything matches.
+verify-open-report = Open the verification report
+verify-go-live = Everything matches — go live
+verify-problem-label = What does not match?
+verify-report-problem = Report a problem
+verify-all-match = Everything matches
+verify-differences = { $count ->
+    [one] { $count } difference to look at
+   *[other] { $count } differences to look at
+}
+verify-links-agree = { $count ->
+    [one] { $count } booking agrees
+   *[other] { $count } bookings agree
+}
+verify-bookings-title = Bookings in both systems
+verify-bookings-empty = No bookings have been copied yet. Sync runs every few seconds; reload the page in a moment.
+verify-differences-col = Differences
+verify-match = Matches
+verify-diff-missing-reservio = Not in Reservio yet
+verify-diff-missing-termino = Not in Termino
+verify-diff-time = Different time
+verify-diff-service = Service not mapped to this offer
+verify-diff-status = Different status
+verify-diff-customer = Different customer
+verify-availability-title = Availability over the next three days
+verify-free-in-reservio = Free in Reservio
+verify-booked-in-termino = Booked on the channel
+verify-issue-not-mapped = Not sold on the channel: no offer is mapped to this service.
+verify-issue-duration = The offer and the service take different times: { $value }.
+verify-issue-slot-free = Booked on the channel for { $value }, yet still free in Reservio.
+
+## Notes and outcomes (form errors)
+error-note-empty = Write a few words; this field cannot be empty.
+error-note-long = Keep it under 2,000 characters.
+error-outcome-required = Choose an outcome.
+
+## Audit: filters and export
+audit-action-hint = A whole action such as mismatch.resolved, or its first part such as mismatch.
+audit-from = From
+audit-to = To
+audit-export = Download as CSV
+audit-empty-filtered = No entries match these filters.
+audit-csv-id = Entry
+audit-csv-at = When (UTC)
+audit-csv-entity-id = Entity ID
+audit-csv-partner = Partner ID

@@ -4,6 +4,7 @@
 //! turned into a wall-clock time, in the time zone of whoever reads it. The time zone data is
 //! compiled in, so a server without a zoneinfo directory shows the same times as one with it.
 
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ZonedDateTime};
 
@@ -117,6 +118,45 @@ pub fn format_time(lang: Lang, unix: i64, tz: &TimeZone) -> String {
     zoned(unix, tz)
         .map(|at| time_of(lang, &at))
         .unwrap_or_else(|| unix.to_string())
+}
+
+/// The calendar date of an instant in `tz`, e.g. to know which day "today" is for a partner.
+pub fn local_date(unix: i64, tz: &TimeZone) -> Option<Date> {
+    zoned(unix, tz).map(|at| at.date())
+}
+
+/// A day of the year without the year, for short labels: en `5 Jul`, pl `5.07`, cs `5. 7.`.
+pub fn format_day_month(lang: Lang, date: Date) -> String {
+    let (day, month) = (date.day(), date.month());
+    match lang {
+        Lang::En => format!("{day} {}", text(lang, month_key(month))),
+        Lang::Pl => format!("{day}.{month:02}"),
+        Lang::Cs => format!("{day}.{NBSP}{month}."),
+    }
+}
+
+/// The first instant of a calendar day in `tz`, as Unix seconds. On a day whose midnight a
+/// clock change skips, that is the first instant after the gap.
+pub fn start_of_day(date: Date, tz: &TimeZone) -> Option<i64> {
+    date.to_zoned_datetime(tz.clone())
+        .ok()
+        .map(|at| at.timestamp().as_second())
+}
+
+/// Date and time as `2026-07-05 09:05` in `tz`, the same in every language: for files that
+/// spreadsheets and scripts read, such as CSV exports.
+pub fn format_sortable_datetime(unix: i64, tz: &TimeZone) -> String {
+    match zoned(unix, tz) {
+        Some(at) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            at.year(),
+            at.month(),
+            at.day(),
+            at.hour(),
+            at.minute()
+        ),
+        None => unix.to_string(),
+    }
 }
 
 /// A whole number with the language's digit grouping: en `12,345`, pl and cs `12 345` (with a
@@ -243,6 +283,18 @@ mod tests {
             format_datetime(Lang::En, i64::MAX, &prague()),
             i64::MAX.to_string()
         );
+    }
+
+    #[test]
+    fn a_partners_day_starts_at_its_own_midnight() {
+        let tz = prague();
+        let day = local_date(WINTER, &tz).expect("in range");
+        assert_eq!(day.to_string(), "2026-11-26");
+        // Midnight in Prague in winter is 23:00 UTC the day before.
+        assert_eq!(start_of_day(day, &tz), Some(1_795_647_600));
+        assert_eq!(format_sortable_datetime(WINTER, &tz), "2026-11-26 14:30");
+        assert_eq!(format_day_month(Lang::En, day), "26 Nov");
+        assert_eq!(format_day_month(Lang::Cs, day), "26.\u{a0}11.");
     }
 
     #[test]

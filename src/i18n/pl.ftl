@@ -32,7 +32,6 @@ home-intro-admin = Użytkownicy i partnerzy bookbridge.
 
 ## Workspaces
 bookings-title = Rezerwacje
-bookings-coming = Powiązane rezerwacje pojawią się tutaj, gdy tylko zacznie działać pierwsze połączenie.
 mismatches-title = Kolejka niezgodności
 mismatches-coming = Na razie brak niezgodności do obsłużenia: pojawią się tutaj, gdy tylko synchronizacja jakąś wykryje.
 connections-title = Połączenia
@@ -145,3 +144,475 @@ month-sep = wrz
 month-oct = paź
 month-nov = lis
 month-dec = gru
+
+## Mismatches: names and what they mean (shared by every page that shows them)
+mismatch-missing_in_reservio = Brak w Reservio
+mismatch-missing_in_reservio-help = Rezerwacja jest w Termino, ale nie ma jej w Twoim kalendarzu Reservio. Klient ma voucher i przyjdzie. bookbridge sam kopiuje takie rezerwacje do Reservio; jeśli nadal jej brakuje, oferta kanału prawdopodobnie nie jest zmapowana na żadną z Twoich usług. Dodaj rezerwację w Reservio albo poproś swojego przedstawiciela handlowego o zmapowanie oferty.
+mismatch-missing_in_termino = Brak w Termino
+mismatch-missing_in_termino-help = Rezerwacja jest w Twoim kalendarzu Reservio, ale Termino nie ma dla niej rezerwacji. Każda rezerwacja w Termino należy do vouchera: sprawdź kod vouchera i to, czy usługa jest zmapowana, a w razie wątpliwości skontaktuj się z Partner Care.
+mismatch-status_differs = Różny status
+mismatch-status_differs-help = W jednym systemie rezerwacja jest anulowana, w drugim nie. Anulowanie nigdy nie przenosi się samo. Anuluj w obu systemach — najpierw voucher: Partner Care anuluje go w Termino, a po potwierdzeniu Ty anulujesz rezerwację w Reservio. Potem sprawdź oba systemy. Nigdy nie usuwaj rezerwacji (zasada 2 FAQ).
+mismatch-time_differs = Różny termin
+mismatch-time_differs-help = Systemy pokazują różne terminy, a zmiana nie przeszła w ciągu godziny obiecanej przez kanał. Uzgodnij termin z klientem i zmień go tylko w jednym systemie — najlepiej w tym, w którym rezerwację utworzono — a zmiana sama się przeniesie (zasada 3 FAQ).
+mismatch-service_differs = Różna usługa
+mismatch-service_differs-help = Systemy pokazują różne usługi. Zmiana usługi odbywa się przez kanał: anuluje on pierwotny voucher i wystawia nowy na wybraną usługę; Ty anulujesz (nigdy nie usuwasz) pierwotną rezerwację w Reservio, a nowy voucher dostaje własną rezerwację (zasada 5 FAQ).
+mismatch-rejected_without_care = Odrzucona bez Partner Care
+mismatch-rejected_without_care-help = Rezerwacja została odrzucona w Reservio, ale Partner Care nie zostało o tym poinformowane. Rezerwacja nadal obowiązuje: klient przyjdzie. Jeśli nie możesz jej zrealizować, natychmiast skontaktuj się z Partner Care (zasada 4 FAQ).
+mismatch-unanswered = Czeka na Twoją odpowiedź
+mismatch-unanswered-help = Rezerwacja wciąż czeka na Twoje potwierdzenie. Rezerwacja bez odpowiedzi nadal obowiązuje: klient przyjdzie. Potwierdź ją albo natychmiast skontaktuj się z Partner Care, jeśli nie możesz jej zrealizować (zasada 4 FAQ).
+mismatch-deleted_remotely = Usunięta w jednym systemie
+mismatch-deleted_remotely-help = Rezerwacja zniknęła z jednego z systemów. Rezerwacji nigdy nie wolno usuwać, w żadnym systemie i z żadnego powodu (zasada 2 FAQ). Skontaktuj się z Partner Care, aby klient nie został bez wizyty.
+mismatch-customer_differs = Różne dane klienta
+mismatch-customer_differs-help = Imię i nazwisko, e-mail lub telefon klienta różnią się między systemami, a zmiana się nie przeniosła. Popraw je w systemie, w którym rezerwację utworzono; bookbridge skopiuje zmianę do drugiego.
+mismatch-push_failed = Zmiana nie dotarła
+mismatch-push_failed-help = bookbridge nie zdołał skopiować zmiany do drugiego systemu nawet po kilku próbach. Sprawdź rezerwację w obu systemach; zmiana przejdzie sama, gdy system znów odpowie, a jeśli nie, pomoże Partner Care.
+mismatch-conflict = Zmieniona w obu systemach
+mismatch-conflict-help = Oba systemy zostały zmienione inaczej, odkąd ostatnio się zgadzały, więc bookbridge nie zmienił żadnego z nich. Ustal z klientem, która wersja jest właściwa, i zmień rezerwację tylko w jednym systemie (zasada 3 FAQ).
+mismatch-unknown = Inna niezgodność
+mismatch-unknown-help = Systemy różnią się w sposób, którego ta strona jeszcze nie potrafi opisać. Porównaj obie strony poniżej, a w razie wątpliwości skontaktuj się z Partner Care.
+severity-low = Niska
+severity-medium = Średnia
+severity-high = Wysoka
+severity-critical = Krytyczna
+
+## Booking statuses and systems
+booking-status-pending = Czeka na potwierdzenie
+booking-status-confirmed = Potwierdzona
+booking-status-cancelled = Anulowana
+booking-status-rejected = Odrzucona
+booking-status-unknown = Nieznany status
+system-reservio = Reservio
+system-termino = Termino
+
+## Partner: bookings list
+bookings-intro = Każda powiązana rezerwacja ze stroną Reservio i stroną Termino obok siebie. Pola, które się różnią, są wyróżnione.
+bookings-filter-label = Filtruj rezerwacje
+bookings-filter-from = Od
+bookings-filter-to = Do
+bookings-filter-text = Szukaj
+bookings-filter-text-help = Kod vouchera, imię i nazwisko, e-mail lub telefon klienta.
+bookings-filter-kind = Niezgodność
+bookings-filter-kind-any = Dowolna lub żadna
+bookings-filter-status = Status w którymkolwiek systemie
+bookings-filter-status-any = Dowolny status
+bookings-filter-sort = Sortuj według
+bookings-filter-only-mismatches = Tylko rezerwacje z niezgodnością
+bookings-filter-apply = Pokaż
+bookings-filter-reset = Wyczyść filtry
+bookings-sort-time = Termin, od najwcześniejszego
+bookings-sort-time_desc = Termin, od najpóźniejszego
+bookings-sort-changed = Ostatnio zmienione
+bookings-sort-severity = Najpoważniejsza niezgodność najpierw
+bookings-loading = Wczytywanie…
+bookings-live = Lista odświeża się sama, gdy synchronizacja przynosi zmiany.
+bookings-csv = Pobierz jako CSV
+bookings-summary = { $first }–{ $last } z { $total } rezerwacji
+bookings-summary-more = { $first }–{ $last } z ponad { $total } rezerwacji
+bookings-page = Strona { $count }
+bookings-empty = Brak powiązanych rezerwacji od dziś. Pojawią się tutaj, gdy tylko synchronizacja je powiąże.
+bookings-empty-filtered = Żadna rezerwacja nie pasuje do tych filtrów.
+bookings-empty-page = Ta strona wykracza poza koniec listy.
+bookings-first-page = Przejdź do pierwszej strony
+bookings-caption = Powiązane rezerwacje, Reservio i Termino obok siebie
+bookings-col-booking = Voucher
+bookings-col-time = Termin
+bookings-col-service = Usługa
+bookings-col-customer = Klient
+bookings-col-status = Status
+bookings-col-mismatches = Niezgodności
+bookings-side-absent = brak w tym systemie
+bookings-side-vanished = usunięta
+bookings-service-unmapped = { $value } (niezmapowana)
+bookings-in-agreement = Zgodna
+bookings-pending-short = { $count ->
+    [one] zmiana w drodze od { $count } minuty
+   *[other] zmiana w drodze od { $count } minut
+}
+
+## Partner: one booking
+booking-back = ← Wszystkie rezerwacje
+booking-heading = Rezerwacja { $value }
+booking-linked-at = Powiązana { $value }
+booking-origin = utworzona w systemie { $value }
+booking-superseded = Ta rezerwacja została zastąpiona po zmianie usługi.
+booking-superseded-link = Otwórz rezerwację, która ją zastąpiła
+booking-pending-title = Zmiana terminu jest w drodze
+booking-pending-on-time = Nowy termin przechodzi do drugiego systemu od { $value }. Kanał obiecuje, że potrwa to około godziny.
+booking-pending-overdue = Nowy termin przechodzi do drugiego systemu już od { $value } — dłużej niż godzina obiecana przez kanał. Sprawdź oba systemy; rezerwacja jest oznaczona jako niezgodność terminu.
+booking-attention = Co wymaga uwagi
+booking-all-agree = Oba systemy są zgodne co do tej rezerwacji.
+booking-differs-unflagged = Nie oznaczono żadnej niezgodności. Wyróżnione pola różnią się, bo zmiana wciąż jest kopiowana do drugiego systemu; synchronizacja oznaczy ją, jeśli nie dotrze na czas.
+booking-flagged-at = Oznaczona { $value }
+booking-sides = Oba systemy, pole po polu
+booking-field = Pole
+booking-base = Ostatnio uzgodnione
+booking-no-base = Systemy jeszcze nie uzgodniły tej rezerwacji, więc nie ma uzgodnionego stanu do porównania.
+booking-field-time = Data i godzina
+booking-field-service = Usługa
+booking-field-name = Klient
+booking-field-email = E-mail
+booking-field-phone = Telefon
+booking-field-status = Status
+booking-field-external-id = Numer rezerwacji w systemie
+booking-field-fetched = Ostatni odczyt
+booking-field-vanished = Zniknęła z systemu
+booking-procedures = Co możesz zrobić
+booking-procedures-note = Formularze prowadzące przez te kroki pojawią się w następnym wydaniu. Do tego czasu wykonaj w każdym systemie kroki opisane powyżej, a w razie potrzeby skontaktuj się z Partner Care.
+booking-procedure-cancel = Anuluj w obu systemach
+booking-procedure-reschedule = Przenieś na inny termin
+booking-procedure-change_service = Zmień usługę
+booking-procedure-escalate = Poproś Partner Care o pomoc
+booking-timeline = Historia
+booking-timeline-empty = Dla tej rezerwacji nic jeszcze nie zapisano.
+booking-audit-entry = Wpis audytu { $value }
+duration-minutes = { $count ->
+    [one] { $count } minuty
+   *[other] { $count } minut
+}
+duration-hours = { $count ->
+    [one] { $count } godziny
+   *[other] { $count } godzin
+}
+timeline-actor-sync = synchronizacja bookbridge
+timeline-actor-system = bookbridge
+timeline-booking_seen = Rezerwację odczytano z systemu { $value }
+timeline-booking_changed = Rezerwacja zmieniła się w systemie { $value }
+timeline-booking_vanished = Rezerwacja zniknęła z systemu { $value }
+timeline-link_created = Powiązano, zaczynając od rezerwacji w systemie { $value }
+timeline-link_completed = Znaleziono i powiązano odpowiadającą rezerwację w systemie { $value }
+timeline-link_agreed = Oba systemy znów są zgodne
+timeline-push_enqueued = Zmiana czeka na wysłanie do systemu { $value }
+timeline-push_applied = Zmianę wprowadzono w systemie { $value }
+timeline-push_retry = Wysłanie zmiany do systemu { $value } nie powiodło się; zostanie ponowione
+timeline-push_failed = Wysłanie zmiany do systemu { $value } ostatecznie się nie powiodło
+timeline-mismatch_opened = Oznaczono niezgodność: { $value }
+timeline-mismatch_resolved = Rozwiązano niezgodność: { $value }
+
+## Partner: CSV export (column headers)
+csv-link = Powiązanie
+csv-voucher = Kod vouchera
+csv-start = Początek ({ $value })
+csv-end = Koniec ({ $value })
+csv-service = Usługa
+csv-customer = Klient
+csv-email = E-mail
+csv-phone = Telefon
+csv-status = Status
+csv-mismatches = Otwarte niezgodności
+csv-change-pending-since = Zmiana w drodze od
+
+## Partner: home
+home-open-mismatches = Otwarte niezgodności
+home-open-none = Nie ma nic do poprawienia: każda powiązana rezerwacja jest zgodna w obu systemach.
+home-open-total = { $count ->
+    [one] { $count } otwarta niezgodność, według rodzaju:
+    [few] { $count } otwarte niezgodności, według rodzaju:
+   *[other] { $count } otwartych niezgodności, według rodzaju:
+}
+home-today = Dziś
+home-tomorrow = Jutro
+home-day-empty = Brak rezerwacji.
+home-day-all = { $count ->
+    [one] Zobacz { $count } rezerwację na liście
+    [few] Zobacz wszystkie { $count } rezerwacje na liście
+   *[other] Zobacz wszystkie { $count } rezerwacji na liście
+}
+home-chart-title = Niezgodności w ostatnich 30 dniach
+home-chart-opened = Otwarte
+home-chart-resolved = Rozwiązane
+home-chart-desc = Słupki dla każdego dnia: niezgodności otwarte i rozwiązane.
+home-chart-opened-on = { $count ->
+    [one] { $count } otwarta
+    [few] { $count } otwarte
+   *[other] { $count } otwartych
+}
+home-chart-resolved-on = { $count ->
+    [one] { $count } rozwiązana
+    [few] { $count } rozwiązane
+   *[other] { $count } rozwiązanych
+}
+home-chart-empty = W ostatnich 30 dniach nie otwarto ani nie rozwiązano żadnej niezgodności.
+home-chart-table = Pokaż liczby w tabeli
+home-chart-day = Dzień
+
+## Navigation and loading (dashboard)
+nav-connection = Połączenie
+nav-cases = Zgłoszenia
+loading = Wczytywanie…
+
+## Partner Care: the mismatch queue
+care-cases-link = Zgłoszenia przekazane do Partner Care →
+care-health-title = Stan synchronizacji według partnera
+care-health-empty = Żaden partner nie ma jeszcze połączenia.
+care-partner = Partner
+care-health-agreement = Zgodne powiązania
+care-health-links = { $count ->
+    [one] z { $count } powiązania
+   *[other] z { $count } powiązań
+}
+care-health-open = Otwarte niezgodności
+care-health-oldest = Najstarsza otwarta niezgodność
+care-health-failed = Nieudane wysyłki
+care-filter-kind = Rodzaj
+care-filter-all = Wszystkie
+care-filter-severity = Waga
+care-filter-age = Wiek
+care-filter-any-age = Dowolny wiek
+care-age-1h = Starsze niż godzina
+care-age-1d = Starsze niż dzień
+care-age-7d = Starsze niż tydzień
+care-filter-assignee = Osoba przypisana
+care-filter-anyone = Ktokolwiek
+care-filter-me = Ja
+care-filter-nobody = Jeszcze nikt
+care-filter-state = Stan
+care-filter-unresolved = Otwarte i przyjęte
+care-filter-apply = Zastosuj filtry
+care-state-open = Otwarta
+care-state-acknowledged = Przyjęta
+care-state-resolved = Rozwiązana
+care-queue-count = { $count ->
+    [one] { $count } niezgodność do obsłużenia
+    [few] { $count } niezgodności do obsłużenia
+    [many] { $count } niezgodności do obsłużenia
+   *[other] { $count } niezgodności do obsłużenia
+}
+care-queue-empty-filtered = Żadna niezgodność nie pasuje do tych filtrów.
+care-bulk-label = Z zaznaczonymi wierszami:
+care-action-acknowledge = Przyjmij
+care-action-assign = Przypisz do mnie
+care-action-open = Otwórz
+care-action-resolve = Rozwiąż
+care-select = Wybierz
+care-select-one = Wybierz niezgodność { $value }
+care-mismatch = Niezgodność
+care-booking = Rezerwacja
+care-detected = Wykryto
+care-assignee = Przypisana do
+care-assignee-you = Ty
+care-unassigned = Nieprzypisana
+care-age-minutes = { $count ->
+    [one] { $count } minutę temu
+    [few] { $count } minuty temu
+    [many] { $count } minut temu
+   *[other] { $count } minuty temu
+}
+care-age-hours = { $count ->
+    [one] { $count } godzinę temu
+    [few] { $count } godziny temu
+    [many] { $count } godzin temu
+   *[other] { $count } godziny temu
+}
+care-age-days = { $count ->
+    [one] { $count } dzień temu
+   *[other] { $count } dni temu
+}
+care-done-assigned = Niezgodność { $value } jest teraz przypisana do Ciebie.
+care-done-acknowledged = Niezgodność { $value } została przyjęta.
+care-done-resolved = Niezgodność { $value } została rozwiązana.
+care-refused-resolved = Niezgodność { $value } jest już rozwiązana; niczego nie zmieniono.
+care-refused-acknowledged = Niezgodność { $value } jest już przyjęta; niczego nie zmieniono.
+care-refused-already-yours = Niezgodność { $value } jest już przypisana do Ciebie.
+care-refused-changed = W międzyczasie ktoś inny zmienił niezgodność { $value }; pokazujemy jej obecny stan.
+care-bulk-acknowledged = Przyjęto: { $value }.
+care-bulk-assigned = Przypisano do Ciebie: { $value }.
+care-bulk-skipped = Pominięto, bo w międzyczasie zostały obsłużone lub rozwiązane: { $value }.
+care-bulk-none = Najpierw zaznacz co najmniej jedną niezgodność.
+
+## Partner Care: one mismatch
+care-back-to-queue = ← Kolejka niezgodności
+care-last-seen = Ostatnio widziana
+care-acknowledged = Przyjęta
+care-resolved = Rozwiązana
+care-resolution-note = Notatka o rozwiązaniu
+care-resolution-hint = Napisz, co zrobiono, na przykład: voucher anulowany, rezerwacja anulowana w Reservio, klient poinformowany. Partner też to czyta.
+care-work-title = Obsłuż
+care-sides-title = Rezerwacja w obu systemach
+care-sides-missing = Nie znaleziono rezerwacji, której dotyczy ta niezgodność.
+care-history-title = Inne niezgodności tej rezerwacji
+care-audit-link = Wszystko, co dziennik audytu zapisał o tej niezgodności
+care-voucher = Voucher
+care-differs = różni się
+care-link-has-case = Dla tej rezerwacji jest otwarte zgłoszenie do Partner Care.
+
+## Cases
+cases-title = Zgłoszenia
+cases-empty = Brak zgłoszeń. Sprawy przekazane przez partnerów pojawią się tutaj, gdy tylko zostaną otwarte.
+cases-back = ← Wszystkie zgłoszenia
+cases-filter-unresolved = Otwarte i w toku
+case-kind = Rodzaj
+case-subject = Dotyczy
+case-opened = Otwarto
+case-reason = Co napisał partner
+case-outcome = Rozstrzygnięcie
+case-outcome-choose = Wybierz rozstrzygnięcie…
+case-kind-connection_problem = Problem z połączeniem
+case-kind-cannot_honour = Nie można zrealizować rezerwacji
+case-kind-needs_help = Potrzebna pomoc
+case-kind-unknown = Inne zgłoszenie
+case-state-open = Otwarte
+case-state-in_progress = W toku
+case-state-resolved = Rozwiązane
+case-outcome-booking_kept = Rezerwacja utrzymana: klient przyjdzie
+case-outcome-booking_cancelled = Rezerwacja anulowana w obu systemach
+case-outcome-booking_moved = Rezerwacja przeniesiona na inny termin
+case-outcome-connection_fixed = Konfiguracja połączenia poprawiona
+case-outcome-no_action_needed = Nie trzeba było nic robić
+case-outcome-unknown = Inne rozstrzygnięcie
+case-notes-title = Rozmowa
+case-notes-empty = Na razie brak wiadomości.
+case-note-label = Twoja wiadomość
+case-note-submit = Wyślij wiadomość
+case-decide-title = Rozstrzygnij zgłoszenie
+case-take = Przejmij to zgłoszenie
+case-resolve-note = Ostatnie słowo do partnera (opcjonalnie)
+case-resolve = Rozwiąż zgłoszenie
+case-done-note = Twoja wiadomość została dodana do rozmowy.
+case-done-taken = Przejęto zgłoszenie.
+case-done-resolved = Zgłoszenie zostało rozwiązane.
+case-refused-resolved = To zgłoszenie jest już rozwiązane; niczego nie zmieniono.
+case-refused-taken = Ktoś już przejął to zgłoszenie albo zostało ono rozwiązane.
+
+## Sales: connections
+sales-lookup-title = Otwórz połączenie po jego identyfikatorze
+sales-lookup-hint = Partner generuje identyfikator połączenia na swojej stronie Połączenie i przesyła go Tobie.
+sales-lookup-submit = Otwórz
+sales-error-code-unknown = Żadne połączenie nie ma tego identyfikatora. Sprawdź go z partnerem.
+error-code-empty = Wpisz identyfikator połączenia.
+error-code-invalid = Identyfikator połączenia składa się tylko z liter, cyfr i myślnika, np. K7QM4-XW9PD.
+sales-list-problems = Zgłoszono problem
+sales-list-setup = W trakcie mapowania
+sales-list-waiting = Czekają na weryfikację przez partnera
+sales-list-live = Aktywne
+sales-last-step = Ostatni krok
+sales-problems = Otwarte problemy
+sales-back = ← Wszystkie połączenia
+sales-problems-title = Problemy zgłoszone przez partnera
+sales-account-title = Konto partnera w kanale
+sales-account-intro = Konto partnera w Termino, pod którym kanał sprzedaje vouchery tego partnera.
+sales-termino-token = Token API do Termino
+sales-account-submit = Zapisz konto
+sales-sandbox-intro = Demo: utwórz konto w kanale w piaskownicy, które sprzedaje usługi tego partnera i ma już kilka zarezerwowanych voucherów.
+sales-sandbox-submit = Użyj konta z piaskownicy
+sales-mapping-title = Przypisz usługi do ofert
+sales-mapping-intro = Odczytane na żywo z obu systemów. Dla każdej usługi partnera wybierz ofertę kanału, przez którą się ją rezerwuje.
+sales-service = Usługa partnera (Reservio)
+sales-duration = Czas trwania
+sales-minutes = { $count ->
+    [one] { $count } minuta
+    [few] { $count } minuty
+    [many] { $count } minut
+   *[other] { $count } minuty
+}
+sales-offer = Oferta kanału (Termino)
+sales-offer-none = — nie sprzedawana w kanale —
+sales-mapping-submit = Zapisz przypisanie
+sales-saved-mapping = Zapisane przypisanie
+sales-no-services = Kalendarz partnera nie oferuje jeszcze żadnych usług.
+sales-confirm-intro = Przypisanie jest zapisane. Potwierdź połączenie, aby dać znać partnerowi: rezerwacje zaczną się kopiować, a partner sprawdzi je przed uruchomieniem.
+sales-confirm-submit = Potwierdź połączenie
+sales-reopen-intro = Jeśli partner zgłosił problem z przypisaniem, cofnij je, aby je zmienić.
+sales-reopen-submit = Zmień przypisanie ponownie
+sales-done-account = Konto w kanale zostało zapisane.
+sales-done-mapped = Przypisanie zostało zapisane.
+sales-done-confirmed = Połączenie jest potwierdzone; partner może je teraz zweryfikować.
+sales-done-reopened = Przypisanie można znów zmieniać.
+sales-error-account-empty = Wpisz identyfikator partnera w Termino i jego token API, bez spacji.
+sales-error-account-unreachable = Termino nie przyjęło tego identyfikatora partnera i tokenu.
+sales-error-offer-unknown = Ta oferta już nie istnieje; wybierz ponownie.
+sales-error-offer-twice = Ta oferta jest już przypisana do innej usługi.
+sales-error-map-one = Przypisz co najmniej jedną usługę.
+sales-read-failed-reservio = Nie udało się odczytać usług partnera z Reservio. Spróbuj ponownie za chwilę.
+sales-read-failed-termino = Nie udało się odczytać ofert kanału z Termino. Spróbuj ponownie za chwilę.
+sales-systems-off = Ta instalacja nie jest połączona z Reservio i Termino.
+sales-refused-state = To połączenie zmieniło się w międzyczasie; strona pokazuje jego obecny stan.
+
+## Partner: connection
+connection-title = Połączenie
+connection-intro = Twoje połączenie między Reservio a kanałem: poproś o nie, wyślij jego identyfikator swojemu handlowcowi, a przed uruchomieniem sprawdź, czy rezerwacje kopiują się poprawnie.
+connection-code = Identyfikator połączenia
+connection-state = Stan
+connection-state-requested = Zamówione
+connection-state-mapped = Usługi przypisane
+connection-state-verifying = W weryfikacji
+connection-state-active = Aktywne
+connection-state-rejected = Odrzucone
+connection-state-suspended = Wstrzymane
+connection-state-disconnected = Rozłączone
+connection-step-requested = Wygenerowano identyfikator połączenia
+connection-step-mapped = Kanał przypisał usługi
+connection-step-verifying = Potwierdzone przez handlowca; weryfikacja rozpoczęta
+connection-step-active = Zweryfikowane i aktywne
+connection-send-code = Wyślij ten identyfikator połączenia swojemu handlowcowi. Kanał przypisze za jego pomocą Twoje usługi.
+connection-mapping = Usługi w przypisaniu kanału
+connection-cases = Zgłoszone problemy
+connection-back = ← Połączenie
+connection-request-title = Poproś o połączenie
+connection-request-intro = Wpisz identyfikator swojej firmy w Reservio i token API z ustawień Reservio. Otrzymasz identyfikator połączenia do wysłania handlowcowi.
+connection-reservio-business = Identyfikator firmy w Reservio
+connection-reservio-token = Token API do Reservio
+connection-termino-partner = Identyfikator partnera w Termino
+connection-request-submit = Wygeneruj identyfikator połączenia
+connection-sandbox-intro = Demo: utwórz kalendarz Reservio w piaskownicy z trzema usługami i poproś o połączenie z jego użyciem.
+connection-sandbox-submit = Użyj kalendarza z piaskownicy
+connection-error-business = Wpisz identyfikator firmy w Reservio, bez spacji.
+connection-error-token = Wpisz token API, bez spacji.
+connection-error-unreachable = Reservio nie przyjęło tego identyfikatora firmy i tokenu. Sprawdź oba i spróbuj ponownie.
+connection-refused-pending = Jedno połączenie jest już konfigurowane; najpierw je dokończ.
+connection-refused-state = To połączenie nie jest już weryfikowane; strona pokazuje jego obecny stan.
+connection-done-requested = Twój identyfikator połączenia to { $value }. Wyślij go swojemu handlowcowi.
+connection-done-live = Połączenie jest aktywne. Rezerwacje kopiują się teraz w obie strony.
+connection-done-problem = Partner Care otrzymało Twoje zgłoszenie ({ $value }). Połączenie pozostaje w weryfikacji, dopóki sprawa nie zostanie wyjaśniona.
+
+## Partner: verification report
+verify-title = Raport weryfikacji
+verify-intro = Porównaj poniższą próbkę: rezerwacje tak, jak pokazują je oba systemy, oraz wolne terminy w Twoim kalendarzu wobec tego, co zarezerwowano w kanale. Uruchom połączenie dopiero, gdy wszystko się zgadza.
+verify-open-report = Otwórz raport weryfikacji
+verify-go-live = Wszystko się zgadza — uruchom
+verify-problem-label = Co się nie zgadza?
+verify-report-problem = Zgłoś problem
+verify-all-match = Wszystko się zgadza
+verify-differences = { $count ->
+    [one] { $count } różnica do sprawdzenia
+    [few] { $count } różnice do sprawdzenia
+    [many] { $count } różnic do sprawdzenia
+   *[other] { $count } różnicy do sprawdzenia
+}
+verify-links-agree = { $count ->
+    [one] { $count } rezerwacja się zgadza
+    [few] { $count } rezerwacje się zgadzają
+    [many] { $count } rezerwacji się zgadza
+   *[other] { $count } rezerwacji się zgadza
+}
+verify-bookings-title = Rezerwacje w obu systemach
+verify-bookings-empty = Żadne rezerwacje nie zostały jeszcze skopiowane. Synchronizacja działa co kilka sekund; odśwież stronę za chwilę.
+verify-differences-col = Różnice
+verify-match = Zgadza się
+verify-diff-missing-reservio = Jeszcze nie ma w Reservio
+verify-diff-missing-termino = Brak w Termino
+verify-diff-time = Inny termin
+verify-diff-service = Usługa nieprzypisana do tej oferty
+verify-diff-status = Inny status
+verify-diff-customer = Inny klient
+verify-availability-title = Dostępność w ciągu najbliższych trzech dni
+verify-free-in-reservio = Wolne w Reservio
+verify-booked-in-termino = Zarezerwowane w kanale
+verify-issue-not-mapped = Niesprzedawana w kanale: do tej usługi nie przypisano żadnej oferty.
+verify-issue-duration = Oferta i usługa trwają różnie długo: { $value }.
+verify-issue-slot-free = Zarezerwowane w kanale na { $value }, a w Reservio nadal wolne.
+
+## Notes and outcomes (form errors)
+error-note-empty = Napisz kilka słów; to pole nie może być puste.
+error-note-long = Zmieść się w 2000 znaków.
+error-outcome-required = Wybierz rozstrzygnięcie.
+
+## Audit: filters and export
+audit-action-hint = Całe działanie, np. mismatch.resolved, albo jego pierwsza część, np. mismatch.
+audit-from = Od
+audit-to = Do
+audit-export = Pobierz jako CSV
+audit-empty-filtered = Żaden wpis nie pasuje do tych filtrów.
+audit-csv-id = Wpis
+audit-csv-at = Kiedy (UTC)
+audit-csv-entity-id = Identyfikator obiektu
+audit-csv-partner = Identyfikator partnera

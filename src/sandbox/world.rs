@@ -1,6 +1,8 @@
 //! The demo world: both fake systems, the demo partners connected to them, a few hundred
 //! bookings each (some already in a mismatch), and a generator of everyday activity.
 
+mod onboarding;
+
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -17,6 +19,7 @@ use crate::domain::{BookingStatus, Customer};
 use crate::systems::reservio::Service;
 use crate::systems::reservio::note::NoteMarkers;
 use crate::systems::termino::Offer;
+pub use onboarding::SandboxAccount;
 
 /// Services each demo partner offers, mapped one to one to channel offers.
 const CATALOGUE: [&[(&str, u32)]; 3] = [
@@ -81,6 +84,15 @@ pub struct Sandbox {
     run: String,
     partners: Mutex<Vec<DemoPartner>>,
     rng: Mutex<StdRng>,
+}
+
+// The fake systems hold tokens; a debug print names the run and nothing else.
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("run", &self.run)
+            .finish_non_exhaustive()
+    }
 }
 
 fn customer(rng: &mut StdRng) -> Customer {

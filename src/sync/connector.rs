@@ -3,6 +3,8 @@
 use std::sync::Arc;
 
 use crate::db::connections::Connection;
+use crate::systems::reservio::{ReservioClient, WindowPolicy};
+use crate::systems::termino::TerminoClient;
 use crate::systems::{BookingSystem, SystemError};
 
 /// Both systems of one connection, ready to call.
@@ -24,6 +26,13 @@ impl ConnectionSystems {
 /// Builds the clients for a connection from its stored credentials.
 pub trait Connector: Send + Sync {
     fn systems(&self, connection: &Connection) -> Result<ConnectionSystems, SystemError>;
+
+    /// A Reservio client with `token`, for what the sync calls do not cover: the services a
+    /// business offers and its free slots (mapping services, verifying a new connection).
+    fn reservio_client(&self, token: &str) -> Result<ReservioClient, SystemError>;
+
+    /// A Termino client with `token`, for the offers a partner sells (mapping services).
+    fn termino_client(&self, token: &str) -> Result<TerminoClient, SystemError>;
 }
 
 /// The production connector: HTTP clients against configured base URLs.
@@ -68,17 +77,8 @@ impl Connector for HttpConnector {
         if let Some(found) = self.clients.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(found);
         }
-        let reservio = crate::systems::reservio::ReservioClient::new(
-            &self.reservio_url,
-            reservio_token,
-            self.timeout,
-            crate::systems::reservio::WindowPolicy::rolling(self.clock.clone()),
-        )?;
-        let termino = crate::systems::termino::TerminoClient::new(
-            &self.termino_url,
-            termino_token,
-            self.timeout,
-        )?;
+        let reservio = self.reservio_client(reservio_token)?;
+        let termino = self.termino_client(termino_token)?;
         let systems = ConnectionSystems {
             reservio: Arc::new(reservio),
             termino: Arc::new(termino),
@@ -87,5 +87,18 @@ impl Connector for HttpConnector {
             c.insert(key, systems.clone());
         }
         Ok(systems)
+    }
+
+    fn reservio_client(&self, token: &str) -> Result<ReservioClient, SystemError> {
+        ReservioClient::new(
+            &self.reservio_url,
+            token,
+            self.timeout,
+            WindowPolicy::rolling(self.clock.clone()),
+        )
+    }
+
+    fn termino_client(&self, token: &str) -> Result<TerminoClient, SystemError> {
+        TerminoClient::new(&self.termino_url, token, self.timeout)
     }
 }

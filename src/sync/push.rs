@@ -158,8 +158,26 @@ pub async fn push_due(
                     continue;
                 }
                 let stored = bookings::upsert(&mut tx, connection.id, &booking, now).await?;
-                if let (Some(link_id), "create") = (row.link_id, row.action.as_str()) {
-                    links::attach(&mut tx, link_id, system, stored.id(), now).await?;
+                if let Some(link_id) = row.link_id {
+                    match row.action.as_str() {
+                        "create" => {
+                            links::attach(&mut tx, link_id, system, stored.id(), now).await?
+                        }
+                        // Both sides showed the pushed value at this moment: it is the new
+                        // base for that field. Without this, a later change on the source side
+                        // would look like a change on both sides — a false conflict.
+                        "update_time" => {
+                            links::set_base_time(
+                                &mut tx,
+                                link_id,
+                                booking.start_at,
+                                booking.end_at,
+                                now,
+                            )
+                            .await?
+                        }
+                        _ => {}
+                    }
                 }
                 audit::append(
                     &mut tx,
@@ -210,6 +228,74 @@ pub async fn push_due(
         tx.commit().await?;
     }
     Ok(report)
+}
+
+/// Marks pending date changes whose effect a pull has already seen as done, and moves the
+/// link's base with them. A push whose response was lost did take effect; without this, a later
+/// change on the source side would look like a change on both sides — a false conflict — until
+/// the retry came round.
+pub async fn confirm_observed(
+    ctx: &SyncContext,
+    connection: &Connection,
+) -> Result<usize, SyncError> {
+    let now = ctx.clock.now();
+    let rows: Vec<(i64, Option<i64>, String, String)> = sqlx::query_as(
+        "SELECT id, link_id, system, payload FROM outbox WHERE connection_id = $1 \
+         AND state = 'pending' AND action = 'update_time' \
+         AND (lease_until IS NULL OR lease_until < $2) ORDER BY id",
+    )
+    .bind(connection.id)
+    .bind(now)
+    .fetch_all(ctx.db.pool())
+    .await?;
+    let mut confirmed = 0;
+    for (id, link_id, system, payload) in rows {
+        let (Some(link_id), Ok(system), Ok(p)) = (
+            link_id,
+            system.parse::<System>(),
+            serde_json::from_str::<TimePayload>(&payload),
+        ) else {
+            continue;
+        };
+        let seen: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT b.start_at, b.end_at FROM external_bookings b WHERE b.system = $1 \
+             AND b.external_id = $2 AND b.vanished_at IS NULL",
+        )
+        .bind(system.as_str())
+        .bind(&p.external_id)
+        .fetch_optional(ctx.db.pool())
+        .await?;
+        if seen != Some((p.start_at, p.end_at)) {
+            continue;
+        }
+        let mut tx = ctx.db.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE outbox SET state = 'done', done_at = $1, lease_owner = NULL, lease_until = NULL \
+             WHERE id = $2 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $1)",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            links::set_base_time(&mut tx, link_id, p.start_at, p.end_at, now).await?;
+            audit::append(
+                &mut tx,
+                now,
+                Event::new(&SYNC, "push.observed", "outbox", id)
+                    .partner(Some(connection.partner_id))
+                    .after(serde_json::json!({
+                        "system": system.as_str(),
+                        "external_id": p.external_id,
+                        "link_id": link_id,
+                    })),
+            )
+            .await?;
+            confirmed += 1;
+        }
+        tx.commit().await?;
+    }
+    Ok(confirmed)
 }
 
 async fn audit_failure(

@@ -162,6 +162,7 @@ async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, S
         Err(e) => first_error = first_error.or(Some(e)),
     }
     report.links = link_new(ctx, conn).await?.len();
+    super::push::confirm_observed(ctx, conn).await?;
     report.reconcile = reconcile_connection(ctx, conn, &map).await?;
     report.push = push_due(ctx, conn, &systems).await?;
     for link_id in report.push.links.clone() {

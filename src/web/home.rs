@@ -10,6 +10,7 @@ use crate::db::partners;
 use crate::domain::Role;
 use crate::web::error::AppError;
 use crate::web::page::Page;
+use crate::web::partner_home::{self, PartnerHome};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
@@ -17,6 +18,8 @@ pub struct HomePage {
     page: Page,
     intro_key: &'static str,
     partner_name: Option<String>,
+    /// The partner's dashboard; `None` for staff, whose home stays a list of their pages.
+    partner: Option<PartnerHome>,
 }
 
 pub async fn show(
@@ -28,6 +31,12 @@ pub async fn show(
         Some(id) => partners::find(&state.db, id).await?.map(|p| p.name),
         None => None,
     };
+    let partner = match (user.role, user.partner_id) {
+        (Role::Partner, Some(id)) => {
+            Some(partner_home::load(&state.db, id, &page, state.clock.now()).await?)
+        }
+        _ => None,
+    };
     Ok(HomePage {
         page,
         intro_key: match user.role {
@@ -37,5 +46,6 @@ pub async fn show(
             Role::Admin => "home-intro-admin",
         },
         partner_name,
+        partner,
     })
 }

@@ -2,6 +2,11 @@
 
 pub mod admin;
 pub mod audit;
+pub mod bookings;
+pub mod care;
+pub mod cases;
+pub mod chart;
+pub mod connection;
 pub mod error;
 pub mod extract;
 pub mod home;
@@ -9,10 +14,11 @@ pub mod hooks;
 pub mod language;
 pub mod login;
 pub mod page;
+pub mod partner_home;
 pub mod paths;
 pub mod request_id;
+pub mod sales;
 pub mod security;
-pub mod workspaces;
 
 use axum::Router;
 use axum::extract::State;
@@ -49,10 +55,75 @@ pub fn router(state: AppState) -> Router {
         .route(paths::LOGIN, get(login::show).post(login::submit))
         .route(paths::LOGOUT, post(login::logout))
         .route(paths::LANGUAGE, post(language::switch))
-        .route(paths::BOOKINGS, get(workspaces::bookings))
-        .route(paths::CARE_MISMATCHES, get(workspaces::care_mismatches))
-        .route(paths::SALES_CONNECTIONS, get(workspaces::sales_connections))
+        // The partner's bookings: list (page or htmx fragment), CSV export, one booking.
+        .route(paths::BOOKINGS, get(bookings::list))
+        .route(paths::BOOKINGS_CSV, get(bookings::csv::export))
+        .route(paths::BOOKING_ROUTE, get(bookings::detail::show))
+        // Partner Care: the mismatch queue and its actions, one mismatch, the cases; a partner
+        // reads and answers its own cases.
+        .route(paths::CARE_MISMATCHES, get(care::queue))
+        .route(paths::CARE_MISMATCHES_BULK, post(care::actions::bulk))
+        .route("/care/mismatches/{id}", get(care::detail::show))
+        .route("/care/mismatches/{id}/assign", post(care::actions::assign))
+        .route(
+            "/care/mismatches/{id}/acknowledge",
+            post(care::actions::acknowledge),
+        )
+        .route(
+            "/care/mismatches/{id}/resolve",
+            post(care::actions::resolve),
+        )
+        .route(paths::CARE_CASES, get(cases::list))
+        .route("/care/cases/{id}", get(cases::care_show))
+        .route("/care/cases/{id}/take", post(cases::actions::take))
+        .route("/care/cases/{id}/notes", post(cases::actions::care_note))
+        .route("/care/cases/{id}/resolve", post(cases::actions::resolve))
+        .route("/cases/{id}", get(cases::partner_show))
+        .route("/cases/{id}/notes", post(cases::actions::partner_note))
+        // The partner's connection: request (the connection ID), verification report, go
+        // live, report a problem.
+        .route(
+            paths::CONNECTION,
+            get(connection::show).post(connection::actions::request),
+        )
+        .route(
+            paths::CONNECTION_SANDBOX,
+            post(connection::actions::request_sandbox),
+        )
+        .route("/connection/{id}/report", get(connection::report::show))
+        .route(
+            "/connection/{id}/go-live",
+            post(connection::actions::go_live),
+        )
+        .route(
+            "/connection/{id}/problem",
+            post(connection::actions::report_problem),
+        )
+        // Sales: find a connection by its ID, map its services, confirm it.
+        .route(paths::SALES_CONNECTIONS, get(sales::list))
+        .route("/sales/connections/{id}", get(sales::connection::show))
+        .route(
+            "/sales/connections/{id}/account",
+            post(sales::account::account),
+        )
+        .route(
+            "/sales/connections/{id}/sandbox",
+            post(sales::account::sandbox_account),
+        )
+        .route(
+            "/sales/connections/{id}/mapping",
+            post(sales::mapping::mapping),
+        )
+        .route(
+            "/sales/connections/{id}/confirm",
+            post(sales::connection::confirm),
+        )
+        .route(
+            "/sales/connections/{id}/reopen",
+            post(sales::connection::reopen),
+        )
         .route(paths::AUDIT, get(audit::list))
+        .route(paths::AUDIT_CSV, get(audit::csv))
         .route("/audit/{id}", get(audit::entry))
         .route(
             paths::ADMIN_USERS,

@@ -135,14 +135,26 @@ impl Page {
             label_key: "nav-home",
         }];
         match user.role {
-            Role::Partner => items.push(NavItem {
-                href: paths::BOOKINGS,
-                label_key: "nav-bookings",
-            }),
-            Role::PartnerCare => items.push(NavItem {
-                href: paths::CARE_MISMATCHES,
-                label_key: "nav-mismatches",
-            }),
+            Role::Partner => {
+                items.push(NavItem {
+                    href: paths::BOOKINGS,
+                    label_key: "nav-bookings",
+                });
+                items.push(NavItem {
+                    href: paths::CONNECTION,
+                    label_key: "nav-connection",
+                });
+            }
+            Role::PartnerCare => {
+                items.push(NavItem {
+                    href: paths::CARE_MISMATCHES,
+                    label_key: "nav-mismatches",
+                });
+                items.push(NavItem {
+                    href: paths::CARE_CASES,
+                    label_key: "nav-cases",
+                });
+            }
             Role::SalesRep => items.push(NavItem {
                 href: paths::SALES_CONNECTIONS,
                 label_key: "nav-connections",
@@ -178,6 +190,11 @@ impl Page {
     /// The time of day of an instant in the reader's time zone, without the zone.
     pub fn time(&self, unix: impl IntArg) -> String {
         format::format_time(self.lang, unix.int(), &self.time_zone)
+    }
+
+    /// A calendar day without its year, for short labels (e.g. a chart's axis).
+    pub fn day_month(&self, date: &jiff::civil::Date) -> String {
+        format::format_day_month(self.lang, *date)
     }
 
     /// A count or amount with the language's digit grouping.
@@ -234,7 +251,12 @@ impl FromRequestParts<AppState> for Page {
             None => default_time_zone(),
         };
         let csrf = csrf::token(&session).await?;
-        let flashes: Vec<Flash> = session.remove(FLASH_KEY).await?.unwrap_or_default();
+        // Only take the flashes out when there are some: removing marks the session changed,
+        // and a changed session is written back to the database at the end of the request.
+        let flashes: Vec<Flash> = match session.get::<Vec<Flash>>(FLASH_KEY).await? {
+            Some(_) => session.remove(FLASH_KEY).await?.unwrap_or_default(),
+            None => vec![],
+        };
         Ok(Page {
             lang,
             time_zone,

@@ -65,6 +65,100 @@ pub fn admin_partner_enable(id: impl IntArg) -> String {
     format!("{ADMIN_PARTNERS}/{id}/enable")
 }
 
+// The partner's bookings.
+/// The bookings list as CSV, with the list's own query parameters.
+pub const BOOKINGS_CSV: &str = "/bookings.csv";
+/// The route of one booking (link id); build URLs with [`booking`].
+pub const BOOKING_ROUTE: &str = "/bookings/{id}";
+
+/// One linked booking's detail page.
+pub fn booking(id: impl IntArg) -> String {
+    format!("{BOOKINGS}/{}", id.int())
+}
+
+// Partner Care, sales, the partner's connection and the audit export.
+pub const CARE_MISMATCHES_BULK: &str = "/care/mismatches/bulk";
+pub const CARE_CASES: &str = "/care/cases";
+pub const CONNECTION: &str = "/connection";
+pub const CONNECTION_SANDBOX: &str = "/connection/sandbox";
+pub const AUDIT_CSV: &str = "/audit.csv";
+
+pub fn care_mismatch(id: impl IntArg) -> String {
+    format!("{CARE_MISMATCHES}/{}", id.int())
+}
+
+pub fn care_mismatch_assign(id: impl IntArg) -> String {
+    format!("{CARE_MISMATCHES}/{}/assign", id.int())
+}
+
+pub fn care_mismatch_acknowledge(id: impl IntArg) -> String {
+    format!("{CARE_MISMATCHES}/{}/acknowledge", id.int())
+}
+
+pub fn care_mismatch_resolve(id: impl IntArg) -> String {
+    format!("{CARE_MISMATCHES}/{}/resolve", id.int())
+}
+
+pub fn care_case(id: impl IntArg) -> String {
+    format!("{CARE_CASES}/{}", id.int())
+}
+
+pub fn care_case_take(id: impl IntArg) -> String {
+    format!("{CARE_CASES}/{}/take", id.int())
+}
+
+pub fn care_case_note(id: impl IntArg) -> String {
+    format!("{CARE_CASES}/{}/notes", id.int())
+}
+
+pub fn care_case_resolve(id: impl IntArg) -> String {
+    format!("{CARE_CASES}/{}/resolve", id.int())
+}
+
+pub fn sales_connection(id: impl IntArg) -> String {
+    format!("{SALES_CONNECTIONS}/{}", id.int())
+}
+
+pub fn sales_connection_account(id: impl IntArg) -> String {
+    format!("{SALES_CONNECTIONS}/{}/account", id.int())
+}
+
+pub fn sales_connection_sandbox(id: impl IntArg) -> String {
+    format!("{SALES_CONNECTIONS}/{}/sandbox", id.int())
+}
+
+pub fn sales_connection_mapping(id: impl IntArg) -> String {
+    format!("{SALES_CONNECTIONS}/{}/mapping", id.int())
+}
+
+pub fn sales_connection_confirm(id: impl IntArg) -> String {
+    format!("{SALES_CONNECTIONS}/{}/confirm", id.int())
+}
+
+pub fn sales_connection_reopen(id: impl IntArg) -> String {
+    format!("{SALES_CONNECTIONS}/{}/reopen", id.int())
+}
+
+pub fn connection_report(id: impl IntArg) -> String {
+    format!("{CONNECTION}/{}/report", id.int())
+}
+
+pub fn connection_go_live(id: impl IntArg) -> String {
+    format!("{CONNECTION}/{}/go-live", id.int())
+}
+
+pub fn connection_problem(id: impl IntArg) -> String {
+    format!("{CONNECTION}/{}/problem", id.int())
+}
+
+pub fn partner_case(id: impl IntArg) -> String {
+    format!("/cases/{}", id.int())
+}
+
+pub fn partner_case_note(id: impl IntArg) -> String {
+    format!("/cases/{}/notes", id.int())
+}
+
 /// Accepts a post-login destination only if it is a path on this site.
 pub fn local_redirect_target(next: &str) -> Option<&str> {
     let local = next.starts_with('/')

@@ -323,6 +323,39 @@ pub fn run_with(plain: Vec<Trial>, tests: Vec<(&'static str, TestFn)>) -> ! {
     run_configured(|_| {}, plain, tests)
 }
 
+/// Like [`run_configured`], for tests that need something besides a database (e.g. a browser):
+/// when `missing` says what is absent, every test is reported as ignored with that reason —
+/// never as passed — and fails instead under `CI=true`, where it must run.
+pub fn run_gated(
+    configure: Configure,
+    tests: Vec<(&'static str, TestFn)>,
+    missing: Option<String>,
+) -> ! {
+    let Some(reason) = missing else {
+        run_configured(configure, vec![], tests)
+    };
+    let on_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    eprintln!("note: these tests are skipped (shown as ignored): {reason}");
+    let args = Arguments::from_args();
+    let mut trials = vec![];
+    for (name, _) in tests {
+        for backend in [Backend::Sqlite, Backend::Postgres] {
+            let reason = reason.clone();
+            trials.push(Trial::ignorable_test(
+                format!("{}::{name}", backend.name()),
+                move || {
+                    if on_ci {
+                        Err(format!("cannot run on CI: {reason}").into())
+                    } else {
+                        Ok(libtest_mimic::Completion::ignored_with(reason))
+                    }
+                },
+            ));
+        }
+    }
+    libtest_mimic::run(&args, trials).exit()
+}
+
 /// Like [`run_with`], with every app's config adjusted by `configure`.
 pub fn run_configured(
     configure: Configure,

@@ -1,0 +1,227 @@
+//! `bench`: the sync engine's figures, rerunnable by anyone.
+//!
+//! ```text
+//! cargo run --release --bin bench                                  # everything, SQLite
+//! cargo run --release --bin bench -- --only reconcile --links 100000
+//! cargo run --release --bin bench -- --database-url postgres://postgres@127.0.0.1/postgres
+//! ```
+//!
+//! It measures what the sync engine's issue asks for: how fast reconcile walks 1,000,000
+//! stored links next to a plain read of the same rows, the peak memory of doing so, and how
+//! long a change in one sandbox system takes to show in the other. Every figure is printed in
+//! one table with its target. It is a program rather than a test: the figures depend on the
+//! machine, so nothing here can fail a build.
+
+mod fixture;
+mod latency;
+mod memory;
+mod report;
+mod scratch;
+mod throughput;
+
+use std::process::ExitCode;
+
+use clap::{Parser, ValueEnum};
+
+use report::Table;
+use scratch::Scratch;
+
+/// Command-line flags.
+#[derive(Parser, Debug)]
+#[command(
+    name = "bench",
+    about = "Measures reconcile throughput, peak memory and propagation latency of the sync engine",
+    after_help = "Runs on a fresh SQLite file in the temporary directory unless --database-url \
+                  names a PostgreSQL server; there it creates a scratch database and drops it \
+                  afterwards."
+)]
+struct Cli {
+    /// Stored links to reconcile.
+    #[arg(long, default_value_t = 1_000_000)]
+    links: u64,
+    /// Changes to propagate in each direction.
+    #[arg(long, default_value_t = 1_000)]
+    changes: usize,
+    /// Run one part only.
+    #[arg(long, value_enum)]
+    only: Option<Part>,
+    /// A PostgreSQL server to run on, e.g. postgres://postgres@127.0.0.1/postgres: the
+    /// benchmark creates a scratch database next to the one named and drops it at the end.
+    #[arg(long, env = "BENCH_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// Timed reads and reconcile passes over the same links; the table shows the median.
+    #[arg(long, default_value_t = 3)]
+    repeat: usize,
+    /// The worker's poll interval in seconds during the latency runs.
+    #[arg(long, default_value_t = bookbridge::sync::Settings::default().poll_interval_secs)]
+    poll_interval: u64,
+    /// Bookings seeded per demo partner in the sandbox of the latency runs.
+    #[arg(long, default_value_t = 20)]
+    bookings_per_partner: usize,
+    /// Links of another connection stored during the latency runs, so that every polling
+    /// round also reconciles them (a loaded database); 0 measures an idle one.
+    #[arg(long, default_value_t = 0)]
+    background_links: u64,
+    /// Keep the scratch database instead of removing it (to inspect it).
+    #[arg(long)]
+    keep: bool,
+}
+
+/// The parts of the benchmark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Part {
+    /// Reconcile throughput next to a plain read (includes peak memory).
+    Reconcile,
+    /// Propagation latency in both directions.
+    Latency,
+    /// Peak memory of one reconcile pass over all links.
+    Memory,
+}
+
+impl Cli {
+    fn runs(&self, part: Part) -> bool {
+        self.only.is_none_or(|only| only == part)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "bookbridge=error".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("bench: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(&cli)) {
+        Ok(table) => {
+            println!("{}", table.render());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("bench: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: &Cli) -> anyhow::Result<Table> {
+    let mut table = Table::new(machine(), command_line());
+    // Other work on the machine skews every figure; say how busy it was.
+    let load_at_start = load_average();
+    let reconcile = cli.runs(Part::Reconcile);
+    let memory = cli.runs(Part::Memory);
+    if reconcile || memory {
+        let scratch = Scratch::create(cli.database_url.as_deref(), "links").await?;
+        let outcome = links_part(cli, &scratch, reconcile, &mut table).await;
+        scratch.finish(cli.keep).await;
+        outcome?;
+    }
+    if cli.runs(Part::Latency) {
+        let scratch = Scratch::create(cli.database_url.as_deref(), "latency").await?;
+        let outcome = latency::measure(
+            &scratch,
+            &latency::Plan {
+                changes: cli.changes,
+                poll_interval_secs: cli.poll_interval,
+                bookings_per_partner: cli.bookings_per_partner,
+                background_links: cli.background_links,
+            },
+            &mut table,
+        )
+        .await;
+        scratch.finish(cli.keep).await;
+        outcome?;
+    }
+    table.note(format!(
+        "peak RSS of the whole benchmark process (VmHWM): {}",
+        memory::mib(memory::peak_rss_kib()?)
+    ));
+    table.note(format!(
+        "load average (1 min) at start {load_at_start}, at end {}",
+        load_average()
+    ));
+    Ok(table)
+}
+
+/// The one-minute load average, or "?" where the system does not say.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
+}
+
+/// Stores the links once, then times reads and reconcile passes over them.
+async fn links_part(
+    cli: &Cli,
+    scratch: &Scratch,
+    timed: bool,
+    table: &mut Table,
+) -> anyhow::Result<()> {
+    let bench = throughput::LinkBench::build(scratch, cli.links).await?;
+    table.note(format!(
+        "{} stored links on {}: written in {:.1} s",
+        cli.links,
+        scratch.kind(),
+        bench.fixture_secs
+    ));
+    if timed {
+        throughput::measure(&bench, cli.repeat.max(1), table).await
+    } else {
+        throughput::measure_memory_only(&bench, table).await
+    }
+}
+
+/// The processor's model name and how many the process may use.
+fn machine() -> String {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|line| line.starts_with("model name"))
+                .and_then(|line| line.split_once(':'))
+                .map(|(_, name)| name.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown processor".into());
+    format!("{cores} cores, {model}")
+}
+
+/// The command as someone would type it to rerun exactly this.
+fn command_line() -> String {
+    let args: Vec<String> = std::env::args().skip(1).map(quote_arg).collect();
+    if args.is_empty() {
+        "cargo run --release --bin bench".into()
+    } else {
+        format!("cargo run --release --bin bench -- {}", args.join(" "))
+    }
+}
+
+/// Hides the password of a database URL and quotes what a shell would split.
+fn quote_arg(arg: String) -> String {
+    let arg = match arg.split_once("://") {
+        Some((scheme, rest)) => match rest.split_once('@') {
+            Some((credentials, host)) if credentials.contains(':') => {
+                let user = credentials.split(':').next().unwrap_or_default();
+                format!("{scheme}://{user}:***@{host}")
+            }
+            _ => arg,
+        },
+        None => arg,
+    };
+    if arg.contains(char::is_whitespace) {
+        format!("'{arg}'")
+    } else {
+        arg
+    }
+}

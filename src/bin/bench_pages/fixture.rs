@@ -1,0 +1,161 @@
+//! The partner of the page benchmark: the demo partner `partner@demo.test` works for, with one
+//! connection and `count` links — both snapshots of each, appointments spread over a year
+//! before and a year after today, and one link in fifty with an open mismatch. Each table is
+//! filled by one `INSERT … SELECT` over a generated sequence, in one transaction.
+
+use anyhow::Context;
+use bookbridge::db::connections::{self, NewConnection, ServiceMapping};
+use bookbridge::db::{Backend, Db};
+
+/// What the benchmark needs to know about the stored partner.
+pub struct Fixture {
+    pub partner_id: i64,
+    pub user_id: i64,
+    pub email: String,
+    pub links: i64,
+    pub mismatches: i64,
+}
+
+const SERVICES: [(&str, &str, &str, i64); 3] = [
+    ("svc-p-0", "Haircut and styling", "offer-p-0", 60),
+    ("svc-p-1", "Manicure", "offer-p-1", 45),
+    ("svc-p-2", "Facial treatment", "offer-p-2", 90),
+];
+
+/// `n` = 1..=`$2` as a row source.
+fn sequence(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => {
+            "(WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < $2) \
+             SELECT n FROM seq) AS g"
+        }
+        Backend::Postgres => "generate_series(1::BIGINT, $2) AS g(n)",
+    }
+}
+
+/// One system's snapshots. `$1` connection, `$2` count, `$3` midnight today (UTC), `$4` now.
+/// Days are scattered (7919 is prime) so neighbouring ids are not neighbouring times; one
+/// voucher in fifty is cancelled in Termino only, as the channel does (rule 2).
+fn snapshots_sql(backend: Backend, system: &str, prefix: &str, service: &str) -> String {
+    let status = match system {
+        "termino" => "CASE WHEN n % 50 = 0 THEN 'cancelled' ELSE 'confirmed' END",
+        _ => "'confirmed'",
+    };
+    format!(
+        "INSERT INTO external_bookings (connection_id, system, external_id, start_at, end_at, \
+         service_id, customer_name, customer_email, customer_phone, status, voucher_code, \
+         self_rescheduled, content_hash, raw_payload, fetched_at) \
+         SELECT $1, '{system}', '{prefix}' || n, \
+           $3 + ((n * 7919) % 730 - 365) * 86400 + (8 + n % 10) * 3600, \
+           $3 + ((n * 7919) % 730 - 365) * 86400 + (9 + n % 10) * 3600, \
+           '{service}' || (n % 3), 'Customer ' || n || ' Nováková', \
+           'customer.' || n || '@example.test', '+420 6' || (10000000 + n % 89999999), \
+           {status}, 'SLV' || (10000000 + n), 0, 'bench-' || n, '{{}}', $4 \
+         FROM {}",
+        sequence(backend)
+    )
+}
+
+/// Pairs `r-n` with `t-n` through the unique (system, external_id) index: a join on the
+/// voucher code lets SQLite, without statistics yet, scan one side per row of the other.
+const LINKS_SQL: &str = "INSERT INTO booking_links (connection_id, partner_id, \
+     reservio_booking_id, termino_booking_id, voucher_code, origin_system, base_start_at, \
+     base_end_at, base_service_id, base_customer_name, base_customer_email, \
+     base_customer_phone, base_status, appointment_at, created_at, updated_at) \
+     SELECT r.connection_id, $2, r.id, t.id, r.voucher_code, 'termino', r.start_at, r.end_at, \
+     r.service_id, r.customer_name, r.customer_email, r.customer_phone, 'confirmed', \
+     r.start_at, $3, $3 \
+     FROM external_bookings r JOIN external_bookings t ON t.system = 'termino' \
+     AND t.external_id = 't-' || substr(r.external_id, 3) \
+     WHERE r.connection_id = $1 AND r.system = 'reservio'";
+
+const MISMATCHES_SQL: &str = "INSERT INTO mismatches (link_id, partner_id, kind, severity, \
+     state, details, detected_at, last_seen_at) \
+     SELECT l.id, l.partner_id, 'status_differs', 'high', 'open', '', $2, $2 \
+     FROM booking_links l JOIN external_bookings t ON t.id = l.termino_booking_id \
+     WHERE l.connection_id = $1 AND t.status = 'cancelled'";
+
+/// Stores the benchmark's links for the demo partner of `email`.
+pub async fn store(db: &Db, email: &str, count: i64, now: i64) -> anyhow::Result<Fixture> {
+    let (user_id, partner_id): (i64, i64) =
+        sqlx::query_as("SELECT id, partner_id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(db.pool())
+            .await
+            .with_context(|| format!("the demo user {email} is missing"))?;
+    let mut tx = db.begin_write().await?;
+    let connection_id = connections::insert(
+        &mut tx,
+        &NewConnection {
+            partner_id,
+            connection_code: "BENCH-PAGES",
+            reservio_business_id: "biz-bench-pages",
+            termino_partner_id: "slv-bench-pages",
+            reservio_token: "unused",
+            termino_token: "unused",
+            webhook_secret: "unused",
+            state: "active",
+            actor: "system",
+        },
+        now,
+    )
+    .await?;
+    for (service, name, offer, minutes) in SERVICES {
+        connections::insert_mapping(
+            &mut tx,
+            &ServiceMapping {
+                id: 0,
+                connection_id,
+                reservio_service_id: service.into(),
+                reservio_service_name: name.into(),
+                termino_offer_id: offer.into(),
+                termino_offer_name: format!("Voucher: {name}"),
+                duration_minutes: minutes,
+            },
+            now,
+        )
+        .await?;
+    }
+    let midnight = now.div_euclid(86_400) * 86_400;
+    let backend = db.backend();
+    for (system, prefix, service) in [("reservio", "r-", "svc-p-"), ("termino", "t-", "offer-p-")] {
+        sqlx::query(&snapshots_sql(backend, system, prefix, service))
+            .bind(connection_id)
+            .bind(count)
+            .bind(midnight)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .with_context(|| format!("cannot store the {system} snapshots"))?;
+    }
+    sqlx::query(LINKS_SQL)
+        .bind(connection_id)
+        .bind(partner_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .context("cannot store the links")?;
+    let mismatches = sqlx::query(MISMATCHES_SQL)
+        .bind(connection_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .context("cannot store the mismatches")?
+        .rows_affected();
+    tx.commit().await?;
+    // Statistics as a live database has them; the planner guesses badly on fresh tables.
+    sqlx::query("ANALYZE").execute(db.pool()).await?;
+    let (links,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM booking_links WHERE partner_id = $1")
+            .bind(partner_id)
+            .fetch_one(db.pool())
+            .await?;
+    anyhow::ensure!(links == count, "stored {links} links instead of {count}");
+    Ok(Fixture {
+        partner_id,
+        user_id,
+        email: email.to_string(),
+        links,
+        mismatches: i64::try_from(mismatches).unwrap_or_default(),
+    })
+}

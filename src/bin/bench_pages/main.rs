@@ -1,0 +1,376 @@
+//! `bench_pages`: how fast the partner's bookings page is, rerunnable by anyone.
+//!
+//! ```text
+//! cargo run --release --bin bench_pages                       # 100,000 links, SQLite
+//! cargo run --release --bin bench_pages -- --runs 5 --duration 15
+//! cargo run --release --bin bench_pages -- --database-url postgres://postgres@127.0.0.1/postgres
+//! ```
+//!
+//! It stores 100,000 links for the demo partner, logs in as `partner@demo.test`, and measures
+//! requests per second and 99th-percentile latency at 64 concurrent keep-alive connections
+//! for three routes, in turns within one run:
+//!
+//! - the bookings page (`/bookings`: session, user, one query for the page of links with their
+//!   mismatches, one capped count, render);
+//! - (a) a bare handler returning the same bytes;
+//! - (b) one SELECT of the same 50 rows rendered with the same template (TechEmpower's
+//!   "Fortunes" shape).
+//!
+//! The targets: at least half of (b)'s throughput, and a p99 under 20 ms. It also counts the
+//! SQL statements one page view runs. The load comes from `wrk` when it is installed
+//! (Debian: `apt-get install wrk`), else from an in-process generator of the same shape.
+
+mod fixture;
+mod load;
+mod queries;
+mod routes;
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use bookbridge::app::App;
+use bookbridge::clock::Clock;
+use bookbridge::config::{Config, DemoSettings};
+use bookbridge::db::DatabaseUrl;
+use clap::Parser;
+use sqlx::Executor;
+use tracing_subscriber::layer::SubscriberExt;
+
+use load::{Figures, Generator, Load};
+use queries::QueryCounter;
+
+/// Command-line flags.
+#[derive(Parser, Debug)]
+#[command(
+    name = "bench_pages",
+    about = "Measures the partner's bookings page under load"
+)]
+struct Cli {
+    /// Links stored for the partner.
+    #[arg(long, default_value_t = 100_000)]
+    links: i64,
+    /// Concurrent keep-alive connections.
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// Seconds per measured run.
+    #[arg(long, default_value_t = 10)]
+    duration: u64,
+    /// Runs per route; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// A PostgreSQL server to run on, e.g. postgres://postgres@127.0.0.1/postgres: a scratch
+    /// database is created next to the one named and dropped at the end. Default: a fresh
+    /// SQLite file in the temporary directory.
+    #[arg(long, env = "BENCH_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// Keep the scratch database afterwards (to look at query plans), and print where it is.
+    #[arg(long)]
+    keep_database: bool,
+}
+
+const PASSWORD: &str = "bench-pages-password";
+const PARTNER: &str = "partner@demo.test";
+
+/// Where the benchmark's database lives, and how to remove it afterwards.
+enum Scratch {
+    Sqlite(std::path::PathBuf),
+    Postgres { admin: String, name: String },
+}
+
+impl Scratch {
+    async fn create(admin: Option<&str>) -> anyhow::Result<(Scratch, String)> {
+        let suffix = format!("{}_{}", std::process::id(), Clock::System.now());
+        match admin {
+            None => {
+                let path = std::env::temp_dir().join(format!("bench-pages-{suffix}.db"));
+                let url = format!("sqlite://{}", path.display());
+                Ok((Scratch::Sqlite(path), url))
+            }
+            Some(admin) => {
+                let name = format!("bench_pages_{suffix}");
+                sqlx::any::install_default_drivers();
+                let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin)
+                    .await
+                    .context("cannot reach PostgreSQL")?;
+                conn.execute(format!("CREATE DATABASE {name}").as_str())
+                    .await?;
+                let base = admin.split('?').next().unwrap_or(admin);
+                let server = base.rsplit_once('/').map_or(base, |(s, _)| s);
+                let url = format!("{server}/{name}");
+                let scratch = Scratch::Postgres {
+                    admin: admin.to_string(),
+                    name,
+                };
+                Ok((scratch, url))
+            }
+        }
+    }
+
+    async fn remove(self) {
+        match self {
+            Scratch::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Scratch::Postgres { admin, name } => {
+                if let Ok(mut conn) =
+                    <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await
+                {
+                    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    let _ = conn.execute(sql.as_str()).await;
+                }
+            }
+        }
+    }
+}
+
+/// Logs in through the form; returns the `Cookie` header value of the session.
+async fn log_in(base: &str) -> anyhow::Result<String> {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let form = client
+        .get(format!("{base}/login"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let token = form
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .context("the login form has a CSRF token")?
+        .to_string();
+    let response = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("email", PARTNER),
+            ("password", PASSWORD),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await?;
+    anyhow::ensure!(
+        response.status() == 303,
+        "login answered {}",
+        response.status()
+    );
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("bookbridge_session="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string)
+        .context("the login set a session cookie")
+}
+
+fn row(name: &str, f: &Figures, reference: Option<&Figures>) -> String {
+    let ratio = reference.map_or(String::new(), |r| {
+        format!("{:>7.0}%", 100.0 * f.requests_per_sec / r.requests_per_sec)
+    });
+    format!(
+        "{name:<44} {:>10.0} {:>9.2} {ratio:>8} {:>7}",
+        f.requests_per_sec, f.p99_ms, f.errors
+    )
+}
+
+async fn run(cli: Cli, counter: QueryCounter) -> anyhow::Result<bool> {
+    let (scratch, url) = Scratch::create(cli.database_url.as_deref()).await?;
+    let outcome = measure(&cli, &url, counter).await;
+    if cli.keep_database {
+        eprintln!("the database is kept: {url}");
+    } else {
+        scratch.remove().await;
+    }
+    outcome
+}
+
+async fn measure(cli: &Cli, url: &str, counter: QueryCounter) -> anyhow::Result<bool> {
+    let database_url: DatabaseUrl = url.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    let backend = database_url.backend().name();
+    let addr: SocketAddr = "127.0.0.1:0".parse()?;
+    let mut config = Config::new(database_url, addr);
+    config.demo = Some(DemoSettings {
+        password: PASSWORD.into(),
+    });
+    config.run_worker = false;
+    let clock = Clock::System;
+    let app = App::build(config, clock.clone()).await?;
+    let state = app.state().clone();
+    eprintln!("storing {} links on {backend}…", cli.links);
+    let fixture = fixture::store(&state.db, PARTNER, cli.links, clock.now()).await?;
+
+    let (cookie, page_bytes) = probe(&state).await?;
+    drop(app);
+    let cap = bookbridge::web::bookings::count_cap(1);
+    let bench_state = Arc::new(routes::BenchState {
+        db: state.db.clone(),
+        clock: clock.clone(),
+        partner_id: fixture.partner_id,
+        user: routes::user(fixture.user_id, &fixture.email, fixture.partner_id),
+        page_bytes,
+        counted: (cap, cap),
+    });
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let server = serve(listener, &state, bench_state);
+
+    let client = reqwest::Client::new();
+    let (page, statements) = counter
+        .count(async {
+            client
+                .get(format!("{base}/bookings"))
+                .header("cookie", &cookie)
+                .send()
+                .await?
+                .text()
+                .await
+        })
+        .await;
+    let rows = page?.matches("class=\"link-row").count();
+    anyhow::ensure!(rows == 50, "the page shows {rows} rows, not 50");
+
+    let generator = Generator::detect();
+    let targets = [
+        (
+            "bookings page (session + 2 queries + render)",
+            "/bookings",
+            Some(cookie.as_str()),
+        ),
+        ("(a) bare handler, same bytes", routes::BARE, None),
+        (
+            "(b) one SELECT + render (Fortunes shape)",
+            routes::FORTUNES,
+            None,
+        ),
+    ];
+    let mut results: Vec<Vec<Figures>> = vec![vec![]; targets.len()];
+    for run in 1..=cli.runs {
+        for (i, (name, path, cookie)) in targets.iter().enumerate() {
+            let url = format!("{base}{path}");
+            let load = Load {
+                url: &url,
+                cookie: *cookie,
+                connections: cli.connections,
+                duration: Duration::from_secs(cli.duration),
+            };
+            let figures = generator.run(&load).await?;
+            eprintln!(
+                "run {run}/{}: {name}: {:.0} req/s, p99 {:.2} ms",
+                cli.runs, figures.requests_per_sec, figures.p99_ms
+            );
+            results[i].push(figures);
+        }
+    }
+    server.abort();
+    let [page, bare, fortunes] = [0, 1, 2].map(|i| load::median(&results[i]));
+    println!(
+        "\nbookings page, {} links ({} with an open mismatch), {backend}, {} connections, \
+         {} × {} s per route, load by {}; medians:\n",
+        fixture.links,
+        fixture.mismatches,
+        cli.connections,
+        cli.runs,
+        cli.duration,
+        generator.name()
+    );
+    println!(
+        "{:<44} {:>10} {:>9} {:>8} {:>7}",
+        "route", "req/s", "p99 ms", "of (b)", "errors"
+    );
+    println!("{}", row(targets[0].0, &page, Some(&fortunes)));
+    println!("{}", row(targets[1].0, &bare, Some(&fortunes)));
+    println!("{}", row(targets[2].0, &fortunes, Some(&fortunes)));
+    println!(
+        "\npage / (a): {:.1}%   SQL statements per page view: {statements}",
+        100.0 * page.requests_per_sec / bare.requests_per_sec
+    );
+    let throughput_ok = page.requests_per_sec >= 0.5 * fortunes.requests_per_sec;
+    let latency_ok = page.p99_ms < 20.0;
+    println!(
+        "targets: ≥ 50% of (b)'s throughput: {}; p99 < 20 ms: {}",
+        if throughput_ok { "met" } else { "MISSED" },
+        if latency_ok { "met" } else { "MISSED" }
+    );
+    Ok(throughput_ok && latency_ok)
+}
+
+/// Logs in through the application alone and fetches the bookings page once: the session
+/// cookie for the load, and the page's bytes for (a).
+async fn probe(state: &bookbridge::app::AppState) -> anyhow::Result<(String, axum::body::Bytes)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let router = bookbridge::web::router(state.clone());
+    let server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+    });
+    let outcome = async {
+        let cookie = log_in(&base).await?;
+        let page = reqwest::Client::new()
+            .get(format!("{base}/bookings"))
+            .header("cookie", &cookie)
+            .send()
+            .await?
+            .bytes()
+            .await?;
+        anyhow::Ok((cookie, page))
+    }
+    .await;
+    server.abort();
+    outcome
+}
+
+fn serve(
+    listener: tokio::net::TcpListener,
+    state: &bookbridge::app::AppState,
+    bench: Arc<routes::BenchState>,
+) -> tokio::task::JoinHandle<std::io::Result<()>> {
+    let router = bookbridge::web::router(state.clone()).merge(routes::router(bench));
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // reqwest is built without a TLS provider of its own (it only talks to loopback here).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let counter = QueryCounter::default();
+    let subscriber = tracing_subscriber::registry().with(counter.clone());
+    if tracing::subscriber::set_global_default(subscriber).is_err() {
+        eprintln!("a tracing subscriber was already set; statements are not counted");
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli, counter)) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(2),
+        Err(e) => {
+            eprintln!("bench_pages failed: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

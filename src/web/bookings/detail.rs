@@ -1,0 +1,256 @@
+//! `GET /bookings/{id}`: one linked booking, field by field from both systems, what each open
+//! mismatch means and which FAQ rule applies, a date change still crossing over, and the
+//! timeline of everything that happened to it.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+
+use super::row::{LinkRow, status_key, system_key};
+use super::timeline::TimelineItem;
+use crate::app::AppState;
+use crate::auth::PartnerUser;
+use crate::db::booking_detail::{self, AgreedBase, MismatchSummary, SideRecord};
+use crate::db::bookings_view::Snapshot;
+use crate::web::error::AppError;
+use crate::web::extract::Path;
+use crate::web::page::Page;
+use crate::web::paths::IntArg;
+
+/// The newest timeline entries shown; the audit trail has the rest.
+const TIMELINE_LIMIT: i64 = 200;
+
+/// A date change on its way from one system to the other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PendingChange {
+    pub minutes: i64,
+    /// Past the channel's promise ("about an hour").
+    pub overdue: bool,
+}
+
+impl PendingChange {
+    fn new(since: i64, now: i64, promise_secs: i64) -> PendingChange {
+        let elapsed = (now - since).max(0);
+        PendingChange {
+            minutes: elapsed / 60,
+            overdue: elapsed > promise_secs,
+        }
+    }
+
+    /// How long it has been on its way, e.g. "1 h 5 min".
+    pub fn duration(&self, page: &Page) -> String {
+        let (hours, minutes) = (self.minutes / 60, self.minutes % 60);
+        match (hours, minutes) {
+            (0, m) => page.t_count("duration-minutes", m),
+            (h, 0) => page.t_count("duration-hours", h),
+            (h, m) => format!(
+                "{} {}",
+                page.t_count("duration-hours", h),
+                page.t_count("duration-minutes", m)
+            ),
+        }
+    }
+
+    /// Elapsed share of the promise, 0–100, for the progress bar.
+    pub fn percent(&self, promise_secs: impl IntArg) -> i64 {
+        let promise_secs = promise_secs.int();
+        (self.minutes * 60 * 100 / promise_secs.max(1)).clamp(0, 100)
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "bookings/detail.html")]
+pub struct BookingDetailPage {
+    pub page: Page,
+    pub row: LinkRow,
+    pub created_at: i64,
+    pub superseded_by: Option<i64>,
+    pub base: Option<AgreedBase>,
+    pub origin_system: String,
+    pub mismatches: Vec<MismatchSummary>,
+    pub reservio_record: Option<SideRecord>,
+    pub termino_record: Option<SideRecord>,
+    pub pending: Option<PendingChange>,
+    pub promise_secs: i64,
+    pub timeline: Vec<TimelineItem>,
+}
+
+/// One line of the field-by-field comparison.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldRow {
+    pub label_key: &'static str,
+    pub reservio: String,
+    pub termino: String,
+    /// The last agreed value; empty for fields the base does not keep.
+    pub base: String,
+    pub differs: bool,
+}
+
+impl BookingDetailPage {
+    /// Both sides and the base, field by field, formatted for the reader.
+    pub fn fields(&self) -> Vec<FieldRow> {
+        let page = &self.page;
+        let row = &self.row;
+        let absent = page.t("bookings-side-absent");
+        let value = |side: &Option<Snapshot>, f: &dyn Fn(&Snapshot) -> String| match side {
+            Some(s) => f(s),
+            None => absent.clone(),
+        };
+        let line = |label_key, differs, f: &dyn Fn(&Snapshot) -> String, base: String| FieldRow {
+            label_key,
+            reservio: value(&row.link.reservio, f),
+            termino: value(&row.link.termino, f),
+            base,
+            differs,
+        };
+        let base = self.base.as_ref();
+        let when = |start: i64, end: i64| {
+            format!(
+                "{} {}–{}",
+                page.date(start),
+                page.time(start),
+                page.time(end)
+            )
+        };
+        [
+            line(
+                "booking-field-time",
+                row.time_differs(),
+                &|s| when(s.start_at, s.end_at),
+                base.map(|b| when(b.start_at, b.end_at)).unwrap_or_default(),
+            ),
+            line(
+                "booking-field-service",
+                row.service_differs(),
+                &|s| s.service_label(page),
+                base.and_then(|b| b.service_name.clone())
+                    .unwrap_or_default(),
+            ),
+            line(
+                "booking-field-name",
+                row.name_differs(),
+                &|s| s.customer_name.clone(),
+                base.map(|b| b.customer_name.clone()).unwrap_or_default(),
+            ),
+            line(
+                "booking-field-email",
+                row.email_differs(),
+                &|s| s.customer_email.clone(),
+                base.map(|b| b.customer_email.clone()).unwrap_or_default(),
+            ),
+            line(
+                "booking-field-phone",
+                row.phone_differs(),
+                &|s| s.customer_phone.clone(),
+                base.map(|b| b.customer_phone.clone()).unwrap_or_default(),
+            ),
+            line(
+                "booking-field-status",
+                row.status_differs(),
+                &|s| page.t(s.status_key()),
+                base.map(|b| page.t(status_key(&b.status)))
+                    .unwrap_or_default(),
+            ),
+            self.record_line("booking-field-external-id", &|r| r.external_id.clone()),
+            self.record_line("booking-field-fetched", &|r| page.datetime(r.fetched_at)),
+        ]
+        .into_iter()
+        .chain(self.vanished().then(|| {
+            line(
+                "booking-field-vanished",
+                false,
+                &|s| {
+                    s.vanished_at
+                        .map(|at| page.datetime(at))
+                        .unwrap_or_default()
+                },
+                String::new(),
+            )
+        }))
+        .collect()
+    }
+
+    /// Whether a side has disappeared from its system.
+    fn vanished(&self) -> bool {
+        let gone = |side: &Option<Snapshot>| side.as_ref().is_some_and(|s| s.vanished_at.is_some());
+        gone(&self.row.link.reservio) || gone(&self.row.link.termino)
+    }
+
+    /// A line about where each side's snapshot came from.
+    fn record_line(&self, label_key: &'static str, f: &dyn Fn(&SideRecord) -> String) -> FieldRow {
+        let value = |record: &Option<SideRecord>| match record {
+            Some(r) => f(r),
+            None => self.page.t("bookings-side-absent"),
+        };
+        FieldRow {
+            label_key,
+            reservio: value(&self.reservio_record),
+            termino: value(&self.termino_record),
+            base: String::new(),
+            differs: false,
+        }
+    }
+
+    /// The origin system's name: where the booking was created.
+    pub fn origin_key(&self) -> &'static str {
+        system_key(&self.origin_system)
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: PartnerUser,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<BookingDetailPage, AppError> {
+    let detail = booking_detail::detail(&state.db, user.partner_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let timeline = booking_detail::timeline(&state.db, user.partner_id, &detail, TIMELINE_LIMIT)
+        .await?
+        .into_iter()
+        .map(TimelineItem::new)
+        .collect();
+    let promise_secs = state.config.sync.policy.propagation_sla_secs;
+    let now = state.clock.now();
+    Ok(BookingDetailPage {
+        pending: detail
+            .link
+            .change_pending_since
+            .map(|since| PendingChange::new(since, now, promise_secs)),
+        page,
+        row: LinkRow::new(detail.link),
+        created_at: detail.created_at,
+        superseded_by: detail.superseded_by,
+        base: detail.base,
+        origin_system: detail.origin_system,
+        mismatches: detail.mismatches,
+        reservio_record: detail.reservio_record,
+        termino_record: detail.termino_record,
+        promise_secs,
+        timeline,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn a_change_is_overdue_only_past_the_promised_hour() {
+        assert!(!PendingChange::new(0, 3600, 3600).overdue);
+        assert!(PendingChange::new(0, 3601, 3600).overdue);
+        assert_eq!(PendingChange::new(0, 1800, 3600).percent(3600_i64), 50);
+        assert_eq!(PendingChange::new(0, 9000, 3600).percent(3600_i64), 100);
+    }
+
+    #[test]
+    fn the_time_on_its_way_reads_in_hours_and_minutes() {
+        let page = Page::bare(Lang::En);
+        let d = |secs| PendingChange::new(0, secs, 3600).duration(&page);
+        assert_eq!(d(25 * 60), page.t_count("duration-minutes", 25));
+        assert_eq!(d(2 * 3600), page.t_count("duration-hours", 2));
+        assert!(d(3600 + 5 * 60).contains(&page.t_count("duration-minutes", 5)));
+    }
+}

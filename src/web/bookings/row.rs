@@ -1,0 +1,268 @@
+//! A linked booking as the pages show it: which fields differ between the two sides, and the
+//! catalogue keys of statuses, mismatch kinds and severities.
+
+use crate::db::bookings_view::{Badge, ListedLink, Snapshot};
+use crate::domain::mismatch::Severity;
+use crate::web::page::Page;
+use crate::web::paths::IntArg;
+
+/// A link on a page. Wraps the database row with the comparisons the templates need.
+#[derive(Clone, Debug)]
+pub struct LinkRow {
+    pub link: ListedLink,
+}
+
+/// Whether two sides disagree on a field; a missing side disagrees with nothing (its absence
+/// is shown, and flagged, by itself).
+fn differs(link: &ListedLink, field: impl Fn(&Snapshot, &Snapshot) -> bool) -> bool {
+    match (&link.reservio, &link.termino) {
+        (Some(r), Some(t)) => field(r, t),
+        _ => false,
+    }
+}
+
+impl LinkRow {
+    pub fn new(link: ListedLink) -> Self {
+        LinkRow { link }
+    }
+
+    pub fn time_differs(&self) -> bool {
+        differs(&self.link, |r, t| {
+            (r.start_at, r.end_at) != (t.start_at, t.end_at)
+        })
+    }
+
+    /// Services are compared through the mappings: an unmapped side matches nothing.
+    pub fn service_differs(&self) -> bool {
+        differs(&self.link, |r, t| {
+            r.mapped_service.is_none() || r.mapped_service != t.mapped_service
+        })
+    }
+
+    pub fn customer_differs(&self) -> bool {
+        self.name_differs() || self.email_differs() || self.phone_differs()
+    }
+
+    pub fn name_differs(&self) -> bool {
+        differs(&self.link, |r, t| r.customer_name != t.customer_name)
+    }
+
+    pub fn email_differs(&self) -> bool {
+        differs(&self.link, |r, t| r.customer_email != t.customer_email)
+    }
+
+    pub fn phone_differs(&self) -> bool {
+        differs(&self.link, |r, t| r.customer_phone != t.customer_phone)
+    }
+
+    pub fn status_differs(&self) -> bool {
+        differs(&self.link, |r, t| r.status != t.status)
+    }
+
+    /// Both sides in the order the pages show them, with their system's catalogue key.
+    pub fn sides(&self) -> [(&Option<Snapshot>, &'static str); 2] {
+        [
+            (&self.link.reservio, "system-reservio"),
+            (&self.link.termino, "system-termino"),
+        ]
+    }
+
+    /// Whether any shown field differs between the sides.
+    pub fn any_differs(&self) -> bool {
+        self.time_differs()
+            || self.service_differs()
+            || self.customer_differs()
+            || self.status_differs()
+    }
+
+    pub fn has_mismatches(&self) -> bool {
+        !self.link.mismatches.is_empty()
+    }
+
+    /// The voucher code, or the link's number when it has none.
+    pub fn title(&self) -> String {
+        match &self.link.voucher_code {
+            Some(code) if !code.is_empty() => code.clone(),
+            _ => format!("#{}", self.link.id),
+        }
+    }
+
+    /// Minutes a propagated change has been on its way, if one is.
+    pub fn pending_minutes(&self, now: impl IntArg) -> Option<i64> {
+        let now = now.int();
+        self.link
+            .change_pending_since
+            .map(|since| (now - since).max(0) / 60)
+    }
+}
+
+impl Snapshot {
+    pub fn status_key(&self) -> &'static str {
+        status_key(&self.status)
+    }
+
+    /// The service's name; a service no mapping names is shown by its id and said to be
+    /// unmapped, since that is why the sides cannot agree.
+    pub fn service_label(&self, page: &Page) -> String {
+        match &self.service_name {
+            Some(name) => name.clone(),
+            None => page.t_value("bookings-service-unmapped", &self.service_id),
+        }
+    }
+
+    /// When it starts and ends, e.g. `09:05–10:05`.
+    pub fn time_range(&self, page: &Page) -> String {
+        format!("{}–{}", page.time(self.start_at), page.time(self.end_at))
+    }
+}
+
+/// The catalogue key of a stored booking status.
+pub fn status_key(status: &str) -> &'static str {
+    match status {
+        "pending" => "booking-status-pending",
+        "confirmed" => "booking-status-confirmed",
+        "cancelled" => "booking-status-cancelled",
+        "rejected" => "booking-status-rejected",
+        _ => "booking-status-unknown",
+    }
+}
+
+/// The catalogue key of a stored severity name.
+pub fn severity_key(severity: &str) -> &'static str {
+    match severity {
+        "critical" => "severity-critical",
+        "high" => "severity-high",
+        "medium" => "severity-medium",
+        _ => "severity-low",
+    }
+}
+
+/// The catalogue key of a stored system name.
+pub fn system_key(system: &str) -> &'static str {
+    match system {
+        "reservio" => "system-reservio",
+        _ => "system-termino",
+    }
+}
+
+impl Badge {
+    /// The kind's short name (a catalogue key); a kind this build does not know is named as
+    /// such rather than hidden.
+    pub fn label_key(&self) -> &'static str {
+        self.kind.map_or("mismatch-unknown", |k| k.label_key())
+    }
+
+    /// What the kind means and which FAQ rule applies (a catalogue key).
+    pub fn explanation_key(&self) -> &'static str {
+        self.kind
+            .map_or("mismatch-unknown-help", |k| k.explanation_key())
+    }
+
+    /// The kind's stored name, for attributes tests and scripts can select on.
+    pub fn kind_name(&self) -> &'static str {
+        self.kind.map_or("unknown", |k| k.as_str())
+    }
+
+    pub fn severity_key(&self) -> &'static str {
+        severity_key(self.severity.as_str())
+    }
+
+    /// The CSS class of its badge.
+    pub fn severity_class(&self) -> &'static str {
+        match self.severity {
+            Severity::Critical => "sev-critical",
+            Severity::High => "sev-high",
+            Severity::Medium => "sev-medium",
+            Severity::Low => "sev-low",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn side(start_at: i64, service: Option<&str>, name: &str, status: &str) -> Snapshot {
+        Snapshot {
+            booking_id: 1,
+            start_at,
+            end_at: start_at + 3600,
+            service_id: "svc".into(),
+            service_name: service.map(str::to_string),
+            mapped_service: service.map(str::to_string),
+            customer_name: name.into(),
+            customer_email: "a@example.test".into(),
+            customer_phone: "+420 1".into(),
+            status: status.into(),
+            vanished_at: None,
+        }
+    }
+
+    fn row(reservio: Option<Snapshot>, termino: Option<Snapshot>) -> LinkRow {
+        LinkRow::new(ListedLink {
+            id: 7,
+            voucher_code: None,
+            appointment_at: 0,
+            change_pending_since: Some(100),
+            reservio,
+            termino,
+            mismatches: vec![],
+        })
+    }
+
+    #[test]
+    fn equal_sides_differ_in_nothing() {
+        let r = row(
+            Some(side(0, Some("svc-1"), "Eva", "confirmed")),
+            Some(side(0, Some("svc-1"), "Eva", "confirmed")),
+        );
+        assert!(!r.time_differs() && !r.service_differs());
+        assert!(!r.customer_differs() && !r.status_differs());
+    }
+
+    #[test]
+    fn each_differing_field_is_told_apart() {
+        let r = row(
+            Some(side(0, Some("svc-1"), "Eva", "confirmed")),
+            Some(side(3600, Some("svc-2"), "Eva N.", "cancelled")),
+        );
+        assert!(r.time_differs() && r.service_differs());
+        assert!(r.name_differs() && !r.email_differs() && r.customer_differs());
+        assert!(r.status_differs());
+    }
+
+    #[test]
+    fn an_unmapped_service_matches_nothing_not_even_another_unmapped_one() {
+        let r = row(
+            Some(side(0, None, "Eva", "confirmed")),
+            Some(side(0, None, "Eva", "confirmed")),
+        );
+        assert!(r.service_differs());
+    }
+
+    #[test]
+    fn a_missing_side_highlights_no_field() {
+        let r = row(None, Some(side(0, Some("svc-1"), "Eva", "confirmed")));
+        assert!(!r.time_differs() && !r.status_differs() && !r.service_differs());
+        assert_eq!(r.title(), "#7");
+    }
+
+    #[test]
+    fn a_pending_change_counts_whole_minutes() {
+        let r = row(None, None);
+        assert_eq!(r.pending_minutes(100_i64 + 59), Some(0));
+        assert_eq!(r.pending_minutes(100_i64 + 25 * 60), Some(25));
+    }
+
+    #[test]
+    fn unknown_names_get_a_key_that_says_so() {
+        assert_eq!(status_key("lost"), "booking-status-unknown");
+        let m = Badge {
+            kind: None,
+            severity: Severity::High,
+        };
+        assert_eq!(m.label_key(), "mismatch-unknown");
+        assert_eq!(m.kind_name(), "unknown");
+        assert_eq!(m.severity_class(), "sev-high");
+    }
+}

@@ -1,0 +1,373 @@
+//! What Partner Care does to a mismatch: assign it to themselves, acknowledge it, resolve it
+//! with a note — one at a time or (assign, acknowledge) in bulk. Every change is checked
+//! against the mismatch life cycle, written with its audit row in one transaction, and refused
+//! with a clear message when someone else got there first.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::filters::QueueParams;
+use super::{Notice, detail, is_htmx, queue_with_notice, render_queue};
+use crate::app::AppState;
+use crate::audit::{self, Event};
+use crate::auth::CareUser;
+use crate::db::{Tx, mismatches, queue};
+use crate::domain::MismatchState;
+use crate::domain::note::Note;
+use crate::web::error::AppError;
+use crate::web::extract::{Form, Path};
+use crate::web::page::{FlashKind, Page, flash};
+use crate::web::paths;
+use crate::web::request_id::RequestId;
+
+/// What a person does to one mismatch.
+#[derive(Clone, Debug)]
+enum Action {
+    Assign,
+    Acknowledge,
+    Resolve(Note),
+}
+
+/// How an action went; a refusal names the message that says why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Applied {
+    Done,
+    Refused(&'static str),
+}
+
+/// Applies `action` to mismatch `id` inside `tx`, with its audit row. `None` when there is no
+/// such mismatch.
+async fn apply(
+    tx: &mut Tx,
+    user: &CareUser,
+    request_id: &RequestId,
+    id: i64,
+    action: &Action,
+    now: i64,
+) -> Result<Option<Applied>, AppError> {
+    let Some(m) = queue::find_for_update(tx, id).await? else {
+        return Ok(None);
+    };
+    let current: MismatchState = m
+        .state
+        .parse()
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
+    let me = &user.0;
+    let actor = me.actor();
+    let event = |name| {
+        Event::new(&actor, name, "mismatch", id)
+            .partner(Some(m.partner_id))
+            .request(Some(request_id.as_str()))
+    };
+    let applied = match action {
+        Action::Assign => {
+            if current.is_final() {
+                return Ok(Some(Applied::Refused("care-refused-resolved")));
+            }
+            if m.assignee_id == Some(me.id) {
+                return Ok(Some(Applied::Refused("care-refused-already-yours")));
+            }
+            let done = queue::assign(tx, id, current.as_str(), me.id).await?;
+            if done {
+                let e = event("mismatch.assigned")
+                    .before(serde_json::json!({ "assignee": m.assignee_email }))
+                    .after(serde_json::json!({ "assignee": me.email }));
+                audit::append(tx, now, e).await?;
+            }
+            done
+        }
+        Action::Acknowledge => {
+            if current.transition(MismatchState::Acknowledged).is_err() {
+                return Ok(Some(Applied::Refused(refusal(current))));
+            }
+            let done = queue::acknowledge(tx, id, me.id, now).await?;
+            if done {
+                let e = event("mismatch.acknowledged")
+                    .before(serde_json::json!({ "state": current.as_str() }))
+                    .after(serde_json::json!({
+                        "state": MismatchState::Acknowledged.as_str(),
+                        "assignee": m.assignee_email.as_deref().unwrap_or(&me.email),
+                    }));
+                audit::append(tx, now, e).await?;
+            }
+            done
+        }
+        Action::Resolve(note) => {
+            if current.transition(MismatchState::Resolved).is_err() {
+                return Ok(Some(Applied::Refused(refusal(current))));
+            }
+            let done = mismatches::resolve(tx, id, &me.email, note.as_str(), now).await?;
+            if done {
+                let e = event("mismatch.resolved")
+                    .before(serde_json::json!({ "state": current.as_str() }))
+                    .after(serde_json::json!({
+                        "state": MismatchState::Resolved.as_str(),
+                        "note": note.as_str(),
+                    }));
+                audit::append(tx, now, e).await?;
+            }
+            done
+        }
+    };
+    // A conditional update that matched nothing: the row changed since we read it.
+    Ok(Some(if applied {
+        Applied::Done
+    } else {
+        Applied::Refused("care-refused-changed")
+    }))
+}
+
+/// Why a state change from `current` is refused.
+fn refusal(current: MismatchState) -> &'static str {
+    match current {
+        MismatchState::Resolved => "care-refused-resolved",
+        MismatchState::Acknowledged => "care-refused-acknowledged",
+        MismatchState::Open => "care-refused-changed",
+    }
+}
+
+/// The fields of the small action forms. `back` is the queue's query string to return to;
+/// `from` is `detail` when the form sits on the mismatch's own page.
+#[derive(Default, Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    back: String,
+    #[serde(default)]
+    from: String,
+}
+
+/// Runs one action and answers: the queue fragment for htmx, else a flash and a redirect.
+#[allow(clippy::too_many_arguments)]
+async fn act(
+    state: &AppState,
+    user: &CareUser,
+    session: &Session,
+    request_id: &RequestId,
+    page: Page,
+    headers: &HeaderMap,
+    id: i64,
+    action: Action,
+    form: &ActionForm,
+    done_key: &'static str,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let applied = apply(&mut tx, user, request_id, id, &action, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    let (kind, key, status) = match applied {
+        Applied::Done => (FlashKind::Success, done_key, StatusCode::OK),
+        Applied::Refused(key) => (FlashKind::Error, key, StatusCode::CONFLICT),
+    };
+    let number = format!("#{id}");
+    let on_detail = form.from == "detail";
+    if !on_detail && is_htmx(headers) {
+        let text = page.t_value(key, &number);
+        let notice = Notice { kind, text };
+        return queue_with_notice(state, user, page, &form.back, status, notice).await;
+    }
+    if let Applied::Refused(key) = applied {
+        // Said where it was asked, with a status that tells it was refused.
+        let html = if on_detail {
+            detail::render(
+                state,
+                page,
+                id,
+                String::new(),
+                detail::FormErrors::form(key),
+            )
+            .await?
+        } else {
+            let text = page.t_value(key, &number);
+            let params = QueueParams::from_query(&form.back);
+            let notice = Some(Notice { kind, text });
+            render_queue(state, user, page, params, false, notice).await?
+        };
+        return Ok((status, html).into_response());
+    }
+    flash(session, kind, key, Some(number)).await?;
+    let target = if form.from == "detail" {
+        paths::care_mismatch(id)
+    } else if form.back.is_empty() {
+        paths::CARE_MISMATCHES.to_string()
+    } else {
+        format!("{}?{}", paths::CARE_MISMATCHES, form.back)
+    };
+    Ok(Redirect::to(&target).into_response())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn assign(
+    State(state): State<AppState>,
+    user: CareUser,
+    session: Session,
+    request_id: RequestId,
+    page: Page,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<ActionForm>,
+) -> Result<Response, AppError> {
+    let done = "care-done-assigned";
+    act(
+        &state,
+        &user,
+        &session,
+        &request_id,
+        page,
+        &headers,
+        id,
+        Action::Assign,
+        &form,
+        done,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    user: CareUser,
+    session: Session,
+    request_id: RequestId,
+    page: Page,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<ActionForm>,
+) -> Result<Response, AppError> {
+    let (action, done) = (Action::Acknowledge, "care-done-acknowledged");
+    act(
+        &state,
+        &user,
+        &session,
+        &request_id,
+        page,
+        &headers,
+        id,
+        action,
+        &form,
+        done,
+    )
+    .await
+}
+
+#[derive(Default, Deserialize)]
+pub struct ResolveForm {
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Resolves with a note; an empty note is shown next to the field, on the mismatch's page.
+pub async fn resolve(
+    State(state): State<AppState>,
+    user: CareUser,
+    session: Session,
+    request_id: RequestId,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(form): Form<ResolveForm>,
+) -> Result<Response, AppError> {
+    let note = match Note::parse(&form.note) {
+        Ok(note) => note,
+        Err(e) => {
+            let errors = detail::FormErrors::note(e.0);
+            let html = detail::render(&state, page, id, form.note, errors).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+        }
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let applied = apply(&mut tx, &user, &request_id, id, &Action::Resolve(note), now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    match applied {
+        Applied::Done => {
+            let number = Some(format!("#{id}"));
+            flash(&session, FlashKind::Success, "care-done-resolved", number).await?;
+            Ok(Redirect::to(&paths::care_mismatch(id)).into_response())
+        }
+        Applied::Refused(key) => {
+            let errors = detail::FormErrors::form(key);
+            let html = detail::render(&state, page, id, form.note, errors).await?;
+            Ok((StatusCode::CONFLICT, html).into_response())
+        }
+    }
+}
+
+/// Bulk actions on the rows ticked in the queue.
+pub async fn bulk(
+    State(state): State<AppState>,
+    user: CareUser,
+    session: Session,
+    request_id: RequestId,
+    page: Page,
+    headers: HeaderMap,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let back = field("back").to_string();
+    let (action, done_key) = match field("action") {
+        "acknowledge" => (Action::Acknowledge, "care-bulk-acknowledged"),
+        "assign" => (Action::Assign, "care-bulk-assigned"),
+        _ => return Err(AppError::BadRequest("error-form-malformed")),
+    };
+    let ids: Vec<i64> = fields
+        .iter()
+        .filter(|(k, _)| k == "ids")
+        .map(|(_, v)| v.parse::<i64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| AppError::BadRequest("error-form-malformed"))?;
+    let mut messages: Vec<(FlashKind, &'static str, String)> = vec![];
+    if ids.is_empty() {
+        messages.push((FlashKind::Error, "care-bulk-none", String::new()));
+    } else {
+        let now = state.clock.now();
+        let mut tx = state.db.begin_write().await?;
+        let (mut done, mut skipped) = (0_i64, 0_i64);
+        for id in &ids {
+            match apply(&mut tx, &user, &request_id, *id, &action, now).await? {
+                Some(Applied::Done) => done += 1,
+                _ => skipped += 1,
+            }
+        }
+        tx.commit().await?;
+        messages.push((FlashKind::Success, done_key, done.to_string()));
+        if skipped > 0 {
+            messages.push((FlashKind::Info, "care-bulk-skipped", skipped.to_string()));
+        }
+    }
+    if is_htmx(&headers) {
+        let text = messages
+            .iter()
+            .map(|(_, key, value)| page.t_value(key, value))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let kind = messages.first().map_or(FlashKind::Info, |m| m.0);
+        let status = if ids.is_empty() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        };
+        let notice = Notice { kind, text };
+        return queue_with_notice(&state, &user, page, &back, status, notice).await;
+    }
+    for (kind, key, value) in messages {
+        flash(&session, kind, key, Some(value)).await?;
+    }
+    let target = if back.is_empty() {
+        paths::CARE_MISMATCHES.to_string()
+    } else {
+        format!("{}?{}", paths::CARE_MISMATCHES, back)
+    };
+    Ok(Redirect::to(&target).into_response())
+}

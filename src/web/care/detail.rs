@@ -1,0 +1,155 @@
+//! One mismatch for Partner Care: what it is and what the rule says, both sides of the booking,
+//! the link's other mismatches, and the forms to assign, acknowledge and resolve it.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+
+use super::sides::{self, Sides};
+use super::{age_text, kind_help_key, kind_key, severity_class, severity_key, state_key};
+use crate::app::AppState;
+use crate::auth::CareUser;
+use crate::db::queue::{self, MismatchRecord};
+use crate::web::error::AppError;
+use crate::web::extract::Path;
+use crate::web::page::Page;
+
+/// What is wrong with the resolve form, if anything.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FormErrors {
+    /// Next to the note field.
+    pub note: Option<&'static str>,
+    /// Above the form: the action itself was refused.
+    pub form: Option<&'static str>,
+}
+
+impl FormErrors {
+    pub fn note(key: &'static str) -> Self {
+        FormErrors {
+            note: Some(key),
+            form: None,
+        }
+    }
+
+    pub fn form(key: &'static str) -> Self {
+        FormErrors {
+            note: None,
+            form: Some(key),
+        }
+    }
+}
+
+/// A mismatch as shown, with its labels.
+pub struct MismatchItem {
+    pub m: MismatchRecord,
+    pub age: String,
+}
+
+impl MismatchItem {
+    pub fn kind_key(&self) -> &'static str {
+        kind_key(&self.m.kind)
+    }
+
+    pub fn help_key(&self) -> &'static str {
+        kind_help_key(&self.m.kind)
+    }
+
+    pub fn severity_key(&self) -> &'static str {
+        severity_key(&self.m.severity)
+    }
+
+    pub fn severity_class(&self) -> &'static str {
+        severity_class(&self.m.severity)
+    }
+
+    pub fn state_key(&self) -> &'static str {
+        state_key(&self.m.state)
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.m.state == "open"
+    }
+
+    pub fn is_resolved(&self) -> bool {
+        self.m.state == "resolved"
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "care/mismatch.html")]
+pub struct MismatchPage {
+    page: Page,
+    item: MismatchItem,
+    sides: Option<Sides>,
+    history: Vec<MismatchItem>,
+    note: String,
+    errors: FormErrors,
+}
+
+impl MismatchPage {
+    /// Whether the reader is the assignee.
+    fn mine(&self) -> bool {
+        matches!(
+            (&self.page.user, self.item.m.assignee_id),
+            (Some(user), Some(assignee)) if user.id == assignee
+        )
+    }
+
+    /// How messages name this mismatch.
+    fn number(&self) -> String {
+        format!("#{}", self.item.m.id)
+    }
+
+    /// The audit trail of this mismatch.
+    fn audit_query(&self) -> String {
+        format!("entity_type=mismatch&entity_id={}", self.item.m.id)
+    }
+}
+
+/// The page of mismatch `id`, with the resolve form holding `note` and showing `errors`.
+pub async fn render(
+    state: &AppState,
+    page: Page,
+    id: i64,
+    note: String,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
+    let m = queue::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    let sides = sides::load(&state.db, &page, m.link_id).await?;
+    let history = queue::of_link(&state.db, m.link_id)
+        .await?
+        .into_iter()
+        .filter(|other| other.id != m.id)
+        .map(|other| MismatchItem {
+            age: age_text(&page, other.detected_at, now),
+            m: other,
+        })
+        .collect();
+    let item = MismatchItem {
+        age: age_text(&page, m.detected_at, now),
+        m,
+    };
+    Ok(MismatchPage {
+        page,
+        item,
+        sides,
+        history,
+        note,
+        errors,
+    }
+    .into_response())
+}
+
+/// One mismatch for Partner Care.
+pub async fn show(
+    State(state): State<AppState>,
+    _user: CareUser,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    render(&state, page, id, String::new(), FormErrors::default()).await
+}

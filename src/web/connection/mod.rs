@@ -1,0 +1,128 @@
+//! The partner's connection page (FAQ rule 1): its connections and their state, the request
+//! that generates the connection ID for the sales rep, and — while verifying — the report to
+//! check and the buttons to go live or report a problem. Every query is scoped by the
+//! partner: another partner's connection is not found.
+
+pub mod actions;
+pub mod report;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+
+use crate::app::AppState;
+use crate::auth::PartnerUser;
+use crate::db::cases::{self, CaseRecord};
+use crate::db::connections::{self, ServiceMapping};
+use crate::db::onboarding::{self, ConnectionOverview};
+use crate::domain::connection::ConnectionState;
+use crate::web::error::AppError;
+use crate::web::page::Page;
+
+/// One of the partner's connections with what its card shows.
+pub struct ConnectionCard {
+    pub c: ConnectionOverview,
+    pub mappings: Vec<ServiceMapping>,
+    pub cases: Vec<CaseRecord>,
+}
+
+impl ConnectionCard {
+    pub fn state(&self) -> ConnectionState {
+        self.c.state()
+    }
+
+    pub fn is_requested(&self) -> bool {
+        self.state() == ConnectionState::Requested
+    }
+
+    pub fn is_verifying(&self) -> bool {
+        self.state() == ConnectionState::Verifying
+    }
+}
+
+/// The request form as the partner left it.
+#[derive(Clone, Debug, Default)]
+pub struct RequestForm {
+    pub reservio_business_id: String,
+    pub business_error: Option<&'static str>,
+    pub token_error: Option<&'static str>,
+    pub form_error: Option<&'static str>,
+}
+
+/// The problem report form of one connection as the partner left it.
+#[derive(Clone, Debug, Default)]
+pub struct ProblemForm {
+    pub connection_id: i64,
+    pub description: String,
+    pub error: Option<&'static str>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "connection/index.html")]
+pub struct ConnectionPage {
+    page: Page,
+    cards: Vec<ConnectionCard>,
+    /// Whether the partner may request a new connection (none is being set up).
+    can_request: bool,
+    request: RequestForm,
+    problem: ProblemForm,
+    sandbox: bool,
+}
+
+impl ConnectionPage {
+    /// The problem description to show in `card`'s form.
+    fn problem_text(&self, card: &ConnectionCard) -> &str {
+        if self.problem.connection_id == card.c.id {
+            &self.problem.description
+        } else {
+            ""
+        }
+    }
+
+    fn problem_error(&self, card: &ConnectionCard) -> Option<&'static str> {
+        self.problem
+            .error
+            .filter(|_| self.problem.connection_id == card.c.id)
+    }
+}
+
+/// The page with the forms as given.
+pub async fn render(
+    state: &AppState,
+    user: &PartnerUser,
+    page: Page,
+    request: RequestForm,
+    problem: ProblemForm,
+) -> Result<ConnectionPage, AppError> {
+    let mut cards = vec![];
+    for c in onboarding::of_partner(&state.db, user.partner_id).await? {
+        let mappings = connections::mappings(&state.db, c.id).await?;
+        let cases = cases::of_connection(&state.db, c.id).await?;
+        cards.push(ConnectionCard { c, mappings, cases });
+    }
+    let can_request = !cards.iter().any(|card| card.state().in_setup());
+    Ok(ConnectionPage {
+        page,
+        cards,
+        can_request,
+        request,
+        problem,
+        sandbox: state.sandbox.is_some(),
+    })
+}
+
+/// The partner's connections.
+pub async fn show(
+    State(state): State<AppState>,
+    user: PartnerUser,
+    page: Page,
+) -> Result<ConnectionPage, AppError> {
+    render(
+        &state,
+        &user,
+        page,
+        RequestForm::default(),
+        ProblemForm::default(),
+    )
+    .await
+}

@@ -1,0 +1,287 @@
+//! Browser tests in headless Chromium, on SQLite and PostgreSQL: each role's daily work clicked
+//! through against the sandbox, htmx swaps included. Without Chromium and chromedriver the tests
+//! are reported as ignored (and fail under `CI=true`, where they must run).
+
+#[path = "browser/support.rs"]
+mod support;
+
+mod common;
+
+use bookbridge::config::{Config, SystemsConfig};
+use common::TestApp;
+use support::Browser;
+
+fn main() {
+    common::run_gated(
+        sandboxed,
+        tests![
+            partner_care_assigns_and_resolves_a_mismatch,
+            a_sales_rep_maps_services_and_the_partner_goes_live,
+            a_partner_filters_to_mismatches_and_opens_one,
+        ],
+        support::missing(),
+    );
+}
+
+/// The demo's fake systems with a few bookings per partner; the test drives sync itself.
+fn sandboxed(config: &mut Config) {
+    config.systems = Some(SystemsConfig::Sandbox {
+        bookings_per_partner: 40,
+    });
+    config.run_worker = false;
+}
+
+/// One round of sync for every connection: pull, link, reconcile, push.
+async fn sync(app: &TestApp) {
+    let ctx = app.sync.as_ref().expect("the sandbox config turns sync on");
+    bookbridge::sync::sync_all(ctx).await.expect("sync runs");
+}
+
+/// The test's name for its screenshots, with the database it ran on.
+fn named(app: &TestApp, test: &str) -> String {
+    format!("{}-{test}", app.backend.name())
+}
+
+async fn partner_care_assigns_and_resolves_a_mismatch(app: TestApp) {
+    sync(&app).await;
+    let mut b = Browser::start(&app, &named(&app, "care-assigns-and-resolves")).await;
+    b.login("care@demo.test").await;
+    b.goto("/care/mismatches").await;
+    let first = "#queue-table tbody tr:first-child";
+    let id: i64 = b
+        .attr(first, "data-mismatch-id")
+        .await
+        .expect("rows carry their id")
+        .parse()
+        .expect("a number");
+    let row = format!("tr[data-mismatch-id='{id}']");
+
+    // Assigning swaps the table in place and says so.
+    b.click(&format!("{row} .row-actions form:first-of-type button"))
+        .await;
+    b.wait_for_text("#queue .flash", &format!("#{id}")).await;
+    b.wait_for_text(&row, "You").await;
+
+    // The assignee filter swaps the table and keeps the view in the URL.
+    b.select("#f-assignee", "me").await;
+    b.wait_for_text("#queue .queue-count", "1 mismatch").await;
+    assert!(b.path().await.contains("assignee=me"), "{}", b.path().await);
+
+    // Open it; a resolution without a note is refused next to the field.
+    b.click(&format!("{row} a[href='/care/mismatches/{id}']"))
+        .await;
+    b.wait_for("#mismatch-state").await;
+    b.snapshot("mismatch").await;
+    b.click_and_snapshot(".resolve-form button[type=submit]", "empty-note")
+        .await;
+    b.wait_for_text("#note-error", "cannot be empty").await;
+
+    let note = "Voucher cancelled by Partner Care; the salon cancelled the booking in Reservio.";
+    b.fill("#note", note).await;
+    b.click(".resolve-form button[type=submit]").await;
+    b.wait_for_text("#mismatch-state", "Resolved").await;
+    assert_eq!(b.text("#resolution-note").await, note);
+
+    // Back in the queue: tick two rows and acknowledge them at once.
+    b.goto("/care/mismatches?state=open").await;
+    let ticks = "#queue-table tbody tr input[type=checkbox]";
+    let picked = b.values(ticks).await;
+    for n in 1..=2 {
+        b.click(&format!(
+            "#queue-table tbody tr:nth-child({n}) input[type=checkbox]"
+        ))
+        .await;
+    }
+    b.click("#bulk button[value=acknowledge]").await;
+    b.wait_for_text("#queue .flash", "Acknowledged: 2.").await;
+    b.close().await;
+    let acknowledged: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM mismatches WHERE state = 'acknowledged' ORDER BY id")
+            .fetch_all(app.db.pool())
+            .await
+            .expect("rows");
+    let mut expected: Vec<i64> = picked[..2]
+        .iter()
+        .map(|v| v.parse().expect("ids"))
+        .collect();
+    expected.sort();
+    assert_eq!(
+        acknowledged.iter().map(|r| r.0).collect::<Vec<_>>(),
+        expected
+    );
+
+    let (state, by, saved): (String, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT state, resolved_by, resolution_note FROM mismatches WHERE id = $1")
+            .bind(id)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("the mismatch");
+    assert_eq!(state, "resolved");
+    assert_eq!(by.as_deref(), Some("care@demo.test"));
+    assert_eq!(saved.as_deref(), Some(note));
+    let audited: Vec<(String,)> = sqlx::query_as(
+        "SELECT action FROM audit_log WHERE entity_type = 'mismatch' AND entity_id = $1 \
+         AND actor = 'care@demo.test' ORDER BY id",
+    )
+    .bind(id.to_string())
+    .fetch_all(app.db.pool())
+    .await
+    .expect("audit rows");
+    let actions: Vec<&str> = audited.iter().map(|a| a.0.as_str()).collect();
+    assert_eq!(actions, ["mismatch.assigned", "mismatch.resolved"]);
+}
+
+async fn a_sales_rep_maps_services_and_the_partner_goes_live(app: TestApp) {
+    let mut b = Browser::start(&app, &named(&app, "sales-maps-partner-goes-live")).await;
+
+    // The partner asks for a connection with a sandbox calendar and gets its ID.
+    b.login("partner@demo.test").await;
+    b.goto("/connection").await;
+    b.click("#sandbox-request").await;
+    b.wait_for_text(".connection-card [data-state]", "Requested")
+        .await;
+    let code = b.text(".connection-card [data-code]").await;
+    b.wait_for_text("#flashes", &code).await;
+    b.logout().await;
+
+    // The sales rep opens it by that ID, typed carelessly, and maps the services.
+    b.login("sales@demo.test").await;
+    b.goto("/sales/connections").await;
+    b.fill("#code", &code.to_lowercase().replace('-', " "))
+        .await;
+    b.click("#lookup button[type=submit]").await;
+    b.wait_for("#sandbox-account").await;
+    b.snapshot("sales-connection").await;
+    b.click("#sandbox-account").await;
+    b.wait_for("#mapping-form").await;
+    b.snapshot("mapping").await;
+    let chosen = b.values("#mapping select").await;
+    assert_eq!(chosen.len(), 3, "one choice per service: {chosen:?}");
+    assert!(
+        chosen.iter().all(|offer| !offer.is_empty()),
+        "an offer is suggested for each service: {chosen:?}"
+    );
+    b.click("#save-mapping").await;
+    b.wait_for_text("#connection-state", "Services mapped")
+        .await;
+    b.click("#confirm-connection").await;
+    b.wait_for_text("#connection-state", "Being verified").await;
+    b.logout().await;
+
+    // Sync copies the bookings over; the partner checks the report and goes live.
+    sync(&app).await;
+    sync(&app).await;
+    b.login("partner@demo.test").await;
+    b.goto("/connection").await;
+    b.wait_for("#report-bookings").await;
+    b.wait_for("#report-availability").await;
+    b.snapshot("verification-report").await;
+    b.click("#go-live").await;
+    b.wait_for_text(".connection-card [data-state]", "Live")
+        .await;
+    b.close().await;
+
+    let row: (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT state, requested_by, mapped_by, verifying_by, active_by FROM connections \
+         WHERE connection_code = $1",
+    )
+    .bind(&code)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("the connection");
+    assert_eq!(
+        row,
+        (
+            "active".to_string(),
+            "partner@demo.test".to_string(),
+            Some("sales@demo.test".to_string()),
+            Some("sales@demo.test".to_string()),
+            Some("partner@demo.test".to_string()),
+        )
+    );
+    let audited: Vec<(String, String)> = sqlx::query_as(
+        "SELECT action, actor FROM audit_log WHERE entity_type = 'connection' \
+         AND entity_id = (SELECT CAST(id AS TEXT) FROM connections WHERE connection_code = $1) \
+         ORDER BY id",
+    )
+    .bind(&code)
+    .fetch_all(app.db.pool())
+    .await
+    .expect("audit rows");
+    let steps: Vec<(&str, &str)> = audited
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("connection.requested", "partner@demo.test"),
+            ("connection.channel_account_set", "sales@demo.test"),
+            ("connection.mapped", "sales@demo.test"),
+            ("connection.confirmed", "sales@demo.test"),
+            ("connection.went_live", "partner@demo.test"),
+        ]
+    );
+}
+
+async fn a_partner_filters_to_mismatches_and_opens_one(app: TestApp) {
+    sync(&app).await;
+    sync(&app).await;
+    // What the list should come down to: current links with an unresolved status mismatch.
+    let (expected,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM booking_links l WHERE l.superseded_by IS NULL \
+         AND l.partner_id = (SELECT partner_id FROM users WHERE email = 'partner@demo.test') \
+         AND EXISTS (SELECT 1 FROM mismatches m WHERE m.link_id = l.id \
+             AND m.state <> 'resolved' AND m.kind = 'status_differs')",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .expect("count");
+    assert!(expected > 0, "the sandbox world has a cancelled voucher");
+
+    let mut b = Browser::start(&app, &named(&app, "partner-filters-and-opens")).await;
+    b.login("partner@demo.test").await;
+    b.goto("/bookings").await;
+    b.wait_for("#bookings-table tr.link-row").await;
+    b.snapshot("bookings").await;
+
+    // Ticking "only mismatches" swaps the table and puts the filter in the address bar.
+    b.click("#f-mismatches").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !b.path().await.contains("mismatches=1") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the URL keeps the filter"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // Narrowing to one kind: every row left has that badge.
+    b.select("#f-kind", "status_differs").await;
+    let summary = format!("of {expected} booking");
+    b.wait_for_text("#bookings-summary", &summary).await;
+    let path = b.path().await;
+    assert!(
+        path.contains("kind=status_differs") && path.contains("mismatches=1"),
+        "{path}"
+    );
+    b.snapshot("filtered").await;
+
+    // Opening the first one shows what the mismatch means and the rule to follow.
+    b.click("#bookings-table tr.link-row:first-child a.open")
+        .await;
+    b.wait_for("#booking-mismatches li[data-kind=status_differs]")
+        .await;
+    let explanation = b
+        .text("#booking-mismatches li[data-kind=status_differs] .explanation")
+        .await;
+    assert!(explanation.contains("the voucher first"), "{explanation}");
+    assert!(b.path().await.starts_with("/bookings/"));
+    b.snapshot("detail").await;
+    b.close().await;
+}

@@ -1,0 +1,940 @@
+//! The sync engine against the sandbox's fake systems over real HTTP, on both databases: date
+//! changes cross over both ways, cancellations and service changes never propagate by
+//! themselves, every mismatch kind is raised by its scenario and clears when the sides agree,
+//! and under injected faults and restarts changes converge, none lost and none applied twice.
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bookbridge::config::SystemsConfig;
+use bookbridge::domain::{BookingStatus, Customer};
+use bookbridge::sandbox::faults::Faults;
+use bookbridge::sandbox::reservio::{EffectKind as ReservioEffect, StaffBooking};
+use bookbridge::sandbox::termino::EffectKind as TerminoEffect;
+use bookbridge::sandbox::world::{DemoPartner, Sandbox};
+use bookbridge::sync::{SyncContext, sync_all};
+use bookbridge::systems::reservio::note::NoteMarkers;
+use common::TestApp;
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 24 * HOUR;
+
+fn main() {
+    common::run_configured(
+        |config| {
+            config.systems = Some(SystemsConfig::Sandbox {
+                bookings_per_partner: 0,
+            });
+            config.run_worker = false;
+            // Hanging requests fail fast, so fault tests finish quickly.
+            config.sync.call_timeout = Duration::from_millis(400);
+            config.sync.max_attempts = 10;
+            config.sync.retry_base_secs = 5;
+        },
+        vec![],
+        tests![
+            a_voucher_redeemed_in_termino_appears_in_the_calendar_and_the_link_agrees,
+            a_date_change_made_in_reservio_reaches_termino,
+            a_date_change_made_in_termino_reaches_reservio,
+            changes_on_both_sides_to_different_times_are_a_conflict_and_nothing_is_overwritten,
+            a_voucher_cancelled_in_termino_is_never_cancelled_in_reservio_by_itself,
+            a_booking_rejected_without_telling_partner_care_is_flagged_and_still_counts,
+            a_booking_left_unanswered_for_a_day_is_flagged,
+            a_booking_deleted_in_reservio_is_critical_and_never_recreated,
+            a_booking_for_another_service_is_flagged_and_never_changed_by_sync,
+            a_voucher_for_an_unmapped_offer_is_missing_in_reservio_after_the_grace_period,
+            a_calendar_booking_with_an_unmapped_service_is_missing_in_termino,
+            a_change_that_cannot_cross_over_for_an_hour_becomes_time_differs,
+            a_push_that_keeps_failing_becomes_push_failed_and_clears_once_it_goes_through,
+            a_signed_notification_from_termino_makes_the_worker_sync_at_once,
+            unsigned_or_unknown_notifications_are_refused,
+            one_unreadable_booking_does_not_stop_the_others,
+            random_changes_under_faults_and_restarts_converge_with_none_lost_or_applied_twice,
+            two_workers_on_one_database_never_apply_a_change_twice,
+        ],
+    );
+}
+
+/// The sandbox and the first demo partner's world in it.
+struct World {
+    sandbox: Arc<Sandbox>,
+    partner: DemoPartner,
+    ctx: SyncContext,
+}
+
+impl World {
+    fn of(app: &TestApp) -> World {
+        let sandbox = app
+            .sandbox
+            .clone()
+            .expect("the sync tests start the sandbox");
+        let partner = sandbox
+            .partners()
+            .into_iter()
+            .next()
+            .expect("a demo partner is connected");
+        let ctx = app.sync.clone().expect("sync is configured");
+        World {
+            sandbox,
+            partner,
+            ctx,
+        }
+    }
+
+    fn offer(&self, k: usize) -> (String, String, i64) {
+        let (service, offer, minutes) = self.partner.services[k].clone();
+        (service, offer, i64::from(minutes) * 60)
+    }
+
+    /// A customer redeems a voucher for offer `k` at `start`; returns (reservation, voucher).
+    fn redeem(&self, k: usize, start: i64, n: u32) -> (String, String) {
+        let (_, offer, duration) = self.offer(k);
+        let voucher = format!("TST{n:06}");
+        let customer = Customer {
+            name: format!("Customer {n}"),
+            email: format!("c{n}@example.test"),
+            phone: format!("+420 600 000 {n:03}"),
+        };
+        let id = self
+            .sandbox
+            .termino
+            .redeem_voucher(
+                &self.partner.termino_partner_id,
+                &voucher,
+                &offer,
+                start,
+                start + duration,
+                customer,
+            )
+            .expect("redeem");
+        self.sandbox
+            .termino
+            .set_status(
+                &self.partner.termino_partner_id,
+                &id,
+                BookingStatus::Confirmed,
+            )
+            .expect("confirm");
+        (id, voucher)
+    }
+
+    fn reservation(&self, id: &str) -> bookbridge::sandbox::termino::Reservation {
+        self.sandbox
+            .termino
+            .get_reservation(&self.partner.termino_partner_id, id)
+            .expect("reservation exists")
+    }
+
+    /// The calendar booking that carries this voucher.
+    fn calendar_booking(
+        &self,
+        voucher: &str,
+    ) -> Option<bookbridge::sandbox::reservio::FakeBooking> {
+        self.sandbox
+            .reservio
+            .bookings(&self.partner.business_id)
+            .into_iter()
+            .find(|b| NoteMarkers::parse(&b.note).voucher_code.as_deref() == Some(voucher))
+    }
+
+    fn calendar_bookings_for(&self, voucher: &str) -> usize {
+        self.sandbox
+            .reservio
+            .bookings(&self.partner.business_id)
+            .iter()
+            .filter(|b| NoteMarkers::parse(&b.note).voucher_code.as_deref() == Some(voucher))
+            .count()
+    }
+
+    /// A few sync rounds: enough for pull, link, push and the read-back to settle.
+    async fn settle(&self) {
+        for _ in 0..3 {
+            sync_all(&self.ctx).await.expect("sync round runs");
+        }
+    }
+
+    /// A redeemed voucher copied into the calendar and agreed on both sides.
+    async fn agreed_booking(&self, k: usize, start: i64, n: u32) -> (String, String, String) {
+        let (reservation, voucher) = self.redeem(k, start, n);
+        self.settle().await;
+        let booking = self
+            .calendar_booking(&voucher)
+            .expect("sync created the calendar booking");
+        (reservation, voucher, booking.id)
+    }
+}
+
+fn tomorrow(app: &TestApp) -> i64 {
+    (app.clock.now().div_euclid(DAY) + 1) * DAY + 9 * HOUR
+}
+
+async fn open_mismatches(app: &TestApp) -> HashMap<String, i64> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT kind, COUNT(*) FROM mismatches WHERE state <> 'resolved' GROUP BY kind",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .expect("mismatch query");
+    rows.into_iter().collect()
+}
+
+async fn open_kind(app: &TestApp, kind: &str) -> Option<(String, String)> {
+    sqlx::query_as(
+        "SELECT severity, details FROM mismatches WHERE kind = $1 AND state <> 'resolved'",
+    )
+    .bind(kind)
+    .fetch_optional(app.db.pool())
+    .await
+    .expect("mismatch query")
+}
+
+async fn a_voucher_redeemed_in_termino_appears_in_the_calendar_and_the_link_agrees(app: TestApp) {
+    let w = World::of(&app);
+    let start = tomorrow(&app);
+    let (reservation, voucher, _) = w.agreed_booking(0, start, 1).await;
+    let booking = w.calendar_booking(&voucher).expect("calendar booking");
+    let (service, _, duration) = w.offer(0);
+    assert_eq!(
+        (booking.start_at, booking.end_at),
+        (start, start + duration)
+    );
+    assert_eq!(
+        booking.service_id, service,
+        "the offer is mapped to its service"
+    );
+    assert_eq!(booking.customer.name, "Customer 1");
+    assert_eq!(
+        NoteMarkers::parse(&booking.note).termino_id.as_deref(),
+        Some(reservation.as_str()),
+        "the calendar booking names its reservation"
+    );
+    assert_eq!(w.calendar_bookings_for(&voucher), 1);
+    let (agreed,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM booking_links WHERE base_start_at = $1 \
+         AND reservio_booking_id IS NOT NULL AND termino_booking_id IS NOT NULL",
+    )
+    .bind(start)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("query");
+    assert_eq!(agreed, 1, "one link with both sides and an agreed base");
+    assert!(
+        open_mismatches(&app).await.is_empty(),
+        "{:?}",
+        open_mismatches(&app).await
+    );
+    let created = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'push.applied' AND actor = 'sync'")
+        .await;
+    assert_eq!(created, 1, "the create is audited as the sync's");
+}
+
+async fn a_date_change_made_in_reservio_reaches_termino(app: TestApp) {
+    let w = World::of(&app);
+    let start = tomorrow(&app);
+    let (reservation, _, booking) = w.agreed_booking(0, start, 2).await;
+    let (_, _, duration) = w.offer(0);
+    let moved = start + 3 * HOUR;
+    assert!(w.sandbox.reservio.staff_move(
+        &w.partner.business_id,
+        &booking,
+        moved,
+        moved + duration
+    ));
+    w.settle().await;
+    let r = w.reservation(&reservation);
+    assert_eq!((r.start_at, r.end_at), (moved, moved + duration));
+    let reschedules: Vec<_> = w
+        .sandbox
+        .termino
+        .effects()
+        .into_iter()
+        .filter(|e| e.kind == TerminoEffect::Reschedule)
+        .collect();
+    assert_eq!(reschedules.len(), 1, "applied once: {reschedules:?}");
+    assert!(open_mismatches(&app).await.is_empty());
+}
+
+async fn a_date_change_made_in_termino_reaches_reservio(app: TestApp) {
+    let w = World::of(&app);
+    let start = tomorrow(&app);
+    let (reservation, voucher, _) = w.agreed_booking(1, start, 3).await;
+    let (_, _, duration) = w.offer(1);
+    let moved = start + DAY;
+    w.sandbox
+        .termino
+        .customer_self_reschedule(
+            &w.partner.termino_partner_id,
+            &reservation,
+            moved,
+            moved + duration,
+        )
+        .expect("the customer's one self-reschedule");
+    w.settle().await;
+    let booking = w.calendar_booking(&voucher).expect("booking");
+    assert_eq!(
+        (booking.start_at, booking.end_at),
+        (moved, moved + duration)
+    );
+    assert!(open_mismatches(&app).await.is_empty());
+    let moves = w
+        .sandbox
+        .reservio
+        .effects()
+        .into_iter()
+        .filter(|e| e.kind == ReservioEffect::Moved)
+        .count();
+    assert_eq!(moves, 1);
+}
+
+async fn changes_on_both_sides_to_different_times_are_a_conflict_and_nothing_is_overwritten(
+    app: TestApp,
+) {
+    let w = World::of(&app);
+    let start = tomorrow(&app);
+    let (reservation, voucher, booking) = w.agreed_booking(0, start, 4).await;
+    let (_, _, duration) = w.offer(0);
+    let (a, b) = (start + HOUR, start + 2 * HOUR);
+    w.sandbox
+        .reservio
+        .staff_move(&w.partner.business_id, &booking, a, a + duration);
+    w.sandbox
+        .termino
+        .reschedule_by_partner(&w.partner.termino_partner_id, &reservation, b, b + duration)
+        .expect("reschedule");
+    w.settle().await;
+    assert_eq!(
+        w.calendar_booking(&voucher).expect("booking").start_at,
+        a,
+        "Reservio keeps its change"
+    );
+    assert_eq!(
+        w.reservation(&reservation).start_at,
+        b,
+        "Termino keeps its change"
+    );
+    let (severity, _) = open_kind(&app, "conflict")
+        .await
+        .expect("a conflict is open");
+    assert_eq!(severity, "high");
+    // Someone settles it by hand in one system: the conflict resolves itself.
+    w.sandbox
+        .reservio
+        .staff_move(&w.partner.business_id, &booking, b, b + duration);
+    w.settle().await;
+    assert!(open_kind(&app, "conflict").await.is_none());
+    let resolved = app
+        .count(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'mismatch.resolved' AND actor = 'sync'",
+        )
+        .await;
+    assert_eq!(resolved, 1, "the automatic resolution is audited");
+}
+
+async fn a_voucher_cancelled_in_termino_is_never_cancelled_in_reservio_by_itself(app: TestApp) {
+    let w = World::of(&app);
+    let (_, voucher, booking) = w.agreed_booking(0, tomorrow(&app), 5).await;
+    w.sandbox
+        .termino
+        .cancel_voucher_by_channel(&w.partner.termino_partner_id, &voucher)
+        .expect("cancel voucher");
+    w.settle().await;
+    assert_eq!(
+        w.calendar_booking(&voucher).expect("still there").state,
+        "confirmed",
+        "rule 2: the calendar booking is not cancelled by sync"
+    );
+    let (severity, details) = open_kind(&app, "status_differs").await.expect("flagged");
+    assert_eq!(severity, "high");
+    assert!(
+        details.to_lowercase().contains("reservio"),
+        "says which side to cancel: {details}"
+    );
+    // The partner cancels it in the calendar too: both agree, the flag clears.
+    w.sandbox
+        .reservio
+        .staff_set_state(&w.partner.business_id, &booking, "canceled");
+    w.settle().await;
+    assert!(open_kind(&app, "status_differs").await.is_none());
+    assert_eq!(
+        w.calendar_bookings_for(&voucher),
+        1,
+        "nothing was deleted or recreated"
+    );
+}
+
+async fn a_booking_rejected_without_telling_partner_care_is_flagged_and_still_counts(app: TestApp) {
+    let w = World::of(&app);
+    let (reservation, _, booking) = w.agreed_booking(2, tomorrow(&app), 6).await;
+    w.sandbox
+        .reservio
+        .staff_set_state(&w.partner.business_id, &booking, "rejected");
+    w.settle().await;
+    let (severity, _) = open_kind(&app, "rejected_without_care")
+        .await
+        .expect("flagged");
+    assert_eq!(severity, "high");
+    // Rule 4: the customer will still come; the voucher stays valid.
+    assert_ne!(w.reservation(&reservation).status, BookingStatus::Cancelled);
+    // A Partner Care case for the booking silences it.
+    let (link_id,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM booking_links")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("link");
+    sqlx::query(
+        "INSERT INTO cases (partner_id, link_id, kind, state, reason, opened_at) \
+         VALUES ($1, $2, 'cannot_honour', 'open', 'schedule changed', $3)",
+    )
+    .bind(w.partner.partner_id)
+    .bind(link_id)
+    .bind(app.clock.now())
+    .execute(app.db.pool())
+    .await
+    .expect("case");
+    w.settle().await;
+    assert!(open_kind(&app, "rejected_without_care").await.is_none());
+}
+
+async fn a_booking_left_unanswered_for_a_day_is_flagged(app: TestApp) {
+    let w = World::of(&app);
+    let (_, _, booking) = w.agreed_booking(0, tomorrow(&app) + 3 * DAY, 7).await;
+    w.sandbox
+        .reservio
+        .staff_set_state(&w.partner.business_id, &booking, "pending");
+    w.settle().await;
+    assert!(
+        open_kind(&app, "unanswered").await.is_none(),
+        "not yet: it is fresh"
+    );
+    app.clock.advance(DAY + 60);
+    w.settle().await;
+    let (severity, _) = open_kind(&app, "unanswered")
+        .await
+        .expect("flagged after a day");
+    assert_eq!(severity, "medium");
+    w.sandbox
+        .reservio
+        .staff_set_state(&w.partner.business_id, &booking, "confirmed");
+    w.settle().await;
+    assert!(
+        open_kind(&app, "unanswered").await.is_none(),
+        "answered: the flag clears"
+    );
+}
+
+async fn a_booking_deleted_in_reservio_is_critical_and_never_recreated(app: TestApp) {
+    let w = World::of(&app);
+    let (_, voucher, booking) = w.agreed_booking(0, tomorrow(&app), 8).await;
+    assert!(
+        w.sandbox
+            .reservio
+            .staff_delete(&w.partner.business_id, &booking)
+    );
+    w.settle().await;
+    let (severity, _) = open_kind(&app, "deleted_remotely").await.expect("flagged");
+    assert_eq!(severity, "critical");
+    assert_eq!(
+        w.calendar_bookings_for(&voucher),
+        0,
+        "rule 2: a human must look; sync does not recreate it"
+    );
+    let (vanished,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM external_bookings WHERE vanished_at IS NOT NULL")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("query");
+    assert_eq!(
+        vanished, 1,
+        "our snapshot is kept, marked vanished, never deleted"
+    );
+}
+
+async fn a_booking_for_another_service_is_flagged_and_never_changed_by_sync(app: TestApp) {
+    let w = World::of(&app);
+    let start = tomorrow(&app);
+    let (reservation, voucher) = w.redeem(0, start, 9);
+    let (other_service, _, _) = w.offer(1);
+    let (_, _, duration) = w.offer(0);
+    // Staff booked the voucher's customer for a different treatment.
+    let mut staff = StaffBooking::confirmed(
+        &other_service,
+        start,
+        start + duration,
+        w.reservation(&reservation).customer,
+    );
+    staff.note = NoteMarkers {
+        termino_id: Some(reservation.clone()),
+        voucher_code: Some(voucher.clone()),
+        idempotency_key: None,
+    }
+    .render()
+    .expect("note");
+    w.sandbox
+        .reservio
+        .staff_create(&w.partner.business_id, staff);
+    w.settle().await;
+    let (severity, _) = open_kind(&app, "service_differs").await.expect("flagged");
+    assert_eq!(severity, "medium");
+    assert_eq!(
+        w.calendar_booking(&voucher).expect("booking").service_id,
+        other_service,
+        "rule 5: not changed by sync"
+    );
+    assert_eq!(w.reservation(&reservation).offer_id, w.offer(0).1);
+}
+
+async fn a_voucher_for_an_unmapped_offer_is_missing_in_reservio_after_the_grace_period(
+    app: TestApp,
+) {
+    let w = World::of(&app);
+    w.sandbox
+        .termino
+        .add_offer(
+            &w.partner.termino_partner_id,
+            bookbridge::systems::termino::Offer {
+                id: "offer-unmapped".into(),
+                name: "Gift package".into(),
+                duration_minutes: 60,
+            },
+        )
+        .expect("offer");
+    w.sandbox
+        .termino
+        .redeem_voucher(
+            &w.partner.termino_partner_id,
+            "TSTUNMAPPED",
+            "offer-unmapped",
+            tomorrow(&app),
+            tomorrow(&app) + HOUR,
+            Customer::default(),
+        )
+        .expect("redeem");
+    w.settle().await;
+    assert!(
+        open_kind(&app, "missing_in_reservio").await.is_none(),
+        "within the grace period"
+    );
+    app.clock.advance(16 * 60);
+    w.settle().await;
+    let (severity, _) = open_kind(&app, "missing_in_reservio")
+        .await
+        .expect("flagged");
+    assert_eq!(severity, "high");
+    assert_eq!(w.calendar_bookings_for("TSTUNMAPPED"), 0);
+}
+
+async fn a_calendar_booking_with_an_unmapped_service_is_missing_in_termino(app: TestApp) {
+    let w = World::of(&app);
+    w.sandbox.reservio.add_service(
+        &w.partner.business_id,
+        bookbridge::systems::reservio::Service {
+            id: "svc-unmapped".into(),
+            name: "Walk-in".into(),
+            duration_minutes: 30,
+        },
+    );
+    let mut staff = StaffBooking::confirmed(
+        "svc-unmapped",
+        tomorrow(&app),
+        tomorrow(&app) + 1800,
+        Customer::default(),
+    );
+    staff.note = NoteMarkers {
+        termino_id: None,
+        voucher_code: Some("TSTWALKIN".into()),
+        idempotency_key: None,
+    }
+    .render()
+    .expect("note");
+    w.sandbox
+        .reservio
+        .staff_create(&w.partner.business_id, staff);
+    w.settle().await;
+    app.clock.advance(16 * 60);
+    w.settle().await;
+    let (severity, _) = open_kind(&app, "missing_in_termino")
+        .await
+        .expect("flagged");
+    assert_eq!(severity, "high");
+    assert!(
+        w.sandbox
+            .termino
+            .reservations(&w.partner.termino_partner_id)
+            .is_empty()
+    );
+}
+
+async fn a_change_that_cannot_cross_over_for_an_hour_becomes_time_differs(app: TestApp) {
+    let w = World::of(&app);
+    let start = tomorrow(&app) + 2 * DAY;
+    let (reservation, _, booking) = w.agreed_booking(0, start, 10).await;
+    let (_, _, duration) = w.offer(0);
+    // Termino refuses every call for a while.
+    w.sandbox.termino.faults().set(Faults {
+        error_rate: 1.0,
+        ..Faults::default()
+    });
+    w.sandbox.reservio.staff_move(
+        &w.partner.business_id,
+        &booking,
+        start + HOUR,
+        start + HOUR + duration,
+    );
+    w.settle().await;
+    assert!(
+        open_kind(&app, "time_differs").await.is_none(),
+        "on its way, within the hour"
+    );
+    app.clock.advance(HOUR + 60);
+    w.settle().await;
+    let (severity, _) = open_kind(&app, "time_differs").await.expect("overdue");
+    assert_eq!(severity, "high");
+    // Termino comes back; a fresh change crosses over and everything agrees again.
+    w.sandbox.termino.faults().set(Faults::default());
+    w.sandbox.reservio.staff_move(
+        &w.partner.business_id,
+        &booking,
+        start + 2 * HOUR,
+        start + 2 * HOUR + duration,
+    );
+    for _ in 0..6 {
+        app.clock.advance(10 * 60);
+        w.settle().await;
+    }
+    assert_eq!(w.reservation(&reservation).start_at, start + 2 * HOUR);
+    assert!(open_kind(&app, "time_differs").await.is_none());
+}
+
+async fn a_push_that_keeps_failing_becomes_push_failed_and_clears_once_it_goes_through(
+    app: TestApp,
+) {
+    let w = World::of(&app);
+    let start = tomorrow(&app) + DAY;
+    let (reservation, _, booking) = w.agreed_booking(0, start, 11).await;
+    let (_, _, duration) = w.offer(0);
+    w.sandbox.termino.faults().set(Faults {
+        error_rate: 1.0,
+        ..Faults::default()
+    });
+    w.sandbox.reservio.staff_move(
+        &w.partner.business_id,
+        &booking,
+        start + HOUR,
+        start + HOUR + duration,
+    );
+    for _ in 0..12 {
+        app.clock.advance(10 * 60);
+        w.settle().await;
+    }
+    let (severity, details) = open_kind(&app, "push_failed")
+        .await
+        .expect("flagged after the last retry");
+    assert_eq!(severity, "high");
+    assert!(details.contains("update_time"), "{details}");
+    let failed = app
+        .count("SELECT COUNT(*) FROM outbox WHERE state = 'failed'")
+        .await;
+    assert_eq!(failed, 1, "the push is kept, marked failed, not dropped");
+    // The system recovers and the change is made again: both sides agree and the flag clears.
+    w.sandbox.termino.faults().set(Faults::default());
+    w.sandbox
+        .termino
+        .reschedule_by_partner(
+            &w.partner.termino_partner_id,
+            &reservation,
+            start + HOUR,
+            start + HOUR + duration,
+        )
+        .expect("reschedule by hand");
+    w.settle().await;
+    assert!(
+        open_kind(&app, "push_failed").await.is_none(),
+        "{:?}",
+        open_mismatches(&app).await
+    );
+}
+
+async fn a_signed_notification_from_termino_makes_the_worker_sync_at_once(app: TestApp) {
+    // A second instance on the same database with its worker on and a poll interval of an
+    // hour: only the notification can make it sync within seconds.
+    let mut config = common::test_config(app.database_url.clone());
+    config.systems = Some(SystemsConfig::Sandbox {
+        bookings_per_partner: 0,
+    });
+    config.run_worker = true;
+    config.sync.poll_interval_secs = 3600;
+    let instance = bookbridge::app::App::build(config, app.clock.clone())
+        .await
+        .expect("second instance starts");
+    let sandbox = instance.sandbox().expect("sandbox");
+    let partner = sandbox.partners().into_iter().next().expect("partner");
+    let server = tokio::spawn(instance.run());
+    // Let the worker's first (immediate) round pass.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (_, offer, minutes) = partner.services[0].clone();
+    let start = tomorrow(&app);
+    let id = sandbox
+        .termino
+        .redeem_voucher(
+            &partner.termino_partner_id,
+            "TSTHOOK",
+            &offer,
+            start,
+            start + i64::from(minutes) * 60,
+            Customer::default(),
+        )
+        .expect("redeem");
+    sandbox
+        .termino
+        .set_status(&partner.termino_partner_id, &id, BookingStatus::Confirmed)
+        .expect("confirm");
+    let mut arrived = false;
+    for _ in 0..100 {
+        let found = sandbox
+            .reservio
+            .bookings(&partner.business_id)
+            .iter()
+            .any(|b| NoteMarkers::parse(&b.note).voucher_code.as_deref() == Some("TSTHOOK"));
+        if found {
+            arrived = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    server.abort();
+    assert!(arrived, "the notification triggered a sync within 10 s");
+}
+
+async fn unsigned_or_unknown_notifications_are_refused(app: TestApp) {
+    let client = app.client();
+    let (code, secret): (String, String) = sqlx::query_as(
+        "SELECT connection_code, webhook_secret FROM connections ORDER BY id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .expect("connection");
+    let body = r#"{"partner_id":"x","reservation_id":"y","version":1}"#;
+    let post = |path: String, signature: Option<String>| {
+        let mut request = client.post(app.url(&path)).body(body);
+        if let Some(sig) = signature {
+            request = request.header("x-termino-signature", sig);
+        }
+        request.send()
+    };
+    let r = post(format!("/hooks/termino/{code}"), None)
+        .await
+        .expect("answer");
+    assert_eq!(r.status(), 401);
+    let wrong = bookbridge::systems::termino::sign_webhook_body("not-the-secret", body.as_bytes());
+    let r = post(format!("/hooks/termino/{code}"), Some(wrong))
+        .await
+        .expect("answer");
+    assert_eq!(r.status(), 401);
+    let right = bookbridge::systems::termino::sign_webhook_body(&secret, body.as_bytes());
+    let r = post("/hooks/termino/NO-SUCH-CODE".into(), Some(right.clone()))
+        .await
+        .expect("answer");
+    assert_eq!(r.status(), 404);
+    let r = post(format!("/hooks/termino/{code}"), Some(right))
+        .await
+        .expect("answer");
+    assert_eq!(
+        r.status(),
+        202,
+        "a correctly signed notification is accepted without a CSRF token"
+    );
+}
+
+async fn one_unreadable_booking_does_not_stop_the_others(app: TestApp) {
+    let w = World::of(&app);
+    let start = tomorrow(&app);
+    let (_, voucher, booking) = w.agreed_booking(0, start, 12).await;
+    // Staff give one booking a state nobody knows; another booking still syncs.
+    w.sandbox
+        .reservio
+        .staff_set_state(&w.partner.business_id, &booking, "on_hold_mystery");
+    let (reservation, _) = w.redeem(1, start + DAY, 13);
+    w.settle().await;
+    let (_, _, duration) = w.offer(1);
+    let b = w
+        .calendar_booking("TST000013")
+        .expect("the other booking is synced");
+    assert_eq!(b.start_at, start + DAY);
+    let _ = (reservation, duration, voucher);
+    let vanished: (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM external_bookings WHERE vanished_at IS NOT NULL")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("query");
+    assert_eq!(
+        vanished.0, 0,
+        "an unreadable booking is not mistaken for a deleted one"
+    );
+}
+
+/// Appointments for the convergence tests: (reservation, voucher, calendar booking, side that changes it).
+async fn appointments(w: &World, app: &TestApp, n: u32) -> Vec<(String, String, String, bool)> {
+    let start = tomorrow(app);
+    let mut made = vec![];
+    for i in 0..n {
+        let (reservation, voucher) =
+            w.redeem((i % 3) as usize, start + i64::from(i) * 2 * HOUR, 100 + i);
+        made.push((reservation, voucher));
+    }
+    w.settle().await;
+    made.into_iter()
+        .enumerate()
+        .map(|(i, (r, v))| {
+            let booking = w.calendar_booking(&v).expect("created").id;
+            (r, v, booking, i % 2 == 0)
+        })
+        .collect()
+}
+
+/// Makes `changes` random date changes, each on the side that owns that appointment, with a
+/// sync round (or an interrupted one) after every few.
+async fn churn(
+    app: &TestApp,
+    w: &World,
+    ctxs: &[SyncContext],
+    items: &[(String, String, String, bool)],
+    changes: usize,
+) -> HashMap<String, i64> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let mut expected: HashMap<String, i64> = HashMap::new();
+    let base = tomorrow(app) + 5 * DAY;
+    for change in 0..changes {
+        let (reservation, voucher, booking, in_reservio) = &items[rng.random_range(0..items.len())];
+        let start = base + rng.random_range(0..500) * 1800;
+        let duration = HOUR;
+        if *in_reservio {
+            w.sandbox
+                .reservio
+                .staff_move(&w.partner.business_id, booking, start, start + duration);
+        } else {
+            w.sandbox
+                .termino
+                .reschedule_by_partner(
+                    &w.partner.termino_partner_id,
+                    reservation,
+                    start,
+                    start + duration,
+                )
+                .expect("reschedule");
+        }
+        expected.insert(voucher.clone(), start);
+        if change % 25 == 24 {
+            app.clock.advance(30);
+            let ctx = &ctxs[rng.random_range(0..ctxs.len())];
+            if rng.random_bool(0.2) {
+                // A crash mid-sync: the round is dropped wherever it is; the lease runs out.
+                let _ = tokio::time::timeout(
+                    Duration::from_millis(rng.random_range(5..200)),
+                    sync_all(ctx),
+                )
+                .await;
+                app.clock.advance(ctx.settings.lease_secs + 1);
+            } else if ctxs.len() > 1 {
+                let (a, b) = tokio::join!(sync_all(&ctxs[0]), sync_all(&ctxs[1]));
+                a.expect("round");
+                b.expect("round");
+            } else {
+                sync_all(ctx).await.expect("round");
+            }
+        }
+    }
+    expected
+}
+
+async fn converge(app: &TestApp, w: &World, ctx: &SyncContext) {
+    w.sandbox.termino.faults().set(Faults::default());
+    w.sandbox.reservio.faults().set(Faults::default());
+    for _ in 0..20 {
+        app.clock.advance(10 * 60);
+        sync_all(ctx).await.expect("round");
+        let pending = app
+            .count("SELECT COUNT(*) FROM outbox WHERE state = 'pending'")
+            .await;
+        if pending == 0 {
+            sync_all(ctx).await.expect("round");
+            break;
+        }
+    }
+}
+
+fn check_converged(
+    w: &World,
+    items: &[(String, String, String, bool)],
+    expected: &HashMap<String, i64>,
+) {
+    for (reservation, voucher, _, _) in items {
+        let termino = w.reservation(reservation).start_at;
+        let reservio = w.calendar_booking(voucher).expect("booking").start_at;
+        assert_eq!(termino, reservio, "{voucher}: both sides agree");
+        if let Some(last) = expected.get(voucher) {
+            assert_eq!(
+                termino, *last,
+                "{voucher}: the last change won, nothing was lost"
+            );
+        }
+        assert_eq!(
+            w.calendar_bookings_for(voucher),
+            1,
+            "{voucher}: never created twice"
+        );
+    }
+    let mut keys = HashMap::new();
+    for effect in w.sandbox.termino.effects() {
+        *keys.entry(effect.idempotency_key).or_insert(0) += 1;
+    }
+    assert!(
+        keys.values().all(|n| *n == 1),
+        "every Termino change applied once"
+    );
+}
+
+async fn random_changes_under_faults_and_restarts_converge_with_none_lost_or_applied_twice(
+    app: TestApp,
+) {
+    let w = World::of(&app);
+    let items = appointments(&w, &app, 30).await;
+    w.sandbox.termino.faults().set(Faults::uniform(0.2));
+    w.sandbox.reservio.faults().set(Faults::uniform(0.2));
+    // Each round may run as a "new instance" after a crash.
+    let restarted = SyncContext::new(
+        w.ctx.db.clone(),
+        w.ctx.clock.clone(),
+        w.ctx.settings.clone(),
+        w.ctx.connector.clone(),
+    );
+    let expected = churn(&app, &w, &[w.ctx.clone(), restarted], &items, 1000).await;
+    converge(&app, &w, &w.ctx).await;
+    check_converged(&w, &items, &expected);
+    let (conflicts,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM mismatches WHERE kind = 'conflict'")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("query");
+    assert_eq!(
+        conflicts, 0,
+        "changes from one side never look like conflicts"
+    );
+}
+
+async fn two_workers_on_one_database_never_apply_a_change_twice(app: TestApp) {
+    let w = World::of(&app);
+    let items = appointments(&w, &app, 12).await;
+    let second = SyncContext::new(
+        w.ctx.db.clone(),
+        w.ctx.clock.clone(),
+        w.ctx.settings.clone(),
+        w.ctx.connector.clone(),
+    );
+    let expected = churn(&app, &w, &[w.ctx.clone(), second], &items, 200).await;
+    converge(&app, &w, &w.ctx).await;
+    check_converged(&w, &items, &expected);
+}
