@@ -441,11 +441,9 @@ async fn a_booking_deleted_in_reservio_is_critical_and_never_recreated(app: Test
         0,
         "rule 2: a human must look; sync does not recreate it"
     );
-    let (vanished,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM external_bookings WHERE vanished_at IS NOT NULL")
-            .fetch_one(app.db.pool())
-            .await
-            .expect("query");
+    let vanished = app
+        .count("SELECT COUNT(*) FROM external_bookings WHERE vanished_at IS NOT NULL")
+        .await;
     assert_eq!(
         vanished, 1,
         "our snapshot is kept, marked vanished, never deleted"
@@ -764,13 +762,11 @@ async fn one_unreadable_booking_does_not_stop_the_others(app: TestApp) {
         .expect("the other booking is synced");
     assert_eq!(b.start_at, start + DAY);
     let _ = (reservation, duration, voucher);
-    let vanished: (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM external_bookings WHERE vanished_at IS NOT NULL")
-            .fetch_one(app.db.pool())
-            .await
-            .expect("query");
+    let vanished = app
+        .count("SELECT COUNT(*) FROM external_bookings WHERE vanished_at IS NOT NULL")
+        .await;
     assert_eq!(
-        vanished.0, 0,
+        vanished, 0,
         "an unreadable booking is not mistaken for a deleted one"
     );
 }
@@ -914,11 +910,9 @@ async fn random_changes_under_faults_and_restarts_converge_with_none_lost_or_app
     let expected = churn(&app, &w, &[w.ctx.clone(), restarted], &items, 1000).await;
     converge(&app, &w, &w.ctx).await;
     check_converged(&w, &items, &expected);
-    let (conflicts,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM mismatches WHERE kind = 'conflict'")
-            .fetch_one(app.db.pool())
-            .await
-            .expect("query");
+    let conflicts = app
+        .count("SELECT COUNT(*) FROM mismatches WHERE kind = 'conflict'")
+        .await;
     assert_eq!(
         conflicts, 0,
         "changes from one side never look like conflicts"

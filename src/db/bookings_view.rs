@@ -1,9 +1,8 @@
-//! What the partner's bookings pages read: current links with both snapshots side by side and
-//! their unresolved mismatches, filtered, sorted and a page at a time; one link in full; and
-//! everything the audit log says about a link.
+//! What the partner's bookings list reads: current links with both snapshots side by side and
+//! their unresolved mismatches, filtered, sorted and a page at a time, and how many match.
+//! One link in full is [`super::booking_detail`].
 //!
-//! Every query takes the partner id and is scoped by it: a link of another partner is simply
-//! not found.
+//! Every query takes the partner id and is scoped by it: another partner's links never match.
 
 use std::sync::LazyLock;
 

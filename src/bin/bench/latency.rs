@@ -104,11 +104,14 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         !lanes.is_empty(),
         "no clean appointments: raise --bookings-per-partner"
     );
-    wait_until_linked(&db, lanes.len()).await?;
+    // Background links make every round of the worker slower; give them time (about what
+    // reconciling them takes on a slow machine) rather than calling a slow change lost.
+    let slack = Duration::from_secs(30 + plan.background_links / 20_000);
+    wait_until_linked(&db, lanes.len(), slack * 4).await?;
     let open_before = open_mismatches(&db).await?;
 
     let interval = Duration::from_secs(plan.poll_interval_secs.max(1));
-    let timeout = interval + Duration::from_secs(30);
+    let timeout = interval + slack;
 
     let started = Instant::now();
     let notified = sequential(&sandbox, &lanes, plan.changes, timeout).await;
@@ -133,7 +136,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         started.elapsed().as_secs_f64()
     );
     // Changes must arrive as changes, not as conflicts or other mismatches.
-    wait_until_linked(&db, lanes.len()).await?;
+    wait_until_linked(&db, lanes.len(), slack * 4).await?;
     let open_after = open_mismatches(&db).await?;
     server.abort();
 
@@ -219,8 +222,8 @@ fn lanes(sandbox: &Sandbox) -> Vec<Lane> {
 
 /// Waits for the first sync to link every appointment and finish its pushes, so that the
 /// measured changes start from agreement.
-async fn wait_until_linked(db: &Db, lanes: usize) -> anyhow::Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(120);
+async fn wait_until_linked(db: &Db, lanes: usize, patience: Duration) -> anyhow::Result<()> {
+    let deadline = Instant::now() + patience;
     loop {
         let (agreed,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM booking_links WHERE superseded_by IS NULL \
@@ -239,7 +242,8 @@ async fn wait_until_linked(db: &Db, lanes: usize) -> anyhow::Result<()> {
         }
         anyhow::ensure!(
             Instant::now() < deadline,
-            "the first sync did not settle within 120 s ({agreed} links agreed, {pending} pushes pending)"
+            "the sync did not settle within {} s ({agreed} links agreed, {pending} pushes pending)",
+            patience.as_secs()
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
