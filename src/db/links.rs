@@ -101,9 +101,14 @@ pub async fn find_row(db: &Db, id: i64) -> Result<Option<LinkRow>, sqlx::Error> 
 
 /// The current link a snapshot belongs to, if any.
 pub async fn link_of_booking(tx: &mut Tx, booking_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    // One branch per column, so each is a look-up in its own index: SQLite answers
+    // `reservio_booking_id = $1 OR termino_booking_id = $1` by scanning every link
+    // (half a second per call at 1,000,000 links).
     let row: Option<(i64,)> = sqlx::query_as(
-        "SELECT id FROM booking_links WHERE superseded_by IS NULL \
-         AND (reservio_booking_id = $1 OR termino_booking_id = $1) ORDER BY id LIMIT 1",
+        "SELECT id FROM booking_links WHERE superseded_by IS NULL AND reservio_booking_id = $1 \
+         UNION ALL \
+         SELECT id FROM booking_links WHERE superseded_by IS NULL AND termino_booking_id = $1 \
+         ORDER BY id LIMIT 1",
     )
     .bind(booking_id)
     .fetch_optional(&mut **tx)
