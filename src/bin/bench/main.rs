@@ -49,7 +49,7 @@ struct Cli {
     /// benchmark creates a scratch database next to the one named and drops it at the end.
     #[arg(long, env = "BENCH_DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
-    /// Timed reads and reconcile passes over the same links; the table shows the median.
+    /// How many times the reads and the reconcile pass are timed; the table shows the median.
     #[arg(long, default_value_t = 3)]
     repeat: usize,
     /// The worker's poll interval in seconds during the latency runs.

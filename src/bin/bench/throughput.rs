@@ -276,9 +276,11 @@ pub async fn measure(bench: &LinkBench, repeat: usize, table: &mut Table) -> any
             "warning: reconcile wrote {written} links that should have agreed already"
         ));
     }
-    table.note(format!(
-        "throughput figures are the median of {repeat} rounds in one process"
-    ));
+    table.note(if repeat == 1 {
+        "throughput figures are from one round".to_string()
+    } else {
+        format!("throughput figures are the median of {repeat} rounds in one process")
+    });
     Ok(())
 }
 
