@@ -32,6 +32,10 @@ pub struct Shared {
     /// The demo's fake systems, for the set-up pages' "use sandbox accounts" helpers; `None`
     /// against real systems.
     pub sandbox: Option<Arc<Sandbox>>,
+    /// What the guided procedures' runner shares with the pages that start them.
+    pub procedures: crate::sync::procedure::Hooks,
+    /// The bookings list's pages of rows, kept for about a second.
+    pub bookings_cache: crate::web::bookings::cache::PageCache,
 }
 
 impl Deref for AppState {
@@ -109,6 +113,13 @@ impl App {
             }
             _ => (None, None),
         };
+        let procedures = crate::sync::procedure::Hooks {
+            notifier: notifier.clone(),
+            mail_held: config.mail.is_none(),
+            wake: Default::default(),
+        };
+        let bookings_cache =
+            crate::web::bookings::cache::PageCache::new(config.page_cache_ttl, 4096);
         let state = AppState(Arc::new(Shared {
             db,
             config,
@@ -117,6 +128,8 @@ impl App {
             notifier,
             sync,
             sandbox: sandbox.clone(),
+            procedures,
+            bookings_cache,
         }));
         Ok(App {
             listener,
@@ -140,8 +153,8 @@ impl App {
         &self.state
     }
 
-    /// Serves (and runs the worker, and the sandbox's activity in the demo) until the future
-    /// is dropped or the listener fails.
+    /// Serves (and runs the worker, the e-mail sender when SMTP is configured, and the
+    /// sandbox's activity in the demo) until the future is dropped or the listener fails.
     pub async fn run(self) -> std::io::Result<()> {
         let router = crate::web::router(self.state.clone());
         let server = axum::serve(
@@ -154,6 +167,30 @@ impl App {
                 None => std::future::pending().await,
             }
         };
+        // Partner e-mails go out only with SMTP configured; without it they stay held.
+        let mail = async {
+            match &self.state.config.mail {
+                Some(mail) if self.state.config.run_worker => {
+                    crate::mail::run_sender(
+                        self.state.db.clone(),
+                        self.state.clock.clone(),
+                        mail.clone(),
+                    )
+                    .await
+                }
+                _ => std::future::pending().await,
+            }
+        };
+        // Guided procedures run wherever the worker runs.
+        let procedures = async {
+            match &self.state.sync {
+                Some(ctx) if self.state.config.run_worker => {
+                    crate::sync::procedure::run_forever(ctx.clone(), self.state.procedures.clone())
+                        .await
+                }
+                _ => std::future::pending().await,
+            }
+        };
         let activity = async {
             match &self.sandbox {
                 Some(sandbox) if self.state.config.demo.is_some() => sandbox.run_activity().await,
@@ -163,6 +200,8 @@ impl App {
         tokio::select! {
             served = server => served,
             () = worker => Ok(()),
+            () = mail => Ok(()),
+            () = procedures => Ok(()),
             () = activity => Ok(()),
         }
     }

@@ -27,10 +27,16 @@ pub struct Config {
     pub hash_concurrency: usize,
     /// The external systems to sync with; `None` leaves the sync engine off.
     pub systems: Option<SystemsConfig>,
-    /// Whether this instance runs the background worker (tests drive the engine themselves).
+    /// Whether this instance runs the background worker and the e-mail sender (tests drive
+    /// them themselves).
     pub run_worker: bool,
     /// The sync engine's tuning.
     pub sync: crate::sync::Settings,
+    /// How long a page of the bookings list's rows is served from memory (zero: never).
+    pub page_cache_ttl: Duration,
+    /// How partner e-mails are sent; `None` holds them on the Outbox page instead (the demo,
+    /// or an instance without SMTP).
+    pub mail: Option<MailConfig>,
 }
 
 /// Where the external systems live.
@@ -44,6 +50,48 @@ pub enum SystemsConfig {
         reservio_url: String,
         termino_url: String,
     },
+}
+
+/// The sender of partner e-mails when none is configured.
+pub const DEFAULT_MAIL_FROM: &str = "bookbridge <no-reply@bookbridge.invalid>";
+
+/// Where partner e-mails go out: an SMTP server (`SMTP_URL`) and the sender (`MAIL_FROM`).
+#[derive(Clone)]
+pub struct MailConfig {
+    /// May hold credentials: never printed.
+    smtp_url: String,
+    /// The `From` header, e.g. `bookbridge <no-reply@bookbridge.invalid>`.
+    pub from: String,
+    /// The sender's tuning.
+    pub sending: crate::mail::Settings,
+}
+
+impl MailConfig {
+    /// Checks both settings; the error names the one that is wrong, in one line, without the
+    /// URL's credentials.
+    pub fn new(smtp_url: &str, from: &str) -> Result<MailConfig, String> {
+        let sending = crate::mail::Settings::default();
+        crate::mail::smtp_transport(smtp_url.trim(), sending.timeout)?;
+        crate::mail::parse_from(from)?;
+        Ok(MailConfig {
+            smtp_url: smtp_url.trim().to_string(),
+            from: from.trim().to_string(),
+            sending,
+        })
+    }
+
+    pub fn smtp_url(&self) -> &str {
+        &self.smtp_url
+    }
+}
+
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("from", &self.from)
+            .field("sending", &self.sending)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What demo mode seeds.
@@ -70,6 +118,14 @@ impl Config {
             systems: None,
             run_worker: true,
             sync: crate::sync::Settings::default(),
+            page_cache_ttl: Duration::from_secs(1),
+            mail: None,
         }
+    }
+
+    /// Whether partner e-mails are held for the Outbox page instead of sent: true until SMTP
+    /// is configured. Pass it as `held` to [`crate::db::emails::queue`].
+    pub fn mail_held(&self) -> bool {
+        self.mail.is_none()
     }
 }

@@ -9,7 +9,9 @@ use bookbridge::app::App;
 use bookbridge::audit::{self, Actor, Event, Verdict};
 use bookbridge::auth::Passwords;
 use bookbridge::clock::Clock;
-use bookbridge::config::{Config, DEFAULT_DEMO_PASSWORD, DemoSettings, SystemsConfig};
+use bookbridge::config::{
+    Config, DEFAULT_DEMO_PASSWORD, DEFAULT_MAIL_FROM, DemoSettings, MailConfig, SystemsConfig,
+};
 use bookbridge::db::{self, DatabaseUrl, Db};
 use bookbridge::domain::{Email, NewPassword, Role};
 use clap::{Parser, Subcommand};
@@ -51,6 +53,13 @@ enum Command {
         /// Termino's API root.
         #[arg(long, env = "TERMINO_URL")]
         termino_url: Option<String>,
+        /// The SMTP server for partner e-mails, e.g. smtp://user:pass@host:587?tls=required or
+        /// smtps://user:pass@host; without it they are held on the Outbox page.
+        #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+        smtp_url: Option<String>,
+        /// The sender of partner e-mails.
+        #[arg(long, env = "MAIL_FROM", default_value = DEFAULT_MAIL_FROM)]
+        mail_from: String,
     },
     /// Bring the database schema up to date.
     Migrate {
@@ -171,8 +180,21 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             database_url,
             reservio_url,
             termino_url,
+            smtp_url,
+            mail_from,
         } => {
             let mut config = Config::new(database_url, addr);
+            config.mail = match smtp_url.as_deref().map(str::trim) {
+                Some(url) if !url.is_empty() => Some(
+                    MailConfig::new(url, &mail_from).map_err(|reason| anyhow::anyhow!(reason))?,
+                ),
+                _ => {
+                    eprintln!(
+                        "note: SMTP_URL is not set; partner e-mails are held on the Outbox page"
+                    );
+                    None
+                }
+            };
             config.systems = match (reservio_url, termino_url) {
                 (Some(reservio_url), Some(termino_url)) => Some(SystemsConfig::Remote {
                     reservio_url,

@@ -18,6 +18,7 @@ fn main() {
             partner_care_assigns_and_resolves_a_mismatch,
             a_sales_rep_maps_services_and_the_partner_goes_live,
             a_partner_filters_to_mismatches_and_opens_one,
+            a_partner_cancels_a_booking_and_watches_the_steps_complete,
         ],
         support::missing(),
     );
@@ -284,4 +285,102 @@ async fn a_partner_filters_to_mismatches_and_opens_one(app: TestApp) {
     assert!(b.path().await.starts_with("/bookings/"));
     b.snapshot("detail").await;
     b.close().await;
+}
+
+/// The procedure runner as the app runs it with its worker on, and a clock that moves with real
+/// time (the test clock stands still otherwise, and waiting steps look again after a while).
+/// Both stop when the handles are aborted.
+fn run_procedures(app: &TestApp) -> [tokio::task::JoinHandle<()>; 2] {
+    let ctx = app.sync.clone().expect("the sandbox config turns sync on");
+    let hooks = bookbridge::sync::procedure::Hooks {
+        mail_held: true,
+        ..Default::default()
+    };
+    let runner = tokio::spawn(bookbridge::sync::procedure::run_forever(ctx, hooks));
+    let clock = app.clock.clone();
+    let ticker = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            clock.advance(1);
+        }
+    });
+    [runner, ticker]
+}
+
+async fn a_partner_cancels_a_booking_and_watches_the_steps_complete(app: TestApp) {
+    sync(&app).await;
+    sync(&app).await;
+    let partner = app
+        .sandbox
+        .as_ref()
+        .expect("sandbox")
+        .partners()
+        .into_iter()
+        .next()
+        .expect("a demo partner");
+    // The first seeded appointment agrees on both sides.
+    let voucher = partner.appointments[0].2.clone();
+    let (link,): (i64,) = sqlx::query_as(
+        "SELECT id FROM booking_links WHERE voucher_code = $1 AND superseded_by IS NULL",
+    )
+    .bind(&voucher)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("the booking is linked");
+
+    let mut b = Browser::start(&app, &named(&app, "partner-cancels-and-watches")).await;
+    b.login("partner@demo.test").await;
+    b.goto(&format!("/bookings/{link}")).await;
+    b.click("#booking-procedures li[data-kind=cancel] a").await;
+    b.wait_for("#plan-steps li[data-step=cancel_voucher]").await;
+    let rule = b.text("#procedure-rule").await;
+    assert!(rule.starts_with("Rule 2"), "{rule}");
+    b.snapshot("cancel-form").await;
+
+    // Submitting without a reason keeps the reader on the form, with the message by the field.
+    b.click("#procedure-submit").await;
+    b.wait_for_text("#reason-error", "Write the reason").await;
+    b.fill("#reason", "The customer asked to cancel by phone")
+        .await;
+    b.click("#procedure-submit").await;
+    b.wait_for_text("#operation-state", "Waiting to start")
+        .await;
+    assert!(
+        b.path().await.starts_with("/operations/"),
+        "{}",
+        b.path().await
+    );
+    b.snapshot("started").await;
+
+    // Only now does the runner work: the page follows it by itself, without a reload.
+    let runner = run_procedures(&app);
+    b.wait_for_text("#operation-state", "Completed").await;
+    let check = b.text("#operation-check").await;
+    for task in runner {
+        task.abort();
+    }
+    assert!(check.contains("Reservio"), "{check}");
+    let state = b.attr("#progress", "data-state").await;
+    assert_eq!(state.as_deref(), Some("completed"));
+    for step in [
+        "cancel_voucher",
+        "confirm_voucher_cancelled",
+        "cancel_reservio",
+        "verify_cancelled",
+    ] {
+        b.wait_for(&format!(
+            "#operation-steps li[data-step={step}][data-state=done]"
+        ))
+        .await;
+    }
+    b.snapshot("completed").await;
+    b.close().await;
+
+    let (state,): (String,) =
+        sqlx::query_as("SELECT state FROM operations WHERE link_id = $1 ORDER BY id DESC")
+            .bind(link)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("the operation");
+    assert_eq!(state, "completed");
 }

@@ -12,12 +12,16 @@ mod cases;
 mod common;
 #[path = "dashboard/onboarding.rs"]
 mod onboarding;
+#[path = "dashboard/outbox.rs"]
+mod outbox;
 #[path = "dashboard/partner.rs"]
 mod partner;
 #[path = "dashboard/partner_list.rs"]
 mod partner_list;
 #[path = "dashboard/partner_pages.rs"]
 mod partner_pages;
+#[path = "dashboard/procedures_ui.rs"]
+mod procedures_ui;
 #[path = "dashboard/synced.rs"]
 mod synced;
 #[path = "dashboard/verifying.rs"]
@@ -33,6 +37,8 @@ fn main() {
     all.extend(verifying::tests());
     all.extend(access::tests());
     all.extend(audit::tests());
+    all.extend(procedures_ui::tests());
+    all.extend(outbox::tests());
     common::run_configured(
         |config| {
             // A small sandbox world per test; the tests run the sync engine themselves.

@@ -2,12 +2,14 @@
 //! audit chain — each test on SQLite and on PostgreSQL.
 
 mod common;
+#[path = "foundation/fuzz.rs"]
+mod fuzz;
 
 use bookbridge::audit::{self, Verdict};
 use common::{DEMO_PASSWORD, TestApp, html, select_attr, select_texts};
 
 fn main() {
-    common::run(tests![
+    let mut all = tests![
         health_check_answers_once_the_database_is_reachable,
         every_demo_role_logs_in_and_sees_its_own_navigation,
         a_wrong_password_and_an_unknown_email_get_the_same_answer,
@@ -31,7 +33,9 @@ fn main() {
         sessions_end_twelve_hours_after_login_however_active,
         malformed_input_gets_a_clear_error_not_a_server_error,
         restarting_the_demo_keeps_what_is_there,
-    ]);
+    ];
+    all.extend(fuzz::tests());
+    common::run_with(fuzz::plain(), all);
 }
 
 async fn health_check_answers_once_the_database_is_reachable(app: TestApp) {

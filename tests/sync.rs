@@ -14,14 +14,11 @@ use bookbridge::domain::{BookingStatus, Customer, NewBooking, RemoteBooking};
 use bookbridge::sandbox::faults::Faults;
 use bookbridge::sandbox::reservio::{EffectKind as ReservioEffect, StaffBooking};
 use bookbridge::sandbox::termino::EffectKind as TerminoEffect;
-use bookbridge::sandbox::world::{DemoPartner, Sandbox};
 use bookbridge::sync::{SyncContext, sync_all};
 use bookbridge::systems::reservio::note::NoteMarkers;
 use bookbridge::systems::{BookingSystem, ChangeBatch, SystemError};
 use common::TestApp;
-
-const HOUR: i64 = 3600;
-const DAY: i64 = 24 * HOUR;
+use common::world::{DAY, HOUR, World, open_kind, open_mismatches, tomorrow};
 
 fn main() {
     common::run_configured(
@@ -57,139 +54,6 @@ fn main() {
             two_workers_on_one_database_never_apply_a_change_twice,
         ],
     );
-}
-
-/// The sandbox and the first demo partner's world in it.
-struct World {
-    sandbox: Arc<Sandbox>,
-    partner: DemoPartner,
-    ctx: SyncContext,
-}
-
-impl World {
-    fn of(app: &TestApp) -> World {
-        let sandbox = app
-            .sandbox
-            .clone()
-            .expect("the sync tests start the sandbox");
-        let partner = sandbox
-            .partners()
-            .into_iter()
-            .next()
-            .expect("a demo partner is connected");
-        let ctx = app.sync.clone().expect("sync is configured");
-        World {
-            sandbox,
-            partner,
-            ctx,
-        }
-    }
-
-    fn offer(&self, k: usize) -> (String, String, i64) {
-        let (service, offer, minutes) = self.partner.services[k].clone();
-        (service, offer, i64::from(minutes) * 60)
-    }
-
-    /// A customer redeems a voucher for offer `k` at `start`; returns (reservation, voucher).
-    fn redeem(&self, k: usize, start: i64, n: u32) -> (String, String) {
-        let (_, offer, duration) = self.offer(k);
-        let voucher = format!("TST{n:06}");
-        let customer = Customer {
-            name: format!("Customer {n}"),
-            email: format!("c{n}@example.test"),
-            phone: format!("+420 600 000 {n:03}"),
-        };
-        let id = self
-            .sandbox
-            .termino
-            .redeem_voucher(
-                &self.partner.termino_partner_id,
-                &voucher,
-                &offer,
-                start,
-                start + duration,
-                customer,
-            )
-            .expect("redeem");
-        self.sandbox
-            .termino
-            .set_status(
-                &self.partner.termino_partner_id,
-                &id,
-                BookingStatus::Confirmed,
-            )
-            .expect("confirm");
-        (id, voucher)
-    }
-
-    fn reservation(&self, id: &str) -> bookbridge::sandbox::termino::Reservation {
-        self.sandbox
-            .termino
-            .get_reservation(&self.partner.termino_partner_id, id)
-            .expect("reservation exists")
-    }
-
-    /// The calendar booking that carries this voucher.
-    fn calendar_booking(
-        &self,
-        voucher: &str,
-    ) -> Option<bookbridge::sandbox::reservio::FakeBooking> {
-        self.sandbox
-            .reservio
-            .bookings(&self.partner.business_id)
-            .into_iter()
-            .find(|b| NoteMarkers::parse(&b.note).voucher_code.as_deref() == Some(voucher))
-    }
-
-    fn calendar_bookings_for(&self, voucher: &str) -> usize {
-        self.sandbox
-            .reservio
-            .bookings(&self.partner.business_id)
-            .iter()
-            .filter(|b| NoteMarkers::parse(&b.note).voucher_code.as_deref() == Some(voucher))
-            .count()
-    }
-
-    /// A few sync rounds: enough for pull, link, push and the read-back to settle.
-    async fn settle(&self) {
-        for _ in 0..3 {
-            sync_all(&self.ctx).await.expect("sync round runs");
-        }
-    }
-
-    /// A redeemed voucher copied into the calendar and agreed on both sides.
-    async fn agreed_booking(&self, k: usize, start: i64, n: u32) -> (String, String, String) {
-        let (reservation, voucher) = self.redeem(k, start, n);
-        self.settle().await;
-        let booking = self
-            .calendar_booking(&voucher)
-            .expect("sync created the calendar booking");
-        (reservation, voucher, booking.id)
-    }
-}
-
-fn tomorrow(app: &TestApp) -> i64 {
-    (app.clock.now().div_euclid(DAY) + 1) * DAY + 9 * HOUR
-}
-
-async fn open_mismatches(app: &TestApp) -> HashMap<String, i64> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT kind, COUNT(*) FROM mismatches WHERE state <> 'resolved' GROUP BY kind",
-    )
-    .fetch_all(app.db.pool())
-    .await
-    .expect("mismatch query");
-    rows.into_iter().collect()
-}
-
-async fn open_kind(app: &TestApp, kind: &str) -> Option<(String, String)> {
-    sqlx::query_as(
-        "SELECT severity, details FROM mismatches WHERE kind = $1 AND state <> 'resolved'",
-    )
-    .bind(kind)
-    .fetch_optional(app.db.pool())
-    .await
-    .expect("mismatch query")
 }
 
 async fn a_voucher_redeemed_in_termino_appears_in_the_calendar_and_the_link_agrees(app: TestApp) {

@@ -6,4 +6,4 @@ pub mod session;
 pub mod throttle;
 
 pub use password::Passwords;
-pub use session::{AdminUser, CareUser, CurrentUser, PartnerUser, SalesUser};
+pub use session::{AdminUser, BookingUser, CareUser, CurrentUser, PartnerUser, SalesUser};

@@ -175,3 +175,52 @@ staff_extractor!(
     AdminUser,
     Role::Admin
 );
+
+/// Who may read and act on one linked booking: a partner user (its own bookings only) or
+/// Partner Care (any partner's, since it acts for them). Every other role is refused.
+#[derive(Clone, Debug)]
+pub enum BookingUser {
+    Partner(PartnerUser),
+    Care(CurrentUser),
+}
+
+impl BookingUser {
+    pub fn user(&self) -> &CurrentUser {
+        match self {
+            BookingUser::Partner(p) => &p.user,
+            BookingUser::Care(user) => user,
+        }
+    }
+
+    /// The partner the user is limited to; `None` for Partner Care.
+    pub fn partner_scope(&self) -> Option<i64> {
+        match self {
+            BookingUser::Partner(p) => Some(p.partner_id),
+            BookingUser::Care(_) => None,
+        }
+    }
+
+    /// Whether the user may see a booking of `partner_id`.
+    pub fn may_see(&self, partner_id: i64) -> bool {
+        self.partner_scope().is_none_or(|own| own == partner_id)
+    }
+
+    pub fn is_care(&self) -> bool {
+        matches!(self, BookingUser::Care(_))
+    }
+}
+
+impl FromRequestParts<AppState> for BookingUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        match (user.role, user.partner_id) {
+            (Role::Partner, Some(partner_id)) => {
+                Ok(BookingUser::Partner(PartnerUser { user, partner_id }))
+            }
+            (Role::PartnerCare, _) => Ok(BookingUser::Care(user)),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+}

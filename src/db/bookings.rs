@@ -217,10 +217,8 @@ pub async fn find_by_external_id(
 pub async fn unlinked(tx: &mut Tx, connection_id: i64) -> Result<Vec<StoredBooking>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM external_bookings b WHERE b.connection_id = $1 \
-         AND NOT EXISTS (SELECT 1 FROM booking_links l WHERE l.superseded_by IS NULL \
-             AND l.reservio_booking_id = b.id) \
-         AND NOT EXISTS (SELECT 1 FROM booking_links l WHERE l.superseded_by IS NULL \
-             AND l.termino_booking_id = b.id) \
+         AND NOT EXISTS (SELECT 1 FROM booking_links l WHERE l.reservio_booking_id = b.id) \
+         AND NOT EXISTS (SELECT 1 FROM booking_links l WHERE l.termino_booking_id = b.id) \
          ORDER BY b.id"
     ))
     .bind(connection_id)

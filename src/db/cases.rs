@@ -112,20 +112,23 @@ pub struct NewCase<'a> {
     pub connection_id: Option<i64>,
     pub kind: &'a str,
     pub reason: &'a str,
+    /// What the partner proposes instead (an escalation); may be empty.
+    pub proposal: &'a str,
     pub opened_by: i64,
 }
 
 /// Opens a case.
 pub async fn insert(tx: &mut Tx, c: &NewCase<'_>, now: i64) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO cases (partner_id, link_id, connection_id, kind, state, reason, opened_by, \
-         opened_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $7) RETURNING id",
+        "INSERT INTO cases (partner_id, link_id, connection_id, kind, state, reason, proposal, \
+         opened_by, opened_at) VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8) RETURNING id",
     )
     .bind(c.partner_id)
     .bind(c.link_id)
     .bind(c.connection_id)
     .bind(c.kind)
     .bind(c.reason)
+    .bind(c.proposal)
     .bind(c.opened_by)
     .bind(now)
     .fetch_one(&mut **tx)

@@ -8,12 +8,14 @@ pub mod cases;
 pub mod connections;
 pub mod cursors;
 pub mod dashboard;
+pub mod emails;
 pub mod filter;
 pub mod link_sides;
 pub mod links;
 pub mod login_attempts;
 pub mod mismatches;
 pub mod onboarding;
+pub mod operations;
 pub mod outbox;
 pub mod partners;
 pub mod queue;
@@ -153,9 +155,20 @@ impl Db {
     /// Starts a transaction that will write. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails with
     /// SQLITE_BUSY instead of waiting for the lock.
+    ///
+    /// On SQLite the `BEGIN IMMEDIATE` runs in a task of its own, so that a caller dropped while
+    /// it runs (a web request whose client went away) cannot hand a connection back to the pool
+    /// in the middle of taking the write lock — it would keep the lock and every other writer
+    /// would get SQLITE_BUSY. The task finishes the BEGIN; if nobody wants the transaction any
+    /// more, dropping it rolls it back.
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Sqlite => {
+                let pool = self.pool.clone();
+                tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
+                    .await
+                    .map_err(|e| sqlx::Error::Protocol(format!("starting a transaction: {e}")))?
+            }
             Backend::Postgres => self.pool.begin().await,
         }
     }

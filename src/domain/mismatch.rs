@@ -39,13 +39,16 @@ pub enum MismatchKind {
     CustomerDiffers,
     /// A change could not be pushed after all retries; raised by the outbox, not by reconcile.
     PushFailed,
+    /// A guided procedure stopped at a step; raised by the procedure runner, cleared when the
+    /// procedure is retried to completion or abandoned.
+    ProcedureFailed,
     /// Both sides changed the same field differently since the base.
     Conflict,
 }
 
 impl MismatchKind {
     /// Every kind, in the order of the DESIGN.md table.
-    pub const ALL: [MismatchKind; 11] = [
+    pub const ALL: [MismatchKind; 12] = [
         MismatchKind::MissingInReservio,
         MismatchKind::MissingInTermino,
         MismatchKind::StatusDiffers,
@@ -56,6 +59,7 @@ impl MismatchKind {
         MismatchKind::DeletedRemotely,
         MismatchKind::CustomerDiffers,
         MismatchKind::PushFailed,
+        MismatchKind::ProcedureFailed,
         MismatchKind::Conflict,
     ];
 
@@ -72,6 +76,7 @@ impl MismatchKind {
             MismatchKind::DeletedRemotely => "deleted_remotely",
             MismatchKind::CustomerDiffers => "customer_differs",
             MismatchKind::PushFailed => "push_failed",
+            MismatchKind::ProcedureFailed => "procedure_failed",
             MismatchKind::Conflict => "conflict",
         }
     }
@@ -94,6 +99,7 @@ impl MismatchKind {
             | MismatchKind::TimeDiffers
             | MismatchKind::RejectedWithoutCare
             | MismatchKind::PushFailed
+            | MismatchKind::ProcedureFailed
             | MismatchKind::Conflict => Severity::High,
             MismatchKind::ServiceDiffers | MismatchKind::Unanswered => Severity::Medium,
             MismatchKind::CustomerDiffers => Severity::Low,
@@ -114,6 +120,7 @@ impl MismatchKind {
             MismatchKind::DeletedRemotely => "mismatch-deleted_remotely",
             MismatchKind::CustomerDiffers => "mismatch-customer_differs",
             MismatchKind::PushFailed => "mismatch-push_failed",
+            MismatchKind::ProcedureFailed => "mismatch-procedure_failed",
             MismatchKind::Conflict => "mismatch-conflict",
         }
     }
@@ -131,6 +138,7 @@ impl MismatchKind {
             MismatchKind::DeletedRemotely => "mismatch-deleted_remotely-help",
             MismatchKind::CustomerDiffers => "mismatch-customer_differs-help",
             MismatchKind::PushFailed => "mismatch-push_failed-help",
+            MismatchKind::ProcedureFailed => "mismatch-procedure_failed-help",
             MismatchKind::Conflict => "mismatch-conflict-help",
         }
     }
@@ -289,7 +297,7 @@ mod tests {
     use super::*;
 
     /// The DESIGN.md table, row by row: stored name and default severity.
-    const DESIGN_TABLE: [(MismatchKind, &str, Severity); 11] = [
+    const DESIGN_TABLE: [(MismatchKind, &str, Severity); 12] = [
         (
             MismatchKind::MissingInReservio,
             "missing_in_reservio",
@@ -328,6 +336,11 @@ mod tests {
             Severity::Low,
         ),
         (MismatchKind::PushFailed, "push_failed", Severity::High),
+        (
+            MismatchKind::ProcedureFailed,
+            "procedure_failed",
+            Severity::High,
+        ),
         (MismatchKind::Conflict, "conflict", Severity::High),
     ];
 

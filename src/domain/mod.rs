@@ -4,8 +4,10 @@ pub mod account;
 pub mod booking;
 pub mod case;
 pub mod connection;
+pub mod email;
 pub mod mismatch;
 pub mod note;
+pub mod procedure;
 pub mod reconcile;
 pub mod verification;
 

@@ -23,6 +23,13 @@ pub struct Faults {
     pub timeout_rate: f64,
     /// Share of requests that are carried out but whose answer never arrives.
     pub lost_response_rate: f64,
+    /// Share of requests refused with 422 without doing anything: a fault that is not worth
+    /// retrying, as when a system rejects a change.
+    #[serde(default)]
+    pub refuse_rate: f64,
+    /// Only changing requests (not GET) meet the faults above; reads go through.
+    #[serde(default)]
+    pub writes_only: bool,
 }
 
 impl Faults {
@@ -34,6 +41,8 @@ impl Faults {
             error_rate: each,
             timeout_rate: each,
             lost_response_rate: each,
+            refuse_rate: 0.0,
+            writes_only: false,
         }
     }
 }
@@ -64,6 +73,7 @@ pub enum Fate {
     Error,
     Hang,
     LoseResponse,
+    Refuse,
 }
 
 /// Draws the fate of one request.
@@ -74,6 +84,10 @@ pub fn draw(faults: &Faults, roll: f64) -> Fate {
         Fate::Hang
     } else if roll < faults.error_rate + faults.timeout_rate + faults.lost_response_rate {
         Fate::LoseResponse
+    } else if roll
+        < faults.error_rate + faults.timeout_rate + faults.lost_response_rate + faults.refuse_rate
+    {
+        Fate::Refuse
     } else {
         Fate::Normal
     }
@@ -85,6 +99,9 @@ pub async fn inject(State(switch): State<FaultSwitch>, request: Request, next: N
         return next.run(request).await;
     }
     let faults = switch.get();
+    if faults.writes_only && request.method() == axum::http::Method::GET {
+        return next.run(request).await;
+    }
     if faults.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(faults.latency_ms)).await;
     }
@@ -92,6 +109,7 @@ pub async fn inject(State(switch): State<FaultSwitch>, request: Request, next: N
     match draw(&faults, roll) {
         Fate::Normal => next.run(request).await,
         Fate::Error => (StatusCode::SERVICE_UNAVAILABLE, "injected fault").into_response(),
+        Fate::Refuse => (StatusCode::UNPROCESSABLE_ENTITY, "injected refusal").into_response(),
         Fate::Hang => {
             tokio::time::sleep(HANG).await;
             (StatusCode::GATEWAY_TIMEOUT, "injected timeout").into_response()
@@ -125,10 +143,13 @@ mod tests {
             error_rate: 0.1,
             timeout_rate: 0.1,
             lost_response_rate: 0.1,
+            refuse_rate: 0.1,
+            writes_only: false,
         };
         assert_eq!(draw(&faults, 0.05), Fate::Error);
         assert_eq!(draw(&faults, 0.15), Fate::Hang);
         assert_eq!(draw(&faults, 0.25), Fate::LoseResponse);
-        assert_eq!(draw(&faults, 0.35), Fate::Normal);
+        assert_eq!(draw(&faults, 0.35), Fate::Refuse);
+        assert_eq!(draw(&faults, 0.45), Fate::Normal);
     }
 }

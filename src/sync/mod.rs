@@ -7,6 +7,7 @@
 pub mod catalogue;
 pub mod connector;
 pub mod link;
+pub mod procedure;
 pub mod pull;
 pub mod push;
 pub mod reconcile;

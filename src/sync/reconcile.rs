@@ -291,7 +291,9 @@ async fn reconcile_row(
     let agreed = outcome.findings.is_empty() && outcome.pushes.is_empty() && !view.pending_pushes;
     for open in unresolved {
         let keep = present.contains(open.kind.as_str())
-            || (open.kind == MismatchKind::PushFailed.as_str() && !agreed);
+            || (open.kind == MismatchKind::PushFailed.as_str() && !agreed)
+            // The procedure runner owns this one.
+            || open.kind == MismatchKind::ProcedureFailed.as_str();
         if keep {
             continue;
         }

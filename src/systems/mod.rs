@@ -2,6 +2,8 @@
 //! per system: [`reservio`] follows Reservio's public API, [`termino`] speaks the small JSON API
 //! documented in `docs/termino-api.md`.
 
+#[cfg(test)]
+mod hostile_json;
 pub mod reservio;
 pub mod termino;
 

@@ -61,6 +61,9 @@ pub struct LoginForm {
     next: String,
 }
 
+/// One more than the longest e-mail address `Email::parse` accepts (254 bytes).
+const MAX_CLAIMED_EMAIL_CHARS: usize = 255;
+
 pub async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -69,7 +72,16 @@ pub async fn submit(
     page: Page,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    let email = form.email.trim().to_lowercase();
+    // No address longer than `MAX_CLAIMED_EMAIL_CHARS` can belong to a user, so a longer claim
+    // is cut before it is looked up, counted and audited: stored whole it could outgrow what
+    // PostgreSQL can put in an index entry, and a wrong login would become a 500.
+    let email: String = form
+        .email
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(MAX_CLAIMED_EMAIL_CHARS)
+        .collect();
     let ip = peer.ip().to_string();
     let now = state.clock.now();
     let refuse = |page: Page, status: StatusCode, key: &'static str| {

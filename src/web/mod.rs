@@ -13,9 +13,11 @@ pub mod home;
 pub mod hooks;
 pub mod language;
 pub mod login;
+pub mod outbox;
 pub mod page;
 pub mod partner_home;
 pub mod paths;
+pub mod procedures;
 pub mod request_id;
 pub mod sales;
 pub mod security;
@@ -59,6 +61,22 @@ pub fn router(state: AppState) -> Router {
         .route(paths::BOOKINGS, get(bookings::list))
         .route(paths::BOOKINGS_CSV, get(bookings::csv::export))
         .route(paths::BOOKING_ROUTE, get(bookings::detail::show))
+        // Guided procedures: the start forms, the free slots they offer, one operation's
+        // progress and its retry and abandon actions.
+        .route(
+            paths::BOOKING_PROCEDURE_ROUTE,
+            get(procedures::start::show).post(procedures::start::submit),
+        )
+        .route(paths::BOOKING_SLOTS_ROUTE, get(procedures::slots::fragment))
+        .route(paths::OPERATION_ROUTE, get(procedures::progress::show))
+        .route(
+            paths::OPERATION_RETRY_ROUTE,
+            post(procedures::actions::retry),
+        )
+        .route(
+            paths::OPERATION_ABANDON_ROUTE,
+            post(procedures::actions::abandon),
+        )
         // Partner Care: the mismatch queue and its actions, one mismatch, the cases; a partner
         // reads and answers its own cases.
         .route(paths::CARE_MISMATCHES, get(care::queue))
@@ -122,6 +140,8 @@ pub fn router(state: AppState) -> Router {
             "/sales/connections/{id}/reopen",
             post(sales::connection::reopen),
         )
+        // The partner e-mails confirming what the channel did (FAQ rule 6).
+        .route(paths::OUTBOX, get(outbox::list))
         .route(paths::AUDIT, get(audit::list))
         .route(paths::AUDIT_CSV, get(audit::csv))
         .route("/audit/{id}", get(audit::entry))

@@ -144,6 +144,10 @@ impl Page {
                     href: paths::CONNECTION,
                     label_key: "nav-connection",
                 });
+                items.push(NavItem {
+                    href: paths::OUTBOX,
+                    label_key: "nav-outbox",
+                });
             }
             Role::PartnerCare => {
                 items.push(NavItem {
@@ -153,6 +157,10 @@ impl Page {
                 items.push(NavItem {
                     href: paths::CARE_CASES,
                     label_key: "nav-cases",
+                });
+                items.push(NavItem {
+                    href: paths::OUTBOX,
+                    label_key: "nav-outbox",
                 });
             }
             Role::SalesRep => items.push(NavItem {

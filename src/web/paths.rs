@@ -32,6 +32,8 @@ pub const BOOKINGS: &str = "/bookings";
 pub const CARE_MISMATCHES: &str = "/care/mismatches";
 pub const SALES_CONNECTIONS: &str = "/sales/connections";
 pub const AUDIT: &str = "/audit";
+/// The partner e-mails: a partner's own, or every partner's for staff.
+pub const OUTBOX: &str = "/outbox";
 pub const ADMIN_USERS: &str = "/admin/users";
 pub const ADMIN_PARTNERS: &str = "/admin/partners";
 pub const STATIC: &str = "/static";
@@ -74,6 +76,42 @@ pub const BOOKING_ROUTE: &str = "/bookings/{id}";
 /// One linked booking's detail page.
 pub fn booking(id: impl IntArg) -> String {
     format!("{BOOKINGS}/{}", id.int())
+}
+
+// Guided procedures: the start form of each, the free slots it offers, and one operation's
+// progress with its retry and abandon actions.
+/// The start form of a procedure (`kind`: cancel, reschedule, change_service, escalate).
+pub const BOOKING_PROCEDURE_ROUTE: &str = "/bookings/{id}/procedures/{kind}";
+/// The free slots of one day, as the fragment the start forms load.
+pub const BOOKING_SLOTS_ROUTE: &str = "/bookings/{id}/slots";
+pub const OPERATIONS: &str = "/operations";
+pub const OPERATION_ROUTE: &str = "/operations/{id}";
+pub const OPERATION_RETRY_ROUTE: &str = "/operations/{id}/retry";
+pub const OPERATION_ABANDON_ROUTE: &str = "/operations/{id}/abandon";
+
+pub fn booking_procedure(id: impl IntArg, kind: &str) -> String {
+    format!("{BOOKINGS}/{}/procedures/{kind}", id.int())
+}
+
+/// The start form opened from a Partner Care case, which the procedure settles.
+pub fn booking_procedure_for_case(id: impl IntArg, kind: &str, case_id: impl IntArg) -> String {
+    format!("{}?case={}", booking_procedure(id, kind), case_id.int())
+}
+
+pub fn booking_slots(id: impl IntArg) -> String {
+    format!("{BOOKINGS}/{}/slots", id.int())
+}
+
+pub fn operation(id: impl IntArg) -> String {
+    format!("{OPERATIONS}/{}", id.int())
+}
+
+pub fn operation_retry(id: impl IntArg) -> String {
+    format!("{OPERATIONS}/{}/retry", id.int())
+}
+
+pub fn operation_abandon(id: impl IntArg) -> String {
+    format!("{OPERATIONS}/{}/abandon", id.int())
 }
 
 // Partner Care, sales, the partner's connection and the audit export.

@@ -8,6 +8,8 @@
 
 #![allow(dead_code)]
 
+pub mod world;
+
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -230,6 +232,8 @@ pub fn test_config(url: DatabaseUrl) -> Config {
         password: DEMO_PASSWORD.into(),
     });
     config.hash_concurrency = 2;
+    // Tests read what they just wrote; the list's micro-cache has unit tests of its own.
+    config.page_cache_ttl = std::time::Duration::ZERO;
     config
 }
 

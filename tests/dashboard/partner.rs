@@ -88,11 +88,12 @@ async fn other_roles_are_refused_the_partner_pages(app: TestApp) {
     let id = link_of(&app, &voucher(&w, 0)).await;
     for email in ["care@demo.test", "sales@demo.test", "admin@demo.test"] {
         let client = app.login(email).await;
-        for path in [
-            "/bookings".to_string(),
-            format!("/bookings/{id}"),
-            "/bookings.csv".to_string(),
-        ] {
+        // Partner Care opens one booking to act for its partner, never the partner's list.
+        let detail = (email != "care@demo.test").then(|| format!("/bookings/{id}"));
+        for path in ["/bookings".to_string(), "/bookings.csv".to_string()]
+            .into_iter()
+            .chain(detail)
+        {
             let response = app.get(&client, &path).await;
             assert_eq!(response.status(), 403, "{email} {path}");
             let body = response.text().await.expect("body");

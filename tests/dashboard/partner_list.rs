@@ -120,10 +120,16 @@ async fn cancelling_a_voucher_flags_the_booking_on_the_list_and_its_detail(app: 
         status_line.contains(&"Status".to_string()),
         "{status_line:?}"
     );
+    // Rule 2's guided cancellation is offered; a cancelled voucher cannot be moved.
     assert_eq!(
-        select_texts(&detail, "#booking-procedures button[disabled]").len(),
-        4,
-        "the guided procedures are announced, not yet offered"
+        select_texts(&detail, "#booking-procedures li[data-kind=cancel] a").len(),
+        1,
+        "the cancellation is offered"
+    );
+    assert_eq!(
+        select_texts(&detail, "#booking-procedures li[data-kind=reschedule] a").len(),
+        0,
+        "moving a cancelled booking is not"
     );
 }
 

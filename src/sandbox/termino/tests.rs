@@ -223,6 +223,8 @@ async fn faults_are_read_and_switched_over_http_and_the_control_path_is_exempt()
         error_rate: 1.0,
         timeout_rate: 0.0,
         lost_response_rate: 0.0,
+        refuse_rate: 0.0,
+        writes_only: false,
     };
     let http = reqwest::Client::new();
     let put = http.put(&url).json(&wanted).send().await.expect("answers");

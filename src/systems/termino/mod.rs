@@ -7,6 +7,8 @@ mod webhook;
 mod wire;
 
 #[cfg(test)]
+mod fuzz_tests;
+#[cfg(test)]
 mod garbage_tests;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 //! `GET /bookings/{id}`: one linked booking, field by field from both systems, what each open
-//! mismatch means and which FAQ rule applies, a date change still crossing over, and the
-//! timeline of everything that happened to it.
+//! mismatch means and which FAQ rule applies, a date change still crossing over, the guided
+//! procedures it offers (or why not), its procedures under way and past, and the timeline of
+//! everything that happened to it. Its partner reads it, and Partner Care for any partner.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -9,13 +10,17 @@ use axum::extract::State;
 use super::row::{LinkRow, status_key, system_key};
 use super::timeline::TimelineItem;
 use crate::app::AppState;
-use crate::auth::PartnerUser;
+use crate::auth::BookingUser;
 use crate::db::booking_detail::{self, AgreedBase, MismatchSummary, SideRecord};
 use crate::db::bookings_view::Snapshot;
+use crate::db::operations::{self, OperationRow};
+use crate::domain::procedure::{self, ProcedureKind};
+use crate::sync::procedure::situation;
 use crate::web::error::AppError;
 use crate::web::extract::Path;
 use crate::web::page::Page;
-use crate::web::paths::IntArg;
+use crate::web::paths::{self, IntArg};
+use crate::web::procedures::{booking_for, labels};
 
 /// The newest timeline entries shown; the audit trail has the rest.
 const TIMELINE_LIMIT: i64 = 200;
@@ -73,6 +78,52 @@ pub struct BookingDetailPage {
     pub pending: Option<PendingChange>,
     pub promise_secs: i64,
     pub timeline: Vec<TimelineItem>,
+    /// The four procedures, each with why it cannot start here, if it cannot.
+    pub procedures: Vec<ProcedureLink>,
+    /// The procedure under way (or stopped, awaiting a retry), if any.
+    pub active: Option<OperationSummary>,
+    /// The booking's other procedures, newest first.
+    pub past: Vec<OperationSummary>,
+    /// Partner Care is reading (it came from its queue, not from the bookings list).
+    pub care: bool,
+}
+
+/// A procedure the booking offers, or does not and says why.
+#[derive(Clone, Debug)]
+pub struct ProcedureLink {
+    pub kind: ProcedureKind,
+    pub href: String,
+    pub label_key: &'static str,
+    /// Why it cannot start (a catalogue key); the link is then shown disabled.
+    pub refusal: Option<&'static str>,
+}
+
+/// One procedure of the booking, for the lists.
+#[derive(Clone, Debug)]
+pub struct OperationSummary {
+    pub id: i64,
+    pub href: String,
+    pub kind_key: &'static str,
+    pub state_key: &'static str,
+    pub state_css: &'static str,
+    pub created_at: i64,
+}
+
+impl OperationSummary {
+    fn new(op: &OperationRow) -> Self {
+        let state = labels::operation_state(&op.state);
+        OperationSummary {
+            id: op.id,
+            href: paths::operation(op.id),
+            kind_key: op
+                .kind
+                .parse()
+                .map_or("operation-kind-unknown", labels::kind_key),
+            state_key: labels::operation_state_key(state),
+            state_css: labels::operation_state_css(state),
+            created_at: op.created_at,
+        }
+    }
 }
 
 /// One line of the field-by-field comparison.
@@ -199,20 +250,44 @@ impl BookingDetailPage {
 
 pub async fn show(
     State(state): State<AppState>,
-    user: PartnerUser,
+    who: BookingUser,
     page: Page,
     Path(id): Path<i64>,
 ) -> Result<BookingDetailPage, AppError> {
-    let detail = booking_detail::detail(&state.db, user.partner_id, id)
+    let link = booking_for(&state, &who, id).await?;
+    let partner_id = link.partner_id;
+    let detail = booking_detail::detail(&state.db, partner_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let timeline = booking_detail::timeline(&state.db, user.partner_id, &detail, TIMELINE_LIMIT)
+    let timeline = booking_detail::timeline(&state.db, partner_id, &detail, TIMELINE_LIMIT)
         .await?
         .into_iter()
         .map(TimelineItem::new)
         .collect();
     let promise_secs = state.config.sync.policy.propagation_sla_secs;
     let now = state.clock.now();
+    let operations = operations::for_link(&state.db, id).await?;
+    let active = operations::active_for_link(&state.db, id).await?;
+    let situation = situation(&link, detail.superseded_by.is_some());
+    let procedures = ProcedureKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let refusal = if state.sync.is_none() {
+                Some("procedure-not-connected")
+            } else if active.is_some() {
+                Some("booking-procedure-busy")
+            } else {
+                procedure::plan(kind, &situation).err().map(|r| r.key())
+            };
+            ProcedureLink {
+                kind,
+                href: paths::booking_procedure(id, kind.as_str()),
+                label_key: labels::kind_key(kind),
+                refusal,
+            }
+        })
+        .collect();
+    let active_id = active.as_ref().map(|op| op.id);
     Ok(BookingDetailPage {
         pending: detail
             .link
@@ -229,6 +304,14 @@ pub async fn show(
         termino_record: detail.termino_record,
         promise_secs,
         timeline,
+        procedures,
+        active: active.as_ref().map(OperationSummary::new),
+        past: operations
+            .iter()
+            .filter(|op| Some(op.id) != active_id)
+            .map(OperationSummary::new)
+            .collect(),
+        care: who.is_care(),
     })
 }
 

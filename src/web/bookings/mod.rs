@@ -2,6 +2,7 @@
 //! (`/bookings`, also as an htmx fragment), one booking in full (`/bookings/{id}`) and the
 //! list as CSV (`/bookings.csv`). Every query is scoped by the logged-in partner.
 
+pub mod cache;
 pub mod csv;
 pub mod detail;
 pub mod filter;
@@ -175,7 +176,7 @@ impl BookingsPage {
         format!("{}?{}", paths::BOOKINGS_CSV, self.filters.query_string(1))
     }
 
-    pub fn kinds(&self) -> [MismatchKind; 11] {
+    pub fn kinds(&self) -> [MismatchKind; 12] {
         MismatchKind::ALL
     }
 
@@ -244,7 +245,19 @@ pub async fn list(
     let now = state.clock.now();
     let today = today(&page, now)?;
     let filters = Filters::parse(&raw, today)?;
-    let (links, counted) = load_page(&state.db, user.partner_id, &filters, &page).await?;
+    let key = format!(
+        "{}|{:?}|{}",
+        user.partner_id,
+        filters.list_query(&page.time_zone),
+        filters.page
+    );
+    let rows = state
+        .bookings_cache
+        .get_or_load(key, || {
+            load_page(&state.db, user.partner_id, &filters, &page)
+        })
+        .await?;
+    let (links, counted) = (rows.0.clone(), rows.1);
     let view = BookingsPage::new(page, filters, links, counted, today, now);
     let html = if wants_fragment(&headers) {
         view.as_results().render()

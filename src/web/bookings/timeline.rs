@@ -5,7 +5,9 @@ use serde_json::Value;
 use super::row::system_key;
 use crate::db::booking_detail::TimelineEntry;
 use crate::domain::MismatchKind;
+use crate::domain::procedure::{ProcedureKind, Step};
 use crate::web::page::Page;
+use crate::web::procedures::labels;
 
 /// What an entry's sentence names: a system, a mismatch kind, or nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +38,22 @@ fn field<'a>(json: &'a Option<Value>, name: &str) -> Option<&'a str> {
 
 fn parse(text: &Option<String>) -> Option<Value> {
     serde_json::from_str(text.as_deref()?).ok()
+}
+
+/// The procedure an operation entry names.
+fn procedure_key(kind: Option<&str>) -> Subject {
+    match kind.and_then(|k| k.parse::<ProcedureKind>().ok()) {
+        Some(kind) => Subject::Key(labels::kind_key(kind)),
+        None => Subject::Key("operation-kind-unknown"),
+    }
+}
+
+/// The step an operation entry names.
+fn step_key(step: Option<&str>) -> Subject {
+    match step.and_then(|s| s.parse::<Step>().ok()) {
+        Some(step) => Subject::Key(labels::step_key(step)),
+        None => Subject::Key("operation-step-unknown"),
+    }
 }
 
 fn kind_key(kind: Option<&str>) -> Subject {
@@ -72,6 +90,39 @@ impl TimelineItem {
                 Some("timeline-mismatch_resolved"),
                 kind_key(field(&before, "kind").or(field(&after, "kind"))),
             ),
+            "link.superseded" => (Some("timeline-link_superseded"), Subject::None),
+            "operation.started" => (
+                Some("timeline-operation_started"),
+                procedure_key(field(&after, "kind")),
+            ),
+            "operation.completed" => (
+                Some("timeline-operation_completed"),
+                procedure_key(field(&after, "kind")),
+            ),
+            "operation.step_done" => (
+                Some("timeline-operation_step_done"),
+                step_key(field(&after, "step")),
+            ),
+            "operation.step_skipped" => (
+                Some("timeline-operation_step_skipped"),
+                step_key(field(&after, "step")),
+            ),
+            "operation.step_waiting" => (
+                Some("timeline-operation_step_waiting"),
+                step_key(field(&after, "step")),
+            ),
+            "operation.step_retry" => (
+                Some("timeline-operation_step_retry"),
+                step_key(field(&after, "step")),
+            ),
+            "operation.failed" => (
+                Some("timeline-operation_failed"),
+                step_key(field(&after, "step")),
+            ),
+            "operation.retried" => (Some("timeline-operation_retried"), Subject::None),
+            "operation.abandoned" => (Some("timeline-operation_abandoned"), Subject::None),
+            "case.opened" => (Some("timeline-case_opened"), Subject::None),
+            "case.resolved" => (Some("timeline-case_resolved"), Subject::None),
             _ => (None, Subject::None),
         };
         TimelineItem {
@@ -159,8 +210,31 @@ mod tests {
     #[test]
     fn an_action_without_words_is_shown_by_its_code() {
         let page = Page::bare(Lang::En);
-        let item = TimelineItem::new(entry("operation.step_done", None, Some("not json")));
-        assert_eq!(item.text(&page), "operation.step_done");
+        let item = TimelineItem::new(entry("operation.teleported", None, Some("not json")));
+        assert_eq!(item.text(&page), "operation.teleported");
         assert_eq!(item.actor(&page), page.t("timeline-actor-sync"));
+    }
+
+    #[test]
+    fn a_procedure_step_names_the_step_and_a_started_procedure_its_kind() {
+        let page = Page::bare(Lang::Pl);
+        let step = TimelineItem::new(entry(
+            "operation.step_done",
+            None,
+            Some(r#"{"position":0,"step":"cancel_voucher","detail":{}}"#),
+        ));
+        assert!(step.text(&page).contains(&page.t("step-cancel_voucher")));
+        let started = TimelineItem::new(entry(
+            "operation.started",
+            None,
+            Some(r#"{"kind":"reschedule","link_id":3}"#),
+        ));
+        assert!(
+            started
+                .text(&page)
+                .contains(&page.t("booking-procedure-reschedule"))
+        );
+        let odd = TimelineItem::new(entry("operation.failed", None, Some(r#"{"step":"x"}"#)));
+        assert!(odd.text(&page).contains(&page.t("operation-step-unknown")));
     }
 }

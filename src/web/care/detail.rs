@@ -10,6 +10,7 @@ use super::sides::{self, Sides};
 use super::{age_text, kind_help_key, kind_key, severity_class, severity_key, state_key};
 use crate::app::AppState;
 use crate::auth::CareUser;
+use crate::db::operations;
 use crate::db::queue::{self, MismatchRecord};
 use crate::web::error::AppError;
 use crate::web::extract::Path;
@@ -85,6 +86,8 @@ pub struct MismatchPage {
     history: Vec<MismatchItem>,
     note: String,
     errors: FormErrors,
+    /// The booking's procedure under way or stopped (a `procedure_failed` flag points to it).
+    active_operation: Option<i64>,
 }
 
 impl MismatchPage {
@@ -129,6 +132,9 @@ pub async fn render(
             m: other,
         })
         .collect();
+    let active_operation = operations::active_for_link(&state.db, m.link_id)
+        .await?
+        .map(|op| op.id);
     let item = MismatchItem {
         age: age_text(&page, m.detected_at, now),
         m,
@@ -140,6 +146,7 @@ pub async fn render(
         history,
         note,
         errors,
+        active_operation,
     }
     .into_response())
 }

@@ -180,7 +180,7 @@ pub struct QueuePage {
     health: Vec<HealthItem>,
     partners: Vec<Partner>,
     staff: Vec<(i64, String)>,
-    kinds: [MismatchKind; 11],
+    kinds: [MismatchKind; 12],
     severities: [Severity; 4],
     ages: [(&'static str, i64, &'static str); 3],
 }

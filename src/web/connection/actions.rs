@@ -328,6 +328,7 @@ pub async fn report_problem(
             connection_id: Some(id),
             kind: CaseKind::ConnectionProblem.as_str(),
             reason: description.as_str(),
+            proposal: "",
             opened_by: user.user.id,
         },
         now,

@@ -5,6 +5,7 @@ mod customer;
 mod general;
 mod new_link;
 mod presence;
+mod properties;
 mod service;
 mod status;
 mod time;

@@ -1,6 +1,7 @@
 //! The client against the fake Reservio over real HTTP, and against tiny servers answering
 //! garbage.
 
+mod fuzz;
 mod garbage;
 mod reads;
 mod writes;

@@ -1,0 +1,140 @@
+//! The soak's own database, so that a run never touches anyone's data: a SQLite file in a fresh
+//! directory under the temporary directory (which also holds the app's log), or a scratch
+//! database on the PostgreSQL server named.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use bookbridge::db::DatabaseUrl;
+use sqlx::Executor;
+
+/// Where the run keeps its files and its database, and how to remove them.
+pub struct Scratch {
+    /// The run's directory: the SQLite file (if any) and the app's log.
+    dir: PathBuf,
+    url: DatabaseUrl,
+    /// The PostgreSQL server's URL as given and our database's name, to drop it afterwards.
+    postgres: Option<(String, String)>,
+}
+
+fn suffix() -> String {
+    use rand::Rng;
+    let n: u32 = rand::rng().random();
+    format!("{}_{n:08x}", std::process::id())
+}
+
+impl Scratch {
+    /// A fresh directory and a fresh, empty database: SQLite without `server`, else a new
+    /// database on the PostgreSQL server `server` names.
+    pub async fn create(server: Option<&str>) -> anyhow::Result<Scratch> {
+        let dir = std::env::temp_dir().join(format!("bookbridge-soak-{}", suffix()));
+        let make_dir = |dir: &Path| {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))
+        };
+        let Some(admin_url) = server else {
+            make_dir(&dir)?;
+            let url = format!("sqlite://{}/soak.db", dir.display())
+                .parse::<DatabaseUrl>()
+                .map_err(|e| anyhow::anyhow!(e))?;
+            return Ok(Scratch {
+                dir,
+                url,
+                postgres: None,
+            });
+        };
+        if !(admin_url.starts_with("postgres://") || admin_url.starts_with("postgresql://")) {
+            anyhow::bail!("--database-url must name a PostgreSQL server (postgres://…)");
+        }
+        sqlx::any::install_default_drivers();
+        let name = format!("bookbridge_soak_{}", suffix());
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url)
+            .await
+            .context("cannot reach PostgreSQL at --database-url")?;
+        conn.execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .context("cannot create the scratch database")?;
+        let url = sibling_database(admin_url, &name)
+            .parse::<DatabaseUrl>()
+            .map_err(|e| anyhow::anyhow!(e))?;
+        let scratch = Scratch {
+            dir,
+            url,
+            postgres: Some((admin_url.to_string(), name)),
+        };
+        if let Err(e) = make_dir(&scratch.dir) {
+            scratch.finish(false).await;
+            return Err(e);
+        }
+        Ok(scratch)
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// What the database is, for the report.
+    pub fn describe(&self) -> String {
+        match &self.postgres {
+            None => "SQLite".to_string(),
+            Some((_, name)) => format!("PostgreSQL (database {name})"),
+        }
+    }
+
+    /// Removes the directory and the database, or says where they were kept.
+    pub async fn finish(self, keep: bool) {
+        if keep {
+            eprintln!("soak: kept {}", self.dir.display());
+            if let Some((_, name)) = &self.postgres {
+                eprintln!("soak: kept the database {name}");
+            }
+            return;
+        }
+        if let Some((admin_url, name)) = &self.postgres {
+            let dropped = async {
+                let mut conn =
+                    <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url).await?;
+                conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                    .await
+            }
+            .await;
+            if let Err(e) = dropped {
+                eprintln!("soak: cannot drop the scratch database {name}: {e}");
+            }
+        }
+        if let Err(e) = std::fs::remove_dir_all(&self.dir) {
+            eprintln!("soak: cannot remove {}: {e}", self.dir.display());
+        }
+    }
+}
+
+/// The same server, credentials and options as `admin_url`, with the database `name`.
+fn sibling_database(admin_url: &str, name: &str) -> String {
+    let (base, query) = match admin_url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (admin_url, String::new()),
+    };
+    let authority_end = base
+        .find("://")
+        .map(|i| i + 3)
+        .and_then(|start| base[start..].find('/').map(|i| start + i))
+        .unwrap_or(base.len());
+    format!("{}/{name}{query}", &base[..authority_end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sibling_database;
+
+    #[test]
+    fn the_scratch_database_sits_on_the_server_named_with_its_options() {
+        assert_eq!(
+            sibling_database("postgres://u@h:5432/test?sslmode=disable", "x"),
+            "postgres://u@h:5432/x?sslmode=disable"
+        );
+        assert_eq!(sibling_database("postgres://u@h", "x"), "postgres://u@h/x");
+    }
+}

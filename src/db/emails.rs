@@ -1,0 +1,205 @@
+//! `email_outbox`: confirmation e-mails to a partner's users (FAQ rule 6). Queued in the same
+//! transaction as the change they confirm, so a message exists exactly when the change does;
+//! sent later by [`crate::mail`], which claims due rows with a lease (as the sync outbox does)
+//! so two instances never send the same message at once.
+
+use sqlx::FromRow;
+
+use super::filter::{Bind, Where};
+use super::{Db, Tx};
+
+/// One e-mail, with its partner's name for the staff's list.
+#[derive(Clone, Debug, FromRow)]
+pub struct EmailRow {
+    pub id: i64,
+    pub partner_id: i64,
+    pub partner_name: String,
+    pub operation_id: Option<i64>,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub state: String,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+}
+
+const ROW: &str = "SELECT e.id, e.partner_id, p.name AS partner_name, e.operation_id, \
+     e.recipient, e.subject, e.body, e.state, e.attempts, e.next_attempt_at, e.last_error, \
+     e.created_at, e.sent_at FROM email_outbox e JOIN partners p ON p.id = e.partner_id";
+
+/// Queues one message to every enabled user of the partner, inside the caller's transaction;
+/// returns the new rows' ids (none when the partner has no enabled user).
+///
+/// `held` (see [`crate::config::Config::mail_held`]) keeps the messages for the Outbox page
+/// instead of sending them: the demo, or an instance without SMTP.
+pub async fn queue(
+    tx: &mut Tx,
+    partner_id: i64,
+    operation_id: Option<i64>,
+    subject: &str,
+    body: &str,
+    held: bool,
+    now: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let recipients: Vec<(String,)> = sqlx::query_as(
+        "SELECT email FROM users WHERE partner_id = $1 AND disabled = 0 ORDER BY id",
+    )
+    .bind(partner_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let state = if held { "held" } else { "pending" };
+    let mut ids = Vec::with_capacity(recipients.len());
+    for (recipient,) in recipients {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO email_outbox (partner_id, operation_id, recipient, subject, body, \
+             state, attempts, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7) RETURNING id",
+        )
+        .bind(partner_id)
+        .bind(operation_id)
+        .bind(&recipient)
+        .bind(subject)
+        .bind(body)
+        .bind(state)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+fn scoped(partner_id: Option<i64>) -> Where {
+    let mut w = Where::new();
+    if let Some(partner_id) = partner_id {
+        w.and("e.partner_id = {}", [Bind::from(partner_id)]);
+    }
+    w
+}
+
+/// One page of e-mails, newest first: one partner's, or every partner's with `None`. The
+/// caller decides the scope: a partner user always passes its own partner.
+pub async fn list(
+    db: &Db,
+    partner_id: Option<i64>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<EmailRow>, sqlx::Error> {
+    let mut w = scoped(partner_id);
+    let where_sql = w.sql();
+    let limit = w.bind(limit);
+    let offset = w.bind(offset);
+    let sql = format!("{ROW}{where_sql} ORDER BY e.id DESC LIMIT {limit} OFFSET {offset}");
+    w.bind_as(sqlx::query_as(&sql)).fetch_all(db.pool()).await
+}
+
+/// How many e-mails [`list`] pages through.
+pub async fn count(db: &Db, partner_id: Option<i64>) -> Result<i64, sqlx::Error> {
+    let w = scoped(partner_id);
+    let sql = format!("SELECT COUNT(*) FROM email_outbox e{}", w.sql());
+    let (n,): (i64,) = w.bind_as(sqlx::query_as(&sql)).fetch_one(db.pool()).await?;
+    Ok(n)
+}
+
+/// Claims up to `limit` due pending e-mails for `owner` until `lease_until`.
+///
+/// Claiming is an UPDATE guarded by the lease columns, so two instances racing for the same
+/// row cannot both win it. A sender that dies mid-send leaves the lease to run out; the message
+/// is then sent again (at least once, never lost).
+pub async fn claim_due(
+    db: &Db,
+    owner: &str,
+    now: i64,
+    lease_until: i64,
+    limit: i64,
+) -> Result<Vec<EmailRow>, sqlx::Error> {
+    let candidates: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM email_outbox WHERE state = 'pending' AND next_attempt_at <= $1 \
+         AND (lease_until IS NULL OR lease_until < $1) ORDER BY id LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    let mut claimed = vec![];
+    for (id,) in candidates {
+        let won = sqlx::query(
+            "UPDATE email_outbox SET lease_owner = $1, lease_until = $2 WHERE id = $3 \
+             AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4)",
+        )
+        .bind(owner)
+        .bind(lease_until)
+        .bind(id)
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+        if won.rows_affected() == 1 {
+            let row: EmailRow = sqlx::query_as(&format!("{ROW} WHERE e.id = $1"))
+                .bind(id)
+                .fetch_one(db.pool())
+                .await?;
+            claimed.push(row);
+        }
+    }
+    Ok(claimed)
+}
+
+/// The SMTP server accepted the message. False when `owner`'s lease was lost meanwhile.
+pub async fn mark_sent(tx: &mut Tx, id: i64, owner: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE email_outbox SET state = 'sent', sent_at = $1, attempts = attempts + 1, \
+         last_error = NULL, lease_owner = NULL, lease_until = NULL \
+         WHERE id = $2 AND lease_owner = $3 AND state = 'pending'",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(owner)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The send failed and will be tried again at `next_attempt_at`.
+pub async fn mark_retry(
+    tx: &mut Tx,
+    id: i64,
+    owner: &str,
+    error: &str,
+    next_attempt_at: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE email_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, \
+         lease_owner = NULL, lease_until = NULL \
+         WHERE id = $3 AND lease_owner = $4 AND state = 'pending'",
+    )
+    .bind(error)
+    .bind(next_attempt_at)
+    .bind(id)
+    .bind(owner)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The send failed for good: refused outright, or out of tries.
+pub async fn mark_failed(
+    tx: &mut Tx,
+    id: i64,
+    owner: &str,
+    error: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE email_outbox SET state = 'failed', attempts = attempts + 1, last_error = $1, \
+         lease_owner = NULL, lease_until = NULL \
+         WHERE id = $2 AND lease_owner = $3 AND state = 'pending'",
+    )
+    .bind(error)
+    .bind(id)
+    .bind(owner)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,151 @@
+//! `POST /operations/{id}/retry` and `/abandon`: a stopped procedure goes back to its failed
+//! step; a procedure is given up once the reader has confirmed, on a page of its own, that
+//! nothing already done is undone. A transition the procedure's state refuses answers 409.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::engine;
+use super::labels::{kind_key, operation_state, step_key};
+use super::progress::{operation_for, refused};
+use crate::app::AppState;
+use crate::auth::BookingUser;
+use crate::db::operations;
+use crate::domain::procedure::{OperationState, ProcedureKind, Step};
+use crate::sync::procedure;
+use crate::web::error::AppError;
+use crate::web::extract::{Form, Path};
+use crate::web::page::{FlashKind, Page, flash};
+use crate::web::paths;
+use crate::web::request_id::RequestId;
+
+/// Sends a stopped procedure back to its failed step.
+pub async fn retry(
+    State(state): State<AppState>,
+    who: BookingUser,
+    session: Session,
+    request_id: RequestId,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let op = operation_for(&state, &who, id).await?;
+    let Some(ctx) = engine(&state) else {
+        let status = StatusCode::SERVICE_UNAVAILABLE;
+        return refused(&state, &who, page, op, "procedure-not-connected", status).await;
+    };
+    let actor = who.user().actor();
+    if procedure::retry(
+        ctx,
+        &state.procedures,
+        id,
+        &actor,
+        Some(request_id.as_str()),
+    )
+    .await?
+    {
+        flash(&session, FlashKind::Success, "operation-retried", None).await?;
+        Ok(Redirect::to(&paths::operation(id)).into_response())
+    } else {
+        let status = StatusCode::CONFLICT;
+        refused(&state, &who, page, op, "operation-refused-retry", status).await
+    }
+}
+
+#[derive(Default, Deserialize)]
+pub struct AbandonForm {
+    /// Sent by the confirmation page: the answer, not the question.
+    #[serde(default)]
+    confirm: String,
+    /// The "I understand nothing already done is undone" box.
+    #[serde(default)]
+    understood: String,
+}
+
+/// The question before a procedure is abandoned.
+#[derive(Template, WebTemplate)]
+#[template(path = "procedures/abandon.html")]
+pub struct AbandonPage {
+    page: Page,
+    op_id: i64,
+    link_id: i64,
+    kind: Option<ProcedureKind>,
+    /// The steps already carried out, which stay done.
+    done: Vec<&'static str>,
+    error: Option<&'static str>,
+}
+
+impl AbandonPage {
+    fn kind_key(&self) -> &'static str {
+        self.kind.map_or("operation-kind-unknown", kind_key)
+    }
+}
+
+/// Gives a procedure up, once the reader has confirmed that nothing done is undone.
+pub async fn abandon(
+    State(state): State<AppState>,
+    who: BookingUser,
+    session: Session,
+    request_id: RequestId,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(form): Form<AbandonForm>,
+) -> Result<Response, AppError> {
+    let op = operation_for(&state, &who, id).await?;
+    let can = matches!(
+        operation_state(&op.state),
+        OperationState::Pending | OperationState::Waiting | OperationState::Failed
+    );
+    if !can {
+        let status = StatusCode::CONFLICT;
+        return refused(&state, &who, page, op, "operation-refused-abandon", status).await;
+    }
+    if form.confirm.is_empty() || form.understood.is_empty() {
+        let status = if form.confirm.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let done = operations::steps(&state.db, id)
+            .await?
+            .iter()
+            .filter(|s| s.state == "done")
+            .map(|s| {
+                s.name
+                    .parse::<Step>()
+                    .map_or("operation-step-unknown", step_key)
+            })
+            .collect();
+        let question = AbandonPage {
+            page,
+            op_id: op.id,
+            link_id: op.link_id,
+            kind: op.kind.parse().ok(),
+            done,
+            error: (!form.confirm.is_empty()).then_some("operation-abandon-required"),
+        };
+        return Ok((status, question).into_response());
+    }
+    let Some(ctx) = engine(&state) else {
+        let status = StatusCode::SERVICE_UNAVAILABLE;
+        return refused(&state, &who, page, op, "procedure-not-connected", status).await;
+    };
+    let actor = who.user().actor();
+    if procedure::abandon(ctx, id, &actor, Some(request_id.as_str())).await? {
+        flash(
+            &session,
+            FlashKind::Success,
+            "operation-abandoned-flash",
+            None,
+        )
+        .await?;
+        Ok(Redirect::to(&paths::operation(id)).into_response())
+    } else {
+        let status = StatusCode::CONFLICT;
+        refused(&state, &who, page, op, "operation-refused-abandon", status).await
+    }
+}

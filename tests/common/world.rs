@@ -1,0 +1,148 @@
+//! The first demo partner's world in the sandbox, for tests that drive the sync engine and the
+//! guided procedures against the fake systems.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bookbridge::domain::{BookingStatus, Customer};
+use bookbridge::sandbox::world::{DemoPartner, Sandbox};
+use bookbridge::sync::{SyncContext, sync_all};
+use bookbridge::systems::reservio::note::NoteMarkers;
+
+use super::TestApp;
+
+pub const HOUR: i64 = 3600;
+pub const DAY: i64 = 24 * HOUR;
+
+/// The sandbox and the first demo partner's world in it.
+pub struct World {
+    pub sandbox: Arc<Sandbox>,
+    pub partner: DemoPartner,
+    pub ctx: SyncContext,
+}
+
+impl World {
+    pub fn of(app: &TestApp) -> World {
+        let sandbox = app
+            .sandbox
+            .clone()
+            .expect("the sync tests start the sandbox");
+        let partner = sandbox
+            .partners()
+            .into_iter()
+            .next()
+            .expect("a demo partner is connected");
+        let ctx = app.sync.clone().expect("sync is configured");
+        World {
+            sandbox,
+            partner,
+            ctx,
+        }
+    }
+
+    pub fn offer(&self, k: usize) -> (String, String, i64) {
+        let (service, offer, minutes) = self.partner.services[k].clone();
+        (service, offer, i64::from(minutes) * 60)
+    }
+
+    /// A customer redeems a voucher for offer `k` at `start`; returns (reservation, voucher).
+    pub fn redeem(&self, k: usize, start: i64, n: u32) -> (String, String) {
+        let (_, offer, duration) = self.offer(k);
+        let voucher = format!("TST{n:06}");
+        let customer = Customer {
+            name: format!("Customer {n}"),
+            email: format!("c{n}@example.test"),
+            phone: format!("+420 600 000 {n:03}"),
+        };
+        let id = self
+            .sandbox
+            .termino
+            .redeem_voucher(
+                &self.partner.termino_partner_id,
+                &voucher,
+                &offer,
+                start,
+                start + duration,
+                customer,
+            )
+            .expect("redeem");
+        self.sandbox
+            .termino
+            .set_status(
+                &self.partner.termino_partner_id,
+                &id,
+                BookingStatus::Confirmed,
+            )
+            .expect("confirm");
+        (id, voucher)
+    }
+
+    pub fn reservation(&self, id: &str) -> bookbridge::sandbox::termino::Reservation {
+        self.sandbox
+            .termino
+            .get_reservation(&self.partner.termino_partner_id, id)
+            .expect("reservation exists")
+    }
+
+    /// The calendar booking that carries this voucher.
+    pub fn calendar_booking(
+        &self,
+        voucher: &str,
+    ) -> Option<bookbridge::sandbox::reservio::FakeBooking> {
+        self.sandbox
+            .reservio
+            .bookings(&self.partner.business_id)
+            .into_iter()
+            .find(|b| NoteMarkers::parse(&b.note).voucher_code.as_deref() == Some(voucher))
+    }
+
+    pub fn calendar_bookings_for(&self, voucher: &str) -> usize {
+        self.sandbox
+            .reservio
+            .bookings(&self.partner.business_id)
+            .iter()
+            .filter(|b| NoteMarkers::parse(&b.note).voucher_code.as_deref() == Some(voucher))
+            .count()
+    }
+
+    /// A few sync rounds: enough for pull, link, push and the read-back to settle.
+    pub async fn settle(&self) {
+        for _ in 0..3 {
+            sync_all(&self.ctx).await.expect("sync round runs");
+        }
+    }
+
+    /// A redeemed voucher copied into the calendar and agreed on both sides.
+    pub async fn agreed_booking(&self, k: usize, start: i64, n: u32) -> (String, String, String) {
+        let (reservation, voucher) = self.redeem(k, start, n);
+        self.settle().await;
+        let booking = self
+            .calendar_booking(&voucher)
+            .expect("sync created the calendar booking");
+        (reservation, voucher, booking.id)
+    }
+}
+
+pub fn tomorrow(app: &TestApp) -> i64 {
+    (app.clock.now().div_euclid(DAY) + 1) * DAY + 9 * HOUR
+}
+
+pub async fn open_mismatches(app: &TestApp) -> HashMap<String, i64> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT kind, COUNT(*) FROM mismatches WHERE state <> 'resolved' GROUP BY kind",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .expect("mismatch query");
+    rows.into_iter().collect()
+}
+
+pub async fn open_kind(app: &TestApp, kind: &str) -> Option<(String, String)> {
+    sqlx::query_as(
+        "SELECT severity, details FROM mismatches WHERE kind = $1 AND state <> 'resolved'",
+    )
+    .bind(kind)
+    .fetch_optional(app.db.pool())
+    .await
+    .expect("mismatch query")
+}
