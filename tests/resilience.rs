@@ -10,9 +10,14 @@
 //!   activity at ten times the demo's pace, 20 % faults, page load and three SIGKILLs, after
 //!   which nothing is lost, applied twice or deleted.
 //!
+//! - PostgreSQL restarted under load (a private server of the test's own): the app answers
+//!   again within 10 s and no 5xx is left after that.
+//!
 //! `BOOKBRIDGE_CONTENTION_SECS` sets how long the writers run (default 5; the soak runs 60).
 
 mod common;
+#[path = "resilience/postgres_restart.rs"]
+mod postgres_restart;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -35,7 +40,11 @@ fn main() {
             });
             config.run_worker = false;
         },
-        short_soak_trials(),
+        {
+            let mut plain = short_soak_trials();
+            plain.push(postgres_restart::trial());
+            plain
+        },
         tests![
             fifty_concurrent_writers_never_see_busy_and_the_chain_stays_intact,
             two_instances_on_one_database_share_sessions_and_finish_each_others_work,

@@ -3,17 +3,20 @@
 //! handler) and random query strings, and random notifications on the Termino webhook. The
 //! generator is seeded, so every run sends the same requests.
 //!
-//! The route table below must list every handler the router mounts; a plain test reads
-//! `src/web/mod.rs` and fails when a route is added without a row here.
+//! The route table (`fuzz/routes.rs`) must list every handler the router mounts; a plain test
+//! reads `src/web/mod.rs` and fails when a route is added without a row there. `FUZZ_REPORT=1`
+//! prints how many requests each test judged.
 
 #[path = "fuzz/garbage.rs"]
 mod garbage;
 #[path = "fuzz/hooks.rs"]
 mod hooks;
+#[path = "fuzz/routes.rs"]
+mod routes;
 #[path = "fuzz/world.rs"]
 mod world;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use bookbridge::web::paths;
 use libtest_mimic::Trial;
@@ -25,6 +28,11 @@ use crate::common::{self, TestApp};
 use crate::tests;
 use garbage::{Attempt, FORM, attempts, queries, seeded, shown};
 use hooks::random_termino_notifications_are_refused_with_a_4xx_never_a_5xx;
+use routes::{
+    Id,
+    Method::{Get, Post},
+    NEED_SYSTEMS, ROUTES, Route, Who, every_routed_handler_is_in_the_table,
+};
 use world::World;
 
 pub fn tests() -> Vec<(&'static str, common::TestFn)> {
@@ -47,592 +55,6 @@ pub fn plain() -> Vec<Trial> {
     )]
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Who {
-    Anonymous,
-    Partner,
-    Care,
-    Sales,
-    Admin,
-}
-
-impl Who {
-    fn email(self) -> Option<&'static str> {
-        match self {
-            Who::Anonymous => None,
-            Who::Partner => Some("partner@demo.test"),
-            Who::Care => Some("care@demo.test"),
-            Who::Sales => Some("sales@demo.test"),
-            Who::Admin => Some("admin@demo.test"),
-        }
-    }
-}
-
-/// Which of the world's rows a route's `{id}` names; the fuzz always adds unknown and
-/// malformed ids.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Id {
-    None,
-    Link,
-    Mismatch,
-    Case,
-    PartnerConnection,
-    RequestedConnection,
-    AuditEntry,
-    /// The latest guided procedure, when there is one.
-    Operation,
-    /// Only unknown ids: a real one would disable the users the test is logged in as.
-    UnknownOnly,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Method {
-    Get,
-    Post,
-}
-
-struct Route {
-    /// The handler as the router names it, e.g. `care::actions::resolve`.
-    handler: &'static str,
-    method: Method,
-    path: &'static str,
-    who: Who,
-    id: Id,
-    /// The fields (POST) or query parameters (GET) the handler reads.
-    fields: &'static [&'static str],
-}
-
-const fn route(
-    handler: &'static str,
-    method: Method,
-    path: &'static str,
-    who: Who,
-    id: Id,
-    fields: &'static [&'static str],
-) -> Route {
-    Route {
-        handler,
-        method,
-        path,
-        who,
-        id,
-        fields,
-    }
-}
-
-use Method::{Get, Post};
-
-const BOOKING_FILTERS: &[&str] = &[
-    "from",
-    "to",
-    "mismatches",
-    "kind",
-    "status",
-    "q",
-    "sort",
-    "page",
-];
-const QUEUE_FILTERS: &[&str] = &[
-    "kind", "severity", "partner", "age", "assignee", "state", "page", "sort",
-];
-const AUDIT_FILTERS: &[&str] = &[
-    "entity_type",
-    "entity_id",
-    "actor",
-    "action",
-    "from",
-    "to",
-    "before",
-];
-const PROCEDURE_FIELDS: &[&str] = &["reason", "proposal", "date", "service", "slot", "case"];
-
-/// Every route the router mounts, except `/hooks/termino/{code}` (its own test) and the static
-/// files.
-const ROUTES: &[Route] = &[
-    route(
-        "healthz",
-        Get,
-        paths::HEALTHZ,
-        Who::Anonymous,
-        Id::None,
-        &[],
-    ),
-    route("home::show", Get, paths::HOME, Who::Partner, Id::None, &[]),
-    route(
-        "login::show",
-        Get,
-        paths::LOGIN,
-        Who::Anonymous,
-        Id::None,
-        &["next"],
-    ),
-    route(
-        "bookings::list",
-        Get,
-        paths::BOOKINGS,
-        Who::Partner,
-        Id::None,
-        BOOKING_FILTERS,
-    ),
-    route(
-        "bookings::csv::export",
-        Get,
-        paths::BOOKINGS_CSV,
-        Who::Partner,
-        Id::None,
-        BOOKING_FILTERS,
-    ),
-    route(
-        "bookings::detail::show",
-        Get,
-        paths::BOOKING_ROUTE,
-        Who::Partner,
-        Id::Link,
-        &[],
-    ),
-    route(
-        "procedures::start::show",
-        Get,
-        paths::BOOKING_PROCEDURE_ROUTE,
-        Who::Partner,
-        Id::Link,
-        &["case", "date", "service"],
-    ),
-    route(
-        "procedures::slots::fragment",
-        Get,
-        paths::BOOKING_SLOTS_ROUTE,
-        Who::Partner,
-        Id::Link,
-        &["date", "service", "slot"],
-    ),
-    route(
-        "procedures::progress::show",
-        Get,
-        paths::OPERATION_ROUTE,
-        Who::Partner,
-        Id::Operation,
-        &[],
-    ),
-    route(
-        "care::queue",
-        Get,
-        paths::CARE_MISMATCHES,
-        Who::Care,
-        Id::None,
-        QUEUE_FILTERS,
-    ),
-    route(
-        "care::detail::show",
-        Get,
-        "/care/mismatches/{id}",
-        Who::Care,
-        Id::Mismatch,
-        &[],
-    ),
-    route(
-        "cases::list",
-        Get,
-        paths::CARE_CASES,
-        Who::Care,
-        Id::None,
-        &["state", "partner"],
-    ),
-    route(
-        "cases::care_show",
-        Get,
-        "/care/cases/{id}",
-        Who::Care,
-        Id::Case,
-        &[],
-    ),
-    route(
-        "cases::partner_show",
-        Get,
-        "/cases/{id}",
-        Who::Partner,
-        Id::Case,
-        &[],
-    ),
-    route(
-        "connection::show",
-        Get,
-        paths::CONNECTION,
-        Who::Partner,
-        Id::None,
-        &[],
-    ),
-    route(
-        "connection::report::show",
-        Get,
-        "/connection/{id}/report",
-        Who::Partner,
-        Id::PartnerConnection,
-        &[],
-    ),
-    route(
-        "sales::list",
-        Get,
-        paths::SALES_CONNECTIONS,
-        Who::Sales,
-        Id::None,
-        &["code"],
-    ),
-    route(
-        "sales::connection::show",
-        Get,
-        "/sales/connections/{id}",
-        Who::Sales,
-        Id::RequestedConnection,
-        &[],
-    ),
-    route(
-        "outbox::list",
-        Get,
-        paths::OUTBOX,
-        Who::Care,
-        Id::None,
-        &["partner", "page"],
-    ),
-    route(
-        "audit::list",
-        Get,
-        paths::AUDIT,
-        Who::Admin,
-        Id::None,
-        AUDIT_FILTERS,
-    ),
-    route(
-        "audit::csv",
-        Get,
-        paths::AUDIT_CSV,
-        Who::Admin,
-        Id::None,
-        AUDIT_FILTERS,
-    ),
-    route(
-        "audit::entry",
-        Get,
-        "/audit/{id}",
-        Who::Admin,
-        Id::AuditEntry,
-        &[],
-    ),
-    route(
-        "admin::list_users",
-        Get,
-        paths::ADMIN_USERS,
-        Who::Admin,
-        Id::None,
-        &["page"],
-    ),
-    route(
-        "admin::list_partners",
-        Get,
-        paths::ADMIN_PARTNERS,
-        Who::Admin,
-        Id::None,
-        &["page"],
-    ),
-    // Forms. Logging in and out end or lock sessions, so they run last, on their own clients.
-    route(
-        "language::switch",
-        Post,
-        paths::LANGUAGE,
-        Who::Partner,
-        Id::None,
-        &["lang", "next"],
-    ),
-    route(
-        "procedures::start::submit",
-        Post,
-        paths::BOOKING_PROCEDURE_ROUTE,
-        Who::Partner,
-        Id::Link,
-        PROCEDURE_FIELDS,
-    ),
-    route(
-        "procedures::progress::retry",
-        Post,
-        paths::OPERATION_RETRY_ROUTE,
-        Who::Partner,
-        Id::Operation,
-        &[],
-    ),
-    route(
-        "procedures::progress::abandon",
-        Post,
-        paths::OPERATION_ABANDON_ROUTE,
-        Who::Partner,
-        Id::Operation,
-        &["confirm", "understood"],
-    ),
-    route(
-        "care::actions::bulk",
-        Post,
-        paths::CARE_MISMATCHES_BULK,
-        Who::Care,
-        Id::None,
-        &["action", "ids", "back"],
-    ),
-    route(
-        "care::actions::assign",
-        Post,
-        "/care/mismatches/{id}/assign",
-        Who::Care,
-        Id::Mismatch,
-        &["back", "from"],
-    ),
-    route(
-        "care::actions::acknowledge",
-        Post,
-        "/care/mismatches/{id}/acknowledge",
-        Who::Care,
-        Id::Mismatch,
-        &["back", "from"],
-    ),
-    route(
-        "care::actions::resolve",
-        Post,
-        "/care/mismatches/{id}/resolve",
-        Who::Care,
-        Id::Mismatch,
-        &["note"],
-    ),
-    route(
-        "cases::actions::take",
-        Post,
-        "/care/cases/{id}/take",
-        Who::Care,
-        Id::Case,
-        &[],
-    ),
-    route(
-        "cases::actions::care_note",
-        Post,
-        "/care/cases/{id}/notes",
-        Who::Care,
-        Id::Case,
-        &["body"],
-    ),
-    route(
-        "cases::actions::resolve",
-        Post,
-        "/care/cases/{id}/resolve",
-        Who::Care,
-        Id::Case,
-        &["outcome", "body"],
-    ),
-    route(
-        "cases::actions::partner_note",
-        Post,
-        "/cases/{id}/notes",
-        Who::Partner,
-        Id::Case,
-        &["body"],
-    ),
-    route(
-        "connection::actions::request",
-        Post,
-        paths::CONNECTION,
-        Who::Partner,
-        Id::None,
-        &["reservio_business_id", "reservio_token"],
-    ),
-    route(
-        "connection::actions::request_sandbox",
-        Post,
-        paths::CONNECTION_SANDBOX,
-        Who::Partner,
-        Id::None,
-        &[],
-    ),
-    route(
-        "connection::actions::go_live",
-        Post,
-        "/connection/{id}/go-live",
-        Who::Partner,
-        Id::PartnerConnection,
-        &[],
-    ),
-    route(
-        "connection::actions::report_problem",
-        Post,
-        "/connection/{id}/problem",
-        Who::Partner,
-        Id::PartnerConnection,
-        &["description"],
-    ),
-    route(
-        "sales::account::account",
-        Post,
-        "/sales/connections/{id}/account",
-        Who::Sales,
-        Id::RequestedConnection,
-        &["termino_partner_id", "termino_token"],
-    ),
-    route(
-        "sales::account::sandbox_account",
-        Post,
-        "/sales/connections/{id}/sandbox",
-        Who::Sales,
-        Id::RequestedConnection,
-        &[],
-    ),
-    route(
-        "sales::mapping::mapping",
-        Post,
-        "/sales/connections/{id}/mapping",
-        Who::Sales,
-        Id::RequestedConnection,
-        &["offer:s1", "offer:s2", "offer:"],
-    ),
-    route(
-        "sales::connection::confirm",
-        Post,
-        "/sales/connections/{id}/confirm",
-        Who::Sales,
-        Id::RequestedConnection,
-        &[],
-    ),
-    route(
-        "sales::connection::reopen",
-        Post,
-        "/sales/connections/{id}/reopen",
-        Who::Sales,
-        Id::RequestedConnection,
-        &[],
-    ),
-    route(
-        "admin::create_user",
-        Post,
-        paths::ADMIN_USERS,
-        Who::Admin,
-        Id::None,
-        &["email", "role", "partner_id", "password"],
-    ),
-    route(
-        "admin::disable_user",
-        Post,
-        "/admin/users/{id}/disable",
-        Who::Admin,
-        Id::UnknownOnly,
-        &[],
-    ),
-    route(
-        "admin::enable_user",
-        Post,
-        "/admin/users/{id}/enable",
-        Who::Admin,
-        Id::UnknownOnly,
-        &[],
-    ),
-    route(
-        "admin::create_partner",
-        Post,
-        paths::ADMIN_PARTNERS,
-        Who::Admin,
-        Id::None,
-        &["name"],
-    ),
-    route(
-        "admin::disable_partner",
-        Post,
-        "/admin/partners/{id}/disable",
-        Who::Admin,
-        Id::UnknownOnly,
-        &[],
-    ),
-    route(
-        "admin::enable_partner",
-        Post,
-        "/admin/partners/{id}/enable",
-        Who::Admin,
-        Id::UnknownOnly,
-        &[],
-    ),
-    route(
-        "login::logout",
-        Post,
-        paths::LOGOUT,
-        Who::Partner,
-        Id::None,
-        &[],
-    ),
-    route(
-        "login::submit",
-        Post,
-        paths::LOGIN,
-        Who::Anonymous,
-        Id::None,
-        &["email", "password", "next"],
-    ),
-];
-
-/// Handlers mounted outside the table, each with its own test.
-const MOUNTED_ELSEWHERE: &[&str] = &["hooks::termino"];
-
-/// The handlers `src/web/mod.rs` mounts with `get(…)` or `post(…)`, by method.
-fn routed_handlers() -> BTreeSet<(String, &'static str)> {
-    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/mod.rs"))
-        .expect("the router's source is readable");
-    let mut found = BTreeSet::new();
-    for (method, call) in [("get", "get("), ("post", "post(")] {
-        for (at, _) in source.match_indices(call) {
-            let before = source[..at].chars().next_back();
-            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-                continue; // e.g. `to_get(`, not a routing call
-            }
-            let rest = &source[at + call.len()..];
-            let name: String = rest
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
-                .collect();
-            if !name.is_empty() && rest[name.len()..].starts_with(')') {
-                found.insert((name, method));
-            }
-        }
-    }
-    found
-}
-
-fn every_routed_handler_is_in_the_table() {
-    let routed = routed_handlers();
-    assert!(routed.len() > 40, "the router was read: {routed:?}");
-    let listed: BTreeSet<(String, &'static str)> = ROUTES
-        .iter()
-        .map(|r| {
-            let method = if r.method == Get { "get" } else { "post" };
-            (r.handler.to_string(), method)
-        })
-        .chain(MOUNTED_ELSEWHERE.iter().map(|h| (h.to_string(), "post")))
-        .collect();
-    let missing: Vec<_> = routed.difference(&listed).collect();
-    let stale: Vec<_> = listed.difference(&routed).collect();
-    assert!(
-        missing.is_empty() && stale.is_empty(),
-        "tests/foundation/fuzz.rs ROUTES is out of step with the router: add {missing:?}, \
-         remove {stale:?}"
-    );
-}
-
-/// Handlers that call the booking systems. Without them (the foundation app has none) they
-/// answer 502 or 503 on purpose, with a page saying so; the systems-on test holds them to
-/// "never 5xx" like every other route.
-const NEED_SYSTEMS: &[&str] = &[
-    "procedures::start::show",
-    "procedures::start::submit",
-    "procedures::slots::fragment",
-    "procedures::progress::show",
-    "procedures::progress::retry",
-    "procedures::progress::abandon",
-    "sales::account::account",
-    "sales::account::sandbox_account",
-    "sales::mapping::mapping",
-    "sales::connection::show",
-    "connection::actions::request_sandbox",
-];
-
 /// Path ids that name nothing: unknown, zero, negative, beyond `i64`, not numbers at all.
 const UNKNOWN_IDS: &[&str] = &[
     "987654321",
@@ -654,9 +76,13 @@ const PROCEDURE_KINDS: &[&str] = &[
     "%00",
 ];
 
-/// Every server error (or dropped connection), by route, for one assertion at the end.
+/// Every server error (or dropped connection), by route, for one assertion at the end, and
+/// how many requests were judged.
 #[derive(Default)]
-pub struct Failures(BTreeMap<String, Vec<String>>);
+pub struct Failures {
+    by_handler: BTreeMap<String, Vec<String>>,
+    judged: usize,
+}
 
 impl Failures {
     /// Records `answer` unless it is below 500, or a 502/503 of a route that needs the
@@ -666,8 +92,9 @@ impl Failures {
         handler: &str,
         systems_off: bool,
         what: String,
-        answer: Result<reqwest::Response, reqwest::Error>,
+        answer: Result<reqwest::Response, String>,
     ) -> Option<reqwest::StatusCode> {
+        self.judged += 1;
         let failure = match &answer {
             Ok(response) => {
                 let status = response.status();
@@ -676,10 +103,10 @@ impl Failures {
                     && matches!(status.as_u16(), 502 | 503);
                 (status.is_server_error() && !unavailable).then(|| status.to_string())
             }
-            Err(e) => Some(format!("no answer ({e:?})")),
+            Err(e) => Some(format!("no answer ({e})")),
         };
         if let Some(failure) = failure {
-            self.0
+            self.by_handler
                 .entry(handler.to_string())
                 .or_default()
                 .push(format!("{failure} for {what}"));
@@ -688,8 +115,11 @@ impl Failures {
     }
 
     pub fn assert_none(self, app: &TestApp) {
+        if std::env::var_os("FUZZ_REPORT").is_some() {
+            eprintln!("{} requests judged", self.judged);
+        }
         let report: Vec<String> = self
-            .0
+            .by_handler
             .iter()
             .map(|(handler, failures)| {
                 let examples: Vec<&str> = failures.iter().take(3).map(String::as_str).collect();
@@ -860,7 +290,7 @@ impl<'a> Fuzz<'a> {
                 }
                 let what = format!("GET {}", url.chars().take(200).collect::<String>());
                 self.failures
-                    .judge(route.handler, self.systems_off, what, request.send().await);
+                    .judge(route.handler, self.systems_off, what, answer(request).await);
             }
         }
     }
@@ -904,13 +334,23 @@ impl<'a> Fuzz<'a> {
     }
 }
 
+/// Sends a request and waits at most a few seconds for the answer: a handler that hangs on
+/// garbage is a failure too.
+pub async fn answer(request: reqwest::RequestBuilder) -> Result<reqwest::Response, String> {
+    match tokio::time::timeout(std::time::Duration::from_secs(10), request.send()).await {
+        Ok(Ok(response)) => Ok(response),
+        Ok(Err(e)) => Err(format!("{e:?}")),
+        Err(_) => Err("nothing within 10 s".to_string()),
+    }
+}
+
 async fn send(
     app: &TestApp,
     client: &reqwest::Client,
     path: &str,
     attempt: &Attempt,
     token: &str,
-) -> Result<reqwest::Response, reqwest::Error> {
+) -> Result<reqwest::Response, String> {
     let mut body = attempt.body.clone();
     let mut request = client
         .post(app.url(path))
@@ -926,7 +366,7 @@ async fn send(
     if attempt.content_type != FORM && body.is_empty() {
         request = request.header(CONTENT_TYPE, FORM);
     }
-    request.body(body).send().await
+    answer(request.body(body)).await
 }
 
 fn all_routes() -> Vec<&'static Route> {
@@ -950,7 +390,11 @@ async fn garbage_query_strings_on_every_page_never_get_a_server_error(app: TestA
 /// The routes that need the booking systems, against a second app with the sandbox's: the
 /// procedures' forms and slot pickers, the channel account and the service mapping.
 async fn garbage_reaches_the_procedures_and_the_channel_setup_with_the_systems_on(app: TestApp) {
-    let (systems_on, world) = world::with_systems(&app).await;
+    // Bounded, so a setup that hangs fails here instead of stalling the whole run.
+    let setup = world::with_systems(&app);
+    let (systems_on, world) = tokio::time::timeout(std::time::Duration::from_secs(90), setup)
+        .await
+        .expect("the sandbox app starts and syncs within 90 s");
     let routes: Vec<&Route> = ROUTES
         .iter()
         .filter(|r| NEED_SYSTEMS.contains(&r.handler))

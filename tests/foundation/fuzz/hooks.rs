@@ -6,7 +6,7 @@ use rand::Rng;
 use rand::seq::IndexedRandom;
 
 use super::garbage::{HOSTILE, LONG_FORM, hex_of, hostile, not_a_form, seeded, shown};
-use super::{Failures, still_healthy, world};
+use super::{Failures, answer, still_healthy, world};
 use crate::common::TestApp;
 
 const HANDLER: &str = "hooks::termino";
@@ -63,17 +63,17 @@ pub async fn random_termino_notifications_are_refused_with_a_4xx_never_a_5xx(app
                 None => request,
             }
         };
-        let mut answer = notify(body.clone()).send().await;
-        if answer.is_err() {
+        let mut answered = answer(notify(body.clone())).await;
+        if answered.is_err() {
             // Refused on its path before the body was read: see `Fuzz::post`.
-            answer = notify(Vec::new()).send().await;
+            answered = answer(notify(Vec::new())).await;
         }
         let what = format!(
             "hook {} body {} signature {signature:?}",
             code.chars().take(40).collect::<String>(),
             shown(&body),
         );
-        let status = failures.judge(HANDLER, false, what.clone(), answer);
+        let status = failures.judge(HANDLER, false, what.clone(), answered);
         if !status.is_some_and(|s| s.is_client_error()) {
             not_refused.push(format!("{status:?} for {what}"));
         }
@@ -83,17 +83,15 @@ pub async fn random_termino_notifications_are_refused_with_a_4xx_never_a_5xx(app
         let body: Vec<u8> = (0..rng.random_range(0..500))
             .map(|_| rng.random())
             .collect();
-        let answer = client
+        let request = client
             .post(app.url(&format!("/hooks/termino/{}", world.connection_code)))
             .header(
                 SIGNATURE_HEADER,
                 sign_webhook_body(&world.webhook_secret, &body),
             )
-            .body(body.clone())
-            .send()
-            .await;
+            .body(body.clone());
         let what = format!("signed hook body {}", shown(&body));
-        failures.judge(HANDLER, false, what, answer);
+        failures.judge(HANDLER, false, what, answer(request).await);
     }
     still_healthy(&app).await;
     failures.assert_none(&app);
