@@ -119,17 +119,17 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let command = cli.command.unwrap_or(Command::Demo {
-        addr: DEFAULT_ADDR
-            .parse()
-            .expect("DEFAULT_ADDR is a valid address"),
-        database_url: std::env::var("DATABASE_URL")
-            .unwrap_or_else(|_| DEFAULT_DEMO_DATABASE.into())
-            .parse()
-            .unwrap_or_else(|_| DEFAULT_DEMO_DATABASE.parse().expect("default URL is valid")),
-        demo_password: std::env::var("BOOKBRIDGE_DEMO_PASSWORD")
-            .unwrap_or_else(|_| DEFAULT_DEMO_PASSWORD.into()),
-    });
+    // No subcommand means `demo`, with the same flags' environment variables and checks.
+    let command = cli
+        .command
+        .or_else(|| match Cli::try_parse_from(["bookbridge", "demo"]) {
+            Ok(cli) => cli.command,
+            Err(e) => e.exit(),
+        });
+    let Some(command) = command else {
+        eprintln!("bookbridge: no command");
+        return ExitCode::FAILURE;
+    };
     match runtime.block_on(run(command)) {
         Ok(code) => code,
         Err(e) => {

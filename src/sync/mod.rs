@@ -108,3 +108,44 @@ impl std::fmt::Debug for SyncContext {
 
 /// The actor of everything the engine does.
 pub const SYNC: Actor = Actor::Sync;
+
+/// Opens (or refreshes) a mismatch of `kind` on a link that the engine itself raises — a push
+/// or a procedure that failed — and audits it when it is new. `extra` joins the audit row.
+pub(crate) async fn flag(
+    tx: &mut crate::db::Tx,
+    link_id: i64,
+    partner_id: i64,
+    kind: crate::domain::MismatchKind,
+    detail: &str,
+    extra: serde_json::Value,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let (id, opened) = crate::db::mismatches::open_or_refresh(
+        tx,
+        &crate::db::mismatches::Detected {
+            link_id,
+            partner_id,
+            kind: kind.as_str(),
+            severity: kind.default_severity().as_str(),
+            details: detail,
+        },
+        now,
+    )
+    .await?;
+    if opened {
+        let mut after =
+            serde_json::json!({ "link_id": link_id, "kind": kind.as_str(), "detail": detail });
+        if let (Some(after), serde_json::Value::Object(extra)) = (after.as_object_mut(), extra) {
+            after.extend(extra);
+        }
+        crate::audit::append(
+            tx,
+            now,
+            crate::audit::Event::new(&SYNC, "mismatch.opened", "mismatch", id)
+                .partner(Some(partner_id))
+                .after(after),
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -16,7 +16,7 @@ use super::{Notifier, SyncContext, SyncError, sync_connection};
 use crate::audit::{self, Actor, Event};
 use crate::db::connections::{self, Connection, ServiceMap};
 use crate::db::links::{self, LinkRow, NewLink};
-use crate::db::mismatches::{self, Detected};
+use crate::db::mismatches;
 use crate::db::operations::{self, AlreadyActive, NewOperation, OperationRow, StepRow};
 use crate::db::outbox::{self, NewPush};
 use crate::db::{Tx, bookings, cases};
@@ -848,35 +848,10 @@ async fn stop(
         now,
     )
     .await?;
-    let kind = MismatchKind::ProcedureFailed;
     let detail = format!("{} stopped at {}: {message}", op.kind, step.as_str());
-    let (mismatch_id, opened) = mismatches::open_or_refresh(
-        tx,
-        &Detected {
-            link_id: row.id,
-            partner_id: row.partner_id,
-            kind: kind.as_str(),
-            severity: kind.default_severity().as_str(),
-            details: &detail,
-        },
-        now,
-    )
-    .await?;
-    if opened {
-        audit::append(
-            tx,
-            now,
-            Event::new(actor, "mismatch.opened", "mismatch", mismatch_id)
-                .partner(Some(row.partner_id))
-                .after(json!({
-                    "link_id": row.id,
-                    "kind": kind.as_str(),
-                    "detail": detail,
-                    "operation_id": op.id,
-                })),
-        )
-        .await?;
-    }
+    let extra = json!({ "operation_id": op.id });
+    let kind = MismatchKind::ProcedureFailed;
+    super::flag(tx, row.id, row.partner_id, kind, &detail, extra, now).await?;
     Ok(())
 }
 

@@ -14,7 +14,6 @@ use crate::db::Tx;
 use crate::db::bookings;
 use crate::db::connections::Connection;
 use crate::db::links;
-use crate::db::mismatches::{self, Detected};
 use crate::db::outbox::{self, OutboxRow};
 use crate::domain::mismatch::MismatchKind;
 use crate::domain::{BookingStatus, Customer, NewBooking, RemoteBooking, System};
@@ -330,31 +329,19 @@ async fn flag_push_failed(
     message: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let kind = MismatchKind::PushFailed;
     let detail = format!("{} to {} failed: {message}", row.action, row.system);
-    let (id, opened) = mismatches::open_or_refresh(
+    let kind = MismatchKind::PushFailed;
+    let extra = serde_json::json!({});
+    super::flag(
         tx,
-        &Detected {
-            link_id,
-            partner_id: connection.partner_id,
-            kind: kind.as_str(),
-            severity: kind.default_severity().as_str(),
-            details: &detail,
-        },
+        link_id,
+        connection.partner_id,
+        kind,
+        &detail,
+        extra,
         now,
     )
-    .await?;
-    if opened {
-        audit::append(
-            tx,
-            now,
-            Event::new(&SYNC, "mismatch.opened", "mismatch", id)
-                .partner(Some(connection.partner_id))
-                .after(serde_json::json!({ "link_id": link_id, "kind": kind.as_str(), "detail": detail })),
-        )
-        .await?;
-    }
-    Ok(())
+    .await
 }
 
 #[cfg(test)]
