@@ -31,6 +31,7 @@ fn main() {
         security_headers_are_on_every_response,
         sessions_end_after_thirty_idle_minutes,
         sessions_end_twelve_hours_after_login_however_active,
+        the_user_read_with_the_session_is_current_and_never_stored,
         malformed_input_gets_a_clear_error_not_a_server_error,
         restarting_the_demo_keeps_what_is_there,
     ];
@@ -879,4 +880,48 @@ async fn restarting_the_demo_keeps_what_is_there(app: TestApp) {
             rows: app.count("SELECT COUNT(*) FROM audit_log").await
         }
     );
+}
+
+/// The session store reads the user in the same query as the session: a change to the user
+/// shows on the very next request, and the copy is never written back into the session.
+async fn the_user_read_with_the_session_is_current_and_never_stored(app: TestApp) {
+    let client = app.login("partner@demo.test").await;
+    // Two views, so the second one runs on a session loaded from the database.
+    for _ in 0..2 {
+        assert_eq!(app.get(&client, "/bookings").await.status(), 200);
+    }
+    sqlx::query("UPDATE users SET locale = 'cs' WHERE email = 'partner@demo.test'")
+        .execute(app.db.pool())
+        .await
+        .expect("update");
+    let page = app
+        .get(&client, "/bookings")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        page.contains("lang=\"cs\""),
+        "the new language shows at once"
+    );
+    // A request that changes the session saves it, loaded user and all in memory.
+    let switched = app
+        .post_form(&client, "/", "/language", &[("lang", "pl"), ("next", "/")])
+        .await;
+    assert_eq!(switched.status(), 303);
+    let stored: Vec<(String,)> = sqlx::query_as("SELECT data FROM sessions")
+        .fetch_all(app.db.pool())
+        .await
+        .expect("sessions");
+    assert!(!stored.is_empty());
+    assert!(
+        stored.iter().all(|(data,)| !data.contains("\"_user\"")),
+        "the loaded user is never saved into a session: {stored:?}"
+    );
+    sqlx::query("UPDATE users SET disabled = 1 WHERE email = 'partner@demo.test'")
+        .execute(app.db.pool())
+        .await
+        .expect("update");
+    let refused = app.get(&client, "/bookings").await;
+    assert_ne!(refused.status(), 200, "a disabled user is refused at once");
 }

@@ -10,7 +10,7 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::audit::Actor;
-use crate::db::sessions::USER_ID_KEY;
+use crate::db::sessions::{LoadedUser, USER_ID_KEY, USER_ROW_KEY};
 use crate::db::users;
 use crate::domain::Role;
 use crate::web::error::AppError;
@@ -89,15 +89,29 @@ impl FromRequestParts<AppState> for CurrentUser {
             end_session(&session).await?;
             return Err(unauthenticated);
         }
-        let found = users::find_for_session(&state.db, user_id).await?;
-        let Some((user, timezone, role)) = found.and_then(|found| {
-            let role = found.user.role()?;
-            Some((found.user, found.partner_timezone, role))
-        }) else {
+        // The session store read the user along with the session (one query); only a session
+        // saved in this very request lacks it.
+        let loaded = match session.get::<LoadedUser>(USER_ROW_KEY).await? {
+            Some(user) if user.id == user_id => Some(user),
+            _ => users::find_for_session(&state.db, user_id)
+                .await?
+                .map(|found| LoadedUser {
+                    disabled: found.user.is_disabled(),
+                    id: found.user.id,
+                    email: found.user.email,
+                    role: found.user.role,
+                    partner_id: found.user.partner_id,
+                    locale: found.user.locale,
+                    timezone: found.partner_timezone,
+                }),
+        };
+        let Some((user, role)) =
+            loaded.and_then(|user| Some((user.clone(), user.role.parse::<Role>().ok()?)))
+        else {
             end_session(&session).await?;
             return Err(unauthenticated);
         };
-        if user.is_disabled() {
+        if user.disabled {
             end_session(&session).await?;
             return Err(unauthenticated);
         }
@@ -110,7 +124,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             role,
             partner_id: user.partner_id,
             locale: user.locale,
-            timezone,
+            timezone: user.timezone,
         };
         parts.extensions.insert(current.clone());
         Ok(current)

@@ -12,6 +12,37 @@ use super::{Db, is_unique_violation};
 /// The session key under which the logged-in user's id is kept.
 pub const USER_ID_KEY: &str = "user_id";
 
+/// The key under which [`DbSessionStore::load`] puts the session's user as the database has it
+/// now (read in the same query as the session), so that a request needs no second query for
+/// its user. Never stored: [`encode`] drops it.
+pub const USER_ROW_KEY: &str = "_user";
+
+/// The logged-in user as read with the session.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct LoadedUser {
+    pub id: i64,
+    pub email: String,
+    pub role: String,
+    pub partner_id: Option<i64>,
+    pub disabled: bool,
+    pub locale: Option<String>,
+    /// The partner's IANA time zone; `None` for staff.
+    pub timezone: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct LoadedRow {
+    data: String,
+    expires_at: i64,
+    user_id: Option<i64>,
+    email: Option<String>,
+    role: Option<String>,
+    partner_id: Option<i64>,
+    disabled: Option<i64>,
+    locale: Option<String>,
+    timezone: Option<String>,
+}
+
 /// Sessions stored in the `sessions` table.
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
@@ -29,8 +60,14 @@ fn backend(err: sqlx::Error) -> session_store::Error {
 }
 
 fn encode(record: &Record) -> Result<(String, Option<i64>, i64), session_store::Error> {
-    let data = serde_json::to_string(&record.data)
-        .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    let encoded = if record.data.contains_key(USER_ROW_KEY) {
+        let mut data = record.data.clone();
+        data.remove(USER_ROW_KEY);
+        serde_json::to_string(&data)
+    } else {
+        serde_json::to_string(&record.data)
+    };
+    let data = encoded.map_err(|e| session_store::Error::Encode(e.to_string()))?;
     let user_id = record.data.get(USER_ID_KEY).and_then(|v| v.as_i64());
     Ok((data, user_id, record.expiry_date.unix_timestamp()))
 }
@@ -77,19 +114,39 @@ impl SessionStore for DbSessionStore {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let now = OffsetDateTime::now_utc().unix_timestamp();
-        let row: Option<(String, i64)> = sqlx::query_as(
-            "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2",
+        let row: Option<LoadedRow> = sqlx::query_as(
+            "SELECT s.data, s.expires_at, u.id AS user_id, u.email, u.role, u.partner_id, \
+             u.disabled, u.locale, p.timezone \
+             FROM sessions s LEFT JOIN users u ON u.id = s.user_id \
+             LEFT JOIN partners p ON p.id = u.partner_id \
+             WHERE s.id = $1 AND s.expires_at > $2",
         )
         .bind(id.to_string())
         .bind(now)
         .fetch_optional(self.db.pool())
         .await
         .map_err(backend)?;
-        let Some((data, expires_at)) = row else {
+        let Some(row) = row else {
             return Ok(None);
         };
-        let data =
-            serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expires_at = row.expires_at;
+        let mut data: std::collections::HashMap<String, serde_json::Value> =
+            serde_json::from_str(&row.data)
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        if let (Some(id), Some(email), Some(role)) = (row.user_id, row.email, row.role) {
+            let user = LoadedUser {
+                id,
+                email,
+                role,
+                partner_id: row.partner_id,
+                disabled: row.disabled.unwrap_or(1) != 0,
+                locale: row.locale,
+                timezone: row.timezone,
+            };
+            if let Ok(value) = serde_json::to_value(user) {
+                data.insert(USER_ROW_KEY.to_string(), value);
+            }
+        }
         let expiry_date = OffsetDateTime::from_unix_timestamp(expires_at)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         Ok(Some(Record {
