@@ -304,7 +304,7 @@ pub async fn start(
         }
     }
     if let Params::Escalate { reason, proposal } = &params {
-        escalate(&mut tx, ctx, hooks, &row, id, reason, proposal, by, now).await?;
+        escalate(&mut tx, hooks, &row, id, reason, proposal, by, now).await?;
     }
     tx.commit().await?;
     hooks.wake.notify_one();
@@ -315,7 +315,6 @@ pub async fn start(
 #[allow(clippy::too_many_arguments)]
 async fn escalate(
     tx: &mut Tx,
-    ctx: &SyncContext,
     hooks: &Hooks,
     row: &LinkRow,
     operation_id: i64,
@@ -370,7 +369,6 @@ async fn escalate(
     .await?;
     complete(
         tx,
-        ctx,
         hooks,
         row,
         operation_id,
@@ -387,7 +385,6 @@ async fn escalate(
 #[allow(clippy::too_many_arguments)]
 async fn complete(
     tx: &mut Tx,
-    ctx: &SyncContext,
     hooks: &Hooks,
     row: &LinkRow,
     operation_id: i64,
@@ -395,7 +392,6 @@ async fn complete(
     actor: &Actor,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let _ = ctx;
     operations::set_state(tx, operation_id, "completed", None, now).await?;
     audit::append(
         tx,
@@ -697,7 +693,7 @@ async fn drive(
             s.position >= op.current_step && !matches!(s.state.as_str(), "done" | "skipped")
         }) else {
             let mut tx = ctx.db.begin_write().await?;
-            complete(&mut tx, ctx, hooks, &row, id, kind, &actor, now).await?;
+            complete(&mut tx, hooks, &row, id, kind, &actor, now).await?;
             tx.commit().await?;
             if let Some(conn) = connections::find(&ctx.db, row.connection_id).await? {
                 let map = ServiceMap::new(&connections::mappings(&ctx.db, conn.id).await?);
