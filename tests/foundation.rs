@@ -2,8 +2,12 @@
 //! audit chain — each test on SQLite and on PostgreSQL.
 
 mod common;
+#[path = "foundation/edge.rs"]
+mod edge;
 #[path = "foundation/fuzz.rs"]
 mod fuzz;
+#[path = "foundation/logs.rs"]
+mod logs;
 
 use bookbridge::audit::{self, Verdict};
 use common::{DEMO_PASSWORD, TestApp, html, select_attr, select_texts};
@@ -36,7 +40,11 @@ fn main() {
         restarting_the_demo_keeps_what_is_there,
     ];
     all.extend(fuzz::tests());
-    common::run_with(fuzz::plain(), all);
+    all.extend(edge::tests());
+    logs::capture();
+    let mut plain = fuzz::plain();
+    plain.extend(edge::plain());
+    common::run_with(plain, all);
 }
 
 async fn health_check_answers_once_the_database_is_reachable(app: TestApp) {

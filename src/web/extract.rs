@@ -5,6 +5,10 @@
 //! and PostgreSQL cannot store one in `TEXT` nor compare with one, so letting it through would
 //! turn a visitor's typo (or a probe) into a database error and a 500 — on PostgreSQL only,
 //! which is how it went unnoticed until the fuzz tests sent `%00` everywhere.
+//!
+//! Nor do they accept text whose escapes decode to bytes that are not UTF-8: axum's decoder
+//! would quietly turn them into U+FFFD and the handler would act on text nobody sent (a form
+//! with `%FF` in it once opened a Partner Care case). Such a request answers 400.
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::BytesRejection;
@@ -31,6 +35,45 @@ fn decodes_to_nul(encoded: &[u8]) -> bool {
     encoded.contains(&0) || encoded.windows(3).any(|w| w == b"%00")
 }
 
+/// Whether URL-encoded text decodes to bytes that are not UTF-8. `&`, `=` and `+` are ASCII,
+/// so decoding the whole text at once is as exact as decoding each name and value; an escape
+/// that is not one (`%zz`) stays literal text, as the form decoder keeps it.
+fn decodes_to_invalid_utf8(encoded: &[u8]) -> bool {
+    if encoded.is_ascii() && !encoded.contains(&b'%') {
+        return false;
+    }
+    let mut decoded = Vec::with_capacity(encoded.len());
+    let mut i = 0;
+    while i < encoded.len() {
+        let escaped = match encoded.get(i..i + 3) {
+            Some([b'%', hi, lo]) => hex_value(*hi).zip(hex_value(*lo)).map(|(h, l)| h * 16 + l),
+            _ => None,
+        };
+        match escaped {
+            Some(byte) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            None => {
+                decoded.push(encoded[i]);
+                i += 1;
+            }
+        }
+    }
+    std::str::from_utf8(&decoded).is_err()
+}
+
+fn hex_value(digit: u8) -> Option<u8> {
+    char::from(digit)
+        .to_digit(16)
+        .and_then(|d| u8::try_from(d).ok())
+}
+
+/// Whether URL-encoded text is something no field of ours can mean (see the module's doc).
+fn unreadable(encoded: &[u8]) -> bool {
+    decodes_to_nul(encoded) || decodes_to_invalid_utf8(encoded)
+}
+
 impl<T, S> FromRequest<S> for Form<T>
 where
     T: DeserializeOwned,
@@ -44,7 +87,7 @@ where
         // What `axum::Form` reads: the query of a GET or HEAD, the body of anything else.
         let request = if matches!(parts.method, Method::GET | Method::HEAD) {
             let query = parts.uri.query().unwrap_or_default();
-            if decodes_to_nul(query.as_bytes()) {
+            if unreadable(query.as_bytes()) {
                 return Err(malformed);
             }
             Request::from_parts(parts, body)
@@ -53,7 +96,7 @@ where
             let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
                 .await
                 .map_err(body_error)?;
-            if decodes_to_nul(&bytes) {
+            if unreadable(&bytes) {
                 return Err(malformed);
             }
             Request::from_parts(parts, Body::from(bytes))
@@ -80,7 +123,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         let query = parts.uri.query().unwrap_or_default();
-        if decodes_to_nul(query.as_bytes()) {
+        if unreadable(query.as_bytes()) {
             return Err(AppError::BadRequest("error-query-malformed"));
         }
         let axum::extract::Query(value) =
@@ -137,6 +180,39 @@ mod tests {
             b"a=%30%30",
         ] {
             assert!(!decodes_to_nul(fine), "{:?}", String::from_utf8_lossy(fine));
+        }
+    }
+
+    #[test]
+    fn text_whose_escapes_are_not_utf8_is_refused() {
+        for bad in [
+            &b"%FF"[..],
+            b"note=%C3%28",
+            b"a=%C3&b=%A1",
+            b"a=%ED%A0%80",
+            b"a=\xff",
+            b"%F0%9F%98",
+        ] {
+            assert!(
+                decodes_to_invalid_utf8(bad),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        for fine in [
+            &b""[..],
+            b"a=b",
+            b"note=Nov%C3%A1k",
+            "note=Novák".as_bytes(),
+            b"a=%zz",
+            b"a=%F",
+            b"a=%F0%9F%98%80+ok",
+        ] {
+            assert!(
+                !decodes_to_invalid_utf8(fine),
+                "{:?}",
+                String::from_utf8_lossy(fine)
+            );
         }
     }
 

@@ -197,13 +197,92 @@ pub fn partner_case_note(id: impl IntArg) -> String {
     format!("/cases/{}/notes", id.int())
 }
 
-/// Accepts a post-login destination only if it is a path on this site.
+/// Every route that answers `GET`: the only places a visitor is sent back to after logging in
+/// or switching language. `{…}` stands for one segment of letters, digits, `_` or `-`.
+pub const GET_ROUTES: &[&str] = &[
+    HOME,
+    LOGIN,
+    BOOKINGS,
+    BOOKINGS_CSV,
+    BOOKING_ROUTE,
+    BOOKING_PROCEDURE_ROUTE,
+    BOOKING_SLOTS_ROUTE,
+    OPERATION_ROUTE,
+    CARE_MISMATCHES,
+    "/care/mismatches/{id}",
+    CARE_CASES,
+    "/care/cases/{id}",
+    "/cases/{id}",
+    CONNECTION,
+    "/connection/{id}/report",
+    SALES_CONNECTIONS,
+    "/sales/connections/{id}",
+    OUTBOX,
+    AUDIT,
+    AUDIT_CSV,
+    "/audit/{id}",
+    ADMIN_USERS,
+    ADMIN_PARTNERS,
+];
+
+/// Accepts a post-login (or post-language-switch) destination only if its path is one of our
+/// own [`GET_ROUTES`] and every character of it and of its query is one a URL may carry as
+/// is. Anything else — another host in any disguise (`//`, `/\`, a tab or control character
+/// a browser drops), an unknown path, a fragment — is refused, and the caller goes home. What
+/// is accepted is always a valid `Location` header.
 pub fn local_redirect_target(next: &str) -> Option<&str> {
-    let local = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains(['\r', '\n']);
-    local.then_some(next)
+    let (path, query) = match next.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (next, None),
+    };
+    let path_ok = GET_ROUTES.iter().any(|route| path_matches(route, path));
+    let query_ok = query.is_none_or(query_is_plain);
+    (path_ok && query_ok).then_some(next)
+}
+
+/// Whether `path` is an instance of `route`, segment by segment.
+fn path_matches(route: &str, path: &str) -> bool {
+    let mut want = route.split('/');
+    let mut have = path.split('/');
+    loop {
+        match (want.next(), have.next()) {
+            (None, None) => return true,
+            (Some(w), Some(h)) if w.starts_with('{') && w.ends_with('}') => {
+                let plain = !h.is_empty()
+                    && h.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                if !plain {
+                    return false;
+                }
+            }
+            (Some(w), Some(h)) if w == h => {}
+            _ => return false,
+        }
+    }
+}
+
+/// A query of characters a URL carries unescaped (RFC 3986 `query`), each `%` starting a
+/// two-digit escape: no spaces, controls, quotes, backslashes, fragments or non-ASCII.
+fn query_is_plain(query: &str) -> bool {
+    let bytes = query.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' {
+            let escape = bytes.get(i + 1..i + 3);
+            if !escape.is_some_and(|e| e.iter().all(u8::is_ascii_hexdigit)) {
+                return false;
+            }
+            i += 3;
+            continue;
+        }
+        let plain = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?".contains(&b);
+        if !plain {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 #[cfg(test)]
@@ -212,14 +291,33 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_login() {
-        assert_eq!(
-            local_redirect_target("/bookings?x=1"),
-            Some("/bookings?x=1")
-        );
+        for good in [
+            "/",
+            "/bookings?x=1",
+            "/bookings?q=Nov%C3%A1k&status=open",
+            "/bookings/12/procedures/cancel",
+            "/care/mismatches/7",
+            "/login",
+        ] {
+            assert_eq!(local_redirect_target(good), Some(good), "{good}");
+        }
         for bad in [
             "https://evil.test/",
             "//evil.test",
             "/\\evil.test",
+            "/\t/evil.test",
+            "/\u{b}",
+            "/\u{1}",
+            "/\u{7f}",
+            "/bookings?x=\u{7f}",
+            "/bookings?x=a b",
+            "/bookings?x=%zz",
+            "/bookings#top",
+            "/bookings/",
+            "/bookings//evil.test",
+            "/bookings/1/../../evil",
+            "/no-such-page",
+            "/healthz",
             "evil",
             "",
         ] {

@@ -46,13 +46,37 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
 
 /// Tests that need no server: the route table covers the router.
 pub fn plain() -> Vec<Trial> {
-    vec![Trial::test(
-        "the_fuzz_route_table_lists_every_route_of_the_router",
-        || {
-            every_routed_handler_is_in_the_table();
-            Ok(())
-        },
-    )]
+    vec![
+        Trial::test(
+            "the_fuzz_route_table_lists_every_route_of_the_router",
+            || {
+                every_routed_handler_is_in_the_table();
+                Ok(())
+            },
+        ),
+        Trial::test(
+            "every_page_of_the_router_is_a_place_login_may_send_a_visitor_back_to",
+            || {
+                every_page_is_a_redirect_target();
+                Ok(())
+            },
+        ),
+    ]
+}
+
+/// `paths::GET_ROUTES` (what login and the language switch follow) keeps up with the router:
+/// every `GET` route of the table but the health check, with its ids filled in.
+fn every_page_is_a_redirect_target() {
+    let refused: Vec<String> = ROUTES
+        .iter()
+        .filter(|r| r.method == Get && r.path != paths::HEALTHZ)
+        .map(|r| r.path.replace("{id}", "12").replace("{kind}", "cancel"))
+        .filter(|path| paths::local_redirect_target(path).is_none())
+        .collect();
+    assert!(
+        refused.is_empty(),
+        "add these to paths::GET_ROUTES: {refused:?}"
+    );
 }
 
 /// Path ids that name nothing: unknown, zero, negative, beyond `i64`, not numbers at all.
