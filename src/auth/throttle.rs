@@ -1,12 +1,18 @@
-//! Login throttling: after 5 failures for one account, or 20 from one address, within 15
-//! minutes, further attempts are refused until the oldest failures age out of the window.
-//! Counts live in the database, so every instance enforces the same limit.
+//! Login throttling: after 5 failures for one account from one address, or 20 from one
+//! address, within 15 minutes, further attempts from there are refused until the oldest
+//! failures age out of the window. Counts live in the database, so every instance enforces the
+//! same limit.
+//!
+//! Failures count per (account, address), never per account alone: wrong passwords sent from
+//! anywhere else must not lock the owner out (ASVS 6.3.1). A correct password from an address
+//! that has not failed is never refused. A password guesser gets 4 tries per address and
+//! window, and at most 20 per address over all accounts.
 
 use crate::db::{Db, login_attempts};
 
 /// How far back failures count.
 pub const WINDOW_SECS: i64 = 15 * 60;
-/// Failures allowed for one account within the window.
+/// Failures allowed for one account from one address within the window.
 pub const ACCOUNT_LIMIT: i64 = 5;
 /// Failures allowed from one address within the window.
 pub const ADDRESS_LIMIT: i64 = 20;
@@ -15,16 +21,27 @@ pub const ADDRESS_LIMIT: i64 = 20;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
     Allowed,
-    /// Too many recent failures for this account.
-    AccountLocked,
+    /// Too many recent failures for this account from this address.
+    AccountLockedFromAddress,
     /// Too many recent failures from this address.
     AddressLocked,
 }
 
+impl Decision {
+    /// The limit's name in the audit trail and the refusal counts.
+    pub fn limit_kind(self) -> &'static str {
+        match self {
+            Decision::Allowed => "none",
+            Decision::AccountLockedFromAddress => "account_address",
+            Decision::AddressLocked => "address",
+        }
+    }
+}
+
 /// Pure rule over the two counts.
-pub fn decide(account_failures: i64, address_failures: i64) -> Decision {
-    if account_failures >= ACCOUNT_LIMIT {
-        Decision::AccountLocked
+pub fn decide(account_address_failures: i64, address_failures: i64) -> Decision {
+    if account_address_failures >= ACCOUNT_LIMIT {
+        Decision::AccountLockedFromAddress
     } else if address_failures >= ADDRESS_LIMIT {
         Decision::AddressLocked
     } else {
@@ -32,10 +49,16 @@ pub fn decide(account_failures: i64, address_failures: i64) -> Decision {
     }
 }
 
+/// The start of the fixed window `now` falls in: repeated refusals are audited once per
+/// window.
+pub fn window_start(now: i64) -> i64 {
+    now - now.rem_euclid(WINDOW_SECS)
+}
+
 /// Looks up the recent failures and decides.
 pub async fn check(db: &Db, email: &str, ip: &str, now: i64) -> Result<Decision, sqlx::Error> {
     let since = now - WINDOW_SECS;
-    let account = login_attempts::failures_for_email(db, email, since).await?;
+    let account = login_attempts::failures_for_email_from_ip(db, email, ip, since).await?;
     let address = login_attempts::failures_for_ip(db, ip, since).await?;
     Ok(decide(account, address))
 }
@@ -45,15 +68,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_fifth_failure_locks_the_account() {
-        assert_eq!(decide(4, 0), Decision::Allowed);
-        assert_eq!(decide(5, 0), Decision::AccountLocked);
+    fn the_fifth_failure_from_one_address_locks_the_account_there() {
+        assert_eq!(decide(4, 4), Decision::Allowed);
+        assert_eq!(decide(5, 5), Decision::AccountLockedFromAddress);
     }
 
     #[test]
     fn twenty_failures_lock_the_address() {
         assert_eq!(decide(0, 19), Decision::Allowed);
         assert_eq!(decide(0, 20), Decision::AddressLocked);
-        assert_eq!(decide(5, 20), Decision::AccountLocked);
+        assert_eq!(decide(5, 20), Decision::AccountLockedFromAddress);
+    }
+
+    #[test]
+    fn windows_are_fixed_and_fifteen_minutes_long() {
+        assert_eq!(window_start(0), 0);
+        assert_eq!(window_start(WINDOW_SECS - 1), 0);
+        assert_eq!(window_start(WINDOW_SECS), WINDOW_SECS);
+        assert_eq!(window_start(10 * WINDOW_SECS + 7), 10 * WINDOW_SECS);
     }
 }

@@ -103,18 +103,7 @@ pub async fn submit(
 
     let decision = throttle::check(&state.db, &email, &ip, now).await?;
     if decision != Decision::Allowed {
-        let reason = match decision {
-            Decision::AccountLocked => "account",
-            _ => "address",
-        };
-        audit::record(
-            &state.db,
-            now,
-            Event::new(&actor, "login.throttled", "login", &email)
-                .after(serde_json::json!({ "ip": ip, "limit": reason }))
-                .request(Some(request_id.as_str())),
-        )
-        .await?;
+        audit_refusal(&state, &actor, decision, &email, &ip, &request_id, now).await?;
         return Ok(refuse(
             page,
             StatusCode::TOO_MANY_REQUESTS,
@@ -172,6 +161,48 @@ pub async fn submit(
     }
     let target = paths::local_redirect_target(&form.next).unwrap_or(paths::HOME);
     Ok(Redirect::to(target).into_response())
+}
+
+/// Counts a throttled attempt and audits the first of its window, limit, account and address:
+/// anonymous requests must not be able to fill the audit log. The count stays in
+/// `login_throttle_windows` for a day.
+async fn audit_refusal(
+    state: &AppState,
+    actor: &Actor,
+    decision: Decision,
+    email: &str,
+    ip: &str,
+    request_id: &RequestId,
+    now: i64,
+) -> Result<(), AppError> {
+    let limit = decision.limit_kind();
+    // The address limit covers every account: one count for the address.
+    let counted_email = match decision {
+        Decision::AddressLocked => "",
+        _ => email,
+    };
+    let window = throttle::window_start(now);
+    let mut tx = state.db.begin_write().await?;
+    let refused = login_attempts::count_refusal(&mut tx, limit, counted_email, ip, window).await?;
+    if refused == 1 {
+        login_attempts::forget_refusals_before(&mut tx, now - 24 * 60 * 60).await?;
+        audit::append(
+            &mut tx,
+            now,
+            Event::new(actor, "login.throttled", "login", email)
+                .after(serde_json::json!({
+                    "ip": ip,
+                    "limit": limit,
+                    "window_start": window,
+                    "window_secs": throttle::WINDOW_SECS,
+                    "note": "further refusals in this window are counted, not audited",
+                }))
+                .request(Some(request_id.as_str())),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn logout(

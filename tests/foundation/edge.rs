@@ -14,6 +14,8 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         after_login_only_our_own_pages_are_followed_and_anything_else_goes_home,
         a_form_whose_text_is_not_utf8_is_refused_and_changes_nothing,
         a_server_error_is_logged_with_its_request_id,
+        wrong_passwords_from_one_address_never_lock_the_owner_out_from_another,
+        repeated_throttled_logins_write_one_audit_row_per_window_and_limit,
     ]
 }
 
@@ -133,4 +135,106 @@ async fn a_server_error_is_logged_with_its_request_id(app: TestApp) {
         lines.iter().any(|l| l.contains("ERROR")),
         "it is an error: {lines:?}"
     );
+}
+
+/// A client whose connections come from another loopback address (Linux routes all of
+/// 127.0.0.0/8 to the loopback interface).
+fn client_from(app: &TestApp, address: &str) -> reqwest::Client {
+    let ip: std::net::IpAddr = address.parse().expect("an address");
+    app.client_builder()
+        .local_address(ip)
+        .build()
+        .expect("client builds")
+}
+
+async fn wrong_passwords_from_one_address_never_lock_the_owner_out_from_another(app: TestApp) {
+    let attacker = app.client();
+    for _ in 0..5 {
+        let r = app
+            .try_login(&attacker, "care@demo.test", "wrong password!")
+            .await;
+        assert_eq!(r.status(), 401);
+    }
+    let r = app
+        .try_login(&attacker, "care@demo.test", DEMO_PASSWORD)
+        .await;
+    assert_eq!(r.status(), 429, "the address that failed is refused");
+    // The owner, from an address that has not failed, logs in.
+    let owner = client_from(&app, "127.0.0.2");
+    let r = app.try_login(&owner, "care@demo.test", DEMO_PASSWORD).await;
+    assert_eq!(
+        r.status(),
+        303,
+        "the right password from elsewhere is not refused"
+    );
+    // The owner's own slips count for the owner's address only.
+    let owner = client_from(&app, "127.0.0.2");
+    for _ in 0..4 {
+        let r = app.try_login(&owner, "care@demo.test", "typo").await;
+        assert_eq!(r.status(), 401);
+    }
+    let r = app.try_login(&owner, "care@demo.test", DEMO_PASSWORD).await;
+    assert_eq!(r.status(), 303);
+}
+
+async fn repeated_throttled_logins_write_one_audit_row_per_window_and_limit(app: TestApp) {
+    use bookbridge::auth::throttle::WINDOW_SECS;
+    // Start one second into a window, so that the whole test but its end is in one window.
+    let into = app.clock.now().rem_euclid(WINDOW_SECS);
+    app.clock.advance(WINDOW_SECS - into + 1);
+    let client = app.client();
+    for _ in 0..5 {
+        let r = app
+            .try_login(&client, "care@demo.test", "wrong password!")
+            .await;
+        assert_eq!(r.status(), 401);
+    }
+    let token = app.csrf(&client, "/login").await;
+    for _ in 0..30 {
+        let r = client
+            .post(app.url("/login"))
+            .form(&[
+                ("email", "care@demo.test"),
+                ("password", "wrong password!"),
+                ("csrf_token", token.as_str()),
+            ])
+            .send()
+            .await
+            .expect("login answers");
+        assert_eq!(r.status(), 429);
+    }
+    let throttled = "SELECT COUNT(*) FROM audit_log WHERE action = 'login.throttled'";
+    assert_eq!(app.count(throttled).await, 1, "30 refusals, one audit row");
+    let counted = app
+        .count("SELECT CAST(SUM(refused) AS BIGINT) FROM login_throttle_windows")
+        .await;
+    assert_eq!(counted, 30, "every refusal is counted");
+    // The address limit, reached with other accounts, is audited once more, however many
+    // accounts are tried.
+    for i in 0..15 {
+        let r = app
+            .try_login(&client, &format!("guess{i}@demo.test"), "wrong password!")
+            .await;
+        assert_eq!(r.status(), 401);
+    }
+    for i in 0..10 {
+        let r = app
+            .try_login(&client, &format!("other{i}@demo.test"), "wrong password!")
+            .await;
+        assert_eq!(r.status(), 429);
+    }
+    assert_eq!(
+        app.count(throttled).await,
+        2,
+        "one more for the address limit"
+    );
+    // The next window audits again.
+    app.clock.advance(WINDOW_SECS - 1);
+    for _ in 0..3 {
+        let r = app
+            .try_login(&client, "other0@demo.test", "wrong password!")
+            .await;
+        assert_eq!(r.status(), 429);
+    }
+    assert_eq!(app.count(throttled).await, 3, "one per window");
 }
