@@ -49,6 +49,7 @@ fn main() {
             a_push_that_keeps_failing_becomes_push_failed_and_clears_once_it_goes_through,
             a_signed_notification_from_termino_makes_the_worker_sync_at_once,
             unsigned_or_unknown_notifications_are_refused,
+            a_notification_is_accepted_once_by_any_instance_and_never_when_stale,
             one_unreadable_booking_does_not_stop_the_others,
             random_changes_under_faults_and_restarts_converge_with_none_lost_or_applied_twice,
             two_workers_on_one_database_never_apply_a_change_twice,
@@ -579,9 +580,9 @@ async fn unsigned_or_unknown_notifications_are_refused(app: TestApp) {
     .fetch_one(app.db.pool())
     .await
     .expect("connection");
-    let body = r#"{"partner_id":"x","reservation_id":"y","version":1}"#;
+    let body = notification(app.clock.now(), &bookbridge::systems::termino::new_nonce());
     let post = |path: String, signature: Option<String>| {
-        let mut request = client.post(app.url(&path)).body(body);
+        let mut request = client.post(app.url(&path)).body(body.clone());
         if let Some(sig) = signature {
             request = request.header("x-termino-signature", sig);
         }
@@ -609,6 +610,87 @@ async fn unsigned_or_unknown_notifications_are_refused(app: TestApp) {
         202,
         "a correctly signed notification is accepted without a CSRF token"
     );
+}
+
+/// A Termino notification body sent at `sent_at` with `nonce`.
+fn notification(sent_at: i64, nonce: &str) -> String {
+    serde_json::json!({
+        "partner_id": "x",
+        "reservation_id": "y",
+        "version": 1,
+        "sent_at": sent_at,
+        "nonce": nonce,
+    })
+    .to_string()
+}
+
+async fn a_notification_is_accepted_once_by_any_instance_and_never_when_stale(app: TestApp) {
+    use bookbridge::systems::termino::{WEBHOOK_MAX_AGE_SECS, new_nonce, sign_webhook_body};
+    let (code, secret): (String, String) = sqlx::query_as(
+        "SELECT connection_code, webhook_secret FROM connections ORDER BY id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .expect("connection");
+    // A second instance on the same database, as behind a load balancer.
+    let mut config = common::test_config(app.database_url.clone());
+    config.run_worker = false;
+    let other = bookbridge::app::App::build(config, app.clock.clone())
+        .await
+        .expect("second instance starts");
+    let other_base = format!("http://127.0.0.1:{}", other.port());
+    let other_server = tokio::spawn(other.run());
+    let client = app.client();
+    let send = |base: String, body: String| {
+        let signature = sign_webhook_body(&secret, body.as_bytes());
+        client
+            .post(format!("{base}/hooks/termino/{code}"))
+            .header("x-termino-signature", signature)
+            .body(body)
+            .send()
+    };
+    let now = app.clock.now();
+    let body = notification(now, &new_nonce());
+    let r = send(app.base.clone(), body.clone()).await.expect("answer");
+    assert_eq!(r.status(), 202, "a fresh notification is accepted");
+    let r = send(app.base.clone(), body.clone()).await.expect("answer");
+    assert_eq!(r.status(), 409, "the same notification again is a replay");
+    let r = send(other_base.clone(), body.clone())
+        .await
+        .expect("answer");
+    assert_eq!(r.status(), 409, "another instance refuses the replay too");
+    // Sent too long ago, or too far ahead: refused whatever the nonce.
+    for sent_at in [
+        now - WEBHOOK_MAX_AGE_SECS - 1,
+        now + WEBHOOK_MAX_AGE_SECS + 1,
+    ] {
+        let r = send(app.base.clone(), notification(sent_at, &new_nonce()))
+            .await
+            .expect("answer");
+        assert_eq!(r.status(), 401, "sent at {sent_at}, now {now}");
+    }
+    // Signed, but not a notification with a time and a nonce.
+    for body in [
+        r#"{"partner_id":"x","reservation_id":"y","version":1}"#.to_string(),
+        notification(now, "short"),
+        notification(now, &"n".repeat(500)),
+    ] {
+        let r = send(app.base.clone(), body.clone()).await.expect("answer");
+        assert_eq!(r.status(), 400, "{body}");
+    }
+    // Once the replay is stale it is refused for its time, and its nonce is forgotten.
+    app.clock.advance(WEBHOOK_MAX_AGE_SECS + 1);
+    let r = send(other_base, body).await.expect("answer");
+    assert_eq!(r.status(), 401);
+    let fresh = notification(app.clock.now(), &new_nonce());
+    let r = send(app.base.clone(), fresh).await.expect("answer");
+    assert_eq!(r.status(), 202);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM webhook_nonces").await,
+        1,
+        "expired nonces are deleted"
+    );
+    other_server.abort();
 }
 
 async fn one_unreadable_booking_does_not_stop_the_others(app: TestApp) {

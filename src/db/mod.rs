@@ -21,6 +21,7 @@ pub mod partners;
 pub mod queue;
 pub mod sessions;
 pub mod users;
+pub mod webhook_nonces;
 
 use std::fmt;
 use std::str::FromStr;

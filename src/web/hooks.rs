@@ -1,23 +1,29 @@
 //! Notifications from Termino: `POST /hooks/termino/{connection_code}`, signed with the
 //! connection's secret. A valid notification makes the worker sync that connection at once;
 //! polling covers any notification that never arrives.
+//!
+//! A notification is accepted once: it carries its sending time and a nonce under the
+//! signature, one sent too long ago (or too far ahead) is refused, and the nonces accepted are
+//! kept in the database until their time alone would refuse them, so every instance behind the
+//! load balancer refuses a replay.
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 
 use crate::app::AppState;
-use crate::db::connections;
-use crate::systems::termino::{SIGNATURE_HEADER, verify_webhook_signature};
+use crate::db::{connections, webhook_nonces};
+use crate::systems::termino::{SIGNATURE_HEADER, parse_webhook, verify_webhook_signature};
 use crate::web::error::AppError;
 use crate::web::extract::Path;
 
 /// Largest notification body accepted.
 pub const MAX_BODY: usize = 64 * 1024;
 
-/// 202 and a sync soon for a valid notification; 401 for a bad signature; 404 for an
-/// unknown connection. The body's content is not trusted: the sync reads the truth from
-/// Termino itself.
+/// 202 and a sync soon for a valid notification; 401 for a bad signature or a stale time;
+/// 400 for a signed body that is not a notification; 409 for a nonce already accepted; 404
+/// for an unknown connection. Only the time and the nonce of the body are used: the sync reads
+/// the truth from Termino itself.
 pub async fn termino(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -33,6 +39,37 @@ pub async fn termino(
         .unwrap_or_default();
     if !verify_webhook_signature(&connection.webhook_secret, &body, signature) {
         return Ok(StatusCode::UNAUTHORIZED);
+    }
+    let Ok(notification) = parse_webhook(&body) else {
+        return Ok(StatusCode::BAD_REQUEST);
+    };
+    if !notification.nonce_is_well_formed() {
+        return Ok(StatusCode::BAD_REQUEST);
+    }
+    let now = state.clock.now();
+    if !notification.is_fresh(now) {
+        tracing::warn!(
+            connection = connection.id,
+            sent_at = notification.sent_at,
+            now,
+            "Termino notification refused: sent too long ago or too far ahead"
+        );
+        return Ok(StatusCode::UNAUTHORIZED);
+    }
+    let first = webhook_nonces::remember(
+        &state.db,
+        connection.id,
+        &notification.nonce,
+        notification.nonce_expires_at(),
+        now,
+    )
+    .await?;
+    if !first {
+        tracing::warn!(
+            connection = connection.id,
+            "Termino notification refused: its nonce was already accepted (a replay)"
+        );
+        return Ok(StatusCode::CONFLICT);
     }
     if let Some(notifier) = &state.notifier {
         notifier.notify(connection.id);

@@ -22,7 +22,9 @@ use self::store::{NewReservation, Store, Webhook};
 use super::faults::FaultSwitch;
 use crate::clock::Clock;
 use crate::domain::{BookingStatus, Customer};
-use crate::systems::termino::{Offer, SIGNATURE_HEADER, format_rfc3339, sign_webhook_body};
+use crate::systems::termino::{
+    Offer, SIGNATURE_HEADER, format_rfc3339, new_nonce, sign_webhook_body,
+};
 
 /// One reservation as the fake stores it; times are Unix seconds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -116,7 +118,8 @@ impl Shared {
     fn with_store<T>(&self, f: impl FnOnce(&mut Store, i64) -> T) -> T {
         let (result, deliveries) = {
             let mut store = self.lock();
-            let result = f(&mut store, self.clock.now());
+            let now = self.clock.now();
+            let result = f(&mut store, now);
             let changes = std::mem::take(&mut store.unannounced);
             let deliveries: Vec<Delivery> = changes
                 .into_iter()
@@ -126,6 +129,8 @@ impl Shared {
                         "partner_id": partner_id,
                         "reservation_id": reservation_id,
                         "version": version,
+                        "sent_at": now,
+                        "nonce": new_nonce(),
                     });
                     Some(Delivery {
                         url: hook.url,

@@ -296,16 +296,26 @@ async fn every_change_is_announced_by_a_webhook_signed_with_the_partner_secret()
     );
     assert!(verify_webhook_signature("hook-secret", &body, &signature));
     let note: Value = serde_json::from_slice(&body).expect("JSON");
+    let nonce = note["nonce"].as_str().expect("a nonce").to_string();
+    assert!(note["sent_at"].is_i64(), "the time it was sent: {note}");
     assert_eq!(
         note,
-        json!({ "partner_id": PARTNER, "reservation_id": id, "version": 1 })
+        json!({ "partner_id": PARTNER, "reservation_id": id, "version": 1,
+                "sent_at": note["sent_at"], "nonce": nonce })
     );
+    let parsed = crate::systems::termino::parse_webhook(&body).expect("a notification");
+    assert!(parsed.nonce_is_well_formed());
 
     // A deletion is announced too: the receiver reads it and finds the reservation gone.
     fake.delete_reservation(PARTNER, &id).expect("exists");
     let (_, body) = next_call(&mut calls).await;
     let note: Value = serde_json::from_slice(&body).expect("JSON");
     assert_eq!(note["version"], 2);
+    assert_ne!(
+        note["nonce"].as_str(),
+        Some(nonce.as_str()),
+        "each has its own nonce"
+    );
     assert_eq!(note["reservation_id"], id.as_str());
 }
 

@@ -21,8 +21,8 @@ use serde_json::{Value, json};
 
 pub use timestamp::{format_rfc3339, parse_rfc3339};
 pub use webhook::{
-    SIGNATURE_HEADER, WebhookNotification, parse_webhook, sign_webhook_body,
-    verify_webhook_signature,
+    MAX_AGE_SECS as WEBHOOK_MAX_AGE_SECS, SIGNATURE_HEADER, WebhookNotification, new_nonce,
+    parse_webhook, sign_webhook_body, verify_webhook_signature,
 };
 pub use wire::{Offer, Reissued};
 

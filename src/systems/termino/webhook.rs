@@ -1,6 +1,10 @@
 //! Termino's change notifications: a hint that a reservation changed, signed with the shared
 //! secret so that a forged call cannot make us trust its content. The notification carries no
 //! booking data on purpose; the receiver reads the change feed.
+//!
+//! Each notification carries the time it was sent and a nonce, both under the signature, so a
+//! captured notification cannot be replayed: the receiver refuses one sent more than
+//! [`MAX_AGE_SECS`] from its own clock, and one whose nonce it has already accepted.
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -11,6 +15,9 @@ use crate::systems::SystemError;
 /// The header carrying `sha256=<hex HMAC-SHA256 of the raw body>`.
 pub const SIGNATURE_HEADER: &str = "X-Termino-Signature";
 
+/// How far a notification's `sent_at` may be from the receiver's clock, either way.
+pub const MAX_AGE_SECS: i64 = 5 * 60;
+
 /// The body of one notification.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookNotification {
@@ -19,6 +26,39 @@ pub struct WebhookNotification {
     /// The server-wide version the change received; reading the feed from any cursor below it
     /// returns the reservation (unless it was deleted).
     pub version: u64,
+    /// When it was sent, in Unix seconds.
+    pub sent_at: i64,
+    /// Unique per notification: 16 to 128 characters of `A-Z a-z 0-9 _ -`.
+    pub nonce: String,
+}
+
+impl WebhookNotification {
+    /// Whether the nonce has the documented shape (it is stored, so its size is bounded).
+    pub fn nonce_is_well_formed(&self) -> bool {
+        (16..=128).contains(&self.nonce.len())
+            && self
+                .nonce
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    }
+
+    /// Whether it was sent within [`MAX_AGE_SECS`] of `now`.
+    pub fn is_fresh(&self, now: i64) -> bool {
+        now.checked_sub(self.sent_at)
+            .is_some_and(|age| age.unsigned_abs() <= MAX_AGE_SECS.unsigned_abs())
+    }
+
+    /// Until when its nonce must be remembered: after that, its time alone refuses it.
+    pub fn nonce_expires_at(&self) -> i64 {
+        self.sent_at.saturating_add(MAX_AGE_SECS)
+    }
+}
+
+/// A fresh nonce for a notification: 128 random bits in hex.
+pub fn new_nonce() -> String {
+    use rand::Rng;
+    let bytes: [u8; 16] = rand::rng().random();
+    hex::encode(bytes)
 }
 
 /// The signature header value for `body`: `sha256=` and the lowercase hex HMAC-SHA256.
@@ -59,6 +99,38 @@ pub fn parse_webhook(body: &[u8]) -> Result<WebhookNotification, SystemError> {
 mod tests {
     use super::*;
 
+    fn sent(at: i64, nonce: &str) -> WebhookNotification {
+        WebhookNotification {
+            partner_id: "p1".into(),
+            reservation_id: "r1".into(),
+            version: 1,
+            sent_at: at,
+            nonce: nonce.into(),
+        }
+    }
+
+    #[test]
+    fn only_a_notification_sent_within_five_minutes_either_way_is_fresh() {
+        let now = 1_000_000;
+        assert!(sent(now, "n").is_fresh(now));
+        assert!(sent(now - MAX_AGE_SECS, "n").is_fresh(now));
+        assert!(sent(now + MAX_AGE_SECS, "n").is_fresh(now));
+        assert!(!sent(now - MAX_AGE_SECS - 1, "n").is_fresh(now));
+        assert!(!sent(now + MAX_AGE_SECS + 1, "n").is_fresh(now));
+        assert!(!sent(i64::MIN, "n").is_fresh(now));
+        assert!(!sent(i64::MAX, "n").is_fresh(now));
+    }
+
+    #[test]
+    fn a_nonce_is_sixteen_to_128_plain_characters() {
+        assert!(sent(0, &new_nonce()).nonce_is_well_formed());
+        assert!(sent(0, &"a".repeat(128)).nonce_is_well_formed());
+        for bad in ["", "short", "0123456789abcde\u{0}", "0123456789 abcdef"] {
+            assert!(!sent(0, bad).nonce_is_well_formed(), "{bad:?}");
+        }
+        assert!(!sent(0, &"a".repeat(129)).nonce_is_well_formed());
+    }
+
     #[test]
     fn a_signature_verifies_only_for_the_same_secret_and_body() {
         let body = br#"{"partner_id":"p1","reservation_id":"r1","version":7}"#;
@@ -73,9 +145,16 @@ mod tests {
 
     #[test]
     fn a_notification_body_is_read_or_refused_as_invalid() {
-        let parsed = parse_webhook(br#"{"partner_id":"p1","reservation_id":"r1","version":7}"#)
-            .expect("a well-formed notification");
+        let parsed = parse_webhook(
+            br#"{"partner_id":"p1","reservation_id":"r1","version":7,"sent_at":1000,"nonce":"0123456789abcdef"}"#,
+        )
+        .expect("a well-formed notification");
         assert_eq!(parsed.version, 7);
+        assert!(parsed.nonce_is_well_formed());
+        assert!(matches!(
+            parse_webhook(br#"{"partner_id":"p1","reservation_id":"r1","version":7}"#),
+            Err(SystemError::InvalidPayload(_))
+        ));
         assert!(matches!(
             parse_webhook(b"{\"partner_id\":1}"),
             Err(SystemError::InvalidPayload(_))

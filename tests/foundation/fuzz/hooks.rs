@@ -78,7 +78,8 @@ pub async fn random_termino_notifications_are_refused_with_a_4xx_never_a_5xx(app
             not_refused.push(format!("{status:?} for {what}"));
         }
     }
-    // A valid signature over any body is accepted: the body is only a hint, never trusted.
+    // A valid signature over a body that is not a notification (no time, no nonce) is refused
+    // with a 4xx, never a 5xx.
     for _ in 0..10 {
         let body: Vec<u8> = (0..rng.random_range(0..500))
             .map(|_| rng.random())
