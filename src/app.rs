@@ -1,6 +1,5 @@
 //! Builds the application once; `main` and the tests both use [`App::build`].
 
-use std::net::SocketAddr;
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -157,10 +156,7 @@ impl App {
     /// sandbox's activity in the demo) until the future is dropped or the listener fails.
     pub async fn run(self) -> std::io::Result<()> {
         let router = crate::web::router(self.state.clone());
-        let server = axum::serve(
-            self.listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        );
+        let server = crate::web::serve::serve(self.listener, router, self.state.config.server);
         let worker = async {
             match self.worker {
                 Some(worker) => worker.run().await,

@@ -37,6 +37,36 @@ pub struct Config {
     /// How partner e-mails are sent; `None` holds them on the Outbox page instead (the demo,
     /// or an instance without SMTP).
     pub mail: Option<MailConfig>,
+    /// What the web server allows each connection, and how many it serves at once.
+    pub server: ServerLimits,
+}
+
+/// The web server's limits, so that slow or idle clients cannot hold it: each is enforced by
+/// hyper or tower-http (see `web::serve`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServerLimits {
+    /// From when a connection is ready for a request (just opened, or the previous answer
+    /// sent) until the request's headers have all arrived; so an idle kept-alive connection is
+    /// closed after this too.
+    pub header_read_timeout: Duration,
+    /// The longest a request body may take to arrive, in all.
+    pub body_read_timeout: Duration,
+    /// The longest nothing may move on a connection while a request or an answer is under
+    /// way (a client that stops reading the answer, or stops sending the body).
+    pub idle_timeout: Duration,
+    /// Connections served at once; more wait in the listen queue until one closes.
+    pub max_connections: usize,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        ServerLimits {
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 512,
+        }
+    }
 }
 
 /// Where the external systems live.
@@ -120,6 +150,7 @@ impl Config {
             sync: crate::sync::Settings::default(),
             page_cache_ttl: Duration::from_secs(1),
             mail: None,
+            server: ServerLimits::default(),
         }
     }
 

@@ -10,7 +10,8 @@ use bookbridge::audit::{self, Actor, Event, Verdict};
 use bookbridge::auth::Passwords;
 use bookbridge::clock::Clock;
 use bookbridge::config::{
-    Config, DEFAULT_DEMO_PASSWORD, DEFAULT_MAIL_FROM, DemoSettings, MailConfig, SystemsConfig,
+    Config, DEFAULT_DEMO_PASSWORD, DEFAULT_MAIL_FROM, DemoSettings, MailConfig, ServerLimits,
+    SystemsConfig,
 };
 use bookbridge::db::{self, DatabaseUrl, Db};
 use bookbridge::domain::{Email, NewPassword, Role};
@@ -40,6 +41,8 @@ enum Command {
         database_url: DatabaseUrl,
         #[arg(long, env = "BOOKBRIDGE_DEMO_PASSWORD", default_value = DEFAULT_DEMO_PASSWORD, hide_env_values = true)]
         demo_password: String,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Run in production: secure cookies, no demo data.
     Serve {
@@ -60,6 +63,8 @@ enum Command {
         /// The sender of partner e-mails.
         #[arg(long, env = "MAIL_FROM", default_value = DEFAULT_MAIL_FROM)]
         mail_from: String,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Bring the database schema up to date.
     Migrate {
@@ -76,6 +81,40 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+}
+
+/// The web server's limits against slow and idle clients (see `ServerLimits`).
+#[derive(clap::Args)]
+struct LimitArgs {
+    /// Seconds a connection may take to send a request's headers (idle kept-alive connections
+    /// are closed after this too).
+    #[arg(long, env = "BOOKBRIDGE_HEADER_READ_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    header_read_timeout_secs: u64,
+    /// Seconds a request body may take to arrive, in all.
+    #[arg(long, env = "BOOKBRIDGE_BODY_READ_TIMEOUT_SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    body_read_timeout_secs: u64,
+    /// Seconds nothing may move on a connection while a request or answer is under way.
+    #[arg(long, env = "BOOKBRIDGE_IDLE_TIMEOUT_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout_secs: u64,
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, env = "BOOKBRIDGE_MAX_CONNECTIONS", default_value_t = 512,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_connections: u64,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> ServerLimits {
+        use std::time::Duration;
+        ServerLimits {
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
+            body_read_timeout: Duration::from_secs(self.body_read_timeout_secs),
+            idle_timeout: Duration::from_secs(self.idle_timeout_secs),
+            max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -145,6 +184,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             addr,
             database_url,
             demo_password,
+            limits,
         } => {
             NewPassword::parse(&demo_password).map_err(|_| {
                 anyhow::anyhow!(
@@ -153,6 +193,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 )
             })?;
             let mut config = Config::new(database_url, addr);
+            config.server = limits.limits();
             config.secure_cookies = false;
             config.demo = Some(DemoSettings {
                 password: demo_password.clone(),
@@ -182,8 +223,10 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             termino_url,
             smtp_url,
             mail_from,
+            limits,
         } => {
             let mut config = Config::new(database_url, addr);
+            config.server = limits.limits();
             config.mail = match smtp_url.as_deref().map(str::trim) {
                 Some(url) if !url.is_empty() => Some(
                     MailConfig::new(url, &mail_from).map_err(|reason| anyhow::anyhow!(reason))?,

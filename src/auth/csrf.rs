@@ -93,8 +93,12 @@ pub async fn require_token(request: Request, next: Next) -> Response {
         return AppError::CsrfRejected.into_response();
     }
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
-        return AppError::PayloadTooLarge.into_response();
+    let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(e) if crate::web::error::is_body_timeout(&e) => {
+            return AppError::RequestTimeout.into_response();
+        }
+        Err(_) => return AppError::PayloadTooLarge.into_response(),
     };
     match token_in_form(&bytes) {
         Some(given) if constant_time_eq(given.as_bytes(), expected.as_bytes()) => {

@@ -817,3 +817,6 @@ mail-subject-escalate = Předáno Partner Care: voucher { $voucher }, { $custome
 mail-body-escalate =
     Partner Care přijal vaši žádost k rezervaci zákazníka { $customer } s voucherem { $voucher } (rezervace bookbridge č. { $booking }). Dokud ji Partner Care nevyřeší, rezervace platí a zákazník přijde.
     Tento e-mail potvrzuje, co kanál udělal v Termino. Zkontrolujte prosím, že Reservio ukazuje totéž.
+
+# edge
+error-request-timeout = Požadavek přicházel příliš dlouho. Zkuste to prosím znovu.

@@ -799,3 +799,6 @@ mail-subject-escalate = Sent to Partner Care: voucher { $voucher }, { $customer 
 mail-body-escalate =
     Partner Care received your request about the booking of { $customer } with voucher { $voucher } (bookbridge booking { $booking }). Until Partner Care resolves it, the booking stays valid and the customer will come.
     This e-mail confirms what the channel did in Termino. Please check that Reservio shows the same.
+
+# edge
+error-request-timeout = The request took too long to arrive. Please try again.

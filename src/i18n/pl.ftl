@@ -816,3 +816,6 @@ mail-subject-escalate = Przekazano do Partner Care: voucher { $voucher }, { $cus
 mail-body-escalate =
     Partner Care otrzymał Twoją prośbę dotyczącą rezerwacji klienta { $customer } z voucherem { $voucher } (rezerwacja bookbridge nr { $booking }). Dopóki Partner Care tego nie rozstrzygnie, rezerwacja pozostaje ważna i klient przyjdzie.
     Ten e-mail potwierdza to, co kanał zrobił w Termino. Sprawdź, czy Reservio pokazuje to samo.
+
+# edge
+error-request-timeout = Żądanie docierało zbyt długo. Spróbuj ponownie.

@@ -28,6 +28,9 @@ pub enum AppError {
     CsrfRejected,
     #[error("request body too large")]
     PayloadTooLarge,
+    /// The request body did not arrive within the body-read timeout.
+    #[error("request body too slow")]
+    RequestTimeout,
     /// The request could not be read; the key names the message shown.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
@@ -66,6 +69,19 @@ impl From<PathRejection> for AppError {
     }
 }
 
+/// Whether reading a request body failed because it did not arrive in time (tower-http's
+/// body deadline, anywhere in the error's chain of causes).
+pub fn is_body_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
+}
+
 /// What the error page shows; travels in the response's extensions.
 #[derive(Clone, Copy, Debug)]
 pub struct ErrorPageInfo {
@@ -81,6 +97,7 @@ impl AppError {
             AppError::Unauthenticated { .. } => (StatusCode::UNAUTHORIZED, "error-unauthenticated"),
             AppError::CsrfRejected => (StatusCode::FORBIDDEN, "error-csrf"),
             AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"),
+            AppError::RequestTimeout => (StatusCode::REQUEST_TIMEOUT, "error-request-timeout"),
             AppError::BadRequest(key) => (StatusCode::BAD_REQUEST, *key),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "error-internal"),
         };

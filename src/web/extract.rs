@@ -109,6 +109,8 @@ where
 fn body_error(rejection: BytesRejection) -> AppError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::PayloadTooLarge
+    } else if crate::web::error::is_body_timeout(&rejection) {
+        AppError::RequestTimeout
     } else {
         AppError::BadRequest("error-form-malformed")
     }

@@ -21,6 +21,7 @@ pub mod procedures;
 pub mod request_id;
 pub mod sales;
 pub mod security;
+pub mod serve;
 
 use axum::Router;
 use axum::extract::State;
@@ -30,6 +31,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::ServeDir;
+use tower_http::timeout::RequestBodyDeadlineLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -168,6 +170,10 @@ pub fn router(state: AppState) -> Router {
             post(hooks::termino).layer(axum::extract::DefaultBodyLimit::max(hooks::MAX_BODY)),
         )
         .nest_service(paths::STATIC, ServeDir::new(STATIC_DIR))
+        // A body that has not fully arrived in time is cut off (408): see `web::serve`.
+        .layer(RequestBodyDeadlineLayer::new(
+            state.config.server.body_read_timeout,
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a handler panicked");
             AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()

@@ -16,6 +16,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         a_server_error_is_logged_with_its_request_id,
         wrong_passwords_from_one_address_never_lock_the_owner_out_from_another,
         repeated_throttled_logins_write_one_audit_row_per_window_and_limit,
+        a_flood_of_half_sent_requests_is_cut_off_and_healthz_keeps_answering,
     ]
 }
 
@@ -237,4 +238,68 @@ async fn repeated_throttled_logins_write_one_audit_row_per_window_and_limit(app:
         assert_eq!(r.status(), 429);
     }
     assert_eq!(app.count(throttled).await, 3, "one per window");
+}
+
+async fn a_flood_of_half_sent_requests_is_cut_off_and_healthz_keeps_answering(app: TestApp) {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // An instance on the same database with small limits, so the flood needs few sockets.
+    let mut config = common::test_config(app.database_url.clone());
+    config.run_worker = false;
+    config.server = bookbridge::config::ServerLimits {
+        header_read_timeout: Duration::from_secs(1),
+        body_read_timeout: Duration::from_secs(1),
+        idle_timeout: Duration::from_secs(2),
+        max_connections: 16,
+    };
+    let instance = bookbridge::app::App::build(config, app.clock.clone())
+        .await
+        .expect("the instance starts");
+    let addr = format!("127.0.0.1:{}", instance.port());
+    let server = tokio::spawn(instance.run());
+    // Three times the cap of requests that stop half-way: in the headers, or in the body.
+    let mut slow = Vec::new();
+    for i in 0..48 {
+        let mut stream = tokio::net::TcpStream::connect(&addr)
+            .await
+            .expect("connects");
+        let partial: &[u8] = if i % 4 == 0 {
+            b"POST /hooks/termino/NO-SUCH-CODE HTTP/1.1\r\nHost: x\r\n\
+              Content-Length: 1000\r\n\r\n{\"partner"
+        } else {
+            b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: "
+        };
+        stream
+            .write_all(partial)
+            .await
+            .expect("sends half a request");
+        slow.push(stream);
+    }
+    let started = Instant::now();
+    let health = app
+        .client_builder()
+        .timeout(Duration::from_secs(15))
+        .build()
+        .expect("client")
+        .get(format!("http://{addr}/healthz"))
+        .send()
+        .await
+        .expect("the health check answers during the flood");
+    assert_eq!(health.status(), 200);
+    let waited = started.elapsed();
+    // Every half-sent request is cut off by the server.
+    for (i, stream) in slow.iter_mut().enumerate() {
+        let mut rest = Vec::new();
+        let closed = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut rest))
+            .await
+            .is_ok();
+        assert!(closed, "slow connection {i} was closed by the server");
+    }
+    let capped = logs::lines_with(&["connection cap reached"]).await;
+    assert!(!capped.is_empty(), "hitting the connection cap is logged");
+    server.abort();
+    assert!(
+        waited < Duration::from_secs(10),
+        "the health check waited {waited:?}"
+    );
 }
