@@ -13,6 +13,7 @@ use bookbridge::config::{
     Config, DEFAULT_DEMO_PASSWORD, DEFAULT_MAIL_FROM, DemoSettings, MailConfig, SystemsConfig,
 };
 use bookbridge::db::{self, DatabaseUrl, Db};
+use bookbridge::domain::listing::MassVanishPolicy;
 use bookbridge::domain::{Email, NewPassword, Role};
 use clap::{Parser, Subcommand};
 
@@ -60,6 +61,13 @@ enum Command {
         /// The sender of partner e-mails.
         #[arg(long, env = "MAIL_FROM", default_value = DEFAULT_MAIL_FROM)]
         mail_from: String,
+        /// More than this share of a connection's bookings vanishing from one listing holds
+        /// the vanish marking and raises one alarm instead (0.1 = 10 %).
+        #[arg(long, env = "BOOKBRIDGE_MASS_VANISH_SHARE", default_value_t = MassVanishPolicy::default().share)]
+        mass_vanish_share: f64,
+        /// ... provided at least this many vanish at once.
+        #[arg(long, env = "BOOKBRIDGE_MASS_VANISH_MIN", default_value_t = MassVanishPolicy::default().min_count)]
+        mass_vanish_min: i64,
     },
     /// Bring the database schema up to date.
     Migrate {
@@ -182,8 +190,12 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             termino_url,
             smtp_url,
             mail_from,
+            mass_vanish_share,
+            mass_vanish_min,
         } => {
             let mut config = Config::new(database_url, addr);
+            config.sync.mass_vanish = MassVanishPolicy::new(mass_vanish_share, mass_vanish_min)
+                .map_err(|reason| anyhow::anyhow!(reason))?;
             config.mail = match smtp_url.as_deref().map(str::trim) {
                 Some(url) if !url.is_empty() => Some(
                     MailConfig::new(url, &mail_from).map_err(|reason| anyhow::anyhow!(reason))?,

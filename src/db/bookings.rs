@@ -178,6 +178,25 @@ pub async fn mark_vanished(
     Ok(vanished)
 }
 
+/// The bookings of a polled window we believe are there (not vanished): id and external id.
+pub async fn present_in_window(
+    tx: &mut Tx,
+    connection_id: i64,
+    system: System,
+    window: (i64, i64),
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, external_id FROM external_bookings WHERE connection_id = $1 AND system = $2 \
+         AND vanished_at IS NULL AND start_at >= $3 AND start_at < $4 ORDER BY id",
+    )
+    .bind(connection_id)
+    .bind(system.as_str())
+    .bind(window.0)
+    .bind(window.1)
+    .fetch_all(&mut **tx)
+    .await
+}
+
 /// Marks one booking as gone from its system.
 pub async fn mark_one_vanished(tx: &mut Tx, id: i64, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
