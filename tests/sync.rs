@@ -61,6 +61,7 @@ fn main() {
             bookings_dropping_out_of_a_created_at_filter_raise_the_alarm_instead_of_deletions,
             partner_care_confirming_the_alarm_lets_the_vanished_bookings_be_marked,
             bookings_that_cannot_be_read_are_one_log_line_per_cause_and_one_health_line,
+            a_listing_that_ignores_the_date_filter_never_makes_bookings_beyond_the_window_vanish,
         ],
     );
 }

@@ -116,6 +116,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn settings_out_of_range_are_refused_naming_the_setting() {
+        assert!(MassVanishPolicy::new(0.25, 3).is_ok());
+        let share = MassVanishPolicy::new(0.0, 5).expect_err("zero share");
+        assert!(share.contains("BOOKBRIDGE_MASS_VANISH_SHARE"), "{share}");
+        assert!(MassVanishPolicy::new(1.5, 5).is_err());
+        assert!(MassVanishPolicy::new(f64::NAN, 5).is_err());
+        let min = MassVanishPolicy::new(0.1, 0).expect_err("zero minimum");
+        assert!(min.contains("BOOKBRIDGE_MASS_VANISH_MIN"), "{min}");
+    }
+
+    #[test]
     fn a_few_deletes_in_a_big_calendar_are_marked() {
         let p = MassVanishPolicy::default();
         assert!(!p.is_mass(241, 3));

@@ -318,6 +318,28 @@ mod tests {
 
     use super::*;
 
+    #[test]
+    fn what_was_found_by_looking_at_a_booking_waits_for_both_sides_to_be_in_view() {
+        // Issue 18: a side that vanished agrees with nothing.
+        for kind in [
+            MismatchKind::StatusDiffers,
+            MismatchKind::ServiceDiffers,
+            MismatchKind::RejectedWithoutCare,
+            MismatchKind::Conflict,
+        ] {
+            assert!(kind.needs_both_sides_to_resolve(), "{kind}");
+        }
+        // Presence itself, and what the outbox and procedures own, follow their own rules.
+        for kind in [
+            MismatchKind::DeletedRemotely,
+            MismatchKind::MissingInReservio,
+            MismatchKind::PushFailed,
+            MismatchKind::ProcedureFailed,
+        ] {
+            assert!(!kind.needs_both_sides_to_resolve(), "{kind}");
+        }
+    }
+
     /// The DESIGN.md table, row by row: stored name and default severity.
     const DESIGN_TABLE: [(MismatchKind, &str, Severity); 12] = [
         (

@@ -411,3 +411,39 @@ pub async fn bookings_that_cannot_be_read_are_one_log_line_per_cause_and_one_hea
     let care_page = page_text(&app, &care, "/care/mismatches").await;
     assert!(!care_page.contains("could not be read"));
 }
+
+pub async fn a_listing_that_ignores_the_date_filter_never_makes_bookings_beyond_the_window_vanish(
+    app: TestApp,
+) {
+    let w = World::of(&app);
+    calendar_of(&w, &app, 5, 261).await;
+    let (service, _, duration) = w.offer(0);
+    let far = tomorrow(&app) + 90 * DAY;
+    let customer = bookbridge::domain::Customer {
+        name: "Far Ahead".into(),
+        email: "far@example.test".into(),
+        phone: "+420 600 111 222".into(),
+    };
+    w.sandbox.reservio.staff_create(
+        &w.partner.business_id,
+        bookbridge::sandbox::reservio::StaffBooking::confirmed(
+            &service,
+            far,
+            far + duration,
+            customer,
+        ),
+    );
+    // The whole history is listed: more bookings than the window holds, never fewer.
+    w.sandbox.reservio.set_listing(ListingQuirks {
+        date_filter: DateFilter::Ignored,
+        ..ListingQuirks::default()
+    });
+    w.settle().await;
+    assert!(alarm(&app).await.is_none());
+    // Back to a filtered listing: the far booking is outside the window, not gone.
+    w.sandbox.reservio.set_listing(ListingQuirks::default());
+    w.settle().await;
+    assert_eq!(vanished(&app).await, 0);
+    assert!(alarm(&app).await.is_none());
+    assert!(open_kind(&app, "deleted_remotely").await.is_none());
+}
