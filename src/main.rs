@@ -14,6 +14,7 @@ use bookbridge::config::{
     SystemsConfig,
 };
 use bookbridge::db::{self, DatabaseUrl, Db};
+use bookbridge::domain::listing::MassVanishPolicy;
 use bookbridge::domain::{Email, NewPassword, Role};
 use clap::{Parser, Subcommand};
 
@@ -65,6 +66,13 @@ enum Command {
         mail_from: String,
         #[command(flatten)]
         limits: LimitArgs,
+        /// More than this share of a connection's bookings vanishing from one listing holds
+        /// the vanish marking and raises one alarm instead (0.1 = 10 %).
+        #[arg(long, env = "BOOKBRIDGE_MASS_VANISH_SHARE", default_value_t = MassVanishPolicy::default().share)]
+        mass_vanish_share: f64,
+        /// ... provided at least this many vanish at once.
+        #[arg(long, env = "BOOKBRIDGE_MASS_VANISH_MIN", default_value_t = MassVanishPolicy::default().min_count)]
+        mass_vanish_min: i64,
     },
     /// Bring the database schema up to date.
     Migrate {
@@ -224,9 +232,13 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             smtp_url,
             mail_from,
             limits,
+            mass_vanish_share,
+            mass_vanish_min,
         } => {
             let mut config = Config::new(database_url, addr);
             config.server = limits.limits();
+            config.sync.mass_vanish = MassVanishPolicy::new(mass_vanish_share, mass_vanish_min)
+                .map_err(|reason| anyhow::anyhow!(reason))?;
             config.mail = match smtp_url.as_deref().map(str::trim) {
                 Some(url) if !url.is_empty() => Some(
                     MailConfig::new(url, &mail_from).map_err(|reason| anyhow::anyhow!(reason))?,

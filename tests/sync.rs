@@ -4,6 +4,8 @@
 //! and under injected faults and restarts changes converge, none lost and none applied twice.
 
 mod common;
+#[path = "sync/listing.rs"]
+mod listing;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -19,6 +21,7 @@ use bookbridge::systems::reservio::note::NoteMarkers;
 use bookbridge::systems::{BookingSystem, ChangeBatch, SystemError};
 use common::TestApp;
 use common::world::{DAY, HOUR, World, open_kind, open_mismatches, tomorrow};
+use listing::*;
 
 fn main() {
     common::run_configured(
@@ -53,6 +56,13 @@ fn main() {
             one_unreadable_booking_does_not_stop_the_others,
             random_changes_under_faults_and_restarts_converge_with_none_lost_or_applied_twice,
             two_workers_on_one_database_never_apply_a_change_twice,
+            a_vanished_side_agrees_with_nothing_and_its_mismatches_carry_on_when_it_returns,
+            a_change_whose_read_back_cannot_be_read_stays_pending_and_is_verified_later,
+            an_empty_listing_of_a_known_calendar_is_one_alarm_not_a_flood_of_deletions,
+            bookings_dropping_out_of_a_created_at_filter_raise_the_alarm_instead_of_deletions,
+            partner_care_confirming_the_alarm_lets_the_vanished_bookings_be_marked,
+            bookings_that_cannot_be_read_are_one_log_line_per_cause_and_one_health_line,
+            a_listing_that_ignores_the_date_filter_never_makes_bookings_beyond_the_window_vanish,
         ],
     );
 }

@@ -148,34 +148,25 @@ pub async fn upsert(
     }
 }
 
-/// Marks bookings of a polled window that the system no longer lists as vanished; returns
-/// their ids. `seen` holds the external ids the system did list.
-pub async fn mark_vanished(
+/// The bookings of a polled window we believe are there (not vanished): id and external id.
+/// Those a complete listing no longer shows have vanished — unless they are too many to be
+/// deletions (`sync::listing` decides).
+pub async fn present_in_window(
     tx: &mut Tx,
     connection_id: i64,
     system: System,
     window: (i64, i64),
-    seen: &std::collections::HashSet<String>,
-    now: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
-    let candidates: Vec<(i64, String)> = sqlx::query_as(
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT id, external_id FROM external_bookings WHERE connection_id = $1 AND system = $2 \
-         AND vanished_at IS NULL AND start_at >= $3 AND start_at < $4",
+         AND vanished_at IS NULL AND start_at >= $3 AND start_at < $4 ORDER BY id",
     )
     .bind(connection_id)
     .bind(system.as_str())
     .bind(window.0)
     .bind(window.1)
     .fetch_all(&mut **tx)
-    .await?;
-    let mut vanished = vec![];
-    for (id, external_id) in candidates {
-        if !seen.contains(&external_id) {
-            mark_one_vanished(tx, id, now).await?;
-            vanished.push(id);
-        }
-    }
-    Ok(vanished)
+    .await
 }
 
 /// Marks one booking as gone from its system.

@@ -12,6 +12,7 @@ pub mod emails;
 pub mod filter;
 pub mod link_sides;
 pub mod links;
+pub mod listing;
 pub mod login_attempts;
 pub mod mismatches;
 pub mod onboarding;

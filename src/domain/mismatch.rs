@@ -106,6 +106,28 @@ impl MismatchKind {
         }
     }
 
+    /// Whether this kind is found by looking at the sides' bookings (comparing them, or reading
+    /// one's state), so that it can only be cleared while both sides are in view. A side that
+    /// vanished or dropped out of a listing agrees with nothing: such a mismatch stays open
+    /// until the booking is back and the finding is gone.
+    pub fn needs_both_sides_to_resolve(self) -> bool {
+        match self {
+            MismatchKind::StatusDiffers
+            | MismatchKind::TimeDiffers
+            | MismatchKind::ServiceDiffers
+            | MismatchKind::RejectedWithoutCare
+            | MismatchKind::Unanswered
+            | MismatchKind::CustomerDiffers
+            | MismatchKind::Conflict => true,
+            // About presence itself, or owned by the outbox and the procedure runner.
+            MismatchKind::MissingInReservio
+            | MismatchKind::MissingInTermino
+            | MismatchKind::DeletedRemotely
+            | MismatchKind::PushFailed
+            | MismatchKind::ProcedureFailed => false,
+        }
+    }
+
     /// The catalogue key of the kind's short name. Spelled out literally (not built with
     /// `format!`) so a scanner can check every key exists in every catalogue.
     pub fn label_key(self) -> &'static str {
@@ -295,6 +317,28 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
+
+    #[test]
+    fn what_was_found_by_looking_at_a_booking_waits_for_both_sides_to_be_in_view() {
+        // Issue 18: a side that vanished agrees with nothing.
+        for kind in [
+            MismatchKind::StatusDiffers,
+            MismatchKind::ServiceDiffers,
+            MismatchKind::RejectedWithoutCare,
+            MismatchKind::Conflict,
+        ] {
+            assert!(kind.needs_both_sides_to_resolve(), "{kind}");
+        }
+        // Presence itself, and what the outbox and procedures own, follow their own rules.
+        for kind in [
+            MismatchKind::DeletedRemotely,
+            MismatchKind::MissingInReservio,
+            MismatchKind::PushFailed,
+            MismatchKind::ProcedureFailed,
+        ] {
+            assert!(!kind.needs_both_sides_to_resolve(), "{kind}");
+        }
+    }
 
     /// The DESIGN.md table, row by row: stored name and default severity.
     const DESIGN_TABLE: [(MismatchKind, &str, Severity); 12] = [

@@ -820,3 +820,20 @@ mail-body-escalate =
 
 # edge
 error-request-timeout = Požadavek přicházel příliš dlouho. Zkuste to prosím znovu.
+# listing
+listing-health-title = Stav připojení
+listing-alarm = { $system } najednou ukazuje o { $count } { $count ->
+    [one] rezervaci
+    [few] rezervace
+   *[other] rezervací
+} méně — zkontrolujte připojení.
+listing-alarm-confirm = Rezervace opravdu zmizely
+listing-alarm-confirmed = Alarm potvrzen: příští kontrola označí chybějící rezervace jako smazané.
+listing-alarm-confirmed-note = Potvrzeno: příští kontrola je označí jako smazané.
+listing-alarm-refused = Tento alarm už není otevřený; nic se nezměnilo.
+listing-unreadable = { $system }: { $count ->
+    [one] { $count } rezervaci
+    [few] { $count } rezervace
+   *[other] { $count } rezervací
+} se nepodařilo přečíst (od { $since }): { $cause }
+timeline-push_unverified = Změna byla odeslána do systému { $value }, ale nepodařilo se ji přečíst zpět; ověří se při příští čitelné kontrole

@@ -802,3 +802,18 @@ mail-body-escalate =
 
 # edge
 error-request-timeout = The request took too long to arrive. Please try again.
+# listing
+listing-health-title = Connection health
+listing-alarm = { $system } suddenly shows { $count } fewer { $count ->
+    [one] booking
+   *[other] bookings
+} — check the connection.
+listing-alarm-confirm = The bookings are really gone
+listing-alarm-confirmed = The alarm is confirmed: the next check marks the missing bookings as deleted.
+listing-alarm-confirmed-note = Confirmed: the next check marks them as deleted.
+listing-alarm-refused = This alarm is no longer open; nothing was changed.
+listing-unreadable = { $system }: { $count ->
+    [one] { $count } booking
+   *[other] { $count } bookings
+} could not be read (since { $since }): { $cause }
+timeline-push_unverified = The change was sent to { $value }, but it could not be read back; it is verified at the next readable check

@@ -819,3 +819,16 @@ mail-body-escalate =
 
 # edge
 error-request-timeout = Żądanie docierało zbyt długo. Spróbuj ponownie.
+# listing
+listing-health-title = Stan połączeń
+listing-alarm = { $system } nagle pokazuje o { $count } { $count ->
+    [one] rezerwację
+    [few] rezerwacje
+   *[other] rezerwacji
+} mniej — sprawdź połączenie.
+listing-alarm-confirm = Rezerwacje naprawdę zniknęły
+listing-alarm-confirmed = Alarm potwierdzony: następne sprawdzenie oznaczy brakujące rezerwacje jako usunięte.
+listing-alarm-confirmed-note = Potwierdzono: następne sprawdzenie oznaczy je jako usunięte.
+listing-alarm-refused = Ten alarm nie jest już otwarty; nic nie zmieniono.
+listing-unreadable = { $system }: nie udało się odczytać { $count } rezerwacji (od { $since }): { $cause }
+timeline-push_unverified = Zmianę wysłano do systemu { $value }, ale nie udało się jej odczytać; zostanie sprawdzona przy następnym czytelnym odczycie

@@ -7,6 +7,7 @@
 pub mod catalogue;
 pub mod connector;
 pub mod link;
+mod listing;
 pub mod procedure;
 pub mod pull;
 pub mod push;
@@ -53,6 +54,9 @@ pub struct Settings {
     /// How long one call to an external system may take.
     pub call_timeout: std::time::Duration,
     pub policy: Policy,
+    /// When bookings missing from one listing are too many to be deletions: the marking is
+    /// held and the connection gets one alarm instead.
+    pub mass_vanish: crate::domain::listing::MassVanishPolicy,
 }
 
 impl Default for Settings {
@@ -65,6 +69,7 @@ impl Default for Settings {
             max_attempts: 8,
             call_timeout: crate::systems::DEFAULT_TIMEOUT,
             policy: Policy::default(),
+            mass_vanish: Default::default(),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Pull: read a system's changes since the cursor and store the snapshots. The cursor moves in
 //! the same transaction that stores the snapshots it covers, so a crash never skips a change.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use super::{SYNC, SyncContext, SyncError};
 use crate::audit::{self, Event};
@@ -9,6 +9,7 @@ use crate::db::bookings::{self, Stored};
 use crate::db::connections::Connection;
 use crate::db::cursors;
 use crate::domain::System;
+use crate::domain::listing::unreadable_cause;
 use crate::systems::BookingSystem;
 
 /// What one pull found.
@@ -42,6 +43,8 @@ pub async fn pull(
         "account id missing",
     ))?;
     let mut report = PullReport::default();
+    // Why bookings could not be read, with how many: one log line per cause, not per booking.
+    let mut causes: BTreeMap<String, i64> = BTreeMap::new();
     for _ in 0..MAX_PAGES {
         let cursor = cursors::get(&ctx.db, connection.id, system).await?;
         let batch = client.changes_since(account, cursor.as_deref()).await?;
@@ -54,7 +57,8 @@ pub async fn pull(
                 Ok(b) => b,
                 Err(e) => {
                     unreadable_here += 1;
-                    tracing::warn!(connection = connection.id, %system, error = %e, "unreadable booking skipped");
+                    *causes.entry(unreadable_cause(&e.to_string())).or_default() += 1;
+                    tracing::debug!(connection = connection.id, %system, error = %e, "unreadable booking skipped");
                     continue;
                 }
             };
@@ -90,8 +94,10 @@ pub async fn pull(
         }
         // A booking we could not read is not gone: only a clean listing proves absence.
         if let (Some(window), 0) = (batch.complete_window, unreadable_here) {
-            let vanished =
-                bookings::mark_vanished(&mut tx, connection.id, system, window, &seen, now).await?;
+            let vanished = super::listing::mark_vanished_unless_mass(
+                &mut tx, ctx, connection, system, window, &seen, now,
+            )
+            .await?;
             for id in &vanished {
                 audit::append(
                     &mut tx,
@@ -111,5 +117,6 @@ pub async fn pull(
             break;
         }
     }
+    super::listing::note_unreadable(ctx, connection, system, &causes).await?;
     Ok(report)
 }

@@ -25,6 +25,8 @@ pub struct PushReport {
     pub applied: usize,
     pub retried: usize,
     pub failed: usize,
+    /// Pushes sent whose effect could not be read back: kept pending, verified later.
+    pub unverified: usize,
     /// Links whose snapshots changed because of a push (worth reconciling again).
     pub links: Vec<i64>,
 }
@@ -57,8 +59,20 @@ fn account(connection: &Connection, system: System) -> Option<&str> {
     }
 }
 
+/// Our own outbox row cannot be read: nothing was sent, and trying again cannot help.
 fn bad_payload(e: serde_json::Error) -> SystemError {
-    SystemError::InvalidPayload(format!("outbox payload: {e}"))
+    SystemError::Refused(format!("outbox payload: {e}"))
+}
+
+/// Whether a push's outcome is unknown rather than failed: the system's answer, or the
+/// read-back after the write, could not be read (a listing without `included`, say). The write
+/// may well have taken; recording it as failed would raise a false `push_failed` and, once the
+/// system reads cleanly again, apply it again or call it a conflict. So the row stays pending
+/// and the next readable read verifies it: a pull that shows the new time confirms a date
+/// change (`confirm_observed`), and a retry — harmless under the idempotency key — reads the
+/// booking back again.
+fn effect_unknown(error: &SystemError) -> bool {
+    matches!(error, SystemError::InvalidPayload(_))
 }
 
 /// Carries out one push and reads the booking back to check the effect took.
@@ -197,7 +211,8 @@ pub async fn push_due(
             Err(error) => {
                 let attempts = row.attempts + 1;
                 let message = error.to_string();
-                if error.is_transient() && attempts < ctx.settings.max_attempts {
+                let unknown = effect_unknown(&error);
+                if unknown || (error.is_transient() && attempts < ctx.settings.max_attempts) {
                     let jitter: f64 = {
                         use rand::Rng;
                         rand::rng().random()
@@ -211,9 +226,14 @@ pub async fn push_due(
                     if outbox::mark_retry(&mut tx, row.id, &ctx.owner, &message, now + delay)
                         .await?
                     {
-                        audit_failure(&mut tx, connection, &row, "push.retry", &message, now)
-                            .await?;
-                        report.retried += 1;
+                        let action = if unknown {
+                            report.unverified += 1;
+                            "push.unverified"
+                        } else {
+                            report.retried += 1;
+                            "push.retry"
+                        };
+                        audit_failure(&mut tx, connection, &row, action, &message, now).await?;
                     }
                 } else if outbox::mark_failed(&mut tx, row.id, &ctx.owner, &message, now).await? {
                     audit_failure(&mut tx, connection, &row, "push.failed", &message, now).await?;

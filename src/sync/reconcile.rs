@@ -289,8 +289,18 @@ async fn reconcile_row(
     }
     // A failed push stays flagged until the link is fully in agreement again.
     let agreed = outcome.findings.is_empty() && outcome.pushes.is_empty() && !view.pending_pushes;
+    // A side we cannot see agrees with nothing: while one has vanished, what was found by
+    // looking at it stays open, and the same row carries on when the booking comes back.
+    let out_of_view = [&view.reservio, &view.termino]
+        .into_iter()
+        .any(|side| matches!(side, Side::Vanished { .. }));
     for open in unresolved {
+        let compares = open
+            .kind
+            .parse::<MismatchKind>()
+            .is_ok_and(MismatchKind::needs_both_sides_to_resolve);
         let keep = present.contains(open.kind.as_str())
+            || (compares && out_of_view)
             || (open.kind == MismatchKind::PushFailed.as_str() && !agreed)
             // The procedure runner owns this one.
             || open.kind == MismatchKind::ProcedureFailed.as_str();

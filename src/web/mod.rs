@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
             "/care/mismatches/{id}/resolve",
             post(care::actions::resolve),
         )
+        .route("/care/alarms/{id}/confirm", post(care::alarms::confirm))
         .route(paths::CARE_CASES, get(cases::list))
         .route("/care/cases/{id}", get(cases::care_show))
         .route("/care/cases/{id}/take", post(cases::actions::take))

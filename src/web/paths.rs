@@ -137,6 +137,11 @@ pub fn care_mismatch_resolve(id: impl IntArg) -> String {
     format!("{CARE_MISMATCHES}/{}/resolve", id.int())
 }
 
+/// Partner Care confirms a connection's mass-vanish alarm.
+pub fn care_alarm_confirm(id: impl IntArg) -> String {
+    format!("/care/alarms/{}/confirm", id.int())
+}
+
 pub fn care_case(id: impl IntArg) -> String {
     format!("{CARE_CASES}/{}", id.int())
 }

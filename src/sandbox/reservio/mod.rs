@@ -4,6 +4,7 @@
 //! seeding and the activity generator.
 
 mod api;
+pub mod listing;
 mod render;
 mod store;
 
@@ -14,6 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::task::JoinHandle;
 
 use self::api::ApiState;
+use self::listing::{ListingQuirks, ListingSwitch};
 use self::store::Store;
 pub use self::store::{Effect, EffectKind, FakeBooking, OpeningHours, StaffBooking};
 use crate::clock::Clock;
@@ -53,6 +55,7 @@ impl FakeReservio {
             store: Arc::new(Mutex::new(Store::default())),
             clock,
             lose_next_create: Arc::new(AtomicBool::new(false)),
+            listing: ListingSwitch::default(),
         };
         let faults = FaultSwitch::default();
         let app = api::router(state.clone(), faults.clone());
@@ -77,6 +80,17 @@ impl FakeReservio {
     /// The faults applied to every API request.
     pub fn faults(&self) -> &FaultSwitch {
         &self.faults
+    }
+
+    /// How the booking reads behave from now on: the date filter, `include`, an empty listing
+    /// (see [`ListingQuirks`]). Takes effect with the next request.
+    pub fn set_listing(&self, quirks: ListingQuirks) {
+        self.state.listing.set(quirks);
+    }
+
+    /// The booking reads' current behaviour.
+    pub fn listing(&self) -> ListingQuirks {
+        self.state.listing.get()
     }
 
     /// The next create is carried out but its answer never arrives (the client times out):

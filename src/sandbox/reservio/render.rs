@@ -91,8 +91,12 @@ impl Include {
         client: true,
     };
 
-    pub fn parse(param: Option<&String>) -> Include {
+    /// The resources asked for, unless the server is switched to ignore `include`.
+    pub fn parse(param: Option<&String>, quirks: &super::listing::ListingQuirks) -> Include {
         let mut include = Include::default();
+        if quirks.include_ignored {
+            return include;
+        }
         for name in param.map(String::as_str).unwrap_or("").split(',') {
             match name.trim() {
                 "event" => include.event = true,

@@ -81,6 +81,7 @@ impl TimelineItem {
             "push.enqueued" => (Some("timeline-push_enqueued"), system()),
             "push.applied" => (Some("timeline-push_applied"), system()),
             "push.retry" => (Some("timeline-push_retry"), system()),
+            "push.unverified" => (Some("timeline-push_unverified"), system()),
             "push.failed" => (Some("timeline-push_failed"), system()),
             "mismatch.opened" => (
                 Some("timeline-mismatch_opened"),

@@ -2,6 +2,7 @@
 //! partner's sync health, one mismatch with both sides of its booking, and the cases.
 
 pub mod actions;
+pub mod alarms;
 pub mod detail;
 pub mod filters;
 pub mod sides;
@@ -178,6 +179,10 @@ pub struct QueuePage {
     page: Page,
     view: QueueView,
     health: Vec<HealthItem>,
+    /// Connections whose listing suddenly shows far fewer bookings (issue 18).
+    alarms: Vec<alarms::AlarmView>,
+    /// Connections whose last poll left bookings unread, one line per cause.
+    listing_issues: Vec<alarms::IssueView>,
     partners: Vec<Partner>,
     staff: Vec<(i64, String)>,
     kinds: [MismatchKind; 12],
@@ -215,10 +220,13 @@ pub async fn render_queue(
             health,
         })
         .collect();
+    let (alarms, listing_issues) = alarms::load(state, &page, None).await?;
     Ok(QueuePage {
         page,
         view,
         health,
+        alarms,
+        listing_issues,
         partners: partners::list(&state.db).await?,
         staff: queue::care_staff(&state.db).await?,
         kinds: MismatchKind::ALL,

@@ -24,6 +24,9 @@ pub struct ConnectionCard {
     pub c: ConnectionOverview,
     pub mappings: Vec<ServiceMapping>,
     pub cases: Vec<CaseRecord>,
+    /// The connection's sync health: its unresolved listing alarms and unread bookings.
+    pub alarms: Vec<crate::web::care::alarms::AlarmView>,
+    pub listing_issues: Vec<crate::web::care::alarms::IssueView>,
 }
 
 impl ConnectionCard {
@@ -95,10 +98,26 @@ pub async fn render(
     problem: ProblemForm,
 ) -> Result<ConnectionPage, AppError> {
     let mut cards = vec![];
+    let (mut alarms, mut issues) =
+        crate::web::care::alarms::load(state, &page, Some(user.partner_id)).await?;
     for c in onboarding::of_partner(&state.db, user.partner_id).await? {
         let mappings = connections::mappings(&state.db, c.id).await?;
         let cases = cases::of_connection(&state.db, c.id).await?;
-        cards.push(ConnectionCard { c, mappings, cases });
+        let (mine, rest) = alarms
+            .into_iter()
+            .partition(|a| a.alarm.connection_id == c.id);
+        alarms = rest;
+        let (listing_issues, rest) = issues
+            .into_iter()
+            .partition(|i| i.issue.connection_id == c.id);
+        issues = rest;
+        cards.push(ConnectionCard {
+            c,
+            mappings,
+            cases,
+            alarms: mine,
+            listing_issues,
+        });
     }
     let can_request = !cards.iter().any(|card| card.state().in_setup());
     Ok(ConnectionPage {

@@ -141,6 +141,7 @@ pub const ROUTES: &[Route] = &[
     route("care::actions::assign", Post, "/care/mismatches/{id}/assign", Who::Care, Id::Mismatch, &["back", "from"]),
     route("care::actions::acknowledge", Post, "/care/mismatches/{id}/acknowledge", Who::Care, Id::Mismatch, &["back", "from"]),
     route("care::actions::resolve", Post, "/care/mismatches/{id}/resolve", Who::Care, Id::Mismatch, &["note"]),
+    route("care::alarms::confirm", Post, "/care/alarms/{id}/confirm", Who::Care, Id::UnknownOnly, &[]),
     route("cases::actions::take", Post, "/care/cases/{id}/take", Who::Care, Id::Case, &[]),
     route("cases::actions::care_note", Post, "/care/cases/{id}/notes", Who::Care, Id::Case, &["body"]),
     route("cases::actions::resolve", Post, "/care/cases/{id}/resolve", Who::Care, Id::Case, &["outcome", "body"]),

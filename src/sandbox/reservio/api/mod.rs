@@ -28,6 +28,8 @@ pub struct ApiState {
     pub clock: Clock,
     /// Set by a test: the next create is carried out, then its answer never arrives.
     pub lose_next_create: Arc<AtomicBool>,
+    /// How the booking reads behave (date filter, `include`, empty listing).
+    pub listing: super::listing::ListingSwitch,
 }
 
 impl ApiState {

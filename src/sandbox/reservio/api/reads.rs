@@ -75,14 +75,15 @@ pub(super) async fn list_bookings(
         Some("-createdAt") => true,
         Some(_) => return Err(bad_request("unsupported sort")),
     };
-    let include = render::Include::parse(params.get("include"));
+    let quirks = api.listing.get();
+    let include = render::Include::parse(params.get("include"), &quirks);
     let mut bookings: Vec<_> = store
         .businesses
         .get(&business)
         .map(|b| {
             b.bookings
                 .iter()
-                .filter(|b| b.start_at >= from && b.start_at < to)
+                .filter(|b| quirks.selects(b.start_at, b.created_at, from, to))
                 .collect()
         })
         .unwrap_or_default();
@@ -108,7 +109,7 @@ pub(super) async fn get_booking(
     let Some(booking) = booking else {
         return Err(error(StatusCode::NOT_FOUND, "notFound", "no such booking"));
     };
-    let include = render::Include::parse(params.get("include"));
+    let include = render::Include::parse(params.get("include"), &api.listing.get());
     Ok(document(
         StatusCode::OK,
         render::booking_document(booking, &include),

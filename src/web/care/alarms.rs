@@ -1,0 +1,132 @@
+//! Listing health on the pages (issue 18): a connection whose listing suddenly shows far
+//! fewer bookings has one alarm, shown to Partner Care and the partner, which Partner Care can
+//! confirm ("the bookings really are gone") so that the sync marks them; bookings a poll could
+//! not read are one line per connection and cause, with a count.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use fluent_bundle::FluentValue;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::audit::{self, Event};
+use crate::auth::CareUser;
+use crate::db::listing::{self, AlarmRecord, ListingIssue};
+use crate::i18n;
+use crate::web::bookings::row::system_key;
+use crate::web::error::AppError;
+use crate::web::extract::Path;
+use crate::web::page::{FlashKind, Page, flash};
+use crate::web::paths;
+use crate::web::request_id::RequestId;
+
+/// An unresolved alarm with its sentence.
+pub struct AlarmView {
+    pub alarm: AlarmRecord,
+    pub text: String,
+}
+
+/// A connection's unread bookings with their sentence.
+pub struct IssueView {
+    pub issue: ListingIssue,
+    pub text: String,
+}
+
+/// "Reservio suddenly shows N fewer bookings — check the connection."
+pub fn alarm_view(page: &Page, alarm: AlarmRecord) -> AlarmView {
+    let system = page.t(system_key(&alarm.system));
+    let text = i18n::text_with(
+        page.lang,
+        "listing-alarm",
+        &[
+            ("system", FluentValue::from(system)),
+            ("count", FluentValue::from(alarm.missing)),
+        ],
+    );
+    AlarmView { alarm, text }
+}
+
+/// "Reservio: N bookings could not be read since … (cause)."
+pub fn issue_view(page: &Page, issue: ListingIssue) -> IssueView {
+    let system = page.t(system_key(&issue.system));
+    let text = i18n::text_with(
+        page.lang,
+        "listing-unreadable",
+        &[
+            ("system", FluentValue::from(system)),
+            ("count", FluentValue::from(issue.unreadable)),
+            ("since", FluentValue::from(page.datetime(issue.since))),
+            ("cause", FluentValue::from(issue.cause.clone())),
+        ],
+    );
+    IssueView { issue, text }
+}
+
+/// Unresolved alarms and listing issues, for everyone (`None`) or one partner.
+pub async fn load(
+    state: &AppState,
+    page: &Page,
+    partner_id: Option<i64>,
+) -> Result<(Vec<AlarmView>, Vec<IssueView>), AppError> {
+    let alarms = listing::unresolved_alarms(&state.db, partner_id)
+        .await?
+        .into_iter()
+        .map(|a| alarm_view(page, a))
+        .collect();
+    let issues = listing::issues(&state.db, partner_id)
+        .await?
+        .into_iter()
+        .map(|i| issue_view(page, i))
+        .collect();
+    Ok((alarms, issues))
+}
+
+/// Partner Care confirms the bookings really are gone: the next clean listing marks them
+/// vanished (each a `deleted_remotely` mismatch) and resolves the alarm.
+pub async fn confirm(
+    State(state): State<AppState>,
+    user: CareUser,
+    session: Session,
+    request_id: RequestId,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let alarm = listing::find_alarm(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    if !listing::confirm_alarm(&mut tx, id, user.0.id, now).await? {
+        drop(tx);
+        flash(&session, FlashKind::Error, "listing-alarm-refused", None).await?;
+        return Ok(Redirect::to(paths::CARE_MISMATCHES).into_response());
+    }
+    audit::append(
+        &mut tx,
+        now,
+        Event::new(
+            &user.0.actor(),
+            "connection.alarm_confirmed",
+            "connection_alarm",
+            id,
+        )
+        .partner(Some(alarm.partner_id))
+        .before(serde_json::json!({ "state": alarm.state }))
+        .after(serde_json::json!({
+            "state": "confirmed",
+            "connection_id": alarm.connection_id,
+            "system": alarm.system,
+            "missing": alarm.missing,
+        }))
+        .request(Some(request_id.as_str())),
+    )
+    .await?;
+    tx.commit().await?;
+    flash(
+        &session,
+        FlashKind::Success,
+        "listing-alarm-confirmed",
+        None,
+    )
+    .await?;
+    Ok(Redirect::to(paths::CARE_MISMATCHES).into_response())
+}
