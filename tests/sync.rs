@@ -692,6 +692,23 @@ async fn a_refused_push_stays_refused_until_a_person_sends_it_again_now(app: Tes
     let card = select_texts(&doc, "#pending-change").join(" ");
     assert!(card.contains("Termino refused the change"), "{card}");
     assert!(card.contains("will not send it again by itself"), "{card}");
+    // Partner Care finds the action on the mismatch it works from too.
+    let care = app.login("care@demo.test").await;
+    let (mismatch,): (i64,) =
+        sqlx::query_as("SELECT id FROM mismatches WHERE kind = 'push_failed' AND link_id = $1")
+            .bind(link)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("the flag");
+    let care_page = html(
+        app.get(&care, &format!("/care/mismatches/{mismatch}"))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        select_attr(&care_page, "#send-again-form", "action"),
+        Some(format!("/bookings/{link}/send-again"))
+    );
     // Like every form: no token, no effect.
     let path = format!("/bookings/{link}/send-again");
     let forged = client
@@ -714,8 +731,7 @@ async fn a_refused_push_stays_refused_until_a_person_sends_it_again_now(app: Tes
     w.settle().await;
     assert_eq!(w.reservation(&reservation).start_at, moved_to);
     assert!(open_kind(&app, "push_failed").await.is_none());
-    // Partner Care has the same action; with nothing undelivered it changes nothing.
-    let care = app.login("care@demo.test").await;
+    // Partner Care has the same action; with nothing undelivered any more it changes nothing.
     let again = app.post_form(&care, &page, &path, &[]).await;
     assert_eq!(again.status(), 303);
     assert_eq!(
