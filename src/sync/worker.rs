@@ -151,7 +151,9 @@ async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, S
     let systems = ctx.connector.systems(conn)?;
     let map = ServiceMap::new(&connections::mappings(&ctx.db, conn.id).await?);
     let mut report = SyncReport::default();
-    // When each system last answered a read, before this round asks again.
+    // When each system last answered a read (plus one poll), before this round asks again: a
+    // push that failed after that failed while the system was silent, so a system answering
+    // this round's read is news for it (`undelivered::due`).
     let poll = i64::try_from(ctx.settings.poll_interval_secs).unwrap_or(i64::MAX);
     let mut silent_since = HashMap::new();
     for system in [System::Termino, System::Reservio] {
