@@ -19,6 +19,19 @@ pub const USERS: [(&str, Role, Option<usize>); 5] = [
     ("admin@demo.test", Role::Admin, None),
 ];
 
+/// The demo's thresholds: shorter than production, so that every kind of flag — and the
+/// channel's promise for a change to cross over — can be watched within minutes.
+pub fn shorten_thresholds(sync: &mut crate::sync::Settings) {
+    // A missing side is flagged after 1 minute instead of 15.
+    sync.policy.missing_grace_secs = 60;
+    // An unanswered booking after 10 minutes instead of 24 hours.
+    sync.policy.unanswered_after_secs = 10 * 60;
+    // A change crossing over is overdue after 5 minutes instead of the channel's hour.
+    sync.policy.propagation_sla_secs = 5 * 60;
+    // An undelivered change goes again every 2 minutes instead of 10.
+    sync.slow_retry_secs = 2 * 60;
+}
+
 /// Creates whatever demo partners and users are missing.
 pub async fn seed(
     db: &Db,
@@ -85,4 +98,20 @@ pub async fn seed(
         tx.commit().await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_shows_the_one_hour_promise_in_five_minutes() {
+        let mut sync = crate::sync::Settings::default();
+        assert_eq!(sync.policy.propagation_sla_secs, 60 * 60);
+        shorten_thresholds(&mut sync);
+        assert_eq!(sync.policy.propagation_sla_secs, 5 * 60);
+        assert_eq!(sync.policy.missing_grace_secs, 60);
+        assert_eq!(sync.policy.unanswered_after_secs, 10 * 60);
+        assert!(sync.slow_retry_secs < crate::sync::Settings::default().slow_retry_secs);
+    }
 }

@@ -8,8 +8,8 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::audit::{self, Actor, Event};
@@ -127,19 +127,35 @@ impl SmtpMailer {
     }
 }
 
+/// One outbox row as an RFC 5322 message: a `Message-ID` of its own in the sender's domain
+/// (never the machine's name), and `MIME-Version: 1.0` with a UTF-8 plain-text part, as RFC
+/// 2045 asks of a message with a `Content-Type`.
+pub fn message(from: &Mailbox, email: &EmailRow) -> Result<Message, SendError> {
+    let to: Mailbox = email.recipient.parse().map_err(|_| {
+        SendError::permanent(format!("{:?} is not an e-mail address", email.recipient))
+    })?;
+    let id: u128 = {
+        use rand::Rng;
+        rand::rng().random()
+    };
+    let message_id = format!("<{id:032x}.{}@{}>", email.id, from.email.domain());
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(email.subject.as_str())
+        .message_id(Some(message_id))
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(email.body.clone()),
+        )
+        .map_err(|e| SendError::permanent(format!("cannot write the message: {e}")))
+}
+
 #[async_trait]
 impl Mailer for SmtpMailer {
     async fn send(&self, email: &EmailRow) -> Result<(), SendError> {
-        let to: Mailbox = email.recipient.parse().map_err(|_| {
-            SendError::permanent(format!("{:?} is not an e-mail address", email.recipient))
-        })?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(email.subject.as_str())
-            .header(ContentType::TEXT_PLAIN)
-            .body(email.body.clone())
-            .map_err(|e| SendError::permanent(format!("cannot write the message: {e}")))?;
+        let message = message(&self.from, email)?;
         match self.transport.send(message).await {
             Ok(_) => Ok(()),
             Err(e) if e.is_permanent() => Err(SendError::permanent(e.to_string())),
@@ -371,6 +387,42 @@ mod tests {
             assert!(err.starts_with("SMTP_URL"), "{err}");
             assert!(!err.contains("secret"), "{err}");
         }
+    }
+
+    #[test]
+    fn every_message_has_its_own_message_id_and_says_mime_version_1_0() {
+        let from = parse_from("bookbridge <no-reply@bookbridge.example>").expect("valid");
+        let row = EmailRow {
+            id: 42,
+            partner_id: 1,
+            partner_name: "Salon Aurora".into(),
+            operation_id: None,
+            recipient: "partner@example.com".into(),
+            subject: "Booking cancelled: voucher SV-1, Eva Nováková".into(),
+            body: "Zrušeno — žádná změna.".into(),
+            state: "pending".into(),
+            attempts: 0,
+            next_attempt_at: 0,
+            last_error: None,
+            created_at: 0,
+            sent_at: None,
+        };
+        let text = |m: &Message| String::from_utf8_lossy(&m.formatted()).to_string();
+        let first = text(&message(&from, &row).expect("writes"));
+        let second = text(&message(&from, &row).expect("writes"));
+        let id = |t: &str| {
+            t.lines()
+                .find(|l| l.to_ascii_lowercase().starts_with("message-id:"))
+                .map(str::to_string)
+        };
+        let first_id = id(&first).expect("a Message-ID header");
+        assert!(first_id.ends_with("@bookbridge.example>"), "{first_id}");
+        assert_ne!(Some(first_id), id(&second), "each message has its own id");
+        assert!(first.contains("MIME-Version: 1.0\r\n"), "{first}");
+        assert!(
+            first.contains("Content-Type: text/plain; charset=utf-8"),
+            "{first}"
+        );
     }
 
     #[test]

@@ -210,8 +210,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 bookings_per_partner: bookbridge::sandbox::world::DEMO_BOOKINGS_PER_PARTNER,
             });
             // Shorter thresholds than production, so the demo shows every kind of flag soon.
-            config.sync.policy.missing_grace_secs = 60;
-            config.sync.policy.unanswered_after_secs = 10 * 60;
+            bookbridge::demo::shorten_thresholds(&mut config.sync);
             let app = App::build(config, Clock::System).await?;
             println!(
                 "bookbridge demo running at http://{}:{}/",

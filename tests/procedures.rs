@@ -238,6 +238,17 @@ async fn cancel_cancels_the_voucher_first_then_the_calendar_booking_and_deletes_
         .await;
     assert_eq!(audited, 4);
     assert!(emails_for(&app, op).await >= 1);
+    let (body,): (String,) =
+        sqlx::query_as("SELECT body FROM email_outbox WHERE operation_id = $1")
+            .bind(op)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("a confirmation is queued");
+    assert!(body.contains("The channel cancelled voucher"), "{body}");
+    assert!(
+        body.contains("bookbridge cancelled the booking in Reservio"),
+        "{body}"
+    );
     w.settle().await;
     assert!(open_kind(&app, "status_differs").await.is_none());
 }
@@ -278,6 +289,26 @@ async fn cancel_of_an_already_cancelled_voucher_starts_at_the_reservio_step(app:
         "nothing more asked of Termino"
     );
     assert_eq!(reservio_state(&w, &voucher), "canceled");
+    // Rule 6, told as it happened: the voucher was cancelled already, bookbridge cancelled the
+    // calendar booking itself and read both back — nothing asks the partner to check Reservio.
+    let (body,): (String,) =
+        sqlx::query_as("SELECT body FROM email_outbox WHERE operation_id = $1")
+            .bind(op)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("a confirmation is queued");
+    assert!(
+        body.contains(&format!("Voucher {voucher} of "))
+            && body.contains("was already cancelled in Termino"),
+        "{body}"
+    );
+    assert!(
+        body.contains("bookbridge cancelled the booking in Reservio"),
+        "{body}"
+    );
+    assert!(body.contains("both show the booking cancelled"), "{body}");
+    assert!(!body.contains("The channel cancelled"), "{body}");
+    assert!(!body.contains("Please check"), "{body}");
     w.settle().await;
     assert!(open_kind(&app, "status_differs").await.is_none());
 }

@@ -19,8 +19,8 @@ use bookbridge::sandbox::termino::EffectKind as TerminoEffect;
 use bookbridge::sync::{SyncContext, sync_all};
 use bookbridge::systems::reservio::note::NoteMarkers;
 use bookbridge::systems::{BookingSystem, ChangeBatch, SystemError};
-use common::TestApp;
 use common::world::{DAY, HOUR, World, open_kind, open_mismatches, tomorrow};
+use common::{TestApp, html, select_attr, select_texts};
 use listing::*;
 
 fn main() {
@@ -50,6 +50,10 @@ fn main() {
             a_calendar_booking_with_an_unmapped_service_is_missing_in_termino,
             a_change_that_cannot_cross_over_for_an_hour_becomes_time_differs,
             a_push_that_keeps_failing_becomes_push_failed_and_clears_once_it_goes_through,
+            a_push_that_failed_for_good_crosses_by_itself_once_the_system_answers_again,
+            an_undelivered_push_goes_again_at_a_slow_pace_while_reads_answer_all_along,
+            a_refused_push_stays_refused_until_a_person_sends_it_again_now,
+            a_customers_self_reschedule_is_told_as_theirs_with_the_time_it_had,
             a_signed_notification_from_termino_makes_the_worker_sync_at_once,
             unsigned_or_unknown_notifications_are_refused,
             a_notification_is_accepted_once_by_any_instance_and_never_when_stale,
@@ -528,6 +532,286 @@ async fn a_push_that_keeps_failing_becomes_push_failed_and_clears_once_it_goes_t
         open_kind(&app, "push_failed").await.is_none(),
         "{:?}",
         open_mismatches(&app).await
+    );
+}
+
+/// The link of a voucher.
+async fn link_of(app: &TestApp, voucher: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM booking_links WHERE voucher_code = $1")
+        .bind(voucher)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("the booking is linked");
+    id
+}
+
+/// A booking's page as the partner sees it.
+async fn booking_page(app: &TestApp, client: &reqwest::Client, link: i64) -> scraper::Html {
+    let response = app.get(client, &format!("/bookings/{link}")).await;
+    assert_eq!(response.status(), 200);
+    html(response).await
+}
+
+/// Moves the calendar booking while Termino fails every call until the push fails for good.
+async fn fail_a_push_for_good(
+    w: &World,
+    app: &TestApp,
+    faults: Faults,
+    n: u32,
+) -> (String, String, i64) {
+    let start = tomorrow(app) + DAY;
+    let (reservation, voucher, booking) = w.agreed_booking(0, start, n).await;
+    let (_, _, duration) = w.offer(0);
+    w.sandbox.termino.faults().set(faults);
+    w.sandbox.reservio.staff_move(
+        &w.partner.business_id,
+        &booking,
+        start + HOUR,
+        start + HOUR + duration,
+    );
+    // Ten tries, five seconds to seven and a half minutes apart: failed for good within the
+    // hour, one try per sync at most.
+    for _ in 0..20 {
+        app.clock.advance(5 * 60);
+        w.settle().await;
+        if open_kind(app, "push_failed").await.is_some() {
+            break;
+        }
+    }
+    assert!(
+        open_kind(app, "push_failed").await.is_some(),
+        "failed for good"
+    );
+    (reservation, voucher, start + HOUR)
+}
+
+// Issue: a failed push never went through after the system was back.
+async fn a_push_that_failed_for_good_crosses_by_itself_once_the_system_answers_again(app: TestApp) {
+    let w = World::of(&app);
+    let down = Faults {
+        error_rate: 1.0,
+        ..Faults::default()
+    };
+    let (reservation, voucher, moved_to) = fail_a_push_for_good(&w, &app, down, 21).await;
+    let link = link_of(&app, &voucher).await;
+    let client = app.login("partner@demo.test").await;
+    // One state, one message: not delivered, what happens next — not "on its way".
+    let doc = booking_page(&app, &client, link).await;
+    assert_eq!(
+        select_attr(&doc, "#pending-change", "data-state").as_deref(),
+        Some("not-delivered")
+    );
+    let card = select_texts(&doc, "#pending-change").join(" ");
+    assert!(card.contains("Termino did not answer"), "{card}");
+    assert!(
+        card.contains("at once when Termino answers again"),
+        "{card}"
+    );
+    assert!(!card.contains("promises"), "{card}");
+    assert!(select_attr(&doc, "#pending-change progress", "value").is_none());
+    assert!(select_attr(&doc, "#send-again", "id").is_some());
+    // The list never says the sides agree while the change has not crossed.
+    let list = html(app.get(&client, "/bookings").await).await;
+    let flags = select_texts(&list, &format!("#link-{link} .f-mismatches")).join(" ");
+    assert!(!flags.contains("In agreement"), "{flags}");
+
+    // Termino answers again; nobody does anything, and no time passes.
+    w.sandbox.termino.faults().set(Faults::default());
+    w.settle().await;
+    assert_eq!(
+        w.reservation(&reservation).start_at,
+        moved_to,
+        "the change crossed"
+    );
+    assert!(
+        open_kind(&app, "push_failed").await.is_none(),
+        "{:?}",
+        open_mismatches(&app).await
+    );
+    let requeued = app
+        .count(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'push.requeued' \
+             AND actor = 'sync' AND after_state LIKE '%answered_again%'",
+        )
+        .await;
+    assert_eq!(requeued, 1);
+    let doc = booking_page(&app, &client, link).await;
+    assert!(select_attr(&doc, "#pending-change", "data-state").is_none());
+}
+
+async fn an_undelivered_push_goes_again_at_a_slow_pace_while_reads_answer_all_along(app: TestApp) {
+    let w = World::of(&app);
+    // Termino answers reads but fails every write: its reads answering is no news.
+    let writes_down = Faults {
+        error_rate: 1.0,
+        writes_only: true,
+        ..Faults::default()
+    };
+    let (reservation, _, moved_to) = fail_a_push_for_good(&w, &app, writes_down, 22).await;
+    let (retry_at,): (Option<i64>,) =
+        sqlx::query_as("SELECT retry_at FROM outbox WHERE state = 'failed'")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("the failed push is kept");
+    let retry_at = retry_at.expect("no answer is not a refusal: a slow retry is due");
+    let tries = || {
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('push.retry', 'push.failed')")
+    };
+    let before = tries().await;
+    w.settle().await;
+    assert_eq!(tries().await, before, "not tried again at every poll");
+    w.sandbox.termino.faults().set(Faults::default());
+    w.settle().await;
+    assert_ne!(
+        w.reservation(&reservation).start_at,
+        moved_to,
+        "not yet due"
+    );
+    app.clock.advance(retry_at - app.clock.now());
+    w.settle().await;
+    assert_eq!(
+        w.reservation(&reservation).start_at,
+        moved_to,
+        "went at its slow pace"
+    );
+    assert!(open_kind(&app, "push_failed").await.is_none());
+}
+
+async fn a_refused_push_stays_refused_until_a_person_sends_it_again_now(app: TestApp) {
+    let w = World::of(&app);
+    let refused = Faults {
+        refuse_rate: 1.0,
+        writes_only: true,
+        ..Faults::default()
+    };
+    let (reservation, voucher, moved_to) = fail_a_push_for_good(&w, &app, refused, 23).await;
+    let link = link_of(&app, &voucher).await;
+    w.sandbox.termino.faults().set(Faults::default());
+    for _ in 0..3 {
+        app.clock.advance(30 * 60);
+        w.settle().await;
+    }
+    assert_ne!(
+        w.reservation(&reservation).start_at,
+        moved_to,
+        "a refusal stays refused"
+    );
+    assert!(open_kind(&app, "push_failed").await.is_some());
+
+    let client = app.login("partner@demo.test").await;
+    let doc = booking_page(&app, &client, link).await;
+    let card = select_texts(&doc, "#pending-change").join(" ");
+    assert!(card.contains("Termino refused the change"), "{card}");
+    assert!(card.contains("will not send it again by itself"), "{card}");
+    // Partner Care finds the action on the mismatch it works from too.
+    let care = app.login("care@demo.test").await;
+    let (mismatch,): (i64,) =
+        sqlx::query_as("SELECT id FROM mismatches WHERE kind = 'push_failed' AND link_id = $1")
+            .bind(link)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("the flag");
+    let care_page = html(
+        app.get(&care, &format!("/care/mismatches/{mismatch}"))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        select_attr(&care_page, "#send-again-form", "action"),
+        Some(format!("/bookings/{link}/send-again"))
+    );
+    // Like every form: no token, no effect.
+    let path = format!("/bookings/{link}/send-again");
+    let forged = client
+        .post(app.url(&path))
+        .form(&[("csrf_token", "forged")])
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(forged.status(), 403);
+    let page = format!("/bookings/{link}");
+    let sent = app.post_form(&client, &page, &path, &[]).await;
+    assert_eq!(sent.status(), 303);
+    let (actor,): (String,) = sqlx::query_as(
+        "SELECT actor FROM audit_log WHERE action = 'push.requeued' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .expect("audited");
+    assert_eq!(actor, "partner@demo.test");
+    w.settle().await;
+    assert_eq!(w.reservation(&reservation).start_at, moved_to);
+    assert!(open_kind(&app, "push_failed").await.is_none());
+    // Partner Care has the same action; with nothing undelivered any more it changes nothing.
+    let again = app.post_form(&care, &page, &path, &[]).await;
+    assert_eq!(again.status(), 303);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'push.requeued'")
+            .await,
+        1
+    );
+}
+
+// Rule 3: the customer may reschedule once by themselves, from their channel account.
+async fn a_customers_self_reschedule_is_told_as_theirs_with_the_time_it_had(app: TestApp) {
+    let w = World::of(&app);
+    let start = tomorrow(&app) + DAY;
+    let (reservation, voucher, _) = w.agreed_booking(0, start, 24).await;
+    let (_, _, duration) = w.offer(0);
+    let link = link_of(&app, &voucher).await;
+    w.sandbox
+        .termino
+        .customer_self_reschedule(
+            &w.partner.termino_partner_id,
+            &reservation,
+            start + DAY,
+            start + DAY + duration,
+        )
+        .expect("the customer moves it");
+    w.settle().await;
+    let (id, before, after): (i64, Option<String>, String) = sqlx::query_as(
+        "SELECT id, before_state, after_state FROM audit_log WHERE action = 'booking.changed' \
+         AND after_state LIKE '%\"moved_by\":\"customer\"%'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .expect("the change is audited as the customer's");
+    let before: serde_json::Value =
+        serde_json::from_str(&before.expect("with the before state")).expect("json");
+    assert_eq!(before["start_at"], start);
+    assert!(
+        after.contains(&format!("\"start_at\":{}", start + DAY)),
+        "{after}"
+    );
+
+    let client = app.login("partner@demo.test").await;
+    let doc = booking_page(&app, &client, link).await;
+    let told = "The customer moved it from their Slevomat account: ";
+    let lines = select_texts(&doc, "#booking-timeline li .what");
+    let line = lines
+        .iter()
+        .find(|l| l.starts_with(told))
+        .unwrap_or_else(|| panic!("{lines:?}"));
+    assert!(line.contains(" → "), "{line}");
+    let entry = html(app.get(&client, &format!("/audit/{id}")).await).await;
+    let what = select_texts(&entry, "#audit-what").join("");
+    assert_eq!(&what, line);
+    // A staff move in Reservio is told with its times too; Reservio does not say who.
+    let booking = w.calendar_booking(&voucher).expect("calendar booking");
+    w.sandbox.reservio.staff_move(
+        &w.partner.business_id,
+        &booking.id,
+        start + 2 * DAY,
+        start + 2 * DAY + duration,
+    );
+    w.settle().await;
+    let doc = booking_page(&app, &client, link).await;
+    let lines = select_texts(&doc, "#booking-timeline li .what");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Moved in Reservio: ") && l.contains(" → ")),
+        "{lines:?}"
     );
 }
 

@@ -234,3 +234,31 @@ pub async fn find_by_voucher(
     .fetch_optional(&mut **tx)
     .await
 }
+
+/// What a snapshot said before it changed: when, its status, and whether the customer had
+/// used their one self-reschedule.
+#[derive(Clone, Debug, PartialEq, Eq, FromRow)]
+pub struct Previous {
+    pub start_at: i64,
+    pub end_at: i64,
+    pub status: String,
+    pub self_rescheduled: i64,
+}
+
+/// The stored snapshot of one booking of the connection, as it was before this pull.
+pub async fn previous(
+    tx: &mut Tx,
+    connection_id: i64,
+    system: System,
+    external_id: &str,
+) -> Result<Option<Previous>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT start_at, end_at, status, self_rescheduled FROM external_bookings \
+         WHERE connection_id = $1 AND system = $2 AND external_id = $3",
+    )
+    .bind(connection_id)
+    .bind(system.as_str())
+    .bind(external_id)
+    .fetch_optional(&mut **tx)
+    .await
+}

@@ -39,3 +39,20 @@ pub async fn set(
     .await?;
     Ok(())
 }
+
+/// When the system last answered a read of this connection's changes (the cursor moves, with
+/// its time, on every page read).
+pub async fn answered_at(
+    db: &Db,
+    connection_id: i64,
+    system: System,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT updated_at FROM sync_cursors WHERE connection_id = $1 AND system = $2",
+    )
+    .bind(connection_id)
+    .bind(system.as_str())
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|r| r.0))
+}

@@ -147,23 +147,27 @@ pub async fn mark_retry(
     Ok(done.rows_affected() == 1)
 }
 
-/// The push failed for good; a `push_failed` mismatch tells people.
+/// The push failed for good; a `push_failed` mismatch tells people. `retry_at` is when a push
+/// that failed for a transient reason is tried again by itself (`sync::undelivered`); `None`
+/// for a refusal, which stays refused.
 pub async fn mark_failed(
     tx: &mut Tx,
     id: i64,
     owner: &str,
     error: &str,
     now: i64,
+    retry_at: Option<i64>,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $1, \
-         done_at = $2, lease_owner = NULL, lease_until = NULL \
+         done_at = $2, lease_owner = NULL, lease_until = NULL, retry_at = $5 \
          WHERE id = $3 AND lease_owner = $4 AND state = 'pending'",
     )
     .bind(error)
     .bind(now)
     .bind(id)
     .bind(owner)
+    .bind(retry_at)
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -178,4 +182,91 @@ pub async fn pending_count(db: &Db, connection_id: i64) -> Result<i64, sqlx::Err
     .fetch_one(db.pool())
     .await?;
     Ok(n)
+}
+
+/// A push that failed for good and may go again: the newest of its link, system and action,
+/// failed since its link's open `push_failed` mismatch was raised.
+#[derive(Clone, Debug, FromRow)]
+pub struct Undelivered {
+    pub id: i64,
+    pub link_id: i64,
+    pub system: String,
+    pub action: String,
+    /// When it last failed.
+    pub done_at: i64,
+    /// Its next slow try; None when the system refused it.
+    pub retry_at: Option<i64>,
+    /// 1 when a later push to the same system went through: the system answers again.
+    pub written_since: i64,
+}
+
+/// Which failed pushes still count: the link's `push_failed` mismatch is open and was raised
+/// before the push last failed (an older failure, settled by hand, never comes back), and no
+/// newer push of the same kind replaced it.
+const UNDELIVERED: &str = "SELECT o.id, o.link_id, o.system, o.action, o.done_at, o.retry_at, \
+     CASE WHEN EXISTS (SELECT 1 FROM outbox d WHERE d.connection_id = o.connection_id \
+          AND d.system = o.system AND d.state = 'done' AND d.done_at > o.done_at) \
+          THEN 1 ELSE 0 END AS written_since \
+     FROM outbox o WHERE o.state = 'failed' AND o.link_id IS NOT NULL \
+     AND EXISTS (SELECT 1 FROM mismatches m WHERE m.link_id = o.link_id \
+          AND m.kind = 'push_failed' AND m.state <> 'resolved' AND m.detected_at <= o.done_at) \
+     AND NOT EXISTS (SELECT 1 FROM outbox n WHERE n.link_id = o.link_id \
+          AND n.system = o.system AND n.action = o.action AND n.id > o.id)";
+
+/// A connection's undelivered pushes that the system did not refuse.
+pub async fn undelivered_for_connection(
+    db: &Db,
+    connection_id: i64,
+) -> Result<Vec<Undelivered>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{UNDELIVERED} AND o.connection_id = $1 AND o.retry_at IS NOT NULL ORDER BY o.id"
+    ))
+    .bind(connection_id)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// A link's undelivered pushes, refused ones included.
+pub async fn undelivered_for_link(db: &Db, link_id: i64) -> Result<Vec<Undelivered>, sqlx::Error> {
+    sqlx::query_as(&format!("{UNDELIVERED} AND o.link_id = $1 ORDER BY o.id"))
+        .bind(link_id)
+        .fetch_all(db.pool())
+        .await
+}
+
+/// Puts a failed push back in the queue, due now; false when it is no longer failed.
+pub async fn send_again(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE outbox SET state = 'pending', next_attempt_at = $1, retry_at = NULL, \
+         lease_owner = NULL, lease_until = NULL WHERE id = $2 AND state = 'failed'",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The push of a link on its way (pending), or the newest, for the booking's page: towards
+/// which system, since when, and whether it is still being retried quickly.
+#[derive(Clone, Debug, FromRow)]
+pub struct LinkPush {
+    pub system: String,
+    pub action: String,
+    pub state: String,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub created_at: i64,
+}
+
+/// The link's pending push, or else its newest one.
+pub async fn current_for_link(db: &Db, link_id: i64) -> Result<Option<LinkPush>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT system, action, state, attempts, next_attempt_at, created_at FROM outbox \
+         WHERE link_id = $1 ORDER BY CASE WHEN state = 'pending' THEN 0 ELSE 1 END, id DESC \
+         LIMIT 1",
+    )
+    .bind(link_id)
+    .fetch_optional(db.pool())
+    .await
 }

@@ -165,7 +165,7 @@ mismatch-deleted_remotely-help = Rezervace zmizela z jednoho ze systémů. Rezer
 mismatch-customer_differs = Liší se údaje zákazníka
 mismatch-customer_differs-help = Jméno, e-mail nebo telefon zákazníka se v systémech liší a změna se nepřenesla. Opravte je v systému, kde rezervace vznikla; bookbridge změnu zkopíruje do druhého.
 mismatch-push_failed = Změna nedoručena
-mismatch-push_failed-help = bookbridge nedokázal změnu zkopírovat do druhého systému ani po několika pokusech. Zkontrolujte rezervaci v obou systémech; změna projde sama, jakmile systém znovu odpoví, a pokud ne, pomůže Partner Care.
+mismatch-push_failed-help = bookbridge nedokázal změnu doručit do druhého systému ani po několika pokusech. Pokud ten systém neodpovídal, bookbridge ji v klidném tempu posílá znovu, a hned, jakmile systém znovu odpoví; pokud ji systém odmítl, sám ji znovu neposílá. Na stránce rezervace je vidět, o který případ jde a kdy bude další pokus, a změnu tam můžete poslat znovu hned.
 mismatch-conflict = Změněno v obou systémech
 mismatch-conflict-help = Oba systémy byly od poslední shody změněny různě, a proto bookbridge nezměnil ani jeden. Dohodněte se se zákazníkem, která verze platí, a změňte rezervaci jen v jednom systému (pravidlo 3 FAQ).
 mismatch-unknown = Jiná nesrovnalost
@@ -240,9 +240,6 @@ booking-linked-at = Propojeno { $value }
 booking-origin = vytvořeno v systému { $value }
 booking-superseded = Tato rezervace byla po změně služby nahrazena.
 booking-superseded-link = Otevřít rezervaci, která ji nahradila
-booking-pending-title = Změna termínu je na cestě
-booking-pending-on-time = Nový čas se do druhého systému přenáší už { $value }. Kanál slibuje, že to potrvá asi hodinu.
-booking-pending-overdue = Nový čas se do druhého systému přenáší už { $value } — déle než hodinu, kterou kanál slibuje. Zkontrolujte oba systémy; rezervace je označena jako nesrovnalost v čase.
 booking-attention = Co vyžaduje pozornost
 booking-all-agree = Oba systémy se na této rezervaci shodují.
 booking-differs-unflagged = Žádná nesrovnalost není označena. Zvýrazněná pole se liší, protože se změna teprve kopíruje do druhého systému; synchronizace ji označí, pokud nedorazí včas.
@@ -290,7 +287,7 @@ timeline-link_agreed = Oba systémy se opět shodují
 timeline-push_enqueued = Změna čeká na odeslání do systému { $value }
 timeline-push_applied = Změna byla provedena v systému { $value }
 timeline-push_retry = Odeslání změny do systému { $value } selhalo; zkusí se znovu
-timeline-push_failed = Odeslání změny do systému { $value } definitivně selhalo
+timeline-push_failed = Odeslání změny do systému { $value } selhalo i po rychlých opakováních: změna nedoručena
 timeline-mismatch_opened = Označena nesrovnalost: { $value }
 timeline-mismatch_resolved = Vyřešena nesrovnalost: { $value }
 
@@ -803,8 +800,8 @@ timeline-case_resolved = Případ Partner Care byl vyřešen
 ## Potvrzovací e-maily po postupu (pravidlo 6 FAQ)
 mail-subject-cancel = Rezervace zrušena: voucher { $voucher }, { $customer }
 mail-body-cancel =
-    Kanál zrušil v Termino voucher { $voucher } zákazníka { $customer } a rezervace byla zrušena v Reservio (rezervace bookbridge č. { $booking }).
-    Tento e-mail potvrzuje, co kanál udělal v Termino. Zkontrolujte prosím, že Reservio ukazuje totéž.
+    { $steps }
+    bookbridge pak přečetl oba systémy: v obou je rezervace zrušená (rezervace bookbridge č. { $booking }). Už není co kontrolovat.
 mail-subject-reschedule = Rezervace přesunuta: voucher { $voucher }, { $customer }
 mail-body-reschedule =
     Rezervace zákazníka { $customer } s voucherem { $voucher } byla přesunuta na nový čas a oba systémy ho už ukazují (rezervace bookbridge č. { $booking }).
@@ -837,3 +834,37 @@ listing-unreadable = { $system }: { $count ->
    *[other] { $count } rezervací
 } se nepodařilo přečíst (od { $since }): { $cause }
 timeline-push_unverified = Změna byla odeslána do systému { $value }, ale nepodařilo se ji přečíst zpět; ověří se při příští čitelné kontrole
+# in-flight
+# Změna na cestě, opožděná nebo nedoručená: jeden stav a jedna zpráva u rezervace; kdo
+# rezervaci přesunul; potvrzení zrušení podle kroků, které opravdu proběhly.
+booking-inflight-crossing-title = Změna termínu je na cestě
+booking-inflight-overdue-title = Změna termínu má zpoždění
+booking-inflight-undelivered-title = Změna nedoručena
+booking-inflight-towards-reservio = systému Reservio
+booking-inflight-towards-termino = systému Termino
+booking-inflight-towards-other = druhého systému
+booking-inflight-crossing = Nový čas se přenáší do { $system } od { $since } ({ $elapsed }). Kanál slibuje, že to potrvá asi { $promise }.
+booking-inflight-overdue = Nový čas se přenáší do { $system } od { $since } ({ $elapsed }) — déle, než kanál slibuje ({ $promise }). Zkontrolujte oba systémy; rezervace je označena jako nesrovnalost v čase.
+booking-inflight-undelivered-retrying = Systém { $system } neodpověděl, takže tam změna provedena nebyla. bookbridge ji sám pošle znovu { $next }, a hned, jakmile { $system } znovu odpoví. Můžete ji také poslat znovu hned teď.
+booking-inflight-undelivered-refused = Systém { $system } změnu odmítl, takže tam provedena nebyla a bookbridge ji sám znovu neposílá. Zkontrolujte rezervaci v obou systémech; až bude příčina odstraněna, pošlete ji znovu — nebo požádejte o pomoc Partner Care.
+booking-inflight-undelivered-sending = Změna se právě znovu posílá do systému { $system }; výsledek uvidíte na této stránce při příštím obnovení.
+booking-send-again = Poslat znovu hned
+booking-send-again-queued = Změna půjde do druhého systému znovu během několika sekund.
+booking-send-again-nothing = Není žádná nedoručená změna, kterou by šlo poslat znovu.
+bookings-overdue-short = { $count ->
+    [one] opožděná: na cestě { $count } minutu
+    [few] opožděná: na cestě { $count } minuty
+   *[other] opožděná: na cestě { $count } minut
+}
+bookings-crossing = Změna na cestě
+bookings-overdue = Změna má zpoždění
+timeline-push_requeued = Nedoručená změna byla znovu odeslána do systému { $value }
+timeline-booking_moved_by_customer = Zákazník rezervaci přesunul ze svého účtu Slevomat: { $from } → { $to }
+timeline-booking_moved = Přesunuto v systému { $system }: { $from } → { $to }
+audit-what = Co se stalo
+mail-cancel-voucher-done = Kanál zrušil v Termino voucher { $voucher } zákazníka { $customer }.
+mail-cancel-voucher-already = Voucher { $voucher } zákazníka { $customer } už byl v Termino zrušen; nic se tam neměnilo.
+mail-cancel-voucher-none = Rezervace zákazníka { $customer } nemá v Termino žádnou rezervaci.
+mail-cancel-reservio-done = bookbridge zrušil rezervaci v Reservio (nesmazal ji).
+mail-cancel-reservio-already = Rezervace už byla v Reservio zrušená; nic se tam neměnilo.
+mail-cancel-reservio-none = V Reservio pro ni žádná rezervace není.

@@ -163,7 +163,7 @@ mismatch-deleted_remotely-help = The booking disappeared from one of the systems
 mismatch-customer_differs = Customer details differ
 mismatch-customer_differs-help = The customer's name, e-mail or phone differ between the systems and the change did not copy over. Correct them in the system where the booking was made; bookbridge copies the change to the other one.
 mismatch-push_failed = Change not delivered
-mismatch-push_failed-help = bookbridge could not copy a change to the other system, even after several tries. Check the booking in both systems; the change goes through by itself once that system answers again, and Partner Care can help if it does not.
+mismatch-push_failed-help = bookbridge could not deliver a change to the other system after several tries. If that system did not answer, bookbridge keeps sending it again at a slow pace, and at once when the system answers again; if the system refused it, it is not sent again by itself. The booking's page says which, and when the next try is, and offers to send it again now.
 mismatch-conflict = Changed in both systems
 mismatch-conflict-help = Both systems were changed differently since they last agreed, so bookbridge changed neither. Agree with the customer which version is right and change the booking in one system only (FAQ rule 3).
 mismatch-unknown = Other mismatch
@@ -237,9 +237,6 @@ booking-linked-at = Linked on { $value }
 booking-origin = made in { $value }
 booking-superseded = This booking was replaced after a change of service.
 booking-superseded-link = Open the booking that replaced it
-booking-pending-title = A date change is on its way
-booking-pending-on-time = The new time has been crossing over to the other system for { $value }. The channel promises this within about an hour.
-booking-pending-overdue = The new time has been crossing over to the other system for { $value } — longer than the hour the channel promises. Check both systems; the booking is flagged as a time mismatch.
 booking-attention = What needs attention
 booking-all-agree = Both systems agree on this booking.
 booking-differs-unflagged = No mismatch is flagged. The highlighted fields differ because a change is still being copied to the other system; sync flags it if it does not arrive in time.
@@ -285,7 +282,7 @@ timeline-link_agreed = Both systems agree again
 timeline-push_enqueued = A change was queued for { $value }
 timeline-push_applied = The change was made in { $value }
 timeline-push_retry = Sending the change to { $value } failed; it will be tried again
-timeline-push_failed = Sending the change to { $value } failed for good
+timeline-push_failed = Sending the change to { $value } failed after every quick try: not delivered
 timeline-mismatch_opened = Mismatch flagged: { $value }
 timeline-mismatch_resolved = Mismatch resolved: { $value }
 
@@ -785,8 +782,8 @@ timeline-case_resolved = The Partner Care case was resolved
 ## Confirmation e-mails after a procedure (FAQ rule 6)
 mail-subject-cancel = Booking cancelled: voucher { $voucher }, { $customer }
 mail-body-cancel =
-    The channel cancelled voucher { $voucher } of { $customer } in Termino, and the booking was cancelled in Reservio (bookbridge booking { $booking }).
-    This e-mail confirms what the channel did in Termino. Please check that Reservio shows the same.
+    { $steps }
+    bookbridge then read both systems back: both show the booking cancelled (bookbridge booking { $booking }). There is nothing left to check.
 mail-subject-reschedule = Booking moved: voucher { $voucher }, { $customer }
 mail-body-reschedule =
     The booking of { $customer } with voucher { $voucher } was moved to a new time, and both systems now show it (bookbridge booking { $booking }).
@@ -817,3 +814,36 @@ listing-unreadable = { $system }: { $count ->
    *[other] { $count } bookings
 } could not be read (since { $since }): { $cause }
 timeline-push_unverified = The change was sent to { $value }, but it could not be read back; it is verified at the next readable check
+# in-flight
+# A change crossing over, overdue, or not delivered: one state and one message per booking;
+# who moved a booking; the cancel confirmation told from the steps that ran.
+booking-inflight-crossing-title = A date change is crossing over
+booking-inflight-overdue-title = A date change is overdue
+booking-inflight-undelivered-title = Change not delivered
+booking-inflight-towards-reservio = Reservio
+booking-inflight-towards-termino = Termino
+booking-inflight-towards-other = the other system
+booking-inflight-crossing = The new time has been crossing over to { $system } since { $since } ({ $elapsed }). The channel promises this within about { $promise }.
+booking-inflight-overdue = The new time has been crossing over to { $system } since { $since } ({ $elapsed }) — longer than the { $promise } the channel promises. Check both systems; the booking is flagged as a time mismatch.
+booking-inflight-undelivered-retrying = { $system } did not answer, so the change has not been made there. bookbridge sends it again by itself at { $next }, and at once when { $system } answers again. You can also send it again now.
+booking-inflight-undelivered-refused = { $system } refused the change, so it has not been made there, and bookbridge will not send it again by itself. Check the booking in both systems; once the cause is fixed, send it again now — or ask Partner Care for help.
+booking-inflight-undelivered-sending = The change is being sent to { $system } again right now; this page shows the result when it next refreshes.
+booking-send-again = Send it again now
+booking-send-again-queued = The change goes to the other system again within a few seconds.
+booking-send-again-nothing = There is no undelivered change to send again.
+bookings-overdue-short = { $count ->
+    [one] overdue: on its way for { $count } minute
+   *[other] overdue: on its way for { $count } minutes
+}
+bookings-crossing = Change crossing over
+bookings-overdue = Change overdue
+timeline-push_requeued = The undelivered change to { $value } was sent again
+timeline-booking_moved_by_customer = The customer moved it from their Slevomat account: { $from } → { $to }
+timeline-booking_moved = Moved in { $system }: { $from } → { $to }
+audit-what = What happened
+mail-cancel-voucher-done = The channel cancelled voucher { $voucher } of { $customer } in Termino.
+mail-cancel-voucher-already = Voucher { $voucher } of { $customer } was already cancelled in Termino; nothing was changed there.
+mail-cancel-voucher-none = The booking of { $customer } has no reservation in Termino.
+mail-cancel-reservio-done = bookbridge cancelled the booking in Reservio (it was not deleted).
+mail-cancel-reservio-already = The booking was already cancelled in Reservio; nothing was changed there.
+mail-cancel-reservio-none = There is no booking for it in Reservio.

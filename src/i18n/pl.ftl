@@ -165,7 +165,7 @@ mismatch-deleted_remotely-help = Rezerwacja zniknęła z jednego z systemów. Re
 mismatch-customer_differs = Różne dane klienta
 mismatch-customer_differs-help = Imię i nazwisko, e-mail lub telefon klienta różnią się między systemami, a zmiana się nie przeniosła. Popraw je w systemie, w którym rezerwację utworzono; bookbridge skopiuje zmianę do drugiego.
 mismatch-push_failed = Zmiana nie dotarła
-mismatch-push_failed-help = bookbridge nie zdołał skopiować zmiany do drugiego systemu nawet po kilku próbach. Sprawdź rezerwację w obu systemach; zmiana przejdzie sama, gdy system znów odpowie, a jeśli nie, pomoże Partner Care.
+mismatch-push_failed-help = bookbridge nie zdołał dostarczyć zmiany do drugiego systemu mimo kilku prób. Jeśli ten system nie odpowiadał, bookbridge ponawia wysyłkę w spokojnym tempie i od razu, gdy system znów odpowie; jeśli system zmianę odrzucił, nie zostanie ona wysłana ponownie automatycznie. Na stronie rezerwacji widać, który to przypadek i kiedy nastąpi kolejna próba; można tam też wysłać zmianę ponownie od razu.
 mismatch-conflict = Zmieniona w obu systemach
 mismatch-conflict-help = Oba systemy zostały zmienione inaczej, odkąd ostatnio się zgadzały, więc bookbridge nie zmienił żadnego z nich. Ustal z klientem, która wersja jest właściwa, i zmień rezerwację tylko w jednym systemie (zasada 3 FAQ).
 mismatch-unknown = Inna niezgodność
@@ -236,9 +236,6 @@ booking-linked-at = Powiązana { $value }
 booking-origin = utworzona w systemie { $value }
 booking-superseded = Ta rezerwacja została zastąpiona po zmianie usługi.
 booking-superseded-link = Otwórz rezerwację, która ją zastąpiła
-booking-pending-title = Zmiana terminu jest w drodze
-booking-pending-on-time = Nowy termin przechodzi do drugiego systemu od { $value }. Kanał obiecuje, że potrwa to około godziny.
-booking-pending-overdue = Nowy termin przechodzi do drugiego systemu już od { $value } — dłużej niż godzina obiecana przez kanał. Sprawdź oba systemy; rezerwacja jest oznaczona jako niezgodność terminu.
 booking-attention = Co wymaga uwagi
 booking-all-agree = Oba systemy są zgodne co do tej rezerwacji.
 booking-differs-unflagged = Nie oznaczono żadnej niezgodności. Wyróżnione pola różnią się, bo zmiana wciąż jest kopiowana do drugiego systemu; synchronizacja oznaczy ją, jeśli nie dotrze na czas.
@@ -284,7 +281,7 @@ timeline-link_agreed = Oba systemy znów są zgodne
 timeline-push_enqueued = Zmiana czeka na wysłanie do systemu { $value }
 timeline-push_applied = Zmianę wprowadzono w systemie { $value }
 timeline-push_retry = Wysłanie zmiany do systemu { $value } nie powiodło się; zostanie ponowione
-timeline-push_failed = Wysłanie zmiany do systemu { $value } ostatecznie się nie powiodło
+timeline-push_failed = Wysłanie zmiany do systemu { $value } nie powiodło się mimo szybkich ponowień: zmiana niedostarczona
 timeline-mismatch_opened = Oznaczono niezgodność: { $value }
 timeline-mismatch_resolved = Rozwiązano niezgodność: { $value }
 
@@ -802,8 +799,8 @@ timeline-case_resolved = Zgłoszenie do Partner Care zostało rozwiązane
 ## E-maile potwierdzające po procedurze (zasada 6 FAQ)
 mail-subject-cancel = Rezerwacja anulowana: voucher { $voucher }, { $customer }
 mail-body-cancel =
-    Kanał anulował w Termino voucher { $voucher } klienta { $customer }, a rezerwację anulowano w Reservio (rezerwacja bookbridge nr { $booking }).
-    Ten e-mail potwierdza to, co kanał zrobił w Termino. Sprawdź, czy Reservio pokazuje to samo.
+    { $steps }
+    Następnie bookbridge odczytał oba systemy: w obu rezerwacja jest anulowana (rezerwacja bookbridge nr { $booking }). Nie trzeba już niczego sprawdzać.
 mail-subject-reschedule = Rezerwacja przeniesiona: voucher { $voucher }, { $customer }
 mail-body-reschedule =
     Rezerwację klienta { $customer } z voucherem { $voucher } przeniesiono na nowy termin i oba systemy już go pokazują (rezerwacja bookbridge nr { $booking }).
@@ -832,3 +829,36 @@ listing-alarm-confirmed-note = Potwierdzono: następne sprawdzenie oznaczy je ja
 listing-alarm-refused = Ten alarm nie jest już otwarty; nic nie zmieniono.
 listing-unreadable = { $system }: nie udało się odczytać { $count } rezerwacji (od { $since }): { $cause }
 timeline-push_unverified = Zmianę wysłano do systemu { $value }, ale nie udało się jej odczytać; zostanie sprawdzona przy następnym czytelnym odczycie
+# in-flight
+# Zmiana w drodze, spóźniona lub niedostarczona: jeden stan i jeden komunikat na rezerwację;
+# kto przeniósł rezerwację; potwierdzenie anulowania według kroków, które faktycznie wykonano.
+booking-inflight-crossing-title = Zmiana terminu jest w drodze
+booking-inflight-overdue-title = Zmiana terminu się spóźnia
+booking-inflight-undelivered-title = Zmiana niedostarczona
+booking-inflight-towards-reservio = systemu Reservio
+booking-inflight-towards-termino = systemu Termino
+booking-inflight-towards-other = drugiego systemu
+booking-inflight-crossing = Nowy termin przechodzi do { $system } od { $since } ({ $elapsed }). Kanał obiecuje, że potrwa to około { $promise }.
+booking-inflight-overdue = Nowy termin przechodzi do { $system } od { $since } ({ $elapsed }) — dłużej, niż obiecuje kanał ({ $promise }). Sprawdź oba systemy; rezerwacja jest oznaczona jako niezgodność terminu.
+booking-inflight-undelivered-retrying = System { $system } nie odpowiedział, więc zmiana nie została tam wprowadzona. bookbridge sam wyśle ją ponownie { $next } oraz od razu, gdy { $system } znów zacznie odpowiadać. Możesz też wysłać ją ponownie teraz.
+booking-inflight-undelivered-refused = System { $system } odrzucił zmianę, więc nie została tam wprowadzona, a bookbridge nie wyśle jej ponownie sam. Sprawdź rezerwację w obu systemach; gdy przyczyna zostanie usunięta, wyślij ją ponownie — albo poproś o pomoc Partner Care.
+booking-inflight-undelivered-sending = Zmiana jest właśnie ponownie wysyłana do systemu { $system }; wynik pojawi się na tej stronie przy następnym odświeżeniu.
+booking-send-again = Wyślij ponownie teraz
+booking-send-again-queued = Zmiana zostanie ponownie wysłana do drugiego systemu w ciągu kilku sekund.
+booking-send-again-nothing = Nie ma niedostarczonej zmiany do ponownego wysłania.
+bookings-overdue-short = { $count ->
+    [one] spóźniona: w drodze od { $count } minuty
+   *[other] spóźniona: w drodze od { $count } minut
+}
+bookings-crossing = Zmiana w drodze
+bookings-overdue = Zmiana spóźniona
+timeline-push_requeued = Niedostarczoną zmianę wysłano ponownie do systemu { $value }
+timeline-booking_moved_by_customer = Klient przeniósł rezerwację ze swojego konta Slevomat: { $from } → { $to }
+timeline-booking_moved = Przeniesiono w systemie { $system }: { $from } → { $to }
+audit-what = Co się stało
+mail-cancel-voucher-done = Kanał anulował w Termino voucher { $voucher } klienta { $customer }.
+mail-cancel-voucher-already = Voucher { $voucher } klienta { $customer } był już anulowany w Termino; niczego tam nie zmieniano.
+mail-cancel-voucher-none = Rezerwacja klienta { $customer } nie ma rezerwacji w Termino.
+mail-cancel-reservio-done = bookbridge anulował rezerwację w Reservio (nie została usunięta).
+mail-cancel-reservio-already = Rezerwacja w Reservio była już anulowana; niczego tam nie zmieniano.
+mail-cancel-reservio-none = W Reservio nie ma dla niej rezerwacji.

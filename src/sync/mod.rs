@@ -12,6 +12,7 @@ pub mod procedure;
 pub mod pull;
 pub mod push;
 pub mod reconcile;
+pub mod undelivered;
 pub mod worker;
 
 use std::sync::Arc;
@@ -51,6 +52,9 @@ pub struct Settings {
     pub retry_max_secs: i64,
     /// After this many attempts a push fails for good (and raises `push_failed`).
     pub max_attempts: i64,
+    /// How often a push that failed for good for want of an answer is tried again while its
+    /// `push_failed` mismatch is open (it also goes at once when the system answers again).
+    pub slow_retry_secs: i64,
     /// How long one call to an external system may take.
     pub call_timeout: std::time::Duration,
     pub policy: Policy,
@@ -67,6 +71,7 @@ impl Default for Settings {
             retry_base_secs: 2,
             retry_max_secs: 300,
             max_attempts: 8,
+            slow_retry_secs: 10 * 60,
             call_timeout: crate::systems::DEFAULT_TIMEOUT,
             policy: Policy::default(),
             mass_vanish: Default::default(),

@@ -452,11 +452,26 @@ async fn queue_confirmation(
         .or_else(|| row.t_customer_name.clone())
         .unwrap_or_default();
     let voucher = row.voucher_code.clone().unwrap_or_else(|| "—".into());
-    let args = [
+    let mut args = vec![
         ("customer", customer.as_str().into()),
         ("voucher", voucher.as_str().into()),
         ("booking", row.id.into()),
     ];
+    // The cancel confirmation tells what really ran: a voucher already cancelled, a calendar
+    // booking bookbridge itself cancelled — never "please check" what bookbridge has checked.
+    let story = match kind {
+        ProcedureKind::Cancel => {
+            let voucher_step =
+                operations::step_result(tx, operation_id, Step::CancelVoucher.as_str()).await?;
+            let reservio_step =
+                operations::step_result(tx, operation_id, Step::CancelReservio.as_str()).await?;
+            cancel_story(row, voucher_step.as_deref(), reservio_step.as_deref())
+                .map(|key| i18n::text_with(lang, key, &args))
+                .join("\n")
+        }
+        _ => String::new(),
+    };
+    args.push(("steps", story.as_str().into()));
     let subject = i18n::text_with(lang, &format!("mail-subject-{}", kind.as_str()), &args);
     let body = i18n::text_with(lang, &format!("mail-body-{}", kind.as_str()), &args);
     crate::db::emails::queue(
@@ -470,6 +485,31 @@ async fn queue_confirmation(
     )
     .await?;
     Ok(())
+}
+
+/// What a completed cancellation did on each side, as the confirmation's catalogue keys, from
+/// the stored results of its voucher and Reservio steps (`None`: the step was skipped).
+fn cancel_story(
+    row: &LinkRow,
+    voucher_step: Option<&str>,
+    reservio_step: Option<&str>,
+) -> [&'static str; 2] {
+    let voucher = match (voucher_step, row.t_external_id.is_some()) {
+        (Some(_), _) => "mail-cancel-voucher-done",
+        (None, true) => "mail-cancel-voucher-already",
+        (None, false) => "mail-cancel-voucher-none",
+    };
+    let result = reservio_step.and_then(|r| serde_json::from_str::<Value>(r).ok());
+    let reservio = match (result, row.r_external_id.is_some()) {
+        (Some(r), _) if r.get("already").and_then(Value::as_bool) == Some(true) => {
+            "mail-cancel-reservio-already"
+        }
+        (Some(r), _) if r.get("booking").is_some_and(Value::is_null) => "mail-cancel-reservio-none",
+        (Some(_), _) => "mail-cancel-reservio-done",
+        (None, true) => "mail-cancel-reservio-already",
+        (None, false) => "mail-cancel-reservio-none",
+    };
+    [voucher, reservio]
 }
 
 /// Resolves the link's `procedure_failed` flag, if one is open.

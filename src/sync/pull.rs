@@ -25,6 +25,19 @@ pub struct PullReport {
     pub unreadable: usize,
 }
 
+/// Who moved a booking, where its system says: Termino marks the customer's one
+/// self-reschedule from their channel account. Reservio does not say who changed a booking, and
+/// bookbridge's own changes never show up here (their pushes store the new snapshot first).
+fn moved_by(
+    system: System,
+    previous: &bookings::Previous,
+    now: &crate::domain::RemoteBooking,
+) -> Option<&'static str> {
+    let moved = (previous.start_at, previous.end_at) != (now.start_at, now.end_at);
+    let self_rescheduled_now = previous.self_rescheduled == 0 && now.self_rescheduled;
+    (system == System::Termino && moved && self_rescheduled_now).then_some("customer")
+}
+
 /// Most pages read in one pull, so one busy system cannot starve the others.
 const MAX_PAGES: usize = 50;
 
@@ -63,6 +76,8 @@ pub async fn pull(
                 }
             };
             seen.insert(booking.external_id.clone());
+            let previous =
+                bookings::previous(&mut tx, connection.id, system, &booking.external_id).await?;
             let stored = bookings::upsert(&mut tx, connection.id, booking, now).await?;
             let action = match stored {
                 Stored::New(id) => {
@@ -75,22 +90,29 @@ pub async fn pull(
                 }
                 Stored::Unchanged(_) => continue,
             };
-            audit::append(
-                &mut tx,
-                now,
-                Event::new(&SYNC, action, "external_booking", stored.id())
-                    .partner(Some(connection.partner_id))
-                    .after(serde_json::json!({
-                        "system": system.as_str(),
-                        "external_id": booking.external_id,
-                        "start_at": booking.start_at,
-                        "end_at": booking.end_at,
-                        "service_id": booking.service_id,
-                        "status": booking.status.as_str(),
-                        "voucher_code": booking.voucher_code,
-                    })),
-            )
-            .await?;
+            let mut event = Event::new(&SYNC, action, "external_booking", stored.id())
+                .partner(Some(connection.partner_id))
+                .after(serde_json::json!({
+                    "system": system.as_str(),
+                    "external_id": booking.external_id,
+                    "start_at": booking.start_at,
+                    "end_at": booking.end_at,
+                    "service_id": booking.service_id,
+                    "status": booking.status.as_str(),
+                    "voucher_code": booking.voucher_code,
+                    "self_rescheduled": booking.self_rescheduled,
+                    "moved_by": previous.as_ref().and_then(|p| moved_by(system, p, booking)),
+                }));
+            // The state it changed from, so that the change can be told ("13:00 → 10:00").
+            if let (Stored::Changed(_), Some(p)) = (stored, &previous) {
+                event = event.before(serde_json::json!({
+                    "start_at": p.start_at,
+                    "end_at": p.end_at,
+                    "status": p.status,
+                    "self_rescheduled": p.self_rescheduled != 0,
+                }));
+            }
+            audit::append(&mut tx, now, event).await?;
         }
         // A booking we could not read is not gone: only a clean listing proves absence.
         if let (Some(window), 0) = (batch.complete_window, unreadable_here) {

@@ -235,7 +235,19 @@ pub async fn push_due(
                         };
                         audit_failure(&mut tx, connection, &row, action, &message, now).await?;
                     }
-                } else if outbox::mark_failed(&mut tx, row.id, &ctx.owner, &message, now).await? {
+                } else if outbox::mark_failed(
+                    &mut tx,
+                    row.id,
+                    &ctx.owner,
+                    &message,
+                    now,
+                    // No answer is not a refusal: it goes again (`super::undelivered`).
+                    error
+                        .is_transient()
+                        .then_some(now + ctx.settings.slow_retry_secs),
+                )
+                .await?
+                {
                     audit_failure(&mut tx, connection, &row, "push.failed", &message, now).await?;
                     if let Some(link_id) = row.link_id {
                         flag_push_failed(&mut tx, connection, link_id, &row, &message, now).await?;

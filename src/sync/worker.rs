@@ -2,6 +2,7 @@
 //! Each connection's sync runs in a task of its own, so a panic in one is logged and never
 //! stops the loop.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -12,6 +13,7 @@ use super::push::{PushReport, push_due};
 use super::reconcile::{ReconcileReport, reconcile_connection};
 use super::{SyncContext, SyncError};
 use crate::db::connections::{self, Connection, ServiceMap};
+use crate::db::cursors;
 use crate::domain::System;
 
 /// What one sync of one connection did.
@@ -149,20 +151,36 @@ async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, S
     let systems = ctx.connector.systems(conn)?;
     let map = ServiceMap::new(&connections::mappings(&ctx.db, conn.id).await?);
     let mut report = SyncReport::default();
+    // When each system last answered a read (plus one poll), before this round asks again: a
+    // push that failed after that failed while the system was silent, so a system answering
+    // this round's read is news for it (`undelivered::due`).
+    let poll = i64::try_from(ctx.settings.poll_interval_secs).unwrap_or(i64::MAX);
+    let mut silent_since = HashMap::new();
+    for system in [System::Termino, System::Reservio] {
+        let answered = cursors::answered_at(&ctx.db, conn.id, system).await?;
+        silent_since.insert(system, answered.unwrap_or(0).saturating_add(poll));
+    }
     // One system being down must not stop the other side from syncing.
     let termino = pull(ctx, conn, System::Termino, systems.termino.as_ref()).await;
     let reservio = pull(ctx, conn, System::Reservio, systems.reservio.as_ref()).await;
     let mut first_error = None;
     match termino {
         Ok(r) => report.termino = r,
-        Err(e) => first_error = Some(e),
+        Err(e) => {
+            silent_since.remove(&System::Termino);
+            first_error = Some(e)
+        }
     }
     match reservio {
         Ok(r) => report.reservio = r,
-        Err(e) => first_error = first_error.or(Some(e)),
+        Err(e) => {
+            silent_since.remove(&System::Reservio);
+            first_error = first_error.or(Some(e))
+        }
     }
     report.links = link_new(ctx, conn).await?.len();
     super::push::confirm_observed(ctx, conn).await?;
+    super::undelivered::requeue_due(ctx, conn, &silent_since).await?;
     report.reconcile = reconcile_connection(ctx, conn, &map).await?;
     report.push = push_due(ctx, conn, &systems).await?;
     for link_id in report.push.links.clone() {

@@ -257,6 +257,8 @@ pub async fn csv(
 pub struct AuditEntryPage {
     page: Page,
     entry: Entry,
+    /// The entry told as the booking's timeline tells it, where it has words for it.
+    what: Option<String>,
 }
 
 /// One row, if the reader may see it.
@@ -269,7 +271,19 @@ pub async fn entry(
     let entry = audit::find(&state.db, id, scope(&user))
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(AuditEntryPage { page, entry })
+    let what = crate::web::bookings::timeline::TimelineItem::new(
+        crate::db::booking_detail::TimelineEntry {
+            id: entry.id,
+            at: entry.at,
+            actor: entry.actor.clone(),
+            action: entry.action.clone(),
+            entity_type: entry.entity_type.clone(),
+            before_state: entry.before_state.clone(),
+            after_state: entry.after_state.clone(),
+        },
+    )
+    .told(&page);
+    Ok(AuditEntryPage { page, entry, what })
 }
 
 #[cfg(test)]

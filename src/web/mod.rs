@@ -63,6 +63,10 @@ pub fn router(state: AppState) -> Router {
         .route(paths::BOOKINGS, get(bookings::list))
         .route(paths::BOOKINGS_CSV, get(bookings::csv::export))
         .route(paths::BOOKING_ROUTE, get(bookings::detail::show))
+        .route(
+            paths::BOOKING_SEND_AGAIN_ROUTE,
+            post(bookings::send_again::submit),
+        )
         // Guided procedures: the start forms, the free slots they offer, one operation's
         // progress and its retry and abandon actions.
         .route(

@@ -103,6 +103,15 @@ impl Page {
         i18n::text_with(self.lang, key, &[("value", FluentValue::from(value))])
     }
 
+    /// The message `key` with named text arguments.
+    pub fn t_args(&self, key: &str, args: &[(&str, String)]) -> String {
+        let args: Vec<(&str, FluentValue<'_>)> = args
+            .iter()
+            .map(|(name, value)| (*name, FluentValue::from(value.as_str())))
+            .collect();
+        i18n::text_with(self.lang, key, &args)
+    }
+
     /// The message `key` with one numeric argument `$count`, for plurals.
     pub fn t_count(&self, key: &str, count: impl IntArg) -> String {
         let count = count.int();

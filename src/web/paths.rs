@@ -78,6 +78,13 @@ pub fn booking(id: impl IntArg) -> String {
     format!("{BOOKINGS}/{}", id.int())
 }
 
+/// "Send it again now" for a booking's change that was not delivered.
+pub const BOOKING_SEND_AGAIN_ROUTE: &str = "/bookings/{id}/send-again";
+
+pub fn booking_send_again(id: impl IntArg) -> String {
+    format!("{}/send-again", booking(id))
+}
+
 // Guided procedures: the start form of each, the free slots it offers, and one operation's
 // progress with its retry and abandon actions.
 /// The start form of a procedure (`kind`: cancel, reschedule, change_service, escalate).

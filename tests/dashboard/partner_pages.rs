@@ -161,18 +161,36 @@ async fn a_date_change_on_its_way_is_shown_against_the_one_hour_promise(app: Tes
     set_pending(25).await.expect("pending");
     let client = app.login(PARTNER).await;
     let doc = page(&app, &client, &format!("/bookings/{id}")).await;
+    assert_eq!(
+        select_attr(&doc, "#pending-change", "data-state").as_deref(),
+        Some("crossing")
+    );
     let text = select_texts(&doc, "#pending-change p").join(" ");
     assert!(
-        text.contains("25 minutes") && text.contains("about an hour"),
+        text.contains("crossing over to the other system since")
+            && text.contains("(25 minutes)")
+            && text.contains("within about 1 hour"),
         "{text}"
     );
     assert_eq!(
         select_attr(&doc, "#pending-change progress", "value").as_deref(),
         Some("41")
     );
+    // The list row says the change is crossing, never that the sides agree.
     let list = page(&app, &client, "/bookings").await;
     let tag = select_texts(&list, &format!("#link-{id} .pending-tag")).join("");
     assert!(tag.contains("25 minutes"), "{tag}");
+    let flags = select_texts(&list, &format!("#link-{id} td.f-mismatches .badge"));
+    assert!(!flags.iter().any(|f| f == "In agreement"), "{flags:?}");
+    assert_eq!(
+        select_attr(
+            &list,
+            &format!("#link-{id} td.f-mismatches .badge"),
+            "data-kind"
+        )
+        .as_deref(),
+        Some("crossing")
+    );
 
     set_pending(125).await.expect("pending");
     let doc = page(&app, &client, &format!("/bookings/{id}")).await;
@@ -183,9 +201,17 @@ async fn a_date_change_on_its_way_is_shown_against_the_one_hour_promise(app: Tes
     );
     let text = select_texts(&doc, "#pending-change p").join(" ");
     assert!(
-        text.contains("2 hours 5 minutes") && text.contains("longer than the hour"),
+        text.contains("(2 hours 5 minutes)") && text.contains("longer than the 1 hour"),
         "{text}"
     );
+    // Overdue looks like the flag it is: the mismatch badge's colours, not a grey note.
+    let list = page(&app, &client, "/bookings").await;
+    let tag = select_attr(&list, &format!("#link-{id} .pending-tag"), "class").unwrap_or_default();
+    assert!(tag.contains("overdue"), "{tag}");
+    let tag = select_texts(&list, &format!("#link-{id} .pending-tag")).join("");
+    assert!(tag.starts_with("overdue"), "{tag}");
+    let flags = select_texts(&list, &format!("#link-{id} td.f-mismatches .badge"));
+    assert!(!flags.iter().any(|f| f == "In agreement"), "{flags:?}");
 }
 
 async fn the_timeline_tells_what_sync_did_to_the_booking(app: TestApp) {

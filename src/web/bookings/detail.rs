@@ -14,6 +14,8 @@ use crate::auth::BookingUser;
 use crate::db::booking_detail::{self, AgreedBase, MismatchSummary, SideRecord};
 use crate::db::bookings_view::Snapshot;
 use crate::db::operations::{self, OperationRow};
+use crate::db::outbox::{self, LinkPush, Undelivered};
+use crate::domain::MismatchKind;
 use crate::domain::procedure::{self, ProcedureKind};
 use crate::sync::procedure::situation;
 use crate::web::error::AppError;
@@ -28,8 +30,10 @@ const TIMELINE_LIMIT: i64 = 200;
 /// A date change on its way from one system to the other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PendingChange {
+    /// When it started crossing.
+    pub since: i64,
     pub minutes: i64,
-    /// Past the channel's promise ("about an hour").
+    /// Past the channel's promise ("about an hour"; shorter in the demo).
     pub overdue: bool,
 }
 
@@ -37,6 +41,7 @@ impl PendingChange {
     fn new(since: i64, now: i64, promise_secs: i64) -> PendingChange {
         let elapsed = (now - since).max(0);
         PendingChange {
+            since,
             minutes: elapsed / 60,
             overdue: elapsed > promise_secs,
         }
@@ -44,22 +49,194 @@ impl PendingChange {
 
     /// How long it has been on its way, e.g. "1 h 5 min".
     pub fn duration(&self, page: &Page) -> String {
-        let (hours, minutes) = (self.minutes / 60, self.minutes % 60);
-        match (hours, minutes) {
-            (0, m) => page.t_count("duration-minutes", m),
-            (h, 0) => page.t_count("duration-hours", h),
-            (h, m) => format!(
-                "{} {}",
-                page.t_count("duration-hours", h),
-                page.t_count("duration-minutes", m)
-            ),
-        }
+        minutes_text(page, self.minutes)
     }
 
     /// Elapsed share of the promise, 0–100, for the progress bar.
     pub fn percent(&self, promise_secs: impl IntArg) -> i64 {
         let promise_secs = promise_secs.int();
         (self.minutes * 60 * 100 / promise_secs.max(1)).clamp(0, 100)
+    }
+}
+
+/// A number of minutes in hours and minutes, e.g. "1 hour 5 minutes".
+fn minutes_text(page: &Page, minutes: i64) -> String {
+    let (hours, minutes) = (minutes / 60, minutes % 60);
+    match (hours, minutes) {
+        (0, m) => page.t_count("duration-minutes", m),
+        (h, 0) => page.t_count("duration-hours", h),
+        (h, m) => format!(
+            "{} {}",
+            page.t_count("duration-hours", h),
+            page.t_count("duration-minutes", m)
+        ),
+    }
+}
+
+/// Where a change of the booking stands, as the one card about it says — one state, one
+/// message: it is crossing over within the channel's promise, it is overdue, or it was not
+/// delivered (and what happens next). An undelivered change is no longer "on its way".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InFlight {
+    Crossing {
+        change: PendingChange,
+        /// The catalogue key of the system it is crossing to, in the sentence's case.
+        towards: &'static str,
+    },
+    Overdue {
+        change: PendingChange,
+        towards: &'static str,
+    },
+    NotDelivered {
+        /// The system's name key.
+        system: &'static str,
+        /// The system refused it: it is not sent again by itself.
+        refused: bool,
+        /// Its next slow try, when the system did not answer.
+        next_try: Option<i64>,
+        /// It has been put back in the queue and is being sent now.
+        sending: bool,
+    },
+}
+
+impl InFlight {
+    /// Decides the card from the undelivered pushes of the link, its open `push_failed` flag
+    /// and pushes under way, and the crossing clock.
+    pub fn decide(
+        undelivered: &[Undelivered],
+        push_failed_open: bool,
+        current: Option<&LinkPush>,
+        pending: Option<PendingChange>,
+        derived_towards: Option<&'static str>,
+    ) -> Option<InFlight> {
+        let pending_push = current.filter(|p| p.state == "pending");
+        if let Some(push) = undelivered.last() {
+            return Some(InFlight::NotDelivered {
+                system: system_key(&push.system),
+                refused: push.retry_at.is_none(),
+                next_try: push.retry_at,
+                sending: false,
+            });
+        }
+        if let (true, Some(push)) = (push_failed_open, pending_push) {
+            return Some(InFlight::NotDelivered {
+                system: system_key(&push.system),
+                refused: false,
+                next_try: None,
+                sending: true,
+            });
+        }
+        let change = pending?;
+        let towards = pending_push
+            .map(|p| towards_key(&p.system))
+            .or(derived_towards)
+            .unwrap_or("booking-inflight-towards-other");
+        Some(if change.overdue {
+            InFlight::Overdue { change, towards }
+        } else {
+            InFlight::Crossing { change, towards }
+        })
+    }
+
+    /// The state's name, for the card's `data-state` and its style.
+    pub fn state_name(&self) -> &'static str {
+        match self {
+            InFlight::Crossing { .. } => "crossing",
+            InFlight::Overdue { .. } => "overdue",
+            InFlight::NotDelivered { .. } => "not-delivered",
+        }
+    }
+
+    pub fn title_key(&self) -> &'static str {
+        match self {
+            InFlight::Crossing { .. } => "booking-inflight-crossing-title",
+            InFlight::Overdue { .. } => "booking-inflight-overdue-title",
+            InFlight::NotDelivered { .. } => "booking-inflight-undelivered-title",
+        }
+    }
+
+    /// The card's one message.
+    pub fn text(&self, page: &Page, promise_secs: impl IntArg) -> String {
+        let promise = minutes_text(page, promise_secs.int() / 60);
+        match self {
+            InFlight::Crossing { change, towards } | InFlight::Overdue { change, towards } => {
+                let key = match self {
+                    InFlight::Overdue { .. } => "booking-inflight-overdue",
+                    _ => "booking-inflight-crossing",
+                };
+                page.t_args(
+                    key,
+                    &[
+                        ("system", page.t(towards)),
+                        ("since", page.datetime(change.since)),
+                        ("elapsed", change.duration(page)),
+                        ("promise", promise),
+                    ],
+                )
+            }
+            InFlight::NotDelivered {
+                system,
+                refused,
+                next_try,
+                sending,
+            } => {
+                let key = if *sending {
+                    "booking-inflight-undelivered-sending"
+                } else if *refused {
+                    "booking-inflight-undelivered-refused"
+                } else {
+                    "booking-inflight-undelivered-retrying"
+                };
+                page.t_args(
+                    key,
+                    &[
+                        ("system", page.t(system)),
+                        (
+                            "next",
+                            next_try.map(|t| page.datetime(t)).unwrap_or_default(),
+                        ),
+                    ],
+                )
+            }
+        }
+    }
+
+    /// The crossing clock, while the change is within the promise or past it.
+    pub fn change(&self) -> Option<&PendingChange> {
+        match self {
+            InFlight::Crossing { change, .. } | InFlight::Overdue { change, .. } => Some(change),
+            InFlight::NotDelivered { .. } => None,
+        }
+    }
+
+    /// Whether "send it again now" is offered: not while it is being sent anyway.
+    pub fn offers_send_again(&self) -> bool {
+        matches!(self, InFlight::NotDelivered { sending: false, .. })
+    }
+}
+
+/// "to Termino" / "to Reservio" in the crossing sentences.
+fn towards_key(system: &str) -> &'static str {
+    match system {
+        "reservio" => "booking-inflight-towards-reservio",
+        "termino" => "booking-inflight-towards-termino",
+        _ => "booking-inflight-towards-other",
+    }
+}
+
+/// Which system a change is crossing to, from the snapshots: the side still at the agreed
+/// time is the one waiting for it.
+fn towards_from_sides(row: &LinkRow, base: Option<&AgreedBase>) -> Option<&'static str> {
+    let (r, t, base) = (
+        row.link.reservio.as_ref()?,
+        row.link.termino.as_ref()?,
+        base?,
+    );
+    let at_base = |s: &Snapshot| (s.start_at, s.end_at) == (base.start_at, base.end_at);
+    match (at_base(r), at_base(t)) {
+        (true, false) => Some(towards_key("reservio")),
+        (false, true) => Some(towards_key("termino")),
+        _ => None,
     }
 }
 
@@ -75,7 +252,7 @@ pub struct BookingDetailPage {
     pub mismatches: Vec<MismatchSummary>,
     pub reservio_record: Option<SideRecord>,
     pub termino_record: Option<SideRecord>,
-    pub pending: Option<PendingChange>,
+    pub in_flight: Option<InFlight>,
     pub promise_secs: i64,
     pub timeline: Vec<TimelineItem>,
     /// The four procedures, each with why it cannot start here, if it cannot.
@@ -288,13 +465,28 @@ pub async fn show(
         })
         .collect();
     let active_id = active.as_ref().map(|op| op.id);
+    let pending = detail
+        .link
+        .change_pending_since
+        .map(|since| PendingChange::new(since, now, promise_secs));
+    let push_failed_open = detail
+        .mismatches
+        .iter()
+        .any(|m| m.badge.kind_name() == MismatchKind::PushFailed.as_str());
+    let undelivered = outbox::undelivered_for_link(&state.db, id).await?;
+    let current = outbox::current_for_link(&state.db, id).await?;
+    let row = LinkRow::new(detail.link);
+    let in_flight = InFlight::decide(
+        &undelivered,
+        push_failed_open,
+        current.as_ref(),
+        pending,
+        towards_from_sides(&row, detail.base.as_ref()),
+    );
     Ok(BookingDetailPage {
-        pending: detail
-            .link
-            .change_pending_since
-            .map(|since| PendingChange::new(since, now, promise_secs)),
+        in_flight,
         page,
-        row: LinkRow::new(detail.link),
+        row,
         created_at: detail.created_at,
         superseded_by: detail.superseded_by,
         base: detail.base,

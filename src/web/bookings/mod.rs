@@ -7,6 +7,7 @@ pub mod csv;
 pub mod detail;
 pub mod filter;
 pub mod row;
+pub mod send_again;
 pub mod timeline;
 
 use askama::Template;
@@ -109,6 +110,8 @@ pub struct BookingsPage {
     /// Whether filters beyond the default view are set (for the empty state).
     pub narrowed: bool,
     pub now: i64,
+    /// The channel's promise for a change to cross over (shorter in the demo).
+    pub promise_secs: i64,
 }
 
 impl BookingsPage {
@@ -129,7 +132,14 @@ impl BookingsPage {
             filters,
             page,
             now,
+            promise_secs: crate::domain::reconcile::Policy::default().propagation_sla_secs,
         }
+    }
+
+    /// The same page against this instance's promise for a change to cross over.
+    pub fn promising(mut self, promise_secs: i64) -> Self {
+        self.promise_secs = promise_secs;
+        self
     }
 
     /// This view's URL, which the list re-requests to refresh itself.
@@ -258,7 +268,8 @@ pub async fn list(
         })
         .await?;
     let (links, counted) = (rows.0.clone(), rows.1);
-    let view = BookingsPage::new(page, filters, links, counted, today, now);
+    let view = BookingsPage::new(page, filters, links, counted, today, now)
+        .promising(state.config.sync.policy.propagation_sla_secs);
     let html = if wants_fragment(&headers) {
         view.as_results().render()
     } else {

@@ -87,13 +87,30 @@ impl LinkRow {
         }
     }
 
-    /// Minutes a propagated change has been on its way, if one is.
-    pub fn pending_minutes(&self, now: impl IntArg) -> Option<i64> {
+    /// A change crossing over, and whether it is past the promise, if one is.
+    pub fn crossing(&self, now: impl IntArg, promise_secs: impl IntArg) -> Option<Crossing> {
         let now = now.int();
-        self.link
-            .change_pending_since
-            .map(|since| (now - since).max(0) / 60)
+        let since = self.link.change_pending_since?;
+        let elapsed = (now - since).max(0);
+        Some(Crossing {
+            minutes: elapsed / 60,
+            overdue: elapsed > promise_secs.int(),
+        })
     }
+
+    /// Whether the row may say the sides are in agreement: nothing flagged, nothing crossing,
+    /// no field different.
+    pub fn in_agreement(&self) -> bool {
+        !self.has_mismatches() && self.link.change_pending_since.is_none() && !self.any_differs()
+    }
+}
+
+/// A change on its way, as a list row shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Crossing {
+    pub minutes: i64,
+    /// Past the channel's promise: shown like the flag it is.
+    pub overdue: bool,
 }
 
 impl Snapshot {
@@ -248,10 +265,23 @@ mod tests {
     }
 
     #[test]
-    fn a_pending_change_counts_whole_minutes() {
+    fn a_pending_change_counts_whole_minutes_and_is_overdue_past_the_promise() {
         let r = row(None, None);
-        assert_eq!(r.pending_minutes(100_i64 + 59), Some(0));
-        assert_eq!(r.pending_minutes(100_i64 + 25 * 60), Some(25));
+        let c = |now: i64| r.crossing(now, 300_i64).expect("crossing");
+        assert_eq!(c(100 + 59).minutes, 0);
+        assert_eq!(c(100 + 4 * 60).minutes, 4);
+        assert!(!c(100 + 300).overdue);
+        assert!(c(100 + 301).overdue);
+    }
+
+    #[test]
+    fn a_row_with_a_change_crossing_is_never_in_agreement() {
+        let same = || Some(side(0, Some("svc-1"), "Eva", "confirmed"));
+        let mut r = row(same(), same());
+        r.link.change_pending_since = None;
+        assert!(r.in_agreement());
+        r.link.change_pending_since = Some(100);
+        assert!(!r.in_agreement());
     }
 
     #[test]

@@ -30,6 +30,31 @@ pub struct TimelineItem {
     pub action: String,
     /// Whether it happened to the link's data by itself (sync) rather than by a person.
     pub automatic: bool,
+    /// A booking moved in its system: told with its old and new time, and by whom where the
+    /// system says.
+    moved: Option<Moved>,
+}
+
+/// A booking moved in its own system.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Moved {
+    /// The customer's one self-reschedule from their channel account.
+    by_customer: bool,
+    system: &'static str,
+    from: i64,
+    to: i64,
+}
+
+/// The move a `booking.changed` entry records, if its time changed.
+fn moved(before: &Option<Value>, after: &Option<Value>) -> Option<Moved> {
+    let start = |json: &Option<Value>| json.as_ref()?.get("start_at")?.as_i64();
+    let (from, to) = (start(before)?, start(after)?);
+    (from != to).then(|| Moved {
+        by_customer: field(after, "moved_by") == Some("customer"),
+        system: system_key(field(after, "system").unwrap_or_default()),
+        from,
+        to,
+    })
 }
 
 fn field<'a>(json: &'a Option<Value>, name: &str) -> Option<&'a str> {
@@ -83,6 +108,7 @@ impl TimelineItem {
             "push.retry" => (Some("timeline-push_retry"), system()),
             "push.unverified" => (Some("timeline-push_unverified"), system()),
             "push.failed" => (Some("timeline-push_failed"), system()),
+            "push.requeued" => (Some("timeline-push_requeued"), system()),
             "mismatch.opened" => (
                 Some("timeline-mismatch_opened"),
                 kind_key(field(&after, "kind")),
@@ -126,7 +152,12 @@ impl TimelineItem {
             "case.resolved" => (Some("timeline-case_resolved"), Subject::None),
             _ => (None, Subject::None),
         };
+        let moved = match entry.action.as_str() {
+            "booking.changed" => moved(&before, &after),
+            _ => None,
+        };
         TimelineItem {
+            moved,
             id: entry.id,
             at: entry.at,
             automatic: entry.actor == "sync",
@@ -139,11 +170,31 @@ impl TimelineItem {
 
     /// What happened, in the reader's language.
     pub fn text(&self, page: &Page) -> String {
+        if let Some(m) = &self.moved {
+            let (from, to) = (page.datetime(m.from), page.datetime(m.to));
+            return if m.by_customer {
+                page.t_args(
+                    "timeline-booking_moved_by_customer",
+                    &[("from", from), ("to", to)],
+                )
+            } else {
+                page.t_args(
+                    "timeline-booking_moved",
+                    &[("system", page.t(m.system)), ("from", from), ("to", to)],
+                )
+            };
+        }
         match (self.sentence, &self.subject) {
             (Some(key), Subject::Key(subject)) => page.t_value(key, &page.t(subject)),
             (Some(key), Subject::None) => page.t_value(key, ""),
             (None, _) => self.action.clone(),
         }
+    }
+
+    /// What happened, where this build has words for it (the audit entry page shows it
+    /// beside the raw record).
+    pub fn told(&self, page: &Page) -> Option<String> {
+        self.sentence.map(|_| self.text(page))
     }
 
     /// Who did it: the sync engine and the application by name, people by e-mail.
@@ -206,6 +257,32 @@ mod tests {
             Some(r#"{"system":"termino"}"#),
         ));
         assert!(item.text(&page).contains(&page.t("system-termino")));
+    }
+
+    #[test]
+    fn a_self_reschedule_says_the_customer_moved_it_from_their_account_and_from_when() {
+        let page = Page::bare(Lang::En);
+        let item = TimelineItem::new(entry(
+            "booking.changed",
+            Some(r#"{"start_at":1796389200,"end_at":1796392800}"#),
+            Some(r#"{"system":"termino","start_at":1796464800,"moved_by":"customer"}"#),
+        ));
+        let text = item.text(&page);
+        assert!(
+            text.starts_with("The customer moved it from their Slevomat account: "),
+            "{text}"
+        );
+        let (from, to) = (page.datetime(1_796_389_200), page.datetime(1_796_464_800));
+        assert!(text.ends_with(&format!("{from} → {to}")), "{text}");
+        let staff = TimelineItem::new(entry(
+            "booking.changed",
+            Some(r#"{"start_at":1796389200}"#),
+            Some(r#"{"system":"reservio","start_at":1796464800,"moved_by":null}"#),
+        ));
+        assert_eq!(
+            staff.text(&page),
+            format!("Moved in Reservio: {from} → {to}")
+        );
     }
 
     #[test]

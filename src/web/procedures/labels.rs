@@ -125,11 +125,16 @@ mod tests {
             assert_eq!(subject, format!("mail-subject-{}", kind.as_str()));
             assert_eq!(body, format!("mail-body-{}", kind.as_str()));
             for lang in Lang::ALL {
-                let args = [
+                let mut args = vec![
                     ("customer", "Eva Nováková".into()),
                     ("voucher", "SV-123".into()),
                     ("booking", 42.into()),
                 ];
+                // The cancellation tells its steps as they ran (see `sync::procedure`).
+                let steps = ["mail-cancel-voucher-done", "mail-cancel-reservio-done"]
+                    .map(|key| i18n::text_with(lang, key, &args))
+                    .join("\n");
+                args.push(("steps", steps.into()));
                 let text = i18n::text_with(lang, body, &args);
                 assert!(
                     text.contains("SV-123") && text.contains("42"),
@@ -137,7 +142,7 @@ mod tests {
                 );
                 assert!(
                     text.contains("Reservio"),
-                    "{lang:?} {body} asks to check Reservio"
+                    "{lang:?} {body} says what happened in Reservio"
                 );
                 let subject = i18n::text_with(lang, subject, &args);
                 assert!(!subject.is_empty() && subject != "mail-subject-cancel");

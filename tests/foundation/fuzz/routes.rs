@@ -134,6 +134,7 @@ pub const ROUTES: &[Route] = &[
     route("admin::list_partners", Get, paths::ADMIN_PARTNERS, Who::Admin, Id::None, &["page"]),
     // Forms. Logging in and out end or lock sessions, so they run last, on their own clients.
     route("language::switch", Post, paths::LANGUAGE, Who::Partner, Id::None, &["lang", "next"]),
+    route("bookings::send_again::submit", Post, paths::BOOKING_SEND_AGAIN_ROUTE, Who::Partner, Id::Link, &[]),
     route("procedures::start::submit", Post, paths::BOOKING_PROCEDURE_ROUTE, Who::Partner, Id::Link, PROCEDURE_FIELDS),
     route("procedures::actions::retry", Post, paths::OPERATION_RETRY_ROUTE, Who::Partner, Id::Operation, &[]),
     route("procedures::actions::abandon", Post, paths::OPERATION_ABANDON_ROUTE, Who::Partner, Id::Operation, &["confirm", "understood"]),
