@@ -4,6 +4,8 @@
 //! and under injected faults and restarts changes converge, none lost and none applied twice.
 
 mod common;
+#[path = "sync/integrity.rs"]
+mod integrity;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,6 +23,27 @@ use common::TestApp;
 use common::world::{DAY, HOUR, World, open_kind, open_mismatches, tomorrow};
 
 fn main() {
+    let mut all = tests![
+        a_voucher_redeemed_in_termino_appears_in_the_calendar_and_the_link_agrees,
+        a_date_change_made_in_reservio_reaches_termino,
+        a_date_change_made_in_termino_reaches_reservio,
+        changes_on_both_sides_to_different_times_are_a_conflict_and_nothing_is_overwritten,
+        a_voucher_cancelled_in_termino_is_never_cancelled_in_reservio_by_itself,
+        a_booking_rejected_without_telling_partner_care_is_flagged_and_still_counts,
+        a_booking_left_unanswered_for_a_day_is_flagged,
+        a_booking_deleted_in_reservio_is_critical_and_never_recreated,
+        a_booking_for_another_service_is_flagged_and_never_changed_by_sync,
+        a_voucher_for_an_unmapped_offer_is_missing_in_reservio_after_the_grace_period,
+        a_calendar_booking_with_an_unmapped_service_is_missing_in_termino,
+        a_change_that_cannot_cross_over_for_an_hour_becomes_time_differs,
+        a_push_that_keeps_failing_becomes_push_failed_and_clears_once_it_goes_through,
+        a_signed_notification_from_termino_makes_the_worker_sync_at_once,
+        unsigned_or_unknown_notifications_are_refused,
+        one_unreadable_booking_does_not_stop_the_others,
+        random_changes_under_faults_and_restarts_converge_with_none_lost_or_applied_twice,
+        two_workers_on_one_database_never_apply_a_change_twice,
+    ];
+    all.extend(integrity::tests());
     common::run_configured(
         |config| {
             config.systems = Some(SystemsConfig::Sandbox {
@@ -33,26 +56,7 @@ fn main() {
             config.sync.retry_base_secs = 5;
         },
         vec![],
-        tests![
-            a_voucher_redeemed_in_termino_appears_in_the_calendar_and_the_link_agrees,
-            a_date_change_made_in_reservio_reaches_termino,
-            a_date_change_made_in_termino_reaches_reservio,
-            changes_on_both_sides_to_different_times_are_a_conflict_and_nothing_is_overwritten,
-            a_voucher_cancelled_in_termino_is_never_cancelled_in_reservio_by_itself,
-            a_booking_rejected_without_telling_partner_care_is_flagged_and_still_counts,
-            a_booking_left_unanswered_for_a_day_is_flagged,
-            a_booking_deleted_in_reservio_is_critical_and_never_recreated,
-            a_booking_for_another_service_is_flagged_and_never_changed_by_sync,
-            a_voucher_for_an_unmapped_offer_is_missing_in_reservio_after_the_grace_period,
-            a_calendar_booking_with_an_unmapped_service_is_missing_in_termino,
-            a_change_that_cannot_cross_over_for_an_hour_becomes_time_differs,
-            a_push_that_keeps_failing_becomes_push_failed_and_clears_once_it_goes_through,
-            a_signed_notification_from_termino_makes_the_worker_sync_at_once,
-            unsigned_or_unknown_notifications_are_refused,
-            one_unreadable_booking_does_not_stop_the_others,
-            random_changes_under_faults_and_restarts_converge_with_none_lost_or_applied_twice,
-            two_workers_on_one_database_never_apply_a_change_twice,
-        ],
+        all,
     );
 }
 

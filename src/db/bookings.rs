@@ -79,8 +79,9 @@ pub async fn upsert(
     let hash = booking.content_hash();
     let existing: Option<(i64, String, Option<i64>)> = sqlx::query_as(
         "SELECT id, content_hash, vanished_at FROM external_bookings \
-         WHERE system = $1 AND external_id = $2",
+         WHERE connection_id = $1 AND system = $2 AND external_id = $3",
     )
+    .bind(connection_id)
     .bind(booking.system.as_str())
     .bind(&booking.external_id)
     .fetch_optional(&mut **tx)
@@ -199,14 +200,19 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<StoredBooking>, sqlx::Error
     .await
 }
 
+/// A connection's snapshot of one booking: an external id is unique only within one account of
+/// one system, so the connection is always part of the look-up.
 pub async fn find_by_external_id(
     tx: &mut Tx,
+    connection_id: i64,
     system: System,
     external_id: &str,
 ) -> Result<Option<StoredBooking>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM external_bookings WHERE system = $1 AND external_id = $2"
+        "SELECT {COLUMNS} FROM external_bookings WHERE connection_id = $1 AND system = $2 \
+         AND external_id = $3"
     ))
+    .bind(connection_id)
     .bind(system.as_str())
     .bind(external_id)
     .fetch_optional(&mut **tx)
@@ -241,5 +247,42 @@ pub async fn find_by_voucher(
     .bind(system.as_str())
     .bind(voucher_code)
     .fetch_optional(&mut **tx)
+    .await
+}
+
+/// The snapshot of `system` that names `external_id` as its counterpart, if one exists for the
+/// connection.
+pub async fn naming_counterpart(
+    tx: &mut Tx,
+    connection_id: i64,
+    system: System,
+    external_id: &str,
+) -> Result<Option<StoredBooking>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM external_bookings WHERE connection_id = $1 AND system = $2 \
+         AND counterpart_id = $3 ORDER BY id LIMIT 1"
+    ))
+    .bind(connection_id)
+    .bind(system.as_str())
+    .bind(external_id)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// The start and end of a connection's live snapshot, if there is one.
+pub async fn live_time(
+    db: &Db,
+    connection_id: i64,
+    system: System,
+    external_id: &str,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT start_at, end_at FROM external_bookings WHERE connection_id = $1 \
+         AND system = $2 AND external_id = $3 AND vanished_at IS NULL",
+    )
+    .bind(connection_id)
+    .bind(system.as_str())
+    .bind(external_id)
+    .fetch_optional(db.pool())
     .await
 }

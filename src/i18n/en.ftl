@@ -782,6 +782,9 @@ timeline-operation_abandoned = The procedure was abandoned
 timeline-case_opened = A Partner Care case was opened
 timeline-case_resolved = The Partner Care case was resolved
 
+# integrity
+procedure-connection-ended = This booking's connection no longer syncs (it was disconnected or suspended), so the procedure cannot go on and cannot be retried. Abandon it; nothing already done is undone.
+
 ## Confirmation e-mails after a procedure (FAQ rule 6)
 mail-subject-cancel = Booking cancelled: voucher { $voucher }, { $customer }
 mail-body-cancel =

@@ -799,6 +799,9 @@ timeline-operation_abandoned = Procedurę porzucono
 timeline-case_opened = Otwarto zgłoszenie do Partner Care
 timeline-case_resolved = Zgłoszenie do Partner Care zostało rozwiązane
 
+# integrity
+procedure-connection-ended = Połączenie tej rezerwacji nie jest już synchronizowane (zostało rozłączone lub wstrzymane), więc procedury nie można kontynuować ani ponowić. Porzuć ją; nic, co już zrobiono, nie zostanie cofnięte.
+
 ## E-maile potwierdzające po procedurze (zasada 6 FAQ)
 mail-subject-cancel = Rezerwacja anulowana: voucher { $voucher }, { $customer }
 mail-body-cancel =

@@ -238,15 +238,7 @@ pub async fn confirm_observed(
     connection: &Connection,
 ) -> Result<usize, SyncError> {
     let now = ctx.clock.now();
-    let rows: Vec<(i64, Option<i64>, String, String)> = sqlx::query_as(
-        "SELECT id, link_id, system, payload FROM outbox WHERE connection_id = $1 \
-         AND state = 'pending' AND action = 'update_time' \
-         AND (lease_until IS NULL OR lease_until < $2) ORDER BY id",
-    )
-    .bind(connection.id)
-    .bind(now)
-    .fetch_all(ctx.db.pool())
-    .await?;
+    let rows = outbox::unleased_time_changes(&ctx.db, connection.id, now).await?;
     let mut confirmed = 0;
     for (id, link_id, system, payload) in rows {
         let (Some(link_id), Ok(system), Ok(p)) = (
@@ -256,27 +248,12 @@ pub async fn confirm_observed(
         ) else {
             continue;
         };
-        let seen: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT b.start_at, b.end_at FROM external_bookings b WHERE b.system = $1 \
-             AND b.external_id = $2 AND b.vanished_at IS NULL",
-        )
-        .bind(system.as_str())
-        .bind(&p.external_id)
-        .fetch_optional(ctx.db.pool())
-        .await?;
+        let seen = bookings::live_time(&ctx.db, connection.id, system, &p.external_id).await?;
         if seen != Some((p.start_at, p.end_at)) {
             continue;
         }
         let mut tx = ctx.db.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE outbox SET state = 'done', done_at = $1, lease_owner = NULL, lease_until = NULL \
-             WHERE id = $2 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $1)",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 1 {
+        if outbox::mark_observed(&mut tx, id, now).await? {
             links::set_base_time(&mut tx, link_id, p.start_at, p.end_at, now).await?;
             audit::append(
                 &mut tx,

