@@ -774,6 +774,15 @@ impl BookingSystem for CrashingSystem {
         self.answer(r).await
     }
 
+    async fn find_existing(
+        &self,
+        account: &str,
+        booking: &NewBooking,
+    ) -> Result<Option<RemoteBooking>, SystemError> {
+        let r = self.inner.find_existing(account, booking).await;
+        self.answer(r).await
+    }
+
     async fn create(
         &self,
         account: &str,

@@ -14,6 +14,7 @@ use crate::db::Tx;
 use crate::db::bookings;
 use crate::db::connections::Connection;
 use crate::db::links;
+use crate::db::mismatches;
 use crate::db::outbox::{self, OutboxRow};
 use crate::domain::mismatch::MismatchKind;
 use crate::domain::{BookingStatus, Customer, NewBooking, RemoteBooking, System};
@@ -61,8 +62,48 @@ fn bad_payload(e: serde_json::Error) -> SystemError {
     SystemError::InvalidPayload(format!("outbox payload: {e}"))
 }
 
+/// What a push came to.
+struct Executed {
+    /// The booking as it is now.
+    booking: RemoteBooking,
+    /// A create found the booking already in the system and made none.
+    found_existing: bool,
+}
+
 /// Carries out one push and reads the booking back to check the effect took.
 async fn execute(
+    client: &dyn BookingSystem,
+    account: &str,
+    row: &OutboxRow,
+) -> Result<Executed, SystemError> {
+    if row.action == "create" {
+        let p: NewBooking = serde_json::from_str(&row.payload).map_err(bad_payload)?;
+        // Our own rows may have been lost since the booking was made (or it was made by hand):
+        // the system itself says whether it already holds it.
+        if let Some(existing) = client.find_existing(account, &p).await? {
+            return Ok(Executed {
+                booking: existing,
+                found_existing: true,
+            });
+        }
+        let created = client
+            .create(account, &p, row.idempotency_key.as_str())
+            .await?;
+        let booking = client.get(account, &created.external_id).await?;
+        return Ok(Executed {
+            booking,
+            found_existing: false,
+        });
+    }
+    let booking = execute_change(client, account, row).await?;
+    Ok(Executed {
+        booking,
+        found_existing: false,
+    })
+}
+
+/// Carries out a change to an existing booking and reads it back.
+async fn execute_change(
     client: &dyn BookingSystem,
     account: &str,
     row: &OutboxRow,
@@ -107,11 +148,6 @@ async fn execute(
                 ))
             }
         }
-        "create" => {
-            let p: NewBooking = serde_json::from_str(&row.payload).map_err(bad_payload)?;
-            let created = client.create(account, &p, key).await?;
-            client.get(account, &created.external_id).await
-        }
         other => Err(SystemError::Refused(format!(
             "unknown outbox action {other:?}"
         ))),
@@ -151,7 +187,10 @@ pub async fn push_due(
         let now = ctx.clock.now();
         let mut tx = ctx.db.begin_write().await?;
         match result {
-            Ok(booking) => {
+            Ok(Executed {
+                booking,
+                found_existing,
+            }) => {
                 if !outbox::mark_done(&mut tx, row.id, &ctx.owner, now).await? {
                     // Our lease ran out and someone else took over; they will record it.
                     continue;
@@ -160,7 +199,15 @@ pub async fn push_due(
                 if let Some(link_id) = row.link_id {
                     match row.action.as_str() {
                         "create" => {
-                            links::attach(&mut tx, link_id, system, stored.id(), now).await?
+                            attach_created(
+                                &mut tx,
+                                connection,
+                                link_id,
+                                system,
+                                stored.id(),
+                                now,
+                            )
+                            .await?
                         }
                         // Both sides showed the pushed value at this moment: it is the new
                         // base for that field. Without this, a later change on the source side
@@ -181,14 +228,23 @@ pub async fn push_due(
                 audit::append(
                     &mut tx,
                     now,
-                    Event::new(&SYNC, "push.applied", "outbox", row.id)
-                        .partner(Some(connection.partner_id))
-                        .after(serde_json::json!({
-                            "system": system.as_str(),
-                            "action": row.action,
-                            "external_id": booking.external_id,
-                            "link_id": row.link_id,
-                        })),
+                    Event::new(
+                        &SYNC,
+                        if found_existing {
+                            "push.found_existing"
+                        } else {
+                            "push.applied"
+                        },
+                        "outbox",
+                        row.id,
+                    )
+                    .partner(Some(connection.partner_id))
+                    .after(serde_json::json!({
+                        "system": system.as_str(),
+                        "action": row.action,
+                        "external_id": booking.external_id,
+                        "link_id": row.link_id,
+                    })),
                 )
                 .await?;
                 report.applied += 1;
@@ -227,6 +283,51 @@ pub async fn push_due(
         tx.commit().await?;
     }
     Ok(report)
+}
+
+/// Puts the booking a create made (or found) on its link. When it already belongs to another
+/// current link — our rows lost it and a second link grew around its other side — the two links
+/// are one appointment: this one is superseded by the other, which takes its side.
+async fn attach_created(
+    tx: &mut Tx,
+    connection: &Connection,
+    link_id: i64,
+    system: System,
+    booking_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    match links::link_of_booking(tx, booking_id).await? {
+        None => links::attach(tx, link_id, system, booking_id, now).await,
+        Some(owner) if owner == link_id => Ok(()),
+        Some(owner) => {
+            if !links::merge_into(tx, link_id, owner, now).await? {
+                return Ok(());
+            }
+            audit::append(
+                tx,
+                now,
+                Event::new(&SYNC, "link.merged", "booking_link", link_id)
+                    .partner(Some(connection.partner_id))
+                    .after(serde_json::json!({ "superseded_by": owner })),
+            )
+            .await?;
+            for open in mismatches::unresolved_for_link(tx, link_id).await? {
+                let note = format!("the booking's link was merged into #{owner}");
+                if mismatches::resolve(tx, open.id, "sync", &note, now).await? {
+                    audit::append(
+                        tx,
+                        now,
+                        Event::new(&SYNC, "mismatch.resolved", "mismatch", open.id)
+                            .partner(Some(connection.partner_id))
+                            .before(serde_json::json!({ "kind": open.kind, "state": open.state }))
+                            .after(serde_json::json!({ "state": "resolved", "by": "sync" })),
+                    )
+                    .await?;
+                }
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Marks pending date changes whose effect a pull has already seen as done, and moves the

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use bookbridge::app::App;
 use bookbridge::db::connections::Connection;
+use bookbridge::domain::BookingStatus;
 use bookbridge::sync::{ConnectionSystems, Connector, SyncContext, sync_all};
 use bookbridge::systems::SystemError;
 use bookbridge::systems::reservio::ReservioClient;
@@ -19,6 +20,7 @@ pub fn tests() -> Vec<(&'static str, TestFn)> {
     crate::tests![
         two_connections_whose_systems_hand_out_the_same_ids_never_touch_each_others_rows,
         the_demo_restarted_twice_on_one_database_shows_no_mismatch_the_sandbox_did_not_cause,
+        losing_snapshots_and_links_at_random_never_books_a_voucher_twice,
     ]
 }
 
@@ -277,4 +279,133 @@ async fn the_demo_restarted_twice_on_one_database_shows_no_mismatch_the_sandbox_
         .count("SELECT COUNT(*) FROM connections WHERE last_sync_error IS NOT NULL")
         .await;
     assert_eq!(errors, 0, "no sync error is recorded");
+}
+
+/// Loses one snapshot as a damaged database would (the rules never delete one: the test
+/// simulates the loss directly).
+async fn lose_snapshot(app: &TestApp, id: i64) {
+    for column in ["reservio_booking_id", "termino_booking_id"] {
+        sqlx::query(&format!(
+            "UPDATE booking_links SET {column} = NULL WHERE {column} = $1"
+        ))
+        .bind(id)
+        .execute(app.db.pool())
+        .await
+        .expect("unlink the snapshot");
+    }
+    sqlx::query("DELETE FROM external_bookings WHERE id = $1")
+        .bind(id)
+        .execute(app.db.pool())
+        .await
+        .expect("lose the snapshot");
+}
+
+/// Loses one link and what hangs on it.
+async fn lose_link(app: &TestApp, id: i64) {
+    for sql in [
+        "DELETE FROM mismatches WHERE link_id = $1",
+        "UPDATE outbox SET link_id = NULL WHERE link_id = $1",
+        "UPDATE booking_links SET superseded_by = NULL WHERE superseded_by = $1",
+        "DELETE FROM booking_links WHERE id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(id)
+            .execute(app.db.pool())
+            .await
+            .expect("lose the link");
+    }
+}
+
+/// How many live bookings each system holds for `voucher`: (calendar, channel).
+fn live_for(w: &World, voucher: &str) -> (usize, usize) {
+    use bookbridge::systems::reservio::note::NoteMarkers;
+    let calendar = w
+        .sandbox
+        .reservio
+        .bookings(&w.partner.business_id)
+        .into_iter()
+        .filter(|b| b.state != "canceled")
+        .filter(|b| NoteMarkers::parse(&b.note).voucher_code.as_deref() == Some(voucher))
+        .count();
+    let channel = w
+        .sandbox
+        .termino
+        .reservations(&w.partner.termino_partner_id)
+        .into_iter()
+        .filter(|r| r.voucher_code == voucher && r.status != BookingStatus::Cancelled)
+        .count();
+    (calendar, channel)
+}
+
+async fn losing_snapshots_and_links_at_random_never_books_a_voucher_twice(app: TestApp) {
+    use rand::{Rng, SeedableRng};
+    let w = World::of(&app);
+    // Half of the appointments lie beyond the calendar's polling window, so nothing but the
+    // system itself can tell that their booking exists.
+    let start = tomorrow(&app);
+    let vouchers: Vec<String> = (0..10u32)
+        .map(|n| {
+            let days = if n % 2 == 0 { 0 } else { 75 };
+            w.redeem(
+                (n % 3) as usize,
+                start + days * 24 * HOUR + i64::from(n) * 2 * HOUR,
+                300 + n,
+            )
+            .1
+        })
+        .collect();
+    w.settle().await;
+    for voucher in &vouchers {
+        assert_eq!(live_for(&w, voucher), (1, 1), "{voucher} is booked once on each side");
+    }
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    for round in 0..8 {
+        for voucher in &vouchers {
+            let (link, reservio, termino): (i64, Option<i64>, Option<i64>) = match sqlx::query_as(
+                "SELECT id, reservio_booking_id, termino_booking_id FROM booking_links \
+                 WHERE voucher_code = $1 AND superseded_by IS NULL ORDER BY id LIMIT 1",
+            )
+            .bind(voucher)
+            .fetch_optional(app.db.pool())
+            .await
+            .expect("link query")
+            {
+                Some(row) => row,
+                None => continue,
+            };
+            if let Some(id) = reservio.filter(|_| rng.random_bool(0.4)) {
+                lose_snapshot(&app, id).await;
+            }
+            if let Some(id) = termino.filter(|_| rng.random_bool(0.3)) {
+                lose_snapshot(&app, id).await;
+            }
+            if rng.random_bool(0.4) {
+                lose_link(&app, link).await;
+            }
+        }
+        app.clock.advance(10 * 60);
+        w.settle().await;
+        for voucher in &vouchers {
+            let (calendar, channel) = live_for(&w, voucher);
+            assert!(
+                calendar <= 1 && channel <= 1,
+                "round {round}: {voucher} has {calendar} live calendar bookings and \
+                 {channel} live reservations"
+            );
+        }
+    }
+    for _ in 0..3 {
+        app.clock.advance(10 * 60);
+        w.settle().await;
+    }
+    for voucher in &vouchers {
+        assert_eq!(live_for(&w, voucher), (1, 1), "{voucher} is booked once on each side");
+    }
+    let doubles = app
+        .count(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'push.applied' \
+             AND after_state LIKE '%\"action\":\"create\"%'",
+        )
+        .await;
+    assert_eq!(doubles, 10, "only the first ten creates made a booking");
 }
