@@ -163,6 +163,8 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             // Shorter thresholds than production, so the demo shows every kind of flag soon.
             config.sync.policy.missing_grace_secs = 60;
             config.sync.policy.unanswered_after_secs = 10 * 60;
+            // The full comparison with each system every two minutes instead of every six hours.
+            config.sync.sweep_interval_secs = 2 * 60;
             let app = App::build(config, Clock::System).await?;
             println!(
                 "bookbridge demo running at http://{}:{}/",

@@ -286,3 +286,35 @@ pub async fn live_time(
     .fetch_optional(db.pool())
     .await
 }
+
+/// Records that the sweep started at `started_at` listed this snapshot.
+pub async fn mark_swept(tx: &mut Tx, id: i64, started_at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE external_bookings SET swept_at = $1 WHERE id = $2")
+        .bind(started_at)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Live snapshots of a connection and system that the sweep started at `started_at` did not
+/// list, and that were stored before it started: (id, external id), `limit` at a time.
+pub async fn not_swept(
+    db: &Db,
+    connection_id: i64,
+    system: System,
+    started_at: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, external_id FROM external_bookings WHERE connection_id = $1 \
+         AND system = $2 AND vanished_at IS NULL AND fetched_at < $3 \
+         AND (swept_at IS NULL OR swept_at < $3) ORDER BY id LIMIT $4",
+    )
+    .bind(connection_id)
+    .bind(system.as_str())
+    .bind(started_at)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+}

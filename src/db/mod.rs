@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod partners;
 pub mod queue;
 pub mod sessions;
+pub mod sweeps;
 pub mod users;
 
 use std::fmt;

@@ -221,7 +221,10 @@ mod tests {
         assert!(!same_slot.stands_in(&existing), "another customer");
         let mut cancelled = existing.clone();
         cancelled.status = BookingStatus::Cancelled;
-        assert!(!to_create(&existing).stands_in(&cancelled), "a cancelled one frees the voucher");
+        assert!(
+            !to_create(&existing).stands_in(&cancelled),
+            "a cancelled one frees the voucher"
+        );
         let mut bare = to_create(&existing);
         bare.voucher_code = None;
         bare.counterpart_id = None;
@@ -229,7 +232,10 @@ mod tests {
         let mut unmarked = existing;
         unmarked.voucher_code = None;
         unmarked.counterpart_id = None;
-        assert!(!bare.stands_in(&unmarked), "no voucher, no counterpart, another time");
+        assert!(
+            !bare.stands_in(&unmarked),
+            "no voucher, no counterpart, another time"
+        );
     }
 
     fn booking() -> RemoteBooking {

@@ -11,6 +11,7 @@ pub mod procedure;
 pub mod pull;
 pub mod push;
 pub mod reconcile;
+pub mod sweep;
 pub mod worker;
 
 use std::sync::Arc;
@@ -52,6 +53,11 @@ pub struct Settings {
     pub max_attempts: i64,
     /// How long one call to an external system may take.
     pub call_timeout: std::time::Duration,
+    /// How often each connection is compared in full with each system (the sweep), to find
+    /// what the change feed will not show again: a lost snapshot, a skipped change, a deletion.
+    pub sweep_interval_secs: i64,
+    /// Pages of a system's listing the sweep reads per sync round, so that it costs little.
+    pub sweep_pages: usize,
     pub policy: Policy,
 }
 
@@ -64,6 +70,8 @@ impl Default for Settings {
             retry_max_secs: 300,
             max_attempts: 8,
             call_timeout: crate::systems::DEFAULT_TIMEOUT,
+            sweep_interval_secs: 6 * 60 * 60,
+            sweep_pages: 2,
             policy: Policy::default(),
         }
     }

@@ -59,34 +59,11 @@ pub async fn pull(
                 }
             };
             seen.insert(booking.external_id.clone());
-            let stored = bookings::upsert(&mut tx, connection.id, booking, now).await?;
-            let action = match stored {
-                Stored::New(id) => {
-                    report.new.push(id);
-                    "booking.seen"
-                }
-                Stored::Changed(id) => {
-                    report.changed.push(id);
-                    "booking.changed"
-                }
-                Stored::Unchanged(_) => continue,
-            };
-            audit::append(
-                &mut tx,
-                now,
-                Event::new(&SYNC, action, "external_booking", stored.id())
-                    .partner(Some(connection.partner_id))
-                    .after(serde_json::json!({
-                        "system": system.as_str(),
-                        "external_id": booking.external_id,
-                        "start_at": booking.start_at,
-                        "end_at": booking.end_at,
-                        "service_id": booking.service_id,
-                        "status": booking.status.as_str(),
-                        "voucher_code": booking.voucher_code,
-                    })),
-            )
-            .await?;
+            match store(&mut tx, connection, booking, now, None).await? {
+                Stored::New(id) => report.new.push(id),
+                Stored::Changed(id) => report.changed.push(id),
+                Stored::Unchanged(_) => {}
+            }
         }
         // A booking we could not read is not gone: only a clean listing proves absence.
         if let (Some(window), 0) = (batch.complete_window, unreadable_here) {
@@ -112,4 +89,45 @@ pub async fn pull(
         }
     }
     Ok(report)
+}
+
+/// Stores one snapshot read from a system and audits it when it is new or changed. `sweep`
+/// names the full comparison that read it, if one did.
+pub(crate) async fn store(
+    tx: &mut crate::db::Tx,
+    connection: &Connection,
+    booking: &crate::domain::RemoteBooking,
+    now: i64,
+    sweep: Option<i64>,
+) -> Result<Stored, sqlx::Error> {
+    let stored = bookings::upsert(tx, connection.id, booking, now).await?;
+    if let Some(started_at) = sweep {
+        bookings::mark_swept(tx, stored.id(), started_at).await?;
+    }
+    let action = match stored {
+        Stored::New(_) => "booking.seen",
+        Stored::Changed(_) => "booking.changed",
+        Stored::Unchanged(_) => return Ok(stored),
+    };
+    let mut after = serde_json::json!({
+        "system": booking.system.as_str(),
+        "external_id": booking.external_id,
+        "start_at": booking.start_at,
+        "end_at": booking.end_at,
+        "service_id": booking.service_id,
+        "status": booking.status.as_str(),
+        "voucher_code": booking.voucher_code,
+    });
+    if sweep.is_some() {
+        after["found_by"] = serde_json::json!("sweep");
+    }
+    audit::append(
+        tx,
+        now,
+        Event::new(&SYNC, action, "external_booking", stored.id())
+            .partner(Some(connection.partner_id))
+            .after(after),
+    )
+    .await?;
+    Ok(stored)
 }

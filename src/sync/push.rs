@@ -199,15 +199,8 @@ pub async fn push_due(
                 if let Some(link_id) = row.link_id {
                     match row.action.as_str() {
                         "create" => {
-                            attach_created(
-                                &mut tx,
-                                connection,
-                                link_id,
-                                system,
-                                stored.id(),
-                                now,
-                            )
-                            .await?
+                            attach_created(&mut tx, connection, link_id, system, stored.id(), now)
+                                .await?
                         }
                         // Both sides showed the pushed value at this moment: it is the new
                         // base for that field. Without this, a later change on the source side

@@ -13,7 +13,7 @@ use bookbridge::systems::SystemError;
 use bookbridge::systems::reservio::ReservioClient;
 use bookbridge::systems::termino::TerminoClient;
 
-use crate::common::world::{HOUR, World, restart_demo, tomorrow};
+use crate::common::world::{HOUR, World, open_kind, restart_demo, tomorrow};
 use crate::common::{self, TestApp, TestFn};
 
 pub fn tests() -> Vec<(&'static str, TestFn)> {
@@ -21,6 +21,7 @@ pub fn tests() -> Vec<(&'static str, TestFn)> {
         two_connections_whose_systems_hand_out_the_same_ids_never_touch_each_others_rows,
         the_demo_restarted_twice_on_one_database_shows_no_mismatch_the_sandbox_did_not_cause,
         losing_snapshots_and_links_at_random_never_books_a_voucher_twice,
+        a_full_comparison_finds_what_the_change_feed_will_never_show_again,
     ]
 }
 
@@ -356,7 +357,11 @@ async fn losing_snapshots_and_links_at_random_never_books_a_voucher_twice(app: T
         .collect();
     w.settle().await;
     for voucher in &vouchers {
-        assert_eq!(live_for(&w, voucher), (1, 1), "{voucher} is booked once on each side");
+        assert_eq!(
+            live_for(&w, voucher),
+            (1, 1),
+            "{voucher} is booked once on each side"
+        );
     }
     let mut rng = rand::rngs::StdRng::seed_from_u64(11);
     for round in 0..8 {
@@ -399,7 +404,11 @@ async fn losing_snapshots_and_links_at_random_never_books_a_voucher_twice(app: T
         w.settle().await;
     }
     for voucher in &vouchers {
-        assert_eq!(live_for(&w, voucher), (1, 1), "{voucher} is booked once on each side");
+        assert_eq!(
+            live_for(&w, voucher),
+            (1, 1),
+            "{voucher} is booked once on each side"
+        );
     }
     let doubles = app
         .count(
@@ -408,4 +417,121 @@ async fn losing_snapshots_and_links_at_random_never_books_a_voucher_twice(app: T
         )
         .await;
     assert_eq!(doubles, 10, "only the first ten creates made a booking");
+}
+
+/// The test world's engine with a full comparison every ten minutes.
+fn sweeping(w: &World) -> SyncContext {
+    let mut settings = w.ctx.settings.clone();
+    settings.sweep_interval_secs = 600;
+    SyncContext::new(
+        w.ctx.db.clone(),
+        w.ctx.clock.clone(),
+        settings,
+        w.ctx.connector.clone(),
+    )
+}
+
+async fn termino_side_of(app: &TestApp, voucher: &str) -> Option<String> {
+    let (id,): (Option<String>,) = sqlx::query_as(
+        "SELECT t.external_id FROM booking_links l \
+         LEFT JOIN external_bookings t ON t.id = l.termino_booking_id \
+         WHERE l.voucher_code = $1 AND l.superseded_by IS NULL",
+    )
+    .bind(voucher)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("link query");
+    id
+}
+
+async fn a_full_comparison_finds_what_the_change_feed_will_never_show_again(app: TestApp) {
+    let w = World::of(&app);
+    let ctx = sweeping(&w);
+    let start = tomorrow(&app);
+    let made: Vec<(String, String)> = (0..3u32)
+        .map(|n| w.redeem(0, start + i64::from(n) * 3 * HOUR, 400 + n))
+        .collect();
+    settle(&ctx).await;
+    let partner = &w.partner.termino_partner_id;
+    let (lost, lost_voucher) = &made[0];
+    let (moved, moved_voucher) = &made[1];
+    let (deleted, deleted_voucher) = &made[2];
+    let was = w
+        .calendar_booking(moved_voucher)
+        .expect("calendar booking")
+        .start_at;
+
+    // Our snapshot of one reservation is lost; the feed's cursor is long past it.
+    let (snapshot,): (i64,) =
+        sqlx::query_as("SELECT termino_booking_id FROM booking_links WHERE voucher_code = $1")
+            .bind(lost_voucher)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("link");
+    lose_snapshot(&app, snapshot).await;
+    // The feed skips a change: its cursor jumps ahead, then the customer moves a booking.
+    sqlx::query("UPDATE sync_cursors SET position = '1000000000' WHERE system = 'termino'")
+        .execute(app.db.pool())
+        .await
+        .expect("cursor");
+    let r = w.reservation(moved);
+    w.sandbox
+        .termino
+        .customer_self_reschedule(partner, moved, r.start_at + 2 * HOUR, r.end_at + 2 * HOUR)
+        .expect("the customer moves it");
+    // Someone deletes a reservation, which the rules forbid; the feed says nothing of it.
+    w.sandbox
+        .termino
+        .delete_reservation(partner, deleted)
+        .expect("deleted");
+    settle(&ctx).await;
+    assert_eq!(
+        termino_side_of(&app, lost_voucher).await,
+        None,
+        "the feed alone never shows the lost reservation again"
+    );
+    assert_eq!(
+        w.calendar_booking(moved_voucher).expect("booking").start_at,
+        was,
+        "the feed alone never shows the move"
+    );
+    assert_eq!(
+        open_kind(&app, "deleted_remotely").await,
+        None,
+        "nor the deletion"
+    );
+
+    // One period later the sweep reads the whole listing again.
+    app.clock.advance(601);
+    settle(&ctx).await;
+    assert_eq!(
+        termino_side_of(&app, lost_voucher).await.as_deref(),
+        Some(lost.as_str()),
+        "the lost snapshot is read again and linked"
+    );
+    assert_eq!(
+        w.calendar_booking(moved_voucher).expect("booking").start_at,
+        was + 2 * HOUR,
+        "the skipped move reaches the calendar"
+    );
+    let (severity, details) = open_kind(&app, "deleted_remotely")
+        .await
+        .expect("the deleted reservation is flagged");
+    assert_eq!(severity, "critical", "{details}");
+    assert_eq!(
+        termino_side_of(&app, deleted_voucher).await.as_deref(),
+        Some(deleted.as_str())
+    );
+    let found = app
+        .count(
+            "SELECT COUNT(*) FROM audit_log WHERE actor = 'sync' \
+             AND after_state LIKE '%\"found_by\":\"sweep\"%'",
+        )
+        .await;
+    assert!(found >= 3, "what the sweep found is audited: {found}");
+    assert_eq!(
+        w.calendar_bookings_for(lost_voucher),
+        1,
+        "nothing was booked twice"
+    );
 }
