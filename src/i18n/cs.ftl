@@ -802,6 +802,7 @@ timeline-case_resolved = Případ Partner Care byl vyřešen
 
 # integrity
 procedure-connection-ended = Propojení této rezervace se už nesynchronizuje (bylo odpojeno nebo pozastaveno), takže postup nemůže pokračovat ani být zopakován. Ukončete ho; nic z toho, co už bylo provedeno, se nevrátí.
+procedure-refused-connection_ended = Propojení této rezervace se už nesynchronizuje (bylo odpojeno nebo pozastaveno), takže pro ni zde nelze zahájit žádný postup.
 
 ## Potvrzovací e-maily po postupu (pravidlo 6 FAQ)
 mail-subject-cancel = Rezervace zrušena: voucher { $voucher }, { $customer }

@@ -801,6 +801,7 @@ timeline-case_resolved = Zgłoszenie do Partner Care zostało rozwiązane
 
 # integrity
 procedure-connection-ended = Połączenie tej rezerwacji nie jest już synchronizowane (zostało rozłączone lub wstrzymane), więc procedury nie można kontynuować ani ponowić. Porzuć ją; nic, co już zrobiono, nie zostanie cofnięte.
+procedure-refused-connection_ended = Połączenie tej rezerwacji nie jest już synchronizowane (zostało rozłączone lub wstrzymane), więc nie można tu rozpocząć dla niej żadnej procedury.
 
 ## E-maile potwierdzające po procedurze (zasada 6 FAQ)
 mail-subject-cancel = Rezerwacja anulowana: voucher { $voucher }, { $customer }

@@ -113,6 +113,9 @@ pub async fn preview(
     row: &LinkRow,
     kind: ProcedureKind,
 ) -> Result<Result<Vec<PlannedStep>, Refusal>, sqlx::Error> {
+    if !connection_syncs(&ctx.db, row.id).await? {
+        return Ok(Err(Refusal::ConnectionEnded));
+    }
     let superseded = is_superseded(ctx, row.id).await?;
     Ok(procedure::plan(kind, &situation(row, superseded)))
 }

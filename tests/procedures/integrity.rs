@@ -2,10 +2,10 @@
 //! previous run's connections) stops with that reason, and its page offers nothing it cannot do.
 
 use bookbridge::domain::BookingStatus;
-use bookbridge::domain::procedure::Params;
-use bookbridge::sync::procedure;
+use bookbridge::domain::procedure::{Params, Refusal};
+use bookbridge::sync::procedure::{self, StartError};
 
-use crate::common::world::{World, restart_demo, tomorrow};
+use crate::common::world::{HOUR, World, restart_demo, tomorrow};
 use crate::common::{self, TestApp, TestFn};
 use crate::{actor, hooks, link_of, start, state_of};
 
@@ -20,6 +20,7 @@ async fn a_procedure_on_a_disconnected_connection_stops_with_that_reason_and_off
 ) {
     let w = World::of(&app);
     let (reservation, voucher, _) = w.agreed_booking(0, tomorrow(&app), 71).await;
+    let (_, other_voucher, _) = w.agreed_booking(1, tomorrow(&app) + 3 * HOUR, 72).await;
     let link = link_of(&app, &voucher).await;
     let op = start(
         &app,
@@ -52,6 +53,21 @@ async fn a_procedure_on_a_disconnected_connection_stops_with_that_reason_and_off
             .await
             .expect("retry answers"),
         "a retry is refused"
+    );
+
+    let other = link_of(&app, &other_voucher).await;
+    let refused = start(
+        &app,
+        &w,
+        other,
+        Params::Cancel {
+            reason: "the customer asked".into(),
+        },
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(StartError::Refused(Refusal::ConnectionEnded))),
+        "no new procedure starts on the disconnected connection: {refused:?}"
     );
 
     let client = app.login("partner@demo.test").await;
