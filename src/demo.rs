@@ -30,6 +30,8 @@ pub fn shorten_thresholds(sync: &mut crate::sync::Settings) {
     sync.policy.propagation_sla_secs = 5 * 60;
     // An undelivered change goes again every 2 minutes instead of 10.
     sync.slow_retry_secs = 2 * 60;
+    // The full comparison with each system every two minutes instead of every six hours.
+    sync.sweep_interval_secs = 2 * 60;
 }
 
 /// Creates whatever demo partners and users are missing.

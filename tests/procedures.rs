@@ -7,6 +7,8 @@
 //! browser, in `tests/browser.rs`.
 
 mod common;
+#[path = "procedures/integrity.rs"]
+mod integrity;
 
 use std::time::Duration;
 
@@ -23,6 +25,24 @@ use common::TestApp;
 use common::world::{DAY, HOUR, World, open_kind, tomorrow};
 
 fn main() {
+    let mut all = tests![
+        cancel_cancels_the_voucher_first_then_the_calendar_booking_and_deletes_nothing,
+        cancel_of_an_already_cancelled_voucher_starts_at_the_reservio_step,
+        cancel_of_a_booking_cancelled_on_both_sides_is_refused,
+        reschedule_moves_the_booking_where_it_was_made_and_sync_carries_it_over,
+        reschedule_refuses_a_past_a_taken_and_a_closed_slot,
+        change_service_issues_a_new_voucher_and_a_new_booking_and_supersedes_the_link,
+        change_service_to_an_unmapped_service_is_refused,
+        escalation_opens_a_care_case_and_the_booking_stays_valid,
+        partner_care_settles_a_case_by_cancelling_the_booking,
+        a_second_procedure_on_the_same_booking_is_refused,
+        a_refusal_at_each_cancel_step_stops_there_and_retry_completes_it,
+        a_refusal_at_each_reschedule_step_stops_there_and_retry_completes_it,
+        a_refusal_at_each_change_service_step_stops_there_and_retry_completes_it,
+        a_system_that_keeps_failing_is_retried_then_stops_and_can_be_abandoned,
+        a_crash_at_every_step_resumes_without_repeating_an_effect,
+    ];
+    all.extend(integrity::tests());
     common::run_configured(
         |config| {
             config.systems = Some(SystemsConfig::Sandbox {
@@ -34,23 +54,7 @@ fn main() {
             config.sync.retry_base_secs = 1;
         },
         vec![],
-        tests![
-            cancel_cancels_the_voucher_first_then_the_calendar_booking_and_deletes_nothing,
-            cancel_of_an_already_cancelled_voucher_starts_at_the_reservio_step,
-            cancel_of_a_booking_cancelled_on_both_sides_is_refused,
-            reschedule_moves_the_booking_where_it_was_made_and_sync_carries_it_over,
-            reschedule_refuses_a_past_a_taken_and_a_closed_slot,
-            change_service_issues_a_new_voucher_and_a_new_booking_and_supersedes_the_link,
-            change_service_to_an_unmapped_service_is_refused,
-            escalation_opens_a_care_case_and_the_booking_stays_valid,
-            partner_care_settles_a_case_by_cancelling_the_booking,
-            a_second_procedure_on_the_same_booking_is_refused,
-            a_refusal_at_each_cancel_step_stops_there_and_retry_completes_it,
-            a_refusal_at_each_reschedule_step_stops_there_and_retry_completes_it,
-            a_refusal_at_each_change_service_step_stops_there_and_retry_completes_it,
-            a_system_that_keeps_failing_is_retried_then_stops_and_can_be_abandoned,
-            a_crash_at_every_step_resumes_without_repeating_an_effect,
-        ],
+        all,
     );
 }
 

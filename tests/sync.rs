@@ -4,6 +4,8 @@
 //! and under injected faults and restarts changes converge, none lost and none applied twice.
 
 mod common;
+#[path = "sync/integrity.rs"]
+mod integrity;
 #[path = "sync/listing.rs"]
 mod listing;
 
@@ -24,6 +26,39 @@ use common::{TestApp, html, select_attr, select_texts};
 use listing::*;
 
 fn main() {
+    let mut all = tests![
+        a_voucher_redeemed_in_termino_appears_in_the_calendar_and_the_link_agrees,
+        a_date_change_made_in_reservio_reaches_termino,
+        a_date_change_made_in_termino_reaches_reservio,
+        changes_on_both_sides_to_different_times_are_a_conflict_and_nothing_is_overwritten,
+        a_voucher_cancelled_in_termino_is_never_cancelled_in_reservio_by_itself,
+        a_booking_rejected_without_telling_partner_care_is_flagged_and_still_counts,
+        a_booking_left_unanswered_for_a_day_is_flagged,
+        a_booking_deleted_in_reservio_is_critical_and_never_recreated,
+        a_booking_for_another_service_is_flagged_and_never_changed_by_sync,
+        a_voucher_for_an_unmapped_offer_is_missing_in_reservio_after_the_grace_period,
+        a_calendar_booking_with_an_unmapped_service_is_missing_in_termino,
+        a_change_that_cannot_cross_over_for_an_hour_becomes_time_differs,
+        a_push_that_keeps_failing_becomes_push_failed_and_clears_once_it_goes_through,
+        a_push_that_failed_for_good_crosses_by_itself_once_the_system_answers_again,
+        an_undelivered_push_goes_again_at_a_slow_pace_while_reads_answer_all_along,
+        a_refused_push_stays_refused_until_a_person_sends_it_again_now,
+        a_customers_self_reschedule_is_told_as_theirs_with_the_time_it_had,
+        a_signed_notification_from_termino_makes_the_worker_sync_at_once,
+        unsigned_or_unknown_notifications_are_refused,
+        a_notification_is_accepted_once_by_any_instance_and_never_when_stale,
+        one_unreadable_booking_does_not_stop_the_others,
+        random_changes_under_faults_and_restarts_converge_with_none_lost_or_applied_twice,
+        two_workers_on_one_database_never_apply_a_change_twice,
+        a_vanished_side_agrees_with_nothing_and_its_mismatches_carry_on_when_it_returns,
+        a_change_whose_read_back_cannot_be_read_stays_pending_and_is_verified_later,
+        an_empty_listing_of_a_known_calendar_is_one_alarm_not_a_flood_of_deletions,
+        bookings_dropping_out_of_a_created_at_filter_raise_the_alarm_instead_of_deletions,
+        partner_care_confirming_the_alarm_lets_the_vanished_bookings_be_marked,
+        bookings_that_cannot_be_read_are_one_log_line_per_cause_and_one_health_line,
+        a_listing_that_ignores_the_date_filter_never_makes_bookings_beyond_the_window_vanish,
+    ];
+    all.extend(integrity::tests());
     common::run_configured(
         |config| {
             config.systems = Some(SystemsConfig::Sandbox {
@@ -36,38 +71,7 @@ fn main() {
             config.sync.retry_base_secs = 5;
         },
         vec![],
-        tests![
-            a_voucher_redeemed_in_termino_appears_in_the_calendar_and_the_link_agrees,
-            a_date_change_made_in_reservio_reaches_termino,
-            a_date_change_made_in_termino_reaches_reservio,
-            changes_on_both_sides_to_different_times_are_a_conflict_and_nothing_is_overwritten,
-            a_voucher_cancelled_in_termino_is_never_cancelled_in_reservio_by_itself,
-            a_booking_rejected_without_telling_partner_care_is_flagged_and_still_counts,
-            a_booking_left_unanswered_for_a_day_is_flagged,
-            a_booking_deleted_in_reservio_is_critical_and_never_recreated,
-            a_booking_for_another_service_is_flagged_and_never_changed_by_sync,
-            a_voucher_for_an_unmapped_offer_is_missing_in_reservio_after_the_grace_period,
-            a_calendar_booking_with_an_unmapped_service_is_missing_in_termino,
-            a_change_that_cannot_cross_over_for_an_hour_becomes_time_differs,
-            a_push_that_keeps_failing_becomes_push_failed_and_clears_once_it_goes_through,
-            a_push_that_failed_for_good_crosses_by_itself_once_the_system_answers_again,
-            an_undelivered_push_goes_again_at_a_slow_pace_while_reads_answer_all_along,
-            a_refused_push_stays_refused_until_a_person_sends_it_again_now,
-            a_customers_self_reschedule_is_told_as_theirs_with_the_time_it_had,
-            a_signed_notification_from_termino_makes_the_worker_sync_at_once,
-            unsigned_or_unknown_notifications_are_refused,
-            a_notification_is_accepted_once_by_any_instance_and_never_when_stale,
-            one_unreadable_booking_does_not_stop_the_others,
-            random_changes_under_faults_and_restarts_converge_with_none_lost_or_applied_twice,
-            two_workers_on_one_database_never_apply_a_change_twice,
-            a_vanished_side_agrees_with_nothing_and_its_mismatches_carry_on_when_it_returns,
-            a_change_whose_read_back_cannot_be_read_stays_pending_and_is_verified_later,
-            an_empty_listing_of_a_known_calendar_is_one_alarm_not_a_flood_of_deletions,
-            bookings_dropping_out_of_a_created_at_filter_raise_the_alarm_instead_of_deletions,
-            partner_care_confirming_the_alarm_lets_the_vanished_bookings_be_marked,
-            bookings_that_cannot_be_read_are_one_log_line_per_cause_and_one_health_line,
-            a_listing_that_ignores_the_date_filter_never_makes_bookings_beyond_the_window_vanish,
-        ],
+        all,
     );
 }
 
@@ -1143,6 +1147,15 @@ impl BookingSystem for CrashingSystem {
 
     async fn get(&self, account: &str, id: &str) -> Result<RemoteBooking, SystemError> {
         let r = self.inner.get(account, id).await;
+        self.answer(r).await
+    }
+
+    async fn find_existing(
+        &self,
+        account: &str,
+        booking: &NewBooking,
+    ) -> Result<Option<RemoteBooking>, SystemError> {
+        let r = self.inner.find_existing(account, booking).await;
         self.answer(r).await
     }
 

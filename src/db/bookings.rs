@@ -79,8 +79,9 @@ pub async fn upsert(
     let hash = booking.content_hash();
     let existing: Option<(i64, String, Option<i64>)> = sqlx::query_as(
         "SELECT id, content_hash, vanished_at FROM external_bookings \
-         WHERE system = $1 AND external_id = $2",
+         WHERE connection_id = $1 AND system = $2 AND external_id = $3",
     )
+    .bind(connection_id)
     .bind(booking.system.as_str())
     .bind(&booking.external_id)
     .fetch_optional(&mut **tx)
@@ -190,14 +191,19 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<StoredBooking>, sqlx::Error
     .await
 }
 
+/// A connection's snapshot of one booking: an external id is unique only within one account of
+/// one system, so the connection is always part of the look-up.
 pub async fn find_by_external_id(
     tx: &mut Tx,
+    connection_id: i64,
     system: System,
     external_id: &str,
 ) -> Result<Option<StoredBooking>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM external_bookings WHERE system = $1 AND external_id = $2"
+        "SELECT {COLUMNS} FROM external_bookings WHERE connection_id = $1 AND system = $2 \
+         AND external_id = $3"
     ))
+    .bind(connection_id)
     .bind(system.as_str())
     .bind(external_id)
     .fetch_optional(&mut **tx)
@@ -260,5 +266,74 @@ pub async fn previous(
     .bind(system.as_str())
     .bind(external_id)
     .fetch_optional(&mut **tx)
+    .await
+}
+
+/// The snapshot of `system` that names `external_id` as its counterpart, if one exists for the
+/// connection.
+pub async fn naming_counterpart(
+    tx: &mut Tx,
+    connection_id: i64,
+    system: System,
+    external_id: &str,
+) -> Result<Option<StoredBooking>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM external_bookings WHERE connection_id = $1 AND system = $2 \
+         AND counterpart_id = $3 ORDER BY id LIMIT 1"
+    ))
+    .bind(connection_id)
+    .bind(system.as_str())
+    .bind(external_id)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// The start and end of a connection's live snapshot, if there is one.
+pub async fn live_time(
+    db: &Db,
+    connection_id: i64,
+    system: System,
+    external_id: &str,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT start_at, end_at FROM external_bookings WHERE connection_id = $1 \
+         AND system = $2 AND external_id = $3 AND vanished_at IS NULL",
+    )
+    .bind(connection_id)
+    .bind(system.as_str())
+    .bind(external_id)
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// Records that the sweep started at `started_at` listed this snapshot.
+pub async fn mark_swept(tx: &mut Tx, id: i64, started_at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE external_bookings SET swept_at = $1 WHERE id = $2")
+        .bind(started_at)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Live snapshots of a connection and system that the sweep started at `started_at` did not
+/// list, and that were stored before it started: (id, external id), `limit` at a time.
+pub async fn not_swept(
+    db: &Db,
+    connection_id: i64,
+    system: System,
+    started_at: i64,
+    limit: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, external_id FROM external_bookings WHERE connection_id = $1 \
+         AND system = $2 AND vanished_at IS NULL AND fetched_at < $3 \
+         AND (swept_at IS NULL OR swept_at < $3) ORDER BY id LIMIT $4",
+    )
+    .bind(connection_id)
+    .bind(system.as_str())
+    .bind(started_at)
+    .bind(limit)
+    .fetch_all(db.pool())
     .await
 }

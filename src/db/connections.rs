@@ -52,6 +52,18 @@ pub async fn list_syncable(db: &Db) -> Result<Vec<Connection>, sqlx::Error> {
     .await
 }
 
+/// The state of the connection a link belongs to.
+pub async fn state_of_link(db: &Db, link_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT c.state FROM connections c JOIN booking_links l ON l.connection_id = c.id \
+         WHERE l.id = $1",
+    )
+    .bind(link_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
 pub async fn list_for_partner(db: &Db, partner_id: i64) -> Result<Vec<Connection>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM connections WHERE partner_id = $1 ORDER BY id"

@@ -193,6 +193,34 @@ pub async fn attach(
     refresh_appointment(tx, link_id).await
 }
 
+/// Supersedes link `from` by link `into`, the same appointment: `into` takes whichever side it
+/// lacks from `from`. False when `from` is no longer current.
+pub async fn merge_into(tx: &mut Tx, from: i64, into: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let sides: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT reservio_booking_id, termino_booking_id FROM booking_links \
+         WHERE id = $1 AND superseded_by IS NULL",
+    )
+    .bind(from)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((reservio, termino)) = sides else {
+        return Ok(false);
+    };
+    sqlx::query("UPDATE booking_links SET superseded_by = $1, updated_at = $2 WHERE id = $3")
+        .bind(into)
+        .bind(now)
+        .bind(from)
+        .execute(&mut **tx)
+        .await?;
+    if let Some(id) = reservio {
+        attach(tx, into, System::Reservio, id, now).await?;
+    }
+    if let Some(id) = termino {
+        attach(tx, into, System::Termino, id, now).await?;
+    }
+    Ok(true)
+}
+
 /// `appointment_at` computed from the row's own columns: the base's start, else a snapshot's.
 const APPOINTMENT_AT: &str = "COALESCE(base_start_at, \
      (SELECT b.start_at FROM external_bookings b WHERE b.id = booking_links.reservio_booking_id), \

@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod partners;
 pub mod queue;
 pub mod sessions;
+pub mod sweeps;
 pub mod users;
 pub mod webhook_nonces;
 

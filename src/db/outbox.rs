@@ -48,7 +48,7 @@ pub async fn enqueue(
         "INSERT INTO outbox (connection_id, link_id, operation_id, system, action, payload, \
          idempotency_key, state, attempts, next_attempt_at, created_at, reason) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $8, $9) \
-         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+         ON CONFLICT (connection_id, idempotency_key) DO NOTHING RETURNING id",
     )
     .bind(push.connection_id)
     .bind(push.link_id)
@@ -269,4 +269,36 @@ pub async fn current_for_link(db: &Db, link_id: i64) -> Result<Option<LinkPush>,
     .bind(link_id)
     .fetch_optional(db.pool())
     .await
+}
+
+/// Pending date changes of a connection that nobody holds a lease on: (id, link, system,
+/// payload).
+pub async fn unleased_time_changes(
+    db: &Db,
+    connection_id: i64,
+    now: i64,
+) -> Result<Vec<(i64, Option<i64>, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, link_id, system, payload FROM outbox WHERE connection_id = $1 \
+         AND state = 'pending' AND action = 'update_time' \
+         AND (lease_until IS NULL OR lease_until < $2) ORDER BY id",
+    )
+    .bind(connection_id)
+    .bind(now)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Marks an unleased pending push done because its effect was observed; false when someone
+/// holds it or it is no longer pending.
+pub async fn mark_observed(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE outbox SET state = 'done', done_at = $1, lease_owner = NULL, lease_until = NULL \
+         WHERE id = $2 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $1)",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -164,9 +164,79 @@ impl RemoteBooking {
     }
 }
 
+impl NewBooking {
+    /// Whether `existing`, a booking already in the target system, stands for this one: it is
+    /// live and carries the same voucher, or names the same counterpart, or is at the same time
+    /// for the same customer. Creating this booking next to it would book the customer twice.
+    pub fn stands_in(&self, existing: &RemoteBooking) -> bool {
+        if existing.status == BookingStatus::Cancelled {
+            return false;
+        }
+        let same = |a: &Option<String>, b: &Option<String>| a.is_some() && a == b;
+        same(&self.voucher_code, &existing.voucher_code)
+            || same(&self.counterpart_id, &existing.counterpart_id)
+            || (self.start_at == existing.start_at
+                && self.end_at == existing.end_at
+                && self.customer.name.trim() == existing.customer.name.trim()
+                && self
+                    .customer
+                    .email
+                    .trim()
+                    .eq_ignore_ascii_case(existing.customer.email.trim()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn to_create(b: &RemoteBooking) -> NewBooking {
+        NewBooking {
+            start_at: b.start_at,
+            end_at: b.end_at,
+            service_id: b.service_id.clone(),
+            customer: b.customer.clone(),
+            voucher_code: b.voucher_code.clone(),
+            counterpart_id: b.counterpart_id.clone(),
+        }
+    }
+
+    #[test]
+    fn a_live_booking_with_the_voucher_the_counterpart_or_the_slot_and_customer_stands_in() {
+        let existing = booking();
+        let mut wanted = to_create(&existing);
+        wanted.start_at += 3600;
+        wanted.end_at += 3600;
+        wanted.counterpart_id = None;
+        assert!(wanted.stands_in(&existing), "same voucher, moved");
+        wanted.voucher_code = Some("SLV-2".into());
+        wanted.counterpart_id = Some("t-1".into());
+        assert!(wanted.stands_in(&existing), "names the same counterpart");
+        let mut same_slot = to_create(&existing);
+        same_slot.voucher_code = None;
+        same_slot.counterpart_id = None;
+        same_slot.customer.email = "JANA@example.test ".into();
+        assert!(same_slot.stands_in(&existing), "same slot, same customer");
+        same_slot.customer.name = "Eva".into();
+        assert!(!same_slot.stands_in(&existing), "another customer");
+        let mut cancelled = existing.clone();
+        cancelled.status = BookingStatus::Cancelled;
+        assert!(
+            !to_create(&existing).stands_in(&cancelled),
+            "a cancelled one frees the voucher"
+        );
+        let mut bare = to_create(&existing);
+        bare.voucher_code = None;
+        bare.counterpart_id = None;
+        bare.start_at += 60;
+        let mut unmarked = existing;
+        unmarked.voucher_code = None;
+        unmarked.counterpart_id = None;
+        assert!(
+            !bare.stands_in(&unmarked),
+            "no voucher, no counterpart, another time"
+        );
+    }
 
     fn booking() -> RemoteBooking {
         RemoteBooking {

@@ -96,6 +96,12 @@ impl ConnectionState {
         matches!(self, ConnectionState::Requested | ConnectionState::Mapped)
     }
 
+    /// Whether bookbridge keeps the connection's bookings in step and can act in its systems:
+    /// only then can a guided procedure on one of its bookings go on.
+    pub fn syncs(self) -> bool {
+        matches!(self, ConnectionState::Verifying | ConnectionState::Active)
+    }
+
     /// Whether the connection is still being set up (the partner should not open a second).
     pub fn in_setup(self) -> bool {
         matches!(

@@ -297,6 +297,9 @@ pub enum Refusal {
     NoVoucher,
     /// The booking is not in Reservio (yet): there is nothing to move there.
     NotInReservio,
+    /// The booking's connection no longer syncs (disconnected or suspended): nothing can be done
+    /// in its systems from here.
+    ConnectionEnded,
 }
 
 impl Refusal {
@@ -307,6 +310,7 @@ impl Refusal {
             Refusal::Superseded => "procedure-refused-superseded",
             Refusal::NoVoucher => "procedure-refused-no_voucher",
             Refusal::NotInReservio => "procedure-refused-not_in_reservio",
+            Refusal::ConnectionEnded => "procedure-refused-connection_ended",
         }
     }
 }

@@ -797,6 +797,12 @@ timeline-operation_abandoned = Postup byl ukončen
 timeline-case_opened = Byl otevřen případ Partner Care
 timeline-case_resolved = Případ Partner Care byl vyřešen
 
+# integrity
+procedure-connection-ended = Propojení této rezervace se už nesynchronizuje (bylo odpojeno nebo pozastaveno), takže postup nemůže pokračovat ani být zopakován. Ukončete ho; nic z toho, co už bylo provedeno, se nevrátí.
+procedure-refused-connection_ended = Propojení této rezervace se už nesynchronizuje (bylo odpojeno nebo pozastaveno), takže pro ni zde nelze zahájit žádný postup.
+timeline-push_found_existing = Rezervace už v systému { $value } byla; byla propojena, místo aby vznikla podruhé
+timeline-link_merged = Spojeno s propojením, které už drželo druhou stranu této rezervace
+
 ## Potvrzovací e-maily po postupu (pravidlo 6 FAQ)
 mail-subject-cancel = Rezervace zrušena: voucher { $voucher }, { $customer }
 mail-body-cancel =

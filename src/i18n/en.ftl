@@ -779,6 +779,12 @@ timeline-operation_abandoned = The procedure was abandoned
 timeline-case_opened = A Partner Care case was opened
 timeline-case_resolved = The Partner Care case was resolved
 
+# integrity
+procedure-connection-ended = This booking's connection no longer syncs (it was disconnected or suspended), so the procedure cannot go on and cannot be retried. Abandon it; nothing already done is undone.
+procedure-refused-connection_ended = This booking's connection no longer syncs (it was disconnected or suspended), so no procedure can be started on it here.
+timeline-push_found_existing = The booking was already in { $value }; it was linked instead of created a second time
+timeline-link_merged = Joined to the link that already held the other side of this booking
+
 ## Confirmation e-mails after a procedure (FAQ rule 6)
 mail-subject-cancel = Booking cancelled: voucher { $voucher }, { $customer }
 mail-body-cancel =

@@ -796,6 +796,12 @@ timeline-operation_abandoned = Procedurę porzucono
 timeline-case_opened = Otwarto zgłoszenie do Partner Care
 timeline-case_resolved = Zgłoszenie do Partner Care zostało rozwiązane
 
+# integrity
+procedure-connection-ended = Połączenie tej rezerwacji nie jest już synchronizowane (zostało rozłączone lub wstrzymane), więc procedury nie można kontynuować ani ponowić. Porzuć ją; nic, co już zrobiono, nie zostanie cofnięte.
+procedure-refused-connection_ended = Połączenie tej rezerwacji nie jest już synchronizowane (zostało rozłączone lub wstrzymane), więc nie można tu rozpocząć dla niej żadnej procedury.
+timeline-push_found_existing = Rezerwacja była już w systemie { $value }; została powiązana zamiast utworzona po raz drugi
+timeline-link_merged = Połączono z powiązaniem, które już miało drugą stronę tej rezerwacji
+
 ## E-maile potwierdzające po procedurze (zasada 6 FAQ)
 mail-subject-cancel = Rezerwacja anulowana: voucher { $voucher }, { $customer }
 mail-body-cancel =

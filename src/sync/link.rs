@@ -38,23 +38,16 @@ async fn counterpart(
     system: System,
 ) -> Result<Option<StoredBooking>, sqlx::Error> {
     if let Some(other_id) = &booking.counterpart_id {
-        if let Some(other) = bookings::find_by_external_id(tx, system.other(), other_id).await? {
-            if other.connection_id == connection.id {
-                return Ok(Some(other));
-            }
+        if let Some(other) =
+            bookings::find_by_external_id(tx, connection.id, system.other(), other_id).await?
+        {
+            return Ok(Some(other));
         }
     }
     // The other side may name us even if we do not name it.
-    let named_by: Option<StoredBooking> = sqlx::query_as(&format!(
-        "SELECT {} FROM external_bookings WHERE connection_id = $1 AND system = $2 \
-         AND counterpart_id = $3 ORDER BY id LIMIT 1",
-        bookings::COLUMNS
-    ))
-    .bind(connection.id)
-    .bind(system.other().as_str())
-    .bind(&booking.external_id)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let named_by =
+        bookings::naming_counterpart(tx, connection.id, system.other(), &booking.external_id)
+            .await?;
     if named_by.is_some() {
         return Ok(named_by);
     }

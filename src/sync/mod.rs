@@ -12,6 +12,7 @@ pub mod procedure;
 pub mod pull;
 pub mod push;
 pub mod reconcile;
+pub mod sweep;
 pub mod undelivered;
 pub mod worker;
 
@@ -57,6 +58,11 @@ pub struct Settings {
     pub slow_retry_secs: i64,
     /// How long one call to an external system may take.
     pub call_timeout: std::time::Duration,
+    /// How often each connection is compared in full with each system (the sweep), to find
+    /// what the change feed will not show again: a lost snapshot, a skipped change, a deletion.
+    pub sweep_interval_secs: i64,
+    /// Pages of a system's listing the sweep reads per sync round, so that it costs little.
+    pub sweep_pages: usize,
     pub policy: Policy,
     /// When bookings missing from one listing are too many to be deletions: the marking is
     /// held and the connection gets one alarm instead.
@@ -73,6 +79,8 @@ impl Default for Settings {
             max_attempts: 8,
             slow_retry_secs: 10 * 60,
             call_timeout: crate::systems::DEFAULT_TIMEOUT,
+            sweep_interval_secs: 6 * 60 * 60,
+            sweep_pages: 2,
             policy: Policy::default(),
             mass_vanish: Default::default(),
         }

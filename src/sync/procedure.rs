@@ -21,6 +21,7 @@ use crate::db::operations::{self, AlreadyActive, NewOperation, OperationRow, Ste
 use crate::db::outbox::{self, NewPush};
 use crate::db::{Tx, bookings, cases};
 use crate::domain::case::CaseOutcome;
+use crate::domain::connection::ConnectionState;
 use crate::domain::mismatch::MismatchKind;
 use crate::domain::procedure::{
     self, Params, PlannedStep, ProcedureKind, Refusal, Situation, SlotProblem, Step,
@@ -112,6 +113,9 @@ pub async fn preview(
     row: &LinkRow,
     kind: ProcedureKind,
 ) -> Result<Result<Vec<PlannedStep>, Refusal>, sqlx::Error> {
+    if !connection_syncs(&ctx.db, row.id).await? {
+        return Ok(Err(Refusal::ConnectionEnded));
+    }
     let superseded = is_superseded(ctx, row.id).await?;
     Ok(procedure::plan(kind, &situation(row, superseded)))
 }
@@ -567,7 +571,16 @@ async fn audit_step(
     Ok(())
 }
 
-/// Sends a stopped operation back to its failed step.
+/// Whether the connection of a link still syncs, so a procedure on it can act in its systems.
+pub async fn connection_syncs(db: &crate::db::Db, link_id: i64) -> Result<bool, sqlx::Error> {
+    Ok(connections::state_of_link(db, link_id)
+        .await?
+        .and_then(|s| s.parse::<ConnectionState>().ok())
+        .is_some_and(ConnectionState::syncs))
+}
+
+/// Sends a stopped operation back to its failed step; refused when the booking's connection no
+/// longer syncs, since the step would only fail again.
 pub async fn retry(
     ctx: &SyncContext,
     hooks: &Hooks,
@@ -576,6 +589,10 @@ pub async fn retry(
     request_id: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
     let now = ctx.clock.now();
+    match operations::find(&ctx.db, operation_id).await? {
+        Some(op) if connection_syncs(&ctx.db, op.link_id).await? => {}
+        _ => return Ok(false),
+    }
     let mut tx = ctx.db.begin_write().await?;
     let Some(op) = operations::find_tx(&mut tx, operation_id).await? else {
         return Ok(false);
@@ -750,6 +767,32 @@ async fn drive(
         let Some(conn) = connections::find(&ctx.db, row.connection_id).await? else {
             return Ok(());
         };
+        // A disconnected (or suspended) connection's systems are gone or off limits: its old
+        // credentials would only be refused. The procedure stops and says why.
+        if !conn
+            .state
+            .parse::<ConnectionState>()
+            .is_ok_and(ConnectionState::syncs)
+        {
+            let message = format!(
+                "the connection is {}: bookbridge no longer acts in its systems",
+                conn.state
+            );
+            let mut tx = ctx.db.begin_write().await?;
+            stop(
+                &mut tx,
+                &actor,
+                &row,
+                &op,
+                step_row.position,
+                step,
+                &message,
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(());
+        }
         let params: Params = match serde_json::from_str(&op.params) {
             Ok(p) => p,
             Err(e) => {

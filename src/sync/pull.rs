@@ -76,43 +76,11 @@ pub async fn pull(
                 }
             };
             seen.insert(booking.external_id.clone());
-            let previous =
-                bookings::previous(&mut tx, connection.id, system, &booking.external_id).await?;
-            let stored = bookings::upsert(&mut tx, connection.id, booking, now).await?;
-            let action = match stored {
-                Stored::New(id) => {
-                    report.new.push(id);
-                    "booking.seen"
-                }
-                Stored::Changed(id) => {
-                    report.changed.push(id);
-                    "booking.changed"
-                }
-                Stored::Unchanged(_) => continue,
-            };
-            let mut event = Event::new(&SYNC, action, "external_booking", stored.id())
-                .partner(Some(connection.partner_id))
-                .after(serde_json::json!({
-                    "system": system.as_str(),
-                    "external_id": booking.external_id,
-                    "start_at": booking.start_at,
-                    "end_at": booking.end_at,
-                    "service_id": booking.service_id,
-                    "status": booking.status.as_str(),
-                    "voucher_code": booking.voucher_code,
-                    "self_rescheduled": booking.self_rescheduled,
-                    "moved_by": previous.as_ref().and_then(|p| moved_by(system, p, booking)),
-                }));
-            // The state it changed from, so that the change can be told ("13:00 → 10:00").
-            if let (Stored::Changed(_), Some(p)) = (stored, &previous) {
-                event = event.before(serde_json::json!({
-                    "start_at": p.start_at,
-                    "end_at": p.end_at,
-                    "status": p.status,
-                    "self_rescheduled": p.self_rescheduled != 0,
-                }));
+            match store(&mut tx, connection, booking, now, None).await? {
+                Stored::New(id) => report.new.push(id),
+                Stored::Changed(id) => report.changed.push(id),
+                Stored::Unchanged(_) => {}
             }
-            audit::append(&mut tx, now, event).await?;
         }
         // A booking we could not read is not gone: only a clean listing proves absence.
         if let (Some(window), 0) = (batch.complete_window, unreadable_here) {
@@ -141,4 +109,54 @@ pub async fn pull(
     }
     super::listing::note_unreadable(ctx, connection, system, &causes).await?;
     Ok(report)
+}
+
+/// Stores one snapshot read from a system and audits it when it is new or changed. `sweep`
+/// names the full comparison that read it, if one did.
+pub(crate) async fn store(
+    tx: &mut crate::db::Tx,
+    connection: &Connection,
+    booking: &crate::domain::RemoteBooking,
+    now: i64,
+    sweep: Option<i64>,
+) -> Result<Stored, sqlx::Error> {
+    let system = booking.system;
+    let previous = bookings::previous(tx, connection.id, system, &booking.external_id).await?;
+    let stored = bookings::upsert(tx, connection.id, booking, now).await?;
+    if let Some(started_at) = sweep {
+        bookings::mark_swept(tx, stored.id(), started_at).await?;
+    }
+    let action = match stored {
+        Stored::New(_) => "booking.seen",
+        Stored::Changed(_) => "booking.changed",
+        Stored::Unchanged(_) => return Ok(stored),
+    };
+    let mut after = serde_json::json!({
+        "system": booking.system.as_str(),
+        "external_id": booking.external_id,
+        "start_at": booking.start_at,
+        "end_at": booking.end_at,
+        "service_id": booking.service_id,
+        "status": booking.status.as_str(),
+        "voucher_code": booking.voucher_code,
+        "self_rescheduled": booking.self_rescheduled,
+        "moved_by": previous.as_ref().and_then(|p| moved_by(system, p, booking)),
+    });
+    if sweep.is_some() {
+        after["found_by"] = serde_json::json!("sweep");
+    }
+    let mut event = Event::new(&SYNC, action, "external_booking", stored.id())
+        .partner(Some(connection.partner_id))
+        .after(after);
+    // The state it changed from, so that the change can be told ("13:00 → 10:00").
+    if let (Stored::Changed(_), Some(p)) = (stored, &previous) {
+        event = event.before(serde_json::json!({
+            "start_at": p.start_at,
+            "end_at": p.end_at,
+            "status": p.status,
+            "self_rescheduled": p.self_rescheduled != 0,
+        }));
+    }
+    audit::append(tx, now, event).await?;
+    Ok(stored)
 }

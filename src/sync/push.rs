@@ -14,6 +14,7 @@ use crate::db::Tx;
 use crate::db::bookings;
 use crate::db::connections::Connection;
 use crate::db::links;
+use crate::db::mismatches;
 use crate::db::outbox::{self, OutboxRow};
 use crate::domain::mismatch::MismatchKind;
 use crate::domain::{BookingStatus, Customer, NewBooking, RemoteBooking, System};
@@ -75,8 +76,48 @@ fn effect_unknown(error: &SystemError) -> bool {
     matches!(error, SystemError::InvalidPayload(_))
 }
 
+/// What a push came to.
+struct Executed {
+    /// The booking as it is now.
+    booking: RemoteBooking,
+    /// A create found the booking already in the system and made none.
+    found_existing: bool,
+}
+
 /// Carries out one push and reads the booking back to check the effect took.
 async fn execute(
+    client: &dyn BookingSystem,
+    account: &str,
+    row: &OutboxRow,
+) -> Result<Executed, SystemError> {
+    if row.action == "create" {
+        let p: NewBooking = serde_json::from_str(&row.payload).map_err(bad_payload)?;
+        // Our own rows may have been lost since the booking was made (or it was made by hand):
+        // the system itself says whether it already holds it.
+        if let Some(existing) = client.find_existing(account, &p).await? {
+            return Ok(Executed {
+                booking: existing,
+                found_existing: true,
+            });
+        }
+        let created = client
+            .create(account, &p, row.idempotency_key.as_str())
+            .await?;
+        let booking = client.get(account, &created.external_id).await?;
+        return Ok(Executed {
+            booking,
+            found_existing: false,
+        });
+    }
+    let booking = execute_change(client, account, row).await?;
+    Ok(Executed {
+        booking,
+        found_existing: false,
+    })
+}
+
+/// Carries out a change to an existing booking and reads it back.
+async fn execute_change(
     client: &dyn BookingSystem,
     account: &str,
     row: &OutboxRow,
@@ -121,11 +162,6 @@ async fn execute(
                 ))
             }
         }
-        "create" => {
-            let p: NewBooking = serde_json::from_str(&row.payload).map_err(bad_payload)?;
-            let created = client.create(account, &p, key).await?;
-            client.get(account, &created.external_id).await
-        }
         other => Err(SystemError::Refused(format!(
             "unknown outbox action {other:?}"
         ))),
@@ -165,7 +201,10 @@ pub async fn push_due(
         let now = ctx.clock.now();
         let mut tx = ctx.db.begin_write().await?;
         match result {
-            Ok(booking) => {
+            Ok(Executed {
+                booking,
+                found_existing,
+            }) => {
                 if !outbox::mark_done(&mut tx, row.id, &ctx.owner, now).await? {
                     // Our lease ran out and someone else took over; they will record it.
                     continue;
@@ -174,7 +213,8 @@ pub async fn push_due(
                 if let Some(link_id) = row.link_id {
                     match row.action.as_str() {
                         "create" => {
-                            links::attach(&mut tx, link_id, system, stored.id(), now).await?
+                            attach_created(&mut tx, connection, link_id, system, stored.id(), now)
+                                .await?
                         }
                         // Both sides showed the pushed value at this moment: it is the new
                         // base for that field. Without this, a later change on the source side
@@ -195,14 +235,23 @@ pub async fn push_due(
                 audit::append(
                     &mut tx,
                     now,
-                    Event::new(&SYNC, "push.applied", "outbox", row.id)
-                        .partner(Some(connection.partner_id))
-                        .after(serde_json::json!({
-                            "system": system.as_str(),
-                            "action": row.action,
-                            "external_id": booking.external_id,
-                            "link_id": row.link_id,
-                        })),
+                    Event::new(
+                        &SYNC,
+                        if found_existing {
+                            "push.found_existing"
+                        } else {
+                            "push.applied"
+                        },
+                        "outbox",
+                        row.id,
+                    )
+                    .partner(Some(connection.partner_id))
+                    .after(serde_json::json!({
+                        "system": system.as_str(),
+                        "action": row.action,
+                        "external_id": booking.external_id,
+                        "link_id": row.link_id,
+                    })),
                 )
                 .await?;
                 report.applied += 1;
@@ -261,6 +310,51 @@ pub async fn push_due(
     Ok(report)
 }
 
+/// Puts the booking a create made (or found) on its link. When it already belongs to another
+/// current link — our rows lost it and a second link grew around its other side — the two links
+/// are one appointment: this one is superseded by the other, which takes its side.
+async fn attach_created(
+    tx: &mut Tx,
+    connection: &Connection,
+    link_id: i64,
+    system: System,
+    booking_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    match links::link_of_booking(tx, booking_id).await? {
+        None => links::attach(tx, link_id, system, booking_id, now).await,
+        Some(owner) if owner == link_id => Ok(()),
+        Some(owner) => {
+            if !links::merge_into(tx, link_id, owner, now).await? {
+                return Ok(());
+            }
+            audit::append(
+                tx,
+                now,
+                Event::new(&SYNC, "link.merged", "booking_link", link_id)
+                    .partner(Some(connection.partner_id))
+                    .after(serde_json::json!({ "superseded_by": owner })),
+            )
+            .await?;
+            for open in mismatches::unresolved_for_link(tx, link_id).await? {
+                let note = format!("the booking's link was merged into #{owner}");
+                if mismatches::resolve(tx, open.id, "sync", &note, now).await? {
+                    audit::append(
+                        tx,
+                        now,
+                        Event::new(&SYNC, "mismatch.resolved", "mismatch", open.id)
+                            .partner(Some(connection.partner_id))
+                            .before(serde_json::json!({ "kind": open.kind, "state": open.state }))
+                            .after(serde_json::json!({ "state": "resolved", "by": "sync" })),
+                    )
+                    .await?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
 /// Marks pending date changes whose effect a pull has already seen as done, and moves the
 /// link's base with them. A push whose response was lost did take effect; without this, a later
 /// change on the source side would look like a change on both sides — a false conflict — until
@@ -270,15 +364,7 @@ pub async fn confirm_observed(
     connection: &Connection,
 ) -> Result<usize, SyncError> {
     let now = ctx.clock.now();
-    let rows: Vec<(i64, Option<i64>, String, String)> = sqlx::query_as(
-        "SELECT id, link_id, system, payload FROM outbox WHERE connection_id = $1 \
-         AND state = 'pending' AND action = 'update_time' \
-         AND (lease_until IS NULL OR lease_until < $2) ORDER BY id",
-    )
-    .bind(connection.id)
-    .bind(now)
-    .fetch_all(ctx.db.pool())
-    .await?;
+    let rows = outbox::unleased_time_changes(&ctx.db, connection.id, now).await?;
     let mut confirmed = 0;
     for (id, link_id, system, payload) in rows {
         let (Some(link_id), Ok(system), Ok(p)) = (
@@ -288,27 +374,12 @@ pub async fn confirm_observed(
         ) else {
             continue;
         };
-        let seen: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT b.start_at, b.end_at FROM external_bookings b WHERE b.system = $1 \
-             AND b.external_id = $2 AND b.vanished_at IS NULL",
-        )
-        .bind(system.as_str())
-        .bind(&p.external_id)
-        .fetch_optional(ctx.db.pool())
-        .await?;
+        let seen = bookings::live_time(&ctx.db, connection.id, system, &p.external_id).await?;
         if seen != Some((p.start_at, p.end_at)) {
             continue;
         }
         let mut tx = ctx.db.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE outbox SET state = 'done', done_at = $1, lease_owner = NULL, lease_until = NULL \
-             WHERE id = $2 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $1)",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 1 {
+        if outbox::mark_observed(&mut tx, id, now).await? {
             links::set_base_time(&mut tx, link_id, p.start_at, p.end_at, now).await?;
             audit::append(
                 &mut tx,

@@ -11,6 +11,7 @@ use super::link::link_new;
 use super::pull::{PullReport, pull};
 use super::push::{PushReport, push_due};
 use super::reconcile::{ReconcileReport, reconcile_connection};
+use super::sweep::{SweepReport, sweep};
 use super::{SyncContext, SyncError};
 use crate::db::connections::{self, Connection, ServiceMap};
 use crate::db::cursors;
@@ -24,6 +25,8 @@ pub struct SyncReport {
     pub links: usize,
     pub reconcile: ReconcileReport,
     pub push: PushReport,
+    pub sweep_termino: SweepReport,
+    pub sweep_reservio: SweepReport,
 }
 
 /// Asks the worker to sync one connection now.
@@ -177,6 +180,15 @@ async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, S
             silent_since.remove(&System::Reservio);
             first_error = first_error.or(Some(e))
         }
+    }
+    // The slow full comparison, a few pages a round, before the new snapshots are linked.
+    match sweep(ctx, conn, System::Termino, systems.termino.as_ref()).await {
+        Ok(r) => report.sweep_termino = r,
+        Err(e) => first_error = first_error.or(Some(e)),
+    }
+    match sweep(ctx, conn, System::Reservio, systems.reservio.as_ref()).await {
+        Ok(r) => report.sweep_reservio = r,
+        Err(e) => first_error = first_error.or(Some(e)),
     }
     report.links = link_new(ctx, conn).await?.len();
     super::push::confirm_observed(ctx, conn).await?;

@@ -73,6 +73,15 @@ pub trait BookingSystem: Send + Sync {
     async fn get(&self, account: &Account, external_id: &str)
     -> Result<RemoteBooking, SystemError>;
 
+    /// A live booking of `account` that already stands for `booking` (see
+    /// [`NewBooking::stands_in`]): looked for before every create, so that a create never depends
+    /// on our own rows having survived.
+    async fn find_existing(
+        &self,
+        account: &Account,
+        booking: &NewBooking,
+    ) -> Result<Option<RemoteBooking>, SystemError>;
+
     /// Creates a booking. `idempotency_key` lets a retry after a lost response find the first
     /// attempt's booking instead of creating a second.
     async fn create(

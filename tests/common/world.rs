@@ -146,3 +146,23 @@ pub async fn open_kind(app: &TestApp, kind: &str) -> Option<(String, String)> {
     .await
     .expect("mismatch query")
 }
+
+/// The demo started again on the test's database: a new sandbox whose fake systems hand out
+/// the same ids as the last one, the demo partners connected to it and the earlier connections
+/// marked disconnected — what `demo` does on every start. The app is built, not served.
+pub async fn restart_demo(app: &TestApp, bookings_per_partner: usize) -> bookbridge::app::App {
+    let mut config = super::test_config(app.database_url.clone());
+    config.systems = Some(bookbridge::config::SystemsConfig::Sandbox {
+        bookings_per_partner,
+    });
+    config.run_worker = false;
+    config.sync = app
+        .sync
+        .as_ref()
+        .expect("sync is configured")
+        .settings
+        .clone();
+    bookbridge::app::App::build(config, app.clock.clone())
+        .await
+        .expect("the demo starts again on the same database")
+}

@@ -232,6 +232,26 @@ impl BookingSystem for ReservioClient {
         booking_from(&item, &included)
     }
 
+    /// Looks around the booking's own time (as far as [`KEY_SEARCH_MARGIN`]): a booking carrying
+    /// the voucher that staff moved further than that is not found.
+    async fn find_existing(
+        &self,
+        account: &Account,
+        booking: &NewBooking,
+    ) -> Result<Option<RemoteBooking>, SystemError> {
+        let (items, included) = self
+            .list_bookings(
+                account,
+                booking.start_at - KEY_SEARCH_MARGIN,
+                booking.end_at + KEY_SEARCH_MARGIN,
+            )
+            .await?;
+        Ok(items
+            .iter()
+            .filter_map(|item| booking_from(item, &included).ok())
+            .find(|found| booking.stands_in(found)))
+    }
+
     async fn create(
         &self,
         account: &Account,

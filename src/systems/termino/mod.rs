@@ -34,6 +34,9 @@ use crate::systems::{
 /// How many reservations one read of the change feed asks for, unless told otherwise.
 pub const FEED_PAGE_SIZE: u32 = 100;
 
+/// Most pages of the feed read while looking for an existing reservation before a create.
+const MAX_SEARCH_PAGES: usize = 1000;
+
 /// A client of one Termino installation, authenticated as one partner.
 #[derive(Clone, Debug)]
 pub struct TerminoClient {
@@ -228,6 +231,34 @@ impl BookingSystem for TerminoClient {
     ) -> Result<RemoteBooking, SystemError> {
         let url = self.url(account, &["reservations", external_id])?;
         wire::reservation_from_value(&self.send(self.http.get(url)).await?)
+    }
+
+    /// Reads the whole change feed: it lists every reservation once, in its latest state. Creates
+    /// are rare (a booking made in the calendar for a voucher), so the cost is paid seldom.
+    async fn find_existing(
+        &self,
+        account: &Account,
+        booking: &NewBooking,
+    ) -> Result<Option<RemoteBooking>, SystemError> {
+        let mut cursor = "0".to_string();
+        for _ in 0..MAX_SEARCH_PAGES {
+            let batch = self.changes_since(account, Some(&cursor)).await?;
+            if let Some(found) = batch
+                .bookings
+                .into_iter()
+                .filter_map(Result::ok)
+                .find(|found| booking.stands_in(found))
+            {
+                return Ok(Some(found));
+            }
+            if !batch.has_more || batch.next_cursor == cursor {
+                return Ok(None);
+            }
+            cursor = batch.next_cursor;
+        }
+        Err(SystemError::Refused(
+            "the change feed is too long to search for an existing reservation".into(),
+        ))
     }
 
     async fn create(

@@ -105,6 +105,8 @@ impl TimelineItem {
             "link.agreed" => (Some("timeline-link_agreed"), Subject::None),
             "push.enqueued" => (Some("timeline-push_enqueued"), system()),
             "push.applied" => (Some("timeline-push_applied"), system()),
+            "push.found_existing" => (Some("timeline-push_found_existing"), system()),
+            "link.merged" => (Some("timeline-link_merged"), Subject::None),
             "push.retry" => (Some("timeline-push_retry"), system()),
             "push.unverified" => (Some("timeline-push_unverified"), system()),
             "push.failed" => (Some("timeline-push_failed"), system()),

@@ -38,6 +38,10 @@ pub async fn retry(
         let status = StatusCode::SERVICE_UNAVAILABLE;
         return refused(&state, &who, page, op, "procedure-not-connected", status).await;
     };
+    if !procedure::connection_syncs(&state.db, op.link_id).await? {
+        let status = StatusCode::CONFLICT;
+        return refused(&state, &who, page, op, "procedure-connection-ended", status).await;
+    }
     let actor = who.user().actor();
     if procedure::retry(
         ctx,

@@ -173,6 +173,9 @@ pub struct OperationPage {
     /// The case an escalation opened.
     opened: Option<CaseLink>,
     connected: bool,
+    /// Whether the booking's connection still syncs; when it does not, nothing but
+    /// abandoning is offered.
+    connection_syncs: bool,
 }
 
 impl OperationPage {
@@ -218,6 +221,16 @@ impl OperationPage {
 
     fn url(&self) -> String {
         paths::operation(self.op.id)
+    }
+
+    /// Whether "retry from this step" is offered at step `s`: only where the retry could run.
+    fn offers_retry(&self, s: &StepView) -> bool {
+        s.retryable() && self.connected && self.connection_syncs
+    }
+
+    /// The procedure cannot go on because its connection no longer syncs.
+    fn connection_ended(&self) -> bool {
+        !self.connection_syncs && !self.state.is_final()
     }
 }
 
@@ -324,6 +337,7 @@ async fn load(
         settles: op.case_id.map(|id| case_link(who, id)),
         opened,
         connected: engine(state).is_some(),
+        connection_syncs: crate::sync::procedure::connection_syncs(&state.db, op.link_id).await?,
         op,
         page,
     })
