@@ -37,6 +37,54 @@ pub struct Config {
     /// How partner e-mails are sent; `None` holds them on the Outbox page instead (the demo,
     /// or an instance without SMTP).
     pub mail: Option<MailConfig>,
+    /// The keys that sign the audit chain and seal credentials, and where the chain's
+    /// checkpoints go. Required: the app refuses to start without them.
+    pub keys: Option<KeySettings>,
+}
+
+/// How often the audit chain's head is checkpointed unless `BOOKBRIDGE_CHECKPOINT_SECS` says
+/// otherwise: at most this many seconds of the newest rows can vanish unnoticed.
+pub const DEFAULT_CHECKPOINT_INTERVAL: Duration = Duration::from_secs(60 * 60);
+
+/// The keys (from a key file outside the database) and the audit checkpoint file.
+#[derive(Clone, Debug)]
+pub struct KeySettings {
+    pub keyring: crate::keys::Keyring,
+    /// The append-only file of signed checkpoints of the audit chain's head.
+    pub checkpoint_file: std::path::PathBuf,
+    /// How often a checkpoint is written besides at start and shutdown.
+    pub checkpoint_interval: Duration,
+}
+
+impl KeySettings {
+    /// Reads the key file; the checkpoint file defaults to the key file's path with the
+    /// extension `checkpoints`.
+    pub fn load(
+        key_file: &std::path::Path,
+        checkpoint_file: Option<std::path::PathBuf>,
+        create: bool,
+    ) -> Result<KeySettings, crate::keys::KeyError> {
+        let keyring = if create {
+            crate::keys::Keyring::load_or_create(key_file)?
+        } else {
+            crate::keys::Keyring::load(key_file)?
+        };
+        Ok(KeySettings {
+            keyring,
+            checkpoint_file: checkpoint_file
+                .unwrap_or_else(|| key_file.with_extension("checkpoints")),
+            checkpoint_interval: DEFAULT_CHECKPOINT_INTERVAL,
+        })
+    }
+
+    /// A new key that exists only in memory, for throwaway databases (benchmarks).
+    pub fn in_memory(checkpoint_file: std::path::PathBuf) -> KeySettings {
+        KeySettings {
+            keyring: crate::keys::Keyring::generate(),
+            checkpoint_file,
+            checkpoint_interval: DEFAULT_CHECKPOINT_INTERVAL,
+        }
+    }
 }
 
 /// Where the external systems live.
@@ -120,6 +168,7 @@ impl Config {
             sync: crate::sync::Settings::default(),
             page_cache_ttl: Duration::from_secs(1),
             mail: None,
+            keys: None,
         }
     }
 
