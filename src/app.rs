@@ -219,7 +219,8 @@ impl App {
             loop {
                 ticks.tick().await;
                 let now = self.state.clock.now();
-                if let Err(e) = crate::audit::checkpoint::write(&self.state.db, now, "hourly").await
+                if let Err(e) =
+                    crate::audit::checkpoint::write(&self.state.db, now, "periodic").await
                 {
                     tracing::error!(error = %e, "cannot write the audit checkpoint");
                 }

@@ -197,7 +197,13 @@ impl Keyring {
             let ring = Keyring::load_or_create(path)?;
             return Ok(ring.current_id().to_string());
         }
-        let ring = Keyring::load(path)?;
+        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        let ring = Keyring::parse(&shown, &text)?;
+        // A file edited by hand may lack its last newline: the new key needs a line of its own.
+        let separator = if text.ends_with('\n') { "" } else { "\n" };
         let mut id = fresh_id();
         while ring.keys.iter().any(|k| k.id == id) {
             id.push('x');
@@ -210,7 +216,7 @@ impl Keyring {
                 path: shown.clone(),
                 source,
             })?;
-        writeln!(file, "{} {}", key.id, hex::encode(key.secret))
+        writeln!(file, "{separator}{} {}", key.id, hex::encode(key.secret))
             .and_then(|()| file.sync_all())
             .map_err(|source| KeyError::Write {
                 path: shown,
@@ -355,6 +361,13 @@ mod tests {
         let rotated = Keyring::load(&path).expect("read back");
         assert_eq!(rotated.current_id(), new_id);
         assert!(rotated.knows(first.current_id()));
+        // A hand-edited file without its last newline still gets the new key on a line of its own.
+        let text = std::fs::read_to_string(&path).expect("text");
+        std::fs::write(&path, text.trim_end()).expect("write");
+        let third = Keyring::rotate_file(&path).expect("rotated again");
+        let again = Keyring::load(&path).expect("read back");
+        assert_eq!(again.current_id(), third);
+        assert!(again.knows(&new_id));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -26,7 +26,7 @@ pub struct Checkpoint {
     pub seq: i64,
     /// That row's hash.
     pub hash: String,
-    /// Why it was written: `start`, `hourly`, `shutdown`, `manual`.
+    /// Why it was written: `start`, `periodic`, `shutdown`, `manual`.
     pub why: String,
     pub key_id: String,
     pub mac: String,

@@ -17,8 +17,6 @@ const NONCE_LEN: usize = 12;
 /// Why a stored value could not be opened. Never carries the value.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SealError {
-    #[error("no key is configured")]
-    NoKey,
     #[error("the value was sealed with key {0:?}, which the key file does not hold")]
     UnknownKey(String),
     #[error("the sealed value is malformed or was altered")]
