@@ -77,6 +77,21 @@ impl KeySettings {
         })
     }
 
+    /// The demo's key file: beside its SQLite database (`demo.db` → `demo.key`), else
+    /// `bookbridge-demo.key` in the working directory.
+    pub fn demo_key_file(url: &DatabaseUrl) -> std::path::PathBuf {
+        let path = url
+            .as_str()
+            .strip_prefix("sqlite:")
+            .map(|rest| rest.trim_start_matches("//"))
+            .map(|rest| rest.split('?').next().unwrap_or(rest))
+            .filter(|path| !path.is_empty() && !path.contains(":memory:"));
+        match path {
+            Some(path) => std::path::Path::new(path).with_extension("key"),
+            None => std::path::PathBuf::from("bookbridge-demo.key"),
+        }
+    }
+
     /// A new key that exists only in memory, for throwaway databases (benchmarks).
     pub fn in_memory(checkpoint_file: std::path::PathBuf) -> KeySettings {
         KeySettings {
@@ -176,5 +191,28 @@ impl Config {
     /// is configured. Pass it as `held` to [`crate::db::emails::queue`].
     pub fn mail_held(&self) -> bool {
         self.mail.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_keeps_its_key_file_beside_its_database() {
+        let key_file =
+            |url: &str| KeySettings::demo_key_file(&url.parse::<DatabaseUrl>().expect("valid url"));
+        assert_eq!(
+            key_file("sqlite://bookbridge-demo.db"),
+            std::path::PathBuf::from("bookbridge-demo.key")
+        );
+        assert_eq!(
+            key_file("sqlite:///var/lib/bb/demo.db?mode=rwc"),
+            std::path::PathBuf::from("/var/lib/bb/demo.key")
+        );
+        assert_eq!(
+            key_file("postgres://u@h/db"),
+            std::path::PathBuf::from("bookbridge-demo.key")
+        );
     }
 }

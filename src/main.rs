@@ -3,7 +3,7 @@
 
 use std::io::Read;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -71,20 +71,6 @@ impl KeyArgs {
         Ok(Db::connect(database_url)
             .await?
             .with_keys(keys.keyring, Some(keys.checkpoint_file)))
-    }
-}
-
-/// The demo's key file: beside its SQLite database, else in the working directory.
-fn demo_key_file(url: &DatabaseUrl) -> PathBuf {
-    let path = url
-        .as_str()
-        .strip_prefix("sqlite:")
-        .map(|rest| rest.trim_start_matches("//"))
-        .map(|rest| rest.split('?').next().unwrap_or(rest))
-        .filter(|path| !path.is_empty() && !path.contains(":memory:"));
-    match path {
-        Some(path) => Path::new(path).with_extension("key"),
-        None => PathBuf::from("bookbridge-demo.key"),
     }
 }
 
@@ -245,7 +231,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     NewPassword::MIN_CHARS
                 )
             })?;
-            let key_file = demo_key_file(&database_url);
+            let key_file = KeySettings::demo_key_file(&database_url);
             let mut config = Config::new(database_url, addr);
             config.keys = Some(keys.load(Some(key_file), true)?);
             config.secure_cookies = false;
