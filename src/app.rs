@@ -56,14 +56,25 @@ pub struct App {
 impl App {
     /// Connects and migrates the database, seeds the demo when asked, and binds the listener.
     pub async fn build(config: Config, clock: Clock) -> anyhow::Result<App> {
+        let keys = config.keys.as_ref().context(
+            "no key file: set BOOKBRIDGE_KEY_FILE (create one with `bookbridge key rotate`)",
+        )?;
         let db = Db::connect(&config.database_url)
             .await
-            .context("cannot open the database")?;
+            .context("cannot open the database")?
+            .with_keys(keys.keyring.clone(), Some(keys.checkpoint_file.clone()));
         db.migrate().await.context("cannot migrate the database")?;
+        crate::db::connections::seal_credentials(&db, clock.now())
+            .await
+            .context("cannot encrypt the stored credentials")?;
         let passwords = Passwords::new(config.hash_concurrency)?;
         if let Some(settings) = &config.demo {
             demo::seed(&db, &passwords, &clock, settings).await?;
         }
+        // A checkpoint at every start pins what the database holds before anyone else writes.
+        crate::audit::checkpoint::write(&db, clock.now(), "start")
+            .await
+            .context("cannot write the audit checkpoint")?;
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on {}", config.addr))?;
@@ -187,6 +198,30 @@ impl App {
                 _ => std::future::pending().await,
             }
         };
+        // The chain's head, signed outside the database, at least every interval.
+        let checkpoints = async {
+            let every = self
+                .state
+                .config
+                .keys
+                .as_ref()
+                .map(|k| k.checkpoint_interval)
+                .unwrap_or(crate::config::DEFAULT_CHECKPOINT_INTERVAL)
+                .max(std::time::Duration::from_secs(1));
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            // The first tick is immediate; start-up already wrote a checkpoint.
+            ticks.tick().await;
+            loop {
+                ticks.tick().await;
+                let now = self.state.clock.now();
+                if let Err(e) =
+                    crate::audit::checkpoint::write(&self.state.db, now, "periodic").await
+                {
+                    tracing::error!(error = %e, "cannot write the audit checkpoint");
+                }
+            }
+        };
         let activity = async {
             match &self.sandbox {
                 Some(sandbox) if self.state.config.demo.is_some() => sandbox.run_activity().await,
@@ -199,6 +234,7 @@ impl App {
             () = mail => Ok(()),
             () = procedures => Ok(()),
             () = activity => Ok(()),
+            () = checkpoints => Ok(()),
         }
     }
 }

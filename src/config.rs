@@ -39,6 +39,9 @@ pub struct Config {
     pub mail: Option<MailConfig>,
     /// What the web server allows each connection, and how many it serves at once.
     pub server: ServerLimits,
+    /// The keys that sign the audit chain and seal credentials, and where the chain's
+    /// checkpoints go. Required: the app refuses to start without them.
+    pub keys: Option<KeySettings>,
 }
 
 /// The web server's limits, so that slow or idle clients cannot hold it: each is enforced by
@@ -65,6 +68,66 @@ impl Default for ServerLimits {
             body_read_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(60),
             max_connections: 512,
+        }
+    }
+}
+
+/// How often the audit chain's head is checkpointed unless `BOOKBRIDGE_CHECKPOINT_SECS` says
+/// otherwise: at most this many seconds of the newest rows can vanish unnoticed.
+pub const DEFAULT_CHECKPOINT_INTERVAL: Duration = Duration::from_secs(60 * 60);
+
+/// The keys (from a key file outside the database) and the audit checkpoint file.
+#[derive(Clone, Debug)]
+pub struct KeySettings {
+    pub keyring: crate::keys::Keyring,
+    /// The append-only file of signed checkpoints of the audit chain's head.
+    pub checkpoint_file: std::path::PathBuf,
+    /// How often a checkpoint is written besides at start and shutdown.
+    pub checkpoint_interval: Duration,
+}
+
+impl KeySettings {
+    /// Reads the key file; the checkpoint file defaults to the key file's path with the
+    /// extension `checkpoints`.
+    pub fn load(
+        key_file: &std::path::Path,
+        checkpoint_file: Option<std::path::PathBuf>,
+        create: bool,
+    ) -> Result<KeySettings, crate::keys::KeyError> {
+        let keyring = if create {
+            crate::keys::Keyring::load_or_create(key_file)?
+        } else {
+            crate::keys::Keyring::load(key_file)?
+        };
+        Ok(KeySettings {
+            keyring,
+            checkpoint_file: checkpoint_file
+                .unwrap_or_else(|| key_file.with_extension("checkpoints")),
+            checkpoint_interval: DEFAULT_CHECKPOINT_INTERVAL,
+        })
+    }
+
+    /// The demo's key file: beside its SQLite database (`demo.db` → `demo.key`), else
+    /// `bookbridge-demo.key` in the working directory.
+    pub fn demo_key_file(url: &DatabaseUrl) -> std::path::PathBuf {
+        let path = url
+            .as_str()
+            .strip_prefix("sqlite:")
+            .map(|rest| rest.trim_start_matches("//"))
+            .map(|rest| rest.split('?').next().unwrap_or(rest))
+            .filter(|path| !path.is_empty() && !path.contains(":memory:"));
+        match path {
+            Some(path) => std::path::Path::new(path).with_extension("key"),
+            None => std::path::PathBuf::from("bookbridge-demo.key"),
+        }
+    }
+
+    /// A new key that exists only in memory, for throwaway databases (benchmarks).
+    pub fn in_memory(checkpoint_file: std::path::PathBuf) -> KeySettings {
+        KeySettings {
+            keyring: crate::keys::Keyring::generate(),
+            checkpoint_file,
+            checkpoint_interval: DEFAULT_CHECKPOINT_INTERVAL,
         }
     }
 }
@@ -151,6 +214,7 @@ impl Config {
             page_cache_ttl: Duration::from_secs(1),
             mail: None,
             server: ServerLimits::default(),
+            keys: None,
         }
     }
 
@@ -158,5 +222,28 @@ impl Config {
     /// is configured. Pass it as `held` to [`crate::db::emails::queue`].
     pub fn mail_held(&self) -> bool {
         self.mail.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_keeps_its_key_file_beside_its_database() {
+        let key_file =
+            |url: &str| KeySettings::demo_key_file(&url.parse::<DatabaseUrl>().expect("valid url"));
+        assert_eq!(
+            key_file("sqlite://bookbridge-demo.db"),
+            std::path::PathBuf::from("bookbridge-demo.key")
+        );
+        assert_eq!(
+            key_file("sqlite:///var/lib/bb/demo.db?mode=rwc"),
+            std::path::PathBuf::from("/var/lib/bb/demo.key")
+        );
+        assert_eq!(
+            key_file("postgres://u@h/db"),
+            std::path::PathBuf::from("bookbridge-demo.key")
+        );
     }
 }

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod keys;
 pub mod mail;
 pub mod sandbox;
 pub mod sync;

@@ -3,20 +3,23 @@
 
 use std::io::Read;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use bookbridge::app::App;
 use bookbridge::audit::{self, Actor, Event, Verdict};
 use bookbridge::auth::Passwords;
 use bookbridge::clock::Clock;
 use bookbridge::config::{
-    Config, DEFAULT_DEMO_PASSWORD, DEFAULT_MAIL_FROM, DemoSettings, MailConfig, ServerLimits,
-    SystemsConfig,
+    Config, DEFAULT_DEMO_PASSWORD, DEFAULT_MAIL_FROM, DemoSettings, KeySettings, MailConfig,
+    ServerLimits, SystemsConfig,
 };
 use bookbridge::db::{self, DatabaseUrl, Db};
 use bookbridge::domain::listing::MassVanishPolicy;
 use bookbridge::domain::{Email, NewPassword, Role};
-use clap::{Parser, Subcommand};
+use bookbridge::keys::Keyring;
+use clap::{Args, Parser, Subcommand};
 
 const DEFAULT_DEMO_DATABASE: &str = "sqlite://bookbridge-demo.db";
 const DEFAULT_ADDR: &str = "127.0.0.1:3000";
@@ -32,6 +35,46 @@ struct Cli {
     command: Option<Command>,
 }
 
+/// Where the keys and the audit checkpoints live: outside the database.
+#[derive(Args, Clone)]
+struct KeyArgs {
+    /// The key file: signs the audit chain and encrypts partners' credentials. The demo
+    /// creates one beside its database.
+    #[arg(long, env = "BOOKBRIDGE_KEY_FILE")]
+    key_file: Option<PathBuf>,
+    /// The append-only file of signed audit checkpoints (default: the key file's path with
+    /// the extension `checkpoints`).
+    #[arg(long, env = "BOOKBRIDGE_CHECKPOINT_FILE")]
+    checkpoint_file: Option<PathBuf>,
+    /// Seconds between audit checkpoints (besides start and shutdown).
+    #[arg(long, env = "BOOKBRIDGE_CHECKPOINT_SECS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
+    checkpoint_secs: u64,
+}
+
+impl KeyArgs {
+    /// The keys, from the key file, which must exist; `create` makes it when missing (demo).
+    fn load(&self, default_key_file: Option<PathBuf>, create: bool) -> anyhow::Result<KeySettings> {
+        let Some(key_file) = self.key_file.clone().or(default_key_file) else {
+            anyhow::bail!(
+                "no key file: set BOOKBRIDGE_KEY_FILE (or --key-file). Create one with \
+                 `bookbridge key rotate --key-file PATH` and keep it out of the database and its \
+                 backups"
+            );
+        };
+        let mut settings = KeySettings::load(&key_file, self.checkpoint_file.clone(), create)?;
+        settings.checkpoint_interval = Duration::from_secs(self.checkpoint_secs);
+        Ok(settings)
+    }
+
+    /// The database with the keys attached.
+    async fn open(&self, database_url: &DatabaseUrl) -> anyhow::Result<Db> {
+        let keys = self.load(None, false)?;
+        Ok(Db::connect(database_url)
+            .await?
+            .with_keys(keys.keyring, Some(keys.checkpoint_file)))
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the demo: embedded SQLite, demo partners and users (the default).
@@ -44,6 +87,8 @@ enum Command {
         demo_password: String,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        keys: KeyArgs,
     },
     /// Run in production: secure cookies, no demo data.
     Serve {
@@ -73,11 +118,16 @@ enum Command {
         /// ... provided at least this many vanish at once.
         #[arg(long, env = "BOOKBRIDGE_MASS_VANISH_MIN", default_value_t = MassVanishPolicy::default().min_count)]
         mass_vanish_min: i64,
+        #[command(flatten)]
+        keys: KeyArgs,
     },
-    /// Bring the database schema up to date.
+    /// Bring the database schema up to date; with a key file, also encrypt credentials still
+    /// stored in plain text.
     Migrate {
         #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
         database_url: DatabaseUrl,
+        #[command(flatten)]
+        keys: KeyArgs,
     },
     /// Manage users.
     User {
@@ -88,6 +138,22 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Manage the key file.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Add a new key to the key file (creating the file when missing); from the next start it
+    /// signs new audit rows and encrypts credentials, which are re-encrypted at that start.
+    /// Older keys stay in the file: the rows they signed need them.
+    Rotate {
+        #[arg(long, env = "BOOKBRIDGE_KEY_FILE")]
+        key_file: PathBuf,
     },
 }
 
@@ -139,15 +205,26 @@ enum UserCommand {
         partner: Option<String>,
         #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
         database_url: DatabaseUrl,
+        #[command(flatten)]
+        keys: KeyArgs,
     },
 }
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walk the hash chain; exits non-zero naming the first bad row.
+    /// Walk the keyed chain and the checkpoints; exits non-zero listing every bad row.
     Verify {
         #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
         database_url: DatabaseUrl,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
+    /// Append a signed checkpoint of the chain's head to the checkpoint file now.
+    Checkpoint {
+        #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+        database_url: DatabaseUrl,
+        #[command(flatten)]
+        keys: KeyArgs,
     },
 }
 
@@ -193,6 +270,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             database_url,
             demo_password,
             limits,
+            keys,
         } => {
             NewPassword::parse(&demo_password).map_err(|_| {
                 anyhow::anyhow!(
@@ -200,8 +278,10 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     NewPassword::MIN_CHARS
                 )
             })?;
+            let key_file = KeySettings::demo_key_file(&database_url);
             let mut config = Config::new(database_url, addr);
             config.server = limits.limits();
+            config.keys = Some(keys.load(Some(key_file), true)?);
             config.secure_cookies = false;
             config.demo = Some(DemoSettings {
                 password: demo_password.clone(),
@@ -233,8 +313,11 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             limits,
             mass_vanish_share,
             mass_vanish_min,
+            keys,
         } => {
             let mut config = Config::new(database_url, addr);
+            // Refused before anything else: without a key nothing can be audited or sealed.
+            config.keys = Some(keys.load(None, false)?);
             config.server = limits.limits();
             config.sync.mass_vanish = MassVanishPolicy::new(mass_vanish_share, mass_vanish_min)
                 .map_err(|reason| anyhow::anyhow!(reason))?;
@@ -268,10 +351,19 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             );
             serve(app).await
         }
-        Command::Migrate { database_url } => {
-            let db = Db::connect(&database_url).await?;
+        Command::Migrate { database_url, keys } => {
+            if keys.key_file.is_none() {
+                let db = Db::connect(&database_url).await?;
+                db.migrate().await?;
+                println!(
+                    "migrations applied (no key file: credentials are sealed at the next start)"
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            let db = keys.open(&database_url).await?;
             db.migrate().await?;
-            println!("migrations applied");
+            let sealed = db::connections::seal_credentials(&db, Clock::System.now()).await?;
+            println!("migrations applied; {sealed} credentials encrypted");
             Ok(ExitCode::SUCCESS)
         }
         Command::User {
@@ -281,36 +373,94 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                     role,
                     partner,
                     database_url,
+                    keys,
                 },
-        } => add_user(&database_url, &email, &role, partner.as_deref()).await,
-        Command::Audit {
-            command: AuditCommand::Verify { database_url },
         } => {
-            let db = Db::connect(&database_url).await?;
+            let db = keys.open(&database_url).await?;
+            add_user(&db, &email, &role, partner.as_deref()).await
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { database_url, keys },
+        } => {
+            let db = keys.open(&database_url).await?;
             match audit::verify(&db).await? {
                 Verdict::Intact { rows } => {
                     println!("audit chain intact: {rows} rows");
                     Ok(ExitCode::SUCCESS)
                 }
-                Verdict::Broken { row, reason } => {
-                    eprintln!("audit chain broken at row {row}: {reason}");
+                Verdict::Broken { rows, problems } => {
+                    eprintln!(
+                        "audit chain broken: {} problems in {rows} rows",
+                        problems.len()
+                    );
+                    for problem in &problems {
+                        eprintln!("  {}", problem.describe());
+                    }
                     Ok(ExitCode::FAILURE)
                 }
             }
         }
+        Command::Audit {
+            command: AuditCommand::Checkpoint { database_url, keys },
+        } => {
+            let db = keys.open(&database_url).await?;
+            match audit::checkpoint::write(&db, Clock::System.now(), "manual").await? {
+                Some(cp) => println!("checkpoint written: row {} ({})", cp.seq, cp.hash),
+                None => println!("no checkpoint file is configured"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Key {
+            command: KeyCommand::Rotate { key_file },
+        } => {
+            let id = Keyring::rotate_file(&key_file)?;
+            println!(
+                "key {id} added to {}; it signs and encrypts from the next start",
+                key_file.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
+/// Serves until Ctrl-C or SIGTERM, then checkpoints the audit chain's head.
 async fn serve(app: App) -> anyhow::Result<ExitCode> {
+    let state = app.state().clone();
     tokio::select! {
         served = app.run() => served?,
-        _ = tokio::signal::ctrl_c() => println!("stopping"),
+        () = shutdown_signal() => println!("stopping"),
+    }
+    let now = state.clock.now();
+    if let Err(e) = audit::checkpoint::write(&state.db, now, "shutdown").await {
+        eprintln!("bookbridge: {e}");
     }
     Ok(ExitCode::SUCCESS)
 }
 
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 async fn add_user(
-    database_url: &DatabaseUrl,
+    db: &Db,
     email: &str,
     role: &str,
     partner: Option<&str>,
@@ -320,13 +470,12 @@ async fn add_user(
     let role: Role = role
         .parse()
         .map_err(|_| anyhow::anyhow!("--role must be partner, partner_care, sales_rep or admin"))?;
-    let db = Db::connect(database_url).await?;
     db.migrate().await?;
     let partner_id = match (role, partner) {
         (Role::Partner, Some(p)) => {
             let found = match p.parse::<i64>() {
-                Ok(id) => db::partners::find(&db, id).await?,
-                Err(_) => db::partners::find_by_name(&db, p).await?,
+                Ok(id) => db::partners::find(db, id).await?,
+                Err(_) => db::partners::find_by_name(db, p).await?,
             };
             Some(found.ok_or_else(|| anyhow::anyhow!("no partner {p:?}"))?.id)
         }

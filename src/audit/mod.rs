@@ -1,15 +1,25 @@
-//! The append-only, hash-chained audit log.
+//! The append-only, keyed hash chain of the audit log.
 //!
-//! Every row stores the hash of the row before it and a hash over its own content, so altering
-//! or removing a row breaks the chain and [`verify`] names the first row where it breaks. No code
-//! path updates or deletes an audit row.
+//! Every row stores the hash of the row before it and a MAC over that hash and its own content:
+//! HMAC-SHA256 under a key from the key file, which never lives in the database, and the key's
+//! id. Someone who can write to the database can still edit rows and recompute hashes, but not
+//! these MACs, so [`verify`] lists every row that was altered, removed or inserted. Cutting off
+//! the newest rows (and moving `audit_head` back) is caught by the signed checkpoints of the
+//! head that [`checkpoint`] appends to a file outside the database. Rows written before the
+//! chain was keyed keep key id `legacy` and their plain SHA-256. No code path updates or deletes
+//! an audit row.
 
+pub mod checkpoint;
 pub mod search;
+mod verify;
 
 use sha2::{Digest, Sha256};
 use sqlx::FromRow;
 
+pub use verify::{Problem, Verdict, verify};
+
 use crate::db::{Db, Tx};
+use crate::keys::{self, Keyring, LEGACY_KEY_ID, Purpose};
 
 /// The hash the first row's `prev_hash` points at.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -116,15 +126,65 @@ pub struct Entry {
     pub request_id: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    /// The key whose MAC `hash` is, or `legacy` for a row from before the chain was keyed.
+    pub key_id: String,
+}
+
+/// Why a row's hash cannot be checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unverifiable {
+    /// The row names a key the key file does not hold.
+    UnknownKey(String),
 }
 
 impl Entry {
-    /// The hash this row's content and its predecessor's hash should have.
-    pub fn expected_hash(&self) -> String {
-        content_hash(&self.prev_hash, &self.content())
+    /// The hash this row's content and its predecessor's hash should have: the MAC under the
+    /// row's key, or the plain SHA-256 of a legacy row.
+    pub fn expected_hash(&self, keys: &Keyring) -> Result<String, Unverifiable> {
+        if self.key_id == LEGACY_KEY_ID {
+            return Ok(legacy_hash(&self.prev_hash, &self.legacy_content()));
+        }
+        let key = keys
+            .derived(&self.key_id, Purpose::AuditChain)
+            .ok_or_else(|| Unverifiable::UnknownKey(self.key_id.clone()))?;
+        let content = self.keyed_content();
+        Ok(hex::encode(keys::hmac_sha256(
+            &key,
+            &[self.prev_hash.as_bytes(), b"\n", content.as_bytes()],
+        )))
     }
 
-    fn content(&self) -> String {
+    /// Whether the stored hash is the one [`Entry::expected_hash`] gives.
+    pub fn hash_matches(&self, keys: &Keyring) -> Result<bool, Unverifiable> {
+        let expected = self.expected_hash(keys)?;
+        Ok(keys::constant_time_eq(
+            expected.as_bytes(),
+            self.hash.as_bytes(),
+        ))
+    }
+
+    /// The content a keyed row's MAC covers: every field, the key id included, so a row cannot
+    /// be passed off as signed by another key or as legacy.
+    fn keyed_content(&self) -> String {
+        serde_json::json!([
+            self.id,
+            self.at,
+            self.actor,
+            self.actor_user_id,
+            self.action,
+            self.entity_type,
+            self.entity_id,
+            self.partner_id,
+            self.before_state,
+            self.after_state,
+            self.request_id,
+            self.key_id,
+        ])
+        .to_string()
+    }
+
+    /// The content a legacy row's plain hash covers, exactly as it was written.
+    fn legacy_content(&self) -> String {
         // A JSON array is an unambiguous encoding of the fields, NULLs included.
         serde_json::json!([
             self.id,
@@ -143,7 +203,7 @@ impl Entry {
     }
 }
 
-fn content_hash(prev_hash: &str, content: &str) -> String {
+fn legacy_hash(prev_hash: &str, content: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(prev_hash.as_bytes());
     hasher.update(b"\n");
@@ -174,12 +234,17 @@ pub async fn append(tx: &mut Tx, now: i64, event: Event<'_>) -> Result<i64, sqlx
         request_id: event.request_id.map(str::to_string),
         prev_hash,
         hash: String::new(),
+        key_id: String::new(),
     };
-    entry.hash = entry.expected_hash();
+    let keys = tx.keys()?;
+    entry.key_id = keys.current_id().to_string();
+    entry.hash = entry
+        .expected_hash(keys)
+        .map_err(|e| sqlx::Error::Configuration(format!("{e:?}").into()))?;
     sqlx::query(
         "INSERT INTO audit_log (id, at, actor, actor_user_id, action, entity_type, entity_id, \
-         partner_id, before_state, after_state, request_id, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         partner_id, before_state, after_state, request_id, prev_hash, hash, key_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(entry.id)
     .bind(entry.at)
@@ -194,6 +259,7 @@ pub async fn append(tx: &mut Tx, now: i64, event: Event<'_>) -> Result<i64, sqlx
     .bind(&entry.request_id)
     .bind(&entry.prev_hash)
     .bind(&entry.hash)
+    .bind(&entry.key_id)
     .execute(&mut **tx)
     .await?;
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
@@ -211,71 +277,8 @@ pub async fn record(db: &Db, now: i64, event: Event<'_>) -> Result<i64, sqlx::Er
     Ok(id)
 }
 
-/// The outcome of walking the chain.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// Every row links to the one before and matches its hash.
-    Intact { rows: i64 },
-    /// The chain breaks at this row (or just after the last row, for a removed tail).
-    Broken { row: i64, reason: String },
-}
-
-const ENTRY_COLUMNS: &str = "id, at, actor, actor_user_id, action, entity_type, entity_id, \
-     partner_id, before_state, after_state, request_id, prev_hash, hash";
-
-/// Walks the whole chain in id order, a page at a time.
-pub async fn verify(db: &Db) -> Result<Verdict, sqlx::Error> {
-    const PAGE: i64 = 2000;
-    let mut expected_id = 1;
-    let mut prev_hash = GENESIS_HASH.to_string();
-    loop {
-        let page: Vec<Entry> = sqlx::query_as(&format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE id >= $1 ORDER BY id LIMIT $2"
-        ))
-        .bind(expected_id)
-        .bind(PAGE)
-        .fetch_all(db.pool())
-        .await?;
-        let done = (page.len() as i64) < PAGE;
-        for entry in page {
-            if entry.id != expected_id {
-                return Ok(Verdict::Broken {
-                    row: expected_id,
-                    reason: format!("row {expected_id} is missing"),
-                });
-            }
-            if entry.prev_hash != prev_hash {
-                return Ok(Verdict::Broken {
-                    row: entry.id,
-                    reason: "does not link to the row before it".into(),
-                });
-            }
-            if entry.expected_hash() != entry.hash {
-                return Ok(Verdict::Broken {
-                    row: entry.id,
-                    reason: "content does not match its hash".into(),
-                });
-            }
-            prev_hash = entry.hash;
-            expected_id += 1;
-        }
-        if done {
-            break;
-        }
-    }
-    let (seq, last_hash): (i64, String) =
-        sqlx::query_as("SELECT seq, last_hash FROM audit_head WHERE id = 1")
-            .fetch_one(db.pool())
-            .await?;
-    let rows = expected_id - 1;
-    if seq != rows || last_hash != prev_hash {
-        return Ok(Verdict::Broken {
-            row: rows + 1,
-            reason: format!("the log ends at row {rows} but {seq} rows were written"),
-        });
-    }
-    Ok(Verdict::Intact { rows })
-}
+pub(crate) const ENTRY_COLUMNS: &str = "id, at, actor, actor_user_id, action, entity_type, \
+     entity_id, partner_id, before_state, after_state, request_id, prev_hash, hash, key_id";
 
 /// Filters for reading the log; `partner_id` scopes a partner user to its own rows.
 #[derive(Clone, Debug, Default)]
@@ -315,7 +318,7 @@ pub async fn find(db: &Db, id: i64, partner_id: Option<i64>) -> Result<Option<En
 mod tests {
     use super::*;
 
-    fn entry() -> Entry {
+    fn entry(keys: &Keyring) -> Entry {
         let mut e = Entry {
             id: 1,
             at: 1_700_000_000,
@@ -330,38 +333,73 @@ mod tests {
             request_id: Some("r1".into()),
             prev_hash: GENESIS_HASH.into(),
             hash: String::new(),
+            key_id: keys.current_id().into(),
         };
-        e.hash = e.expected_hash();
+        e.hash = e.expected_hash(keys).expect("known key");
         e
     }
 
     #[test]
     fn any_change_of_content_changes_the_hash() {
-        let original = entry();
+        let keys = Keyring::generate();
+        let original = entry(&keys);
         let mut altered = original.clone();
         altered.actor = "someone@else.test".into();
-        assert_ne!(altered.expected_hash(), original.hash);
+        assert_eq!(altered.hash_matches(&keys), Ok(false));
         let mut altered = original.clone();
         altered.after_state = None;
-        assert_ne!(altered.expected_hash(), original.hash);
+        assert_eq!(altered.hash_matches(&keys), Ok(false));
+        assert_eq!(original.hash_matches(&keys), Ok(true));
     }
 
     #[test]
     fn the_hash_depends_on_the_previous_row() {
-        let original = entry();
+        let keys = Keyring::generate();
+        let original = entry(&keys);
         let mut relinked = original.clone();
         relinked.prev_hash = "ff".repeat(32);
-        assert_ne!(relinked.expected_hash(), original.hash);
+        assert_eq!(relinked.hash_matches(&keys), Ok(false));
     }
 
     #[test]
     fn field_boundaries_cannot_be_shifted() {
-        let mut a = entry();
+        let keys = Keyring::generate();
+        let mut a = entry(&keys);
         a.entity_type = "user".into();
         a.entity_id = "17".into();
-        let mut b = entry();
+        let mut b = entry(&keys);
         b.entity_type = "user1".into();
         b.entity_id = "7".into();
-        assert_ne!(a.expected_hash(), b.expected_hash());
+        assert_ne!(a.expected_hash(&keys), b.expected_hash(&keys));
+    }
+
+    #[test]
+    fn without_the_key_a_recomputed_hash_does_not_match() {
+        let keys = Keyring::generate();
+        let mut forged = entry(&keys);
+        forged.actor = "someone@else.test".into();
+        // What a database writer can compute: the unkeyed hash, or a MAC under a key of its own.
+        forged.hash = legacy_hash(&forged.prev_hash, &forged.keyed_content());
+        assert_eq!(forged.hash_matches(&keys), Ok(false));
+        let own = Keyring::generate();
+        forged.hash = forged.expected_hash(&own).unwrap_or_default();
+        assert_eq!(forged.hash_matches(&keys), Ok(false));
+        // Relabelled with a key id the file does not hold, it cannot be checked at all.
+        forged.key_id = "made-up".into();
+        assert!(forged.hash_matches(&keys).is_err());
+    }
+
+    #[test]
+    fn legacy_rows_verify_as_they_were_written() {
+        let keys = Keyring::generate();
+        let mut legacy = entry(&keys);
+        legacy.key_id = LEGACY_KEY_ID.into();
+        legacy.hash = legacy_hash(&legacy.prev_hash, &legacy.legacy_content());
+        assert_eq!(legacy.hash_matches(&keys), Ok(true));
+        // The hash a row got before this change: the same formula, fields as they were.
+        assert_eq!(
+            legacy.hash,
+            legacy_hash(GENESIS_HASH, &legacy.legacy_content())
+        );
     }
 }

@@ -6,9 +6,11 @@ use std::collections::HashMap;
 use sqlx::FromRow;
 
 use super::{Db, Tx};
+use crate::keys::Keyring;
+use crate::keys::sealed::{self, SealError};
 
-/// A connection as stored.
-#[derive(Clone, Debug, FromRow)]
+/// A connection, its credentials decrypted. Its `Debug` output leaves the credentials out.
+#[derive(Clone, FromRow)]
 pub struct Connection {
     pub id: i64,
     pub partner_id: i64,
@@ -23,33 +25,229 @@ pub struct Connection {
     pub last_sync_error: Option<String>,
 }
 
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("id", &self.id)
+            .field("partner_id", &self.partner_id)
+            .field("connection_code", &self.connection_code)
+            .field("reservio_business_id", &self.reservio_business_id)
+            .field("termino_partner_id", &self.termino_partner_id)
+            .field("state", &self.state)
+            .field("last_synced_at", &self.last_synced_at)
+            .field("last_sync_error", &self.last_sync_error)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The credential columns of `connections`, sealed at rest (see [`crate::keys::sealed`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credential {
+    ReservioToken,
+    TerminoToken,
+    WebhookSecret,
+}
+
+impl Credential {
+    pub const ALL: [Credential; 3] = [
+        Credential::ReservioToken,
+        Credential::TerminoToken,
+        Credential::WebhookSecret,
+    ];
+
+    fn column(self) -> &'static str {
+        match self {
+            Credential::ReservioToken => "reservio_token",
+            Credential::TerminoToken => "termino_token",
+            Credential::WebhookSecret => "webhook_secret",
+        }
+    }
+
+    /// What a sealed value is bound to: its column and its connection (codes never change),
+    /// so a value copied to another column or row does not open.
+    fn context(self, connection_code: &str) -> String {
+        format!("connections.{}/{connection_code}", self.column())
+    }
+}
+
+fn seal_error(e: SealError) -> sqlx::Error {
+    sqlx::Error::Decode(Box::new(e))
+}
+
+/// Encrypts one credential for storage under the current key.
+pub fn seal(
+    keys: &Keyring,
+    credential: Credential,
+    connection_code: &str,
+    plain: &str,
+) -> Result<String, sqlx::Error> {
+    sealed::seal(keys, &credential.context(connection_code), plain).map_err(seal_error)
+}
+
+fn open(
+    keys: &Keyring,
+    credential: Credential,
+    connection_code: &str,
+    stored: &str,
+) -> Result<String, sqlx::Error> {
+    sealed::open(keys, &credential.context(connection_code), stored).map_err(seal_error)
+}
+
+impl Connection {
+    /// Decrypts the credentials of a row as read.
+    fn opened(mut self, keys: &Keyring) -> Result<Connection, sqlx::Error> {
+        let code = self.connection_code.clone();
+        if let Some(token) = &self.reservio_token {
+            self.reservio_token = Some(open(keys, Credential::ReservioToken, &code, token)?);
+        }
+        if let Some(token) = &self.termino_token {
+            self.termino_token = Some(open(keys, Credential::TerminoToken, &code, token)?);
+        }
+        self.webhook_secret = open(keys, Credential::WebhookSecret, &code, &self.webhook_secret)?;
+        Ok(self)
+    }
+}
+
+fn opened_all(db: &Db, rows: Vec<Connection>) -> Result<Vec<Connection>, sqlx::Error> {
+    let keys = db.keys()?;
+    rows.into_iter().map(|c| c.opened(keys)).collect()
+}
+
+fn opened_one(db: &Db, row: Option<Connection>) -> Result<Option<Connection>, sqlx::Error> {
+    row.map(|c| c.opened(db.keys()?)).transpose()
+}
+
+/// A connection's credential columns as stored.
+#[derive(FromRow)]
+struct StoredCredentials {
+    id: i64,
+    partner_id: i64,
+    connection_code: String,
+    reservio_token: Option<String>,
+    termino_token: Option<String>,
+    webhook_secret: String,
+}
+
+impl StoredCredentials {
+    fn need_resealing(&self, keys: &Keyring) -> bool {
+        [
+            self.reservio_token.as_deref(),
+            self.termino_token.as_deref(),
+            Some(self.webhook_secret.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|v| sealed::needs_resealing(keys, v))
+    }
+}
+
+const STORED_CREDENTIALS: &str = "SELECT id, partner_id, connection_code, reservio_token, \
+     termino_token, webhook_secret FROM connections";
+
+/// Encrypts every credential still stored in plain text (from before encryption) or under an
+/// older key, keeping every row; audited once per connection changed. Runs at start (and in
+/// `bookbridge migrate` with a key file). Returns how many values were sealed.
+pub async fn seal_credentials(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+    let keys = db.keys()?;
+    let stale: Vec<i64> =
+        sqlx::query_as::<_, StoredCredentials>(&format!("{STORED_CREDENTIALS} ORDER BY id"))
+            .fetch_all(db.pool())
+            .await?
+            .into_iter()
+            .filter(|c| c.need_resealing(keys))
+            .map(|c| c.id)
+            .collect();
+    let mut sealed_values = 0;
+    for id in stale {
+        let mut tx = db.begin_write().await?;
+        // Read again under the write lock: another instance may have sealed them meanwhile.
+        let c: StoredCredentials = sqlx::query_as(&format!("{STORED_CREDENTIALS} WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let code = c.connection_code.as_str();
+        let mut changed = vec![];
+        let mut reseal = |credential: Credential, stored: &str| -> Result<String, sqlx::Error> {
+            if !sealed::needs_resealing(keys, stored) {
+                return Ok(stored.to_string());
+            }
+            changed.push(credential.column());
+            let plain = open(keys, credential, code, stored)?;
+            seal(keys, credential, code, &plain)
+        };
+        let reservio = c
+            .reservio_token
+            .as_deref()
+            .map(|v| reseal(Credential::ReservioToken, v))
+            .transpose()?;
+        let termino = c
+            .termino_token
+            .as_deref()
+            .map(|v| reseal(Credential::TerminoToken, v))
+            .transpose()?;
+        let webhook = reseal(Credential::WebhookSecret, &c.webhook_secret)?;
+        if changed.is_empty() {
+            continue;
+        }
+        sqlx::query(
+            "UPDATE connections SET reservio_token = $1, termino_token = $2, webhook_secret = $3 \
+             WHERE id = $4",
+        )
+        .bind(&reservio)
+        .bind(&termino)
+        .bind(&webhook)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sealed_values += changed.len() as u64;
+        crate::audit::append(
+            &mut tx,
+            now,
+            crate::audit::Event::new(
+                &crate::audit::Actor::System,
+                "connection.credentials_sealed",
+                "connection",
+                id,
+            )
+            .partner(Some(c.partner_id))
+            .after(serde_json::json!({ "columns": changed, "key_id": keys.current_id() })),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(sealed_values)
+}
+
 const COLUMNS: &str = "id, partner_id, connection_code, reservio_business_id, termino_partner_id, \
      reservio_token, termino_token, webhook_secret, state, last_synced_at, last_sync_error";
 
 pub async fn find(db: &Db, id: i64) -> Result<Option<Connection>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM connections WHERE id = $1"))
+    let row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM connections WHERE id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
-        .await
+        .await?;
+    opened_one(db, row)
 }
 
 pub async fn find_by_code(db: &Db, code: &str) -> Result<Option<Connection>, sqlx::Error> {
-    sqlx::query_as(&format!(
+    let row = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM connections WHERE connection_code = $1"
     ))
     .bind(code)
     .fetch_optional(db.pool())
-    .await
+    .await?;
+    opened_one(db, row)
 }
 
 /// Connections whose bookings are kept in step: live ones, and those being verified.
 pub async fn list_syncable(db: &Db) -> Result<Vec<Connection>, sqlx::Error> {
-    sqlx::query_as(&format!(
+    let rows = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM connections WHERE state IN ('verifying', 'active') \
          AND reservio_business_id IS NOT NULL AND termino_partner_id IS NOT NULL ORDER BY id"
     ))
     .fetch_all(db.pool())
-    .await
+    .await?;
+    opened_all(db, rows)
 }
 
 /// The state of the connection a link belongs to.
@@ -65,12 +263,13 @@ pub async fn state_of_link(db: &Db, link_id: i64) -> Result<Option<String>, sqlx
 }
 
 pub async fn list_for_partner(db: &Db, partner_id: i64) -> Result<Vec<Connection>, sqlx::Error> {
-    sqlx::query_as(&format!(
+    let rows = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM connections WHERE partner_id = $1 ORDER BY id"
     ))
     .bind(partner_id)
     .fetch_all(db.pool())
-    .await
+    .await?;
+    opened_all(db, rows)
 }
 
 /// A connection to create directly in a given state (demo seeding and tests).
@@ -87,6 +286,11 @@ pub struct NewConnection<'a> {
 }
 
 pub async fn insert(tx: &mut Tx, c: &NewConnection<'_>, now: i64) -> Result<i64, sqlx::Error> {
+    let keys = tx.keys()?;
+    let code = c.connection_code;
+    let reservio_token = seal(keys, Credential::ReservioToken, code, c.reservio_token)?;
+    let termino_token = seal(keys, Credential::TerminoToken, code, c.termino_token)?;
+    let webhook_secret = seal(keys, Credential::WebhookSecret, code, c.webhook_secret)?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO connections (partner_id, connection_code, reservio_business_id, \
          termino_partner_id, reservio_token, termino_token, webhook_secret, state, \
@@ -97,9 +301,9 @@ pub async fn insert(tx: &mut Tx, c: &NewConnection<'_>, now: i64) -> Result<i64,
     .bind(c.connection_code)
     .bind(c.reservio_business_id)
     .bind(c.termino_partner_id)
-    .bind(c.reservio_token)
-    .bind(c.termino_token)
-    .bind(c.webhook_secret)
+    .bind(&reservio_token)
+    .bind(&termino_token)
+    .bind(&webhook_secret)
     .bind(c.state)
     .bind(now)
     .bind(c.actor)

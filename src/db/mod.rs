@@ -26,13 +26,72 @@ pub mod users;
 pub mod webhook_nonces;
 
 use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Executor};
 
-/// A transaction on either backend.
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+use crate::keys::Keyring;
+
+/// A write transaction on either backend. It carries the keys, so what it writes can be
+/// signed (audit rows) and sealed (credentials); it dereferences to the connection, so
+/// queries run on `&mut **tx` as on a plain sqlx transaction.
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    secrets: Arc<Secrets>,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.inner.rollback().await
+    }
+
+    /// The keys, or an error saying none is configured.
+    pub fn keys(&self) -> Result<&Keyring, sqlx::Error> {
+        self.secrets.keys()
+    }
+}
+
+impl Deref for Tx {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.inner
+    }
+}
+
+impl DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+}
+
+/// What lives outside the database and protects what is in it: the keys, and the file the
+/// audit chain's signed checkpoints are appended to.
+#[derive(Debug, Default)]
+struct Secrets {
+    keys: Option<Keyring>,
+    checkpoint_file: Option<PathBuf>,
+}
+
+impl Secrets {
+    fn keys(&self) -> Result<&Keyring, sqlx::Error> {
+        self.keys.as_ref().ok_or_else(|| {
+            sqlx::Error::Configuration(
+                "no key is configured (BOOKBRIDGE_KEY_FILE): audit rows cannot be signed nor \
+                 credentials sealed"
+                    .into(),
+            )
+        })
+    }
+}
 
 /// Which database engine a URL points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,6 +170,7 @@ impl FromStr for DatabaseUrl {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    secrets: Arc<Secrets>,
 }
 
 impl Db {
@@ -136,7 +196,31 @@ impl Db {
                 })
             });
         let pool = options.connect(url.as_str()).await?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            secrets: Arc::default(),
+        })
+    }
+
+    /// This handle with the keys and the audit checkpoint file (see [`crate::keys`] and
+    /// [`crate::audit::checkpoint`]). Without keys nothing can be audited nor sealed.
+    pub fn with_keys(mut self, keys: Keyring, checkpoint_file: Option<PathBuf>) -> Db {
+        self.secrets = Arc::new(Secrets {
+            keys: Some(keys),
+            checkpoint_file,
+        });
+        self
+    }
+
+    /// The keys, or an error saying none is configured.
+    pub fn keys(&self) -> Result<&Keyring, sqlx::Error> {
+        self.secrets.keys()
+    }
+
+    /// Where the audit chain's checkpoints are appended, if anywhere.
+    pub fn checkpoint_file(&self) -> Option<&Path> {
+        self.secrets.checkpoint_file.as_deref()
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -165,15 +249,19 @@ impl Db {
     /// would get SQLITE_BUSY. The task finishes the BEGIN; if nobody wants the transaction any
     /// more, dropping it rolls it back.
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
-        match self.backend {
+        let inner = match self.backend {
             Backend::Sqlite => {
                 let pool = self.pool.clone();
                 tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
                     .await
-                    .map_err(|e| sqlx::Error::Protocol(format!("starting a transaction: {e}")))?
+                    .map_err(|e| sqlx::Error::Protocol(format!("starting a transaction: {e}")))??
             }
-            Backend::Postgres => self.pool.begin().await,
-        }
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(Tx {
+            inner,
+            secrets: self.secrets.clone(),
+        })
     }
 
     /// A trivial query, for health checks.

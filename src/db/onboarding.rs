@@ -3,7 +3,7 @@
 
 use sqlx::FromRow;
 
-use super::connections::ServiceMapping;
+use super::connections::{Credential, ServiceMapping, seal};
 use super::filter::{Bind, Where};
 use super::{Db, Tx};
 use crate::domain::connection::ConnectionState;
@@ -110,6 +110,9 @@ pub struct NewRequest<'a> {
 
 /// Stores a partner's request as a `requested` connection.
 pub async fn insert_request(tx: &mut Tx, r: &NewRequest<'_>, now: i64) -> Result<i64, sqlx::Error> {
+    let keys = tx.keys()?;
+    let reservio_token = seal(keys, Credential::ReservioToken, r.code, r.reservio_token)?;
+    let webhook_secret = seal(keys, Credential::WebhookSecret, r.code, r.webhook_secret)?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO connections (partner_id, connection_code, reservio_business_id, \
          reservio_token, webhook_secret, state, requested_at, requested_by, updated_at) \
@@ -118,8 +121,8 @@ pub async fn insert_request(tx: &mut Tx, r: &NewRequest<'_>, now: i64) -> Result
     .bind(r.partner_id)
     .bind(r.code)
     .bind(r.reservio_business_id)
-    .bind(r.reservio_token)
-    .bind(r.webhook_secret)
+    .bind(&reservio_token)
+    .bind(&webhook_secret)
     .bind(now)
     .bind(r.requested_by)
     .bind(now)
@@ -136,12 +139,21 @@ pub async fn set_channel_account(
     termino_token: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
+    let code: Option<(String,)> =
+        sqlx::query_as("SELECT connection_code FROM connections WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some((code,)) = code else {
+        return Ok(false);
+    };
+    let termino_token = seal(tx.keys()?, Credential::TerminoToken, &code, termino_token)?;
     let done = sqlx::query(
         "UPDATE connections SET termino_partner_id = $1, termino_token = $2, updated_at = $3 \
          WHERE id = $4 AND state IN ('requested', 'mapped')",
     )
     .bind(termino_partner_id)
-    .bind(termino_token)
+    .bind(&termino_token)
     .bind(now)
     .bind(id)
     .execute(&mut **tx)

@@ -874,3 +874,21 @@ mail-cancel-voucher-none = Rezervace zákazníka { $customer } nemá v Termino �
 mail-cancel-reservio-done = bookbridge zrušil rezervaci v Reservio (nesmazal ji).
 mail-cancel-reservio-already = Rezervace už byla v Reservio zrušená; nic se tam neměnilo.
 mail-cancel-reservio-none = V Reservio pro ni žádná rezervace není.
+# audit-key
+audit-key-id = Podpisový klíč
+audit-entry-after-break = Tento záznam následuje po přerušení auditního řetězce (u záznamu { $value }): řetězec za něj nemůže ručit.
+audit-problems-more = { $count ->
+    [one] a ještě { $count } problém (příkaz `bookbridge audit verify` vypíše všechny)
+    [few] a ještě { $count } problémy (příkaz `bookbridge audit verify` vypíše všechny)
+    [many] a ještě { $count } problému (příkaz `bookbridge audit verify` vypíše všechny)
+   *[other] a ještě { $count } problémů (příkaz `bookbridge audit verify` vypíše všechny)
+}
+audit-problem-missing-one = Záznam { $value } chybí.
+audit-problem-missing = Záznamy { $value } chybí.
+audit-problem-unlinked = Záznam { $value } nenavazuje na předchozí záznam.
+audit-problem-altered = Záznam { $value } byl změněn: jeho obsah neodpovídá podpisu.
+audit-problem-unknown-key = Záznam { $value } je podepsán klíčem, který soubor klíčů neobsahuje.
+audit-problem-legacy = Záznam { $value } není podepsán, ačkoli řetězec už byl klíčovaný.
+audit-problem-checkpoint = Záznam { $value } není záznam, který zaznamenal podepsaný kontrolní bod.
+audit-problem-head = Hlava řetězce neukazuje na jeho poslední záznam ({ $value }).
+audit-problem-bad-checkpoint = Řádek { $value } souboru kontrolních bodů neprošel ověřením.

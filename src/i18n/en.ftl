@@ -853,3 +853,19 @@ mail-cancel-voucher-none = The booking of { $customer } has no reservation in Te
 mail-cancel-reservio-done = bookbridge cancelled the booking in Reservio (it was not deleted).
 mail-cancel-reservio-already = The booking was already cancelled in Reservio; nothing was changed there.
 mail-cancel-reservio-none = There is no booking for it in Reservio.
+# audit-key
+audit-key-id = Signing key
+audit-entry-after-break = This entry comes after a break in the audit chain (at entry { $value }): the chain cannot vouch for it.
+audit-problems-more = { $count ->
+    [one] and { $count } more problem (the command `bookbridge audit verify` lists them all)
+   *[other] and { $count } more problems (the command `bookbridge audit verify` lists them all)
+}
+audit-problem-missing-one = Entry { $value } is missing.
+audit-problem-missing = Entries { $value } are missing.
+audit-problem-unlinked = Entry { $value } does not link to the entry before it.
+audit-problem-altered = Entry { $value } was altered: its content does not match its signature.
+audit-problem-unknown-key = Entry { $value } is signed with a key the key file does not hold.
+audit-problem-legacy = Entry { $value } is unsigned although the chain was already keyed.
+audit-problem-checkpoint = Entry { $value } is not the entry a signed checkpoint recorded.
+audit-problem-head = The chain's head does not point at its last entry ({ $value }).
+audit-problem-bad-checkpoint = Line { $value } of the checkpoint file does not verify.

@@ -868,3 +868,21 @@ mail-cancel-voucher-none = Rezerwacja klienta { $customer } nie ma rezerwacji w 
 mail-cancel-reservio-done = bookbridge anulował rezerwację w Reservio (nie została usunięta).
 mail-cancel-reservio-already = Rezerwacja w Reservio była już anulowana; niczego tam nie zmieniano.
 mail-cancel-reservio-none = W Reservio nie ma dla niej rezerwacji.
+# audit-key
+audit-key-id = Klucz podpisu
+audit-entry-after-break = Ten wpis następuje po przerwaniu łańcucha audytu (na wpisie { $value }): łańcuch nie może za niego poręczyć.
+audit-problems-more = { $count ->
+    [one] i jeszcze { $count } problem (polecenie `bookbridge audit verify` wymienia wszystkie)
+    [few] i jeszcze { $count } problemy (polecenie `bookbridge audit verify` wymienia wszystkie)
+    [many] i jeszcze { $count } problemów (polecenie `bookbridge audit verify` wymienia wszystkie)
+   *[other] i jeszcze { $count } problemu (polecenie `bookbridge audit verify` wymienia wszystkie)
+}
+audit-problem-missing-one = Brakuje wpisu { $value }.
+audit-problem-missing = Brakuje wpisów { $value }.
+audit-problem-unlinked = Wpis { $value } nie łączy się z poprzednim wpisem.
+audit-problem-altered = Wpis { $value } został zmieniony: jego treść nie zgadza się z podpisem.
+audit-problem-unknown-key = Wpis { $value } jest podpisany kluczem, którego nie ma w pliku kluczy.
+audit-problem-legacy = Wpis { $value } nie jest podpisany, choć łańcuch był już kluczowany.
+audit-problem-checkpoint = Wpis { $value } nie jest wpisem zapisanym w podpisanym punkcie kontrolnym.
+audit-problem-head = Głowa łańcucha nie wskazuje na jego ostatni wpis ({ $value }).
+audit-problem-bad-checkpoint = Wiersz { $value } pliku punktów kontrolnych nie przechodzi weryfikacji.

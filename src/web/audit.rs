@@ -136,7 +136,58 @@ pub struct AuditListPage {
     page: Page,
     view: AuditView,
     entity_types: Vec<String>,
-    verdict: Option<audit::Verdict>,
+    chain: Option<ChainStatus>,
+}
+
+/// The most problems the page lists; the command line lists them all.
+const PROBLEMS_SHOWN: usize = 50;
+
+/// The chain's verification as the page shows it.
+pub struct ChainStatus {
+    rows: i64,
+    /// The first row after which the chain cannot be trusted, when it is broken.
+    first_break: Option<i64>,
+    /// Each problem in the reader's language, the first [`PROBLEMS_SHOWN`].
+    problems: Vec<String>,
+    /// How many more problems there are than shown.
+    more: i64,
+}
+
+impl ChainStatus {
+    fn new(verdict: &audit::Verdict, lang: crate::i18n::Lang) -> ChainStatus {
+        let (rows, all) = match verdict {
+            audit::Verdict::Intact { rows } => (*rows, &[][..]),
+            audit::Verdict::Broken { rows, problems } => (*rows, problems.as_slice()),
+        };
+        let problems = all
+            .iter()
+            .take(PROBLEMS_SHOWN)
+            .map(|p| {
+                let (key, value) = p.message();
+                crate::i18n::text_with(
+                    lang,
+                    key,
+                    &[("value", fluent_bundle::FluentValue::from(value))],
+                )
+            })
+            .collect();
+        ChainStatus {
+            rows,
+            first_break: verdict.first_break(),
+            problems,
+            more: all.len().saturating_sub(PROBLEMS_SHOWN) as i64,
+        }
+    }
+
+    fn is_broken(&self) -> bool {
+        !self.problems.is_empty()
+    }
+
+    fn first_break_text(&self) -> String {
+        self.first_break
+            .map(|row| row.to_string())
+            .unwrap_or_else(|| "—".into())
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -172,15 +223,18 @@ pub async fn list(
         return Ok(AuditResults { page, view }.into_response());
     }
     // The whole-chain check reads every row; staff see it, partners see their own rows only.
-    let verdict = match user.role {
+    let chain = match user.role {
         Role::Partner => None,
-        _ => Some(audit::verify(&state.db).await?),
+        _ => Some(ChainStatus::new(
+            &audit::verify(&state.db).await?,
+            page.lang,
+        )),
     };
     Ok(AuditListPage {
         entity_types: search::entity_types(&state.db, scope(&user)).await?,
         page,
         view,
-        verdict,
+        chain,
     }
     .into_response())
 }
@@ -259,6 +313,8 @@ pub struct AuditEntryPage {
     entry: Entry,
     /// The entry told as the booking's timeline tells it, where it has words for it.
     what: Option<String>,
+    /// The first break in the chain at or before this entry: the entry cannot be trusted.
+    after_break: Option<i64>,
 }
 
 /// One row, if the reader may see it.
@@ -283,7 +339,16 @@ pub async fn entry(
         },
     )
     .told(&page);
-    Ok(AuditEntryPage { page, entry, what })
+    // Whether anything before (or at) this entry was altered or removed: then the chain
+    // cannot vouch for it. Only the row number is shown, never another partner's content.
+    let verdict = audit::verify(&state.db).await?;
+    let after_break = verdict.first_break().filter(|row| *row <= entry.id);
+    Ok(AuditEntryPage {
+        page,
+        entry,
+        what,
+        after_break,
+    })
 }
 
 #[cfg(test)]

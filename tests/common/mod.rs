@@ -16,7 +16,7 @@ use std::pin::Pin;
 
 use bookbridge::app::App;
 use bookbridge::clock::Clock;
-use bookbridge::config::{Config, DemoSettings};
+use bookbridge::config::{Config, DemoSettings, KeySettings};
 use bookbridge::db::{Backend, DatabaseUrl, Db};
 use libtest_mimic::{Arguments, Failed, Trial};
 use reqwest::redirect::Policy;
@@ -205,6 +205,11 @@ async fn fresh_database(
 }
 
 async fn drop_database(backend: Backend, url: &str, name: Option<String>, pg_url: Option<&str>) {
+    if let Ok(parsed) = url.parse::<DatabaseUrl>() {
+        let keys = key_file(&parsed);
+        let _ = std::fs::remove_file(keys.with_extension("checkpoints"));
+        let _ = std::fs::remove_file(keys);
+    }
     match (backend, name, pg_url) {
         (Backend::Postgres, Some(name), Some(admin_url)) => {
             if let Ok(mut conn) =
@@ -224,10 +229,28 @@ async fn drop_database(backend: Backend, url: &str, name: Option<String>, pg_url
     }
 }
 
-/// The config a test app runs with: demo data, secure cookies as in production.
+/// Where a test database's key file and audit checkpoints live: in the temporary directory,
+/// one pair per database, so every app started on the same database shares them.
+pub fn key_file(url: &DatabaseUrl) -> std::path::PathBuf {
+    let name = hex::encode(bookbridge::keys::hmac_sha256(
+        b"test database",
+        &[url.as_str().as_bytes()],
+    ));
+    std::env::temp_dir().join(format!("bookbridge-test-{}.key", &name[..16]))
+}
+
+/// The keys of a test database (created on first use).
+pub fn test_keys(url: &DatabaseUrl) -> KeySettings {
+    KeySettings::load(&key_file(url), None, true).expect("the test key file is usable")
+}
+
+/// The config a test app runs with: demo data, secure cookies as in production, the test
+/// database's own keys.
 pub fn test_config(url: DatabaseUrl) -> Config {
     let addr: SocketAddr = "127.0.0.1:0".parse().expect("valid address");
+    let keys = test_keys(&url);
     let mut config = Config::new(url, addr);
+    config.keys = Some(keys);
     config.demo = Some(DemoSettings {
         password: DEMO_PASSWORD.into(),
     });

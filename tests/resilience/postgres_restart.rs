@@ -166,7 +166,9 @@ type Answers = Arc<Mutex<Vec<(Instant, Result<u16, String>)>>>;
 
 async fn under_load(server: &Server) -> Result<(), Failed> {
     let url = server.url().parse().map_err(|e: String| Failed::from(e))?;
+    let keys = super::common::test_keys(&url);
     let mut config = Config::new(url, "127.0.0.1:0".parse().map_err(|_| "address")?);
+    config.keys = Some(keys);
     config.demo = Some(DemoSettings {
         password: super::common::DEMO_PASSWORD.into(),
     });

@@ -74,7 +74,13 @@ enum Direction {
 
 /// Runs both directions and adds their rows to the table.
 pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyhow::Result<()> {
-    let db = Db::connect(scratch.url()).await?;
+    // One key for the fixture written here and the app started below.
+    let keys = bookbridge::config::KeySettings::in_memory(
+        std::env::temp_dir().join(format!("bench-{}.checkpoints", std::process::id())),
+    );
+    let db = Db::connect(scratch.url())
+        .await?
+        .with_keys(keys.keyring.clone(), Some(keys.checkpoint_file.clone()));
     db.migrate().await?;
     add_demo_partners(&db).await?;
     if plan.background_links > 0 {
@@ -89,6 +95,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
 
     let addr: SocketAddr = "127.0.0.1:0".parse().context("loopback address")?;
     let mut config = Config::new(scratch.url().clone(), addr);
+    config.keys = Some(keys);
     config.systems = Some(SystemsConfig::Sandbox {
         bookings_per_partner: plan.bookings_per_partner,
     });

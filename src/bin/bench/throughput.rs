@@ -41,6 +41,9 @@ impl LinkBench {
     pub async fn build(scratch: &Scratch, links: u64) -> anyhow::Result<LinkBench> {
         let addr: SocketAddr = "127.0.0.1:0".parse().context("loopback address")?;
         let mut config = Config::new(scratch.url().clone(), addr);
+        config.keys = Some(bookbridge::config::KeySettings::in_memory(
+            std::env::temp_dir().join(format!("bench-{}.checkpoints", std::process::id())),
+        ));
         // Unreachable on purpose: a reconcile pass must not call out, and would fail loudly.
         config.systems = Some(SystemsConfig::Remote {
             reservio_url: "http://127.0.0.1:9/v2".into(),

@@ -202,6 +202,9 @@ async fn measure(cli: &Cli, url: &str, counter: QueryCounter) -> anyhow::Result<
     let backend = database_url.backend().name();
     let addr: SocketAddr = "127.0.0.1:0".parse()?;
     let mut config = Config::new(database_url, addr);
+    config.keys = Some(bookbridge::config::KeySettings::in_memory(
+        std::env::temp_dir().join(format!("bench-pages-{}.checkpoints", std::process::id())),
+    ));
     config.demo = Some(DemoSettings {
         password: PASSWORD.into(),
     });

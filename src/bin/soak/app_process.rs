@@ -38,14 +38,15 @@ impl AppProcess {
         Ok(exe)
     }
 
-    /// `exe serve --addr addr` against `database_url` and the given systems; its output is
-    /// appended to `log`.
+    /// `exe serve --addr addr` against `database_url`, the given systems and key file; its
+    /// output is appended to `log`.
     pub fn new(
         exe: PathBuf,
         addr: SocketAddr,
         database_url: &str,
         reservio_url: String,
         termino_url: String,
+        key_file: &Path,
         log: PathBuf,
     ) -> anyhow::Result<AppProcess> {
         let log_filter = std::env::var("RUST_LOG")
@@ -57,6 +58,7 @@ impl AppProcess {
                 ("DATABASE_URL", database_url.to_string()),
                 ("RESERVIO_URL", reservio_url),
                 ("TERMINO_URL", termino_url),
+                ("BOOKBRIDGE_KEY_FILE", key_file.display().to_string()),
                 ("RUST_LOG", log_filter),
                 // A log file, not a terminal: no colour codes.
                 ("NO_COLOR", "1".to_string()),

@@ -197,9 +197,14 @@ fn free_address() -> std::io::Result<SocketAddr> {
 
 async fn soak(cli: &Cli, exe: PathBuf, scratch: &Scratch) -> anyhow::Result<Report> {
     let clock = Clock::System;
+    // The app's keys and audit checkpoints live beside the database, outside it.
+    let key_file = scratch.dir().join("soak.key");
+    let keys = bookbridge::config::KeySettings::load(&key_file, None, true)
+        .context("cannot create the key file")?;
     let db = Db::connect(scratch.url())
         .await
-        .context("cannot open the database")?;
+        .context("cannot open the database")?
+        .with_keys(keys.keyring.clone(), Some(keys.checkpoint_file.clone()));
     db.migrate().await.context("cannot migrate the database")?;
     let passwords = Passwords::new(2)?;
     let demo = DemoSettings {
@@ -223,6 +228,7 @@ async fn soak(cli: &Cli, exe: PathBuf, scratch: &Scratch) -> anyhow::Result<Repo
         scratch.url().as_str(),
         sandbox.reservio.url(),
         sandbox.termino.url(),
+        &key_file,
         scratch.dir().join("app.log"),
     )?;
     app.start(START_LIMIT).await?;

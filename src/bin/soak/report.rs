@@ -153,9 +153,11 @@ impl Report {
                 "intact",
                 Some(true),
             ),
-            Ok(Verdict::Broken { row, reason }) => {
+            Ok(Verdict::Broken { problems, .. }) => {
                 line("audit chain, audit::verify", "BROKEN", Some(false));
-                println!("      at row {row}: {reason}");
+                for problem in problems {
+                    println!("      {}", problem.describe());
+                }
             }
             Err(e) => {
                 line("audit chain, audit::verify", "unread", Some(false));

@@ -248,12 +248,12 @@ pub async fn with_systems(app: &TestApp) -> (TestApp, World) {
         )
         .await;
     assert_eq!(r.status(), 303, "the sandbox channel account is made");
-    let (code, secret): (String, String) =
-        sqlx::query_as("SELECT connection_code, webhook_secret FROM connections WHERE id = $1")
-            .bind(partner.connection_id)
-            .fetch_one(systems_on.db.pool())
-            .await
-            .expect("the partner's connection");
+    // The secret as the app reads it: decrypted (the column holds it sealed).
+    let stored = connections::find(&systems_on.db, partner.connection_id)
+        .await
+        .expect("connections read")
+        .expect("the partner's connection");
+    let (code, secret) = (stored.connection_code, stored.webhook_secret);
     let world = World {
         link,
         mismatch,
