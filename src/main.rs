@@ -283,11 +283,13 @@ async fn add_user(
     let mut password = String::new();
     std::io::stdin().read_to_string(&mut password)?;
     let password = password.trim_end_matches(['\r', '\n']);
-    let password = NewPassword::parse(password).map_err(|_| {
+    let password = NewPassword::parse_for(password, email.as_str()).map_err(|e| {
         anyhow::anyhow!(
-            "the password on stdin needs {} to {} characters",
+            "the password on stdin needs {} to {} characters, must not be a common leaked \
+             password and must not contain the e-mail address or the product's name ({})",
             NewPassword::MIN_CHARS,
-            NewPassword::MAX_CHARS
+            NewPassword::MAX_CHARS,
+            e.0
         )
     })?;
     let passwords = Passwords::new(1)?;

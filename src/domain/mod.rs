@@ -7,6 +7,7 @@ pub mod connection;
 pub mod email;
 pub mod mismatch;
 pub mod note;
+pub mod password_policy;
 pub mod procedure;
 pub mod reconcile;
 pub mod verification;

@@ -817,3 +817,8 @@ mail-subject-escalate = Předáno Partner Care: voucher { $voucher }, { $custome
 mail-body-escalate =
     Partner Care přijal vaši žádost k rezervaci zákazníka { $customer } s voucherem { $voucher } (rezervace bookbridge č. { $booking }). Dokud ji Partner Care nevyřeší, rezervace platí a zákazník přijde.
     Tento e-mail potvrzuje, co kanál udělal v Termino. Zkontrolujte prosím, že Reservio ukazuje totéž.
+
+# accounts
+error-password-common = Toto heslo patří mezi nejčastější uniklá hesla. Zvolte jiné — dobře poslouží několik nesouvisejících slov.
+error-password-email = Heslo nesmí obsahovat vaši e-mailovou adresu.
+error-password-product = Heslo nesmí obsahovat název produktu.

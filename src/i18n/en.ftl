@@ -799,3 +799,8 @@ mail-subject-escalate = Sent to Partner Care: voucher { $voucher }, { $customer 
 mail-body-escalate =
     Partner Care received your request about the booking of { $customer } with voucher { $voucher } (bookbridge booking { $booking }). Until Partner Care resolves it, the booking stays valid and the customer will come.
     This e-mail confirms what the channel did in Termino. Please check that Reservio shows the same.
+
+# accounts
+error-password-common = This password is among the most common leaked passwords. Choose another one — a few unrelated words work well.
+error-password-email = The password must not contain your e-mail address.
+error-password-product = The password must not contain the product's name.

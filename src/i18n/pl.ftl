@@ -816,3 +816,8 @@ mail-subject-escalate = Przekazano do Partner Care: voucher { $voucher }, { $cus
 mail-body-escalate =
     Partner Care otrzymał Twoją prośbę dotyczącą rezerwacji klienta { $customer } z voucherem { $voucher } (rezerwacja bookbridge nr { $booking }). Dopóki Partner Care tego nie rozstrzygnie, rezerwacja pozostaje ważna i klient przyjdzie.
     Ten e-mail potwierdza to, co kanał zrobił w Termino. Sprawdź, czy Reservio pokazuje to samo.
+
+# accounts
+error-password-common = To hasło jest jednym z najczęściej wyciekających haseł. Wybierz inne — dobrze sprawdza się kilka niezwiązanych ze sobą słów.
+error-password-email = Hasło nie może zawierać Twojego adresu e-mail.
+error-password-product = Hasło nie może zawierać nazwy produktu.

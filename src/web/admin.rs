@@ -133,7 +133,7 @@ async fn validate_user(
         .parse::<Role>()
         .map_err(|e| errors.insert("role", e.0))
         .ok();
-    let password = NewPassword::parse(&form.password)
+    let password = NewPassword::parse_for(&form.password, &form.email)
         .map_err(|e| errors.insert("password", e.0))
         .ok();
     let partner_id = match (role, form.partner_id.trim()) {
