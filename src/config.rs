@@ -37,6 +37,12 @@ pub struct Config {
     /// How partner e-mails are sent; `None` holds them on the Outbox page instead (the demo,
     /// or an instance without SMTP).
     pub mail: Option<MailConfig>,
+    /// Whether Partner Care, sales reps and admins must log in with a second factor: required
+    /// under `serve`, optional in the demo.
+    pub staff_second_factor: crate::auth::second_factor::StaffSecondFactor,
+    /// The address people reach the app at, for links in e-mails (e.g.
+    /// `https://bookbridge.example`); `None`: `http://` and the listening address.
+    pub public_url: Option<String>,
 }
 
 /// Where the external systems live.
@@ -120,6 +126,8 @@ impl Config {
             sync: crate::sync::Settings::default(),
             page_cache_ttl: Duration::from_secs(1),
             mail: None,
+            staff_second_factor: crate::auth::second_factor::StaffSecondFactor::Required,
+            public_url: None,
         }
     }
 
@@ -127,5 +135,13 @@ impl Config {
     /// is configured. Pass it as `held` to [`crate::db::emails::queue`].
     pub fn mail_held(&self) -> bool {
         self.mail.is_none()
+    }
+
+    /// The start of links in e-mails, without a trailing `/`.
+    pub fn link_base(&self, port: u16) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}:{port}", self.addr.ip()),
+        }
     }
 }

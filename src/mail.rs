@@ -259,7 +259,7 @@ async fn audit_outcome(
         tx,
         now,
         Event::new(&SENDER, action, "email", row.id)
-            .partner(Some(row.partner_id))
+            .partner(row.partner_id)
             .after(after),
     )
     .await?;

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use bookbridge::app::App;
 use bookbridge::audit::{self, Actor, Event, Verdict};
 use bookbridge::auth::Passwords;
+use bookbridge::auth::second_factor::StaffSecondFactor;
 use bookbridge::clock::Clock;
 use bookbridge::config::{
     Config, DEFAULT_DEMO_PASSWORD, DEFAULT_MAIL_FROM, DemoSettings, MailConfig, SystemsConfig,
@@ -40,6 +41,16 @@ enum Command {
         database_url: DatabaseUrl,
         #[arg(long, env = "BOOKBRIDGE_DEMO_PASSWORD", default_value = DEFAULT_DEMO_PASSWORD, hide_env_values = true)]
         demo_password: String,
+        /// Whether staff must log in with a second factor: `required` or `optional`.
+        #[arg(
+            long,
+            env = "BOOKBRIDGE_STAFF_SECOND_FACTOR",
+            default_value = "optional"
+        )]
+        staff_second_factor: StaffSecondFactor,
+        /// The address people reach the app at, for links in e-mails.
+        #[arg(long, env = "BOOKBRIDGE_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Run in production: secure cookies, no demo data.
     Serve {
@@ -60,6 +71,17 @@ enum Command {
         /// The sender of partner e-mails.
         #[arg(long, env = "MAIL_FROM", default_value = DEFAULT_MAIL_FROM)]
         mail_from: String,
+        /// Whether staff must log in with a second factor: `required` or `optional`.
+        #[arg(
+            long,
+            env = "BOOKBRIDGE_STAFF_SECOND_FACTOR",
+            default_value = "required"
+        )]
+        staff_second_factor: StaffSecondFactor,
+        /// The address people reach the app at, for links in e-mails, e.g.
+        /// https://bookbridge.example
+        #[arg(long, env = "BOOKBRIDGE_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Bring the database schema up to date.
     Migrate {
@@ -145,6 +167,8 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             addr,
             database_url,
             demo_password,
+            staff_second_factor,
+            public_url,
         } => {
             NewPassword::parse(&demo_password).map_err(|_| {
                 anyhow::anyhow!(
@@ -157,6 +181,8 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             config.demo = Some(DemoSettings {
                 password: demo_password.clone(),
             });
+            config.staff_second_factor = staff_second_factor;
+            config.public_url = public_url;
             config.systems = Some(SystemsConfig::Sandbox {
                 bookings_per_partner: bookbridge::sandbox::world::DEMO_BOOKINGS_PER_PARTNER,
             });
@@ -182,8 +208,12 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             termino_url,
             smtp_url,
             mail_from,
+            staff_second_factor,
+            public_url,
         } => {
             let mut config = Config::new(database_url, addr);
+            config.staff_second_factor = staff_second_factor;
+            config.public_url = public_url;
             config.mail = match smtp_url.as_deref().map(str::trim) {
                 Some(url) if !url.is_empty() => Some(
                     MailConfig::new(url, &mail_from).map_err(|reason| anyhow::anyhow!(reason))?,
