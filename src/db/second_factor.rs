@@ -59,23 +59,29 @@ pub async fn accept_step(tx: &mut Tx, user_id: i64, step: i64) -> Result<bool, s
     Ok(done.rows_affected() == 1)
 }
 
-/// Uses up the unused recovery code with this hash; false when there is none.
-pub async fn use_recovery_code(
+/// The user's unused recovery codes, as stored: (id, `salt$hash`).
+pub async fn unused_recovery_codes(
     tx: &mut Tx,
     user_id: i64,
-    code_hash: &str,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 \
-         AND used_at IS NULL",
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, code_hash FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL \
+         ORDER BY id",
     )
-    .bind(now)
     .bind(user_id)
-    .bind(code_hash)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() >= 1)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Uses up one recovery code; false when another request used it first.
+pub async fn use_recovery_code(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done =
+        sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// How many recovery codes the user has left.

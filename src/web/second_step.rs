@@ -226,8 +226,14 @@ pub async fn submit(
     }
     let mut tx = state.db.begin_write().await?;
     let (ok, how) = if !form.recovery_code.trim().is_empty() {
-        let hash = tokens::hash(&tokens::normalise_recovery_code(&form.recovery_code));
-        let used = second_factor::use_recovery_code(&mut tx, user.id, &hash, now).await?;
+        let stored = second_factor::unused_recovery_codes(&mut tx, user.id).await?;
+        let found = stored
+            .iter()
+            .find(|(_, hash)| tokens::recovery_code_matches(&form.recovery_code, hash));
+        let used = match found {
+            Some((id, _)) => second_factor::use_recovery_code(&mut tx, *id, now).await?,
+            None => false,
+        };
         (used, "recovery_code")
     } else {
         let step = totp::matching_step(&secret, &user.email, &form.code, now);
@@ -273,7 +279,7 @@ pub async fn confirm_enrolment(
         .collect();
     let hashes: Vec<String> = codes
         .iter()
-        .map(|c| tokens::hash(&tokens::normalise_recovery_code(c)))
+        .map(|c| tokens::hash_recovery_code(c))
         .collect();
     let mut tx = state.db.begin_write().await?;
     second_factor::enrol(&mut tx, user.id, &secret, step, &hashes, now).await?;

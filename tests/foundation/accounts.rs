@@ -633,7 +633,8 @@ async fn a_recovery_code_lets_the_user_in_once_only(app: TestApp) {
     for code in &codes {
         let stored = app
             .count(&format!(
-                "SELECT COUNT(*) FROM recovery_codes WHERE code_hash = '{code}'"
+                "SELECT COUNT(*) FROM recovery_codes WHERE code_hash LIKE '%{}%'",
+                code.replace('-', "")
             ))
             .await;
         assert_eq!(stored, 0, "stored hashed");
