@@ -125,13 +125,14 @@ pub async fn consume(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error
     Ok(done.rows_affected() == 1)
 }
 
-/// Each user with an invitation that is neither used nor revoked:
+/// Each user with an invitation that is neither used, revoked nor expired at `now`:
 /// (user id, expires at).
-pub async fn open_invitations(db: &Db) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+pub async fn open_invitations(db: &Db, now: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT user_id, MAX(expires_at) FROM account_tokens WHERE purpose = 'invitation' \
-         AND used_at IS NULL AND revoked_at IS NULL GROUP BY user_id",
+         AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $1 GROUP BY user_id",
     )
+    .bind(now)
     .fetch_all(db.pool())
     .await
 }

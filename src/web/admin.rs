@@ -90,10 +90,11 @@ async fn users_page(
     )
     .await?;
     let partners = partners::list(&state.db).await?;
-    let open_invitations = crate::db::account_tokens::open_invitations(&state.db)
-        .await?
-        .into_iter()
-        .collect();
+    let open_invitations =
+        crate::db::account_tokens::open_invitations(&state.db, state.clock.now())
+            .await?
+            .into_iter()
+            .collect();
     Ok(UsersPage {
         open_invitations,
         page,
