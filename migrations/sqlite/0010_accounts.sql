@@ -34,11 +34,11 @@ CREATE TABLE recovery_codes (
 );
 CREATE INDEX recovery_codes_user ON recovery_codes (user_id);
 
--- Attempts counted like login attempts: 'second_factor' (subject: user id) and
--- 'reset_request' (subject: the e-mail address asked for).
+-- Attempts counted like login attempts: 'second_factor' and 'current_password' (subject: the
+-- user id) and 'reset_request' (subject: the e-mail address asked for).
 CREATE TABLE account_attempts (
     id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL CHECK (kind IN ('second_factor', 'reset_request')),
+    kind TEXT NOT NULL CHECK (kind IN ('second_factor', 'current_password', 'reset_request')),
     subject TEXT NOT NULL,
     ip TEXT NOT NULL,
     at BIGINT NOT NULL,

@@ -8,6 +8,8 @@ use super::{Db, Tx};
 pub enum Kind {
     /// A second-factor code; the subject is the user id.
     SecondFactor,
+    /// The current password, asked before changing it; the subject is the user id.
+    CurrentPassword,
     /// A request for a reset link; the subject is the address asked for.
     ResetRequest,
 }
@@ -16,6 +18,7 @@ impl Kind {
     fn as_str(self) -> &'static str {
         match self {
             Kind::SecondFactor => "second_factor",
+            Kind::CurrentPassword => "current_password",
             Kind::ResetRequest => "reset_request",
         }
     }

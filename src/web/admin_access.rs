@@ -1,5 +1,6 @@
-//! The admin's actions on a user's access: resend or revoke an invitation, and reset a lost
-//! second factor. Each is audited.
+//! The admin's actions on a user's access: resend or revoke an invitation, send a password
+//! reset link, and reset a lost second factor. Each is audited; none lets the admin choose or
+//! see a password.
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -104,6 +105,58 @@ pub async fn revoke_invitation(
         &session,
         FlashKind::Success,
         "flash-invitation-revoked",
+        Some(user.email),
+    )
+    .await?;
+    Ok(back())
+}
+
+/// E-mails the user a reset link, as if they had asked for one; the admin never sees it.
+pub async fn send_password_reset(
+    State(state): State<AppState>,
+    admin: AdminUser,
+    session: Session,
+    request_id: RequestId,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let user = users::find(&state.db, id)
+        .await?
+        .filter(|u| u.password_hash != users::INVITED && !u.is_disabled())
+        .ok_or(AppError::NotFound)?;
+    let lang = user
+        .locale
+        .as_deref()
+        .and_then(crate::i18n::Lang::from_code)
+        .unwrap_or_default();
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let to = Recipient {
+        user_id: user.id,
+        email: &user.email,
+        partner_id: user.partner_id,
+        lang,
+    };
+    let link =
+        account_links::send(&mut tx, &state, Purpose::Reset, &to, Some(admin.0.id), now).await?;
+    audit::append(
+        &mut tx,
+        now,
+        Event::new(
+            &admin.0.actor(),
+            "user.password_reset_sent",
+            "user",
+            user.id,
+        )
+        .partner(user.partner_id)
+        .after(serde_json::json!({ "reset": link }))
+        .request(Some(request_id.as_str())),
+    )
+    .await?;
+    tx.commit().await?;
+    flash(
+        &session,
+        FlashKind::Success,
+        "flash-reset-sent",
         Some(user.email),
     )
     .await?;

@@ -205,6 +205,10 @@ pub fn router(state: AppState) -> Router {
             post(admin_access::reset_second_factor),
         )
         .route(
+            paths::ADMIN_USER_PASSWORD_RESET_ROUTE,
+            post(admin_access::send_password_reset),
+        )
+        .route(
             paths::ADMIN_PARTNERS,
             get(admin::list_partners).post(admin::create_partner),
         )

@@ -213,6 +213,7 @@ pub const INVITATION_ROUTE: &str = "/invitation/{token}";
 pub const ADMIN_USER_INVITATION_RESEND_ROUTE: &str = "/admin/users/{id}/invitation/resend";
 pub const ADMIN_USER_INVITATION_REVOKE_ROUTE: &str = "/admin/users/{id}/invitation/revoke";
 pub const ADMIN_USER_SECOND_FACTOR_RESET_ROUTE: &str = "/admin/users/{id}/second-factor/reset";
+pub const ADMIN_USER_PASSWORD_RESET_ROUTE: &str = "/admin/users/{id}/password-reset";
 
 /// Ends one of the user's sessions, named by its handle (never by its id, the cookie's secret).
 pub fn account_session_end(handle: &str) -> String {
@@ -235,6 +236,10 @@ pub fn admin_user_invitation_resend(id: impl IntArg) -> String {
 
 pub fn admin_user_invitation_revoke(id: impl IntArg) -> String {
     format!("{ADMIN_USERS}/{}/invitation/revoke", id.int())
+}
+
+pub fn admin_user_password_reset(id: impl IntArg) -> String {
+    format!("{ADMIN_USERS}/{}/password-reset", id.int())
 }
 
 pub fn admin_user_second_factor_reset(id: impl IntArg) -> String {

@@ -16,8 +16,10 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         a_reset_for_an_unknown_address_gets_the_same_answer_and_queues_nothing,
         a_reset_link_works_once_signs_out_every_session_and_expires_after_30_minutes,
         reset_requests_are_throttled_like_logins,
+        the_admin_sends_a_reset_link_without_seeing_it,
         changing_the_password_needs_the_current_one_and_signs_out_the_other_sessions,
         common_and_personal_passwords_are_refused_next_to_the_field,
+        guessing_the_current_password_is_throttled,
         the_user_sets_language_and_time_zone_and_signs_out_other_sessions_one_or_all,
         staff_cannot_get_in_without_the_second_factor_when_it_is_required,
         wrong_codes_are_throttled_and_a_used_code_is_not_taken_twice,
@@ -703,4 +705,56 @@ async fn a_partner_may_turn_on_the_second_factor_and_the_admin_may_reset_it(app:
         Some("/"),
         "no second step any more"
     );
+}
+
+async fn the_admin_sends_a_reset_link_without_seeing_it(app: TestApp) {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = 'sales@demo.test'")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("user");
+    let admin = app.login("admin@demo.test").await;
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/users",
+            &format!("/admin/users/{id}/password-reset"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let link = emailed_link(&app, "sales@demo.test").await;
+    let page = app
+        .get(&admin, "/admin/users")
+        .await
+        .text()
+        .await
+        .expect("body");
+    let token = link.rsplit('/').next().expect("token");
+    assert!(!page.contains(token), "the admin never sees the link");
+    let r = set_password(&app, &app.client(), &link, "violet tram at dawn", &[]).await;
+    assert_eq!(r.status(), 303);
+    let r = app
+        .try_login(&app.client(), "sales@demo.test", "violet tram at dawn")
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(audit_count(&app, "user.password_reset_sent").await, 1);
+}
+
+async fn guessing_the_current_password_is_throttled(app: TestApp) {
+    let client = app.login("partner@demo.test").await;
+    for _ in 0..5 {
+        let r = change_password(&app, &client, "a wrong guess", "violet tram at dawn").await;
+        assert_eq!(r.status(), 422);
+    }
+    let r = change_password(&app, &client, DEMO_PASSWORD, "violet tram at dawn").await;
+    assert_eq!(r.status(), 429, "even the right password waits");
+    assert_eq!(
+        select_texts(&html(r).await, "#current_password-error").len(),
+        1
+    );
+    assert_eq!(audit_count(&app, "user.password_changed").await, 0);
+    // Once the failures age out of the 15-minute window, the right password works.
+    app.clock.advance(15 * 60 + 1);
+    let r = change_password(&app, &client, DEMO_PASSWORD, "violet tram at dawn").await;
+    assert_eq!(r.status(), 303);
 }

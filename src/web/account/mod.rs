@@ -5,10 +5,11 @@ pub mod second_factor;
 pub mod sessions;
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -19,6 +20,8 @@ use crate::audit::{self, Event};
 use crate::auth::CurrentUser;
 use crate::auth::second_factor::required_for;
 use crate::auth::session::LANG_KEY;
+use crate::auth::throttle::{self, Decision};
+use crate::db::account_attempts::{self, Kind};
 use crate::db::account_tokens::{self, Purpose};
 use crate::db::{emails, second_factor as factor_db, sessions as session_db, users};
 use crate::domain::NewPassword;
@@ -109,6 +112,7 @@ pub struct PasswordForm {
 /// Changes the password: the current one is required; every other session ends.
 pub async fn change_password(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
     user: CurrentUser,
     request_id: RequestId,
@@ -119,12 +123,46 @@ pub async fn change_password(
         .await?
         .ok_or(AppError::Unauthenticated { htmx: false })?;
     let mut errors = FieldErrors::new();
+    let now = state.clock.now();
+    let ip = peer.ip().to_string();
+    let subject = user.id.to_string();
+    // Someone holding a stolen session must not be able to guess the password behind it.
+    let (by_user, by_ip) = account_attempts::failures(
+        &state.db,
+        Kind::CurrentPassword,
+        &subject,
+        &ip,
+        now - throttle::WINDOW_SECS,
+    )
+    .await?;
+    if throttle::decide(by_user, by_ip) != Decision::Allowed {
+        errors.insert("current_password", "error-current-password-throttled");
+        let page = account_page(&state, &session, &user, page, errors).await?;
+        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    }
     let current_ok = state
         .passwords
         .verify(&form.current_password, Some(&stored.password_hash))
         .await;
     if !current_ok {
         errors.insert("current_password", "error-current-password");
+        let mut tx = state.db.begin_write().await?;
+        account_attempts::record(&mut tx, Kind::CurrentPassword, &subject, &ip, false, now).await?;
+        audit::append(
+            &mut tx,
+            now,
+            Event::new(
+                &user.actor(),
+                "user.current_password_wrong",
+                "user",
+                user.id,
+            )
+            .partner(user.partner_id)
+            .after(serde_json::json!({ "ip": ip }))
+            .request(Some(request_id.as_str())),
+        )
+        .await?;
+        tx.commit().await?;
     }
     let new = NewPassword::parse_for(&form.new_password, &user.email)
         .map_err(|e| errors.insert("new_password", e.0))
@@ -141,10 +179,10 @@ pub async fn change_password(
         .hash(new.expose())
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    let now = state.clock.now();
     let keep = session.id().map(|id| id.to_string()).unwrap_or_default();
     let mut tx = state.db.begin_write().await?;
     users::set_password(&mut tx, user.id, &hash).await?;
+    account_attempts::record(&mut tx, Kind::CurrentPassword, &subject, &ip, true, now).await?;
     let ended = session_db::end_others(&mut tx, user.id, &keep).await?;
     // A reset link asked for before the change must not undo it.
     for id in account_tokens::revoke_open(&mut tx, user.id, Purpose::Reset, now).await? {

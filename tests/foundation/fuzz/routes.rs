@@ -164,6 +164,7 @@ pub const ROUTES: &[Route] = &[
     route("admin_access::resend_invitation", Post, paths::ADMIN_USER_INVITATION_RESEND_ROUTE, Who::Admin, Id::UnknownOnly, &[]),
     route("admin_access::revoke_invitation", Post, paths::ADMIN_USER_INVITATION_REVOKE_ROUTE, Who::Admin, Id::UnknownOnly, &[]),
     route("admin_access::reset_second_factor", Post, paths::ADMIN_USER_SECOND_FACTOR_RESET_ROUTE, Who::Admin, Id::UnknownOnly, &[]),
+    route("admin_access::send_password_reset", Post, paths::ADMIN_USER_PASSWORD_RESET_ROUTE, Who::Admin, Id::UnknownOnly, &[]),
     route("account::preferences", Post, paths::ACCOUNT_PREFERENCES, Who::Partner, Id::None, &["lang", "timezone"]),
     route("account::second_factor::confirm", Post, paths::ACCOUNT_SECOND_FACTOR, Who::Partner, Id::None, &["code"]),
     route("account::sessions::end_one", Post, paths::ACCOUNT_SESSION_END_ROUTE, Who::Partner, Id::UnknownOnly, &[]),
