@@ -35,6 +35,8 @@ pub struct Shared {
     pub procedures: crate::sync::procedure::Hooks,
     /// The bookings list's pages of rows, kept for about a second.
     pub bookings_cache: crate::web::bookings::cache::PageCache,
+    /// The start of links in e-mails (invitations, password resets).
+    pub link_base: String,
 }
 
 impl Deref for AppState {
@@ -130,6 +132,7 @@ impl App {
         };
         let bookings_cache =
             crate::web::bookings::cache::PageCache::new(config.page_cache_ttl, 4096);
+        let link_base = config.link_base(port);
         let state = AppState(Arc::new(Shared {
             db,
             config,
@@ -140,6 +143,7 @@ impl App {
             sandbox: sandbox.clone(),
             procedures,
             bookings_cache,
+            link_base,
         }));
         Ok(App {
             listener,

@@ -42,6 +42,12 @@ pub struct Config {
     /// The keys that sign the audit chain and seal credentials, and where the chain's
     /// checkpoints go. Required: the app refuses to start without them.
     pub keys: Option<KeySettings>,
+    /// Whether Partner Care, sales reps and admins must log in with a second factor: required
+    /// under `serve`, optional in the demo.
+    pub staff_second_factor: crate::auth::second_factor::StaffSecondFactor,
+    /// The address people reach the app at, for links in e-mails (e.g.
+    /// `https://bookbridge.example`); `None`: `http://` and the listening address.
+    pub public_url: Option<String>,
 }
 
 /// The web server's limits, so that slow or idle clients cannot hold it: each is enforced by
@@ -215,6 +221,8 @@ impl Config {
             mail: None,
             server: ServerLimits::default(),
             keys: None,
+            staff_second_factor: crate::auth::second_factor::StaffSecondFactor::Required,
+            public_url: None,
         }
     }
 
@@ -222,6 +230,14 @@ impl Config {
     /// is configured. Pass it as `held` to [`crate::db::emails::queue`].
     pub fn mail_held(&self) -> bool {
         self.mail.is_none()
+    }
+
+    /// The start of links in e-mails, without a trailing `/`.
+    pub fn link_base(&self, port: u16) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}:{port}", self.addr.ip()),
+        }
     }
 }
 

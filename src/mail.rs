@@ -275,7 +275,7 @@ async fn audit_outcome(
         tx,
         now,
         Event::new(&SENDER, action, "email", row.id)
-            .partner(Some(row.partner_id))
+            .partner(row.partner_id)
             .after(after),
     )
     .await?;
@@ -394,7 +394,7 @@ mod tests {
         let from = parse_from("bookbridge <no-reply@bookbridge.example>").expect("valid");
         let row = EmailRow {
             id: 42,
-            partner_id: 1,
+            partner_id: Some(1),
             partner_name: "Salon Aurora".into(),
             operation_id: None,
             recipient: "partner@example.com".into(),

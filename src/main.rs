@@ -10,6 +10,7 @@ use std::time::Duration;
 use bookbridge::app::App;
 use bookbridge::audit::{self, Actor, Event, Verdict};
 use bookbridge::auth::Passwords;
+use bookbridge::auth::second_factor::StaffSecondFactor;
 use bookbridge::clock::Clock;
 use bookbridge::config::{
     Config, DEFAULT_DEMO_PASSWORD, DEFAULT_MAIL_FROM, DemoSettings, KeySettings, MailConfig,
@@ -89,6 +90,16 @@ enum Command {
         limits: LimitArgs,
         #[command(flatten)]
         keys: KeyArgs,
+        /// Whether staff must log in with a second factor: `required` or `optional`.
+        #[arg(
+            long,
+            env = "BOOKBRIDGE_STAFF_SECOND_FACTOR",
+            default_value = "optional"
+        )]
+        staff_second_factor: StaffSecondFactor,
+        /// The address people reach the app at, for links in e-mails.
+        #[arg(long, env = "BOOKBRIDGE_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Run in production: secure cookies, no demo data.
     Serve {
@@ -120,6 +131,17 @@ enum Command {
         mass_vanish_min: i64,
         #[command(flatten)]
         keys: KeyArgs,
+        /// Whether staff must log in with a second factor: `required` or `optional`.
+        #[arg(
+            long,
+            env = "BOOKBRIDGE_STAFF_SECOND_FACTOR",
+            default_value = "required"
+        )]
+        staff_second_factor: StaffSecondFactor,
+        /// The address people reach the app at, for links in e-mails, e.g.
+        /// https://bookbridge.example
+        #[arg(long, env = "BOOKBRIDGE_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Bring the database schema up to date; with a key file, also encrypt credentials still
     /// stored in plain text.
@@ -271,6 +293,8 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             demo_password,
             limits,
             keys,
+            staff_second_factor,
+            public_url,
         } => {
             NewPassword::parse(&demo_password).map_err(|_| {
                 anyhow::anyhow!(
@@ -286,6 +310,8 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             config.demo = Some(DemoSettings {
                 password: demo_password.clone(),
             });
+            config.staff_second_factor = staff_second_factor;
+            config.public_url = public_url;
             config.systems = Some(SystemsConfig::Sandbox {
                 bookings_per_partner: bookbridge::sandbox::world::DEMO_BOOKINGS_PER_PARTNER,
             });
@@ -314,6 +340,8 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             mass_vanish_share,
             mass_vanish_min,
             keys,
+            staff_second_factor,
+            public_url,
         } => {
             let mut config = Config::new(database_url, addr);
             // Refused before anything else: without a key nothing can be audited or sealed.
@@ -321,6 +349,8 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             config.server = limits.limits();
             config.sync.mass_vanish = MassVanishPolicy::new(mass_vanish_share, mass_vanish_min)
                 .map_err(|reason| anyhow::anyhow!(reason))?;
+            config.staff_second_factor = staff_second_factor;
+            config.public_url = public_url;
             config.mail = match smtp_url.as_deref().map(str::trim) {
                 Some(url) if !url.is_empty() => Some(
                     MailConfig::new(url, &mail_from).map_err(|reason| anyhow::anyhow!(reason))?,
@@ -486,11 +516,13 @@ async fn add_user(
     let mut password = String::new();
     std::io::stdin().read_to_string(&mut password)?;
     let password = password.trim_end_matches(['\r', '\n']);
-    let password = NewPassword::parse(password).map_err(|_| {
+    let password = NewPassword::parse_for(password, email.as_str()).map_err(|e| {
         anyhow::anyhow!(
-            "the password on stdin needs {} to {} characters",
+            "the password on stdin needs {} to {} characters, must not be a common leaked \
+             password and must not contain the e-mail address or the product's name ({})",
             NewPassword::MIN_CHARS,
-            NewPassword::MAX_CHARS
+            NewPassword::MAX_CHARS,
+            e.0
         )
     })?;
     let passwords = Passwords::new(1)?;

@@ -19,6 +19,7 @@ fn main() {
             a_sales_rep_maps_services_and_the_partner_goes_live,
             a_partner_filters_to_mismatches_and_opens_one,
             a_partner_cancels_a_booking_and_watches_the_steps_complete,
+            a_partner_turns_on_the_second_factor_and_logs_in_with_a_code,
         ],
         support::missing(),
     );
@@ -383,4 +384,42 @@ async fn a_partner_cancels_a_booking_and_watches_the_steps_complete(app: TestApp
             .await
             .expect("the operation");
     assert_eq!(state, "completed");
+}
+
+async fn a_partner_turns_on_the_second_factor_and_logs_in_with_a_code(app: TestApp) {
+    use bookbridge::auth::second_factor::code_at;
+
+    let email = "partner@demo.test";
+    let mut b = Browser::start(&app, &named(&app, "second-factor")).await;
+    b.login(email).await;
+    b.goto("/account").await;
+    b.click("#second-factor-enrol").await;
+    // The QR code is drawn in the page itself; the key beside it is what the app would read.
+    b.wait_for("#enrol-qr svg").await;
+    let secret = b.text("#enrol-secret").await;
+    let code = code_at(&secret, email, app.clock.now()).expect("a code");
+    b.fill("#enrol-code", &code).await;
+    b.click_and_snapshot("#enrol-form button[type=submit]", "enrolled")
+        .await;
+    b.wait_for("#recovery-codes li").await;
+    b.click("#recovery-codes-continue").await;
+    b.wait_for("#second-factor-on").await;
+    b.logout().await;
+
+    // The next login asks for the code after the password.
+    app.clock.advance(30);
+    b.fill("#email", email).await;
+    b.fill("#password", common::DEMO_PASSWORD).await;
+    b.click("main form button[type=submit]").await;
+    b.wait_for("#code").await;
+    b.snapshot("second-step").await;
+    b.fill("#code", "000000").await;
+    b.click("#second-factor-form button[type=submit]").await;
+    b.wait_for_text("#second-factor-error", "not right").await;
+    let code = code_at(&secret, email, app.clock.now()).expect("a code");
+    b.fill("#code", &code).await;
+    b.click("#second-factor-form button[type=submit]").await;
+    b.wait_for("header .user-email").await;
+    assert_eq!(b.path().await, "/");
+    b.close().await;
 }

@@ -1,6 +1,8 @@
 //! The foundation: health, login, sessions, CSRF, roles, partner scoping, admin pages and the
 //! audit chain — each test on SQLite and on PostgreSQL.
 
+#[path = "foundation/accounts.rs"]
+mod accounts;
 mod common;
 #[path = "foundation/edge.rs"]
 mod edge;
@@ -27,7 +29,7 @@ fn main() {
         each_role_is_refused_the_pages_of_the_other_roles,
         anonymous_visitors_are_sent_to_the_login_page,
         a_partner_user_never_sees_another_partners_audit_entries,
-        the_admin_adds_a_user_who_can_then_log_in,
+        the_admin_invites_a_user_who_can_then_log_in,
         invalid_new_users_are_refused_with_errors_next_to_the_fields,
         a_disabled_user_cannot_log_in_and_loses_open_sessions,
         the_admin_adds_and_disables_partners,
@@ -43,6 +45,7 @@ fn main() {
         malformed_input_gets_a_clear_error_not_a_server_error,
         restarting_the_demo_keeps_what_is_there,
     ];
+    all.extend(accounts::tests());
     all.extend(fuzz::tests());
     all.extend(edge::tests());
     logs::capture();
@@ -451,7 +454,7 @@ async fn a_partner_user_never_sees_another_partners_audit_entries(app: TestApp) 
     assert_eq!(app.get(&care, "/audit/not-a-number").await.status(), 404);
 }
 
-async fn the_admin_adds_a_user_who_can_then_log_in(app: TestApp) {
+async fn the_admin_invites_a_user_who_can_then_log_in(app: TestApp) {
     let admin = app.login("admin@demo.test").await;
     let (partner_id,): (i64,) =
         sqlx::query_as("SELECT id FROM partners WHERE name = 'Salon Aurora'")
@@ -468,7 +471,6 @@ async fn the_admin_adds_a_user_who_can_then_log_in(app: TestApp) {
                 ("email", " Reception@Aurora.test "),
                 ("role", "partner"),
                 ("partner_id", &partner_id),
-                ("password", "reception password"),
             ],
         )
         .await;
@@ -480,8 +482,27 @@ async fn the_admin_adds_a_user_who_can_then_log_in(app: TestApp) {
         "{flashes:?}"
     );
     assert!(select_texts(&doc, "#users td").contains(&"reception@aurora.test".to_string()));
+    // The invitee chooses the password from the e-mailed link.
+    let visitor = app.client();
+    let link = accounts::emailed_link(&app, "reception@aurora.test").await;
     let r = app
-        .try_login(&app.client(), "reception@aurora.test", "reception password")
+        .post_form(
+            &visitor,
+            &link,
+            &link,
+            &[
+                ("new_password", "front desk passphrase"),
+                ("confirm_password", "front desk passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = app
+        .try_login(
+            &app.client(),
+            "reception@aurora.test",
+            "front desk passphrase",
+        )
         .await;
     assert_eq!(r.status(), 303);
     let created = app
@@ -502,14 +523,12 @@ async fn invalid_new_users_are_refused_with_errors_next_to_the_fields(app: TestA
                 ("email", "not-an-email"),
                 ("role", "partner"),
                 ("partner_id", ""),
-                ("password", "short"),
             ],
         )
         .await;
     assert_eq!(r.status(), 422);
     let doc = html(r).await;
     assert_eq!(select_texts(&doc, "#email-error").len(), 1);
-    assert_eq!(select_texts(&doc, "#password-error").len(), 1);
     assert_eq!(select_texts(&doc, "#partner-error").len(), 1);
     assert_eq!(
         select_attr(&doc, "#new-email", "value").as_deref(),
@@ -525,7 +544,6 @@ async fn invalid_new_users_are_refused_with_errors_next_to_the_fields(app: TestA
                 ("email", "care@demo.test"),
                 ("role", "partner_care"),
                 ("partner_id", ""),
-                ("password", "long enough password"),
             ],
         )
         .await;
@@ -544,7 +562,6 @@ async fn invalid_new_users_are_refused_with_errors_next_to_the_fields(app: TestA
                 ("email", "x@demo.test"),
                 ("role", "emperor"),
                 ("partner_id", "99999"),
-                ("password", "long enough password"),
             ],
         )
         .await;

@@ -73,6 +73,8 @@ impl Passwords {
         let Ok(_permit) = self.permits.acquire().await else {
             return false;
         };
+        // A hash that is no hash (an invited user's placeholder) takes the decoy's time too.
+        let hash = hash.filter(|h| PasswordHash::new(h).is_ok());
         let known = hash.is_some();
         let password = password.to_string();
         let hash = hash.unwrap_or(&self.decoy_hash).to_string();

@@ -21,6 +21,10 @@ pub const LOGIN_AT_KEY: &str = "login_at";
 pub const SEEN_AT_KEY: &str = "seen_at";
 /// The interface language chosen in this session.
 pub const LANG_KEY: &str = "lang";
+/// The browser of this session (its User-Agent, cut short), for the user's list of sessions.
+pub const DEVICE_KEY: &str = "device";
+/// The address this session was first used from, for the same list.
+pub const ADDRESS_KEY: &str = "address";
 
 /// Refresh `seen_at` (and so the stored expiry) at most this often, to spare a write per request.
 const SEEN_AT_RESOLUTION: i64 = 60;
@@ -64,6 +68,26 @@ async fn end_session(session: &Session) -> Result<(), AppError> {
         .flush()
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!("ending session: {e}")))
+}
+
+/// Notes the browser and address of a session on its first authenticated request.
+async fn record_device(parts: &Parts, session: &Session) -> Result<(), AppError> {
+    let address = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_default();
+    let device: String = parts
+        .headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .chars()
+        .take(160)
+        .collect();
+    session.insert(ADDRESS_KEY, address).await?;
+    session.insert(DEVICE_KEY, device).await?;
+    Ok(())
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -117,6 +141,9 @@ impl FromRequestParts<AppState> for CurrentUser {
         }
         if now - seen_at >= SEEN_AT_RESOLUTION {
             session.insert(SEEN_AT_KEY, now).await?;
+        }
+        if session.get::<String>(ADDRESS_KEY).await?.is_none() {
+            record_device(parts, &session).await?;
         }
         let current = CurrentUser {
             id: user.id,

@@ -12,7 +12,9 @@ use super::{Db, Tx};
 #[derive(Clone, Debug, FromRow)]
 pub struct EmailRow {
     pub id: i64,
-    pub partner_id: i64,
+    /// `None` for an account e-mail to staff.
+    pub partner_id: Option<i64>,
+    /// Empty without a partner.
     pub partner_name: String,
     pub operation_id: Option<i64>,
     pub recipient: String,
@@ -26,9 +28,10 @@ pub struct EmailRow {
     pub sent_at: Option<i64>,
 }
 
-const ROW: &str = "SELECT e.id, e.partner_id, p.name AS partner_name, e.operation_id, \
-     e.recipient, e.subject, e.body, e.state, e.attempts, e.next_attempt_at, e.last_error, \
-     e.created_at, e.sent_at FROM email_outbox e JOIN partners p ON p.id = e.partner_id";
+const ROW: &str = "SELECT e.id, e.partner_id, COALESCE(p.name, '') AS partner_name, \
+     e.operation_id, e.recipient, e.subject, e.body, e.state, e.attempts, e.next_attempt_at, \
+     e.last_error, e.created_at, e.sent_at FROM email_outbox e \
+     LEFT JOIN partners p ON p.id = e.partner_id";
 
 /// Queues one message to every enabled user of the partner, inside the caller's transaction;
 /// returns the new rows' ids (none when the partner has no enabled user).
@@ -72,8 +75,75 @@ pub async fn queue(
     Ok(ids)
 }
 
+/// Queues one account e-mail (an invitation or a reset link) to one address, inside the
+/// caller's transaction. The message carries a private link, so it is tied to its token:
+/// kept off the Outbox page, and its body blanked once sent or withdrawn.
+pub struct AccountEmail<'a> {
+    pub partner_id: Option<i64>,
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub token_id: i64,
+}
+
+pub async fn queue_account_email(
+    tx: &mut Tx,
+    email: &AccountEmail<'_>,
+    held: bool,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let state = if held { "held" } else { "pending" };
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO email_outbox (partner_id, recipient, subject, body, state, attempts, \
+         next_attempt_at, created_at, account_token_id) \
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $6, $7) RETURNING id",
+    )
+    .bind(email.partner_id)
+    .bind(email.recipient)
+    .bind(email.subject)
+    .bind(email.body)
+    .bind(state)
+    .bind(now)
+    .bind(email.token_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// The link of `token_id` is used or revoked: its messages lose their body, and those not yet
+/// sent are not sent.
+pub async fn withdraw_account_emails(tx: &mut Tx, token_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE email_outbox SET body = '', \
+         state = CASE WHEN state IN ('pending', 'held') THEN 'failed' ELSE state END, \
+         last_error = CASE WHEN state IN ('pending', 'held') THEN 'withdrawn' ELSE last_error END \
+         WHERE account_token_id = $1",
+    )
+    .bind(token_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The account e-mails queued for `recipient`, newest first: (subject, body, state). For
+/// tests and support: the Outbox page never shows them.
+pub async fn account_emails_to(
+    db: &Db,
+    recipient: &str,
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT subject, body, state FROM email_outbox \
+         WHERE recipient = $1 AND account_token_id IS NOT NULL ORDER BY id DESC",
+    )
+    .bind(recipient)
+    .fetch_all(db.pool())
+    .await
+}
+
 fn scoped(partner_id: Option<i64>) -> Where {
     let mut w = Where::new();
+    // Account e-mails carry private links: never listed.
+    w.and("e.account_token_id IS NULL", Vec::<Bind>::new());
     if let Some(partner_id) = partner_id {
         w.and("e.partner_id = {}", [Bind::from(partner_id)]);
     }
@@ -151,7 +221,8 @@ pub async fn claim_due(
 pub async fn mark_sent(tx: &mut Tx, id: i64, owner: &str, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE email_outbox SET state = 'sent', sent_at = $1, attempts = attempts + 1, \
-         last_error = NULL, lease_owner = NULL, lease_until = NULL \
+         last_error = NULL, lease_owner = NULL, lease_until = NULL, \
+         body = CASE WHEN account_token_id IS NULL THEN body ELSE '' END \
          WHERE id = $2 AND lease_owner = $3 AND state = 'pending'",
     )
     .bind(now)

@@ -1,6 +1,8 @@
 //! The database: one [`sqlx::AnyPool`] and one set of portable queries for SQLite and
 //! PostgreSQL. Each submodule holds the queries of one aggregate.
 
+pub mod account_attempts;
+pub mod account_tokens;
 pub mod booking_detail;
 pub mod bookings;
 pub mod bookings_view;
@@ -20,6 +22,7 @@ pub mod operations;
 pub mod outbox;
 pub mod partners;
 pub mod queue;
+pub mod second_factor;
 pub mod sessions;
 pub mod sweeps;
 pub mod users;

@@ -116,7 +116,7 @@ impl SessionStore for DbSessionStore {
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let row: Option<LoadedRow> = sqlx::query_as(
             "SELECT s.data, s.expires_at, u.id AS user_id, u.email, u.role, u.partner_id, \
-             u.disabled, u.locale, p.timezone \
+             u.disabled, u.locale, COALESCE(u.timezone, p.timezone) AS timezone \
              FROM sessions s LEFT JOIN users u ON u.id = s.user_id \
              LEFT JOIN partners p ON p.id = u.partner_id \
              WHERE s.id = $1 AND s.expires_at > $2",
@@ -170,6 +170,50 @@ impl SessionStore for DbSessionStore {
 pub async fn end_all_for_user(tx: &mut super::Tx, user_id: i64) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// One open session of a user, as stored: its id and its data.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UserSession {
+    pub id: String,
+    pub data: String,
+    pub expires_at: i64,
+}
+
+/// The unexpired sessions of one user.
+pub async fn list_for_user(
+    db: &Db,
+    user_id: i64,
+    now: i64,
+) -> Result<Vec<UserSession>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, data, expires_at FROM sessions WHERE user_id = $1 AND expires_at > $2 \
+         ORDER BY id",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Ends one session of a user; false when it was not theirs or is gone.
+pub async fn end_one(tx: &mut super::Tx, user_id: i64, id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id = $2")
+        .bind(user_id)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends every session of a user but `keep`; returns how many.
+pub async fn end_others(tx: &mut super::Tx, user_id: i64, keep: &str) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+        .bind(user_id)
+        .bind(keep)
         .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected())

@@ -38,6 +38,10 @@ pub struct UserListing {
     pub partner_name: Option<String>,
     pub disabled: i64,
     pub created_at: i64,
+    /// 1 while the user has not yet set a password from their invitation.
+    pub invited: i64,
+    /// 1 when the user has a second factor.
+    pub second_factor: i64,
 }
 
 impl UserListing {
@@ -79,12 +83,51 @@ pub struct SessionUser {
 pub async fn find_for_session(db: &Db, id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
     sqlx::query_as(
         "SELECT u.id, u.email, u.password_hash, u.role, u.partner_id, u.disabled, u.locale, \
-         u.created_at, p.timezone AS partner_timezone \
+         u.created_at, COALESCE(u.timezone, p.timezone) AS partner_timezone \
          FROM users u LEFT JOIN partners p ON p.id = u.partner_id WHERE u.id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
     .await
+}
+
+/// The password hash of a user who was invited and has not yet chosen a password: no password
+/// verifies against it.
+pub const INVITED: &str = "!invited";
+
+/// A user's own settings: language and time zone (`None`: the partner's, or the default).
+pub async fn preferences(
+    db: &Db,
+    id: i64,
+) -> Result<Option<(Option<String>, Option<String>)>, sqlx::Error> {
+    sqlx::query_as("SELECT locale, timezone FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// Sets a new password hash inside the caller's transaction.
+pub async fn set_password(tx: &mut super::Tx, id: i64, hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Sets the user's own time zone (`None`: back to the partner's or the default).
+pub async fn set_timezone(
+    tx: &mut super::Tx,
+    id: i64,
+    timezone: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET timezone = $1 WHERE id = $2")
+        .bind(timezone)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// A new user; the password is already hashed.
@@ -128,12 +171,15 @@ pub async fn set_disabled(
 /// One page of users, newest first.
 pub async fn list(db: &Db, limit: i64, offset: i64) -> Result<Vec<UserListing>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT u.id, u.email, u.role, p.name AS partner_name, u.disabled, u.created_at \
+        "SELECT u.id, u.email, u.role, p.name AS partner_name, u.disabled, u.created_at, \
+         CASE WHEN u.password_hash = $3 THEN 1 ELSE 0 END AS invited, \
+         CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS second_factor \
          FROM users u LEFT JOIN partners p ON p.id = u.partner_id \
          ORDER BY u.id DESC LIMIT $1 OFFSET $2",
     )
     .bind(limit)
     .bind(offset)
+    .bind(INVITED)
     .fetch_all(db.pool())
     .await
 }

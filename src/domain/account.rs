@@ -113,6 +113,14 @@ impl NewPassword {
         }
     }
 
+    /// [`NewPassword::parse`], then the policy for a user with this e-mail address: not a
+    /// common leaked password, not naming the user or the product.
+    pub fn parse_for(raw: &str, email: &str) -> Result<NewPassword, Invalid> {
+        let password = Self::parse(raw)?;
+        super::password_policy::check(raw, email)?;
+        Ok(password)
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }

@@ -8,6 +8,7 @@ pub mod email;
 pub mod listing;
 pub mod mismatch;
 pub mod note;
+pub mod password_policy;
 pub mod procedure;
 pub mod reconcile;
 pub mod verification;

@@ -56,11 +56,9 @@ users-partner = Partner
 users-no-partner = — žádný (interní pracovník) —
 users-status = Stav
 users-actions = Akce
-users-password = Heslo
 users-add = Přidat uživatele
 users-add-submit = Přidat uživatele
 confirm-disable-user = Deaktivovat { $value }? Uživatel bude okamžitě odhlášen.
-flash-user-created = Uživatel { $value } byl přidán.
 flash-user-disabled = Uživatel { $value } byl deaktivován a odhlášen.
 flash-user-enabled = Uživatel { $value } byl aktivován.
 flash-cannot-disable-self = Vlastní účet nemůžete deaktivovat.
@@ -892,3 +890,101 @@ audit-problem-legacy = Záznam { $value } není podepsán, ačkoli řetězec už
 audit-problem-checkpoint = Záznam { $value } není záznam, který zaznamenal podepsaný kontrolní bod.
 audit-problem-head = Hlava řetězce neukazuje na jeho poslední záznam ({ $value }).
 audit-problem-bad-checkpoint = Řádek { $value } souboru kontrolních bodů neprošel ověřením.
+# accounts
+error-password-common = Toto heslo patří mezi nejčastější uniklá hesla. Zvolte jiné — dobře poslouží několik nesouvisejících slov.
+error-password-email = Heslo nesmí obsahovat vaši e-mailovou adresu.
+error-password-product = Heslo nesmí obsahovat název produktu.
+password-rules = Alespoň 10 znaků. Nesmí jít o běžné heslo ani obsahovat vaši e-mailovou adresu či název produktu. Dobře poslouží několik nesouvisejících slov.
+error-current-password = Toto není vaše současné heslo.
+error-current-password-throttled = Příliš mnoho chybných hesel. Zkuste to znovu za 15 minut.
+error-password-mismatch = Zadaná hesla se neshodují.
+error-timezone-unknown = Neznámé časové pásmo. Zadejte název, např. Europe/Prague, nebo pole nechte prázdné.
+login-forgot = Zapomněli jste heslo?
+second-factor-title = Druhý krok: kód
+second-factor-code = Kód z ověřovací aplikace
+second-factor-code-help = Šest číslic; každých 30 sekund nový kód.
+second-factor-use-recovery = Ztratili jste telefon? Použijte záchranný kód
+second-factor-recovery-code = Záchranný kód
+second-factor-submit = Pokračovat
+second-factor-wrong = Kód není správný. Zkontrolujte hodiny v ověřovací aplikaci a zadejte nejnovější kód.
+second-factor-throttled = Příliš mnoho chybných kódů. Z bezpečnostních důvodů je druhý krok na 15 minut pozastaven; zkuste to později.
+enrol-title = Nastavte si ověřovací aplikaci
+enrol-required = Vaše role vyžaduje druhý faktor: pro pokračování si nastavte ověřovací aplikaci.
+enrol-lead = Naskenujte QR kód ověřovací aplikací (jakoukoli, která podporuje TOTP) a zadejte kód, který zobrazí.
+enrol-qr-label = QR kód pro ověřovací aplikaci
+enrol-secret = Nemůžete ho naskenovat? Zadejte místo toho tento klíč:
+enrol-submit = Zapnout
+recovery-codes-title = Vaše záchranné kódy
+recovery-codes-lead = Každý kód vás jednou pustí dovnitř, pokud ztratíte telefon. Uložte si je hned na bezpečné místo: zobrazují se jen tentokrát.
+recovery-codes-continue = Mám je uložené — pokračovat
+account-title = Váš účet
+account-password = Heslo
+account-current-password = Současné heslo
+account-new-password = Nové heslo
+account-confirm-password = Nové heslo znovu
+account-password-submit = Změnit heslo
+account-password-note = Změnou hesla se odhlásíte na všech ostatních zařízeních.
+account-password-changed = Heslo bylo změněno a ostatní relace byly odhlášeny.
+account-preferences = Jazyk a časové pásmo
+account-timezone = Časové pásmo
+account-timezone-help = Nechte prázdné, chcete-li časové pásmo partnera (zaměstnanci: Europe/Prague).
+account-preferences-submit = Uložit
+account-preferences-saved = Nastavení bylo uloženo.
+account-second-factor = Druhý faktor
+account-second-factor-on = Zapnuto
+account-recovery-codes-left = { $count ->
+    [one] Zbývá jeden záchranný kód.
+    [few] Zbývají { $count } záchranné kódy.
+   *[other] Zbývá { $count } záchranných kódů.
+}
+account-second-factor-offer = Chraňte svůj účet nejen heslem, ale i kódem z ověřovací aplikace.
+account-second-factor-enrol = Nastavit ověřovací aplikaci
+account-sessions = Kde jste přihlášeni
+account-session-device = Zařízení
+account-session-address = Adresa
+account-session-last-seen = Naposledy aktivní
+account-session-this = Tato relace
+account-session-end = Odhlásit
+account-session-ended = Relace byla odhlášena.
+account-sessions-end-others = Odhlásit všude jinde
+account-sessions-ended = Ostatní relace byly odhlášeny.
+set-password-for = Zvolte heslo pro { $value }.
+set-password-submit = Uložit heslo
+invitation-title = Vítejte v bookbridge
+invitation-accepted = Heslo je nastavené. Nyní se můžete přihlásit.
+reset-title = Zvolte nové heslo
+reset-done = Heslo bylo změněno a všechny relace byly odhlášeny. Přihlaste se novým heslem.
+link-invalid-title = Tento odkaz už neplatí
+link-invalid-text = Odkaz už byl použit, vypršel, nebo ho nahradil novější. Požádejte o nový.
+forgot-title = Zapomenuté heslo
+forgot-lead = Zadejte svou e-mailovou adresu a pošleme vám odkaz pro nastavení nového hesla.
+forgot-submit = Poslat odkaz
+forgot-sent = Pokud adresa patří k nějakému účtu, odkaz pro nastavení nového hesla je na cestě. Funguje jednou, 30 minut.
+forgot-back = Zpět k přihlášení
+forgot-throttled = Příliš mnoho žádostí. Zkuste to znovu za 15 minut.
+mail-subject-invitation = Pozvánka do bookbridge
+mail-body-invitation =
+    V bookbridge pro vás byl založen účet pro adresu { $email }.
+    Heslo si nastavte zde (odkaz funguje jednou, 72 hodin):
+    { $link }
+    Pokud jste tento e-mail nečekali, můžete ho ignorovat.
+mail-subject-reset = Nastavte si nové heslo do bookbridge
+mail-body-reset =
+    Někdo požádal o obnovení hesla do bookbridge pro adresu { $email }.
+    Nové heslo si nastavte zde (odkaz funguje jednou, 30 minut):
+    { $link }
+    Pokud jste to nebyli vy, e-mail ignorujte: vaše heslo zůstává beze změny.
+users-invite-note = Nový uživatel dostane pozvánku e-mailem a sám si zvolí heslo a jazyk.
+status-invited = Pozván
+users-invitation-expires = odkaz platí do { $value }
+users-second-factor = Druhý faktor
+action-resend-invitation = Poslat pozvánku znovu
+action-revoke-invitation = Zrušit pozvánku
+action-reset-second-factor = Resetovat druhý faktor
+confirm-reset-second-factor = Resetovat druhý faktor uživatele { $value }? Bude odhlášen a bude si ho muset nastavit znovu.
+flash-user-invited = Uživateli { $value } byla odeslána pozvánka.
+flash-invitation-resent = Uživateli { $value } byla odeslána nová pozvánka.
+flash-invitation-revoked = Pozvánka pro { $value } byla zrušena.
+flash-second-factor-reset = Druhý faktor uživatele { $value } byl resetován.
+action-send-reset = Poslat odkaz pro obnovu hesla
+flash-reset-sent = Uživateli { $value } byl odeslán odkaz pro nastavení nového hesla.

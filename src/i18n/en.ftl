@@ -56,11 +56,9 @@ users-partner = Partner
 users-no-partner = — none (staff) —
 users-status = Status
 users-actions = Actions
-users-password = Password
 users-add = Add a user
 users-add-submit = Add user
 confirm-disable-user = Disable { $value }? They will be logged out at once.
-flash-user-created = User { $value } added.
 flash-user-disabled = User { $value } disabled and logged out.
 flash-user-enabled = User { $value } enabled.
 flash-cannot-disable-self = You cannot disable your own account.
@@ -869,3 +867,100 @@ audit-problem-legacy = Entry { $value } is unsigned although the chain was alrea
 audit-problem-checkpoint = Entry { $value } is not the entry a signed checkpoint recorded.
 audit-problem-head = The chain's head does not point at its last entry ({ $value }).
 audit-problem-bad-checkpoint = Line { $value } of the checkpoint file does not verify.
+# accounts
+error-password-common = This password is among the most common leaked passwords. Choose another one — a few unrelated words work well.
+error-password-email = The password must not contain your e-mail address.
+error-password-product = The password must not contain the product's name.
+password-rules = At least 10 characters. Not a common password, and not your e-mail address or the product's name. A few unrelated words make a good one.
+error-current-password = This is not your current password.
+error-current-password-throttled = Too many wrong passwords. Try again in 15 minutes.
+error-password-mismatch = The two passwords are not the same.
+error-timezone-unknown = Unknown time zone. Use a name such as Europe/Prague, or leave it empty.
+login-forgot = Forgot your password?
+second-factor-title = Second step: your code
+second-factor-code = Code from your authenticator app
+second-factor-code-help = Six digits; a new one every 30 seconds.
+second-factor-use-recovery = Lost your phone? Use a recovery code
+second-factor-recovery-code = Recovery code
+second-factor-submit = Continue
+second-factor-wrong = The code is not right. Check your authenticator app's clock and try the newest code.
+second-factor-throttled = Too many wrong codes. For your safety, the second step is paused for 15 minutes; try again later.
+enrol-title = Set up your authenticator app
+enrol-required = Your role needs a second factor: set up an authenticator app to continue.
+enrol-lead = Scan the QR code with an authenticator app (any app that supports TOTP), then type the code it shows.
+enrol-qr-label = QR code for your authenticator app
+enrol-secret = Cannot scan it? Enter this key instead:
+enrol-submit = Turn on
+recovery-codes-title = Your recovery codes
+recovery-codes-lead = Each code lets you in once if you lose your phone. Keep them somewhere safe now: they are shown only this once.
+recovery-codes-continue = I have saved them — continue
+account-title = Your account
+account-password = Password
+account-current-password = Current password
+account-new-password = New password
+account-confirm-password = New password again
+account-password-submit = Change password
+account-password-note = Changing the password signs you out everywhere else.
+account-password-changed = Your password was changed, and your other sessions were signed out.
+account-preferences = Language and time zone
+account-timezone = Time zone
+account-timezone-help = Leave empty to use your partner's time zone (staff: Europe/Prague).
+account-preferences-submit = Save
+account-preferences-saved = Your settings were saved.
+account-second-factor = Second factor
+account-second-factor-on = On
+account-recovery-codes-left = { $count ->
+    [one] One recovery code left.
+   *[other] { $count } recovery codes left.
+}
+account-second-factor-offer = Protect your account with a code from an authenticator app as well as your password.
+account-second-factor-enrol = Set up an authenticator app
+account-sessions = Where you are signed in
+account-session-device = Device
+account-session-address = Address
+account-session-last-seen = Last seen
+account-session-this = This session
+account-session-end = Sign out
+account-session-ended = That session was signed out.
+account-sessions-end-others = Sign out everywhere else
+account-sessions-ended = Your other sessions were signed out.
+set-password-for = Choose a password for { $value }.
+set-password-submit = Save password
+invitation-title = Welcome to bookbridge
+invitation-accepted = Your password is set. You can log in now.
+reset-title = Choose a new password
+reset-done = Your password was changed, and every session was signed out. Log in with the new password.
+link-invalid-title = This link is no longer valid
+link-invalid-text = The link was already used, has expired or was replaced by a newer one. Ask for a new one.
+forgot-title = Forgotten password
+forgot-lead = Type your e-mail address and we will send you a link to choose a new password.
+forgot-submit = Send the link
+forgot-sent = If the address belongs to an account, a link to choose a new password is on its way. It works once, for 30 minutes.
+forgot-back = Back to logging in
+forgot-throttled = Too many requests. Try again in 15 minutes.
+mail-subject-invitation = You are invited to bookbridge
+mail-body-invitation =
+    You were given an account in bookbridge for { $email }.
+    Choose your password here (the link works once, for 72 hours):
+    { $link }
+    If you did not expect this e-mail, you can ignore it.
+mail-subject-reset = Choose a new bookbridge password
+mail-body-reset =
+    Someone asked to reset the bookbridge password of { $email }.
+    Choose a new password here (the link works once, for 30 minutes):
+    { $link }
+    If it was not you, ignore this e-mail: your password stays as it is.
+users-invite-note = The new user gets an e-mail invitation and chooses their own password and language.
+status-invited = Invited
+users-invitation-expires = link valid until { $value }
+users-second-factor = Second factor
+action-resend-invitation = Resend invitation
+action-revoke-invitation = Revoke invitation
+action-reset-second-factor = Reset second factor
+confirm-reset-second-factor = Reset the second factor of { $value }? They will be signed out and must set it up again.
+flash-user-invited = { $value } was invited by e-mail.
+flash-invitation-resent = A new invitation was sent to { $value }.
+flash-invitation-revoked = The invitation of { $value } was revoked.
+flash-second-factor-reset = The second factor of { $value } was reset.
+action-send-reset = Send reset link
+flash-reset-sent = A link to choose a new password was sent to { $value }.

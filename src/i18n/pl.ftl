@@ -56,11 +56,9 @@ users-partner = Partner
 users-no-partner = — brak (personel) —
 users-status = Status
 users-actions = Akcje
-users-password = Hasło
 users-add = Dodaj użytkownika
 users-add-submit = Dodaj użytkownika
 confirm-disable-user = Dezaktywować { $value }? Użytkownik zostanie natychmiast wylogowany.
-flash-user-created = Dodano użytkownika { $value }.
 flash-user-disabled = Użytkownik { $value } został dezaktywowany i wylogowany.
 flash-user-enabled = Użytkownik { $value } został aktywowany.
 flash-cannot-disable-self = Nie można dezaktywować własnego konta.
@@ -886,3 +884,101 @@ audit-problem-legacy = Wpis { $value } nie jest podpisany, choć łańcuch był 
 audit-problem-checkpoint = Wpis { $value } nie jest wpisem zapisanym w podpisanym punkcie kontrolnym.
 audit-problem-head = Głowa łańcucha nie wskazuje na jego ostatni wpis ({ $value }).
 audit-problem-bad-checkpoint = Wiersz { $value } pliku punktów kontrolnych nie przechodzi weryfikacji.
+# accounts
+error-password-common = To hasło jest jednym z najczęściej wyciekających haseł. Wybierz inne — dobrze sprawdza się kilka niezwiązanych ze sobą słów.
+error-password-email = Hasło nie może zawierać Twojego adresu e-mail.
+error-password-product = Hasło nie może zawierać nazwy produktu.
+password-rules = Co najmniej 10 znaków. Nie może to być popularne hasło ani zawierać Twojego adresu e-mail czy nazwy produktu. Dobrze sprawdza się kilka niezwiązanych ze sobą słów.
+error-current-password = To nie jest Twoje obecne hasło.
+error-current-password-throttled = Zbyt wiele błędnych haseł. Spróbuj ponownie za 15 minut.
+error-password-mismatch = Podane hasła się różnią.
+error-timezone-unknown = Nieznana strefa czasowa. Wpisz nazwę, np. Europe/Warsaw, albo zostaw pole puste.
+login-forgot = Nie pamiętasz hasła?
+second-factor-title = Drugi krok: kod
+second-factor-code = Kod z aplikacji uwierzytelniającej
+second-factor-code-help = Sześć cyfr; nowy kod co 30 sekund.
+second-factor-use-recovery = Nie masz telefonu? Użyj kodu odzyskiwania
+second-factor-recovery-code = Kod odzyskiwania
+second-factor-submit = Dalej
+second-factor-wrong = Kod jest nieprawidłowy. Sprawdź zegar w aplikacji uwierzytelniającej i wpisz najnowszy kod.
+second-factor-throttled = Zbyt wiele błędnych kodów. Dla bezpieczeństwa drugi krok jest wstrzymany na 15 minut; spróbuj później.
+enrol-title = Skonfiguruj aplikację uwierzytelniającą
+enrol-required = Twoja rola wymaga drugiego składnika: aby kontynuować, skonfiguruj aplikację uwierzytelniającą.
+enrol-lead = Zeskanuj kod QR aplikacją uwierzytelniającą (dowolną obsługującą TOTP), a następnie wpisz wyświetlony w niej kod.
+enrol-qr-label = Kod QR dla aplikacji uwierzytelniającej
+enrol-secret = Nie możesz zeskanować? Wpisz zamiast tego ten klucz:
+enrol-submit = Włącz
+recovery-codes-title = Twoje kody odzyskiwania
+recovery-codes-lead = Każdy kod pozwala zalogować się jeden raz, jeśli zgubisz telefon. Zapisz je teraz w bezpiecznym miejscu: są pokazywane tylko ten jeden raz.
+recovery-codes-continue = Kody zapisane — dalej
+account-title = Twoje konto
+account-password = Hasło
+account-current-password = Obecne hasło
+account-new-password = Nowe hasło
+account-confirm-password = Powtórz nowe hasło
+account-password-submit = Zmień hasło
+account-password-note = Zmiana hasła wyloguje Cię na wszystkich innych urządzeniach.
+account-password-changed = Hasło zostało zmienione, a pozostałe sesje wylogowane.
+account-preferences = Język i strefa czasowa
+account-timezone = Strefa czasowa
+account-timezone-help = Zostaw puste, aby używać strefy czasowej partnera (pracownicy: Europe/Prague).
+account-preferences-submit = Zapisz
+account-preferences-saved = Ustawienia zostały zapisane.
+account-second-factor = Drugi składnik
+account-second-factor-on = Włączony
+account-recovery-codes-left = { $count ->
+    [one] Pozostał jeden kod odzyskiwania.
+    [few] Pozostały { $count } kody odzyskiwania.
+   *[other] Pozostało { $count } kodów odzyskiwania.
+}
+account-second-factor-offer = Chroń konto nie tylko hasłem, ale też kodem z aplikacji uwierzytelniającej.
+account-second-factor-enrol = Skonfiguruj aplikację uwierzytelniającą
+account-sessions = Aktywne sesje
+account-session-device = Urządzenie
+account-session-address = Adres
+account-session-last-seen = Ostatnio aktywna
+account-session-this = Ta sesja
+account-session-end = Wyloguj
+account-session-ended = Ta sesja została wylogowana.
+account-sessions-end-others = Wyloguj wszędzie indziej
+account-sessions-ended = Pozostałe sesje zostały wylogowane.
+set-password-for = Wybierz hasło dla { $value }.
+set-password-submit = Zapisz hasło
+invitation-title = Witamy w bookbridge
+invitation-accepted = Hasło zostało ustawione. Możesz się teraz zalogować.
+reset-title = Wybierz nowe hasło
+reset-done = Hasło zostało zmienione, a wszystkie sesje wylogowane. Zaloguj się nowym hasłem.
+link-invalid-title = Ten link jest już nieważny
+link-invalid-text = Link został już użyty, wygasł albo zastąpiono go nowszym. Poproś o nowy.
+forgot-title = Nie pamiętam hasła
+forgot-lead = Wpisz swój adres e-mail, a wyślemy Ci link do ustawienia nowego hasła.
+forgot-submit = Wyślij link
+forgot-sent = Jeśli ten adres należy do konta, link do ustawienia nowego hasła jest już w drodze. Działa jeden raz, przez 30 minut.
+forgot-back = Wróć do logowania
+forgot-throttled = Zbyt wiele próśb. Spróbuj ponownie za 15 minut.
+mail-subject-invitation = Zaproszenie do bookbridge
+mail-body-invitation =
+    Utworzono dla Ciebie konto w bookbridge dla adresu { $email }.
+    Ustaw hasło tutaj (link działa jeden raz, przez 72 godziny):
+    { $link }
+    Jeśli ta wiadomość nie była oczekiwana, możesz ją zignorować.
+mail-subject-reset = Ustaw nowe hasło do bookbridge
+mail-body-reset =
+    Ktoś poprosił o zresetowanie hasła do bookbridge dla adresu { $email }.
+    Ustaw nowe hasło tutaj (link działa jeden raz, przez 30 minut):
+    { $link }
+    Jeśli to nie Ty, zignoruj tę wiadomość: Twoje hasło pozostaje bez zmian.
+users-invite-note = Nowy użytkownik otrzyma zaproszenie e-mailem i sam wybierze hasło oraz język.
+status-invited = Zaproszony
+users-invitation-expires = link ważny do { $value }
+users-second-factor = Drugi składnik
+action-resend-invitation = Wyślij zaproszenie ponownie
+action-revoke-invitation = Wycofaj zaproszenie
+action-reset-second-factor = Zresetuj drugi składnik
+confirm-reset-second-factor = Zresetować drugi składnik użytkownika { $value }? Zostanie wylogowany i będzie musiał skonfigurować go ponownie.
+flash-user-invited = Wysłano zaproszenie do { $value }.
+flash-invitation-resent = Wysłano nowe zaproszenie do { $value }.
+flash-invitation-revoked = Zaproszenie dla { $value } zostało wycofane.
+flash-second-factor-reset = Drugi składnik użytkownika { $value } został zresetowany.
+action-send-reset = Wyślij link do resetu hasła
+flash-reset-sent = Wysłano do { $value } link do ustawienia nowego hasła.

@@ -13,10 +13,12 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::AdminUser;
+use crate::db::account_tokens::Purpose;
 use crate::db::partners::{self, Partner};
 use crate::db::users::{self, NewUser, UserListing};
 use crate::db::{is_unique_violation, sessions};
-use crate::domain::{Email, NewPassword, PartnerName, Role};
+use crate::domain::{Email, PartnerName, Role};
+use crate::web::account_links::{self, Recipient};
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path, Query};
 use crate::web::page::{FlashKind, Page, flash};
@@ -36,8 +38,6 @@ pub struct NewUserForm {
     role: String,
     #[serde(default)]
     partner_id: String,
-    #[serde(default)]
-    password: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -52,9 +52,16 @@ pub struct UsersPage {
     form: NewUserForm,
     errors: FieldErrors,
     me: i64,
+    /// User id → when their open invitation expires.
+    open_invitations: HashMap<i64, i64>,
 }
 
 impl UsersPage {
+    /// When the user's open invitation expires, if they have one.
+    fn invitation_expires(&self, id: &i64) -> Option<i64> {
+        self.open_invitations.get(id).copied()
+    }
+
     fn error(&self, field: &str) -> Option<String> {
         self.errors.get(field).map(|key| self.page.t(key))
     }
@@ -83,7 +90,13 @@ async fn users_page(
     )
     .await?;
     let partners = partners::list(&state.db).await?;
+    let open_invitations =
+        crate::db::account_tokens::open_invitations(&state.db, state.clock.now())
+            .await?
+            .into_iter()
+            .collect();
     Ok(UsersPage {
+        open_invitations,
         page,
         users,
         partners,
@@ -117,7 +130,6 @@ struct ValidUser {
     email: Email,
     role: Role,
     partner_id: Option<i64>,
-    password: NewPassword,
 }
 
 async fn validate_user(
@@ -132,9 +144,6 @@ async fn validate_user(
         .role
         .parse::<Role>()
         .map_err(|e| errors.insert("role", e.0))
-        .ok();
-    let password = NewPassword::parse(&form.password)
-        .map_err(|e| errors.insert("password", e.0))
         .ok();
     let partner_id = match (role, form.partner_id.trim()) {
         (Some(Role::Partner), "") => {
@@ -154,12 +163,11 @@ async fn validate_user(
             None
         }
     };
-    Ok(match (email, role, password) {
-        (Some(email), Some(role), Some(password)) if errors.is_empty() => Ok(ValidUser {
+    Ok(match (email, role) {
+        (Some(email), Some(role)) if errors.is_empty() => Ok(ValidUser {
             email,
             role,
             partner_id,
-            password,
         }),
         _ => Err(errors),
     })
@@ -180,16 +188,12 @@ pub async fn create_user(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let hash = state
-        .passwords
-        .hash(valid.password.expose())
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    // The admin never sets a password: the new user chooses one from the invitation.
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
     let new_user = NewUser {
         email: &valid.email,
-        password_hash: &hash,
+        password_hash: users::INVITED,
         role: valid.role,
         partner_id: valid.partner_id,
     };
@@ -203,6 +207,21 @@ pub async fn create_user(
         }
         Err(e) => return Err(e.into()),
     };
+    let to = Recipient {
+        user_id: id,
+        email: valid.email.as_str(),
+        partner_id: valid.partner_id,
+        lang: page.lang,
+    };
+    let invitation = account_links::send(
+        &mut tx,
+        &state,
+        Purpose::Invitation,
+        &to,
+        Some(admin.0.id),
+        now,
+    )
+    .await?;
     audit::append(
         &mut tx,
         now,
@@ -212,6 +231,7 @@ pub async fn create_user(
                 "email": valid.email.as_str(),
                 "role": valid.role.as_str(),
                 "partner_id": valid.partner_id,
+                "invitation": invitation,
             }))
             .request(Some(request_id.as_str())),
     )
@@ -220,7 +240,7 @@ pub async fn create_user(
     flash(
         &session,
         FlashKind::Success,
-        "flash-user-created",
+        "flash-user-invited",
         Some(valid.email.as_str().to_string()),
     )
     .await?;

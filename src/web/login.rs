@@ -12,10 +12,8 @@ use tower_sessions::Session;
 
 use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
-use crate::auth::csrf::{self, CSRF_KEY};
-use crate::auth::session::{CurrentUser, LANG_KEY, LOGIN_AT_KEY, SEEN_AT_KEY};
+use crate::auth::session::{CurrentUser, LANG_KEY};
 use crate::auth::throttle::{self, Decision};
-use crate::db::sessions::USER_ID_KEY;
 use crate::db::{login_attempts, users};
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Query};
@@ -150,17 +148,8 @@ pub async fn submit(
     .await?;
     tx.commit().await?;
 
-    // A new id at login defeats session fixation; a new CSRF token goes with it.
-    session.cycle_id().await?;
-    session.insert(USER_ID_KEY, user.id).await?;
-    session.insert(LOGIN_AT_KEY, now).await?;
-    session.insert(SEEN_AT_KEY, now).await?;
-    session.insert(CSRF_KEY, csrf::new_token()).await?;
-    if let Some(locale) = &user.locale {
-        session.insert(LANG_KEY, locale).await?;
-    }
-    let target = paths::local_redirect_target(&form.next).unwrap_or(paths::HOME);
-    Ok(Redirect::to(target).into_response())
+    // A new id at login defeats session fixation; the second step, when owed, comes first.
+    crate::web::sign_in::after_password(&state, &session, &user, now, &form.next).await
 }
 
 /// Counts a throttled attempt and audits the first of its window, limit, account and address:

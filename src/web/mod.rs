@@ -1,6 +1,9 @@
 //! The web layer: router, middleware and one module per area.
 
+pub mod account;
+pub mod account_links;
 pub mod admin;
+pub mod admin_access;
 pub mod audit;
 pub mod bookings;
 pub mod care;
@@ -9,6 +12,7 @@ pub mod chart;
 pub mod connection;
 pub mod error;
 pub mod extract;
+pub mod forgot;
 pub mod home;
 pub mod hooks;
 pub mod language;
@@ -20,8 +24,11 @@ pub mod paths;
 pub mod procedures;
 pub mod request_id;
 pub mod sales;
+pub mod second_step;
 pub mod security;
 pub mod serve;
+pub mod set_password;
+pub mod sign_in;
 
 use axum::Router;
 use axum::extract::State;
@@ -59,6 +66,40 @@ pub fn router(state: AppState) -> Router {
         .route(paths::LOGIN, get(login::show).post(login::submit))
         .route(paths::LOGOUT, post(login::logout))
         .route(paths::LANGUAGE, post(language::switch))
+        // Accounts: the second step of logging in, links by e-mail (invitations, resets), the
+        // user's own account page.
+        .route(
+            paths::LOGIN_SECOND_FACTOR,
+            get(second_step::show).post(second_step::submit),
+        )
+        .route(paths::LOGIN_SECOND_FACTOR_ENROL, post(second_step::enrol))
+        .route(
+            paths::PASSWORD_FORGOT,
+            get(forgot::show).post(forgot::submit),
+        )
+        .route(
+            paths::PASSWORD_RESET_ROUTE,
+            get(set_password::show_reset).post(set_password::submit_reset),
+        )
+        .route(
+            paths::INVITATION_ROUTE,
+            get(set_password::show_invitation).post(set_password::submit_invitation),
+        )
+        .route(paths::ACCOUNT, get(account::show))
+        .route(paths::ACCOUNT_PASSWORD, post(account::change_password))
+        .route(paths::ACCOUNT_PREFERENCES, post(account::preferences))
+        .route(
+            paths::ACCOUNT_SESSION_END_ROUTE,
+            post(account::sessions::end_one),
+        )
+        .route(
+            paths::ACCOUNT_SESSIONS_END_OTHERS,
+            post(account::sessions::end_others),
+        )
+        .route(
+            paths::ACCOUNT_SECOND_FACTOR,
+            get(account::second_factor::show).post(account::second_factor::confirm),
+        )
         // The partner's bookings: list (page or htmx fragment), CSV export, one booking.
         .route(paths::BOOKINGS, get(bookings::list))
         .route(paths::BOOKINGS_CSV, get(bookings::csv::export))
@@ -158,6 +199,22 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/users/{id}/disable", post(admin::disable_user))
         .route("/admin/users/{id}/enable", post(admin::enable_user))
+        .route(
+            paths::ADMIN_USER_INVITATION_RESEND_ROUTE,
+            post(admin_access::resend_invitation),
+        )
+        .route(
+            paths::ADMIN_USER_INVITATION_REVOKE_ROUTE,
+            post(admin_access::revoke_invitation),
+        )
+        .route(
+            paths::ADMIN_USER_SECOND_FACTOR_RESET_ROUTE,
+            post(admin_access::reset_second_factor),
+        )
+        .route(
+            paths::ADMIN_USER_PASSWORD_RESET_ROUTE,
+            post(admin_access::send_password_reset),
+        )
         .route(
             paths::ADMIN_PARTNERS,
             get(admin::list_partners).post(admin::create_partner),

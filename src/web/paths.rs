@@ -209,6 +209,55 @@ pub fn partner_case_note(id: impl IntArg) -> String {
     format!("/cases/{}/notes", id.int())
 }
 
+// Accounts: the user's own account page and its forms, the second step of logging in,
+// invitations, password resets and the admin's actions on a user's access.
+pub const ACCOUNT: &str = "/account";
+pub const ACCOUNT_PASSWORD: &str = "/account/password";
+pub const ACCOUNT_PREFERENCES: &str = "/account/preferences";
+pub const ACCOUNT_SESSIONS_END_OTHERS: &str = "/account/sessions/end-others";
+pub const ACCOUNT_SESSION_END_ROUTE: &str = "/account/sessions/{id}/end";
+pub const ACCOUNT_SECOND_FACTOR: &str = "/account/second-factor";
+pub const LOGIN_SECOND_FACTOR: &str = "/login/second-factor";
+pub const LOGIN_SECOND_FACTOR_ENROL: &str = "/login/second-factor/enrol";
+pub const PASSWORD_FORGOT: &str = "/password/forgot";
+pub const PASSWORD_RESET_ROUTE: &str = "/password/reset/{token}";
+pub const INVITATION_ROUTE: &str = "/invitation/{token}";
+pub const ADMIN_USER_INVITATION_RESEND_ROUTE: &str = "/admin/users/{id}/invitation/resend";
+pub const ADMIN_USER_INVITATION_REVOKE_ROUTE: &str = "/admin/users/{id}/invitation/revoke";
+pub const ADMIN_USER_SECOND_FACTOR_RESET_ROUTE: &str = "/admin/users/{id}/second-factor/reset";
+pub const ADMIN_USER_PASSWORD_RESET_ROUTE: &str = "/admin/users/{id}/password-reset";
+
+/// Ends one of the user's sessions, named by its handle (never by its id, the cookie's secret).
+pub fn account_session_end(handle: &str) -> String {
+    format!("/account/sessions/{handle}/end")
+}
+
+/// The page a reset link opens.
+pub fn password_reset(token: &str) -> String {
+    format!("/password/reset/{token}")
+}
+
+/// The page an invitation link opens.
+pub fn invitation(token: &str) -> String {
+    format!("/invitation/{token}")
+}
+
+pub fn admin_user_invitation_resend(id: impl IntArg) -> String {
+    format!("{ADMIN_USERS}/{}/invitation/resend", id.int())
+}
+
+pub fn admin_user_invitation_revoke(id: impl IntArg) -> String {
+    format!("{ADMIN_USERS}/{}/invitation/revoke", id.int())
+}
+
+pub fn admin_user_password_reset(id: impl IntArg) -> String {
+    format!("{ADMIN_USERS}/{}/password-reset", id.int())
+}
+
+pub fn admin_user_second_factor_reset(id: impl IntArg) -> String {
+    format!("{ADMIN_USERS}/{}/second-factor/reset", id.int())
+}
+
 /// Every route that answers `GET`: the only places a visitor is sent back to after logging in
 /// or switching language. `{…}` stands for one segment of letters, digits, `_` or `-`.
 pub const GET_ROUTES: &[&str] = &[
@@ -235,6 +284,12 @@ pub const GET_ROUTES: &[&str] = &[
     "/audit/{id}",
     ADMIN_USERS,
     ADMIN_PARTNERS,
+    ACCOUNT,
+    ACCOUNT_SECOND_FACTOR,
+    LOGIN_SECOND_FACTOR,
+    PASSWORD_FORGOT,
+    PASSWORD_RESET_ROUTE,
+    INVITATION_ROUTE,
 ];
 
 /// Accepts a post-login (or post-language-switch) destination only if its path is one of our

@@ -255,6 +255,8 @@ pub fn test_config(url: DatabaseUrl) -> Config {
         password: DEMO_PASSWORD.into(),
     });
     config.hash_concurrency = 2;
+    // As in the demo: staff may log in with a password alone unless a test asks otherwise.
+    config.staff_second_factor = bookbridge::auth::second_factor::StaffSecondFactor::Optional;
     // Tests read what they just wrote; the list's micro-cache has unit tests of its own.
     config.page_cache_ttl = std::time::Duration::ZERO;
     config

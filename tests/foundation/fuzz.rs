@@ -258,7 +258,8 @@ impl<'a> Fuzz<'a> {
             .chain(UNKNOWN_IDS.iter().map(|id| (id.to_string(), false)));
         let mut all = Vec::new();
         for (id, is_real) in ids {
-            let path = route.path.replace("{id}", &id);
+            // Invitation and reset links name a token, not a row: only unknown ones are tried.
+            let path = route.path.replace("{id}", &id).replace("{token}", &id);
             if path.contains("{kind}") {
                 for kind in PROCEDURE_KINDS {
                     all.push((path.replace("{kind}", kind), is_real));

@@ -1,0 +1,101 @@
+//! The links sent by e-mail to set a password: invitations (72 hours) and resets (30
+//! minutes). A link's token is random, goes out in the e-mail only and is stored as a hash;
+//! issuing a new link revokes the user's earlier ones of the same kind.
+
+use fluent_bundle::FluentValue;
+
+use crate::app::AppState;
+use crate::auth::tokens;
+use crate::db::account_tokens::{self, Purpose};
+use crate::db::emails::{self, AccountEmail};
+use crate::db::{Db, Tx};
+use crate::i18n::{self, Lang};
+use crate::web::error::AppError;
+use crate::web::paths;
+
+/// How long an invitation link works.
+pub const INVITATION_TTL_SECS: i64 = 72 * 60 * 60;
+/// How long a reset link works.
+pub const RESET_TTL_SECS: i64 = 30 * 60;
+
+/// Who the link is for.
+pub struct Recipient<'a> {
+    pub user_id: i64,
+    pub email: &'a str,
+    pub partner_id: Option<i64>,
+    pub lang: Lang,
+}
+
+/// Issues a link and queues its e-mail, inside the caller's transaction; returns the token
+/// id. Earlier open links of the same purpose stop working and their e-mails are withdrawn.
+pub async fn send(
+    tx: &mut Tx,
+    state: &AppState,
+    purpose: Purpose,
+    to: &Recipient<'_>,
+    created_by: Option<i64>,
+    now: i64,
+) -> Result<i64, AppError> {
+    let token = tokens::new_link_token();
+    let ttl = match purpose {
+        Purpose::Invitation => INVITATION_TTL_SECS,
+        Purpose::Reset => RESET_TTL_SECS,
+    };
+    let (id, revoked) = account_tokens::issue(
+        tx,
+        to.user_id,
+        purpose,
+        &tokens::hash(&token),
+        now,
+        now + ttl,
+        created_by,
+    )
+    .await?;
+    for old in revoked {
+        emails::withdraw_account_emails(tx, old).await?;
+    }
+    let (path, subject_key, body_key) = match purpose {
+        Purpose::Invitation => (
+            paths::invitation(&token),
+            "mail-subject-invitation",
+            "mail-body-invitation",
+        ),
+        Purpose::Reset => (
+            paths::password_reset(&token),
+            "mail-subject-reset",
+            "mail-body-reset",
+        ),
+    };
+    let link = format!("{}{path}", state.link_base);
+    let body = i18n::text_with(
+        to.lang,
+        body_key,
+        &[
+            ("link", FluentValue::from(link.as_str())),
+            ("email", FluentValue::from(to.email)),
+        ],
+    );
+    let subject = i18n::text(to.lang, subject_key);
+    let email = AccountEmail {
+        partner_id: to.partner_id,
+        recipient: to.email,
+        subject: &subject,
+        body: &body,
+        token_id: id,
+    };
+    emails::queue_account_email(tx, &email, state.config.mail_held(), now).await?;
+    Ok(id)
+}
+
+/// The link a token opens, if it is one of `purpose`.
+pub async fn find(
+    db: &Db,
+    purpose: Purpose,
+    token: &str,
+) -> Result<Option<account_tokens::TokenRow>, AppError> {
+    // Tokens are 64 hex digits; anything else is not worth a query.
+    if token.len() != 64 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    Ok(account_tokens::find(db, purpose, &tokens::hash(token)).await?)
+}

@@ -1,0 +1,209 @@
+//! The admin's actions on a user's access: resend or revoke an invitation, send a password
+//! reset link, and reset a lost second factor. Each is audited; none lets the admin choose or
+//! see a password.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::audit::{self, Event};
+use crate::auth::AdminUser;
+use crate::db::account_tokens::{self, Purpose};
+use crate::db::{emails, second_factor, sessions, users};
+use crate::web::account_links::{self, Recipient};
+use crate::web::error::AppError;
+use crate::web::extract::Path;
+use crate::web::page::{FlashKind, Page, flash};
+use crate::web::paths;
+use crate::web::request_id::RequestId;
+
+async fn invited_user(state: &AppState, id: i64) -> Result<users::User, AppError> {
+    users::find(&state.db, id)
+        .await?
+        .filter(|u| u.password_hash == users::INVITED && !u.is_disabled())
+        .ok_or(AppError::NotFound)
+}
+
+fn back() -> Response {
+    Redirect::to(paths::ADMIN_USERS).into_response()
+}
+
+/// A new invitation link; the earlier one stops working.
+pub async fn resend_invitation(
+    State(state): State<AppState>,
+    admin: AdminUser,
+    session: Session,
+    request_id: RequestId,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let user = invited_user(&state, id).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let to = Recipient {
+        user_id: user.id,
+        email: &user.email,
+        partner_id: user.partner_id,
+        lang: page.lang,
+    };
+    let invitation = account_links::send(
+        &mut tx,
+        &state,
+        Purpose::Invitation,
+        &to,
+        Some(admin.0.id),
+        now,
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        now,
+        Event::new(&admin.0.actor(), "user.invitation_resent", "user", user.id)
+            .partner(user.partner_id)
+            .after(serde_json::json!({ "invitation": invitation }))
+            .request(Some(request_id.as_str())),
+    )
+    .await?;
+    tx.commit().await?;
+    flash(
+        &session,
+        FlashKind::Success,
+        "flash-invitation-resent",
+        Some(user.email),
+    )
+    .await?;
+    Ok(back())
+}
+
+/// The open invitation stops working; the user stays, without a password, until resent.
+pub async fn revoke_invitation(
+    State(state): State<AppState>,
+    admin: AdminUser,
+    session: Session,
+    request_id: RequestId,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let user = invited_user(&state, id).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let revoked = account_tokens::revoke_open(&mut tx, user.id, Purpose::Invitation, now).await?;
+    for token in &revoked {
+        emails::withdraw_account_emails(&mut tx, *token).await?;
+    }
+    audit::append(
+        &mut tx,
+        now,
+        Event::new(&admin.0.actor(), "user.invitation_revoked", "user", user.id)
+            .partner(user.partner_id)
+            .after(serde_json::json!({ "revoked": revoked }))
+            .request(Some(request_id.as_str())),
+    )
+    .await?;
+    tx.commit().await?;
+    flash(
+        &session,
+        FlashKind::Success,
+        "flash-invitation-revoked",
+        Some(user.email),
+    )
+    .await?;
+    Ok(back())
+}
+
+/// E-mails the user a reset link, as if they had asked for one; the admin never sees it.
+pub async fn send_password_reset(
+    State(state): State<AppState>,
+    admin: AdminUser,
+    session: Session,
+    request_id: RequestId,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let user = users::find(&state.db, id)
+        .await?
+        .filter(|u| u.password_hash != users::INVITED && !u.is_disabled())
+        .ok_or(AppError::NotFound)?;
+    let lang = user
+        .locale
+        .as_deref()
+        .and_then(crate::i18n::Lang::from_code)
+        .unwrap_or_default();
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let to = Recipient {
+        user_id: user.id,
+        email: &user.email,
+        partner_id: user.partner_id,
+        lang,
+    };
+    let link =
+        account_links::send(&mut tx, &state, Purpose::Reset, &to, Some(admin.0.id), now).await?;
+    audit::append(
+        &mut tx,
+        now,
+        Event::new(
+            &admin.0.actor(),
+            "user.password_reset_sent",
+            "user",
+            user.id,
+        )
+        .partner(user.partner_id)
+        .after(serde_json::json!({ "reset": link }))
+        .request(Some(request_id.as_str())),
+    )
+    .await?;
+    tx.commit().await?;
+    flash(
+        &session,
+        FlashKind::Success,
+        "flash-reset-sent",
+        Some(user.email),
+    )
+    .await?;
+    Ok(back())
+}
+
+/// Removes a user's second factor (a lost phone and lost codes): their sessions end, and they
+/// enrol again at their next login (staff) or when they choose (partners).
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    admin: AdminUser,
+    session: Session,
+    request_id: RequestId,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let user = users::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if user.id == admin.0.id {
+        return Err(AppError::Forbidden);
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let had = second_factor::remove(&mut tx, user.id).await?;
+    let ended = sessions::end_all_for_user(&mut tx, user.id).await?;
+    audit::append(
+        &mut tx,
+        now,
+        Event::new(
+            &admin.0.actor(),
+            "user.second_factor_reset",
+            "user",
+            user.id,
+        )
+        .partner(user.partner_id)
+        .before(serde_json::json!({ "second_factor": had }))
+        .after(serde_json::json!({ "second_factor": false, "sessions_ended": ended }))
+        .request(Some(request_id.as_str())),
+    )
+    .await?;
+    tx.commit().await?;
+    flash(
+        &session,
+        FlashKind::Success,
+        "flash-second-factor-reset",
+        Some(user.email),
+    )
+    .await?;
+    Ok(back())
+}
