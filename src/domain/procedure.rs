@@ -7,6 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::booking::BookingStatus;
+use super::mismatch::MismatchKind;
 
 /// The four procedures a partner (or Partner Care for one) can start from a booking.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -46,6 +47,20 @@ impl ProcedureKind {
             ProcedureKind::Reschedule => 3,
             ProcedureKind::Escalate => 4,
             ProcedureKind::ChangeService => 5,
+        }
+    }
+
+    /// The differences the procedure itself produces on its way (the voucher cancelled before
+    /// the booking, the new time in one system before the other): while it runs, the sync
+    /// does not flag these, only what the procedure did not intend.
+    pub fn intended_differences(self) -> &'static [MismatchKind] {
+        match self {
+            ProcedureKind::Cancel => &[MismatchKind::StatusDiffers],
+            ProcedureKind::Reschedule => &[MismatchKind::TimeDiffers],
+            ProcedureKind::ChangeService => {
+                &[MismatchKind::StatusDiffers, MismatchKind::ServiceDiffers]
+            }
+            ProcedureKind::Escalate => &[],
         }
     }
 }
@@ -456,6 +471,15 @@ pub fn check_slot(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_running_cancellation_owns_the_status_difference_and_nothing_else() {
+        use super::{MismatchKind, ProcedureKind};
+        let intended = ProcedureKind::Cancel.intended_differences();
+        assert_eq!(intended, &[MismatchKind::StatusDiffers]);
+        assert!(!intended.contains(&MismatchKind::TimeDiffers));
+        assert!(ProcedureKind::Escalate.intended_differences().is_empty());
+    }
+
     use super::*;
 
     fn situation(r: Option<BookingStatus>, t: Option<BookingStatus>) -> Situation {

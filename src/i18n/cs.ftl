@@ -820,3 +820,7 @@ mail-body-escalate =
 
 # edge
 error-request-timeout = Požadavek přicházel příliš dlouho. Zkuste to prosím znovu.
+
+# daily
+bookings-waiting-other-system = Čeká na druhý systém
+booking-waiting-other-system = Tuto rezervaci zatím ukazuje jen jeden systém: čekáme na druhý.

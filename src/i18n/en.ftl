@@ -802,3 +802,7 @@ mail-body-escalate =
 
 # edge
 error-request-timeout = The request took too long to arrive. Please try again.
+
+# daily
+bookings-waiting-other-system = Waiting for the other system
+booking-waiting-other-system = Only one system shows this booking so far: waiting for the other system.

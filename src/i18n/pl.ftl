@@ -819,3 +819,7 @@ mail-body-escalate =
 
 # edge
 error-request-timeout = Żądanie docierało zbyt długo. Spróbuj ponownie.
+
+# daily
+bookings-waiting-other-system = Czeka na drugi system
+booking-waiting-other-system = Tę rezerwację widać na razie tylko w jednym systemie: czekamy na drugi.

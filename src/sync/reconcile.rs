@@ -11,6 +11,7 @@ use crate::db::links::{self, LinkRow, StoredBase};
 use crate::db::mismatches::{self, Detected};
 use crate::db::outbox::{self, NewPush};
 use crate::domain::mismatch::MismatchKind;
+use crate::domain::procedure::ProcedureKind;
 use crate::domain::reconcile::{Base, LinkView, Outcome, Push, Side, Snapshot, reconcile};
 use crate::domain::{BookingStatus, Customer, NewBooking, System};
 
@@ -255,8 +256,19 @@ async fn reconcile_row(
     }
 
     let unresolved = mismatches::unresolved_for_link(&mut tx, row.id).await?;
+    let intended = row
+        .active_procedure
+        .as_deref()
+        .and_then(|k| k.parse::<ProcedureKind>().ok())
+        .map_or(&[][..], ProcedureKind::intended_differences);
     let mut present: HashSet<&str> = HashSet::new();
     for finding in &outcome.findings {
+        // The procedure under way produces this difference on its way: flagging it would make
+        // the history flap (agreed → flagged → resolved). One already open stays open.
+        let already_open = unresolved.iter().any(|m| m.kind == finding.kind.as_str());
+        if intended.contains(&finding.kind) && !already_open {
+            continue;
+        }
         present.insert(finding.kind.as_str());
         let (id, opened) = mismatches::open_or_refresh(
             &mut tx,

@@ -79,6 +79,12 @@ impl LinkRow {
         !self.link.mismatches.is_empty()
     }
 
+    /// Whether only one system has shown the booking so far: that is waiting for the other
+    /// system, never agreement (a side that vanished is flagged by itself).
+    pub fn one_sided(&self) -> bool {
+        self.link.reservio.is_none() || self.link.termino.is_none()
+    }
+
     /// The voucher code, or the link's number when it has none.
     pub fn title(&self) -> String {
         match &self.link.voucher_code {
@@ -244,6 +250,7 @@ mod tests {
     fn a_missing_side_highlights_no_field() {
         let r = row(None, Some(side(0, Some("svc-1"), "Eva", "confirmed")));
         assert!(!r.time_differs() && !r.status_differs() && !r.service_differs());
+        assert!(r.one_sided(), "waiting for the other system, not agreeing");
         assert_eq!(r.title(), "#7");
     }
 
