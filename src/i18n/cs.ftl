@@ -824,3 +824,7 @@ error-request-timeout = Požadavek přicházel příliš dlouho. Zkuste to pros�
 # daily
 bookings-waiting-other-system = Čeká na druhý systém
 booking-waiting-other-system = Tuto rezervaci zatím ukazuje jen jeden systém: čekáme na druhý.
+booking-back-to-booking = ← Rezervace
+case-booking = Rezervace
+case-proposal = Co partner navrhuje
+booking-cases = Případy pro Partner Care k této rezervaci

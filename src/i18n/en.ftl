@@ -806,3 +806,7 @@ error-request-timeout = The request took too long to arrive. Please try again.
 # daily
 bookings-waiting-other-system = Waiting for the other system
 booking-waiting-other-system = Only one system shows this booking so far: waiting for the other system.
+booking-back-to-booking = ← The booking
+case-booking = Booking
+case-proposal = What the partner proposes
+booking-cases = Partner Care cases about this booking

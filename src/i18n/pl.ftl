@@ -823,3 +823,7 @@ error-request-timeout = Żądanie docierało zbyt długo. Spróbuj ponownie.
 # daily
 bookings-waiting-other-system = Czeka na drugi system
 booking-waiting-other-system = Tę rezerwację widać na razie tylko w jednym systemie: czekamy na drugi.
+booking-back-to-booking = ← Rezerwacja
+case-booking = Rezerwacja
+case-proposal = Propozycja partnera
+booking-cases = Zgłoszenia do Partner Care dotyczące tej rezerwacji

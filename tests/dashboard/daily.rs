@@ -4,12 +4,15 @@
 use bookbridge::domain::Customer;
 
 use crate::common::world::{HOUR, World, tomorrow};
-use crate::common::{self, TestApp, select_texts};
-use crate::partner::{PARTNER, link_of, page, settle};
+use crate::common::{self, TestApp, select_attr, select_texts};
+use crate::partner::{PARTNER, first_partner, link_of, page, settle, voucher};
 use crate::tests;
 
 pub fn tests() -> Vec<(&'static str, common::TestFn)> {
-    tests![a_booking_only_one_system_shows_is_waiting_for_the_other_never_in_agreement,]
+    tests![
+        a_booking_only_one_system_shows_is_waiting_for_the_other_never_in_agreement,
+        an_escalations_reason_and_proposal_reach_both_case_pages_as_a_booking_case,
+    ]
 }
 
 /// A voucher for an offer no service is mapped to: the calendar never gets it, so its link
@@ -59,4 +62,82 @@ async fn a_booking_only_one_system_shows_is_waiting_for_the_other_never_in_agree
     let detail = page(&app, &client, &format!("/bookings/{id}")).await;
     assert!(select_texts(&detail, "#booking-mismatches .badge.ok").is_empty());
     assert_eq!(select_texts(&detail, "#booking-waiting").len(), 1);
+}
+
+const CARE: &str = "care@demo.test";
+
+async fn an_escalations_reason_and_proposal_reach_both_case_pages_as_a_booking_case(app: TestApp) {
+    settle(&app).await;
+    let code = voucher(&first_partner(&app), 0);
+    let link = link_of(&app, &code).await;
+    let partner = app.login(PARTNER).await;
+    let escalated = app
+        .post_form(
+            &partner,
+            "/",
+            &format!("/bookings/{link}/procedures/escalate"),
+            &[
+                ("reason", "The therapist is ill that week"),
+                ("proposal", "Move it to Friday afternoon"),
+            ],
+        )
+        .await;
+    assert_eq!(escalated.status(), 303);
+    let (case,): (i64,) = sqlx::query_as("SELECT id FROM cases WHERE link_id = $1")
+        .bind(link)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("a case was opened");
+
+    // The partner's case page: what it wrote, what it proposes, and the way back to the booking.
+    let mine = page(&app, &partner, &format!("/cases/{case}")).await;
+    assert_eq!(
+        select_texts(&mine, "#case-reason"),
+        ["The therapist is ill that week"]
+    );
+    assert_eq!(
+        select_texts(&mine, "#case-proposal"),
+        ["Move it to Friday afternoon"]
+    );
+    assert_eq!(
+        select_attr(&mine, "#case-booking", "href"),
+        Some(format!("/bookings/{link}"))
+    );
+    // The booking lists its case; the connection does not call it a reported problem.
+    let detail = page(&app, &partner, &format!("/bookings/{link}")).await;
+    assert_eq!(
+        select_attr(
+            &detail,
+            &format!("#booking-cases li[data-case-id=\"{case}\"] a"),
+            "href"
+        ),
+        Some(format!("/cases/{case}"))
+    );
+    assert_eq!(
+        select_texts(&detail, "#booking-cases .case-proposal"),
+        ["Move it to Friday afternoon"]
+    );
+    let connection = page(&app, &partner, "/connection").await;
+    let case_href = format!("/cases/{case}");
+    assert!(
+        select_attr(&connection, &format!("a[href=\"{case_href}\"]"), "href").is_none(),
+        "a booking case is not a connection's reported problem"
+    );
+
+    // Partner Care's case page and list show the same, linked as a booking case.
+    let care = app.login(CARE).await;
+    let theirs = page(&app, &care, &format!("/care/cases/{case}")).await;
+    assert_eq!(
+        select_texts(&theirs, "#case-proposal"),
+        ["Move it to Friday afternoon"]
+    );
+    let list = page(&app, &care, "/care/cases").await;
+    assert_eq!(
+        select_attr(
+            &list,
+            &format!("tr[data-case-id=\"{case}\"] a.case-booking"),
+            "href"
+        ),
+        Some(format!("/bookings/{link}"))
+    );
 }

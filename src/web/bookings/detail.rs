@@ -86,6 +86,19 @@ pub struct BookingDetailPage {
     pub past: Vec<OperationSummary>,
     /// Partner Care is reading (it came from its queue, not from the bookings list).
     pub care: bool,
+    /// The Partner Care cases about this booking (escalations), newest first.
+    pub cases: Vec<crate::db::cases::CaseRecord>,
+}
+
+impl BookingDetailPage {
+    /// A case's page, as the reader reaches it.
+    fn case_href(&self, id: &i64) -> String {
+        if self.care {
+            paths::care_case(*id)
+        } else {
+            paths::partner_case(*id)
+        }
+    }
 }
 
 /// A procedure the booking offers, or does not and says why.
@@ -288,7 +301,9 @@ pub async fn show(
         })
         .collect();
     let active_id = active.as_ref().map(|op| op.id);
+    let cases = crate::db::cases::of_link(&state.db, id).await?;
     Ok(BookingDetailPage {
+        cases,
         pending: detail
             .link
             .change_pending_since
