@@ -1,6 +1,7 @@
 //! The database: one [`sqlx::AnyPool`] and one set of portable queries for SQLite and
 //! PostgreSQL. Each submodule holds the queries of one aggregate.
 
+pub mod accepted;
 pub mod booking_detail;
 pub mod bookings;
 pub mod bookings_view;

@@ -65,6 +65,25 @@ impl ProcedureKind {
     }
 }
 
+/// The procedure that settles a mismatch of `kind`, if one does: the next step a flagged row
+/// offers. A missing or vanished side, a rejection or a booking left unanswered go to Partner
+/// Care; customer details cross over by themselves and failed pushes are retried.
+pub fn procedure_for(kind: MismatchKind) -> Option<ProcedureKind> {
+    match kind {
+        MismatchKind::StatusDiffers => Some(ProcedureKind::Cancel),
+        MismatchKind::TimeDiffers | MismatchKind::Conflict => Some(ProcedureKind::Reschedule),
+        MismatchKind::ServiceDiffers => Some(ProcedureKind::ChangeService),
+        MismatchKind::RejectedWithoutCare
+        | MismatchKind::Unanswered
+        | MismatchKind::MissingInReservio
+        | MismatchKind::MissingInTermino
+        | MismatchKind::DeletedRemotely => Some(ProcedureKind::Escalate),
+        MismatchKind::CustomerDiffers
+        | MismatchKind::PushFailed
+        | MismatchKind::ProcedureFailed => None,
+    }
+}
+
 impl fmt::Display for ProcedureKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -471,6 +490,24 @@ pub fn check_slot(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn each_flag_a_procedure_settles_names_it() {
+        use super::{MismatchKind, ProcedureKind, procedure_for};
+        assert_eq!(
+            procedure_for(MismatchKind::StatusDiffers),
+            Some(ProcedureKind::Cancel)
+        );
+        assert_eq!(
+            procedure_for(MismatchKind::ServiceDiffers),
+            Some(ProcedureKind::ChangeService)
+        );
+        assert_eq!(
+            procedure_for(MismatchKind::RejectedWithoutCare),
+            Some(ProcedureKind::Escalate)
+        );
+        assert_eq!(procedure_for(MismatchKind::CustomerDiffers), None);
+    }
+
     #[test]
     fn a_running_cancellation_owns_the_status_difference_and_nothing_else() {
         use super::{MismatchKind, ProcedureKind};

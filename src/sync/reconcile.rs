@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use super::{SYNC, SyncContext, SyncError};
 use crate::audit::{self, Event};
+use crate::db::accepted;
 use crate::db::connections::{Connection, ServiceMap};
 use crate::db::links::{self, LinkRow, StoredBase};
 use crate::db::mismatches::{self, Detected};
@@ -261,8 +262,17 @@ async fn reconcile_row(
         .as_deref()
         .and_then(|k| k.parse::<ProcedureKind>().ok())
         .map_or(&[][..], ProcedureKind::intended_differences);
+    // Differences Partner Care accepted stay silent until either side changes again.
+    let accepted = if outcome.findings.is_empty() {
+        vec![]
+    } else {
+        accepted::still_accepted(&mut tx, row.id).await?
+    };
     let mut present: HashSet<&str> = HashSet::new();
     for finding in &outcome.findings {
+        if accepted.iter().any(|k| k == finding.kind.as_str()) {
+            continue;
+        }
         // The procedure under way produces this difference on its way: flagging it would make
         // the history flap (agreed → flagged → resolved). One already open stays open.
         let already_open = unresolved.iter().any(|m| m.kind == finding.kind.as_str());

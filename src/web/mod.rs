@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
             "/care/mismatches/{id}/resolve",
             post(care::actions::resolve),
         )
+        .route("/care/mismatches/{id}/accept", post(care::actions::accept))
         .route(paths::CARE_CASES, get(cases::list))
         .route("/care/cases/{id}", get(cases::care_show))
         .route("/care/cases/{id}/take", post(cases::actions::take))

@@ -137,6 +137,11 @@ pub fn care_mismatch_resolve(id: impl IntArg) -> String {
     format!("{CARE_MISMATCHES}/{}/resolve", id.int())
 }
 
+/// Accepting a mismatch's difference on purpose, with a reason.
+pub fn care_mismatch_accept(id: impl IntArg) -> String {
+    format!("{CARE_MISMATCHES}/{}/accept", id.int())
+}
+
 pub fn care_case(id: impl IntArg) -> String {
     format!("{CARE_CASES}/{}", id.int())
 }

@@ -4,7 +4,7 @@
 use bookbridge::domain::Customer;
 
 use crate::common::world::{HOUR, World, tomorrow};
-use crate::common::{self, TestApp, select_attr, select_texts};
+use crate::common::{self, TestApp, html, select_attr, select_texts};
 use crate::partner::{PARTNER, first_partner, link_of, page, settle, voucher};
 use crate::tests;
 
@@ -12,6 +12,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
     tests![
         a_booking_only_one_system_shows_is_waiting_for_the_other_never_in_agreement,
         an_escalations_reason_and_proposal_reach_both_case_pages_as_a_booking_case,
+        a_difference_that_still_stands_offers_its_procedure_or_is_accepted_until_a_side_changes,
     ]
 }
 
@@ -140,4 +141,98 @@ async fn an_escalations_reason_and_proposal_reach_both_case_pages_as_a_booking_c
         ),
         Some(format!("/bookings/{link}"))
     );
+}
+
+/// The open mismatch of `kind` on `link`.
+async fn open_mismatch(app: &TestApp, link: i64, kind: &str) -> Option<i64> {
+    sqlx::query_as(
+        "SELECT id FROM mismatches WHERE link_id = $1 AND kind = $2 AND state <> 'resolved'",
+    )
+    .bind(link)
+    .bind(kind)
+    .fetch_optional(app.db.pool())
+    .await
+    .expect("mismatch query")
+    .map(|(id,): (i64,)| id)
+}
+
+async fn a_difference_that_still_stands_offers_its_procedure_or_is_accepted_until_a_side_changes(
+    app: TestApp,
+) {
+    settle(&app).await;
+    let w = World::of(&app);
+    // The seeded booking on another service than its voucher's.
+    let code = voucher(&w.partner, 15);
+    let link = link_of(&app, &code).await;
+    let id = open_mismatch(&app, link, "service_differs")
+        .await
+        .expect("flagged");
+    let care = app.login(CARE).await;
+    let path = format!("/care/mismatches/{id}");
+    let doc = page(&app, &care, &path).await;
+    assert_eq!(select_texts(&doc, "#still-differs").len(), 1);
+    assert!(
+        select_texts(&doc, ".resolve-form").is_empty(),
+        "no plain resolve"
+    );
+    assert_eq!(
+        select_attr(
+            &doc,
+            "#mismatch-procedures li[data-kind=change_service] a",
+            "href"
+        ),
+        Some(format!("/bookings/{link}/procedures/change_service"))
+    );
+    assert!(
+        select_attr(
+            &doc,
+            "#mismatch-procedures li[data-kind=change_service] a",
+            "class"
+        )
+        .is_some_and(|c| !c.contains("secondary")),
+        "the procedure that fixes it stands out"
+    );
+    // A note alone is refused and says why.
+    let r = app
+        .post_form(&care, "/", &format!("{path}/resolve"), &[("note", "fine")])
+        .await;
+    assert_eq!(r.status(), 409);
+    assert!(select_texts(&html(r).await, ".form-error")[0].contains("still differ"));
+    // Accepting needs a reason.
+    let accept = format!("{path}/accept");
+    let r = app.post_form(&care, "/", &accept, &[("reason", " ")]).await;
+    assert_eq!(r.status(), 422);
+    let r = app
+        .post_form(
+            &care,
+            "/",
+            &accept,
+            &[(
+                "reason",
+                "The salon sells this voucher as the longer treatment",
+            )],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'mismatch.accepted' \
+             AND entity_id = '{id}'"
+        ))
+        .await,
+        1
+    );
+    // It sticks: the next syncs flag it no more.
+    settle(&app).await;
+    assert_eq!(open_mismatch(&app, link, "service_differs").await, None);
+    // Until a side changes: the calendar moves the booking, and the difference is back.
+    let booking = w.calendar_booking(&code).expect("calendar booking");
+    w.sandbox.reservio.staff_move(
+        &w.partner.business_id,
+        &booking.id,
+        booking.start_at + HOUR,
+        booking.end_at + HOUR,
+    );
+    settle(&app).await;
+    assert!(open_mismatch(&app, link, "service_differs").await.is_some());
 }
