@@ -13,6 +13,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         a_booking_only_one_system_shows_is_waiting_for_the_other_never_in_agreement,
         an_escalations_reason_and_proposal_reach_both_case_pages_as_a_booking_case,
         a_difference_that_still_stands_offers_its_procedure_or_is_accepted_until_a_side_changes,
+        every_flagged_row_offers_the_procedure_that_fixes_it_and_links_its_booking,
     ]
 }
 
@@ -235,4 +236,60 @@ async fn a_difference_that_still_stands_offers_its_procedure_or_is_accepted_unti
     );
     settle(&app).await;
     assert!(open_mismatch(&app, link, "service_differs").await.is_some());
+}
+
+async fn every_flagged_row_offers_the_procedure_that_fixes_it_and_links_its_booking(app: TestApp) {
+    settle(&app).await;
+    let w = first_partner(&app);
+    let cancelled = link_of(&app, &voucher(&w, 3)).await;
+    let other_service = link_of(&app, &voucher(&w, 15)).await;
+    let agreed = link_of(&app, &voucher(&w, 0)).await;
+    let partner = app.login(PARTNER).await;
+    let doc = page(&app, &partner, "/bookings?from=").await;
+    let step = |id: i64| {
+        (
+            select_attr(&doc, &format!("#link-{id} a.next-step"), "data-procedure"),
+            select_attr(&doc, &format!("#link-{id} a.next-step"), "href"),
+        )
+    };
+    assert_eq!(
+        step(cancelled),
+        (
+            Some("cancel".into()),
+            Some(format!("/bookings/{cancelled}/procedures/cancel"))
+        )
+    );
+    assert_eq!(
+        step(other_service).1,
+        Some(format!(
+            "/bookings/{other_service}/procedures/change_service"
+        ))
+    );
+    assert_eq!(step(agreed), (None, None), "nothing to do on an agreed row");
+    // The start form the step leads to opens.
+    let form = page(
+        &app,
+        &partner,
+        &format!("/bookings/{cancelled}/procedures/cancel"),
+    )
+    .await;
+    assert!(!select_texts(&form, "h1").is_empty());
+
+    // Partner Care's queue: the same next step, and the voucher opens the booking.
+    let care = app.login(CARE).await;
+    let queue = page(&app, &care, "/care/mismatches").await;
+    let id = open_mismatch(&app, other_service, "service_differs")
+        .await
+        .expect("flagged");
+    let row = format!("tr[data-mismatch-id=\"{id}\"]");
+    assert_eq!(
+        select_attr(&queue, &format!("{row} a.next-step"), "href"),
+        Some(format!(
+            "/bookings/{other_service}/procedures/change_service"
+        ))
+    );
+    assert_eq!(
+        select_attr(&queue, &format!("{row} a.open-booking"), "href"),
+        Some(format!("/bookings/{other_service}"))
+    );
 }

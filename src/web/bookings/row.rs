@@ -5,6 +5,7 @@ use crate::db::bookings_view::{Badge, ListedLink, Snapshot};
 use crate::domain::mismatch::Severity;
 use crate::web::page::Page;
 use crate::web::paths::IntArg;
+use crate::web::procedures::labels::NextStep;
 
 /// A link on a page. Wraps the database row with the comparisons the templates need.
 #[derive(Clone, Debug)]
@@ -77,6 +78,15 @@ impl LinkRow {
 
     pub fn has_mismatches(&self) -> bool {
         !self.link.mismatches.is_empty()
+    }
+
+    /// The procedure that settles the row's first mismatch one procedure can settle.
+    pub fn next_step(&self) -> Option<NextStep> {
+        self.link
+            .mismatches
+            .iter()
+            .filter_map(|m| m.kind)
+            .find_map(|kind| NextStep::for_mismatch(self.link.id, kind))
     }
 
     /// Whether only one system has shown the booking so far: that is waiting for the other
