@@ -331,6 +331,8 @@ pub enum Refusal {
     NoVoucher,
     /// The booking is not in Reservio (yet): there is nothing to move there.
     NotInReservio,
+    /// Cancelled in both systems: the customer will not come, there is nothing to honour.
+    NothingToHonour,
 }
 
 impl Refusal {
@@ -341,6 +343,7 @@ impl Refusal {
             Refusal::Superseded => "procedure-refused-superseded",
             Refusal::NoVoucher => "procedure-refused-no_voucher",
             Refusal::NotInReservio => "procedure-refused-not_in_reservio",
+            Refusal::NothingToHonour => "procedure-refused-nothing_to_honour",
         }
     }
 }
@@ -432,7 +435,7 @@ pub fn plan(kind: ProcedureKind, s: &Situation) -> Result<Vec<PlannedStep>, Refu
         ProcedureKind::Escalate => {
             let gone = |side: Option<BookingStatus>| side.is_none() || cancelled(side);
             if gone(s.reservio) && gone(s.termino) {
-                return Err(Refusal::AlreadyCancelled);
+                return Err(Refusal::NothingToHonour);
             }
             Ok(vec![PlannedStep::run(Step::OpenCase)])
         }
@@ -579,6 +582,19 @@ mod tests {
                 &situation(Some(Cancelled), Some(Cancelled))
             ),
             Err(Refusal::AlreadyCancelled)
+        );
+    }
+
+    #[test]
+    fn asking_for_help_with_a_booking_cancelled_everywhere_gives_its_own_reason() {
+        let both = situation(Some(Cancelled), Some(Cancelled));
+        assert_eq!(
+            plan(ProcedureKind::Escalate, &both),
+            Err(Refusal::NothingToHonour)
+        );
+        assert_ne!(
+            Refusal::NothingToHonour.key(),
+            Refusal::AlreadyCancelled.key()
         );
     }
 
