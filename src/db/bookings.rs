@@ -51,20 +51,29 @@ pub const COLUMNS: &str = "id, connection_id, system, external_id, start_at, end
      self_rescheduled, fetched_at, vanished_at";
 
 /// What storing a snapshot changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Stored {
     /// First time we see this booking.
     New(i64),
-    /// It changed since the last snapshot (or came back after vanishing).
-    Changed(i64),
+    /// It changed since the last snapshot (or came back after vanishing); with the snapshot's
+    /// time and status before the change, for the audit trail to say what changed.
+    Changed(i64, Previous),
     /// Nothing that matters changed; nothing was written.
     Unchanged(i64),
 }
 
+/// A snapshot's time and status before a change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Previous {
+    pub start_at: i64,
+    pub end_at: i64,
+    pub status: String,
+}
+
 impl Stored {
-    pub fn id(self) -> i64 {
+    pub fn id(&self) -> i64 {
         match self {
-            Stored::New(id) | Stored::Changed(id) | Stored::Unchanged(id) => id,
+            Stored::New(id) | Stored::Changed(id, _) | Stored::Unchanged(id) => *id,
         }
     }
 }
@@ -77,8 +86,8 @@ pub async fn upsert(
     now: i64,
 ) -> Result<Stored, sqlx::Error> {
     let hash = booking.content_hash();
-    let existing: Option<(i64, String, Option<i64>)> = sqlx::query_as(
-        "SELECT id, content_hash, vanished_at FROM external_bookings \
+    let existing: Option<(i64, String, Option<i64>, i64, i64, String)> = sqlx::query_as(
+        "SELECT id, content_hash, vanished_at, start_at, end_at, status FROM external_bookings \
          WHERE system = $1 AND external_id = $2",
     )
     .bind(booking.system.as_str())
@@ -86,8 +95,8 @@ pub async fn upsert(
     .fetch_optional(&mut **tx)
     .await?;
     match existing {
-        Some((id, old_hash, None)) if old_hash == hash => Ok(Stored::Unchanged(id)),
-        Some((id, _, _)) => {
+        Some((id, old_hash, None, _, _, _)) if old_hash == hash => Ok(Stored::Unchanged(id)),
+        Some((id, _, _, start_at, end_at, status)) => {
             sqlx::query(
                 "UPDATE external_bookings SET start_at = $1, end_at = $2, service_id = $3, \
                  customer_name = $4, customer_email = $5, customer_phone = $6, status = $7, \
@@ -113,7 +122,14 @@ pub async fn upsert(
             .execute(&mut **tx)
             .await?;
             super::links::refresh_appointment_of_booking(tx, id).await?;
-            Ok(Stored::Changed(id))
+            Ok(Stored::Changed(
+                id,
+                Previous {
+                    start_at,
+                    end_at,
+                    status,
+                },
+            ))
         }
         None => {
             let (id,): (i64,) = sqlx::query_as(

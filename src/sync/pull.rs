@@ -60,31 +60,39 @@ pub async fn pull(
             };
             seen.insert(booking.external_id.clone());
             let stored = bookings::upsert(&mut tx, connection.id, booking, now).await?;
-            let action = match stored {
+            let id = stored.id();
+            let (action, previous) = match stored {
                 Stored::New(id) => {
                     report.new.push(id);
-                    "booking.seen"
+                    ("booking.seen", None)
                 }
-                Stored::Changed(id) => {
+                Stored::Changed(id, previous) => {
                     report.changed.push(id);
-                    "booking.changed"
+                    ("booking.changed", Some(previous))
                 }
                 Stored::Unchanged(_) => continue,
             };
+            let mut event = Event::new(&SYNC, action, "external_booking", id)
+                .partner(Some(connection.partner_id));
+            if let Some(p) = previous {
+                event = event.before(serde_json::json!({
+                    "start_at": p.start_at,
+                    "end_at": p.end_at,
+                    "status": p.status,
+                }));
+            }
             audit::append(
                 &mut tx,
                 now,
-                Event::new(&SYNC, action, "external_booking", stored.id())
-                    .partner(Some(connection.partner_id))
-                    .after(serde_json::json!({
-                        "system": system.as_str(),
-                        "external_id": booking.external_id,
-                        "start_at": booking.start_at,
-                        "end_at": booking.end_at,
-                        "service_id": booking.service_id,
-                        "status": booking.status.as_str(),
-                        "voucher_code": booking.voucher_code,
-                    })),
+                event.after(serde_json::json!({
+                    "system": system.as_str(),
+                    "external_id": booking.external_id,
+                    "start_at": booking.start_at,
+                    "end_at": booking.end_at,
+                    "service_id": booking.service_id,
+                    "status": booking.status.as_str(),
+                    "voucher_code": booking.voucher_code,
+                })),
             )
             .await?;
         }

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod audit_sentence;
 pub mod bookings;
 pub mod care;
 pub mod cases;

@@ -14,6 +14,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         an_escalations_reason_and_proposal_reach_both_case_pages_as_a_booking_case,
         a_difference_that_still_stands_offers_its_procedure_or_is_accepted_until_a_side_changes,
         every_flagged_row_offers_the_procedure_that_fixes_it_and_links_its_booking,
+        the_audit_trail_reads_as_sentences_and_never_calls_a_push_outbox,
     ]
 }
 
@@ -291,5 +292,55 @@ async fn every_flagged_row_offers_the_procedure_that_fixes_it_and_links_its_book
     assert_eq!(
         select_attr(&queue, &format!("{row} a.open-booking"), "href"),
         Some(format!("/bookings/{other_service}"))
+    );
+}
+
+async fn the_audit_trail_reads_as_sentences_and_never_calls_a_push_outbox(app: TestApp) {
+    settle(&app).await;
+    let w = World::of(&app);
+    let code = voucher(&w.partner, 0);
+    let booking = w.calendar_booking(&code).expect("calendar booking");
+    w.sandbox.reservio.staff_move(
+        &w.partner.business_id,
+        &booking.id,
+        booking.start_at + HOUR,
+        booking.end_at + HOUR,
+    );
+    settle(&app).await;
+    let care = app.login(CARE).await;
+    let doc = page(&app, &care, "/audit?action=booking.changed").await;
+    let moved = select_texts(&doc, "tr[data-action=\"booking.changed\"] td.what");
+    assert!(
+        moved
+            .iter()
+            .any(|t| t.starts_with("The booking changed in Reservio") && t.contains(" → ")),
+        "{moved:?}"
+    );
+    let entities = select_texts(&doc, "tr[data-action=\"booking.changed\"] td.entity");
+    assert!(
+        entities
+            .iter()
+            .all(|t| t.starts_with("Booking in a system")),
+        "{entities:?}"
+    );
+    // The entity filter is in words, and a push is not an "outbox".
+    let all = page(&app, &care, "/audit").await;
+    let options = select_texts(&all, "#a-entity option");
+    assert!(
+        options.contains(&"Change sent to a system".to_string()),
+        "{options:?}"
+    );
+    assert!(
+        !options
+            .iter()
+            .any(|o| o == "outbox" || o == "external_booking"),
+        "{options:?}"
+    );
+    let pushes = page(&app, &care, "/audit?entity_type=outbox").await;
+    let labels = select_texts(&pushes, "td.entity");
+    assert!(!labels.is_empty());
+    assert!(
+        labels.iter().all(|l| !l.to_lowercase().contains("outbox")),
+        "{labels:?}"
     );
 }
