@@ -849,3 +849,4 @@ audit-entity-partner = Partner
 audit-entity-login = Přihlášení
 audit-entity-logout = Odhlášení
 audit-entity-email = E-mail
+sales-length-differs = Délky se liší ({ $value }): kanál by prodával návštěvu jiné délky, než rezervuje kalendář.

@@ -831,3 +831,4 @@ audit-entity-partner = Partner
 audit-entity-login = Login
 audit-entity-logout = Logout
 audit-entity-email = E-mail
+sales-length-differs = Lengths differ ({ $value }): the channel would sell a visit of another length than the calendar books.

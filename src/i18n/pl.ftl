@@ -848,3 +848,4 @@ audit-entity-partner = Partner
 audit-entity-login = Logowanie
 audit-entity-logout = Wylogowanie
 audit-entity-email = E-mail
+sales-length-differs = Różny czas trwania ({ $value }): kanał sprzedawałby wizytę o innej długości, niż rezerwuje kalendarz.

@@ -15,6 +15,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         a_difference_that_still_stands_offers_its_procedure_or_is_accepted_until_a_side_changes,
         every_flagged_row_offers_the_procedure_that_fixes_it_and_links_its_booking,
         the_audit_trail_reads_as_sentences_and_never_calls_a_push_outbox,
+        the_mapping_warns_when_an_offer_lasts_longer_or_shorter_than_its_service,
     ]
 }
 
@@ -343,4 +344,60 @@ async fn the_audit_trail_reads_as_sentences_and_never_calls_a_push_outbox(app: T
         labels.iter().all(|l| !l.to_lowercase().contains("outbox")),
         "{labels:?}"
     );
+}
+
+async fn the_mapping_warns_when_an_offer_lasts_longer_or_shorter_than_its_service(app: TestApp) {
+    let partner = app.login(PARTNER).await;
+    let (id, _) = crate::onboarding::request(&app, &partner).await;
+    let sales = app.login("sales@demo.test").await;
+    let r = app
+        .post_form(
+            &sales,
+            "/",
+            &format!("/sales/connections/{id}/sandbox"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let path = format!("/sales/connections/{id}");
+    let doc = page(&app, &sales, &path).await;
+    // The first service, and an offer of another length than it.
+    let row = scraper::Selector::parse("#mapping tbody tr").expect("selector");
+    let cell = scraper::Selector::parse("td").expect("selector");
+    let select = scraper::Selector::parse("select").expect("selector");
+    let option = scraper::Selector::parse("option").expect("selector");
+    let first = doc.select(&row).next().expect("a service row");
+    let minutes = first
+        .select(&cell)
+        .next()
+        .map(|c| c.text().collect::<String>().trim().to_string())
+        .expect("its duration");
+    let field = first
+        .select(&select)
+        .next()
+        .and_then(|s| s.value().attr("name"))
+        .expect("a select")
+        .to_string();
+    let other = first
+        .select(&option)
+        .find(|o| {
+            let text = o.text().collect::<String>();
+            !o.value().attr("value").unwrap_or("").is_empty() && !text.ends_with(&minutes)
+        })
+        .and_then(|o| o.value().attr("value"))
+        .expect("an offer of another length")
+        .to_string();
+    let r = app
+        .post_form(
+            &sales,
+            "/",
+            &format!("/sales/connections/{id}/mapping"),
+            &[(field.as_str(), other.as_str())],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let saved = page(&app, &sales, &path).await;
+    let warnings = select_texts(&saved, "#saved-mapping .length-warning");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains(&minutes), "{warnings:?}");
 }
