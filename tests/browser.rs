@@ -162,6 +162,8 @@ async fn a_sales_rep_maps_services_and_the_partner_goes_live(app: TestApp) {
     // The partner asks for a connection with a sandbox calendar and gets its ID.
     b.login("partner@demo.test").await;
     b.goto("/connection").await;
+    // Already live with one calendar: connecting another is folded away.
+    b.click("#request-another summary").await;
     b.click("#sandbox-request").await;
     b.wait_for_text(".connection-card [data-state]", "Requested")
         .await;

@@ -850,3 +850,6 @@ audit-entity-login = Přihlášení
 audit-entity-logout = Odhlášení
 audit-entity-email = E-mail
 sales-length-differs = Délky se liší ({ $value }): kanál by prodával návštěvu jiné délky, než rezervuje kalendář.
+home-no-connection = Zatím nemáte aktivní propojení, takže není co porovnávat. Nejdřív ho nastavte: požádejte o něj, pošlete jeho ID svému obchodnímu zástupci a pak ho ověřte.
+home-set-up-connection = Nastavit propojení
+connection-request-another = Propojit další kalendář Reservio

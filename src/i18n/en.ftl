@@ -832,3 +832,6 @@ audit-entity-login = Login
 audit-entity-logout = Logout
 audit-entity-email = E-mail
 sales-length-differs = Lengths differ ({ $value }): the channel would sell a visit of another length than the calendar books.
+home-no-connection = You have no live connection yet, so there are no bookings to compare. Set one up first: request it, send its ID to your sales rep, then verify it.
+home-set-up-connection = Set up a connection
+connection-request-another = Connect another Reservio calendar

@@ -849,3 +849,6 @@ audit-entity-login = Logowanie
 audit-entity-logout = Wylogowanie
 audit-entity-email = E-mail
 sales-length-differs = Różny czas trwania ({ $value }): kanał sprzedawałby wizytę o innej długości, niż rezerwuje kalendarz.
+home-no-connection = Nie masz jeszcze aktywnego połączenia, więc nie ma rezerwacji do porównania. Najpierw je skonfiguruj: złóż wniosek, wyślij jego ID swojemu opiekunowi handlowemu, a potem je zweryfikuj.
+home-set-up-connection = Skonfiguruj połączenie
+connection-request-another = Połącz kolejny kalendarz Reservio

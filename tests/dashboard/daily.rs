@@ -16,6 +16,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         every_flagged_row_offers_the_procedure_that_fixes_it_and_links_its_booking,
         the_audit_trail_reads_as_sentences_and_never_calls_a_push_outbox,
         the_mapping_warns_when_an_offer_lasts_longer_or_shorter_than_its_service,
+        a_live_connection_shows_every_step_done_and_no_request_and_none_says_how_to_start,
     ]
 }
 
@@ -400,4 +401,45 @@ async fn the_mapping_warns_when_an_offer_lasts_longer_or_shorter_than_its_servic
     let warnings = select_texts(&saved, "#saved-mapping .length-warning");
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].contains(&minutes), "{warnings:?}");
+}
+
+async fn a_live_connection_shows_every_step_done_and_no_request_and_none_says_how_to_start(
+    app: TestApp,
+) {
+    let partner = app.login(PARTNER).await;
+    let doc = page(&app, &partner, "/connection").await;
+    assert_eq!(
+        select_texts(&doc, ".connection-card [data-state=active]").len(),
+        1,
+        "the demo partner is live"
+    );
+    assert_eq!(select_texts(&doc, ".connection-card ol.steps li").len(), 4);
+    assert_eq!(
+        select_texts(&doc, ".connection-card ol.steps li.done").len(),
+        4,
+        "every step up to live is done"
+    );
+    // Not invited to request one: connecting another calendar is folded away.
+    assert!(select_texts(&doc, "#request-title").is_empty());
+    assert!(select_attr(&doc, "details#request-another", "open").is_none());
+    assert!(select_attr(&doc, "details#request-another #request-form", "action").is_some());
+    let home = page(&app, &partner, "/").await;
+    assert!(select_texts(&home, "#home-no-connection").is_empty());
+
+    // A partner whose only connection was disconnected is told how to set one up, not
+    // "nothing to fix".
+    let partner_id = crate::partner::partner_id(&app, "partner2@demo.test").await;
+    sqlx::query("UPDATE connections SET state = 'disconnected' WHERE partner_id = $1")
+        .bind(partner_id)
+        .execute(app.db.pool())
+        .await
+        .expect("disconnected");
+    let other = app.login("partner2@demo.test").await;
+    let home = page(&app, &other, "/").await;
+    assert_eq!(select_texts(&home, "#home-no-connection").len(), 1);
+    assert_eq!(
+        select_attr(&home, "#home-no-connection a", "href").as_deref(),
+        Some("/connection")
+    );
+    assert!(select_texts(&home, "#home-open .badge.ok").is_empty());
 }
