@@ -853,3 +853,4 @@ sales-length-differs = Délky se liší ({ $value }): kanál by prodával návš
 home-no-connection = Zatím nemáte aktivní propojení, takže není co porovnávat. Nejdřív ho nastavte: požádejte o něj, pošlete jeho ID svému obchodnímu zástupci a pak ho ověřte.
 home-set-up-connection = Nastavit propojení
 connection-request-another = Propojit další kalendář Reservio
+logout-done = Byli jste odhlášeni.

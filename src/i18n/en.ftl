@@ -835,3 +835,4 @@ sales-length-differs = Lengths differ ({ $value }): the channel would sell a vis
 home-no-connection = You have no live connection yet, so there are no bookings to compare. Set one up first: request it, send its ID to your sales rep, then verify it.
 home-set-up-connection = Set up a connection
 connection-request-another = Connect another Reservio calendar
+logout-done = You are logged out.

@@ -852,3 +852,4 @@ sales-length-differs = Różny czas trwania ({ $value }): kanał sprzedawałby w
 home-no-connection = Nie masz jeszcze aktywnego połączenia, więc nie ma rezerwacji do porównania. Najpierw je skonfiguruj: złóż wniosek, wyślij jego ID swojemu opiekunowi handlowemu, a potem je zweryfikuj.
 home-set-up-connection = Skonfiguruj połączenie
 connection-request-another = Połącz kolejny kalendarz Reservio
+logout-done = Wylogowano.

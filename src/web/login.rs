@@ -19,7 +19,7 @@ use crate::db::sessions::USER_ID_KEY;
 use crate::db::{login_attempts, users};
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Query};
-use crate::web::page::Page;
+use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
 
@@ -228,6 +228,7 @@ pub async fn logout(
     if let Some(lang) = lang {
         session.insert(LANG_KEY, lang).await?;
     }
+    flash(&session, FlashKind::Success, "logout-done", None).await?;
     Ok(Redirect::to(paths::LOGIN).into_response())
 }
 

@@ -163,7 +163,10 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/partners/{id}/enable", post(admin::enable_partner))
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(csrf::require_token))
-        .layer(middleware::from_fn(error::render_error_pages))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error::render_error_pages,
+        ))
         .layer(sessions)
         // Health, webhooks and static files need no session.
         .route(paths::HEALTHZ, get(healthz))

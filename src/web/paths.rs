@@ -41,6 +41,8 @@ pub const STATIC: &str = "/static";
 pub const HTMX_JS: &str = "/static/htmx-2.0.11.min.js";
 pub const APP_JS: &str = "/static/app.js";
 pub const APP_CSS: &str = "/static/app.css";
+/// The tab's icon.
+pub const FAVICON: &str = "/static/favicon.svg";
 
 pub fn audit_entry(id: impl IntArg) -> String {
     let id = id.int();

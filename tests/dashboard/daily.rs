@@ -17,6 +17,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         the_audit_trail_reads_as_sentences_and_never_calls_a_push_outbox,
         the_mapping_warns_when_an_offer_lasts_longer_or_shorter_than_its_service,
         a_live_connection_shows_every_step_done_and_no_request_and_none_says_how_to_start,
+        error_pages_keep_the_navigation_logging_out_says_so_and_the_tab_has_an_icon,
     ]
 }
 
@@ -442,4 +443,33 @@ async fn a_live_connection_shows_every_step_done_and_no_request_and_none_says_ho
         Some("/connection")
     );
     assert!(select_texts(&home, "#home-open .badge.ok").is_empty());
+}
+
+async fn error_pages_keep_the_navigation_logging_out_says_so_and_the_tab_has_an_icon(app: TestApp) {
+    let partner = app.login(PARTNER).await;
+    for (path, status) in [("/bookings/999999", 404), ("/care/mismatches", 403)] {
+        let r = app.get(&partner, path).await;
+        assert_eq!(r.status(), status, "{path}");
+        let doc = common::html(r).await;
+        assert!(
+            !select_texts(&doc, "header nav a").is_empty(),
+            "{path} keeps the navigation"
+        );
+        assert_eq!(select_texts(&doc, "header .user-email"), [PARTNER]);
+    }
+    // Not logged in, a 404 is a bare page still.
+    let visitor = app.client();
+    assert_eq!(app.get(&visitor, "/nowhere").await.status(), 404);
+
+    let home = page(&app, &partner, "/").await;
+    let icon = select_attr(&home, "link[rel=icon]", "href").expect("a favicon");
+    assert_eq!(app.get(&partner, &icon).await.status(), 200);
+
+    let r = app.post_form(&partner, "/", "/logout", &[]).await;
+    assert_eq!(r.status(), 303);
+    let login = page(&app, &partner, "/login").await;
+    assert_eq!(
+        select_texts(&login, "#flashes .flash"),
+        ["You are logged out."]
+    );
 }
