@@ -83,6 +83,14 @@ async fn users_page(
     )
     .await?;
     let partners = partners::list(&state.db).await?;
+    // A fresh form opens on the first role, a partner user, who needs a partner: one is
+    // chosen, so the defaults can be sent as they are.
+    let mut form = form;
+    if form.role.is_empty() && form.partner_id.is_empty() {
+        if let Some(p) = partners.iter().find(|p| p.disabled == 0) {
+            form.partner_id = p.id.to_string();
+        }
+    }
     Ok(UsersPage {
         page,
         users,

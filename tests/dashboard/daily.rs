@@ -18,6 +18,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         the_mapping_warns_when_an_offer_lasts_longer_or_shorter_than_its_service,
         a_live_connection_shows_every_step_done_and_no_request_and_none_says_how_to_start,
         error_pages_keep_the_navigation_logging_out_says_so_and_the_tab_has_an_icon,
+        the_add_user_forms_defaults_add_a_user,
     ]
 }
 
@@ -471,5 +472,38 @@ async fn error_pages_keep_the_navigation_logging_out_says_so_and_the_tab_has_an_
     assert_eq!(
         select_texts(&login, "#flashes .flash"),
         ["You are logged out."]
+    );
+}
+
+async fn the_add_user_forms_defaults_add_a_user(app: TestApp) {
+    let admin = app.login("admin@demo.test").await;
+    let doc = page(&app, &admin, "/admin/users").await;
+    let role = select_attr(&doc, "#new-role option[selected]", "value")
+        .or_else(|| select_attr(&doc, "#new-role option", "value"))
+        .expect("a role");
+    let partner = select_attr(&doc, "#new-partner option[selected]", "value").unwrap_or_default();
+    assert_eq!(role, "partner");
+    assert!(
+        !partner.is_empty(),
+        "a partner user comes with a partner chosen"
+    );
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/users",
+            "/admin/users",
+            &[
+                ("email", "new.partner@example.test"),
+                ("role", &role),
+                ("partner_id", &partner),
+                ("password", "a-long-enough-password-1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "the defaults as sent are valid");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE email = 'new.partner@example.test'")
+            .await,
+        1
     );
 }
