@@ -23,6 +23,7 @@ pub mod request_id;
 pub mod sales;
 pub mod security;
 pub mod serve;
+pub mod staff_home;
 
 use axum::Router;
 use axum::extract::State;

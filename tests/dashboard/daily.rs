@@ -19,6 +19,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         a_live_connection_shows_every_step_done_and_no_request_and_none_says_how_to_start,
         error_pages_keep_the_navigation_logging_out_says_so_and_the_tab_has_an_icon,
         the_add_user_forms_defaults_add_a_user,
+        the_care_and_sales_homes_count_their_work_and_list_their_queues,
     ]
 }
 
@@ -506,4 +507,38 @@ async fn the_add_user_forms_defaults_add_a_user(app: TestApp) {
             .await,
         1
     );
+}
+
+async fn the_care_and_sales_homes_count_their_work_and_list_their_queues(app: TestApp) {
+    settle(&app).await;
+    let partner = app.login(PARTNER).await;
+    let (id, code) = crate::onboarding::request(&app, &partner).await;
+
+    let care = app.login(CARE).await;
+    let home = page(&app, &care, "/").await;
+    let open = app
+        .count("SELECT COUNT(*) FROM mismatches WHERE state <> 'resolved'")
+        .await;
+    assert!(open > 0);
+    assert_eq!(
+        select_texts(&home, "#home-care-counts a[data-count=open] .count"),
+        [open.to_string()]
+    );
+    assert_eq!(
+        select_attr(&home, "#home-care-counts a[data-count=unassigned]", "href").as_deref(),
+        Some("/care/mismatches?assignee=none")
+    );
+
+    let sales = app.login("sales@demo.test").await;
+    let home = page(&app, &sales, "/").await;
+    assert_eq!(
+        select_texts(&home, "#home-sales-counts a[data-count=requested] .count"),
+        ["1"]
+    );
+    // The new request is listed, not only found by typing its ID.
+    assert_eq!(
+        select_attr(&home, "#home-requests a", "href"),
+        Some(format!("/sales/connections/{id}"))
+    );
+    assert_eq!(select_texts(&home, "#home-requests a code"), [code]);
 }
