@@ -13,3 +13,6 @@ CREATE TABLE accepted_differences (
     accepted_at BIGINT NOT NULL,
     PRIMARY KEY (link_id, kind, fingerprint)
 );
+
+-- A partner's language: its users read the pages in it unless they chose their own.
+ALTER TABLE partners ADD COLUMN locale TEXT;

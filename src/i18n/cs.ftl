@@ -862,3 +862,7 @@ home-sales-requested = Nové žádosti o propojení
 home-sales-verifying = Čekající ověření
 home-sales-problems = problémy nahlášené partnery
 home-sales-none = Momentálně žádné.
+partners-language = Jazyk
+partners-language-reader = Vlastní jazyk každého čtenáře
+partners-settings-save = Uložit
+flash-partner-settings = Časové pásmo a jazyk partnera { $value } uloženy.

@@ -844,3 +844,7 @@ home-sales-requested = New connection requests
 home-sales-verifying = Verifications pending
 home-sales-problems = problems partners reported
 home-sales-none = None at the moment.
+partners-language = Language
+partners-language-reader = Each reader's own
+partners-settings-save = Save
+flash-partner-settings = Time zone and language of { $value } saved.

@@ -861,3 +861,7 @@ home-sales-requested = Nowe wnioski o połączenie
 home-sales-verifying = Oczekujące weryfikacje
 home-sales-problems = problemy zgłoszone przez partnerów
 home-sales-none = Obecnie brak.
+partners-language = Język
+partners-language-reader = Własny każdego czytelnika
+partners-settings-save = Zapisz
+flash-partner-settings = Zapisano strefę czasową i język partnera { $value }.

@@ -17,6 +17,7 @@ pub mod login;
 pub mod outbox;
 pub mod page;
 pub mod partner_home;
+pub mod partner_settings;
 pub mod paths;
 pub mod procedures;
 pub mod request_id;
@@ -162,6 +163,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/partners/{id}/disable", post(admin::disable_partner))
         .route("/admin/partners/{id}/enable", post(admin::enable_partner))
+        .route(
+            "/admin/partners/{id}/settings",
+            post(partner_settings::save),
+        )
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(csrf::require_token))
         .layer(middleware::from_fn_with_state(

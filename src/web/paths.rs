@@ -64,6 +64,12 @@ pub fn admin_partner_disable(id: impl IntArg) -> String {
     format!("{ADMIN_PARTNERS}/{id}/disable")
 }
 
+/// A partner's time zone and language.
+pub fn admin_partner_settings(id: impl IntArg) -> String {
+    let id = id.int();
+    format!("{ADMIN_PARTNERS}/{id}/settings")
+}
+
 pub fn admin_partner_enable(id: impl IntArg) -> String {
     let id = id.int();
     format!("{ADMIN_PARTNERS}/{id}/enable")

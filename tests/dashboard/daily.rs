@@ -20,6 +20,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         error_pages_keep_the_navigation_logging_out_says_so_and_the_tab_has_an_icon,
         the_add_user_forms_defaults_add_a_user,
         the_care_and_sales_homes_count_their_work_and_list_their_queues,
+        an_admin_sets_a_partners_time_zone_and_language_and_its_users_read_in_it,
     ]
 }
 
@@ -541,4 +542,60 @@ async fn the_care_and_sales_homes_count_their_work_and_list_their_queues(app: Te
         Some(format!("/sales/connections/{id}"))
     );
     assert_eq!(select_texts(&home, "#home-requests a code"), [code]);
+}
+
+async fn an_admin_sets_a_partners_time_zone_and_language_and_its_users_read_in_it(app: TestApp) {
+    let partner_id = crate::partner::partner_id(&app, "partner2@demo.test").await;
+    let admin = app.login("admin@demo.test").await;
+    let doc = page(&app, &admin, "/admin/partners").await;
+    assert!(
+        select_attr(
+            &doc,
+            &format!("#tz-{partner_id} option[value=\"Europe/Warsaw\"]"),
+            "value"
+        )
+        .is_some()
+    );
+    let path = format!("/admin/partners/{partner_id}/settings");
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/partners",
+            &path,
+            &[("timezone", "Europe/Warsaw"), ("locale", "pl")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (tz, locale): (String, Option<String>) =
+        sqlx::query_as("SELECT timezone, locale FROM partners WHERE id = $1")
+            .bind(partner_id)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("partner");
+    assert_eq!(
+        (tz.as_str(), locale.as_deref()),
+        ("Europe/Warsaw", Some("pl"))
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'partner.settings_changed' \
+             AND entity_id = '{partner_id}'"
+        ))
+        .await,
+        1
+    );
+    // Its user, who chose no language, reads in Polish.
+    let user = app.login("partner2@demo.test").await;
+    let home = page(&app, &user, "/").await;
+    assert_eq!(select_attr(&home, "html", "lang").as_deref(), Some("pl"));
+    // Anything off the lists is refused.
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/partners",
+            &path,
+            &[("timezone", "Mars/Olympus"), ("locale", "pl")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
 }
