@@ -141,6 +141,7 @@ pub const ROUTES: &[Route] = &[
     route("care::actions::assign", Post, "/care/mismatches/{id}/assign", Who::Care, Id::Mismatch, &["back", "from"]),
     route("care::actions::acknowledge", Post, "/care/mismatches/{id}/acknowledge", Who::Care, Id::Mismatch, &["back", "from"]),
     route("care::actions::resolve", Post, "/care/mismatches/{id}/resolve", Who::Care, Id::Mismatch, &["note"]),
+    route("care::actions::accept", Post, "/care/mismatches/{id}/accept", Who::Care, Id::Mismatch, &["reason"]),
     route("cases::actions::take", Post, "/care/cases/{id}/take", Who::Care, Id::Case, &[]),
     route("cases::actions::care_note", Post, "/care/cases/{id}/notes", Who::Care, Id::Case, &["body"]),
     route("cases::actions::resolve", Post, "/care/cases/{id}/resolve", Who::Care, Id::Case, &["outcome", "body"]),
@@ -160,6 +161,7 @@ pub const ROUTES: &[Route] = &[
     route("admin::create_partner", Post, paths::ADMIN_PARTNERS, Who::Admin, Id::None, &["name"]),
     route("admin::disable_partner", Post, "/admin/partners/{id}/disable", Who::Admin, Id::UnknownOnly, &[]),
     route("admin::enable_partner", Post, "/admin/partners/{id}/enable", Who::Admin, Id::UnknownOnly, &[]),
+    route("partner_settings::save", Post, "/admin/partners/{id}/settings", Who::Admin, Id::UnknownOnly, &["timezone", "locale"]),
     route("login::logout", Post, paths::LOGOUT, Who::Partner, Id::None, &[]),
     route("login::submit", Post, paths::LOGIN, Who::Anonymous, Id::None, &["email", "password", "next"]),
 ];
