@@ -20,6 +20,7 @@ fn main() {
             a_partner_filters_to_mismatches_and_opens_one,
             a_partner_cancels_a_booking_and_watches_the_steps_complete,
             a_partner_turns_on_the_second_factor_and_logs_in_with_a_code,
+            the_day_is_told_truly_from_the_waiting_badge_to_a_case_settled_only_when_verified,
         ],
         support::missing(),
     );
@@ -69,20 +70,28 @@ async fn partner_care_assigns_and_resolves_a_mismatch(app: TestApp) {
     b.wait_for_text("#queue .queue-count", "1 mismatch").await;
     assert!(b.path().await.contains("assignee=me"), "{}", b.path().await);
 
-    // Open it; a resolution without a note is refused next to the field.
+    // Open it: the sides still differ, so a note alone is not offered; the procedures are,
+    // and accepting the difference needs a reason, asked for next to the field.
     b.click(&format!("{row} a[href='/care/mismatches/{id}']"))
         .await;
     b.wait_for("#mismatch-state").await;
+    b.wait_for("#still-differs").await;
+    b.wait_for("#mismatch-procedures li").await;
     b.snapshot("mismatch").await;
-    b.click_and_snapshot(".resolve-form button[type=submit]", "empty-note")
+    b.click_and_snapshot("#accept-form button[type=submit]", "empty-reason")
         .await;
-    b.wait_for_text("#note-error", "cannot be empty").await;
+    b.wait_for_text("#reason-error", "cannot be empty").await;
 
-    let note = "Voucher cancelled by Partner Care; the salon cancelled the booking in Reservio.";
-    b.fill("#note", note).await;
-    b.click(".resolve-form button[type=submit]").await;
+    let note = "The salon agreed with the customer on purpose; both know.";
+    b.fill("#reason", note).await;
+    b.click("#accept-form button[type=submit]").await;
     b.wait_for_text("#mismatch-state", "Resolved").await;
     assert_eq!(b.text("#resolution-note").await, note);
+    b.snapshot("accepted").await;
+    // It sticks: the sync does not flag the same difference again.
+    sync(&app).await;
+    b.goto(&format!("/care/mismatches/{id}")).await;
+    b.wait_for_text("#mismatch-state", "Resolved").await;
 
     // Back in the queue: tick two rows and acknowledge them at once.
     b.goto("/care/mismatches?state=open").await;
@@ -130,7 +139,22 @@ async fn partner_care_assigns_and_resolves_a_mismatch(app: TestApp) {
     .await
     .expect("audit rows");
     let actions: Vec<&str> = audited.iter().map(|a| a.0.as_str()).collect();
-    assert_eq!(actions, ["mismatch.assigned", "mismatch.resolved"]);
+    assert_eq!(actions, ["mismatch.assigned", "mismatch.accepted"]);
+    let (kind, link): (String, i64) =
+        sqlx::query_as("SELECT kind, link_id FROM mismatches WHERE id = $1")
+            .bind(id)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("the mismatch");
+    let (again,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM mismatches WHERE link_id = $1 AND kind = $2 AND state <> 'resolved'",
+    )
+    .bind(link)
+    .bind(&kind)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("count");
+    assert_eq!(again, 0, "the accepted difference is not flagged again");
 }
 
 async fn a_sales_rep_maps_services_and_the_partner_goes_live(app: TestApp) {
@@ -139,6 +163,8 @@ async fn a_sales_rep_maps_services_and_the_partner_goes_live(app: TestApp) {
     // The partner asks for a connection with a sandbox calendar and gets its ID.
     b.login("partner@demo.test").await;
     b.goto("/connection").await;
+    // Already live with one calendar: connecting another is folded away.
+    b.click("#request-another summary").await;
     b.click("#sandbox-request").await;
     b.wait_for_text(".connection-card [data-state]", "Requested")
         .await;
@@ -353,13 +379,22 @@ async fn a_partner_cancels_a_booking_and_watches_the_steps_complete(app: TestApp
     );
     b.snapshot("started").await;
 
-    // Only now does the runner work: the page follows it by itself, without a reload.
+    // Only now does the runner work: the page follows it by itself, without a reload. The
+    // sync runs alongside, as the worker would, and sees the voucher cancelled first.
     let runner = run_procedures(&app);
+    let ctx = app.sync.clone().expect("sync");
+    let syncing = tokio::spawn(async move {
+        loop {
+            let _ = bookbridge::sync::sync_all(&ctx).await;
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        }
+    });
     b.wait_for_text("#operation-state", "Completed").await;
     let check = b.text("#operation-check").await;
     for task in runner {
         task.abort();
     }
+    syncing.abort();
     assert!(check.contains("Reservio"), "{check}");
     let state = b.attr("#progress", "data-state").await;
     assert_eq!(state.as_deref(), Some("completed"));
@@ -375,6 +410,17 @@ async fn a_partner_cancels_a_booking_and_watches_the_steps_complete(app: TestApp
         .await;
     }
     b.snapshot("completed").await;
+    // The booking's history: agreed, then cancelled — no flag raised and resolved on the way.
+    sync(&app).await;
+    b.goto(&format!("/bookings/{link}")).await;
+    b.wait_for("#booking-timeline").await;
+    b.snapshot("history").await;
+    assert_eq!(
+        b.count("#booking-timeline li[data-action='mismatch.opened']")
+            .await,
+        0,
+        "the procedure's own in-between state is not flagged"
+    );
     b.close().await;
 
     let (state,): (String,) =
@@ -421,5 +467,127 @@ async fn a_partner_turns_on_the_second_factor_and_logs_in_with_a_code(app: TestA
     b.click("#second-factor-form button[type=submit]").await;
     b.wait_for("header .user-email").await;
     assert_eq!(b.path().await, "/");
+}
+
+/// Issue 14 end to end: a one-sided booking waits for the other system; a flagged row's next
+/// step opens its procedure; an escalation's proposal reaches both case pages; and a case that
+/// Partner Care settles by moving a rejected booking is not called resolved, since the
+/// verification finds the booking still rejected.
+async fn the_day_is_told_truly_from_the_waiting_badge_to_a_case_settled_only_when_verified(
+    app: TestApp,
+) {
+    sync(&app).await;
+    let sandbox = app.sandbox.clone().expect("sandbox");
+    let partner = sandbox
+        .partners()
+        .into_iter()
+        .next()
+        .expect("a demo partner");
+    // A voucher for an offer no service is mapped to: only Termino shows it.
+    sandbox
+        .termino
+        .add_offer(
+            &partner.termino_partner_id,
+            bookbridge::systems::termino::Offer {
+                id: "offer-unmapped".into(),
+                name: "Gift package".into(),
+                duration_minutes: 60,
+            },
+        )
+        .expect("offer");
+    let start = (app.clock.now() / 86_400 + 1) * 86_400 + 9 * 3600;
+    sandbox
+        .termino
+        .redeem_voucher(
+            &partner.termino_partner_id,
+            "TSTWAITING",
+            "offer-unmapped",
+            start,
+            start + 3600,
+            bookbridge::domain::Customer::default(),
+        )
+        .expect("redeem");
+    sync(&app).await;
+    sync(&app).await;
+
+    let mut b = Browser::start(&app, &named(&app, "the-day-told-truly")).await;
+    b.login("partner@demo.test").await;
+    // Item 1: waiting, not agreeing.
+    b.goto("/bookings?q=TSTWAITING").await;
+    b.wait_for_text(
+        "#bookings-table .badge.waiting",
+        "Waiting for the other system",
+    )
+    .await;
+    assert_eq!(b.count("#bookings-table .badge.ok").await, 0);
+    b.snapshot("waiting").await;
+
+    // Item 10: a flagged row offers its next step, one click to the procedure's form.
+    b.goto("/bookings?mismatches=1&kind=status_differs").await;
+    b.wait_for("#bookings-table tr.link-row a.next-step").await;
+    b.snapshot("next-steps").await;
+    b.click("#bookings-table tr.link-row:first-child a.next-step")
+        .await;
+    b.wait_for("#plan-steps li[data-step=cancel_voucher]").await;
+    assert!(b.path().await.ends_with("/procedures/cancel"));
+    b.snapshot("next-step-form").await;
+
+    // Item 5: the rejected booking is escalated with a proposal; the case page shows it.
+    let voucher = partner.appointments[7].2.clone();
+    let (link,): (i64,) = sqlx::query_as(
+        "SELECT id FROM booking_links WHERE voucher_code = $1 AND superseded_by IS NULL",
+    )
+    .bind(&voucher)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("the booking is linked");
+    b.goto(&format!("/bookings/{link}")).await;
+    b.click("#booking-procedures li[data-kind=escalate] a")
+        .await;
+    b.fill("#reason", "The therapist is ill that day").await;
+    b.fill("#proposal", "Move it to the next afternoon").await;
+    b.click("#procedure-submit").await;
+    b.wait_for("#opened-case").await;
+    b.click("#opened-case").await;
+    b.wait_for_text("#case-proposal", "Move it to the next afternoon")
+        .await;
+    b.snapshot("partner-case").await;
+    b.logout().await;
+
+    // Partner Care finds it as a booking case, with the proposal, and moves the booking.
+    b.login("care@demo.test").await;
+    b.goto("/care/cases").await;
+    b.wait_for("#cases a.case-booking").await;
+    b.snapshot("care-cases").await;
+    b.click("#cases tbody tr:first-child td:first-child a")
+        .await;
+    b.wait_for_text("#case-proposal", "Move it to the next afternoon")
+        .await;
+    b.snapshot("care-case").await;
+    b.click("#case-act-reschedule").await;
+    b.wait_for("#slot-choices input[type=radio]").await;
+    b.click("#slot-choices label.slot:first-child input[type=radio]")
+        .await;
+    b.snapshot("move-form").await;
+    b.click("#procedure-submit").await;
+    b.wait_for("#operation-state").await;
+    // Item 2: moved, but still rejected in Reservio: the check stops, the case stays open.
+    let runner = run_procedures(&app);
+    b.wait_for_text("#operation-state", "Stopped").await;
+    for task in runner {
+        task.abort();
+    }
+    b.wait_for("#operation-steps li[data-step=verify_time][data-state=failed]")
+        .await;
+    b.snapshot("move-stopped").await;
+    let (case,): (i64,) = sqlx::query_as("SELECT id FROM cases WHERE link_id = $1")
+        .bind(link)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("the case");
+    b.goto(&format!("/care/cases/{case}")).await;
+    let state = b.text("#case-state").await;
+    assert_ne!(state, "Resolved", "not resolved by an unverified move");
+    b.snapshot("case-still-open").await;
     b.close().await;
 }

@@ -10,6 +10,8 @@ mod care;
 #[path = "dashboard/cases.rs"]
 mod cases;
 mod common;
+#[path = "dashboard/daily.rs"]
+mod daily;
 #[path = "dashboard/onboarding.rs"]
 mod onboarding;
 #[path = "dashboard/outbox.rs"]
@@ -39,6 +41,7 @@ fn main() {
     all.extend(audit::tests());
     all.extend(procedures_ui::tests());
     all.extend(outbox::tests());
+    all.extend(daily::tests());
     common::run_configured(
         |config| {
             // A small sandbox world per test; the tests run the sync engine themselves.

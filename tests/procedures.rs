@@ -7,6 +7,8 @@
 //! browser, in `tests/browser.rs`.
 
 mod common;
+#[path = "procedures/daily.rs"]
+mod daily;
 #[path = "procedures/integrity.rs"]
 mod integrity;
 
@@ -23,6 +25,10 @@ use bookbridge::sync::SyncContext;
 use bookbridge::sync::procedure::{self, Hooks, StartError, Starter};
 use common::TestApp;
 use common::world::{DAY, HOUR, World, open_kind, tomorrow};
+use daily::{
+    a_case_settled_by_moving_a_rejected_booking_resolves_only_once_both_show_it_confirmed,
+    a_running_cancellation_is_not_flagged_for_the_state_it_passes_through,
+};
 
 fn main() {
     let mut all = tests![
@@ -42,6 +48,10 @@ fn main() {
         a_system_that_keeps_failing_is_retried_then_stops_and_can_be_abandoned,
         a_crash_at_every_step_resumes_without_repeating_an_effect,
     ];
+    all.extend(tests![
+        a_case_settled_by_moving_a_rejected_booking_resolves_only_once_both_show_it_confirmed,
+        a_running_cancellation_is_not_flagged_for_the_state_it_passes_through,
+    ]);
     all.extend(integrity::tests());
     common::run_configured(
         |config| {

@@ -18,6 +18,8 @@ pub struct CaseRecord {
     pub kind: String,
     pub state: String,
     pub reason: String,
+    /// What the partner proposes (an escalation's "what could be done instead").
+    pub proposal: String,
     pub outcome: Option<String>,
     pub opened_by_email: Option<String>,
     pub opened_at: i64,
@@ -29,7 +31,7 @@ pub struct CaseRecord {
 }
 
 const RECORD: &str = "SELECT c.id, c.partner_id, p.name AS partner_name, c.link_id, \
-     c.connection_id, cn.connection_code, l.voucher_code, c.kind, c.state, c.reason, c.outcome, \
+     c.connection_id, cn.connection_code, l.voucher_code, c.kind, c.state, c.reason, c.proposal, c.outcome, \
      ob.email AS opened_by_email, c.opened_at, c.assignee_id, a.email AS assignee_email, \
      rb.email AS resolved_by_email, c.resolved_at, \
      (SELECT COUNT(*) FROM case_notes n WHERE n.case_id = c.id) AS notes \
@@ -78,14 +80,23 @@ pub async fn list(db: &Db, f: &CaseFilter, limit: i64) -> Result<Vec<CaseRecord>
     w.bind_as(sqlx::query_as(&sql)).fetch_all(db.pool()).await
 }
 
-/// Every case of a connection, any state, newest first.
+/// Every problem reported about a connection itself, any state, newest first. A case about
+/// one booking is that booking's, not the connection's.
 pub async fn of_connection(db: &Db, connection_id: i64) -> Result<Vec<CaseRecord>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "{RECORD} WHERE c.connection_id = $1 ORDER BY c.id DESC"
+        "{RECORD} WHERE c.connection_id = $1 AND c.link_id IS NULL ORDER BY c.id DESC"
     ))
     .bind(connection_id)
     .fetch_all(db.pool())
     .await
+}
+
+/// Every case about one booking, newest first.
+pub async fn of_link(db: &Db, link_id: i64) -> Result<Vec<CaseRecord>, sqlx::Error> {
+    sqlx::query_as(&format!("{RECORD} WHERE c.link_id = $1 ORDER BY c.id DESC"))
+        .bind(link_id)
+        .fetch_all(db.pool())
+        .await
 }
 
 /// One case; with `partner_id`, only if it is that partner's.

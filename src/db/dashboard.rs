@@ -45,3 +45,26 @@ pub async fn mismatch_activity(
     .fetch_all(db.pool())
     .await
 }
+
+/// What Partner Care's home counts: unresolved mismatches, those nobody has taken, and
+/// unresolved cases.
+pub async fn care_counts(db: &Db) -> Result<(i64, i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM mismatches WHERE state <> 'resolved'), \
+         (SELECT COUNT(*) FROM mismatches WHERE state <> 'resolved' AND assignee_id IS NULL), \
+         (SELECT COUNT(*) FROM cases WHERE state <> 'resolved')",
+    )
+    .fetch_one(db.pool())
+    .await
+}
+
+/// Unresolved problems partners reported about a connection itself (not about a booking).
+pub async fn open_connection_problems(db: &Db) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM cases WHERE link_id IS NULL AND connection_id IS NOT NULL \
+         AND state <> 'resolved'",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    Ok(n)
+}

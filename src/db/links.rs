@@ -48,6 +48,8 @@ pub struct LinkRow {
     pub has_open_case: i64,
     pub pending_pushes: i64,
     pub open_mismatches: i64,
+    /// The kind of the procedure under way on the link (pending, running or waiting), if any.
+    pub active_procedure: Option<String>,
 }
 
 const JOINED: &str = "SELECT l.id, l.connection_id, l.partner_id, l.origin_system, l.voucher_code, \
@@ -68,7 +70,10 @@ const JOINED: &str = "SELECT l.id, l.connection_id, l.partner_id, l.origin_syste
      CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.link_id = l.id AND o.state = 'pending') \
           THEN 1 ELSE 0 END AS pending_pushes, \
      (SELECT COUNT(*) FROM mismatches m WHERE m.link_id = l.id AND m.state <> 'resolved') \
-          AS open_mismatches \
+          AS open_mismatches, \
+     (SELECT o.kind FROM operations o WHERE o.link_id = l.id \
+          AND o.state IN ('pending', 'running', 'waiting') ORDER BY o.id LIMIT 1) \
+          AS active_procedure \
      FROM booking_links l \
      LEFT JOIN external_bookings r ON r.id = l.reservio_booking_id \
      LEFT JOIN external_bookings t ON t.id = l.termino_booking_id";

@@ -1,6 +1,7 @@
 //! The database: one [`sqlx::AnyPool`] and one set of portable queries for SQLite and
 //! PostgreSQL. Each submodule holds the queries of one aggregate.
 
+pub mod accepted;
 pub mod account_attempts;
 pub mod account_tokens;
 pub mod booking_detail;

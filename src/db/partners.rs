@@ -10,6 +10,8 @@ pub struct Partner {
     pub id: i64,
     pub name: String,
     pub timezone: String,
+    /// The language its users read in unless they chose their own.
+    pub locale: Option<String>,
     pub disabled: i64,
     pub created_at: i64,
 }
@@ -20,7 +22,7 @@ impl Partner {
     }
 }
 
-const COLUMNS: &str = "id, name, timezone, disabled, created_at";
+const COLUMNS: &str = "id, name, timezone, locale, disabled, created_at";
 
 pub async fn find(db: &Db, id: i64) -> Result<Option<Partner>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM partners WHERE id = $1"))
@@ -60,6 +62,22 @@ pub async fn insert(tx: &mut Tx, name: &PartnerName, now: i64) -> Result<i64, sq
 pub async fn set_disabled(tx: &mut Tx, id: i64, disabled: bool) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("UPDATE partners SET disabled = $1 WHERE id = $2")
         .bind(i64::from(disabled))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Sets where the partner's wall clock is and the language its users read in.
+pub async fn set_settings(
+    tx: &mut Tx,
+    id: i64,
+    timezone: &str,
+    locale: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE partners SET timezone = $1, locale = $2 WHERE id = $3")
+        .bind(timezone)
+        .bind(locale)
         .bind(id)
         .execute(&mut **tx)
         .await?;

@@ -116,7 +116,8 @@ impl SessionStore for DbSessionStore {
         let now = OffsetDateTime::now_utc().unix_timestamp();
         let row: Option<LoadedRow> = sqlx::query_as(
             "SELECT s.data, s.expires_at, u.id AS user_id, u.email, u.role, u.partner_id, \
-             u.disabled, u.locale, COALESCE(u.timezone, p.timezone) AS timezone \
+             u.disabled, COALESCE(u.locale, p.locale) AS locale, \
+             COALESCE(u.timezone, p.timezone) AS timezone \
              FROM sessions s LEFT JOIN users u ON u.id = s.user_id \
              LEFT JOIN partners p ON p.id = u.partner_id \
              WHERE s.id = $1 AND s.expires_at > $2",

@@ -82,7 +82,8 @@ pub struct SessionUser {
 /// The user `id` for a request, with their partner's time zone joined in.
 pub async fn find_for_session(db: &Db, id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT u.id, u.email, u.password_hash, u.role, u.partner_id, u.disabled, u.locale, \
+        "SELECT u.id, u.email, u.password_hash, u.role, u.partner_id, u.disabled, \
+         COALESCE(u.locale, p.locale) AS locale, \
          u.created_at, COALESCE(u.timezone, p.timezone) AS partner_timezone \
          FROM users u LEFT JOIN partners p ON p.id = u.partner_id WHERE u.id = $1",
     )

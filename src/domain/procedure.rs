@@ -7,6 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::booking::BookingStatus;
+use super::mismatch::MismatchKind;
 
 /// The four procedures a partner (or Partner Care for one) can start from a booking.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -47,6 +48,39 @@ impl ProcedureKind {
             ProcedureKind::Escalate => 4,
             ProcedureKind::ChangeService => 5,
         }
+    }
+
+    /// The differences the procedure itself produces on its way (the voucher cancelled before
+    /// the booking, the new time in one system before the other): while it runs, the sync
+    /// does not flag these, only what the procedure did not intend.
+    pub fn intended_differences(self) -> &'static [MismatchKind] {
+        match self {
+            ProcedureKind::Cancel => &[MismatchKind::StatusDiffers],
+            ProcedureKind::Reschedule => &[MismatchKind::TimeDiffers],
+            ProcedureKind::ChangeService => {
+                &[MismatchKind::StatusDiffers, MismatchKind::ServiceDiffers]
+            }
+            ProcedureKind::Escalate => &[],
+        }
+    }
+}
+
+/// The procedure that settles a mismatch of `kind`, if one does: the next step a flagged row
+/// offers. A missing or vanished side, a rejection or a booking left unanswered go to Partner
+/// Care; customer details cross over by themselves and failed pushes are retried.
+pub fn procedure_for(kind: MismatchKind) -> Option<ProcedureKind> {
+    match kind {
+        MismatchKind::StatusDiffers => Some(ProcedureKind::Cancel),
+        MismatchKind::TimeDiffers | MismatchKind::Conflict => Some(ProcedureKind::Reschedule),
+        MismatchKind::ServiceDiffers => Some(ProcedureKind::ChangeService),
+        MismatchKind::RejectedWithoutCare
+        | MismatchKind::Unanswered
+        | MismatchKind::MissingInReservio
+        | MismatchKind::MissingInTermino
+        | MismatchKind::DeletedRemotely => Some(ProcedureKind::Escalate),
+        MismatchKind::CustomerDiffers
+        | MismatchKind::PushFailed
+        | MismatchKind::ProcedureFailed => None,
     }
 }
 
@@ -300,6 +334,8 @@ pub enum Refusal {
     /// The booking's connection no longer syncs (disconnected or suspended): nothing can be done
     /// in its systems from here.
     ConnectionEnded,
+    /// Cancelled in both systems: the customer will not come, there is nothing to honour.
+    NothingToHonour,
 }
 
 impl Refusal {
@@ -311,6 +347,7 @@ impl Refusal {
             Refusal::NoVoucher => "procedure-refused-no_voucher",
             Refusal::NotInReservio => "procedure-refused-not_in_reservio",
             Refusal::ConnectionEnded => "procedure-refused-connection_ended",
+            Refusal::NothingToHonour => "procedure-refused-nothing_to_honour",
         }
     }
 }
@@ -402,7 +439,7 @@ pub fn plan(kind: ProcedureKind, s: &Situation) -> Result<Vec<PlannedStep>, Refu
         ProcedureKind::Escalate => {
             let gone = |side: Option<BookingStatus>| side.is_none() || cancelled(side);
             if gone(s.reservio) && gone(s.termino) {
-                return Err(Refusal::AlreadyCancelled);
+                return Err(Refusal::NothingToHonour);
             }
             Ok(vec![PlannedStep::run(Step::OpenCase)])
         }
@@ -460,6 +497,33 @@ pub fn check_slot(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn each_flag_a_procedure_settles_names_it() {
+        use super::{MismatchKind, ProcedureKind, procedure_for};
+        assert_eq!(
+            procedure_for(MismatchKind::StatusDiffers),
+            Some(ProcedureKind::Cancel)
+        );
+        assert_eq!(
+            procedure_for(MismatchKind::ServiceDiffers),
+            Some(ProcedureKind::ChangeService)
+        );
+        assert_eq!(
+            procedure_for(MismatchKind::RejectedWithoutCare),
+            Some(ProcedureKind::Escalate)
+        );
+        assert_eq!(procedure_for(MismatchKind::CustomerDiffers), None);
+    }
+
+    #[test]
+    fn a_running_cancellation_owns_the_status_difference_and_nothing_else() {
+        use super::{MismatchKind, ProcedureKind};
+        let intended = ProcedureKind::Cancel.intended_differences();
+        assert_eq!(intended, &[MismatchKind::StatusDiffers]);
+        assert!(!intended.contains(&MismatchKind::TimeDiffers));
+        assert!(ProcedureKind::Escalate.intended_differences().is_empty());
+    }
+
     use super::*;
 
     fn situation(r: Option<BookingStatus>, t: Option<BookingStatus>) -> Situation {
@@ -522,6 +586,19 @@ mod tests {
                 &situation(Some(Cancelled), Some(Cancelled))
             ),
             Err(Refusal::AlreadyCancelled)
+        );
+    }
+
+    #[test]
+    fn asking_for_help_with_a_booking_cancelled_everywhere_gives_its_own_reason() {
+        let both = situation(Some(Cancelled), Some(Cancelled));
+        assert_eq!(
+            plan(ProcedureKind::Escalate, &both),
+            Err(Refusal::NothingToHonour)
+        );
+        assert_ne!(
+            Refusal::NothingToHonour.key(),
+            Refusal::AlreadyCancelled.key()
         );
     }
 

@@ -1156,7 +1156,11 @@ impl StepRun<'_> {
                 let Some((start, end)) = self.params.slot() else {
                     return Ok(Outcome::Fail("no slot was chosen".into()));
                 };
+                // The booking is moved only when both systems show everything the procedure
+                // promised: the new time, confirmed (a rejected booking moved is still
+                // rejected), and the same service.
                 let mut problems = vec![];
+                let mut services = (None, None);
                 for (system, client, account, id) in [
                     (System::Reservio, reservio, business, r_id),
                     (System::Termino, termino, partner, t_id),
@@ -1166,10 +1170,29 @@ impl StepRun<'_> {
                     if (now.start_at, now.end_at) != (start, end) {
                         problems.push(format!("{system} shows another time"));
                     }
+                    if now.status != BookingStatus::Confirmed {
+                        problems.push(format!("{system} shows it {}", now.status.as_str()));
+                    }
+                    match system {
+                        System::Reservio => services.0 = Some(now.service_id.clone()),
+                        System::Termino => services.1 = Some(now.service_id.clone()),
+                    }
                     seen.push(now);
                 }
+                if let (Some(service), Some(offer)) = services {
+                    let map = ServiceMap::new(
+                        &connections::mappings(&self.ctx.db, self.conn.id)
+                            .await
+                            .map_err(db_error)?,
+                    );
+                    if map.offer_for_service(&service) != Some(offer.as_str()) {
+                        problems.push("the two systems show different services".into());
+                    }
+                }
                 if problems.is_empty() {
-                    Ok(Outcome::Done(json!({ "start_at": start, "end_at": end })))
+                    Ok(Outcome::Done(
+                        json!({ "start_at": start, "end_at": end, "status": "confirmed" }),
+                    ))
                 } else {
                     Ok(Outcome::Fail(problems.join(", ")))
                 }

@@ -6,11 +6,13 @@ use std::collections::HashSet;
 
 use super::{SYNC, SyncContext, SyncError};
 use crate::audit::{self, Event};
+use crate::db::accepted;
 use crate::db::connections::{Connection, ServiceMap};
 use crate::db::links::{self, LinkRow, StoredBase};
 use crate::db::mismatches::{self, Detected};
 use crate::db::outbox::{self, NewPush};
 use crate::domain::mismatch::MismatchKind;
+use crate::domain::procedure::ProcedureKind;
 use crate::domain::reconcile::{Base, LinkView, Outcome, Push, Side, Snapshot, reconcile};
 use crate::domain::{BookingStatus, Customer, NewBooking, System};
 
@@ -255,8 +257,28 @@ async fn reconcile_row(
     }
 
     let unresolved = mismatches::unresolved_for_link(&mut tx, row.id).await?;
+    let intended = row
+        .active_procedure
+        .as_deref()
+        .and_then(|k| k.parse::<ProcedureKind>().ok())
+        .map_or(&[][..], ProcedureKind::intended_differences);
+    // Differences Partner Care accepted stay silent until either side changes again.
+    let accepted = if outcome.findings.is_empty() {
+        vec![]
+    } else {
+        accepted::still_accepted(&mut tx, row.id).await?
+    };
     let mut present: HashSet<&str> = HashSet::new();
     for finding in &outcome.findings {
+        if accepted.iter().any(|k| k == finding.kind.as_str()) {
+            continue;
+        }
+        // The procedure under way produces this difference on its way: flagging it would make
+        // the history flap (agreed → flagged → resolved). One already open stays open.
+        let already_open = unresolved.iter().any(|m| m.kind == finding.kind.as_str());
+        if intended.contains(&finding.kind) && !already_open {
+            continue;
+        }
         present.insert(finding.kind.as_str());
         let (id, opened) = mismatches::open_or_refresh(
             &mut tx,

@@ -95,6 +95,14 @@ async fn users_page(
             .await?
             .into_iter()
             .collect();
+    // A fresh form opens on the first role, a partner user, who needs a partner: one is
+    // chosen, so the defaults can be sent as they are.
+    let mut form = form;
+    if form.role.is_empty() && form.partner_id.is_empty() {
+        if let Some(p) = partners.iter().find(|p| p.disabled == 0) {
+            form.partner_id = p.id.to_string();
+        }
+    }
     Ok(UsersPage {
         open_invitations,
         page,

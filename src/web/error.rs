@@ -6,13 +6,13 @@
 //! apology.
 
 use askama::Template;
-use axum::extract::Request;
 use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
-use crate::i18n::Lang;
+use crate::app::AppState;
 use crate::web::page::{Page, request_lang};
 use crate::web::paths;
 
@@ -141,8 +141,16 @@ struct ErrorTemplate {
 }
 
 /// Renders error pages for [`AppError`] responses and for the router's own 404/405.
-pub async fn render_error_pages(request: Request, next: Next) -> Response {
+pub async fn render_error_pages(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let lang = request_lang(&request).await;
+    // What the reader's page needs (session, cookies, language), kept so that an error page
+    // keeps the navigation: read only when there is an error to show.
+    let headers = request.headers().clone();
+    let extensions = request.extensions().clone();
     let response = next.run(request).await;
     let info = match response.extensions().get::<ErrorPageInfo>() {
         Some(info) => *info,
@@ -152,12 +160,19 @@ pub async fn render_error_pages(request: Request, next: Next) -> Response {
         },
         None => return response,
     };
-    error_page(lang, info, response)
+    let (mut parts, ()) = Request::new(()).into_parts();
+    parts.headers = headers;
+    parts.extensions = extensions;
+    let page = match Page::from_request_parts(&mut parts, &state).await {
+        Ok(page) => page,
+        Err(_) => Page::bare(lang),
+    };
+    error_page(page, info, response)
 }
 
-fn error_page(lang: Lang, info: ErrorPageInfo, original: Response) -> Response {
+fn error_page(page: Page, info: ErrorPageInfo, original: Response) -> Response {
     let template = ErrorTemplate {
-        page: Page::bare(lang),
+        page,
         status: info.status.as_u16(),
         message_key: info.message_key,
     };

@@ -11,6 +11,7 @@ use crate::domain::Role;
 use crate::web::error::AppError;
 use crate::web::page::Page;
 use crate::web::partner_home::{self, PartnerHome};
+use crate::web::staff_home::{self, CareHome, SalesHome};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
@@ -18,8 +19,12 @@ pub struct HomePage {
     page: Page,
     intro_key: &'static str,
     partner_name: Option<String>,
-    /// The partner's dashboard; `None` for staff, whose home stays a list of their pages.
+    /// The partner's dashboard; `None` for staff.
     partner: Option<PartnerHome>,
+    /// Partner Care's counts and cases.
+    care: Option<CareHome>,
+    /// The sales rep's requests and verifications.
+    sales: Option<SalesHome>,
 }
 
 pub async fn show(
@@ -37,7 +42,17 @@ pub async fn show(
         }
         _ => None,
     };
+    let care = match user.role {
+        Role::PartnerCare => Some(staff_home::care(&state.db).await?),
+        _ => None,
+    };
+    let sales = match user.role {
+        Role::SalesRep => Some(staff_home::sales(&state.db).await?),
+        _ => None,
+    };
     Ok(HomePage {
+        care,
+        sales,
         page,
         intro_key: match user.role {
             Role::Partner => "home-intro-partner",

@@ -17,7 +17,7 @@ use crate::auth::throttle::{self, Decision};
 use crate::db::{login_attempts, users};
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Query};
-use crate::web::page::Page;
+use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
 
@@ -217,6 +217,7 @@ pub async fn logout(
     if let Some(lang) = lang {
         session.insert(LANG_KEY, lang).await?;
     }
+    flash(&session, FlashKind::Success, "logout-done", None).await?;
     Ok(Redirect::to(paths::LOGIN).into_response())
 }
 

@@ -5,6 +5,7 @@ pub mod account_links;
 pub mod admin;
 pub mod admin_access;
 pub mod audit;
+pub mod audit_sentence;
 pub mod bookings;
 pub mod care;
 pub mod cases;
@@ -20,6 +21,7 @@ pub mod login;
 pub mod outbox;
 pub mod page;
 pub mod partner_home;
+pub mod partner_settings;
 pub mod paths;
 pub mod procedures;
 pub mod request_id;
@@ -29,6 +31,7 @@ pub mod security;
 pub mod serve;
 pub mod set_password;
 pub mod sign_in;
+pub mod staff_home;
 
 use axum::Router;
 use axum::extract::State;
@@ -139,6 +142,7 @@ pub fn router(state: AppState) -> Router {
             post(care::actions::resolve),
         )
         .route("/care/alarms/{id}/confirm", post(care::alarms::confirm))
+        .route("/care/mismatches/{id}/accept", post(care::actions::accept))
         .route(paths::CARE_CASES, get(cases::list))
         .route("/care/cases/{id}", get(cases::care_show))
         .route("/care/cases/{id}/take", post(cases::actions::take))
@@ -221,9 +225,16 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/partners/{id}/disable", post(admin::disable_partner))
         .route("/admin/partners/{id}/enable", post(admin::enable_partner))
+        .route(
+            "/admin/partners/{id}/settings",
+            post(partner_settings::save),
+        )
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(csrf::require_token))
-        .layer(middleware::from_fn(error::render_error_pages))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error::render_error_pages,
+        ))
         .layer(sessions)
         // Health, webhooks and static files need no session.
         .route(paths::HEALTHZ, get(healthz))

@@ -54,6 +54,9 @@ impl DayList {
 }
 
 pub struct PartnerHome {
+    /// Whether the partner has a live connection; without one there is nothing to agree on,
+    /// and the home says how to set one up.
+    pub connected: bool,
     pub open: Vec<KindCount>,
     pub open_total: i64,
     pub today: DayList,
@@ -143,7 +146,8 @@ pub async fn load(
         .collect::<Result<_, _>>()?;
     starts.push(day_start(add_days(today, 1)?, page)?);
     let tomorrow = add_days(today, 1)?;
-    let (by_kind, activity, today_list, tomorrow_list) = tokio::join!(
+    let (connections, by_kind, activity, today_list, tomorrow_list) = tokio::join!(
+        crate::db::connections::list_for_partner(db, partner_id),
         dashboard::open_mismatches_by_kind(db, partner_id),
         dashboard::mismatch_activity(db, partner_id, starts[0]),
         day_list(db, partner_id, today, page),
@@ -161,6 +165,7 @@ pub async fn load(
         })
         .collect();
     Ok(PartnerHome {
+        connected: connections?.iter().any(|c| c.state == "active"),
         open_total: by_kind.iter().map(|(_, n)| n).sum(),
         open,
         today: today_list?,

@@ -41,6 +41,8 @@ pub const STATIC: &str = "/static";
 pub const HTMX_JS: &str = "/static/htmx-2.0.11.min.js";
 pub const APP_JS: &str = "/static/app.js";
 pub const APP_CSS: &str = "/static/app.css";
+/// The tab's icon.
+pub const FAVICON: &str = "/static/favicon.svg";
 
 pub fn audit_entry(id: impl IntArg) -> String {
     let id = id.int();
@@ -60,6 +62,12 @@ pub fn admin_user_enable(id: impl IntArg) -> String {
 pub fn admin_partner_disable(id: impl IntArg) -> String {
     let id = id.int();
     format!("{ADMIN_PARTNERS}/{id}/disable")
+}
+
+/// A partner's time zone and language.
+pub fn admin_partner_settings(id: impl IntArg) -> String {
+    let id = id.int();
+    format!("{ADMIN_PARTNERS}/{id}/settings")
 }
 
 pub fn admin_partner_enable(id: impl IntArg) -> String {
@@ -147,6 +155,11 @@ pub fn care_mismatch_resolve(id: impl IntArg) -> String {
 /// Partner Care confirms a connection's mass-vanish alarm.
 pub fn care_alarm_confirm(id: impl IntArg) -> String {
     format!("/care/alarms/{}/confirm", id.int())
+}
+
+/// Accepting a mismatch's difference on purpose, with a reason.
+pub fn care_mismatch_accept(id: impl IntArg) -> String {
+    format!("{CARE_MISMATCHES}/{}/accept", id.int())
 }
 
 pub fn care_case(id: impl IntArg) -> String {

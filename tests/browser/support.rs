@@ -1,8 +1,9 @@
 //! A headless Chromium for the browser tests, driven over WebDriver (fantoccini) by a
 //! chromedriver each test starts on a free port and stops when it is done.
 //!
-//! Every page the test reaches is screenshotted in memory; when the test fails, the pictures
-//! are written to `target/browser-screenshots/<test>/` so the failure can be seen, not guessed.
+//! Every page the test reaches is screenshotted in memory; the pictures are written to
+//! `target/browser-screenshots/<test>/` when the test ends, or fails, so what a person would see
+//! can be looked at, not guessed.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -225,6 +226,14 @@ impl Browser {
             .expect("attribute")
     }
 
+    /// How many elements match `css` now, without waiting for one.
+    pub async fn count(&self, css: &str) -> usize {
+        self.client()
+            .find_all(Locator::Css(css))
+            .await
+            .map_or(0, |found| found.len())
+    }
+
     /// The current value of every form control matching `css`.
     pub async fn values(&self, css: &str) -> Vec<String> {
         self.wait_for(css).await;
@@ -255,8 +264,10 @@ impl Browser {
         }
     }
 
-    /// Ends the session; Drop stops the driver either way.
+    /// Ends the session and keeps its screenshots, to be looked at; Drop stops the driver
+    /// either way.
     pub async fn close(mut self) {
+        self.save_screenshots();
         if let Some(client) = self.client.take() {
             let _ = client.close().await;
         }

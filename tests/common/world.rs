@@ -166,3 +166,25 @@ pub async fn restart_demo(app: &TestApp, bookings_per_partner: usize) -> bookbri
         .await
         .expect("the demo starts again on the same database")
 }
+
+/// Flags the first demo partner's clean booking (`link`) by hand, as if its sides had been
+/// put right since the sync flagged them: the one kind of mismatch a note alone may resolve.
+pub async fn flag_put_right_meanwhile(app: &TestApp, link: i64) -> i64 {
+    let (partner,): (i64,) = sqlx::query_as("SELECT partner_id FROM booking_links WHERE id = $1")
+        .bind(link)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("link");
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO mismatches (link_id, partner_id, kind, severity, state, details, \
+         detected_at, last_seen_at) VALUES ($1, $2, 'customer_differs', 'low', 'open', \
+         'the phone number differed', $3, $3) RETURNING id",
+    )
+    .bind(link)
+    .bind(partner)
+    .bind(app.clock.now())
+    .fetch_one(app.db.pool())
+    .await
+    .expect("mismatch stored");
+    id
+}

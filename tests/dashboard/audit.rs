@@ -14,17 +14,23 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
     ]
 }
 
-/// The (actor, action, entity) cells of the audit table.
+/// The (actor, action code, entity) of each row of the audit table; the entity is named in
+/// the reader's language.
 fn rows(doc: &scraper::Html) -> Vec<(String, String, String)> {
     let row = scraper::Selector::parse("table.data tbody tr").expect("selector");
     let cell = scraper::Selector::parse("td").expect("selector");
+    let code = scraper::Selector::parse("td.what code").expect("selector");
     doc.select(&row)
         .map(|r| {
             let cells: Vec<String> = r
                 .select(&cell)
                 .map(|c| c.text().collect::<String>().trim().to_string())
                 .collect();
-            (cells[2].clone(), cells[3].clone(), cells[4].clone())
+            let action = r
+                .select(&code)
+                .map(|c| c.text().collect::<String>())
+                .collect::<String>();
+            (cells[2].clone(), action, cells[4].clone())
         })
         .collect()
 }
@@ -37,7 +43,7 @@ async fn each_audit_filter_narrows_the_rows(app: TestApp) {
     assert!(
         found
             .iter()
-            .all(|(_, _, entity)| entity.starts_with("mismatch "))
+            .all(|(_, _, entity)| entity.starts_with("Mismatch "))
     );
 
     let (id,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM mismatches")
@@ -55,7 +61,7 @@ async fn each_audit_filter_narrows_the_rows(app: TestApp) {
     assert!(!one.is_empty());
     assert!(
         one.iter()
-            .all(|(_, _, entity)| *entity == format!("mismatch {id}"))
+            .all(|(_, _, entity)| *entity == format!("Mismatch {id}"))
     );
 
     let by_actor = rows(&page(&app, &care, "/audit?actor=CARE%40demo").await);

@@ -520,11 +520,13 @@ async fn a_started_cancellation_shows_its_steps_and_completes_once_the_runner_ha
     let progress = format!("/operations/{op}");
 
     let before = page(&app, &client, &progress).await;
+    // "It has started" belongs to the progress, so it goes when the procedure is over.
     assert!(
-        select_texts(&before, "#flashes .flash")
+        select_texts(&before, "#progress #operation-started")
             .join("")
             .contains("has started")
     );
+    assert!(select_texts(&before, "#flashes .flash").is_empty());
     assert_eq!(
         steps(&before, "#operation-steps")
             .into_iter()
@@ -583,7 +585,16 @@ async fn a_started_cancellation_shows_its_steps_and_completes_once_the_runner_ha
         "{:?}",
         steps(&after, "#operation-steps")
     );
-    assert!(select_texts(&after, "#operation-check")[0].contains("Reservio"));
+    // The check is done, so the page says what was checked rather than asking for it again.
+    let check = select_texts(&after, "#operation-check").join("");
+    assert!(check.contains("Reservio"), "{check}");
+    assert!(check.starts_with("Both systems were checked"), "{check}");
+    assert!(!check.contains("Now check"), "{check}");
+    assert_eq!(
+        count(&after, "#operation-started"),
+        0,
+        "no 'has started' when done"
+    );
     assert_eq!(
         select_attr(&after, "#progress", "hx-trigger"),
         None,
@@ -607,6 +618,10 @@ async fn a_started_cancellation_shows_its_steps_and_completes_once_the_runner_ha
     }
     let refusal = select_texts(&detail, "#refusal-cancel").join("");
     assert!(refusal.contains("nothing left to cancel"), "{refusal}");
+    // Asking for help is greyed out for a reason of its own, not the cancel's.
+    let help = select_texts(&detail, "#refusal-escalate").join("");
+    assert!(help.contains("nothing to honour"), "{help}");
+    assert!(!help.contains("nothing left to cancel"), "{help}");
 }
 
 async fn a_second_procedure_while_one_is_under_way_is_refused_with_a_link_to_it(app: TestApp) {

@@ -16,7 +16,7 @@ use crate::db::bookings_view::Snapshot;
 use crate::db::operations::{self, OperationRow};
 use crate::db::outbox::{self, LinkPush, Undelivered};
 use crate::domain::MismatchKind;
-use crate::domain::procedure::{self, ProcedureKind};
+use crate::domain::procedure::{self, ProcedureKind, Situation};
 use crate::sync::procedure::situation;
 use crate::web::error::AppError;
 use crate::web::extract::Path;
@@ -263,6 +263,46 @@ pub struct BookingDetailPage {
     pub past: Vec<OperationSummary>,
     /// Partner Care is reading (it came from its queue, not from the bookings list).
     pub care: bool,
+    /// The Partner Care cases about this booking (escalations), newest first.
+    pub cases: Vec<crate::db::cases::CaseRecord>,
+}
+
+impl BookingDetailPage {
+    /// A case's page, as the reader reaches it.
+    fn case_href(&self, id: &i64) -> String {
+        if self.care {
+            paths::care_case(*id)
+        } else {
+            paths::partner_case(*id)
+        }
+    }
+}
+
+/// The four procedures of booking `id`, each with why it cannot start here, if it cannot.
+pub fn procedure_links(
+    state: &AppState,
+    id: i64,
+    situation: &Situation,
+    busy: bool,
+) -> Vec<ProcedureLink> {
+    ProcedureKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let refusal = if state.sync.is_none() {
+                Some("procedure-not-connected")
+            } else if busy {
+                Some("booking-procedure-busy")
+            } else {
+                procedure::plan(kind, situation).err().map(|r| r.key())
+            };
+            ProcedureLink {
+                kind,
+                href: paths::booking_procedure(id, kind.as_str()),
+                label_key: labels::kind_key(kind),
+                refusal,
+            }
+        })
+        .collect()
 }
 
 /// A procedure the booking offers, or does not and says why.
@@ -446,24 +486,7 @@ pub async fn show(
     let operations = operations::for_link(&state.db, id).await?;
     let active = operations::active_for_link(&state.db, id).await?;
     let situation = situation(&link, detail.superseded_by.is_some());
-    let procedures = ProcedureKind::ALL
-        .into_iter()
-        .map(|kind| {
-            let refusal = if state.sync.is_none() {
-                Some("procedure-not-connected")
-            } else if active.is_some() {
-                Some("booking-procedure-busy")
-            } else {
-                procedure::plan(kind, &situation).err().map(|r| r.key())
-            };
-            ProcedureLink {
-                kind,
-                href: paths::booking_procedure(id, kind.as_str()),
-                label_key: labels::kind_key(kind),
-                refusal,
-            }
-        })
-        .collect();
+    let procedures = procedure_links(&state, id, &situation, active.is_some());
     let active_id = active.as_ref().map(|op| op.id);
     let pending = detail
         .link
@@ -483,8 +506,10 @@ pub async fn show(
         pending,
         towards_from_sides(&row, detail.base.as_ref()),
     );
+    let cases = crate::db::cases::of_link(&state.db, id).await?;
     Ok(BookingDetailPage {
         in_flight,
+        cases,
         page,
         row,
         created_at: detail.created_at,

@@ -5,6 +5,7 @@ use crate::db::bookings_view::{Badge, ListedLink, Snapshot};
 use crate::domain::mismatch::Severity;
 use crate::web::page::Page;
 use crate::web::paths::IntArg;
+use crate::web::procedures::labels::NextStep;
 
 /// A link on a page. Wraps the database row with the comparisons the templates need.
 #[derive(Clone, Debug)]
@@ -77,6 +78,21 @@ impl LinkRow {
 
     pub fn has_mismatches(&self) -> bool {
         !self.link.mismatches.is_empty()
+    }
+
+    /// The procedure that settles the row's first mismatch one procedure can settle.
+    pub fn next_step(&self) -> Option<NextStep> {
+        self.link
+            .mismatches
+            .iter()
+            .filter_map(|m| m.kind)
+            .find_map(|kind| NextStep::for_mismatch(self.link.id, kind))
+    }
+
+    /// Whether only one system has shown the booking so far: that is waiting for the other
+    /// system, never agreement (a side that vanished is flagged by itself).
+    pub fn one_sided(&self) -> bool {
+        self.link.reservio.is_none() || self.link.termino.is_none()
     }
 
     /// The voucher code, or the link's number when it has none.
@@ -261,6 +277,7 @@ mod tests {
     fn a_missing_side_highlights_no_field() {
         let r = row(None, Some(side(0, Some("svc-1"), "Eva", "confirmed")));
         assert!(!r.time_differs() && !r.status_differs() && !r.service_differs());
+        assert!(r.one_sided(), "waiting for the other system, not agreeing");
         assert_eq!(r.title(), "#7");
     }
 

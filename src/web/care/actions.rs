@@ -14,8 +14,10 @@ use super::{Notice, detail, is_htmx, queue_with_notice, render_queue};
 use crate::app::AppState;
 use crate::audit::{self, Event};
 use crate::auth::CareUser;
-use crate::db::{Tx, mismatches, queue};
+use crate::db::links;
+use crate::db::{Tx, accepted, mismatches, queue};
 use crate::domain::MismatchState;
+use crate::domain::mismatch::MismatchKind;
 use crate::domain::note::Note;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path};
@@ -279,6 +281,12 @@ pub async fn resolve(
         }
     };
     let now = state.clock.now();
+    // A note does not make two systems agree: the next sync would flag the same again.
+    if still_differs_now(&state, id, now).await? {
+        let errors = detail::FormErrors::form("care-refused-still-differs");
+        let html = detail::render(&state, page, id, form.note, errors).await?;
+        return Ok((StatusCode::CONFLICT, html).into_response());
+    }
     let mut tx = state.db.begin_write().await?;
     let applied = apply(&mut tx, &user, &request_id, id, &Action::Resolve(note), now)
         .await?
@@ -296,6 +304,92 @@ pub async fn resolve(
             Ok((StatusCode::CONFLICT, html).into_response())
         }
     }
+}
+
+/// Whether mismatch `id` is unresolved and its difference still stands.
+async fn still_differs_now(state: &AppState, id: i64, now: i64) -> Result<bool, AppError> {
+    let Some(m) = queue::find(&state.db, id).await? else {
+        return Ok(false);
+    };
+    let (Some(row), Ok(kind)) = (
+        links::find_row(&state.db, m.link_id).await?,
+        m.kind.parse::<MismatchKind>(),
+    ) else {
+        return Ok(false);
+    };
+    if m.state == "resolved" {
+        return Ok(false);
+    }
+    detail::still_differs(state, &row, kind, now).await
+}
+
+#[derive(Default, Deserialize)]
+pub struct AcceptForm {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Accepts the difference on purpose, with a reason: the mismatch is resolved and exactly this
+/// difference stays silent until either side changes again.
+pub async fn accept(
+    State(state): State<AppState>,
+    user: CareUser,
+    session: Session,
+    request_id: RequestId,
+    page: Page,
+    Path(id): Path<i64>,
+    Form(form): Form<AcceptForm>,
+) -> Result<Response, AppError> {
+    let reason = match Note::parse(&form.reason) {
+        Ok(reason) => reason,
+        Err(e) => {
+            let errors = detail::FormErrors::note(e.0);
+            let html = detail::render(&state, page, id, form.reason, errors).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
+        }
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let m = queue::find_for_update(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let me = &user.0;
+    let accepted = m.state != "resolved"
+        && accepted::accept(
+            &mut tx,
+            &accepted::Acceptance {
+                link_id: m.link_id,
+                kind: &m.kind,
+                reason: reason.as_str(),
+                mismatch_id: id,
+                accepted_by: me.id,
+            },
+            now,
+        )
+        .await?
+        && mismatches::resolve(&mut tx, id, &me.email, reason.as_str(), now).await?;
+    if !accepted {
+        tx.rollback().await?;
+        let errors = detail::FormErrors::form("care-refused-changed");
+        let html = detail::render(&state, page, id, form.reason, errors).await?;
+        return Ok((StatusCode::CONFLICT, html).into_response());
+    }
+    let actor = me.actor();
+    let event = Event::new(&actor, "mismatch.accepted", "mismatch", id)
+        .partner(Some(m.partner_id))
+        .request(Some(request_id.as_str()))
+        .before(serde_json::json!({ "state": m.state }))
+        .after(serde_json::json!({
+            "state": MismatchState::Resolved.as_str(),
+            "kind": m.kind,
+            "accepted": true,
+            "reason": reason.as_str(),
+        }));
+    audit::append(&mut tx, now, event).await?;
+    tx.commit().await?;
+    let number = Some(format!("#{id}"));
+    flash(&session, FlashKind::Success, "care-done-accepted", number).await?;
+    Ok(Redirect::to(&paths::care_mismatch(id)).into_response())
 }
 
 /// Bulk actions on the rows ticked in the queue.

@@ -10,8 +10,16 @@ use super::sides::{self, Sides};
 use super::{age_text, kind_help_key, kind_key, severity_class, severity_key, state_key};
 use crate::app::AppState;
 use crate::auth::CareUser;
+use crate::db::connections::{self, ServiceMap};
+use crate::db::links::{self, LinkRow};
 use crate::db::operations;
 use crate::db::queue::{self, MismatchRecord};
+use crate::domain::mismatch::MismatchKind;
+use crate::domain::procedure::{ProcedureKind, procedure_for};
+use crate::domain::reconcile::reconcile;
+use crate::sync::procedure::situation;
+use crate::sync::reconcile::view_of;
+use crate::web::bookings::detail::{ProcedureLink, procedure_links};
 use crate::web::error::AppError;
 use crate::web::extract::Path;
 use crate::web::page::Page;
@@ -88,9 +96,20 @@ pub struct MismatchPage {
     errors: FormErrors,
     /// The booking's procedure under way or stopped (a `procedure_failed` flag points to it).
     active_operation: Option<i64>,
+    /// The two systems still differ as flagged: a note alone would not make this stick.
+    still_differs: bool,
+    /// The procedure that settles this kind of mismatch, if one does.
+    fix: Option<ProcedureKind>,
+    /// The booking's procedures, each with why it cannot start, if it cannot.
+    procedures: Vec<ProcedureLink>,
 }
 
 impl MismatchPage {
+    /// Whether `kind` is the procedure that settles this mismatch (shown as the main button).
+    fn is_fix(&self, kind: &ProcedureKind) -> bool {
+        self.fix == Some(*kind)
+    }
+
     /// Whether the reader is the assignee.
     fn mine(&self) -> bool {
         matches!(
@@ -135,11 +154,32 @@ pub async fn render(
     let active_operation = operations::active_for_link(&state.db, m.link_id)
         .await?
         .map(|op| op.id);
+    let kind = m.kind.parse::<MismatchKind>().ok();
+    let row = links::find_row(&state.db, m.link_id).await?;
+    let still_differs = match (&row, kind) {
+        (Some(row), Some(kind)) if m.state != "resolved" => {
+            still_differs(state, row, kind, now).await?
+        }
+        _ => false,
+    };
+    let procedures = match &row {
+        Some(row) => procedure_links(
+            state,
+            row.id,
+            &situation(row, false),
+            active_operation.is_some(),
+        ),
+        None => vec![],
+    };
+    let fix = kind.and_then(procedure_for);
     let item = MismatchItem {
         age: age_text(&page, m.detected_at, now),
         m,
     };
     Ok(MismatchPage {
+        still_differs,
+        fix,
+        procedures,
         page,
         item,
         sides,
@@ -149,6 +189,18 @@ pub async fn render(
         active_operation,
     }
     .into_response())
+}
+
+/// Whether the sync, looking now, would flag `kind` on the link again.
+pub async fn still_differs(
+    state: &AppState,
+    row: &LinkRow,
+    kind: MismatchKind,
+    now: i64,
+) -> Result<bool, AppError> {
+    let map = ServiceMap::new(&connections::mappings(&state.db, row.connection_id).await?);
+    let outcome = reconcile(&view_of(row, &map), now, &state.config.sync.policy);
+    Ok(outcome.findings.iter().any(|f| f.kind == kind))
 }
 
 /// One mismatch for Partner Care.

@@ -91,6 +91,14 @@ impl QueueItem {
         kind_key(&self.row.kind)
     }
 
+    /// The procedure that settles the row. Asking Partner Care for help is not a next step for
+    /// Partner Care itself: those rows are opened and decided.
+    pub fn next_step(&self) -> Option<crate::web::procedures::labels::NextStep> {
+        let kind = self.row.kind.parse::<MismatchKind>().ok()?;
+        crate::web::procedures::labels::NextStep::for_mismatch(self.row.link_id, kind)
+            .filter(|step| step.kind != "escalate")
+    }
+
     pub fn severity_key(&self) -> &'static str {
         severity_key(&self.row.severity)
     }

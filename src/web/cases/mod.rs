@@ -175,11 +175,13 @@ impl CasePage {
         }
     }
 
-    fn back(&self) -> &'static str {
-        if self.staff {
-            paths::CARE_CASES
-        } else {
-            paths::CONNECTION
+    /// Back to where the case came from: the queue for staff, the booking or the connection
+    /// for the partner.
+    fn back(&self) -> String {
+        match (self.staff, self.item.c.link_id) {
+            (true, _) => paths::CARE_CASES.to_string(),
+            (false, Some(link)) => paths::booking(link),
+            (false, None) => paths::CONNECTION.to_string(),
         }
     }
 }

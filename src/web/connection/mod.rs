@@ -67,6 +67,8 @@ pub struct ConnectionPage {
     cards: Vec<ConnectionCard>,
     /// Whether the partner may request a new connection (none is being set up).
     can_request: bool,
+    /// Whether a connection is live (the request form is then folded away).
+    live: bool,
     request: RequestForm,
     problem: ProblemForm,
     sandbox: bool,
@@ -120,10 +122,16 @@ pub async fn render(
         });
     }
     let can_request = !cards.iter().any(|card| card.state().in_setup());
+    // A live partner is not invited to request a connection; connecting another calendar
+    // stays possible, folded away.
+    let live = cards
+        .iter()
+        .any(|card| card.state() == ConnectionState::Active);
     Ok(ConnectionPage {
         page,
         cards,
         can_request,
+        live,
         request,
         problem,
         sandbox: state.sandbox.is_some(),

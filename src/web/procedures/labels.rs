@@ -4,6 +4,25 @@
 
 use crate::domain::procedure::{OperationState, ProcedureKind, Step};
 
+/// The procedure a flagged row offers as its next step: one click to its start form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NextStep {
+    pub kind: &'static str,
+    pub href: String,
+    pub label_key: &'static str,
+}
+
+impl NextStep {
+    /// The procedure that settles a mismatch of `kind` on link `link`, if one does.
+    pub fn for_mismatch(link: i64, kind: crate::domain::mismatch::MismatchKind) -> Option<Self> {
+        crate::domain::procedure::procedure_for(kind).map(|procedure| NextStep {
+            kind: procedure.as_str(),
+            href: crate::web::paths::booking_procedure(link, procedure.as_str()),
+            label_key: kind_key(procedure),
+        })
+    }
+}
+
 /// The procedure's short name, e.g. "Cancel in both systems".
 pub fn kind_key(kind: ProcedureKind) -> &'static str {
     match kind {

@@ -9,7 +9,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use super::form::{FieldErrors, ProcedureForm, ServiceChoice, to_params};
 use super::labels::{kind_key, rule_key, step_key, submit_key};
@@ -25,7 +24,7 @@ use crate::sync::procedure::{self, StartError, Starter};
 use crate::web::bookings::row::system_key;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path, Query};
-use crate::web::page::{FlashKind, Page, flash};
+use crate::web::page::Page;
 use crate::web::paths;
 use crate::web::request_id::RequestId;
 
@@ -353,7 +352,6 @@ pub async fn show(
 pub async fn submit(
     State(state): State<AppState>,
     who: BookingUser,
-    session: Session,
     request_id: RequestId,
     page: Page,
     Path((id, kind)): Path<(i64, String)>,
@@ -400,8 +398,9 @@ pub async fn submit(
         case_id,
     };
     let refused = match procedure::start(ctx, &state.procedures, r.row.id, params, &starter).await {
+        // "It has started" is said by the progress while it runs, not by a flash that would
+        // stay on the page after it finished.
         Ok(operation_id) => {
-            flash(&session, FlashKind::Success, "procedure-started", None).await?;
             return Ok(Redirect::to(&paths::operation(operation_id)).into_response());
         }
         Err(e) => e,

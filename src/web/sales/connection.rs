@@ -76,6 +76,26 @@ impl SalesConnectionPage {
         self.page.t_count("sales-minutes", i64::from(*minutes))
     }
 
+    /// The warning for an offer that sells a visit of another length than the service books:
+    /// the channel's customer would get a slot the calendar does not have.
+    fn length_warning(&self, offer_id: &str, service_minutes: &u32) -> Option<String> {
+        let offer = self.offers.iter().find(|o| o.id == offer_id)?;
+        (offer.duration_minutes != *service_minutes).then(|| {
+            let lengths = format!(
+                "{} ≠ {}",
+                self.minutes(&offer.duration_minutes),
+                self.minutes(service_minutes)
+            );
+            self.page.t_value("sales-length-differs", &lengths)
+        })
+    }
+
+    /// The same for a saved mapping (whose duration is the service's).
+    fn saved_length_warning(&self, m: &ServiceMapping) -> Option<String> {
+        let minutes = u32::try_from(m.duration_minutes).ok()?;
+        self.length_warning(&m.termino_offer_id, &minutes)
+    }
+
     fn has_channel_account(&self) -> bool {
         self.c.termino_partner_id.is_some()
     }

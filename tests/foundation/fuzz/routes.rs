@@ -149,6 +149,7 @@ pub const ROUTES: &[Route] = &[
     route("care::actions::acknowledge", Post, "/care/mismatches/{id}/acknowledge", Who::Care, Id::Mismatch, &["back", "from"]),
     route("care::actions::resolve", Post, "/care/mismatches/{id}/resolve", Who::Care, Id::Mismatch, &["note"]),
     route("care::alarms::confirm", Post, "/care/alarms/{id}/confirm", Who::Care, Id::UnknownOnly, &[]),
+    route("care::actions::accept", Post, "/care/mismatches/{id}/accept", Who::Care, Id::Mismatch, &["reason"]),
     route("cases::actions::take", Post, "/care/cases/{id}/take", Who::Care, Id::Case, &[]),
     route("cases::actions::care_note", Post, "/care/cases/{id}/notes", Who::Care, Id::Case, &["body"]),
     route("cases::actions::resolve", Post, "/care/cases/{id}/resolve", Who::Care, Id::Case, &["outcome", "body"]),
@@ -183,6 +184,7 @@ pub const ROUTES: &[Route] = &[
     // Changing the password and ending the other sessions sign the partner's other clients out.
     route("account::change_password", Post, paths::ACCOUNT_PASSWORD, Who::Partner, Id::None, &["current_password", "new_password", "confirm_password"]),
     route("account::sessions::end_others", Post, paths::ACCOUNT_SESSIONS_END_OTHERS, Who::Partner, Id::None, &[]),
+    route("partner_settings::save", Post, "/admin/partners/{id}/settings", Who::Admin, Id::UnknownOnly, &["timezone", "locale"]),
     route("login::logout", Post, paths::LOGOUT, Who::Partner, Id::None, &[]),
     route("login::submit", Post, paths::LOGIN, Who::Anonymous, Id::None, &["email", "password", "next"]),
 ];
