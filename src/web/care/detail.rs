@@ -8,13 +8,13 @@ use axum::response::{IntoResponse, Response};
 
 use super::sides::{self, Sides};
 use super::{age_text, kind_help_key, kind_key, severity_class, severity_key, state_key};
-use crate::app::AppState;
-use crate::auth::CareUser;
 use crate::db::operations;
 use crate::db::queue::{self, MismatchRecord};
 use crate::web::error::AppError;
 use crate::web::extract::Path;
 use crate::web::page::Page;
+use crate::web::session::CareUser;
+use crate::web::state::AppState;
 
 /// What is wrong with the resolve form, if anything.
 #[derive(Clone, Copy, Debug, Default)]
