@@ -9,19 +9,52 @@ use std::path::{Path, PathBuf};
 use libtest_mimic::Trial;
 
 pub fn plain() -> Vec<Trial> {
-    vec![Trial::test("no_two_modules_of_src_import_each_other", || {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let cycles = import_cycles(&root);
-        if cycles.is_empty() {
-            Ok(())
-        } else {
-            Err(format!(
+    vec![
+        Trial::test("no_two_modules_of_src_import_each_other", || {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+            let cycles = import_cycles(&root);
+            if cycles.is_empty() {
+                Ok(())
+            } else {
+                Err(format!(
                 "modules that import each other in a loop (move what both need below both):\n{}",
                 cycles.join("\n")
             )
             .into())
-        }
-    })]
+            }
+        }),
+        Trial::test(
+            "the_loop_check_sees_a_loop_through_use_lines_and_code_paths",
+            || {
+                let root = std::env::temp_dir().join(format!("loop-check-{}", std::process::id()));
+                let files = [
+                    ("lib.rs", "pub mod a;\npub mod b;\npub mod c;\n"),
+                    ("a.rs", "use crate::b::Thing;\npub struct Other;\n"),
+                    (
+                        "b.rs",
+                        "pub struct Thing;\npub fn f() { let _ = crate::a::Other; }\n",
+                    ),
+                    (
+                        "c.rs",
+                        "use super::a::Other;\n#[cfg(test)]\nmod tests {\n    use super::*;\n}\n",
+                    ),
+                ];
+                std::fs::create_dir_all(&root)?;
+                for (name, text) in files {
+                    std::fs::write(root.join(name), text)?;
+                }
+                let cycles = import_cycles(&root);
+                std::fs::remove_dir_all(&root)?;
+                let found =
+                    cycles.len() == 1 && cycles[0].contains("a.rs") && cycles[0].contains("b.rs");
+                if found && !cycles[0].contains("c.rs") {
+                    Ok(())
+                } else {
+                    Err(format!("expected exactly the a.rs <-> b.rs loop, got {cycles:?}").into())
+                }
+            },
+        ),
+    ]
 }
 
 /// One crate of the tree: its root file and the folder its modules live in.
@@ -234,7 +267,9 @@ fn strip_visibility(line: &str) -> &str {
     };
     let rest = rest.trim_start();
     match rest.strip_prefix('(') {
-        Some(inner) => inner.split_once(')').map_or(rest, |(_, after)| after.trim_start()),
+        Some(inner) => inner
+            .split_once(')')
+            .map_or(rest, |(_, after)| after.trim_start()),
         None => rest,
     }
 }
@@ -261,7 +296,9 @@ fn expand(statement: &str) -> Vec<Vec<String>> {
 fn expand_into(prefix: &[String], text: &str, out: &mut Vec<Vec<String>>) {
     for item in split_top_level(text) {
         let (head, group) = match item.find('{') {
-            Some(open) if item.ends_with('}') => (&item[..open], Some(&item[open + 1..item.len() - 1])),
+            Some(open) if item.ends_with('}') => {
+                (&item[..open], Some(&item[open + 1..item.len() - 1]))
+            }
             _ => (item, None),
         };
         let mut path = prefix.to_vec();
