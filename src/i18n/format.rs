@@ -16,8 +16,6 @@ use super::{Lang, text};
 /// and it is the zone new partners get.
 pub const DEFAULT_TIME_ZONE: &str = "Europe/Prague";
 
-/// No-break space: keeps "26. 11. 2026" and "12 345" on one line.
-
 /// The default zone, [`DEFAULT_TIME_ZONE`].
 pub fn default_time_zone() -> TimeZone {
     // The bundled database always has Prague; UTC only guards against a broken build.
