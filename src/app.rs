@@ -1,6 +1,5 @@
 //! Builds the application once; `main` and the tests both use [`App::build`].
 
-use std::ops::Deref;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -12,40 +11,8 @@ use crate::config::{Config, SystemsConfig};
 use crate::db::Db;
 use crate::demo;
 use crate::sandbox::world::Sandbox;
-use crate::sync::{Connector, HttpConnector, Notifier, SyncContext, Worker};
-
-/// What every handler can reach. Cheap to clone.
-#[derive(Clone, Debug)]
-pub struct AppState(Arc<Shared>);
-
-#[derive(Debug)]
-pub struct Shared {
-    pub db: Db,
-    pub config: Config,
-    pub clock: Clock,
-    pub passwords: Passwords,
-    /// Wakes the worker for one connection (webhooks); `None` when sync is off.
-    pub notifier: Option<Notifier>,
-    /// The sync engine's context; `None` when sync is off.
-    pub sync: Option<SyncContext>,
-    /// The demo's fake systems, for the set-up pages' "use sandbox accounts" helpers; `None`
-    /// against real systems.
-    pub sandbox: Option<Arc<Sandbox>>,
-    /// What the guided procedures' runner shares with the pages that start them.
-    pub procedures: crate::sync::procedure::Hooks,
-    /// The bookings list's pages of rows, kept for about a second.
-    pub bookings_cache: crate::web::bookings::cache::PageCache,
-    /// The start of links in e-mails (invitations, password resets).
-    pub link_base: String,
-}
-
-impl Deref for AppState {
-    type Target = Shared;
-
-    fn deref(&self) -> &Shared {
-        &self.0
-    }
-}
+use crate::sync::{Connector, HttpConnector, SyncContext, Worker};
+use crate::web::state::{AppState, Shared};
 
 /// A built application, bound to its port but not yet serving.
 pub struct App {
@@ -133,7 +100,7 @@ impl App {
         let bookings_cache =
             crate::web::bookings::cache::PageCache::new(config.page_cache_ttl, 4096);
         let link_base = config.link_base(port);
-        let state = AppState(Arc::new(Shared {
+        let state = AppState::new(Shared {
             db,
             config,
             clock,
@@ -144,7 +111,7 @@ impl App {
             procedures,
             bookings_cache,
             link_base,
-        }));
+        });
         Ok(App {
             listener,
             state,

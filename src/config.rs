@@ -36,7 +36,7 @@ pub struct Config {
     pub page_cache_ttl: Duration,
     /// How partner e-mails are sent; `None` holds them on the Outbox page instead (the demo,
     /// or an instance without SMTP).
-    pub mail: Option<MailConfig>,
+    pub mail: Option<crate::mail::MailConfig>,
     /// What the web server allows each connection, and how many it serves at once.
     pub server: ServerLimits,
     /// The keys that sign the audit chain and seal credentials, and where the chain's
@@ -149,48 +149,6 @@ pub enum SystemsConfig {
         reservio_url: String,
         termino_url: String,
     },
-}
-
-/// The sender of partner e-mails when none is configured.
-pub const DEFAULT_MAIL_FROM: &str = "bookbridge <no-reply@bookbridge.invalid>";
-
-/// Where partner e-mails go out: an SMTP server (`SMTP_URL`) and the sender (`MAIL_FROM`).
-#[derive(Clone)]
-pub struct MailConfig {
-    /// May hold credentials: never printed.
-    smtp_url: String,
-    /// The `From` header, e.g. `bookbridge <no-reply@bookbridge.invalid>`.
-    pub from: String,
-    /// The sender's tuning.
-    pub sending: crate::mail::Settings,
-}
-
-impl MailConfig {
-    /// Checks both settings; the error names the one that is wrong, in one line, without the
-    /// URL's credentials.
-    pub fn new(smtp_url: &str, from: &str) -> Result<MailConfig, String> {
-        let sending = crate::mail::Settings::default();
-        crate::mail::smtp_transport(smtp_url.trim(), sending.timeout)?;
-        crate::mail::parse_from(from)?;
-        Ok(MailConfig {
-            smtp_url: smtp_url.trim().to_string(),
-            from: from.trim().to_string(),
-            sending,
-        })
-    }
-
-    pub fn smtp_url(&self) -> &str {
-        &self.smtp_url
-    }
-}
-
-impl std::fmt::Debug for MailConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MailConfig")
-            .field("from", &self.from)
-            .field("sending", &self.sending)
-            .finish_non_exhaustive()
-    }
 }
 
 /// What demo mode seeds.

@@ -2,7 +2,7 @@
 //! failed send with exponential backoff and gives up after a number of tries. Every outcome is
 //! appended to the audit log in the same transaction as the row's change.
 //!
-//! It runs only when SMTP is configured ([`crate::config::MailConfig`]); otherwise messages are
+//! It runs only when SMTP is configured ([`MailConfig`]); otherwise messages are
 //! queued `held` and the Outbox page shows them instead.
 
 use std::time::Duration;
@@ -14,9 +14,50 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::audit::{self, Actor, Event};
 use crate::clock::Clock;
-use crate::config::MailConfig;
 use crate::db::emails::{self, EmailRow};
 use crate::db::{Db, Tx};
+
+/// The sender of partner e-mails when none is configured.
+pub const DEFAULT_MAIL_FROM: &str = "bookbridge <no-reply@bookbridge.invalid>";
+
+/// Where partner e-mails go out: an SMTP server (`SMTP_URL`) and the sender (`MAIL_FROM`).
+#[derive(Clone)]
+pub struct MailConfig {
+    /// May hold credentials: never printed.
+    smtp_url: String,
+    /// The `From` header, e.g. `bookbridge <no-reply@bookbridge.invalid>`.
+    pub from: String,
+    /// The sender's tuning.
+    pub sending: Settings,
+}
+
+impl MailConfig {
+    /// Checks both settings; the error names the one that is wrong, in one line, without the
+    /// URL's credentials.
+    pub fn new(smtp_url: &str, from: &str) -> Result<MailConfig, String> {
+        let sending = Settings::default();
+        smtp_transport(smtp_url.trim(), sending.timeout)?;
+        parse_from(from)?;
+        Ok(MailConfig {
+            smtp_url: smtp_url.trim().to_string(),
+            from: from.trim().to_string(),
+            sending,
+        })
+    }
+
+    pub fn smtp_url(&self) -> &str {
+        &self.smtp_url
+    }
+}
+
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("from", &self.from)
+            .field("sending", &self.sending)
+            .finish_non_exhaustive()
+    }
+}
 
 /// The actor of everything the sender does.
 const SENDER: Actor = Actor::System;

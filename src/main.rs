@@ -13,13 +13,13 @@ use bookbridge::auth::Passwords;
 use bookbridge::auth::second_factor::StaffSecondFactor;
 use bookbridge::clock::Clock;
 use bookbridge::config::{
-    Config, DEFAULT_DEMO_PASSWORD, DEFAULT_MAIL_FROM, DemoSettings, KeySettings, MailConfig,
-    ServerLimits, SystemsConfig,
+    Config, DEFAULT_DEMO_PASSWORD, DemoSettings, KeySettings, ServerLimits, SystemsConfig,
 };
 use bookbridge::db::{self, DatabaseUrl, Db};
 use bookbridge::domain::listing::MassVanishPolicy;
 use bookbridge::domain::{Email, NewPassword, Role};
 use bookbridge::keys::Keyring;
+use bookbridge::mail::{DEFAULT_MAIL_FROM, MailConfig};
 use clap::{Args, Parser, Subcommand};
 
 const DEFAULT_DEMO_DATABASE: &str = "sqlite://bookbridge-demo.db";

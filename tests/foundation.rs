@@ -10,6 +10,8 @@ mod edge;
 mod fuzz;
 #[path = "foundation/logs.rs"]
 mod logs;
+#[path = "foundation/structure.rs"]
+mod structure;
 
 use bookbridge::audit::{self, Entry, Problem, Verdict};
 use common::{DEMO_PASSWORD, TestApp, html, select_attr, select_texts};
@@ -51,6 +53,7 @@ fn main() {
     logs::capture();
     let mut plain = fuzz::plain();
     plain.extend(edge::plain());
+    plain.extend(structure::plain());
     common::run_with(plain, all);
 }
 

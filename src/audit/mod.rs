@@ -10,19 +10,15 @@
 //! an audit row.
 
 pub mod checkpoint;
+mod entry;
 pub mod search;
 mod verify;
 
-use sha2::{Digest, Sha256};
-use sqlx::FromRow;
-
+pub(crate) use entry::ENTRY_COLUMNS;
+pub use entry::{Entry, GENESIS_HASH, Unverifiable};
 pub use verify::{Problem, Verdict, verify};
 
 use crate::db::{Db, Tx};
-use crate::keys::{self, Keyring, LEGACY_KEY_ID, Purpose};
-
-/// The hash the first row's `prev_hash` points at.
-pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Who did something.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,107 +106,6 @@ impl<'a> Event<'a> {
     }
 }
 
-/// A stored audit row.
-#[derive(Clone, Debug, FromRow)]
-pub struct Entry {
-    pub id: i64,
-    pub at: i64,
-    pub actor: String,
-    pub actor_user_id: Option<i64>,
-    pub action: String,
-    pub entity_type: String,
-    pub entity_id: String,
-    pub partner_id: Option<i64>,
-    pub before_state: Option<String>,
-    pub after_state: Option<String>,
-    pub request_id: Option<String>,
-    pub prev_hash: String,
-    pub hash: String,
-    /// The key whose MAC `hash` is, or `legacy` for a row from before the chain was keyed.
-    pub key_id: String,
-}
-
-/// Why a row's hash cannot be checked.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Unverifiable {
-    /// The row names a key the key file does not hold.
-    UnknownKey(String),
-}
-
-impl Entry {
-    /// The hash this row's content and its predecessor's hash should have: the MAC under the
-    /// row's key, or the plain SHA-256 of a legacy row.
-    pub fn expected_hash(&self, keys: &Keyring) -> Result<String, Unverifiable> {
-        if self.key_id == LEGACY_KEY_ID {
-            return Ok(legacy_hash(&self.prev_hash, &self.legacy_content()));
-        }
-        let key = keys
-            .derived(&self.key_id, Purpose::AuditChain)
-            .ok_or_else(|| Unverifiable::UnknownKey(self.key_id.clone()))?;
-        let content = self.keyed_content();
-        Ok(hex::encode(keys::hmac_sha256(
-            &key,
-            &[self.prev_hash.as_bytes(), b"\n", content.as_bytes()],
-        )))
-    }
-
-    /// Whether the stored hash is the one [`Entry::expected_hash`] gives.
-    pub fn hash_matches(&self, keys: &Keyring) -> Result<bool, Unverifiable> {
-        let expected = self.expected_hash(keys)?;
-        Ok(keys::constant_time_eq(
-            expected.as_bytes(),
-            self.hash.as_bytes(),
-        ))
-    }
-
-    /// The content a keyed row's MAC covers: every field, the key id included, so a row cannot
-    /// be passed off as signed by another key or as legacy.
-    fn keyed_content(&self) -> String {
-        serde_json::json!([
-            self.id,
-            self.at,
-            self.actor,
-            self.actor_user_id,
-            self.action,
-            self.entity_type,
-            self.entity_id,
-            self.partner_id,
-            self.before_state,
-            self.after_state,
-            self.request_id,
-            self.key_id,
-        ])
-        .to_string()
-    }
-
-    /// The content a legacy row's plain hash covers, exactly as it was written.
-    fn legacy_content(&self) -> String {
-        // A JSON array is an unambiguous encoding of the fields, NULLs included.
-        serde_json::json!([
-            self.id,
-            self.at,
-            self.actor,
-            self.actor_user_id,
-            self.action,
-            self.entity_type,
-            self.entity_id,
-            self.partner_id,
-            self.before_state,
-            self.after_state,
-            self.request_id,
-        ])
-        .to_string()
-    }
-}
-
-fn legacy_hash(prev_hash: &str, content: &str) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(prev_hash.as_bytes());
-    hasher.update(b"\n");
-    hasher.update(content.as_bytes());
-    hex::encode(hasher.finalize())
-}
-
 /// Appends one event inside the caller's transaction, so the audit row commits or rolls back
 /// together with the change it describes. Returns the new row's id.
 pub async fn append(tx: &mut Tx, now: i64, event: Event<'_>) -> Result<i64, sqlx::Error> {
@@ -277,9 +172,6 @@ pub async fn record(db: &Db, now: i64, event: Event<'_>) -> Result<i64, sqlx::Er
     Ok(id)
 }
 
-pub(crate) const ENTRY_COLUMNS: &str = "id, at, actor, actor_user_id, action, entity_type, \
-     entity_id, partner_id, before_state, after_state, request_id, prev_hash, hash, key_id";
-
 /// Filters for reading the log; `partner_id` scopes a partner user to its own rows.
 #[derive(Clone, Debug, Default)]
 pub struct Query {
@@ -316,7 +208,9 @@ pub async fn find(db: &Db, id: i64, partner_id: Option<i64>) -> Result<Option<En
 
 #[cfg(test)]
 mod tests {
+    use super::entry::legacy_hash;
     use super::*;
+    use crate::keys::{Keyring, LEGACY_KEY_ID};
 
     fn entry(keys: &Keyring) -> Entry {
         let mut e = Entry {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::checkpoint::{self, Checkpoint};
-use super::{ENTRY_COLUMNS, Entry, GENESIS_HASH, Unverifiable};
+use super::entry::{ENTRY_COLUMNS, Entry, GENESIS_HASH, Unverifiable};
 use crate::db::Db;
 use crate::keys::LEGACY_KEY_ID;
 

@@ -1,11 +1,9 @@
-//! Who is asking, and may they: passwords, sessions, roles, CSRF and login throttling.
+//! Who is asking: passwords, second factors, one-time tokens and login throttling. The session
+//! extractors, roles and CSRF middleware that use them live in `web/` beside the router.
 
-pub mod csrf;
 pub mod password;
 pub mod second_factor;
-pub mod session;
 pub mod throttle;
 pub mod tokens;
 
 pub use password::Passwords;
-pub use session::{AdminUser, BookingUser, CareUser, CurrentUser, PartnerUser, SalesUser};

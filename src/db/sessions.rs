@@ -113,7 +113,8 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let now = OffsetDateTime::now_utc().unix_timestamp();
+        // The store has no clock of its own: tower-sessions dates records by the system clock.
+        let now = crate::clock::Clock::System.now();
         let row: Option<LoadedRow> = sqlx::query_as(
             "SELECT s.data, s.expires_at, u.id AS user_id, u.email, u.role, u.partner_id, \
              u.disabled, COALESCE(u.locale, p.locale) AS locale, \

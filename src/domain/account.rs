@@ -3,9 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// Why a value from a form was refused; the key names a message in the catalogues.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Invalid(pub &'static str);
+pub use super::invalid::Invalid;
 
 /// What a user may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

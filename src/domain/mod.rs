@@ -5,6 +5,7 @@ pub mod booking;
 pub mod case;
 pub mod connection;
 pub mod email;
+pub mod invalid;
 pub mod listing;
 pub mod mismatch;
 pub mod note;

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use super::account::Invalid;
+use super::invalid::Invalid;
 
 /// The product's name, which nobody's password should lean on.
 pub const PRODUCT_NAME: &str = "bookbridge";

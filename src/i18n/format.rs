@@ -8,14 +8,13 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ZonedDateTime};
 
+use super::number::NBSP;
+pub use super::number::format_number;
 use super::{Lang, text};
 
 /// The zone of staff and of any partner whose stored zone is unknown: the channel is in Prague,
 /// and it is the zone new partners get.
 pub const DEFAULT_TIME_ZONE: &str = "Europe/Prague";
-
-/// No-break space: keeps "26. 11. 2026" and "12 345" on one line.
-const NBSP: char = '\u{a0}';
 
 /// The default zone, [`DEFAULT_TIME_ZONE`].
 pub fn default_time_zone() -> TimeZone {
@@ -157,32 +156,6 @@ pub fn format_sortable_datetime(unix: i64, tz: &TimeZone) -> String {
         ),
         None => unix.to_string(),
     }
-}
-
-/// A whole number with the language's digit grouping: en `12,345`, pl and cs `12 345` (with a
-/// no-break space). Polish leaves four-digit numbers ungrouped (`1234`), as its typography does.
-pub fn format_number(lang: Lang, n: i64) -> String {
-    let (separator, min_grouping) = match lang {
-        Lang::En => (',', 1),
-        Lang::Pl => (NBSP, 2),
-        Lang::Cs => (NBSP, 1),
-    };
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    if digits.len() < 3 + min_grouping {
-        out.push_str(&digits);
-        return out;
-    }
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(separator);
-        }
-        out.push(digit);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -4,6 +4,10 @@
 //! at run time; the catalogue test in `tests/` makes sure that never ships.
 
 pub mod format;
+pub mod lang;
+pub mod number;
+
+pub use lang::Lang;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -13,66 +17,12 @@ use fluent_bundle::types::FluentNumberOptions;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
 
-/// A language bookbridge speaks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Lang {
-    #[default]
-    En,
-    Pl,
-    Cs,
-}
-
 /// The catalogue sources, compiled in.
 pub const SOURCES: [(Lang, &str); 3] = [
     (Lang::En, include_str!("en.ftl")),
     (Lang::Pl, include_str!("pl.ftl")),
     (Lang::Cs, include_str!("cs.ftl")),
 ];
-
-impl Lang {
-    pub const ALL: [Lang; 3] = [Lang::En, Lang::Pl, Lang::Cs];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Pl => "pl",
-            Lang::Cs => "cs",
-        }
-    }
-
-    /// The language's own name, for the switcher.
-    pub fn native_name(self) -> &'static str {
-        match self {
-            Lang::En => "English",
-            Lang::Pl => "Polski",
-            Lang::Cs => "Čeština",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Lang> {
-        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-        Lang::ALL.into_iter().find(|l| l.code() == primary)
-    }
-
-    /// The best language for an `Accept-Language` header, by quality, if any is ours.
-    pub fn from_accept_language(header: &str) -> Option<Lang> {
-        let mut candidates: Vec<(f32, usize, Lang)> = header
-            .split(',')
-            .enumerate()
-            .filter_map(|(pos, part)| {
-                let mut pieces = part.split(';');
-                let lang = Lang::from_code(pieces.next()?)?;
-                let quality = pieces
-                    .find_map(|p| p.trim().strip_prefix("q="))
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .unwrap_or(1.0);
-                (quality > 0.0).then_some((quality, pos, lang))
-            })
-            .collect();
-        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        candidates.first().map(|c| c.2)
-    }
-}
 
 struct Catalogues {
     bundles: HashMap<Lang, FluentBundle<FluentResource>>,
@@ -107,7 +57,7 @@ fn bundle(lang: Lang, source: &str) -> FluentBundle<FluentResource> {
     bundle
 }
 
-/// A whole-number argument written with [`format::format_number`]; anything else (fractions,
+/// A whole-number argument written with [`number::format_number`]; anything else (fractions,
 /// explicit `NUMBER()` options) is left to Fluent.
 fn grouped(lang: Lang, value: &FluentValue) -> Option<String> {
     // Beyond 2^53 an f64 no longer holds every whole number exactly.
@@ -117,7 +67,7 @@ fn grouped(lang: Lang, value: &FluentValue) -> Option<String> {
     };
     let plain = number.options == FluentNumberOptions::default();
     let whole = number.value.fract() == 0.0 && number.value.abs() < EXACT;
-    (plain && whole).then(|| format::format_number(lang, number.value as i64))
+    (plain && whole).then(|| number::format_number(lang, number.value as i64))
 }
 
 // The formatter hook takes a plain function, not a closure, so each language has its own.

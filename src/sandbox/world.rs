@@ -1,7 +1,7 @@
 //! The demo world: both fake systems, the demo partners connected to them, a few hundred
 //! bookings each (some already in a mismatch), and a generator of everyday activity.
 
-mod onboarding;
+pub mod onboarding;
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -19,7 +19,6 @@ use crate::domain::{BookingStatus, Customer};
 use crate::systems::reservio::Service;
 use crate::systems::reservio::note::NoteMarkers;
 use crate::systems::termino::Offer;
-pub use onboarding::SandboxAccount;
 
 /// Services each demo partner offers, mapped one to one to channel offers.
 const CATALOGUE: [&[(&str, u32)]; 3] = [

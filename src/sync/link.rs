@@ -1,7 +1,7 @@
 //! Link: attach every new snapshot to the link of its appointment — by the ids each side keeps
 //! of the other first, then by voucher code — or start a link for it.
 
-use super::{SYNC, SyncContext, SyncError};
+use super::context::{SYNC, SyncContext, SyncError};
 use crate::audit::{self, Event};
 use crate::db::Tx;
 use crate::db::bookings::{self, StoredBooking};

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::{SYNC, SyncContext, SyncError};
+use super::context::{SYNC, SyncContext, SyncError};
 use crate::audit::{self, Event};
 use crate::db::Tx;
 use crate::db::bookings;

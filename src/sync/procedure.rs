@@ -11,8 +11,9 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use super::context::{SyncContext, SyncError};
 use super::reconcile::reconcile_link;
-use super::{Notifier, SyncContext, SyncError, sync_connection};
+use super::worker::{Notifier, sync_connection};
 use crate::audit::{self, Actor, Event};
 use crate::db::connections::{self, Connection, ServiceMap};
 use crate::db::links::{self, LinkRow, NewLink};
@@ -930,7 +931,7 @@ async fn stop(
     let detail = format!("{} stopped at {}: {message}", op.kind, step.as_str());
     let extra = json!({ "operation_id": op.id });
     let kind = MismatchKind::ProcedureFailed;
-    super::flag(tx, row.id, row.partner_id, kind, &detail, extra, now).await?;
+    super::context::flag(tx, row.id, row.partner_id, kind, &detail, extra, now).await?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::{SYNC, SyncContext, SyncError};
+use super::context::{SYNC, SyncContext, SyncError};
 use crate::audit::{self, Event};
 use crate::db::bookings::{self, Stored};
 use crate::db::connections::Connection;

@@ -8,7 +8,8 @@
 
 use serde::Deserialize;
 
-use super::{ConnectionSystems, SYNC, SyncContext, SyncError};
+use super::connector::ConnectionSystems;
+use super::context::{SYNC, SyncContext, SyncError};
 use crate::audit::{self, Event};
 use crate::db::Tx;
 use crate::db::bookings;
@@ -435,7 +436,7 @@ async fn flag_push_failed(
     let detail = format!("{} to {} failed: {message}", row.action, row.system);
     let kind = MismatchKind::PushFailed;
     let extra = serde_json::json!({});
-    super::flag(
+    super::context::flag(
         tx,
         link_id,
         connection.partner_id,

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::{SYNC, SyncContext, SyncError};
+use super::context::{SYNC, SyncContext, SyncError};
 use crate::audit::{self, Event};
 use crate::db::accepted;
 use crate::db::connections::{Connection, ServiceMap};

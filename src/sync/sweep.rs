@@ -8,8 +8,8 @@
 
 use std::collections::HashSet;
 
+use super::context::{SYNC, SyncContext, SyncError};
 use super::pull::store;
-use super::{SYNC, SyncContext, SyncError};
 use crate::audit::{self, Event};
 use crate::db::bookings;
 use crate::db::connections::Connection;

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::{SYNC, SyncContext, SyncError};
+use super::context::{SYNC, SyncContext, SyncError};
 use crate::audit::{self, Actor, Event};
 use crate::db::Tx;
 use crate::db::connections::Connection;

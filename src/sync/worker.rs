@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use super::context::{SyncContext, SyncError};
 use super::link::link_new;
 use super::pull::{PullReport, pull};
 use super::push::{PushReport, push_due};
 use super::reconcile::{ReconcileReport, reconcile_connection};
 use super::sweep::{SweepReport, sweep};
-use super::{SyncContext, SyncError};
 use crate::db::connections::{self, Connection, ServiceMap};
 use crate::db::cursors;
 use crate::domain::System;

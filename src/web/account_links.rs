@@ -4,7 +4,6 @@
 
 use fluent_bundle::FluentValue;
 
-use crate::app::AppState;
 use crate::auth::tokens;
 use crate::db::account_tokens::{self, Purpose};
 use crate::db::emails::{self, AccountEmail};
@@ -12,6 +11,7 @@ use crate::db::{Db, Tx};
 use crate::i18n::{self, Lang};
 use crate::web::error::AppError;
 use crate::web::paths;
+use crate::web::state::AppState;
 
 /// How long an invitation link works.
 pub const INVITATION_TTL_SECS: i64 = 72 * 60 * 60;

@@ -10,9 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::app::AppState;
 use crate::audit::{self, Event};
-use crate::auth::AdminUser;
 use crate::db::account_tokens::Purpose;
 use crate::db::partners::{self, Partner};
 use crate::db::users::{self, NewUser, UserListing};
@@ -24,6 +22,8 @@ use crate::web::extract::{Form, Path, Query};
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
+use crate::web::session::AdminUser;
+use crate::web::state::AppState;
 
 const USERS_PER_PAGE: i64 = 25;
 

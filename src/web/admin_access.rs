@@ -6,9 +6,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use crate::app::AppState;
 use crate::audit::{self, Event};
-use crate::auth::AdminUser;
 use crate::db::account_tokens::{self, Purpose};
 use crate::db::{emails, second_factor, sessions, users};
 use crate::web::account_links::{self, Recipient};
@@ -17,6 +15,8 @@ use crate::web::extract::Path;
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
+use crate::web::session::AdminUser;
+use crate::web::state::AppState;
 
 async fn invited_user(state: &AppState, id: i64) -> Result<users::User, AppError> {
     users::find(&state.db, id)

@@ -11,16 +11,16 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::audit::search::{self, Filter, csv_line};
 use crate::audit::{self, Entry};
-use crate::auth::CurrentUser;
 use crate::domain::Role;
 use crate::i18n::format::start_of_day;
 use crate::web::care::is_htmx;
 use crate::web::error::AppError;
 use crate::web::extract::{Path, Query};
 use crate::web::page::Page;
+use crate::web::session::CurrentUser;
+use crate::web::state::AppState;
 
 const PAGE_SIZE: i64 = 50;
 /// Rows read per query while exporting.

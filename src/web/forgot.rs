@@ -11,7 +11,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
 use crate::auth::throttle::{self, Decision};
 use crate::db::account_attempts::{self, Kind};
@@ -23,6 +22,7 @@ use crate::web::error::AppError;
 use crate::web::extract::Form;
 use crate::web::page::Page;
 use crate::web::request_id::RequestId;
+use crate::web::state::AppState;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "account/forgot.html")]

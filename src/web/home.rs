@@ -4,14 +4,14 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 
-use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::partners;
 use crate::domain::Role;
 use crate::web::error::AppError;
 use crate::web::page::Page;
 use crate::web::partner_home::{self, PartnerHome};
+use crate::web::session::CurrentUser;
 use crate::web::staff_home::{self, CareHome, SalesHome};
+use crate::web::state::AppState;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]

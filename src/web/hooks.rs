@@ -11,11 +11,11 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 
-use crate::app::AppState;
 use crate::db::{connections, webhook_nonces};
 use crate::systems::termino::{SIGNATURE_HEADER, parse_webhook, verify_webhook_signature};
 use crate::web::error::AppError;
 use crate::web::extract::Path;
+use crate::web::state::AppState;
 
 /// Largest notification body accepted.
 pub const MAX_BODY: usize = 64 * 1024;

@@ -5,9 +5,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::app::AppState;
 use crate::audit::{self, Event};
-use crate::auth::session::LANG_KEY;
 use crate::db::users;
 use crate::i18n::Lang;
 use crate::web::error::AppError;
@@ -15,6 +13,8 @@ use crate::web::extract::Form;
 use crate::web::login::CurrentUserOpt;
 use crate::web::paths;
 use crate::web::request_id::RequestId;
+use crate::web::session::LANG_KEY;
+use crate::web::state::AppState;
 
 #[derive(Deserialize)]
 pub struct LanguageForm {

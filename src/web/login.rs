@@ -10,9 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
-use crate::auth::session::{CurrentUser, LANG_KEY};
 use crate::auth::throttle::{self, Decision};
 use crate::db::{login_attempts, users};
 use crate::web::error::AppError;
@@ -20,6 +18,8 @@ use crate::web::extract::{Form, Query};
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
+use crate::web::session::{CurrentUser, LANG_KEY};
+use crate::web::state::AppState;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "login.html")]

@@ -11,7 +11,9 @@ pub mod care;
 pub mod cases;
 pub mod chart;
 pub mod connection;
+pub mod csrf;
 pub mod error;
+pub mod error_page;
 pub mod extract;
 pub mod forgot;
 pub mod home;
@@ -29,9 +31,11 @@ pub mod sales;
 pub mod second_step;
 pub mod security;
 pub mod serve;
+pub mod session;
 pub mod set_password;
 pub mod sign_in;
 pub mod staff_home;
+pub mod state;
 
 use axum::Router;
 use axum::extract::State;
@@ -45,9 +49,8 @@ use tower_http::timeout::RequestBodyDeadlineLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use crate::app::AppState;
-use crate::auth::csrf;
 use crate::db::sessions::DbSessionStore;
+use crate::web::state::AppState;
 use error::AppError;
 
 /// Where the static files live, relative to the crate.
@@ -233,7 +236,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(csrf::require_token))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            error::render_error_pages,
+            error_page::render_error_pages,
         ))
         .layer(sessions)
         // Health, webhooks and static files need no session.

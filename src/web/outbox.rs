@@ -8,8 +8,6 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::emails::{self, EmailRow};
 use crate::db::partners::{self, Partner};
 use crate::domain::Role;
@@ -18,6 +16,8 @@ use crate::web::error::AppError;
 use crate::web::extract::Query;
 use crate::web::page::Page;
 use crate::web::paths::IntArg;
+use crate::web::session::CurrentUser;
+use crate::web::state::AppState;
 
 /// Messages per page.
 pub const PAGE_SIZE: i64 = 25;

@@ -9,14 +9,14 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use crate::app::AppState;
-use crate::auth::csrf;
-use crate::auth::session::{CurrentUser, LANG_KEY, session_of};
 use crate::domain::Role;
 use crate::i18n::format::{self, default_time_zone, time_zone};
 use crate::i18n::{self, Lang};
+use crate::web::csrf;
 use crate::web::error::AppError;
 use crate::web::paths::{self, IntArg};
+use crate::web::session::{CurrentUser, LANG_KEY, session_of};
+use crate::web::state::AppState;
 
 const FLASH_KEY: &str = "flash";
 

@@ -7,9 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::app::AppState;
 use crate::audit::{self, Event};
-use crate::auth::AdminUser;
 use crate::db::partners;
 use crate::i18n::Lang;
 use crate::web::error::AppError;
@@ -17,6 +15,8 @@ use crate::web::extract::{Form, Path};
 use crate::web::page::{FlashKind, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
+use crate::web::session::AdminUser;
+use crate::web::state::AppState;
 
 /// The time zones partners work in: the channel's markets.
 pub const TIME_ZONES: [&str; 6] = [

@@ -12,7 +12,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
 use crate::auth::second_factor::{self as totp, RECOVERY_CODES};
 use crate::auth::throttle::{self, Decision};
@@ -27,6 +26,7 @@ use crate::web::request_id::RequestId;
 use crate::web::sign_in::{
     ENROL_SECRET_KEY, PENDING_AT_KEY, PENDING_NEXT_KEY, PENDING_TTL, PENDING_USER_KEY, establish,
 };
+use crate::web::state::AppState;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "account/second_step.html")]

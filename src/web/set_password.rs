@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
 use crate::db::account_tokens::{self, Purpose, TokenRow};
 use crate::db::{emails, sessions, users};
@@ -23,6 +22,7 @@ use crate::web::extract::{Form, Path};
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
+use crate::web::state::AppState;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "account/set_password.html")]

@@ -5,14 +5,14 @@
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use crate::app::AppState;
-use crate::auth::csrf::{self, CSRF_KEY};
 use crate::auth::second_factor::required_for;
-use crate::auth::session::{LANG_KEY, LOGIN_AT_KEY, SEEN_AT_KEY};
 use crate::db::sessions::USER_ID_KEY;
 use crate::db::{second_factor, users};
+use crate::web::csrf::{self, CSRF_KEY};
 use crate::web::error::AppError;
 use crate::web::paths;
+use crate::web::session::{LANG_KEY, LOGIN_AT_KEY, SEEN_AT_KEY};
+use crate::web::state::AppState;
 
 /// The user whose password was right and who owes the second step.
 pub const PENDING_USER_KEY: &str = "pending_user";

@@ -314,7 +314,9 @@ async fn measure(cli: &Cli, url: &str, counter: QueryCounter) -> anyhow::Result<
 
 /// Logs in through the application alone and fetches the bookings page once: the session
 /// cookie for the load, and the page's bytes for (a).
-async fn probe(state: &bookbridge::app::AppState) -> anyhow::Result<(String, axum::body::Bytes)> {
+async fn probe(
+    state: &bookbridge::web::state::AppState,
+) -> anyhow::Result<(String, axum::body::Bytes)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let router = bookbridge::web::router(state.clone());
@@ -343,7 +345,7 @@ async fn probe(state: &bookbridge::app::AppState) -> anyhow::Result<(String, axu
 
 fn serve(
     listener: tokio::net::TcpListener,
-    state: &bookbridge::app::AppState,
+    state: &bookbridge::web::state::AppState,
     bench: Arc<routes::BenchState>,
 ) -> tokio::task::JoinHandle<std::io::Result<()>> {
     let router = bookbridge::web::router(state.clone()).merge(routes::router(bench));

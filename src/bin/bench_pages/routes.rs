@@ -11,7 +11,6 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use bookbridge::auth::CurrentUser;
 use bookbridge::clock::Clock;
 use bookbridge::db::Db;
 use bookbridge::db::bookings_view;
@@ -21,6 +20,7 @@ use bookbridge::i18n::format::{default_time_zone, local_date};
 use bookbridge::web::bookings::filter::{Filters, RawFilters};
 use bookbridge::web::bookings::{BookingsPage, PAGE_SIZE};
 use bookbridge::web::page::Page;
+use bookbridge::web::session::CurrentUser;
 
 pub const BARE: &str = "/bench/bare";
 pub const FORTUNES: &str = "/bench/fortunes";

@@ -2,7 +2,7 @@
 //! details and service.
 
 use super::merge::{Merge, three_way};
-use super::{Base, Draft, LinkView, Policy, Push, Snapshot, instant};
+use super::model::{Base, Draft, LinkView, Policy, Push, Snapshot, instant};
 use crate::domain::booking::{BookingStatus, Customer, System};
 use crate::domain::mismatch::MismatchKind;
 

@@ -1,7 +1,7 @@
 //! Checks that look at each side on its own: is it there, was it deleted, has the partner
 //! answered it.
 
-use super::{Draft, LinkView, Policy, Push, Side, instant};
+use super::model::{Draft, LinkView, Policy, Push, Side, instant};
 use crate::domain::booking::{BookingStatus, System};
 use crate::domain::mismatch::MismatchKind;
 

@@ -58,7 +58,7 @@ impl FakeReservio {
             listing: ListingSwitch::default(),
         };
         let faults = FaultSwitch::default();
-        let app = api::router(state.clone(), faults.clone());
+        let app = api::routes::router(state.clone(), faults.clone());
         let server = tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, app).await {
                 tracing::error!(error = %e, "fake Reservio stopped");

@@ -3,7 +3,10 @@
 //! tests, the seed and the activity generator (a customer books, reschedules, someone deletes).
 
 mod error;
+mod model;
+mod request;
 mod routes;
+mod shared;
 mod store;
 mod writes;
 
@@ -11,164 +14,18 @@ mod writes;
 mod tests;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde::Serialize;
-use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
+pub use self::model::{Effect, EffectKind, Reservation};
+use self::shared::Shared;
 use self::store::{NewReservation, Store, Webhook};
 use super::faults::FaultSwitch;
 use crate::clock::Clock;
 use crate::domain::{BookingStatus, Customer};
-use crate::systems::termino::{
-    Offer, SIGNATURE_HEADER, format_rfc3339, new_nonce, sign_webhook_body,
-};
-
-/// One reservation as the fake stores it; times are Unix seconds.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reservation {
-    pub id: String,
-    pub voucher_code: String,
-    pub offer_id: String,
-    pub start_at: i64,
-    pub end_at: i64,
-    pub customer: Customer,
-    pub status: BookingStatus,
-    /// The customer has used their one self-reschedule.
-    pub self_rescheduled: bool,
-    pub reservio_booking_id: Option<String>,
-    /// The server-wide version of its latest change.
-    pub version: u64,
-    pub updated_at: i64,
-}
-
-impl Reservation {
-    /// The documented JSON shape.
-    pub fn to_json(&self) -> Value {
-        // Every time stored went through `check_slot` or came from the clock, so formatting
-        // cannot fail for them; an empty string would show up loudly in a test if it did.
-        let time = |t: i64| format_rfc3339(t).unwrap_or_default();
-        json!({
-            "id": self.id,
-            "voucher_code": self.voucher_code,
-            "offer_id": self.offer_id,
-            "start": time(self.start_at),
-            "end": time(self.end_at),
-            "customer": self.customer,
-            "status": self.status.as_str(),
-            "self_rescheduled": self.self_rescheduled,
-            "reservio_booking_id": self.reservio_booking_id,
-            "version": self.version,
-            "updated_at": time(self.updated_at),
-        })
-    }
-}
-
-/// What an API call changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EffectKind {
-    CreateReservation,
-    Reschedule,
-    UpdateCustomer,
-    CancelReservation,
-    CancelVoucher,
-    ReissueVoucher,
-}
-
-/// One state change applied through the API, so tests can check it happened exactly once.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Effect {
-    pub kind: EffectKind,
-    pub partner_id: String,
-    pub reservation_id: String,
-    pub idempotency_key: String,
-}
-
-/// What the server and its handle share.
-struct Shared {
-    store: Mutex<Store>,
-    clock: Clock,
-    /// Sends webhooks; a separate client so a slow receiver never delays the API.
-    webhook_http: reqwest::Client,
-    /// The runtime the server was started on: direct handle methods are plain functions, yet
-    /// their notifications must be sent from a task.
-    runtime: tokio::runtime::Handle,
-}
-
-/// One webhook call waiting to be sent.
-struct Delivery {
-    url: String,
-    secret: String,
-    body: Vec<u8>,
-}
-
-impl Shared {
-    fn lock(&self) -> MutexGuard<'_, Store> {
-        // A panic while holding the lock (only possible in a test) leaves the store usable.
-        self.store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Runs `f` on the store, then announces whatever it changed to the webhooks, outside the
-    /// lock.
-    fn with_store<T>(&self, f: impl FnOnce(&mut Store, i64) -> T) -> T {
-        let (result, deliveries) = {
-            let mut store = self.lock();
-            let now = self.clock.now();
-            let result = f(&mut store, now);
-            let changes = std::mem::take(&mut store.unannounced);
-            let deliveries: Vec<Delivery> = changes
-                .into_iter()
-                .filter_map(|(partner_id, reservation_id, version)| {
-                    let hook = store.webhook(&partner_id)?;
-                    let body = json!({
-                        "partner_id": partner_id,
-                        "reservation_id": reservation_id,
-                        "version": version,
-                        "sent_at": now,
-                        "nonce": new_nonce(),
-                    });
-                    Some(Delivery {
-                        url: hook.url,
-                        secret: hook.secret,
-                        body: body.to_string().into_bytes(),
-                    })
-                })
-                .collect();
-            (result, deliveries)
-        };
-        for delivery in deliveries {
-            self.announce(delivery);
-        }
-        result
-    }
-
-    /// Fire and forget: a receiver that is down must not fail the change that happened.
-    fn announce(&self, delivery: Delivery) {
-        let http = self.webhook_http.clone();
-        self.runtime.spawn(async move {
-            let signature = sign_webhook_body(&delivery.secret, &delivery.body);
-            let sent = http
-                .post(&delivery.url)
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .header(SIGNATURE_HEADER, signature)
-                .body(delivery.body)
-                .send()
-                .await;
-            match sent {
-                Ok(answer) if answer.status().is_success() => {}
-                Ok(answer) => tracing::warn!(url = %delivery.url, status = %answer.status(),
-                    "fake Termino: webhook refused"),
-                Err(err) => tracing::warn!(url = %delivery.url, error = %err,
-                    "fake Termino: webhook failed"),
-            }
-        });
-    }
-}
+use crate::systems::termino::Offer;
 
 /// Stops the server when the last handle goes away.
 struct ServerTask(JoinHandle<()>);

@@ -9,7 +9,7 @@ use rand::Rng;
 use serde_json::Value;
 
 use super::error::ApiError;
-use super::{Effect, Reservation};
+use super::model::{Effect, Reservation};
 use crate::domain::{BookingStatus, Customer};
 use crate::systems::termino::{Offer, format_rfc3339};
 

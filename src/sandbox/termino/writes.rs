@@ -10,11 +10,12 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::error::ApiError;
-use super::routes::{
+use super::model::EffectKind;
+use super::request::{
     ApiResult, Applied, authorize, idempotency_key, idempotent, parse_body, parse_time,
 };
+use super::shared::Shared;
 use super::store::NewReservation;
-use super::{EffectKind, Shared};
 use crate::domain::{BookingStatus, Customer};
 
 #[derive(Deserialize)]

@@ -15,11 +15,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::app::AppState;
 use crate::audit::{self, Event};
-use crate::auth::CurrentUser;
 use crate::auth::second_factor::required_for;
-use crate::auth::session::LANG_KEY;
 use crate::auth::throttle::{self, Decision};
 use crate::db::account_attempts::{self, Kind};
 use crate::db::account_tokens::{self, Purpose};
@@ -31,6 +28,9 @@ use crate::web::extract::Form;
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
+use crate::web::session::CurrentUser;
+use crate::web::session::LANG_KEY;
+use crate::web::state::AppState;
 use sessions::SessionItem;
 
 /// Field name → message key of what is wrong with it.

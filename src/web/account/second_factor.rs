@@ -7,8 +7,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::app::AppState;
-use crate::auth::CurrentUser;
 use crate::db::{second_factor as factor_db, users};
 use crate::web::error::AppError;
 use crate::web::extract::Form;
@@ -16,6 +14,8 @@ use crate::web::page::Page;
 use crate::web::paths;
 use crate::web::request_id::RequestId;
 use crate::web::second_step::{RecoveryCodesPage, confirm_enrolment, enrol_page};
+use crate::web::session::CurrentUser;
+use crate::web::state::AppState;
 
 pub async fn show(
     State(state): State<AppState>,

@@ -7,10 +7,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use crate::app::AppState;
 use crate::audit::{self, Event};
-use crate::auth::CurrentUser;
-use crate::auth::session::{ADDRESS_KEY, DEVICE_KEY, LOGIN_AT_KEY, SEEN_AT_KEY};
 use crate::auth::tokens;
 use crate::db::sessions as session_db;
 use crate::web::error::AppError;
@@ -18,6 +15,9 @@ use crate::web::extract::Path;
 use crate::web::page::{FlashKind, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
+use crate::web::session::CurrentUser;
+use crate::web::session::{ADDRESS_KEY, DEVICE_KEY, LOGIN_AT_KEY, SEEN_AT_KEY};
+use crate::web::state::AppState;
 
 /// One open session as listed.
 pub struct SessionItem {

@@ -12,9 +12,7 @@ use jiff::tz::TimeZone;
 
 use super::filter::{Filters, RawFilters};
 use super::row::{LinkRow, status_key};
-use crate::app::AppState;
 use crate::audit::search::csv_line;
-use crate::auth::PartnerUser;
 use crate::db::Db;
 use crate::db::bookings_view::{self, ListQuery, ListedLink, Snapshot};
 use crate::i18n::format::format_sortable_datetime;
@@ -22,6 +20,8 @@ use crate::i18n::{self, Lang};
 use crate::web::error::AppError;
 use crate::web::extract::Query;
 use crate::web::page::Page;
+use crate::web::session::PartnerUser;
+use crate::web::state::AppState;
 
 /// Links read and written per chunk.
 const CHUNK: i64 = 1_000;

@@ -9,8 +9,6 @@ use axum::extract::State;
 
 use super::row::{LinkRow, status_key, system_key};
 use super::timeline::TimelineItem;
-use crate::app::AppState;
-use crate::auth::BookingUser;
 use crate::db::booking_detail::{self, AgreedBase, MismatchSummary, SideRecord};
 use crate::db::bookings_view::Snapshot;
 use crate::db::operations::{self, OperationRow};
@@ -23,6 +21,8 @@ use crate::web::extract::Path;
 use crate::web::page::Page;
 use crate::web::paths::{self, IntArg};
 use crate::web::procedures::{booking_for, labels};
+use crate::web::session::BookingUser;
+use crate::web::state::AppState;
 
 /// The newest timeline entries shown; the audit trail has the rest.
 const TIMELINE_LIMIT: i64 = 200;

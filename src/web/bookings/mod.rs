@@ -16,8 +16,6 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use jiff::civil::Date;
 
-use crate::app::AppState;
-use crate::auth::PartnerUser;
 use crate::db::Db;
 use crate::db::bookings_view::{self, ListedLink, Sort};
 use crate::domain::{BookingStatus, MismatchKind};
@@ -26,6 +24,8 @@ use crate::web::error::AppError;
 use crate::web::extract::Query;
 use crate::web::page::Page;
 use crate::web::paths;
+use crate::web::session::PartnerUser;
+use crate::web::state::AppState;
 use filter::{BadFilter, Filters, RawFilters};
 use fluent_bundle::FluentValue;
 use row::LinkRow;

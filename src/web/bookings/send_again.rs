@@ -7,8 +7,6 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use crate::app::AppState;
-use crate::auth::BookingUser;
 use crate::sync::undelivered;
 use crate::web::error::AppError;
 use crate::web::extract::Path;
@@ -16,6 +14,8 @@ use crate::web::page::{FlashKind, flash};
 use crate::web::paths;
 use crate::web::procedures::booking_for;
 use crate::web::request_id::RequestId;
+use crate::web::session::BookingUser;
+use crate::web::state::AppState;
 
 pub async fn submit(
     State(state): State<AppState>,

@@ -11,9 +11,7 @@ use tower_sessions::Session;
 
 use super::filters::QueueParams;
 use super::{Notice, detail, is_htmx, queue_with_notice, render_queue};
-use crate::app::AppState;
 use crate::audit::{self, Event};
-use crate::auth::CareUser;
 use crate::db::links;
 use crate::db::{Tx, accepted, mismatches, queue};
 use crate::domain::MismatchState;
@@ -24,6 +22,8 @@ use crate::web::extract::{Form, Path};
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
+use crate::web::session::CareUser;
+use crate::web::state::AppState;
 
 /// What a person does to one mismatch.
 #[derive(Clone, Debug)]

@@ -8,9 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
 use tower_sessions::Session;
 
-use crate::app::AppState;
 use crate::audit::{self, Event};
-use crate::auth::CareUser;
 use crate::db::listing::{self, AlarmRecord, ListingIssue};
 use crate::i18n;
 use crate::web::bookings::row::system_key;
@@ -19,6 +17,8 @@ use crate::web::extract::Path;
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
+use crate::web::session::CareUser;
+use crate::web::state::AppState;
 
 /// An unresolved alarm with its sentence.
 pub struct AlarmView {

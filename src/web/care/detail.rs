@@ -8,8 +8,6 @@ use axum::response::{IntoResponse, Response};
 
 use super::sides::{self, Sides};
 use super::{age_text, kind_help_key, kind_key, severity_class, severity_key, state_key};
-use crate::app::AppState;
-use crate::auth::CareUser;
 use crate::db::connections::{self, ServiceMap};
 use crate::db::links::{self, LinkRow};
 use crate::db::operations;
@@ -23,6 +21,8 @@ use crate::web::bookings::detail::{ProcedureLink, procedure_links};
 use crate::web::error::AppError;
 use crate::web::extract::Path;
 use crate::web::page::Page;
+use crate::web::session::CareUser;
+use crate::web::state::AppState;
 
 /// What is wrong with the resolve form, if anything.
 #[derive(Clone, Copy, Debug, Default)]

@@ -13,8 +13,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
-use crate::auth::CareUser;
 use crate::db::partners::{self, Partner};
 use crate::db::queue::{self, PartnerHealth, QueueRow};
 use crate::domain::{MismatchKind, MismatchState, Severity};
@@ -22,6 +20,8 @@ use crate::web::error::AppError;
 use crate::web::extract::Query;
 use crate::web::page::{FlashKind, Page};
 use crate::web::paths::IntArg;
+use crate::web::session::CareUser;
+use crate::web::state::AppState;
 use filters::{AGES, QueueParams};
 
 // Severities are named as on the partner's pages.

@@ -9,9 +9,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{CaseErrors, CaseForm, render, scope};
-use crate::app::AppState;
 use crate::audit::{self, Event};
-use crate::auth::{CareUser, CurrentUser, PartnerUser};
 use crate::db::cases;
 use crate::domain::Role;
 use crate::domain::case::{CaseOutcome, CaseState};
@@ -21,6 +19,8 @@ use crate::web::extract::{Form, Path};
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
+use crate::web::session::{CareUser, CurrentUser, PartnerUser};
+use crate::web::state::AppState;
 
 #[derive(Default, Deserialize)]
 pub struct NoteForm {

@@ -9,8 +9,6 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use serde::Deserialize;
 
-use crate::app::AppState;
-use crate::auth::{CareUser, CurrentUser, PartnerUser};
 use crate::db::cases::{self, CaseFilter, CaseNote, CaseRecord};
 use crate::db::partners::{self, Partner};
 use crate::domain::Role;
@@ -20,6 +18,8 @@ use crate::web::error::AppError;
 use crate::web::extract::{Path, Query};
 use crate::web::page::Page;
 use crate::web::paths;
+use crate::web::session::{CareUser, CurrentUser, PartnerUser};
+use crate::web::state::AppState;
 
 /// A case as shown, with its labels.
 pub struct CaseItem {

@@ -9,9 +9,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{ProblemForm, RequestForm, render};
-use crate::app::AppState;
 use crate::audit::{self, Event};
-use crate::auth::PartnerUser;
 use crate::db::cases::{self, NewCase};
 use crate::db::connections::Connection;
 use crate::db::onboarding::{self, NewRequest};
@@ -24,6 +22,8 @@ use crate::web::extract::{Form, Path};
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
+use crate::web::session::PartnerUser;
+use crate::web::state::AppState;
 
 #[derive(Default, Deserialize)]
 pub struct RequestFields {

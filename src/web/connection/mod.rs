@@ -10,14 +10,14 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 
-use crate::app::AppState;
-use crate::auth::PartnerUser;
 use crate::db::cases::{self, CaseRecord};
 use crate::db::connections::{self, ServiceMapping};
 use crate::db::onboarding::{self, ConnectionOverview};
 use crate::domain::connection::ConnectionState;
 use crate::web::error::AppError;
 use crate::web::page::Page;
+use crate::web::session::PartnerUser;
+use crate::web::state::AppState;
 
 /// One of the partner's connections with what its card shows.
 pub struct ConnectionCard {

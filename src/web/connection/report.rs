@@ -11,8 +11,6 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
-use crate::auth::PartnerUser;
 use crate::db::connections::{self, Connection};
 use crate::db::links::{self, LinkRow};
 use crate::db::onboarding::{self, ConnectionOverview};
@@ -26,6 +24,8 @@ use crate::web::care::sides::status_key;
 use crate::web::error::AppError;
 use crate::web::extract::Path;
 use crate::web::page::Page;
+use crate::web::session::PartnerUser;
+use crate::web::state::AppState;
 
 /// How far ahead availability is compared.
 const WINDOW_DAYS: i64 = 3;

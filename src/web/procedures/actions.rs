@@ -13,8 +13,6 @@ use tower_sessions::Session;
 use super::engine;
 use super::labels::{kind_key, operation_state, step_key};
 use super::progress::{operation_for, refused};
-use crate::app::AppState;
-use crate::auth::BookingUser;
 use crate::db::operations;
 use crate::domain::procedure::{OperationState, ProcedureKind, Step};
 use crate::sync::procedure;
@@ -23,6 +21,8 @@ use crate::web::extract::{Form, Path};
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
+use crate::web::session::BookingUser;
+use crate::web::state::AppState;
 
 /// Sends a stopped procedure back to its failed step.
 pub async fn retry(

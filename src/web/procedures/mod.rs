@@ -14,13 +14,13 @@ pub mod start;
 
 use jiff::tz::TimeZone;
 
-use crate::app::AppState;
-use crate::auth::BookingUser;
 use crate::db::links::{self, LinkRow};
 use crate::db::partners;
 use crate::i18n::format::{default_time_zone, time_zone};
 use crate::sync::SyncContext;
 use crate::web::error::AppError;
+use crate::web::session::BookingUser;
+use crate::web::state::AppState;
 
 /// The booking `id` if the user may act on it; another partner's booking is not found.
 pub(crate) async fn booking_for(

@@ -12,8 +12,6 @@ use super::labels::{
     waiting_key,
 };
 use super::{booking_title, engine};
-use crate::app::AppState;
-use crate::auth::BookingUser;
 use crate::db::operations::{self, OperationRow, StepRow};
 use crate::db::{connections, links, users};
 use crate::domain::procedure::{OperationState, Params, ProcedureKind, Step};
@@ -22,6 +20,8 @@ use crate::web::error::AppError;
 use crate::web::extract::Path;
 use crate::web::page::{Flash, FlashKind, Page};
 use crate::web::paths;
+use crate::web::session::BookingUser;
+use crate::web::state::AppState;
 
 /// Where one step stands, as the page shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

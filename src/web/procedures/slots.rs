@@ -11,8 +11,6 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use super::{booking_for, engine, partner_zone};
-use crate::app::AppState;
-use crate::auth::BookingUser;
 use crate::db::connections;
 use crate::db::links::LinkRow;
 use crate::i18n::Lang;
@@ -21,6 +19,8 @@ use crate::sync::procedure;
 use crate::web::error::AppError;
 use crate::web::extract::{Path, Query};
 use crate::web::page::Page;
+use crate::web::session::BookingUser;
+use crate::web::state::AppState;
 
 /// One free slot as a radio button.
 #[derive(Clone, Debug)]

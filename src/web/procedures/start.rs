@@ -14,8 +14,6 @@ use super::form::{FieldErrors, ProcedureForm, ServiceChoice, to_params};
 use super::labels::{kind_key, rule_key, step_key, submit_key};
 use super::slots::{self, SlotQuery, SlotsView};
 use super::{booking_for, booking_title, engine, partner_zone};
-use crate::app::AppState;
-use crate::auth::BookingUser;
 use crate::db::links::LinkRow;
 use crate::db::{cases, connections, operations};
 use crate::domain::procedure::{PlannedStep, ProcedureKind};
@@ -27,6 +25,8 @@ use crate::web::extract::{Form, Path, Query};
 use crate::web::page::Page;
 use crate::web::paths;
 use crate::web::request_id::RequestId;
+use crate::web::session::BookingUser;
+use crate::web::state::AppState;
 
 /// Why the form is not offered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

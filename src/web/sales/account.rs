@@ -8,9 +8,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::connection::{SalesForms, load, refuse};
-use crate::app::AppState;
 use crate::audit::{self, Event};
-use crate::auth::SalesUser;
 use crate::db::onboarding;
 use crate::sync::catalogue;
 use crate::web::error::AppError;
@@ -18,6 +16,8 @@ use crate::web::extract::{Form, Path};
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
+use crate::web::session::SalesUser;
+use crate::web::state::AppState;
 
 #[derive(Default, Deserialize)]
 pub struct AccountForm {

@@ -12,9 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use crate::app::AppState;
 use crate::audit::{self, Event};
-use crate::auth::SalesUser;
 use crate::db::cases::{self, CaseRecord};
 use crate::db::connections::{self, Connection, ServiceMapping};
 use crate::db::onboarding::{self, ConnectionOverview};
@@ -27,6 +25,8 @@ use crate::web::extract::Path;
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
+use crate::web::session::SalesUser;
+use crate::web::state::AppState;
 
 /// The field prefix of a service's offer choice: `offer:<service id>`.
 pub(super) const OFFER_FIELD: &str = "offer:";

@@ -10,9 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use super::connection::{OFFER_FIELD, SalesForms, load, read_catalogues, refuse};
-use crate::app::AppState;
 use crate::audit::{self, Event};
-use crate::auth::SalesUser;
 use crate::db::connections::{self, ServiceMapping};
 use crate::db::onboarding;
 use crate::domain::connection::ConnectionState;
@@ -22,6 +20,8 @@ use crate::web::extract::{Form, Path};
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
+use crate::web::session::SalesUser;
+use crate::web::state::AppState;
 
 /// Saves the mapping; a requested connection becomes `mapped`.
 pub async fn mapping(

@@ -13,14 +13,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::app::AppState;
-use crate::auth::SalesUser;
 use crate::db::onboarding::{self, ConnectionOverview};
 use crate::domain::connection::{ConnectionCode, ConnectionState};
 use crate::web::error::AppError;
 use crate::web::extract::Query;
 use crate::web::page::Page;
 use crate::web::paths;
+use crate::web::session::SalesUser;
+use crate::web::state::AppState;
 
 /// Most connections one list shows.
 const LIST_LIMIT: i64 = 100;

@@ -10,9 +10,10 @@ mod service;
 mod status;
 mod time;
 
+use super::model::instant;
 use super::*;
 use crate::domain::booking::{BookingStatus, Customer, System};
-use crate::domain::mismatch::MismatchKind;
+use crate::domain::mismatch::{MismatchKind, Severity};
 
 const MINUTE: i64 = 60;
 const HOUR: i64 = 60 * MINUTE;

@@ -3,22 +3,20 @@
 //! `writes`; this module holds what both share.
 
 mod reads;
+pub mod routes;
 mod writes;
 
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::Router;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch};
 use serde_json::{Value, json};
 
 use super::store::Store;
 use crate::clock::Clock;
-use crate::sandbox::faults::{self, FaultSwitch};
 use crate::systems::reservio::wire::{JSON_API, parse_instant};
 
 /// What every handler shares.
@@ -40,34 +38,6 @@ impl ApiState {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
-}
-
-/// The routes, behind the shared fault injection.
-pub fn router(state: ApiState, faults: FaultSwitch) -> Router {
-    let business = "/v2/businesses/{business}";
-    Router::new()
-        .route(&format!("{business}/services"), get(reads::list_services))
-        .route(
-            &format!("{business}/availability/booking-slots"),
-            get(reads::booking_slots),
-        )
-        .route(
-            &format!("{business}/bookings"),
-            get(reads::list_bookings).post(writes::create_booking),
-        )
-        .route(
-            &format!("{business}/bookings/{{id}}"),
-            get(reads::get_booking)
-                .patch(writes::patch_booking)
-                .delete(writes::delete_booking),
-        )
-        .route(
-            &format!("{business}/events/{{id}}"),
-            patch(writes::patch_event),
-        )
-        .fallback(|| async { error(StatusCode::NOT_FOUND, "notFound", "no such endpoint") })
-        .layer(axum::middleware::from_fn_with_state(faults, faults::inject))
-        .with_state(state)
 }
 
 /// A refusal, answered as a JSON:API error document.

@@ -8,12 +8,12 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use tower_sessions::Session;
 
-use crate::app::AppState;
 use crate::audit::Actor;
 use crate::db::sessions::{LoadedUser, USER_ID_KEY, USER_ROW_KEY};
 use crate::db::users;
 use crate::domain::Role;
 use crate::web::error::AppError;
+use crate::web::state::AppState;
 
 /// When the user logged in (Unix seconds); for the absolute timeout.
 pub const LOGIN_AT_KEY: &str = "login_at";

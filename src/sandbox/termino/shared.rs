@@ -1,0 +1,93 @@
+//! What the fake Termino's server and its handle share: the store, the clock and the webhook
+//! sender.
+
+use std::sync::{Mutex, MutexGuard};
+
+use serde_json::json;
+
+use super::store::Store;
+use crate::clock::Clock;
+use crate::systems::termino::{SIGNATURE_HEADER, new_nonce, sign_webhook_body};
+
+/// What the server and its handle share.
+pub(super) struct Shared {
+    pub(super) store: Mutex<Store>,
+    pub(super) clock: Clock,
+    /// Sends webhooks; a separate client so a slow receiver never delays the API.
+    pub(super) webhook_http: reqwest::Client,
+    /// The runtime the server was started on: direct handle methods are plain functions, yet
+    /// their notifications must be sent from a task.
+    pub(super) runtime: tokio::runtime::Handle,
+}
+
+/// One webhook call waiting to be sent.
+pub(super) struct Delivery {
+    pub(super) url: String,
+    pub(super) secret: String,
+    pub(super) body: Vec<u8>,
+}
+
+impl Shared {
+    pub(super) fn lock(&self) -> MutexGuard<'_, Store> {
+        // A panic while holding the lock (only possible in a test) leaves the store usable.
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `f` on the store, then announces whatever it changed to the webhooks, outside the
+    /// lock.
+    pub(super) fn with_store<T>(&self, f: impl FnOnce(&mut Store, i64) -> T) -> T {
+        let (result, deliveries) = {
+            let mut store = self.lock();
+            let now = self.clock.now();
+            let result = f(&mut store, now);
+            let changes = std::mem::take(&mut store.unannounced);
+            let deliveries: Vec<Delivery> = changes
+                .into_iter()
+                .filter_map(|(partner_id, reservation_id, version)| {
+                    let hook = store.webhook(&partner_id)?;
+                    let body = json!({
+                        "partner_id": partner_id,
+                        "reservation_id": reservation_id,
+                        "version": version,
+                        "sent_at": now,
+                        "nonce": new_nonce(),
+                    });
+                    Some(Delivery {
+                        url: hook.url,
+                        secret: hook.secret,
+                        body: body.to_string().into_bytes(),
+                    })
+                })
+                .collect();
+            (result, deliveries)
+        };
+        for delivery in deliveries {
+            self.announce(delivery);
+        }
+        result
+    }
+
+    /// Fire and forget: a receiver that is down must not fail the change that happened.
+    pub(super) fn announce(&self, delivery: Delivery) {
+        let http = self.webhook_http.clone();
+        self.runtime.spawn(async move {
+            let signature = sign_webhook_body(&delivery.secret, &delivery.body);
+            let sent = http
+                .post(&delivery.url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .header(SIGNATURE_HEADER, signature)
+                .body(delivery.body)
+                .send()
+                .await;
+            match sent {
+                Ok(answer) if answer.status().is_success() => {}
+                Ok(answer) => tracing::warn!(url = %delivery.url, status = %answer.status(),
+                    "fake Termino: webhook refused"),
+                Err(err) => tracing::warn!(url = %delivery.url, error = %err,
+                    "fake Termino: webhook failed"),
+            }
+        });
+    }
+}

@@ -1,0 +1,153 @@
+//! What every step of the sync engine shares: its settings, its context, its error and its
+//! actor, apart from the steps so that they never import the module that wires them.
+
+use std::sync::Arc;
+
+use crate::audit::Actor;
+use crate::clock::Clock;
+use crate::db::Db;
+use crate::domain::reconcile::Policy;
+use crate::systems::SystemError;
+
+use super::connector::Connector;
+
+/// Why one connection's sync stopped early. The worker logs it and tries again later.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("external system: {0}")]
+    System(#[from] SystemError),
+    #[error("connection {0} is being synced by another instance")]
+    Busy(i64),
+    #[error("connection {0} is not set up for sync: {1}")]
+    NotConfigured(i64, &'static str),
+}
+
+/// Tuning of the engine, with defaults that suit the demo.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// How often every connection is polled (Reservio has no notifications).
+    pub poll_interval_secs: u64,
+    /// How long a claimed connection or push stays ours if we die.
+    pub lease_secs: i64,
+    /// First retry delay of a failed push; doubles per attempt.
+    pub retry_base_secs: i64,
+    /// Longest retry delay.
+    pub retry_max_secs: i64,
+    /// After this many attempts a push fails for good (and raises `push_failed`).
+    pub max_attempts: i64,
+    /// How often a push that failed for good for want of an answer is tried again while its
+    /// `push_failed` mismatch is open (it also goes at once when the system answers again).
+    pub slow_retry_secs: i64,
+    /// How long one call to an external system may take.
+    pub call_timeout: std::time::Duration,
+    /// How often each connection is compared in full with each system (the sweep), to find
+    /// what the change feed will not show again: a lost snapshot, a skipped change, a deletion.
+    pub sweep_interval_secs: i64,
+    /// Pages of a system's listing the sweep reads per sync round, so that it costs little.
+    pub sweep_pages: usize,
+    pub policy: Policy,
+    /// When bookings missing from one listing are too many to be deletions: the marking is
+    /// held and the connection gets one alarm instead.
+    pub mass_vanish: crate::domain::listing::MassVanishPolicy,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            poll_interval_secs: 5,
+            lease_secs: 60,
+            retry_base_secs: 2,
+            retry_max_secs: 300,
+            max_attempts: 8,
+            slow_retry_secs: 10 * 60,
+            call_timeout: crate::systems::DEFAULT_TIMEOUT,
+            sweep_interval_secs: 6 * 60 * 60,
+            sweep_pages: 2,
+            policy: Policy::default(),
+            mass_vanish: Default::default(),
+        }
+    }
+}
+
+/// What every step of the engine needs.
+#[derive(Clone)]
+pub struct SyncContext {
+    pub db: Db,
+    pub clock: Clock,
+    /// This instance's name in leases.
+    pub owner: String,
+    pub settings: Settings,
+    pub connector: Arc<dyn Connector>,
+}
+
+impl SyncContext {
+    pub fn new(db: Db, clock: Clock, settings: Settings, connector: Arc<dyn Connector>) -> Self {
+        let owner = {
+            use rand::Rng;
+            let n: u32 = rand::rng().random();
+            format!("worker-{}-{n:08x}", std::process::id())
+        };
+        SyncContext {
+            db,
+            clock,
+            owner,
+            settings,
+            connector,
+        }
+    }
+}
+
+impl std::fmt::Debug for SyncContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncContext")
+            .field("owner", &self.owner)
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The actor of everything the engine does.
+pub const SYNC: Actor = Actor::Sync;
+
+/// Opens (or refreshes) a mismatch of `kind` on a link that the engine itself raises — a push
+/// or a procedure that failed — and audits it when it is new. `extra` joins the audit row.
+pub(crate) async fn flag(
+    tx: &mut crate::db::Tx,
+    link_id: i64,
+    partner_id: i64,
+    kind: crate::domain::MismatchKind,
+    detail: &str,
+    extra: serde_json::Value,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let (id, opened) = crate::db::mismatches::open_or_refresh(
+        tx,
+        &crate::db::mismatches::Detected {
+            link_id,
+            partner_id,
+            kind: kind.as_str(),
+            severity: kind.default_severity().as_str(),
+            details: detail,
+        },
+        now,
+    )
+    .await?;
+    if opened {
+        let mut after =
+            serde_json::json!({ "link_id": link_id, "kind": kind.as_str(), "detail": detail });
+        if let (Some(after), serde_json::Value::Object(extra)) = (after.as_object_mut(), extra) {
+            after.extend(extra);
+        }
+        crate::audit::append(
+            tx,
+            now,
+            crate::audit::Event::new(&SYNC, "mismatch.opened", "mismatch", id)
+                .partner(Some(partner_id))
+                .after(after),
+        )
+        .await?;
+    }
+    Ok(())
+}
