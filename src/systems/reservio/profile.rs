@@ -1,0 +1,154 @@
+//! What a Reservio account turned out to do where the public evidence is silent, and the
+//! read-only probe that finds out. The client lists bookings the way the profile says works;
+//! when a listing shows something the profile did not predict, the profile is dropped and the
+//! next listing probes again.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::ReservioClient;
+use super::wire::{Included, booking_from, format_instant};
+use crate::systems::{Account, SystemError};
+
+/// How `filter[from]` / `filter[to]` on `GET /bookings` behave.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateFilterSupport {
+    /// The filter selects by the appointment's start: a poll reads only the window.
+    Honoured,
+    /// The filter selects by something else (such as when the booking was made).
+    Misapplied,
+    /// The filter is ignored: a filtered listing is the whole history.
+    Ignored,
+    /// Not known yet (no bookings to compare).
+    #[default]
+    Unknown,
+}
+
+impl DateFilterSupport {
+    /// Whether a poll may list the window with the date filter.
+    pub fn usable(self) -> bool {
+        self == DateFilterSupport::Honoured
+    }
+}
+
+/// What the listing probe found.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingProfile {
+    pub date_filter: DateFilterSupport,
+    /// Whether `include=event,client` is honoured (`None`: no bookings to tell by).
+    pub include: Option<bool>,
+}
+
+/// Bookings in the probe's samples.
+const SAMPLE: u32 = 20;
+
+impl ReservioClient {
+    /// Probes the listing read-only: the newest bookings unfiltered, then a filtered listing of
+    /// one second around one of them. Two requests (more when `include` is ignored and events
+    /// must be read one by one).
+    pub async fn probe_listing(&self, account: &Account) -> Result<ListingProfile, SystemError> {
+        let query = vec![
+            ("include", "event,client".to_string()),
+            ("sort", "-createdAt".to_string()),
+        ];
+        let sample = self
+            .fetch_pages(account, &["bookings"], query, SAMPLE, |_| true)
+            .await?;
+        if sample.items.is_empty() {
+            return Ok(ListingProfile::default());
+        }
+        let include = Some(!sample.included.is_empty());
+        let mut included = sample.included;
+        self.complete_related(account, &sample.items, &mut included)
+            .await?;
+        let starts = starts_of(&sample.items, &included);
+        let Some((probe_id, probe_start)) = starts.first().cloned() else {
+            return Ok(ListingProfile {
+                date_filter: DateFilterSupport::Unknown,
+                include,
+            });
+        };
+        let query = vec![
+            ("filter[from]", format_instant(probe_start)?),
+            ("filter[to]", format_instant(probe_start + 1)?),
+            ("include", "event,client".to_string()),
+            ("sort", "createdAt".to_string()),
+        ];
+        let filtered = self
+            .fetch_pages(account, &["bookings"], query, 100, |_| true)
+            .await?;
+        let mut filtered_included = filtered.included;
+        self.complete_related(account, &filtered.items, &mut filtered_included)
+            .await?;
+        let outside = starts_of(&filtered.items, &filtered_included)
+            .iter()
+            .any(|(_, start)| *start != probe_start);
+        let has_probe = filtered
+            .items
+            .iter()
+            .any(|item| item.get("id").and_then(Value::as_str) == Some(probe_id.as_str()));
+        let date_filter = if outside {
+            DateFilterSupport::Ignored
+        } else if !has_probe {
+            DateFilterSupport::Misapplied
+        } else {
+            DateFilterSupport::Honoured
+        };
+        Ok(ListingProfile {
+            date_filter,
+            include,
+        })
+    }
+
+    /// The profile the listing follows for `account`, probing when there is none yet.
+    pub(super) async fn listing_profile(
+        &self,
+        account: &Account,
+    ) -> Result<ListingProfile, SystemError> {
+        if let Some(known) = self.known_profile(account) {
+            return Ok(known);
+        }
+        let probed = self.probe_listing(account).await?;
+        // Unknown is not remembered: the next listing probes again, once there are bookings.
+        if probed.date_filter != DateFilterSupport::Unknown {
+            self.set_profile(account, probed);
+        }
+        Ok(probed)
+    }
+
+    /// The profile in use for `account`, if any.
+    pub fn known_profile(&self, account: &Account) -> Option<ListingProfile> {
+        self.profiles.lock().ok()?.get(account).copied()
+    }
+
+    /// Uses `profile` for `account` (a stored one, from the set-up probe).
+    pub fn set_profile(&self, account: &Account, profile: ListingProfile) {
+        if let Ok(mut profiles) = self.profiles.lock() {
+            profiles.insert(account.to_string(), profile);
+        }
+    }
+
+    /// Something the profile did not predict: drop it, so the next listing probes again.
+    pub(super) fn forget_profile(&self, account: &Account) {
+        tracing::info!(
+            account,
+            "Reservio answered unlike its profile; probing again"
+        );
+        if let Ok(mut profiles) = self.profiles.lock() {
+            profiles.remove(account);
+        }
+        if let Ok(mut count) = self.reprobes.lock() {
+            *count += 1;
+        }
+    }
+}
+
+/// `(booking id, event start)` of each booking that can be read.
+pub(super) fn starts_of(items: &[Value], included: &Included) -> Vec<(String, i64)> {
+    items
+        .iter()
+        .filter_map(|item| booking_from(item, included).ok())
+        .map(|b| (b.external_id, b.start_at))
+        .collect()
+}
