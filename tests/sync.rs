@@ -8,6 +8,8 @@ mod common;
 mod integrity;
 #[path = "sync/listing.rs"]
 mod listing;
+#[path = "sync/reservio_contract.rs"]
+mod reservio_contract;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -70,7 +72,7 @@ fn main() {
             config.sync.max_attempts = 10;
             config.sync.retry_base_secs = 5;
         },
-        vec![],
+        reservio_contract::trials(),
         all,
     );
 }

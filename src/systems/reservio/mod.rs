@@ -321,9 +321,11 @@ impl ReservioClient {
             ));
         }
         let mut included = paged.included;
-        self.complete_related(account, &paged.items, &mut included)
+        self.complete_kinds(account, &paged.items, &mut included, &[("event", "events")])
             .await?;
-        Ok((in_window(paged.items, &included, from, to), included))
+        let kept = in_window(paged.items, &included, from, to);
+        self.complete_related(account, &kept, &mut included).await?;
+        Ok((kept, included))
     }
 
     /// The booking an earlier attempt with the same key created, if any.

@@ -160,8 +160,26 @@ impl ReservioClient {
         items: &[Value],
         included: &mut Included,
     ) -> Result<(), SystemError> {
+        self.complete_kinds(
+            account,
+            items,
+            included,
+            &[("event", "events"), ("client", "clients")],
+        )
+        .await
+    }
+
+    /// [`Self::complete_related`] for some kinds only: a walk of the whole history reads events
+    /// first, and clients only for the bookings in the window.
+    pub(super) async fn complete_kinds(
+        &self,
+        account: &Account,
+        items: &[Value],
+        included: &mut Included,
+        kinds: &[(&str, &str)],
+    ) -> Result<(), SystemError> {
         for item in items {
-            for (kind, plural) in [("event", "events"), ("client", "clients")] {
+            for &(kind, plural) in kinds {
                 let pointer = format!("/relationships/{kind}/data/id");
                 let Some(id) = item.pointer(&pointer).and_then(Value::as_str) else {
                     continue;
