@@ -457,6 +457,35 @@ async fn finds_free_times(v: Variant) {
         );
     }
     assert_eq!(slots.len(), 2 * 23 - 3, "{}: every free slot", v.name);
+
+    // A staff move may go beyond the customer's horizon and inside the lead time.
+    salon.fake.set_booking_rules(
+        SALON,
+        bookbridge::sandbox::reservio::BookingRules {
+            horizon_days: Some(2),
+            lead_minutes: 120,
+        },
+    );
+    let customer_view = client
+        .free_slots(SALON, "haircut", day, day + DAY)
+        .await
+        .expect("customer slots");
+    assert!(customer_view.is_empty(), "beyond the customer's horizon");
+    let staff_view = client
+        .staff_free_slots(SALON, "haircut", Some("jan"), day, day + DAY)
+        .await
+        .expect("staff slots");
+    let on_jan = if taken.resource_id == "jan" {
+        23 - 3
+    } else {
+        23
+    };
+    assert_eq!(
+        staff_view.len(),
+        on_jan,
+        "{}: the staff's view, one resource",
+        v.name
+    );
 }
 
 async fn moves_or_says_it_cannot(v: Variant) {

@@ -166,6 +166,26 @@ impl ReservioClient {
         Ok(pairs)
     }
 
+    /// Free times for a staff move, as sorted `(start, end)` pairs: a reschedule may go beyond the
+    /// customer's booking horizon or inside the lead time, so Reservio is asked to ignore its
+    /// booking boundaries; on `resource` only when given (the booking keeps its staff member).
+    pub async fn staff_free_slots(
+        &self,
+        account: &Account,
+        service_id: &str,
+        resource: Option<&str>,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, i64)>, SystemError> {
+        let slots = self
+            .slots(account, service_id, resource, (from, to), true)
+            .await?;
+        let mut pairs: Vec<(i64, i64)> = slots.iter().map(|s| (s.start_at, s.end_at)).collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        Ok(pairs)
+    }
+
     /// Free slots with their resources, sorted by time (Reservio's are not strictly sorted).
     /// `ignore_boundaries` asks for the staff's view (`ignoreBookingBoundaries`), beyond the
     /// customer's horizon and lead time. When the server ignores `page[offset]`, the range is
