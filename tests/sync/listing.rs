@@ -199,7 +199,7 @@ async fn audited(app: &TestApp, action: &str) -> i64 {
 }
 
 /// A logged-in user of the world's partner.
-async fn partner_user(app: &TestApp, w: &World) -> reqwest::Client {
+pub async fn partner_user(app: &TestApp, w: &World) -> reqwest::Client {
     let (email,): (String,) =
         sqlx::query_as("SELECT email FROM users WHERE partner_id = $1 ORDER BY id LIMIT 1")
             .bind(w.partner.partner_id)

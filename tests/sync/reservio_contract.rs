@@ -621,3 +621,67 @@ async fn poll_costs() {
         );
     }
 }
+
+/// Set-up (FAQ rule 1): opening the verification report probes the partner's Reservio account
+/// read-only, shows what it found in plain words, stores it on the connection and audits it
+/// once; the client then lists the way the profile says.
+pub async fn the_verification_report_shows_the_probed_reservio_profile_in_plain_words(
+    app: crate::common::TestApp,
+) {
+    use crate::common::world::{World, tomorrow};
+    let w = World::of(&app);
+    let (service, _, duration) = w.offer(0);
+    let start = tomorrow(&app);
+    // Two appointments at different times: with one, a filter that is ignored cannot be told
+    // from one that works.
+    for (at, name) in [(start, "Probe"), (start + 26 * HOUR, "Second")] {
+        w.sandbox.reservio.staff_create(
+            &w.partner.business_id,
+            StaffBooking::confirmed(&service, at, at + duration, customer(name)),
+        );
+    }
+    w.sandbox.reservio.set_listing(ListingQuirks {
+        date_filter: DateFilter::Ignored,
+        ..ListingQuirks::default()
+    });
+    let partner = crate::listing::partner_user(&app, &w).await;
+    let path = bookbridge::web::paths::connection_report(w.partner.connection_id);
+    let writes_before = w.sandbox.reservio.effects().len();
+    for _ in 0..2 {
+        let response = app.get(&partner, &path).await;
+        assert_eq!(response.status(), 200);
+        let html = crate::common::html(response).await;
+        let lines = crate::common::select_texts(&html, "#reservio-profile li");
+        assert!(
+            lines.iter().any(|l| l.contains(
+                "Reservio ignores the date filter: bookbridge reads newest bookings first"
+            )),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("Reservio accepts the access token"))
+        );
+        assert!(
+            lines.iter().any(|l| l.contains("Europe/Prague")),
+            "{lines:?}"
+        );
+    }
+    assert_eq!(
+        w.sandbox.reservio.effects().len(),
+        writes_before,
+        "the probe is read-only"
+    );
+    let stored: (Option<String>,) =
+        sqlx::query_as("SELECT reservio_profile FROM connections WHERE id = $1")
+            .bind(w.partner.connection_id)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("the connection");
+    assert!(stored.0.unwrap_or_default().contains("\"ignored\""));
+    let audited = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'connection.reservio_profile'")
+        .await;
+    assert_eq!(audited, 1, "stored and audited once, not on every view");
+}

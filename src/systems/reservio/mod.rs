@@ -22,7 +22,7 @@ use reqwest::Url;
 use serde_json::Value;
 
 use self::note::NoteMarkers;
-pub use self::profile::{DateFilterSupport, ListingProfile};
+pub use self::profile::{AccountProfile, DateFilterSupport, ListingProfile};
 pub use self::transport::RetryBudget;
 use self::wire::{Included, booking_from, format_instant, invalid, required_str};
 use crate::clock::Clock;

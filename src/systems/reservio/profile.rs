@@ -40,6 +40,21 @@ pub struct ListingProfile {
     pub include: Option<bool>,
 }
 
+/// What the set-up probe found a Reservio account to do: stored on the connection, shown on
+/// the verification report, audited when it changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountProfile {
+    /// `GET /users/me` accepted the token.
+    pub token_ok: bool,
+    /// The business's IANA time zone, as `GET /businesses/{id}` gives it.
+    pub timezone: Option<String>,
+    /// Its staff members and rooms, by name.
+    pub resources: Vec<String>,
+    pub listing: ListingProfile,
+    /// Listings carry `meta.total` or `links.next` to page by.
+    pub paging_described: bool,
+}
+
 /// Bookings in the probe's samples.
 const SAMPLE: u32 = 20;
 
@@ -98,6 +113,55 @@ impl ReservioClient {
         Ok(ListingProfile {
             date_filter,
             include,
+        })
+    }
+
+    /// The whole read-only probe of an account at set-up: the token, the business's time zone and
+    /// resources, the listing ([`Self::probe_listing`]) and whether listings describe their pages.
+    pub async fn probe_account(&self, account: &Account) -> Result<AccountProfile, SystemError> {
+        let mut me = self.base.clone();
+        me.path_segments_mut()
+            .map_err(|()| SystemError::Transport("the base URL cannot take a path".into()))?
+            .extend(["users", "me"]);
+        let token_ok = match self.send(self.request(reqwest::Method::GET, me)).await {
+            Ok(_) => true,
+            Err(SystemError::Http {
+                status: 401 | 403, ..
+            }) => false,
+            Err(other) => return Err(other),
+        };
+        let business = self
+            .send(self.request(reqwest::Method::GET, self.url(account, &[])?))
+            .await?;
+        let timezone = business
+            .pointer("/data/attributes/timezone")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let url = self.url(account, &["resources"])?;
+        let page = super::wire::list_page(
+            self.send(
+                self.request(reqwest::Method::GET, url)
+                    .query(&[("page[limit]", "100")]),
+            )
+            .await?,
+        )?;
+        let paging_described = page.total.is_some() || page.has_next.is_some();
+        let resources = page
+            .data
+            .iter()
+            .filter_map(|r| r.pointer("/attributes/name").and_then(Value::as_str))
+            .map(str::to_string)
+            .collect();
+        let listing = self.probe_listing(account).await?;
+        if listing.date_filter != DateFilterSupport::Unknown {
+            self.set_profile(account, listing);
+        }
+        Ok(AccountProfile {
+            token_ok,
+            timezone,
+            resources,
+            listing,
+            paging_described,
         })
     }
 
