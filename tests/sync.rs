@@ -8,6 +8,8 @@ mod common;
 mod integrity;
 #[path = "sync/listing.rs"]
 mod listing;
+#[path = "sync/reservio_contract.rs"]
+mod reservio_contract;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,6 +26,7 @@ use bookbridge::systems::{BookingSystem, ChangeBatch, SystemError};
 use common::world::{DAY, HOUR, World, open_kind, open_mismatches, tomorrow};
 use common::{TestApp, html, select_attr, select_texts};
 use listing::*;
+use reservio_contract::the_verification_report_shows_the_probed_reservio_profile_in_plain_words;
 
 fn main() {
     let mut all = tests![
@@ -57,6 +60,7 @@ fn main() {
         partner_care_confirming_the_alarm_lets_the_vanished_bookings_be_marked,
         bookings_that_cannot_be_read_are_one_log_line_per_cause_and_one_health_line,
         a_listing_that_ignores_the_date_filter_never_makes_bookings_beyond_the_window_vanish,
+        the_verification_report_shows_the_probed_reservio_profile_in_plain_words,
     ];
     all.extend(tests![
         partners_credentials_are_sealed_at_rest_and_the_sync_still_reaches_both_systems,
@@ -75,7 +79,7 @@ fn main() {
             config.sync.max_attempts = 10;
             config.sync.retry_base_secs = 5;
         },
-        vec![],
+        reservio_contract::trials(),
         all,
     );
 }

@@ -23,6 +23,8 @@ pub struct Connection {
     pub state: String,
     pub last_synced_at: Option<i64>,
     pub last_sync_error: Option<String>,
+    /// What the probe found the Reservio account to do (JSON of `AccountProfile`).
+    pub reservio_profile: Option<String>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -219,7 +221,26 @@ pub async fn seal_credentials(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
 }
 
 const COLUMNS: &str = "id, partner_id, connection_code, reservio_business_id, termino_partner_id, \
-     reservio_token, termino_token, webhook_secret, state, last_synced_at, last_sync_error";
+     reservio_token, termino_token, webhook_secret, state, last_synced_at, last_sync_error, \
+     reservio_profile";
+
+/// Stores what the probe found (JSON), as of `now`.
+pub async fn set_reservio_profile(
+    db: &Db,
+    id: i64,
+    profile: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE connections SET reservio_profile = $1, reservio_profile_at = $2 WHERE id = $3",
+    )
+    .bind(profile)
+    .bind(now)
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
 
 pub async fn find(db: &Db, id: i64) -> Result<Option<Connection>, sqlx::Error> {
     let row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM connections WHERE id = $1"))

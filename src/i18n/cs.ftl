@@ -1034,3 +1034,16 @@ partners-language = Jazyk
 partners-language-reader = Vlastní jazyk každého čtenáře
 partners-settings-save = Uložit
 flash-partner-settings = Časové pásmo a jazyk partnera { $value } uloženy.
+
+# reservio
+reservio-profile-title = Co bookbridge zjistil ve vašem účtu Reservio
+reservio-profile-token-ok = Reservio přijímá přístupový token.
+reservio-profile-token-refused = Reservio odmítá přístupový token: požádejte Reservio o nový.
+reservio-profile-timezone = Časové pásmo vaší provozovny v Reservio: { $zone }.
+reservio-profile-resources = Zaměstnanci a místnosti v Reservio: { $names }.
+reservio-profile-filter-honoured = Reservio vyhledává rezervace podle data termínu: každá kontrola čte jen nejbližší týdny.
+reservio-profile-filter-misapplied = Reservio filtruje rezervace podle dne vytvoření, ne podle termínu: bookbridge čte nejdříve nejnovější rezervace — každá kontrola trvá déle.
+reservio-profile-filter-ignored = Reservio nebere ohled na filtr data: bookbridge čte nejdříve nejnovější rezervace — každá kontrola trvá déle.
+reservio-profile-filter-unknown = Váš kalendář Reservio zatím nemá žádné rezervace, takže bookbridge ještě nepozná, jak je filtruje; zkontroluje to znovu, až nějaké budou.
+reservio-profile-include-honoured = Reservio posílá každou rezervaci i s termínem a zákazníkem.
+reservio-profile-include-ignored = Reservio posílá rezervace bez termínu a zákazníka: bookbridge je čte jednu po druhé — každá kontrola trvá déle.

@@ -1010,3 +1010,16 @@ partners-language = Language
 partners-language-reader = Each reader's own
 partners-settings-save = Save
 flash-partner-settings = Time zone and language of { $value } saved.
+
+# reservio
+reservio-profile-title = What bookbridge found in your Reservio account
+reservio-profile-token-ok = Reservio accepts the access token.
+reservio-profile-token-refused = Reservio refuses the access token: ask Reservio for a new one.
+reservio-profile-timezone = Your business's time zone in Reservio: { $zone }.
+reservio-profile-resources = Staff and rooms in Reservio: { $names }.
+reservio-profile-filter-honoured = Reservio lists bookings by appointment date: each check reads only the coming weeks.
+reservio-profile-filter-misapplied = Reservio filters bookings by the day they were made, not the appointment: bookbridge reads newest bookings first — each check takes longer.
+reservio-profile-filter-ignored = Reservio ignores the date filter: bookbridge reads newest bookings first — each check takes longer.
+reservio-profile-filter-unknown = Your Reservio calendar has no bookings yet, so bookbridge cannot tell yet how it filters them; it checks again once there are some.
+reservio-profile-include-honoured = Reservio sends each booking with its appointment and customer.
+reservio-profile-include-ignored = Reservio sends bookings without their appointment and customer: bookbridge reads them one by one — each check takes longer.

@@ -1028,3 +1028,16 @@ partners-language = Język
 partners-language-reader = Własny każdego czytelnika
 partners-settings-save = Zapisz
 flash-partner-settings = Zapisano strefę czasową i język partnera { $value }.
+
+# reservio
+reservio-profile-title = Co bookbridge znalazł na Twoim koncie Reservio
+reservio-profile-token-ok = Reservio akceptuje token dostępu.
+reservio-profile-token-refused = Reservio odrzuca token dostępu: poproś Reservio o nowy.
+reservio-profile-timezone = Strefa czasowa Twojej firmy w Reservio: { $zone }.
+reservio-profile-resources = Pracownicy i pomieszczenia w Reservio: { $names }.
+reservio-profile-filter-honoured = Reservio wyszukuje rezerwacje według daty wizyty: każde sprawdzenie czyta tylko najbliższe tygodnie.
+reservio-profile-filter-misapplied = Reservio filtruje rezerwacje według dnia ich utworzenia, a nie daty wizyty: bookbridge czyta najpierw najnowsze rezerwacje — każde sprawdzenie trwa dłużej.
+reservio-profile-filter-ignored = Reservio ignoruje filtr dat: bookbridge czyta najpierw najnowsze rezerwacje — każde sprawdzenie trwa dłużej.
+reservio-profile-filter-unknown = Twój kalendarz Reservio nie ma jeszcze rezerwacji, więc bookbridge nie wie jeszcze, jak je filtruje; sprawdzi ponownie, gdy się pojawią.
+reservio-profile-include-honoured = Reservio wysyła każdą rezerwację razem z wizytą i klientem.
+reservio-profile-include-ignored = Reservio wysyła rezerwacje bez wizyty i klienta: bookbridge czyta je pojedynczo — każde sprawdzenie trwa dłużej.

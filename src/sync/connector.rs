@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::db::connections::Connection;
-use crate::systems::reservio::{ReservioClient, WindowPolicy};
+use crate::systems::reservio::{AccountProfile, DateFilterSupport, ReservioClient, WindowPolicy};
 use crate::systems::termino::TerminoClient;
 use crate::systems::{BookingSystem, SystemError};
 
@@ -78,6 +78,17 @@ impl Connector for HttpConnector {
             return Ok(found);
         }
         let reservio = self.reservio_client(reservio_token)?;
+        // The listing starts the way the set-up probe found works; it probes again by itself
+        // when Reservio answers otherwise.
+        let stored = connection
+            .reservio_profile
+            .as_deref()
+            .and_then(|json| serde_json::from_str::<AccountProfile>(json).ok());
+        if let (Some(profile), Some(business)) = (stored, &connection.reservio_business_id)
+            && profile.listing.date_filter != DateFilterSupport::Unknown
+        {
+            reservio.set_profile(business, profile.listing);
+        }
         let termino = self.termino_client(termino_token)?;
         let systems = ConnectionSystems {
             reservio: Arc::new(reservio),

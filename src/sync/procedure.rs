@@ -130,7 +130,8 @@ fn connection_accounts(conn: &Connection) -> Option<(&str, &str, &str, &str)> {
     ))
 }
 
-/// Reservio's free slots for a service in `[from, to)` that are still in the future.
+/// Reservio's free times for a staff move of a service in `[from, to)` that are still in the
+/// future: beyond the customer's booking horizon and inside the lead time too.
 pub async fn free_slots(
     ctx: &SyncContext,
     conn: &Connection,
@@ -142,7 +143,9 @@ pub async fn free_slots(
         .ok_or_else(|| SystemError::Refused("the connection has no Reservio account".into()))?;
     let client = ctx.connector.reservio_client(token)?;
     let now = ctx.clock.now();
-    let mut slots = client.free_slots(business, service_id, from, to).await?;
+    let mut slots = client
+        .staff_free_slots(business, service_id, None, from, to)
+        .await?;
     slots.retain(|(start, _)| *start > now);
     slots.sort_unstable();
     Ok(slots)

@@ -52,7 +52,8 @@ pub fn sentence(page: &Page, e: &Entry) -> String {
         after_state: e.after_state.clone(),
     });
     let text = item.text(page);
-    if e.entity_type != "external_booking" {
+    // A move the timeline already tells with its times ("Moved in Reservio: A → B") is whole.
+    if e.entity_type != "external_booking" || text.contains(" → ") {
         return text;
     }
     match (

@@ -192,6 +192,8 @@ async fn a_connection_goes_from_request_to_live_with_every_step_stamped_and_audi
         "connection.mapped",
         "connection.confirmed",
         "connection.went_live",
+        // The verification report probed the Reservio account and stored what it found.
+        "connection.reservio_profile",
     ] {
         assert_eq!(audited(&app, action, "connection", id).await, 1, "{action}");
     }
@@ -204,7 +206,7 @@ async fn a_connection_goes_from_request_to_live_with_every_step_stamped_and_audi
     .fetch_one(app.db.pool())
     .await
     .expect("count");
-    assert_eq!(partner_rows, 5, "the partner's own trail shows every step");
+    assert_eq!(partner_rows, 6, "the partner's own trail shows every step");
     let lists = page(&app, &sales, "/sales/connections").await;
     assert!(select_texts(&lists, "#list-live td").contains(&code));
 }

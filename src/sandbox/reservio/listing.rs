@@ -1,6 +1,7 @@
-//! Switches for the ways Reservio's booking listing might really behave: no public client of
-//! the real API sends a date filter or `include` to `/bookings`, so each assumption we make
-//! about them is a switch a test can flip at run time, like the fault switches.
+//! Switches for the ways Reservio might really behave where the public evidence is silent: no
+//! public client of the real API sends a date filter or `include` to `/bookings`, pages through
+//! booking slots, moves a booking, changes a client or meets a rate limit, so each assumption we
+//! make about them is a switch a test can flip at run time, like the fault switches.
 
 use std::sync::{Arc, Mutex};
 
@@ -16,14 +17,54 @@ pub enum DateFilter {
     Ignored,
 }
 
-/// How the fake's booking reads behave; the default is the documented behaviour.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// Every `every`-th request is answered 429 with `Retry-After: retry_after_secs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RateLimit {
+    pub every: u64,
+    pub retry_after_secs: u64,
+}
+
+/// How the fake behaves where the evidence is silent; the default is what `docs/reservio.md`
+/// assumes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ListingQuirks {
     pub date_filter: DateFilter,
     /// `include=event,client` is ignored on listings and single reads: no `included`.
     pub include_ignored: bool,
+    /// `GET /events/{id}` and `GET /clients/{id}` answer 404, so a booking without `included`
+    /// cannot be completed by reading its event and client one by one.
+    pub related_reads_missing: bool,
     /// The listing answers with no bookings at all, as for a token of another, empty business.
     pub answers_empty: bool,
+    /// `page[offset]` is ignored on booking slots: every page is the first.
+    pub slot_offset_ignored: bool,
+    /// The word a rejected booking carries (`rejected`, `declined`, or one never seen).
+    pub rejected_as: &'static str,
+    /// `PATCH /events/{id}` is refused (404 `notSupported`): bookings cannot be moved by API.
+    pub event_patch_refused: bool,
+    /// Client details in a `PATCH /bookings/{id}` are silently ignored (200, old details).
+    pub client_changes_ignored: bool,
+    /// Requests are rate limited.
+    pub rate_limit: Option<RateLimit>,
+    /// `ignoreBookingBoundaries` on booking slots is ignored (the customer's rules apply).
+    pub boundaries_always_apply: bool,
+}
+
+impl Default for ListingQuirks {
+    fn default() -> Self {
+        ListingQuirks {
+            date_filter: DateFilter::default(),
+            include_ignored: false,
+            related_reads_missing: false,
+            answers_empty: false,
+            slot_offset_ignored: false,
+            rejected_as: "rejected",
+            event_patch_refused: false,
+            client_changes_ignored: false,
+            rate_limit: None,
+            boundaries_always_apply: false,
+        }
+    }
 }
 
 impl ListingQuirks {

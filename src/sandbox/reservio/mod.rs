@@ -14,10 +14,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::task::JoinHandle;
 
-use self::api::ApiState;
+use self::api::{ApiState, Traffic};
 use self::listing::{ListingQuirks, ListingSwitch};
 use self::store::Store;
-pub use self::store::{Effect, EffectKind, FakeBooking, OpeningHours, StaffBooking};
+pub use self::store::{
+    BookingRules, Effect, EffectKind, FakeBooking, OpeningHours, Resource, StaffBooking,
+};
 use crate::clock::Clock;
 use crate::sandbox::faults::FaultSwitch;
 use crate::systems::reservio::Service;
@@ -56,6 +58,7 @@ impl FakeReservio {
             clock,
             lose_next_create: Arc::new(AtomicBool::new(false)),
             listing: ListingSwitch::default(),
+            traffic: Arc::new(Traffic::default()),
         };
         let faults = FaultSwitch::default();
         let app = api::routes::router(state.clone(), faults.clone());
@@ -91,6 +94,62 @@ impl FakeReservio {
     /// The booking reads' current behaviour.
     pub fn listing(&self) -> ListingQuirks {
         self.state.listing.get()
+    }
+
+    /// Requests served and response bytes since the last [`FakeReservio::reset_traffic`].
+    pub fn traffic(&self) -> (u64, u64) {
+        let t = &self.state.traffic;
+        (
+            t.requests.load(Ordering::SeqCst),
+            t.bytes.load(Ordering::SeqCst),
+        )
+    }
+
+    pub fn reset_traffic(&self) {
+        self.state.traffic.requests.store(0, Ordering::SeqCst);
+        self.state.traffic.bytes.store(0, Ordering::SeqCst);
+    }
+
+    /// Sets the business's time zone (default `Europe/Prague`): instants are written in it.
+    pub fn set_timezone(&self, business_id: &str, zone: &str) {
+        self.store().business_mut(business_id).timezone = zone.to_string();
+    }
+
+    /// Replaces the business's staff and rooms (default: one, `staff-1`).
+    pub fn set_resources(&self, business_id: &str, resources: Vec<Resource>) {
+        self.store().business_mut(business_id).resources = resources;
+    }
+
+    /// The customer-facing booking rules `booking-slots` applies (default: none).
+    pub fn set_booking_rules(&self, business_id: &str, rules: BookingRules) {
+        self.store().business_mut(business_id).rules = rules;
+    }
+
+    /// Staff add another seat to the event of `booking_id`, making it a group event; returns
+    /// the new booking's id.
+    pub fn staff_add_seat(
+        &self,
+        business_id: &str,
+        booking_id: &str,
+        customer: crate::domain::Customer,
+    ) -> Option<String> {
+        let now = self.state.clock.now();
+        let mut store = self.store();
+        let host = store.business_mut(business_id).booking(booking_id)?.clone();
+        let seat = StaffBooking {
+            resource_id: Some(host.resource_id.clone()),
+            ..StaffBooking::confirmed(&host.service_id, host.start_at, host.end_at, customer)
+        };
+        let id = store.insert(business_id, seat, now);
+        for b in store.business_mut(business_id).bookings.iter_mut() {
+            if b.event_id == host.event_id || b.id == id {
+                b.group = true;
+            }
+            if b.id == id {
+                b.event_id = host.event_id.clone();
+            }
+        }
+        Some(id)
     }
 
     /// The next create is carried out but its answer never arrives (the client times out):

@@ -48,11 +48,35 @@ impl Default for OpeningHours {
     }
 }
 
-/// One booking as the fake stores it: the booking with its (one) event and client.
+/// A staff member or a room: each takes its own bookings, so slots are per resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resource {
+    pub id: String,
+    pub name: String,
+}
+
+/// The resource every business has until a test gives it others.
+pub const DEFAULT_RESOURCE: &str = "staff-1";
+
+/// The customer-facing booking rules `booking-slots` applies (Reservio's rolling horizon and
+/// lead time); staff and `ignoreBookingBoundaries` are not bound by them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BookingRules {
+    /// Slots further ahead than this many days are not offered (none: no horizon).
+    pub horizon_days: Option<i64>,
+    /// Slots starting sooner than this many minutes from now are not offered.
+    pub lead_minutes: i64,
+}
+
+/// One booking as the fake stores it: the booking with its event and client. Bookings of a
+/// group event share the event id.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FakeBooking {
     pub id: String,
     pub event_id: String,
+    /// The event has several bookings (seats).
+    pub group: bool,
+    pub resource_id: String,
     pub client_id: String,
     /// The raw wire state: `confirmed`, `canceled`, `pending`, `rejected`, or whatever staff set.
     pub state: String,
@@ -74,6 +98,8 @@ pub struct StaffBooking {
     pub customer: Customer,
     pub note: String,
     pub state: String,
+    /// The staff member or room; none: the business's first resource.
+    pub resource_id: Option<String>,
 }
 
 impl StaffBooking {
@@ -86,6 +112,7 @@ impl StaffBooking {
             customer,
             note: String::new(),
             state: state::CONFIRMED.to_string(),
+            resource_id: None,
         }
     }
 }
@@ -113,10 +140,15 @@ pub struct Effect {
     pub key: Option<String>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Business {
     /// The Bearer token the API accepts for this business; none: no API access.
     pub token: Option<String>,
+    pub name: String,
+    /// An IANA zone: every instant the API writes carries its offset.
+    pub timezone: String,
+    pub resources: Vec<Resource>,
+    pub rules: BookingRules,
     pub services: Vec<Service>,
     pub hours: OpeningHours,
     /// New bookings wait for the business's approval (`pending`) instead of `confirmed`.
@@ -124,6 +156,29 @@ pub struct Business {
     /// In creation order, which is also the API's `createdAt` order.
     pub bookings: Vec<FakeBooking>,
 }
+
+impl Default for Business {
+    /// Prague time, one staff member, no booking horizon or lead time.
+    fn default() -> Self {
+        Business {
+            token: None,
+            name: "Salon".to_string(),
+            timezone: "Europe/Prague".to_string(),
+            resources: vec![Resource {
+                id: DEFAULT_RESOURCE.to_string(),
+                name: "Staff".to_string(),
+            }],
+            rules: BookingRules::default(),
+            services: Vec::new(),
+            hours: OpeningHours::default(),
+            manual_approval: false,
+            bookings: Vec::new(),
+        }
+    }
+}
+
+/// One free slot: the resource it is on, start and end.
+pub type FreeSlot = (String, i64, i64);
 
 impl Business {
     pub fn booking(&self, id: &str) -> Option<&FakeBooking> {
@@ -138,30 +193,65 @@ impl Business {
         self.services.iter().find(|s| s.id == id)
     }
 
-    /// Slots of `service` starting in `[from, to)` within opening hours that overlap no
-    /// booking holding its slot (one resource: every booking competes with every other).
-    pub fn free_slots(&self, service: &Service, from: i64, to: i64) -> Vec<(i64, i64)> {
+    /// The resource a new booking goes on when none is asked for.
+    pub fn first_resource(&self) -> String {
+        self.resources
+            .first()
+            .map(|r| r.id.clone())
+            .unwrap_or_else(|| DEFAULT_RESOURCE.to_string())
+    }
+
+    /// Slots of `service` starting in `[from, to)` within opening hours, per resource (or only
+    /// `resource`), that overlap no booking holding its slot on that resource. Unless
+    /// `ignore_boundaries`, the booking rules apply as of `now`. Like Reservio's, the answer is
+    /// not strictly sorted: per day, resource by resource, full hours before half hours.
+    pub fn free_slots(
+        &self,
+        service: &Service,
+        window: (i64, i64),
+        resource: Option<&str>,
+        now: i64,
+        ignore_boundaries: bool,
+    ) -> Vec<FreeSlot> {
+        let (mut from, mut to) = window;
+        if !ignore_boundaries {
+            from = from.max(now + self.rules.lead_minutes * 60);
+            if let Some(days) = self.rules.horizon_days {
+                to = to.min(now + days * DAY);
+            }
+        }
         let duration = i64::from(service.duration_minutes.max(1)) * 60;
         let step = i64::from(self.hours.slot_minutes.max(1)) * 60;
         let open = i64::from(self.hours.open_minute) * 60;
         let close = i64::from(self.hours.close_minute) * 60;
-        let taken: Vec<(i64, i64)> = self
-            .bookings
-            .iter()
-            .filter(|b| HOLDING_STATES.contains(&b.state.as_str()))
-            .map(|b| (b.start_at, b.end_at))
-            .collect();
+        let resources: Vec<String> = match resource {
+            Some(id) => vec![id.to_string()],
+            None if self.resources.is_empty() => vec![DEFAULT_RESOURCE.to_string()],
+            None => self.resources.iter().map(|r| r.id.clone()).collect(),
+        };
         let mut slots = Vec::new();
         let mut day = from.div_euclid(DAY) * DAY;
         while day < to {
-            let mut start = day + open;
-            while start + duration <= day + close {
-                let end = start + duration;
-                let free = taken.iter().all(|&(s, e)| end <= s || e <= start);
-                if start >= from && start < to && free {
-                    slots.push((start, end));
+            for resource in &resources {
+                let taken: Vec<(i64, i64)> = self
+                    .bookings
+                    .iter()
+                    .filter(|b| &b.resource_id == resource)
+                    .filter(|b| HOLDING_STATES.contains(&b.state.as_str()))
+                    .map(|b| (b.start_at, b.end_at))
+                    .collect();
+                let mut day_slots = Vec::new();
+                let mut start = day + open;
+                while start + duration <= day + close {
+                    let end = start + duration;
+                    let free = taken.iter().all(|&(s, e)| end <= s || e <= start);
+                    if start >= from && start < to && free {
+                        day_slots.push((resource.clone(), start, end));
+                    }
+                    start += step;
                 }
-                start += step;
+                day_slots.sort_by_key(|(_, start, _)| (start % 3600 != 0, *start));
+                slots.extend(day_slots);
             }
             day += DAY;
         }
@@ -198,9 +288,15 @@ impl Store {
     /// Stores a new booking and returns its id.
     pub fn insert(&mut self, business_id: &str, booking: StaffBooking, now: i64) -> String {
         let id = new_id();
-        self.business_mut(business_id).bookings.push(FakeBooking {
+        let business = self.business_mut(business_id);
+        let resource_id = booking
+            .resource_id
+            .unwrap_or_else(|| business.first_resource());
+        business.bookings.push(FakeBooking {
             id: id.clone(),
             event_id: new_id(),
+            group: false,
+            resource_id,
             client_id: new_id(),
             state: booking.state,
             start_at: booking.start_at,
@@ -244,11 +340,32 @@ mod tests {
     #[test]
     fn an_empty_day_offers_every_half_hour_that_fits_before_closing() {
         let (business, service) = salon();
-        let slots = business.free_slots(&service, 0, DAY);
+        let mut slots = business.free_slots(&service, (0, DAY), None, 0, false);
+        slots.sort_by_key(|(_, start, _)| *start);
         // 08:00 … 19:00 inclusive: 23 starts.
         assert_eq!(slots.len(), 23);
-        assert_eq!(slots.first(), Some(&(8 * 3600, 9 * 3600)));
-        assert_eq!(slots.last(), Some(&(19 * 3600, 20 * 3600)));
+        let first = slots.first().map(|(_, s, e)| (*s, *e));
+        let last = slots.last().map(|(_, s, e)| (*s, *e));
+        assert_eq!(first, Some((8 * 3600, 9 * 3600)));
+        assert_eq!(last, Some((19 * 3600, 20 * 3600)));
+    }
+
+    #[test]
+    fn the_horizon_and_lead_time_bind_customers_but_not_staff() {
+        let (mut business, service) = salon();
+        business.rules = BookingRules {
+            horizon_days: Some(1),
+            lead_minutes: 120,
+        };
+        let now = 9 * 3600;
+        let customer = business.free_slots(&service, (0, 3 * DAY), None, now, false);
+        assert!(
+            customer
+                .iter()
+                .all(|(_, s, _)| *s >= now + 7200 && *s < now + DAY)
+        );
+        let staff = business.free_slots(&service, (0, 3 * DAY), None, now, true);
+        assert_eq!(staff.len(), 3 * 23);
     }
 
     #[test]
@@ -267,9 +384,9 @@ mod tests {
         }
         business.bookings = store.business_mut("b").bookings.clone();
         let starts: Vec<i64> = business
-            .free_slots(&service, 0, DAY)
+            .free_slots(&service, (0, DAY), None, 0, false)
             .iter()
-            .map(|&(s, _)| s)
+            .map(|&(_, s, _)| s)
             .collect();
         for blocked in [9 * 3600 + 1800, 10 * 3600, 10 * 3600 + 1800] {
             assert!(

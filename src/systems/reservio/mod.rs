@@ -7,7 +7,9 @@
 //! Every write is followed by a re-read, because a state Reservio does not know is reportedly
 //! ignored without an error.
 
+mod capabilities;
 pub mod note;
+pub mod profile;
 mod transport;
 pub mod wire;
 
@@ -20,6 +22,7 @@ use async_trait::async_trait;
 use reqwest::Url;
 use serde_json::Value;
 
+pub use self::capabilities::{AccountProfile, DateFilterSupport, ListingProfile, RetryBudget};
 use self::note::NoteMarkers;
 use self::wire::{Included, booking_from, format_instant, invalid, required_str};
 use crate::clock::Clock;
@@ -74,7 +77,37 @@ pub struct ReservioClient {
     base: Url,
     token: String,
     window: WindowPolicy,
+    /// Waiting out 429s, per connection (a client serves one connection).
+    budget: RetryBudget,
+    /// What each account's listing turned out to do (see [`profile`]).
+    profiles: std::sync::Mutex<std::collections::HashMap<String, ListingProfile>>,
+    /// How often a listing contradicted its profile.
+    reprobes: std::sync::Mutex<u64>,
 }
+
+/// A free slot: when, and on which resource (staff member or room).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slot {
+    pub start_at: i64,
+    pub end_at: i64,
+    pub resource_id: Option<String>,
+}
+
+/// How far back in booking time a walk of the newest bookings goes before it stops, when the
+/// date filter cannot be used: a booking made longer than this before its appointment's
+/// window is not seen by the walk.
+pub const WALK_LOOKBACK: i64 = 400 * DAY;
+
+/// Seconds of 429 waits one connection may spend per minute.
+const RETRY_BUDGET_SECS: u64 = 20;
+
+/// Why a move is refused when Reservio does not let bookings be moved through its API.
+pub const MOVE_NOT_SUPPORTED: &str =
+    "Reservio does not let bookbridge move bookings: move it in Reservio's own calendar";
+
+/// Why a booking of a group event is never moved: the event carries other customers' seats.
+pub const GROUP_EVENT_MOVE: &str =
+    "the booking is a seat of a group event: moving the event would move every seat";
 
 impl ReservioClient {
     /// `base_url` is the API root including the version, e.g. `https://api.reservio.com/v2`.
@@ -97,7 +130,15 @@ impl ReservioClient {
                 page_size: window.page_size.max(1),
                 ..window
             },
+            budget: RetryBudget::new(Duration::from_secs(RETRY_BUDGET_SECS)),
+            profiles: Default::default(),
+            reprobes: Default::default(),
         })
+    }
+
+    /// How often a listing contradicted the profile in use, so it was probed again.
+    pub fn reprobes(&self) -> u64 {
+        self.reprobes.lock().map(|n| *n).unwrap_or(0)
     }
 
     /// The business's services (`GET /businesses/{id}/services`).
@@ -106,7 +147,8 @@ impl ReservioClient {
         items.iter().map(service_from).collect()
     }
 
-    /// Free slots for a service starting in `[from, to)`, as Unix-second `(start, end)` pairs
+    /// Free slots for a service starting in `[from, to)`, as Unix-second `(start, end)` pairs,
+    /// sorted, once each whichever resources offer them
     /// (`GET /businesses/{id}/availability/booking-slots`).
     pub async fn free_slots(
         &self,
@@ -115,39 +157,195 @@ impl ReservioClient {
         from: i64,
         to: i64,
     ) -> Result<Vec<(i64, i64)>, SystemError> {
-        let query = vec![
-            ("filter[serviceId]", service_id.to_string()),
-            ("filter[from]", format_instant(from)?),
-            ("filter[to]", format_instant(to)?),
-        ];
-        let (items, _) = self
-            .fetch_all(account, &["availability", "booking-slots"], query)
+        let slots = self
+            .slots(account, service_id, None, (from, to), false)
             .await?;
-        items
+        let mut pairs: Vec<(i64, i64)> = slots.iter().map(|s| (s.start_at, s.end_at)).collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        Ok(pairs)
+    }
+
+    /// Free times for a staff move, as sorted `(start, end)` pairs: a reschedule may go beyond the
+    /// customer's booking horizon or inside the lead time, so Reservio is asked to ignore its
+    /// booking boundaries; on `resource` only when given (the booking keeps its staff member).
+    pub async fn staff_free_slots(
+        &self,
+        account: &Account,
+        service_id: &str,
+        resource: Option<&str>,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, i64)>, SystemError> {
+        let slots = self
+            .slots(account, service_id, resource, (from, to), true)
+            .await?;
+        let mut pairs: Vec<(i64, i64)> = slots.iter().map(|s| (s.start_at, s.end_at)).collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        Ok(pairs)
+    }
+
+    /// Free slots with their resources, sorted by time (Reservio's are not strictly sorted).
+    /// `ignore_boundaries` asks for the staff's view (`ignoreBookingBoundaries`), beyond the
+    /// customer's horizon and lead time. When the server ignores `page[offset]`, the range is
+    /// read a day at a time instead, each day in one page.
+    pub async fn slots(
+        &self,
+        account: &Account,
+        service_id: &str,
+        resource: Option<&str>,
+        (from, to): (i64, i64),
+        ignore_boundaries: bool,
+    ) -> Result<Vec<Slot>, SystemError> {
+        let path = ["availability", "booking-slots"];
+        let query = |from: i64, to: i64| -> Result<Vec<(&str, String)>, SystemError> {
+            let mut query = vec![
+                ("filter[serviceId]", service_id.to_string()),
+                ("filter[from]", format_instant(from)?),
+                ("filter[to]", format_instant(to)?),
+            ];
+            if let Some(resource) = resource {
+                query.push(("filter[resourceId]", resource.to_string()));
+            }
+            if ignore_boundaries {
+                query.push(("ignoreBookingBoundaries", "true".to_string()));
+            }
+            Ok(query)
+        };
+        let limit = self.window.page_size;
+        let paged = self
+            .fetch_pages(account, &path, query(from, to)?, limit, |_| false)
+            .await?;
+        let mut items = paged.items;
+        if paged.offsets_ignored {
+            items.clear();
+            let mut day = from;
+            while day < to {
+                let end = (day + DAY).min(to);
+                let one = self
+                    .fetch_pages(account, &path, query(day, end)?, 100, |_| false)
+                    .await?;
+                if one.offsets_ignored {
+                    return Err(invalid(
+                        "booking slots ignore page[offset] and one day holds more than a page",
+                    ));
+                }
+                items.extend(one.items);
+                day = end;
+            }
+        }
+        let mut slots = items
             .iter()
             .map(|slot| {
                 let start = wire::required_instant(slot, "/attributes/start", "a booking slot")?;
                 let end = wire::required_instant(slot, "/attributes/end", "a booking slot")?;
-                Ok((start, end))
+                let resource_id = slot
+                    .pointer("/relationships/resource/data/id")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                Ok(Slot {
+                    start_at: start,
+                    end_at: end,
+                    resource_id,
+                })
             })
-            .collect()
+            .collect::<Result<Vec<Slot>, SystemError>>()?;
+        slots.sort_by(|a, b| (a.start_at, &a.resource_id).cmp(&(b.start_at, &b.resource_id)));
+        slots.dedup();
+        Ok(slots)
     }
 
-    /// Bookings whose event starts in `[from, to)`, oldest-created first so that bookings
-    /// created while we page land on the last page instead of shifting the earlier ones.
+    /// Bookings whose event starts in `[from, to)`, with their events and clients. Where the
+    /// date filter works (see [`profile`]), a filtered listing, oldest-created first so that
+    /// bookings created while we page land on the last page instead of shifting the earlier
+    /// ones; else [`Self::walk_newest`]. Events and clients missing from `included` are read
+    /// one by one. Bookings that cannot be read are kept: their absence would look like a
+    /// deletion.
     async fn list_bookings(
         &self,
         account: &Account,
         from: i64,
         to: i64,
     ) -> Result<(Vec<Value>, Included), SystemError> {
+        let profile = self.listing_profile(account).await?;
+        if !profile.date_filter.usable() {
+            return self.walk_newest(account, from, to).await;
+        }
         let query = vec![
             ("filter[from]", format_instant(from)?),
             ("filter[to]", format_instant(to)?),
             ("include", "event,client".to_string()),
             ("sort", "createdAt".to_string()),
         ];
-        self.fetch_all(account, &["bookings"], query).await
+        let (items, mut included) = self.fetch_all(account, &["bookings"], query).await?;
+        let lacked_included = !items.is_empty() && included.is_empty();
+        self.complete_related(account, &items, &mut included)
+            .await?;
+        if lacked_included && profile.include == Some(true) {
+            self.set_profile(
+                account,
+                ListingProfile {
+                    include: Some(false),
+                    ..profile
+                },
+            );
+        }
+        let beyond = wire::starts_of(&items, &included)
+            .iter()
+            .any(|(_, start)| *start < from || *start >= to);
+        if beyond {
+            // A filtered listing with bookings outside the filter: the profile was wrong.
+            self.forget_profile(account);
+            let reprobed = self.listing_profile(account).await?;
+            if !reprobed.date_filter.usable() {
+                return self.walk_newest(account, from, to).await;
+            }
+            return Ok((in_window(items, &included, from, to), included));
+        }
+        Ok((items, included))
+    }
+
+    /// The fallback when the date filter cannot be used: every booking newest-created first
+    /// (`sort=-createdAt`), stopping once a page reaches bookings made more than
+    /// [`WALK_LOOKBACK`] before the window, keeping those whose appointment is in the window.
+    async fn walk_newest(
+        &self,
+        account: &Account,
+        from: i64,
+        to: i64,
+    ) -> Result<(Vec<Value>, Included), SystemError> {
+        let query = vec![
+            ("include", "event,client".to_string()),
+            ("sort", "-createdAt".to_string()),
+        ];
+        let horizon = from - WALK_LOOKBACK;
+        let paged = self
+            .fetch_pages(
+                account,
+                &["bookings"],
+                query,
+                self.window.page_size,
+                |page| {
+                    page.last()
+                        .and_then(|item| item.pointer("/attributes/createdAt"))
+                        .and_then(Value::as_str)
+                        .and_then(wire::parse_instant)
+                        .is_some_and(|created| created < horizon)
+                },
+            )
+            .await?;
+        if paged.offsets_ignored {
+            return Err(invalid(
+                "paging does not advance: a page repeated earlier items",
+            ));
+        }
+        let mut included = paged.included;
+        self.complete_kinds(account, &paged.items, &mut included, &[("event", "events")])
+            .await?;
+        let kept = in_window(paged.items, &included, from, to);
+        self.complete_related(account, &kept, &mut included).await?;
+        Ok((kept, included))
     }
 
     /// The booking an earlier attempt with the same key created, if any.
@@ -173,6 +371,18 @@ impl ReservioClient {
             .map(|item| booking_from(item, &included))
             .transpose()
     }
+}
+
+/// The bookings whose appointment starts in `[from, to)`, and those that cannot be read (their
+/// absence would look like a deletion).
+fn in_window(items: Vec<Value>, included: &Included, from: i64, to: i64) -> Vec<Value> {
+    items
+        .into_iter()
+        .filter(|item| match booking_from(item, included) {
+            Ok(b) => b.start_at >= from && b.start_at < to,
+            Err(_) => true,
+        })
+        .collect()
 }
 
 fn service_from(item: &Value) -> Result<Service, SystemError> {
@@ -290,10 +500,27 @@ impl BookingSystem for ReservioClient {
         end_at: i64,
         _idempotency_key: &str,
     ) -> Result<RemoteBooking, SystemError> {
-        let (item, _) = self.read_raw(account, external_id).await?;
+        let (item, included) = self.read_raw(account, external_id).await?;
         let event_id = wire::event_id(&item)?.to_string();
+        let event_type = included
+            .get(&("event".to_string(), event_id.clone()))
+            .and_then(|event| event.pointer("/attributes/eventType"))
+            .and_then(Value::as_str);
+        if event_type == Some("groupEvent") {
+            return Err(SystemError::Refused(GROUP_EVENT_MOVE.to_string()));
+        }
         let body = wire::move_event_body(&event_id, start_at, end_at)?;
-        self.patch(account, &["events", &event_id], &body).await?;
+        let url = self.url(account, &["events", &event_id])?;
+        let request = Self::with_body(self.request(reqwest::Method::PATCH, url), &body);
+        match self.send(request).await {
+            Ok(_) => {}
+            Err(SystemError::Http { status, body })
+                if (403..=405).contains(&status) && !body.contains("entityNotFound") =>
+            {
+                return Err(SystemError::Refused(MOVE_NOT_SUPPORTED.to_string()));
+            }
+            Err(other) => return Err(other),
+        }
         let now = self.get(account, external_id).await?;
         if (now.start_at, now.end_at) != (start_at, end_at) {
             return Err(SystemError::Refused(format!(

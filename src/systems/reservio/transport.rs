@@ -41,11 +41,26 @@ impl ReservioClient {
             .body(body.to_string())
     }
 
-    /// Sends a request; a non-2xx answer becomes `Http`, an empty 2xx body `Null`.
+    /// Sends a request; a non-2xx answer becomes `Http`, an empty 2xx body `Null`. A 429 is
+    /// waited out as its `Retry-After` says while the connection's budget lasts, then tried
+    /// again; beyond the budget it is an `Http` 429 (transient: the next round tries again).
     pub(super) async fn send(&self, request: RequestBuilder) -> Result<Value, SystemError> {
-        let response = request.send().await.map_err(transport_error)?;
-        let status = response.status();
-        let body = response.bytes().await.map_err(transport_error)?;
+        let mut request = request;
+        let (status, body) = loop {
+            let again = request.try_clone();
+            let response = request.send().await.map_err(transport_error)?;
+            let status = response.status();
+            if status == StatusCode::TOO_MANY_REQUESTS
+                && let (Some(next), Some(wait)) = (again, retry_after(&response))
+                && self.budget.take(wait)
+            {
+                tokio::time::sleep(wait).await;
+                request = next;
+                continue;
+            }
+            let body = response.bytes().await.map_err(transport_error)?;
+            break (status, body);
+        };
         if !status.is_success() {
             let text = String::from_utf8_lossy(&body);
             let body: String = text.chars().take(MAX_ERROR_BODY).collect();
@@ -61,18 +76,40 @@ impl ReservioClient {
     }
 
     /// Reads every page of a listing: offsets advance by what each page held, until a page is
-    /// empty or `meta.totalCount` is reached. Stopping at the first short page would be wrong
-    /// against a server that caps the page size below ours.
+    /// empty, `meta.total` is reached or `links.next` is absent. Stopping at the first short
+    /// page would be wrong against a server that caps the page size below ours. A page that
+    /// repeats earlier items means offsets are ignored: an error here, see [`Self::fetch_pages`].
     pub(super) async fn fetch_all(
         &self,
         account: &Account,
         path: &[&str],
         query: Vec<(&str, String)>,
     ) -> Result<(Vec<Value>, Included), SystemError> {
+        let paged = self
+            .fetch_pages(account, path, query, self.window.page_size, |_| false)
+            .await?;
+        if paged.offsets_ignored {
+            return Err(invalid(
+                "paging does not advance: a page repeated earlier items",
+            ));
+        }
+        Ok((paged.items, paged.included))
+    }
+
+    /// Reads pages of `limit` until the listing ends, offsets turn out to be ignored (a page
+    /// repeating earlier items: `offsets_ignored`, with what the first pages held), or `stop`
+    /// says so about a page just read (its items are kept).
+    pub(super) async fn fetch_pages(
+        &self,
+        account: &Account,
+        path: &[&str],
+        query: Vec<(&str, String)>,
+        limit: u32,
+        stop: impl Fn(&[Value]) -> bool,
+    ) -> Result<Paged, SystemError> {
         let url = self.url(account, path)?;
-        let limit = self.window.page_size.to_string();
-        let mut items = Vec::new();
-        let mut included = Included::new();
+        let limit = limit.max(1).to_string();
+        let mut paged = Paged::default();
         let mut seen = HashSet::new();
         let mut offset: u64 = 0;
         for _ in 0..MAX_PAGES {
@@ -84,7 +121,7 @@ impl ReservioClient {
                 .query(&pairs);
             let page = wire::list_page(self.send(request).await?)?;
             if page.data.is_empty() {
-                return Ok((items, included));
+                return Ok(paged);
             }
             offset += page.data.len() as u64;
             // An item seen before (by id, or whole when it has none) is dropped: a server
@@ -98,17 +135,73 @@ impl ReservioClient {
                 })
                 .collect();
             if fresh.is_empty() {
-                return Err(invalid(
-                    "paging does not advance: a page repeated earlier items",
-                ));
+                paged.offsets_ignored = true;
+                return Ok(paged);
             }
-            items.extend(fresh);
-            wire::index_included(page.included, &mut included);
-            if page.total.is_some_and(|total| offset >= total) {
-                return Ok((items, included));
+            let stop_here = stop(&fresh);
+            paged.items.extend(fresh);
+            wire::index_included(page.included, &mut paged.included);
+            if stop_here
+                || page.total.is_some_and(|total| offset >= total)
+                || page.has_next == Some(false)
+            {
+                return Ok(paged);
             }
         }
         Err(invalid(format!("more than {MAX_PAGES} pages")))
+    }
+
+    /// Reads the events and clients a listing did not include, one by one (`GET /events/{id}`,
+    /// `GET /clients/{id}`), for a server that ignores `include`. One that cannot be read is
+    /// left out: the booking then fails to map alone, saying its event is not included.
+    pub(super) async fn complete_related(
+        &self,
+        account: &Account,
+        items: &[Value],
+        included: &mut Included,
+    ) -> Result<(), SystemError> {
+        self.complete_kinds(
+            account,
+            items,
+            included,
+            &[("event", "events"), ("client", "clients")],
+        )
+        .await
+    }
+
+    /// [`Self::complete_related`] for some kinds only: a walk of the whole history reads events
+    /// first, and clients only for the bookings in the window.
+    pub(super) async fn complete_kinds(
+        &self,
+        account: &Account,
+        items: &[Value],
+        included: &mut Included,
+        kinds: &[(&str, &str)],
+    ) -> Result<(), SystemError> {
+        for item in items {
+            for &(kind, plural) in kinds {
+                let pointer = format!("/relationships/{kind}/data/id");
+                let Some(id) = item.pointer(&pointer).and_then(Value::as_str) else {
+                    continue;
+                };
+                let key = (kind.to_string(), id.to_string());
+                if included.contains_key(&key) {
+                    continue;
+                }
+                let url = self.url(account, &[plural, id])?;
+                let request = self.request(reqwest::Method::GET, url);
+                match self.send(request).await {
+                    Ok(document) => {
+                        if let Ok((data, _)) = wire::single(document) {
+                            wire::index_included(vec![data], included);
+                        }
+                    }
+                    Err(SystemError::Http { status: 404, .. }) => {}
+                    Err(other) => return Err(other),
+                }
+            }
+        }
+        Ok(())
     }
 
     /// One booking's resource object and included resources; `NotFound` on 404.
@@ -125,6 +218,8 @@ impl ReservioClient {
         let (data, resources) = wire::single(document)?;
         let mut included = Included::new();
         wire::index_included(resources, &mut included);
+        self.complete_related(account, std::slice::from_ref(&data), &mut included)
+            .await?;
         Ok((data, included))
     }
 
@@ -139,6 +234,28 @@ impl ReservioClient {
         self.send(request).await.map_err(not_found_on_404)?;
         Ok(())
     }
+}
+
+/// What [`ReservioClient::fetch_pages`] read.
+#[derive(Default)]
+pub(super) struct Paged {
+    pub items: Vec<Value>,
+    pub included: Included,
+    pub offsets_ignored: bool,
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is not used by APIs of this kind), at most a
+/// minute: a longer wait is for the next round, not this call.
+fn retry_after(response: &reqwest::Response) -> Option<std::time::Duration> {
+    let secs: u64 = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    (secs <= 60).then(|| std::time::Duration::from_secs(secs))
 }
 
 pub(super) fn not_found_on_404(error: SystemError) -> SystemError {

@@ -64,8 +64,10 @@ pub fn invalid(message: impl Into<String>) -> SystemError {
 pub struct ListPage {
     pub data: Vec<Value>,
     pub included: Vec<Value>,
-    /// `meta.totalCount`, when the server says.
+    /// `meta.total` (Reservio's name; `meta.totalCount` is read too), when the server says.
     pub total: Option<u64>,
+    /// Whether `links.next` is there; `None` when the document has no `links` at all.
+    pub has_next: Option<bool>,
 }
 
 /// Splits a list document into its parts without judging the items yet.
@@ -83,14 +85,19 @@ pub fn list_page(document: Value) -> Result<ListPage, SystemError> {
         None | Some(Value::Null) => Vec::new(),
         Some(_) => return Err(invalid("`included` is not an array")),
     };
-    let total = top
-        .get("meta")
-        .and_then(|meta| meta.get("totalCount"))
+    let meta = top.get("meta");
+    let total = meta
+        .and_then(|meta| meta.get("total").or_else(|| meta.get("totalCount")))
         .and_then(Value::as_u64);
+    let has_next = match top.get("links") {
+        Some(Value::Object(links)) => Some(links.get("next").is_some_and(|n| !n.is_null())),
+        _ => None,
+    };
     Ok(ListPage {
         data,
         included,
         total,
+        has_next,
     })
 }
 
@@ -335,4 +342,13 @@ pub fn set_client_body(booking_id: &str, customer: &Customer) -> Value {
             "attributes": { "name": customer.name, "email": customer.email, "phone": customer.phone },
         }}},
     }})
+}
+
+/// `(booking id, event start)` of each booking that can be read.
+pub(super) fn starts_of(items: &[Value], included: &Included) -> Vec<(String, i64)> {
+    items
+        .iter()
+        .filter_map(|item| booking_from(item, included).ok())
+        .map(|b| (b.external_id, b.start_at))
+        .collect()
 }

@@ -171,6 +171,7 @@ pub async fn request(
             state: ConnectionState::Requested.as_str().to_string(),
             last_synced_at: None,
             last_sync_error: None,
+            reservio_profile: None,
         };
         if let Err(e) = catalogue::services(sync.connector.as_ref(), &trial).await {
             tracing::info!(partner = user.partner_id, error = %e, "a Reservio account did not answer");

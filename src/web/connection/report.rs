@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
+use crate::audit;
 use crate::db::connections::{self, Connection};
 use crate::db::links::{self, LinkRow};
 use crate::db::onboarding::{self, ConnectionOverview};
@@ -19,6 +20,7 @@ use crate::domain::verification::{
     SideSample, availability_issues, booking_differences,
 };
 use crate::sync::catalogue;
+use crate::systems::reservio::{AccountProfile, DateFilterSupport};
 use crate::web::care::is_htmx;
 use crate::web::care::sides::status_key;
 use crate::web::error::AppError;
@@ -73,6 +75,9 @@ pub struct Report {
     /// Set when Reservio or Termino could not be read; the booking sample still shows.
     pub read_error: Option<&'static str>,
     pub differences: usize,
+    /// What the probe found the Reservio account to do, in plain words; empty when it could not
+    /// be probed.
+    pub profile: Vec<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -180,7 +185,12 @@ async fn build(state: &AppState, page: &Page, conn: &Connection) -> Result<Repor
         Err(key) => (vec![], Some(key)),
     };
     differences += availability.iter().map(|a| a.issues.len()).sum::<usize>();
+    let profile = match probe_profile(state, conn).await {
+        Some(found) => profile_lines(page, &found),
+        None => vec![],
+    };
     Ok(Report {
+        profile,
         links,
         agreeing: agreeing_count,
         bookings,
@@ -188,6 +198,81 @@ async fn build(state: &AppState, page: &Page, conn: &Connection) -> Result<Repor
         read_error,
         differences,
     })
+}
+
+/// Probes the connection's Reservio account read-only; a profile unlike the stored one is
+/// stored and audited (`connection.reservio_profile`). None when it cannot be probed now.
+async fn probe_profile(state: &AppState, conn: &Connection) -> Option<AccountProfile> {
+    let sync = state.sync.as_ref()?;
+    let (business, token) = conn
+        .reservio_business_id
+        .as_deref()
+        .zip(conn.reservio_token.as_deref())?;
+    let client = sync.connector.reservio_client(token).ok()?;
+    let found = match client.probe_account(business).await {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::info!(connection = conn.id, error = %e, "the Reservio probe did not answer");
+            return None;
+        }
+    };
+    let stored = conn
+        .reservio_profile
+        .as_deref()
+        .and_then(|json| serde_json::from_str::<AccountProfile>(json).ok());
+    if stored.as_ref() != Some(&found) {
+        let now = state.clock.now();
+        let json = serde_json::to_string(&found).ok()?;
+        let kept = connections::set_reservio_profile(&state.db, conn.id, &json, now).await;
+        let audited = audit::record(
+            &state.db,
+            now,
+            audit::Event::new(
+                &audit::Actor::Sync,
+                "connection.reservio_profile",
+                "connection",
+                conn.id,
+            )
+            .partner(Some(conn.partner_id))
+            .before(serde_json::to_value(&stored).unwrap_or_default())
+            .after(serde_json::to_value(&found).unwrap_or_default()),
+        )
+        .await;
+        if let Err(e) = kept.and(audited.map(|_| ())) {
+            tracing::warn!(connection = conn.id, error = %e, "the Reservio profile was not stored");
+        }
+    }
+    Some(found)
+}
+
+/// The profile in the reader's words, one sentence per finding.
+fn profile_lines(page: &Page, found: &AccountProfile) -> Vec<String> {
+    let mut lines = vec![page.t(if found.token_ok {
+        "reservio-profile-token-ok"
+    } else {
+        "reservio-profile-token-refused"
+    })];
+    if let Some(zone) = &found.timezone {
+        lines.push(page.t_args("reservio-profile-timezone", &[("zone", zone.clone())]));
+    }
+    if !found.resources.is_empty() {
+        lines.push(page.t_args(
+            "reservio-profile-resources",
+            &[("names", found.resources.join(", "))],
+        ));
+    }
+    lines.push(page.t(match found.listing.date_filter {
+        DateFilterSupport::Honoured => "reservio-profile-filter-honoured",
+        DateFilterSupport::Misapplied => "reservio-profile-filter-misapplied",
+        DateFilterSupport::Ignored => "reservio-profile-filter-ignored",
+        DateFilterSupport::Unknown => "reservio-profile-filter-unknown",
+    }));
+    match found.listing.include {
+        Some(true) => lines.push(page.t("reservio-profile-include-honoured")),
+        Some(false) => lines.push(page.t("reservio-profile-include-ignored")),
+        None => {}
+    }
+    lines
 }
 
 /// Per service: the calendar's free slots, the channel's bookings, and the issues between.

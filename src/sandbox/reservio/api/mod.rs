@@ -6,12 +6,15 @@ mod reads;
 pub mod routes;
 mod writes;
 
-use std::collections::HashMap;
-use std::sync::atomic::AtomicBool;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::body::HttpBody;
+use axum::extract::{Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -28,6 +31,46 @@ pub struct ApiState {
     pub lose_next_create: Arc<AtomicBool>,
     /// How the booking reads behave (date filter, `include`, empty listing).
     pub listing: super::listing::ListingSwitch,
+    /// Requests and response bytes served, for the poll-cost figures.
+    pub traffic: Arc<Traffic>,
+}
+
+/// Requests served and bytes answered since the last reset.
+#[derive(Debug, Default)]
+pub struct Traffic {
+    pub requests: AtomicU64,
+    pub bytes: AtomicU64,
+    /// Every request, for the rate limit's "every n-th".
+    pub seen: AtomicU64,
+}
+
+/// Counts each API request and its answer's size, and applies the rate-limit switch.
+async fn meter(State(api): State<ApiState>, request: Request, next: Next) -> Response {
+    let n = api.traffic.seen.fetch_add(1, Ordering::SeqCst) + 1;
+    let limited = api
+        .listing
+        .get()
+        .rate_limit
+        .filter(|limit| limit.every > 0 && n % limit.every == 0);
+    let response = match limited {
+        Some(limit) => {
+            let mut response = error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "tooManyRequests",
+                "slow down",
+            )
+            .into_response();
+            if let Ok(value) = limit.retry_after_secs.to_string().parse() {
+                response.headers_mut().insert(RETRY_AFTER, value);
+            }
+            response
+        }
+        None => next.run(request).await,
+    };
+    api.traffic.requests.fetch_add(1, Ordering::SeqCst);
+    let size = response.body().size_hint().exact().unwrap_or(0);
+    api.traffic.bytes.fetch_add(size, Ordering::SeqCst);
+    response
 }
 
 impl ApiState {
@@ -141,14 +184,58 @@ pub(super) fn instant_filter(
     }))
 }
 
-pub(super) fn list_document(all: Vec<(Value, Vec<Value>)>, params: &Params) -> Answer {
-    let (limit, offset) = paging(params)?;
+/// One page of a listing at `path`, with `meta.total` and `links.first/prev/next/last` as
+/// Reservio answers them. With `offset_ignored`, every page is the first (and says so).
+pub(super) fn list_document(
+    all: Vec<(Value, Vec<Value>)>,
+    params: &Params,
+    path: &str,
+    offset_ignored: bool,
+) -> Answer {
+    let (limit, asked_offset) = paging(params)?;
+    let offset = if offset_ignored { 0 } else { asked_offset };
     let total = all.len();
     let (data, included): (Vec<Value>, Vec<Vec<Value>>) =
         all.into_iter().skip(offset).take(limit).unzip();
     let included: Vec<Value> = included.into_iter().flatten().collect();
+    let link = |at: usize| {
+        let mut query: BTreeMap<&str, String> = params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        query.insert("page[limit]", limit.to_string());
+        query.insert("page[offset]", at.to_string());
+        let query = serde_urlencoded::to_string(&query).unwrap_or_default();
+        Value::String(format!("{path}?{query}"))
+    };
+    let last = total.saturating_sub(1) / limit * limit;
+    let mut links = serde_json::Map::new();
+    links.insert("first".into(), link(0));
+    links.insert("last".into(), link(last));
+    if offset > 0 {
+        links.insert("prev".into(), link(offset.saturating_sub(limit)));
+    }
+    if offset + limit < total {
+        links.insert("next".into(), link(offset + limit));
+    }
     Ok(document(
         StatusCode::OK,
-        json!({ "data": data, "included": included, "meta": { "totalCount": total } }),
+        json!({ "data": data, "included": included, "meta": { "total": total }, "links": links }),
     ))
+}
+
+/// The business a Bearer token belongs to, for `/users/me`.
+pub(super) fn business_of_token(store: &Store, headers: &HeaderMap) -> Option<String> {
+    let token = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))?;
+    let mut ids: Vec<&String> = store
+        .businesses
+        .iter()
+        .filter(|(_, b)| b.token.as_deref() == Some(token))
+        .map(|(id, _)| id)
+        .collect();
+    ids.sort();
+    ids.first().map(|id| (*id).clone())
 }

@@ -1,14 +1,79 @@
-//! Reading handlers: services, booking slots, bookings.
+//! Reading handlers: the user, the business, resources, services, booking slots, bookings and
+//! a booking's event and client.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
+use serde_json::json;
 
 use super::super::render;
-use super::super::store::MAX_SLOT_RANGE;
+use super::super::store::{Business, MAX_SLOT_RANGE, Store};
 use super::{
-    Answer, ApiState, Params, authorize, bad_request, document, error, instant_filter,
-    invalid_value, list_document,
+    Answer, ApiError, ApiState, Params, authorize, bad_request, business_of_token, document, error,
+    instant_filter, invalid_value, list_document,
 };
+
+fn business_path(business: &str, rest: &str) -> String {
+    format!("/v2/businesses/{business}{rest}")
+}
+
+fn found<'a>(store: &'a Store, business: &str) -> Result<&'a Business, ApiError> {
+    store
+        .businesses
+        .get(business)
+        .ok_or_else(|| error(StatusCode::NOT_FOUND, "notFound", "no such business"))
+}
+
+/// `GET /users/me`: who the token belongs to (Reservio's public clients use it to check a token).
+pub(super) async fn users_me(State(api): State<ApiState>, headers: HeaderMap) -> Answer {
+    let store = api.lock();
+    let Some(business) = business_of_token(&store, &headers) else {
+        return Err(error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "invalid access token",
+        ));
+    };
+    Ok(document(
+        StatusCode::OK,
+        json!({ "data": {
+            "type": "user",
+            "id": format!("owner-{business}"),
+            "attributes": { "email": format!("owner@{business}.test"), "name": "Owner" },
+            "relationships": { "businesses": { "data": [{ "type": "business", "id": business }] } },
+        }}),
+    ))
+}
+
+pub(super) async fn get_business(
+    State(api): State<ApiState>,
+    Path(business): Path<String>,
+    headers: HeaderMap,
+) -> Answer {
+    let store = api.lock();
+    authorize(&store, &business, &headers)?;
+    let b = found(&store, &business)?;
+    Ok(document(
+        StatusCode::OK,
+        json!({ "data": render::business(&business, b) }),
+    ))
+}
+
+pub(super) async fn list_resources(
+    State(api): State<ApiState>,
+    Path(business): Path<String>,
+    Query(params): Query<Params>,
+    headers: HeaderMap,
+) -> Answer {
+    let store = api.lock();
+    authorize(&store, &business, &headers)?;
+    let b = found(&store, &business)?;
+    let all = b
+        .resources
+        .iter()
+        .map(|r| (render::resource(r), Vec::new()))
+        .collect();
+    list_document(all, &params, &business_path(&business, "/resources"), false)
+}
 
 pub(super) async fn list_services(
     State(api): State<ApiState>,
@@ -24,7 +89,7 @@ pub(super) async fn list_services(
         .iter()
         .map(|s| (render::service(s), Vec::new()))
         .collect();
-    list_document(all, &params)
+    list_document(all, &params, &business_path(&business, "/services"), false)
 }
 
 pub(super) async fn booking_slots(
@@ -46,18 +111,27 @@ pub(super) async fn booking_slots(
     let Some(service_id) = params.get("filter[serviceId]") else {
         return Err(bad_request("filter[serviceId] is required"));
     };
-    let Some(b) = store.businesses.get(&business) else {
-        return Err(error(StatusCode::NOT_FOUND, "notFound", "no such business"));
-    };
+    let b = found(&store, &business)?;
     let Some(service) = b.service(service_id) else {
         return Err(invalid_value("no such service"));
     };
+    let quirks = api.listing.get();
+    let ignore = !quirks.boundaries_always_apply
+        && params
+            .get("ignoreBookingBoundaries")
+            .is_some_and(|v| v == "true" || v == "1");
+    let resource = params.get("filter[resourceId]").map(String::as_str);
     let all = b
-        .free_slots(service, from, to)
-        .into_iter()
-        .map(|(start, end)| (render::slot(service_id, start, end), Vec::new()))
+        .free_slots(service, (from, to), resource, api.clock.now(), ignore)
+        .iter()
+        .map(|slot| (render::slot(service_id, slot, &b.timezone), Vec::new()))
         .collect();
-    list_document(all, &params)
+    list_document(
+        all,
+        &params,
+        &business_path(&business, "/availability/booking-slots"),
+        quirks.slot_offset_ignored,
+    )
 }
 
 pub(super) async fn list_bookings(
@@ -77,24 +151,25 @@ pub(super) async fn list_bookings(
     };
     let quirks = api.listing.get();
     let include = render::Include::parse(params.get("include"), &quirks);
-    let mut bookings: Vec<_> = store
-        .businesses
-        .get(&business)
-        .map(|b| {
-            b.bookings
-                .iter()
-                .filter(|b| quirks.selects(b.start_at, b.created_at, from, to))
-                .collect()
-        })
-        .unwrap_or_default();
+    let b = found(&store, &business)?;
+    let mut bookings: Vec<_> = b
+        .bookings
+        .iter()
+        .filter(|b| quirks.selects(b.start_at, b.created_at, from, to))
+        .collect();
     if newest_first {
         bookings.reverse();
     }
     let all = bookings
         .into_iter()
-        .map(|b| (render::booking(b), include.resources(b)))
+        .map(|bk| {
+            (
+                render::booking(bk, &b.timezone, quirks.rejected_as),
+                include.resources(bk, &b.timezone),
+            )
+        })
         .collect();
-    list_document(all, &params)
+    list_document(all, &params, &business_path(&business, "/bookings"), false)
 }
 
 pub(super) async fn get_booking(
@@ -105,13 +180,60 @@ pub(super) async fn get_booking(
 ) -> Answer {
     let store = api.lock();
     authorize(&store, &business, &headers)?;
-    let booking = store.businesses.get(&business).and_then(|b| b.booking(&id));
-    let Some(booking) = booking else {
+    let b = found(&store, &business)?;
+    let Some(booking) = b.booking(&id) else {
         return Err(error(StatusCode::NOT_FOUND, "notFound", "no such booking"));
     };
-    let include = render::Include::parse(params.get("include"), &api.listing.get());
+    let quirks = api.listing.get();
+    let include = render::Include::parse(params.get("include"), &quirks);
     Ok(document(
         StatusCode::OK,
-        render::booking_document(booking, &include),
+        render::booking_document(booking, &include, &b.timezone, quirks.rejected_as),
     ))
+}
+
+/// `GET /events/{id}`: an appointment on its own (with the `related_reads_missing` switch, 404).
+pub(super) async fn get_event(
+    State(api): State<ApiState>,
+    Path((business, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Answer {
+    let store = api.lock();
+    authorize(&store, &business, &headers)?;
+    let b = found(&store, &business)?;
+    let event = b.bookings.iter().find(|bk| bk.event_id == id);
+    match event {
+        Some(bk) if !api.listing.get().related_reads_missing => Ok(document(
+            StatusCode::OK,
+            json!({ "data": render::event(bk, &b.timezone) }),
+        )),
+        _ => Err(error(
+            StatusCode::NOT_FOUND,
+            "entityNotFound",
+            "no such event",
+        )),
+    }
+}
+
+/// `GET /clients/{id}`: not in Reservio's public docs; assumed, and switchable to 404.
+pub(super) async fn get_client(
+    State(api): State<ApiState>,
+    Path((business, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Answer {
+    let store = api.lock();
+    authorize(&store, &business, &headers)?;
+    let b = found(&store, &business)?;
+    let client = b.bookings.iter().find(|bk| bk.client_id == id);
+    match client {
+        Some(bk) if !api.listing.get().related_reads_missing => Ok(document(
+            StatusCode::OK,
+            json!({ "data": render::client(bk) }),
+        )),
+        _ => Err(error(
+            StatusCode::NOT_FOUND,
+            "entityNotFound",
+            "no such client",
+        )),
+    }
 }

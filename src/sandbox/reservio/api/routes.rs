@@ -3,15 +3,26 @@
 
 use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::{get, patch};
+use axum::routing::get;
 
-use super::{ApiState, error, reads, writes};
+use super::{ApiState, error, meter, reads, writes};
 use crate::sandbox::faults::{self, FaultSwitch};
 
 /// The routes, behind the shared fault injection.
 pub fn router(state: ApiState, faults: FaultSwitch) -> Router {
     let business = "/v2/businesses/{business}";
     Router::new()
+        .route("/v2/users/me", get(reads::users_me))
+        .route(business, get(reads::get_business))
+        .route(&format!("{business}/resources"), get(reads::list_resources))
+        .route(
+            &format!("{business}/events/{{id}}"),
+            get(reads::get_event).patch(writes::patch_event),
+        )
+        .route(
+            &format!("{business}/clients/{{id}}"),
+            get(reads::get_client),
+        )
         .route(&format!("{business}/services"), get(reads::list_services))
         .route(
             &format!("{business}/availability/booking-slots"),
@@ -27,11 +38,8 @@ pub fn router(state: ApiState, faults: FaultSwitch) -> Router {
                 .patch(writes::patch_booking)
                 .delete(writes::delete_booking),
         )
-        .route(
-            &format!("{business}/events/{{id}}"),
-            patch(writes::patch_event),
-        )
         .fallback(|| async { error(StatusCode::NOT_FOUND, "notFound", "no such endpoint") })
         .layer(axum::middleware::from_fn_with_state(faults, faults::inject))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), meter))
         .with_state(state)
 }

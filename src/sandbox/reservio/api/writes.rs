@@ -46,9 +46,17 @@ pub(super) async fn create_booking(
         }
         let service_id = text_at(&body, &format!("{event}/relationships/service/data/id"))
             .ok_or_else(|| invalid_value("the event has no service"))?;
+        let resource_id =
+            text_at(&body, &format!("{event}/relationships/resource/data/id")).map(str::to_string);
+        let existing_event = text_at(&body, &format!("{event}/id")).map(str::to_string);
         let b = store.business_mut(&business);
         if b.service(service_id).is_none() {
             return Err(invalid_value("no such service"));
+        }
+        if let Some(r) = &resource_id
+            && !b.resources.iter().any(|known| &known.id == r)
+        {
+            return Err(invalid_value("no such resource"));
         }
         let client = "/data/relationships/client/data/attributes";
         let booked_name = text_at(&body, "/data/attributes/bookedClientName").unwrap_or("");
@@ -77,8 +85,33 @@ pub(super) async fn create_booking(
                 .unwrap_or("")
                 .to_string(),
             state: initial.to_string(),
+            resource_id,
         };
         let id = store.insert(&business, new, api.clock.now());
+        // A POST naming an existing event books another seat of it (a group event).
+        if let Some(event_id) = existing_event {
+            let b = store.business_mut(&business);
+            let Some(host) = b
+                .bookings
+                .iter()
+                .find(|bk| bk.event_id == event_id)
+                .cloned()
+            else {
+                return Err(invalid_value("no such event"));
+            };
+            for bk in b.bookings.iter_mut() {
+                if bk.event_id == event_id || bk.id == id {
+                    bk.group = true;
+                }
+                if bk.id == id {
+                    bk.event_id = host.event_id.clone();
+                    bk.start_at = host.start_at;
+                    bk.end_at = host.end_at;
+                    bk.resource_id = host.resource_id.clone();
+                }
+            }
+        }
+        let zone = store.business_mut(&business).timezone.clone();
         let booking = store.business_mut(&business).booking(&id).cloned();
         let Some(booking) = booking else {
             return Err(error(
@@ -88,7 +121,7 @@ pub(super) async fn create_booking(
             ));
         };
         store.record(EffectKind::Created, &booking);
-        render::booking_document(&booking, &render::Include::ALL)
+        render::booking_document(&booking, &render::Include::ALL, &zone, state::REJECTED)
     };
     if api.lose_next_create.swap(false, Ordering::SeqCst) {
         // Made, but the answer "drops" like a lost response: the client's timeout fires.
@@ -107,6 +140,8 @@ pub(super) async fn patch_booking(
     authorize(&store, &business, &headers)?;
     let body = json_body(&body)?;
     let now = api.clock.now();
+    let quirks = api.listing.get();
+    let zone = store.business_mut(&business).timezone.clone();
     let Some(booking) = store.business_mut(&business).booking_mut(&id) else {
         return Err(error(StatusCode::NOT_FOUND, "notFound", "no such booking"));
     };
@@ -121,11 +156,19 @@ pub(super) async fn patch_booking(
         booking.note = note.to_string();
     }
     let client = "/data/relationships/client/data/attributes";
+    let client_fields = if quirks.client_changes_ignored {
+        Vec::new()
+    } else {
+        vec!["name", "email", "phone"]
+    };
     for (field, target) in [
         ("name", &mut booking.customer.name),
         ("email", &mut booking.customer.email),
         ("phone", &mut booking.customer.phone),
     ] {
+        if !client_fields.contains(&field) {
+            continue;
+        }
         if let Some(value) = text_at(&body, &format!("{client}/{field}")) {
             *target = value.to_string();
         }
@@ -149,11 +192,11 @@ pub(super) async fn patch_booking(
     }
     Ok(document(
         StatusCode::OK,
-        render::booking_document(&after, &render::Include::ALL),
+        render::booking_document(&after, &render::Include::ALL, &zone, quirks.rejected_as),
     ))
 }
 
-/// Reservio does not delete bookings through its API.
+/// Reservio does not delete bookings through its API: 404 `notSupported`, as seen live.
 pub(super) async fn delete_booking(
     State(api): State<ApiState>,
     Path((business, _id)): Path<(String, String)>,
@@ -161,7 +204,7 @@ pub(super) async fn delete_booking(
 ) -> Answer {
     authorize(&api.lock(), &business, &headers)?;
     Err(error(
-        StatusCode::METHOD_NOT_ALLOWED,
+        StatusCode::NOT_FOUND,
         "notSupported",
         "bookings cannot be deleted; cancel them instead",
     ))
@@ -175,6 +218,13 @@ pub(super) async fn patch_event(
 ) -> Answer {
     let mut store = api.lock();
     authorize(&store, &business, &headers)?;
+    if api.listing.get().event_patch_refused {
+        return Err(error(
+            StatusCode::NOT_FOUND,
+            "notSupported",
+            "events cannot be changed through the API",
+        ));
+    }
     let body = json_body(&body)?;
     let start_at = instant_at(&body, "/data/attributes/start")?;
     let end_at = instant_at(&body, "/data/attributes/end")?;
@@ -183,21 +233,25 @@ pub(super) async fn patch_event(
     }
     let now = api.clock.now();
     let b = store.business_mut(&business);
-    let Some(booking) = b.bookings.iter_mut().find(|b| b.event_id == event_id) else {
+    let zone = b.timezone.clone();
+    // Moving an event moves every booking of it: all seats of a group event.
+    let mut moved_bookings = Vec::new();
+    for booking in b.bookings.iter_mut().filter(|b| b.event_id == event_id) {
+        if (booking.start_at, booking.end_at) != (start_at, end_at) {
+            booking.start_at = start_at;
+            booking.end_at = end_at;
+            booking.updated_at = now;
+            moved_bookings.push(booking.clone());
+        }
+    }
+    let Some(any) = b.bookings.iter().find(|b| b.event_id == event_id).cloned() else {
         return Err(error(StatusCode::NOT_FOUND, "notFound", "no such event"));
     };
-    let moved = (booking.start_at, booking.end_at) != (start_at, end_at);
-    booking.start_at = start_at;
-    booking.end_at = end_at;
-    if moved {
-        booking.updated_at = now;
-    }
-    let after = booking.clone();
-    if moved {
-        store.record(EffectKind::Moved, &after);
+    for after in &moved_bookings {
+        store.record(EffectKind::Moved, after);
     }
     Ok(document(
         StatusCode::OK,
-        json!({ "data": render::event(&after) }),
+        json!({ "data": render::event(&any, &zone) }),
     ))
 }

@@ -193,7 +193,7 @@ async fn deleting_a_booking_answers_not_supported_and_keeps_it() {
         .await
         .expect("the fake answers");
 
-    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let body: Value = response.json().await.expect("an error document");
     assert_eq!(
         body.pointer("/errors/0/code").and_then(Value::as_str),
