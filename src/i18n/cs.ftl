@@ -1004,7 +1004,6 @@ care-action-accept = Přijmout tento rozdíl
 care-done-accepted = Rozdíl u nesouladu { $value } je přijat; znovu se nahlásí, jen když se změní některá ze stran.
 care-refused-still-differs = Nesoulad { $value } nelze vyřešit jen poznámkou: oba systémy se stále liší. Použijte postup, nebo rozdíl přijměte s uvedením důvodu.
 procedure-refused-nothing_to_honour = Oba systémy ukazují tuto rezervaci jako zrušenou: zákazník nepřijde, takže není co dodržet ani s čím žádat Partner Care.
-audit-what = Co se stalo
 audit-entity-booking_link = Propojená rezervace
 audit-entity-external_booking = Rezervace v systému
 audit-entity-mismatch = Nesoulad

@@ -980,7 +980,6 @@ care-action-accept = Accept this difference
 care-done-accepted = The difference of mismatch { $value } is accepted; it is flagged again only if either side changes.
 care-refused-still-differs = Mismatch { $value } cannot be resolved with a note: the two systems still differ. Use the procedure, or accept the difference with a reason.
 procedure-refused-nothing_to_honour = Both systems show this booking cancelled: the customer will not come, so there is nothing to honour and nothing to ask Partner Care about.
-audit-what = What happened
 audit-entity-booking_link = Linked booking
 audit-entity-external_booking = Booking in a system
 audit-entity-mismatch = Mismatch

@@ -998,7 +998,6 @@ care-action-accept = Zaakceptuj tę różnicę
 care-done-accepted = Różnica z niezgodności { $value } została zaakceptowana; zostanie zgłoszona ponownie tylko wtedy, gdy zmieni się któraś ze stron.
 care-refused-still-differs = Niezgodności { $value } nie można rozwiązać samą notatką: oba systemy nadal się różnią. Użyj procedury albo zaakceptuj różnicę, podając powód.
 procedure-refused-nothing_to_honour = Oba systemy pokazują tę rezerwację jako anulowaną: klient nie przyjdzie, więc nie ma czego realizować ani o co prosić Partner Care.
-audit-what = Co się stało
 audit-entity-booking_link = Powiązana rezerwacja
 audit-entity-external_booking = Rezerwacja w systemie
 audit-entity-mismatch = Niezgodność

@@ -27,6 +27,9 @@ use crate::clock::Clock;
 use crate::domain::{BookingStatus, Customer};
 use crate::systems::termino::Offer;
 
+/// Webhooks the fake sends at once.
+const WEBHOOKS_IN_FLIGHT: usize = 8;
+
 /// Stops the server when the last handle goes away.
 struct ServerTask(JoinHandle<()>);
 
@@ -62,6 +65,7 @@ impl FakeTermino {
             store: Mutex::new(Store::default()),
             clock,
             webhook_http,
+            webhook_slots: Arc::new(tokio::sync::Semaphore::new(WEBHOOKS_IN_FLIGHT)),
             runtime,
         });
         let faults = FaultSwitch::default();

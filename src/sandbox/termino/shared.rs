@@ -15,6 +15,10 @@ pub(super) struct Shared {
     pub(super) clock: Clock,
     /// Sends webhooks; a separate client so a slow receiver never delays the API.
     pub(super) webhook_http: reqwest::Client,
+    /// Webhooks in flight at once: a burst (the demo seeding hundreds of vouchers) is sent a
+    /// few at a time over kept-alive connections, as a real sender would, instead of opening a
+    /// connection per notification and filling the receiver's connection cap.
+    pub(super) webhook_slots: std::sync::Arc<tokio::sync::Semaphore>,
     /// The runtime the server was started on: direct handle methods are plain functions, yet
     /// their notifications must be sent from a task.
     pub(super) runtime: tokio::runtime::Handle,
@@ -72,7 +76,12 @@ impl Shared {
     /// Fire and forget: a receiver that is down must not fail the change that happened.
     pub(super) fn announce(&self, delivery: Delivery) {
         let http = self.webhook_http.clone();
+        let slots = self.webhook_slots.clone();
         self.runtime.spawn(async move {
+            // Closed only when the fake is dropped; then the notification has nowhere to go.
+            let Ok(_slot) = slots.acquire_owned().await else {
+                return;
+            };
             let signature = sign_webhook_body(&delivery.secret, &delivery.body);
             let sent = http
                 .post(&delivery.url)
