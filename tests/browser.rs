@@ -253,6 +253,9 @@ async fn a_sales_rep_maps_services_and_the_partner_goes_live(app: TestApp) {
             ("connection.channel_account_set", "sales@demo.test"),
             ("connection.mapped", "sales@demo.test"),
             ("connection.confirmed", "sales@demo.test"),
+            // The verification report probes the partner's Reservio account read-only and
+            // records what it found.
+            ("connection.reservio_profile", "sync"),
             ("connection.went_live", "partner@demo.test"),
         ]
     );
