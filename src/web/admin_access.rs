@@ -8,7 +8,7 @@ use tower_sessions::Session;
 
 use crate::audit::{self, Event};
 use crate::db::account_tokens::{self, Purpose};
-use crate::db::{emails, second_factor, sessions, users};
+use crate::db::{Tx, emails, second_factor, sessions, users};
 use crate::web::account_links::{self, Recipient};
 use crate::web::error::AppError;
 use crate::web::extract::Path;
@@ -25,8 +25,20 @@ async fn invited_user(state: &AppState, id: i64) -> Result<users::User, AppError
         .ok_or(AppError::NotFound)
 }
 
-fn back() -> Response {
-    Redirect::to(paths::ADMIN_USERS).into_response()
+/// What every action here ends with: its audit row in the same transaction, the commit, a
+/// message naming the user, and back to the users page.
+async fn finish(
+    mut tx: Tx,
+    now: i64,
+    event: Event<'_>,
+    session: &Session,
+    flash_key: &'static str,
+    email: String,
+) -> Result<Response, AppError> {
+    audit::append(&mut tx, now, event).await?;
+    tx.commit().await?;
+    flash(session, FlashKind::Success, flash_key, Some(email)).await?;
+    Ok(Redirect::to(paths::ADMIN_USERS).into_response())
 }
 
 /// A new invitation link; the earlier one stops working.
@@ -56,24 +68,18 @@ pub async fn resend_invitation(
         now,
     )
     .await?;
-    audit::append(
-        &mut tx,
+    finish(
+        tx,
         now,
         Event::new(&admin.0.actor(), "user.invitation_resent", "user", user.id)
             .partner(user.partner_id)
             .after(serde_json::json!({ "invitation": invitation }))
             .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
-    flash(
         &session,
-        FlashKind::Success,
         "flash-invitation-resent",
-        Some(user.email),
+        user.email,
     )
-    .await?;
-    Ok(back())
+    .await
 }
 
 /// The open invitation stops working; the user stays, without a password, until resent.
@@ -91,24 +97,18 @@ pub async fn revoke_invitation(
     for token in &revoked {
         emails::withdraw_account_emails(&mut tx, *token).await?;
     }
-    audit::append(
-        &mut tx,
+    finish(
+        tx,
         now,
         Event::new(&admin.0.actor(), "user.invitation_revoked", "user", user.id)
             .partner(user.partner_id)
             .after(serde_json::json!({ "revoked": revoked }))
             .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
-    flash(
         &session,
-        FlashKind::Success,
         "flash-invitation-revoked",
-        Some(user.email),
+        user.email,
     )
-    .await?;
-    Ok(back())
+    .await
 }
 
 /// E-mails the user a reset link, as if they had asked for one; the admin never sees it.
@@ -138,8 +138,8 @@ pub async fn send_password_reset(
     };
     let link =
         account_links::send(&mut tx, &state, Purpose::Reset, &to, Some(admin.0.id), now).await?;
-    audit::append(
-        &mut tx,
+    finish(
+        tx,
         now,
         Event::new(
             &admin.0.actor(),
@@ -150,17 +150,11 @@ pub async fn send_password_reset(
         .partner(user.partner_id)
         .after(serde_json::json!({ "reset": link }))
         .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
-    flash(
         &session,
-        FlashKind::Success,
         "flash-reset-sent",
-        Some(user.email),
+        user.email,
     )
-    .await?;
-    Ok(back())
+    .await
 }
 
 /// Removes a user's second factor (a lost phone and lost codes): their sessions end, and they
@@ -182,8 +176,8 @@ pub async fn reset_second_factor(
     let mut tx = state.db.begin_write().await?;
     let had = second_factor::remove(&mut tx, user.id).await?;
     let ended = sessions::end_all_for_user(&mut tx, user.id).await?;
-    audit::append(
-        &mut tx,
+    finish(
+        tx,
         now,
         Event::new(
             &admin.0.actor(),
@@ -195,15 +189,9 @@ pub async fn reset_second_factor(
         .before(serde_json::json!({ "second_factor": had }))
         .after(serde_json::json!({ "second_factor": false, "sessions_ended": ended }))
         .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
-    flash(
         &session,
-        FlashKind::Success,
         "flash-second-factor-reset",
-        Some(user.email),
+        user.email,
     )
-    .await?;
-    Ok(back())
+    .await
 }
