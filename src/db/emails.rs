@@ -6,7 +6,7 @@
 use sqlx::FromRow;
 
 use super::filter::{Bind, Where};
-use super::{Db, Tx};
+use super::{Db, Tx, lease};
 
 /// One e-mail, with its partner's name for the staff's list.
 #[derive(Clone, Debug, FromRow)]
@@ -174,11 +174,9 @@ pub async fn count(db: &Db, partner_id: Option<i64>) -> Result<i64, sqlx::Error>
     Ok(n)
 }
 
-/// Claims up to `limit` due pending e-mails for `owner` until `lease_until`.
-///
-/// Claiming is an UPDATE guarded by the lease columns, so two instances racing for the same
-/// row cannot both win it. A sender that dies mid-send leaves the lease to run out; the message
-/// is then sent again (at least once, never lost).
+/// Claims up to `limit` due messages for `owner` until `lease_until` (see
+/// [`lease::Queue::claim`]). A sender that dies mid-send leaves the lease to run out; the
+/// message is then sent again (at least once, never lost).
 pub async fn claim_due(
     db: &Db,
     owner: &str,
@@ -186,51 +184,33 @@ pub async fn claim_due(
     lease_until: i64,
     limit: i64,
 ) -> Result<Vec<EmailRow>, sqlx::Error> {
-    let candidates: Vec<(i64,)> = sqlx::query_as(
-        "SELECT id FROM email_outbox WHERE state = 'pending' AND next_attempt_at <= $1 \
-         AND (lease_until IS NULL OR lease_until < $1) ORDER BY id LIMIT $2",
-    )
-    .bind(now)
-    .bind(limit)
-    .fetch_all(db.pool())
-    .await?;
-    let mut claimed = vec![];
-    for (id,) in candidates {
-        let won = sqlx::query(
-            "UPDATE email_outbox SET lease_owner = $1, lease_until = $2 WHERE id = $3 \
-             AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4)",
-        )
-        .bind(owner)
-        .bind(lease_until)
-        .bind(id)
-        .bind(now)
-        .execute(db.pool())
+    let won = lease::EMAILS
+        .claim(db, None, owner, now, lease_until, limit)
         .await?;
-        if won.rows_affected() == 1 {
-            let row: EmailRow = sqlx::query_as(&format!("{ROW} WHERE e.id = $1"))
-                .bind(id)
-                .fetch_one(db.pool())
-                .await?;
-            claimed.push(row);
-        }
+    let mut claimed = vec![];
+    for id in won {
+        let row: EmailRow = sqlx::query_as(&format!("{ROW} WHERE e.id = $1"))
+            .bind(id)
+            .fetch_one(db.pool())
+            .await?;
+        claimed.push(row);
     }
     Ok(claimed)
 }
 
-/// The SMTP server accepted the message. False when `owner`'s lease was lost meanwhile.
+/// The SMTP server accepted the message. False when `owner`'s lease was lost meanwhile. A
+/// message carrying an account link loses its body once sent.
 pub async fn mark_sent(tx: &mut Tx, id: i64, owner: &str, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE email_outbox SET state = 'sent', sent_at = $1, attempts = attempts + 1, \
-         last_error = NULL, lease_owner = NULL, lease_until = NULL, \
-         body = CASE WHEN account_token_id IS NULL THEN body ELSE '' END \
-         WHERE id = $2 AND lease_owner = $3 AND state = 'pending'",
-    )
-    .bind(now)
-    .bind(id)
-    .bind(owner)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    lease::EMAILS
+        .settle(
+            tx,
+            id,
+            owner,
+            "state = 'sent', sent_at = $3, last_error = NULL, \
+             body = CASE WHEN account_token_id IS NULL THEN body ELSE '' END",
+            |q| q.bind(now),
+        )
+        .await
 }
 
 /// The send failed and will be tried again at `next_attempt_at`.
@@ -241,18 +221,9 @@ pub async fn mark_retry(
     error: &str,
     next_attempt_at: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE email_outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, \
-         lease_owner = NULL, lease_until = NULL \
-         WHERE id = $3 AND lease_owner = $4 AND state = 'pending'",
-    )
-    .bind(error)
-    .bind(next_attempt_at)
-    .bind(id)
-    .bind(owner)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    lease::EMAILS
+        .retry(tx, id, owner, error, next_attempt_at)
+        .await
 }
 
 /// The send failed for good: refused outright, or out of tries.
@@ -262,15 +233,14 @@ pub async fn mark_failed(
     owner: &str,
     error: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE email_outbox SET state = 'failed', attempts = attempts + 1, last_error = $1, \
-         lease_owner = NULL, lease_until = NULL \
-         WHERE id = $2 AND lease_owner = $3 AND state = 'pending'",
-    )
-    .bind(error)
-    .bind(id)
-    .bind(owner)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let error = error.to_owned();
+    lease::EMAILS
+        .settle(
+            tx,
+            id,
+            owner,
+            "state = 'failed', last_error = $3",
+            move |q| q.bind(error),
+        )
+        .await
 }

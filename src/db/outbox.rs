@@ -4,7 +4,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, Tx};
+use super::{Db, Tx, lease};
 
 #[derive(Clone, Debug, FromRow)]
 pub struct OutboxRow {
@@ -64,10 +64,8 @@ pub async fn enqueue(
     Ok(row.map(|r| r.0))
 }
 
-/// Claims up to `limit` due pushes of one connection for `owner` until `lease_until`.
-///
-/// Claiming is an UPDATE guarded by the lease columns, so two instances racing for the same
-/// row cannot both win it.
+/// Claims up to `limit` due pushes of one connection for `owner` until `lease_until` (see
+/// [`lease::Queue::claim`]).
 pub async fn claim_due(
     db: &Db,
     connection_id: i64,
@@ -76,53 +74,38 @@ pub async fn claim_due(
     lease_until: i64,
     limit: i64,
 ) -> Result<Vec<OutboxRow>, sqlx::Error> {
-    let candidates: Vec<(i64,)> = sqlx::query_as(
-        "SELECT id FROM outbox WHERE connection_id = $1 AND state = 'pending' \
-         AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2) \
-         ORDER BY id LIMIT $3",
-    )
-    .bind(connection_id)
-    .bind(now)
-    .bind(limit)
-    .fetch_all(db.pool())
-    .await?;
-    let mut claimed = vec![];
-    for (id,) in candidates {
-        let won = sqlx::query(
-            "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id = $3 \
-             AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4)",
+    let won = lease::PUSHES
+        .claim(
+            db,
+            Some(("connection_id", connection_id)),
+            owner,
+            now,
+            lease_until,
+            limit,
         )
-        .bind(owner)
-        .bind(lease_until)
-        .bind(id)
-        .bind(now)
-        .execute(db.pool())
         .await?;
-        if won.rows_affected() == 1 {
-            let row: OutboxRow =
-                sqlx::query_as(&format!("SELECT {COLUMNS} FROM outbox WHERE id = $1"))
-                    .bind(id)
-                    .fetch_one(db.pool())
-                    .await?;
-            claimed.push(row);
-        }
+    let mut claimed = vec![];
+    for id in won {
+        let row: OutboxRow = sqlx::query_as(&format!("SELECT {COLUMNS} FROM outbox WHERE id = $1"))
+            .bind(id)
+            .fetch_one(db.pool())
+            .await?;
+        claimed.push(row);
     }
     Ok(claimed)
 }
 
 /// The push took effect.
 pub async fn mark_done(tx: &mut Tx, id: i64, owner: &str, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE outbox SET state = 'done', done_at = $1, attempts = attempts + 1, \
-         lease_owner = NULL, lease_until = NULL, last_error = NULL \
-         WHERE id = $2 AND lease_owner = $3 AND state = 'pending'",
-    )
-    .bind(now)
-    .bind(id)
-    .bind(owner)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    lease::PUSHES
+        .settle(
+            tx,
+            id,
+            owner,
+            "state = 'done', done_at = $3, last_error = NULL",
+            |q| q.bind(now),
+        )
+        .await
 }
 
 /// The push failed and will be tried again at `next_attempt_at`.
@@ -133,18 +116,9 @@ pub async fn mark_retry(
     error: &str,
     next_attempt_at: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, \
-         lease_owner = NULL, lease_until = NULL WHERE id = $3 AND lease_owner = $4 \
-         AND state = 'pending'",
-    )
-    .bind(error)
-    .bind(next_attempt_at)
-    .bind(id)
-    .bind(owner)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    lease::PUSHES
+        .retry(tx, id, owner, error, next_attempt_at)
+        .await
 }
 
 /// The push failed for good; a `push_failed` mismatch tells people. `retry_at` is when a push
@@ -158,19 +132,16 @@ pub async fn mark_failed(
     now: i64,
     retry_at: Option<i64>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = $1, \
-         done_at = $2, lease_owner = NULL, lease_until = NULL, retry_at = $5 \
-         WHERE id = $3 AND lease_owner = $4 AND state = 'pending'",
-    )
-    .bind(error)
-    .bind(now)
-    .bind(id)
-    .bind(owner)
-    .bind(retry_at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let error = error.to_owned();
+    lease::PUSHES
+        .settle(
+            tx,
+            id,
+            owner,
+            "state = 'failed', last_error = $3, done_at = $4, retry_at = $5",
+            move |q| q.bind(error).bind(now).bind(retry_at),
+        )
+        .await
 }
 
 /// How many pushes of a connection are still pending.
