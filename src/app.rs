@@ -70,10 +70,15 @@ impl App {
                     let sandbox = Sandbox::start(clock.clone())
                         .await
                         .context("cannot start the sandbox")?;
-                    sandbox
-                        .connect_demo_partners(&db, &clock, port, *bookings_per_partner)
-                        .await
-                        .context("cannot connect the demo partners to the sandbox")?;
+                    crate::demo::sandbox::connect_demo_partners(
+                        &sandbox,
+                        &db,
+                        &clock,
+                        port,
+                        *bookings_per_partner,
+                    )
+                    .await
+                    .context("cannot connect the demo partners to the sandbox")?;
                     let connector = HttpConnector::new(
                         &sandbox.reservio.url(),
                         &sandbox.termino.url(),

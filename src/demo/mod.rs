@@ -1,5 +1,7 @@
 //! Demo data: partners and one user per role, created when missing, never overwritten.
 
+pub mod sandbox;
+
 use crate::audit::{self, Actor, Event};
 use crate::auth::Passwords;
 use crate::clock::Clock;

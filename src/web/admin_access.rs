@@ -3,16 +3,17 @@
 //! see a password.
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use tower_sessions::Session;
 
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::account_tokens::{self, Purpose};
 use crate::db::{Tx, emails, second_factor, sessions, users};
 use crate::web::account_links::{self, Recipient};
 use crate::web::error::AppError;
 use crate::web::extract::Path;
-use crate::web::page::{FlashKind, Page, flash};
+use crate::web::form_request;
+use crate::web::page::Page;
 use crate::web::paths;
 use crate::web::request_id::RequestId;
 use crate::web::session::AdminUser;
@@ -25,20 +26,18 @@ async fn invited_user(state: &AppState, id: i64) -> Result<users::User, AppError
         .ok_or(AppError::NotFound)
 }
 
-/// What every action here ends with: its audit row in the same transaction, the commit, a
-/// message naming the user, and back to the users page.
+/// What every action here ends with ([`form_request::finish`]): a message naming the user, and
+/// back to the users page.
 async fn finish(
-    mut tx: Tx,
+    tx: Tx,
     now: i64,
     event: Event<'_>,
     session: &Session,
     flash_key: &'static str,
     email: String,
 ) -> Result<Response, AppError> {
-    audit::append(&mut tx, now, event).await?;
-    tx.commit().await?;
-    flash(session, FlashKind::Success, flash_key, Some(email)).await?;
-    Ok(Redirect::to(paths::ADMIN_USERS).into_response())
+    let to = paths::ADMIN_USERS;
+    form_request::finish(tx, now, event, session, flash_key, Some(email), to).await
 }
 
 /// A new invitation link; the earlier one stops working.

@@ -5,7 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -15,9 +15,9 @@ use crate::audit::search::{self, Filter, csv_line};
 use crate::audit::{self, Entry};
 use crate::domain::Role;
 use crate::i18n::format::start_of_day;
-use crate::web::care::is_htmx;
 use crate::web::error::AppError;
 use crate::web::extract::{Path, Query};
+use crate::web::htmx::Htmx;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
 use crate::web::state::AppState;
@@ -202,7 +202,7 @@ pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     page: Page,
-    headers: HeaderMap,
+    htmx: Htmx,
     Query(params): Query<AuditParams>,
 ) -> Result<Response, AppError> {
     let filter = params.filter(scope(&user), &page.time_zone)?;
@@ -219,7 +219,7 @@ pub async fn list(
         entries,
         next_before,
     };
-    if is_htmx(&headers) {
+    if htmx.fragment {
         return Ok(AuditResults { page, view }.into_response());
     }
     // The whole-chain check reads every row; staff see it, partners see their own rows only.

@@ -13,6 +13,7 @@ use crate::db::sessions::{LoadedUser, USER_ID_KEY, USER_ROW_KEY};
 use crate::db::users;
 use crate::domain::Role;
 use crate::web::error::AppError;
+use crate::web::htmx::Htmx;
 use crate::web::state::AppState;
 
 /// When the user logged in (Unix seconds); for the absolute timeout.
@@ -59,10 +60,6 @@ pub(crate) fn session_of(parts: &Parts) -> Result<Session, AppError> {
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("session layer missing")))
 }
 
-fn is_htmx(parts: &Parts) -> bool {
-    parts.headers.contains_key("hx-request")
-}
-
 async fn end_session(session: &Session) -> Result<(), AppError> {
     session
         .flush()
@@ -98,7 +95,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             return Ok(user.clone());
         }
         let unauthenticated = AppError::Unauthenticated {
-            htmx: is_htmx(parts),
+            htmx: Htmx::of(&parts.headers).fragment,
         };
         let session = session_of(parts)?;
         let Some(user_id) = session.get::<i64>(USER_ID_KEY).await? else {

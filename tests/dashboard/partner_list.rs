@@ -284,6 +284,15 @@ async fn the_htmx_fragment_is_the_same_table_as_the_page(app: TestApp) {
         .await
         .expect("answers");
     assert!(restore.text().await.expect("body").contains("<html"));
+    // So does a boosted link or form: every page answers htmx the same way.
+    let boosted = client
+        .get(app.url(path))
+        .header("HX-Request", "true")
+        .header("HX-Boosted", "true")
+        .send()
+        .await
+        .expect("answers");
+    assert!(boosted.text().await.expect("body").contains("<html"));
     // The filter form swaps the results and keeps the filters in the address bar.
     assert_eq!(
         select_attr(&full, "#bookings-filter", "hx-push-url").as_deref(),

@@ -16,6 +16,7 @@ mod fixture;
 mod latency;
 mod memory;
 mod report;
+#[path = "../shared/scratch.rs"]
 mod scratch;
 mod throughput;
 
@@ -119,13 +120,13 @@ async fn run(cli: &Cli) -> anyhow::Result<Table> {
     let reconcile = cli.runs(Part::Reconcile);
     let memory = cli.runs(Part::Memory);
     if reconcile || memory {
-        let scratch = Scratch::create(cli.database_url.as_deref(), "links").await?;
+        let scratch = Scratch::create(cli.database_url.as_deref(), "bench_links").await?;
         let outcome = links_part(cli, &scratch, reconcile, &mut table).await;
         scratch.finish(cli.keep).await;
         outcome?;
     }
     if cli.runs(Part::Latency) {
-        let scratch = Scratch::create(cli.database_url.as_deref(), "latency").await?;
+        let scratch = Scratch::create(cli.database_url.as_deref(), "bench_latency").await?;
         let outcome = latency::measure(
             &scratch,
             &latency::Plan {
@@ -170,7 +171,7 @@ async fn links_part(
     table.note(format!(
         "{} stored links on {}: written in {:.1} s",
         cli.links,
-        scratch.kind(),
+        scratch.describe(),
         bench.fixture_secs
     ));
     if timed {

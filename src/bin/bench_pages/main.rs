@@ -25,6 +25,8 @@ mod fixture;
 mod load;
 mod queries;
 mod routes;
+#[path = "../shared/scratch.rs"]
+mod scratch;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -37,11 +39,11 @@ use bookbridge::clock::Clock;
 use bookbridge::config::{Config, DemoSettings};
 use bookbridge::db::DatabaseUrl;
 use clap::Parser;
-use sqlx::Executor;
 use tracing_subscriber::layer::SubscriberExt;
 
 use load::{Figures, Generator, Load};
 use queries::QueryCounter;
+use scratch::Scratch;
 
 /// Command-line flags.
 #[derive(Parser, Debug)]
@@ -78,60 +80,6 @@ struct Cli {
 
 const PASSWORD: &str = "bench-pages-password";
 const PARTNER: &str = "partner@demo.test";
-
-/// Where the benchmark's database lives, and how to remove it afterwards.
-enum Scratch {
-    Sqlite(std::path::PathBuf),
-    Postgres { admin: String, name: String },
-}
-
-impl Scratch {
-    async fn create(admin: Option<&str>) -> anyhow::Result<(Scratch, String)> {
-        let suffix = format!("{}_{}", std::process::id(), Clock::System.now());
-        match admin {
-            None => {
-                let path = std::env::temp_dir().join(format!("bench-pages-{suffix}.db"));
-                let url = format!("sqlite://{}", path.display());
-                Ok((Scratch::Sqlite(path), url))
-            }
-            Some(admin) => {
-                let name = format!("bench_pages_{suffix}");
-                sqlx::any::install_default_drivers();
-                let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin)
-                    .await
-                    .context("cannot reach PostgreSQL")?;
-                conn.execute(format!("CREATE DATABASE {name}").as_str())
-                    .await?;
-                let base = admin.split('?').next().unwrap_or(admin);
-                let server = base.rsplit_once('/').map_or(base, |(s, _)| s);
-                let url = format!("{server}/{name}");
-                let scratch = Scratch::Postgres {
-                    admin: admin.to_string(),
-                    name,
-                };
-                Ok((scratch, url))
-            }
-        }
-    }
-
-    async fn remove(self) {
-        match self {
-            Scratch::Sqlite(path) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
-            }
-            Scratch::Postgres { admin, name } => {
-                if let Ok(mut conn) =
-                    <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await
-                {
-                    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                    let _ = conn.execute(sql.as_str()).await;
-                }
-            }
-        }
-    }
-}
 
 /// Logs in through the form; returns the `Cookie` header value of the session.
 async fn log_in(base: &str) -> anyhow::Result<String> {
@@ -187,13 +135,9 @@ fn row(name: &str, f: &Figures, reference: Option<&Figures>) -> String {
 }
 
 async fn run(cli: Cli, counter: QueryCounter) -> anyhow::Result<bool> {
-    let (scratch, url) = Scratch::create(cli.database_url.as_deref()).await?;
-    let outcome = measure(&cli, &url, counter).await;
-    if cli.keep_database {
-        eprintln!("the database is kept: {url}");
-    } else {
-        scratch.remove().await;
-    }
+    let scratch = Scratch::create(cli.database_url.as_deref(), "bench_pages").await?;
+    let outcome = measure(&cli, scratch.url().as_str(), counter).await;
+    scratch.finish(cli.keep_database).await;
     outcome
 }
 

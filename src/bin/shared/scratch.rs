@@ -1,6 +1,10 @@
-//! The soak's own database, so that a run never touches anyone's data: a SQLite file in a fresh
-//! directory under the temporary directory (which also holds the app's log), or a scratch
-//! database on the PostgreSQL server named.
+//! A database of a run's own, for the `bench`, `bench_pages` and `soak` binaries (each includes
+//! this file as its module `scratch`), so that a run never touches anyone's data: a SQLite file
+//! in a fresh directory under the temporary directory (which also holds whatever else the run
+//! writes, e.g. the soak's app log), or a scratch database on the PostgreSQL server named.
+
+// Each binary uses a part of it (only the soak keeps its log in the directory).
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +19,8 @@ pub struct Scratch {
     url: DatabaseUrl,
     /// The PostgreSQL server's URL as given and our database's name, to drop it afterwards.
     postgres: Option<(String, String)>,
+    /// What the run is, in names and messages (`soak`, `bench_links`, …).
+    purpose: &'static str,
 }
 
 fn suffix() -> String {
@@ -25,28 +31,29 @@ fn suffix() -> String {
 
 impl Scratch {
     /// A fresh directory and a fresh, empty database: SQLite without `server`, else a new
-    /// database on the PostgreSQL server `server` names.
-    pub async fn create(server: Option<&str>) -> anyhow::Result<Scratch> {
-        let dir = std::env::temp_dir().join(format!("bookbridge-soak-{}", suffix()));
+    /// database on the PostgreSQL server `server` names. `purpose` makes the names readable.
+    pub async fn create(server: Option<&str>, purpose: &'static str) -> anyhow::Result<Scratch> {
+        let dir = std::env::temp_dir().join(format!("bookbridge-{purpose}-{}", suffix()));
         let make_dir = |dir: &Path| {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))
         };
         let Some(admin_url) = server else {
             make_dir(&dir)?;
-            let url = format!("sqlite://{}/soak.db", dir.display())
+            let url = format!("sqlite://{}/{purpose}.db", dir.display())
                 .parse::<DatabaseUrl>()
                 .map_err(|e| anyhow::anyhow!(e))?;
             return Ok(Scratch {
                 dir,
                 url,
                 postgres: None,
+                purpose,
             });
         };
         if !(admin_url.starts_with("postgres://") || admin_url.starts_with("postgresql://")) {
             anyhow::bail!("--database-url must name a PostgreSQL server (postgres://…)");
         }
         sqlx::any::install_default_drivers();
-        let name = format!("bookbridge_soak_{}", suffix());
+        let name = format!("bookbridge_{purpose}_{}", suffix());
         let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url)
             .await
             .context("cannot reach PostgreSQL at --database-url")?;
@@ -60,6 +67,7 @@ impl Scratch {
             dir,
             url,
             postgres: Some((admin_url.to_string(), name)),
+            purpose,
         };
         if let Err(e) = make_dir(&scratch.dir) {
             scratch.finish(false).await;
@@ -79,7 +87,7 @@ impl Scratch {
     /// What the database is, for the report.
     pub fn describe(&self) -> String {
         match &self.postgres {
-            None => "SQLite".to_string(),
+            None => "SQLite file in the temporary directory".to_string(),
             Some((_, name)) => format!("PostgreSQL (database {name})"),
         }
     }
@@ -87,9 +95,9 @@ impl Scratch {
     /// Removes the directory and the database, or says where they were kept.
     pub async fn finish(self, keep: bool) {
         if keep {
-            eprintln!("soak: kept {}", self.dir.display());
+            eprintln!("{}: kept {}", self.purpose, self.dir.display());
             if let Some((_, name)) = &self.postgres {
-                eprintln!("soak: kept the database {name}");
+                eprintln!("{}: kept the database {name}", self.purpose);
             }
             return;
         }
@@ -102,11 +110,18 @@ impl Scratch {
             }
             .await;
             if let Err(e) = dropped {
-                eprintln!("soak: cannot drop the scratch database {name}: {e}");
+                eprintln!(
+                    "{}: cannot drop the scratch database {name}: {e}",
+                    self.purpose
+                );
             }
         }
         if let Err(e) = std::fs::remove_dir_all(&self.dir) {
-            eprintln!("soak: cannot remove {}: {e}", self.dir.display());
+            eprintln!(
+                "{}: cannot remove {}: {e}",
+                self.purpose,
+                self.dir.display()
+            );
         }
     }
 }

@@ -26,6 +26,7 @@ mod converge;
 mod durability;
 mod load;
 mod report;
+#[path = "../shared/scratch.rs"]
 mod scratch;
 
 use std::net::SocketAddr;
@@ -217,10 +218,15 @@ async fn soak(cli: &Cli, exe: PathBuf, scratch: &Scratch) -> anyhow::Result<Repo
             .context("cannot start the sandbox")?,
     );
     let addr = free_address()?;
-    sandbox
-        .connect_demo_partners(&db, &clock, addr.port(), cli.bookings)
-        .await
-        .context("cannot connect the demo partners to the sandbox")?;
+    bookbridge::demo::sandbox::connect_demo_partners(
+        &sandbox,
+        &db,
+        &clock,
+        addr.port(),
+        cli.bookings,
+    )
+    .await
+    .context("cannot connect the demo partners to the sandbox")?;
 
     let mut app = AppProcess::new(
         exe,
@@ -368,7 +374,7 @@ async fn soak(cli: &Cli, exe: PathBuf, scratch: &Scratch) -> anyhow::Result<Repo
 
 async fn run(cli: Cli) -> anyhow::Result<bool> {
     let exe = AppProcess::beside_this_program()?;
-    let scratch = Scratch::create(cli.database_url.as_deref()).await?;
+    let scratch = Scratch::create(cli.database_url.as_deref(), "soak").await?;
     let outcome = soak(&cli, exe, &scratch).await;
     let passed = match &outcome {
         Ok(report) => {

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -33,7 +33,7 @@ pub(super) fn authorize(
     }
 }
 
-pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
     let key = headers
         .get("Idempotency-Key")
         .and_then(|v| v.to_str().ok())
@@ -98,9 +98,44 @@ impl Applied {
     }
 }
 
+/// A changing request that passed the guard: what [`Write::apply`] needs to run it once.
+pub(super) struct Write {
+    key: String,
+    fingerprint: String,
+}
+
+/// The guard of every changing request: the partner's token checked, its `Idempotency-Key`
+/// read and its JSON body parsed as `T`, in that order (so each refusal is the one a client
+/// gets today). Returns the request and the [`Write`] that applies it.
+pub(super) fn guarded<T: DeserializeOwned>(
+    shared: &Shared,
+    partner_id: &str,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<(T, Write), ApiError> {
+    authorize(shared, headers, partner_id)?;
+    let key = idempotency_key(headers)?;
+    let (request, canonical) = parse_body(body)?;
+    let fingerprint = format!("POST {} {canonical}", uri.path());
+    Ok((request, Write { key, fingerprint }))
+}
+
+impl Write {
+    /// Runs the change once per idempotency key (see [`idempotent`]).
+    pub(super) fn apply(
+        self,
+        shared: &Shared,
+        partner_id: &str,
+        change: impl FnOnce(&mut Store, i64) -> Result<Applied, ApiError>,
+    ) -> ApiResult {
+        idempotent(shared, partner_id, self.key, self.fingerprint, change)
+    }
+}
+
 /// Runs a change once per idempotency key: a repeat of the same request gets the first answer
 /// again without touching anything; the same key on a different request is refused.
-pub(super) fn idempotent(
+fn idempotent(
     shared: &Shared,
     partner_id: &str,
     key: String,

@@ -1,5 +1,6 @@
-//! The fake Termino's changing endpoints: each takes an `Idempotency-Key` and runs through
-//! [`idempotent`], so a retried request is applied once.
+//! The fake Termino's changing endpoints: each passes the one guard ([`guarded`]: token,
+//! `Idempotency-Key`, body) and applies its change through it, so a retried request is applied
+//! once.
 
 use std::sync::Arc;
 
@@ -11,9 +12,7 @@ use serde_json::json;
 
 use super::error::ApiError;
 use super::model::EffectKind;
-use super::request::{
-    ApiResult, Applied, authorize, idempotency_key, idempotent, parse_body, parse_time,
-};
+use super::request::{ApiResult, Applied, guarded, parse_time};
 use super::shared::Shared;
 use super::store::NewReservation;
 use crate::domain::{BookingStatus, Customer};
@@ -36,9 +35,8 @@ pub(super) async fn create_reservation(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    authorize(&shared, &headers, &partner_id)?;
-    let key = idempotency_key(&headers)?;
-    let (request, canonical): (CreateRequest, String) = parse_body(&body)?;
+    let (request, write): (CreateRequest, _) =
+        guarded(&shared, &partner_id, &uri, &headers, &body)?;
     if request.voucher_code.trim().is_empty() {
         return Err(ApiError::bad_request(
             "invalid_request",
@@ -55,8 +53,7 @@ pub(super) async fn create_reservation(
         // Created from the partner's own calendar, so the partner has accepted it already.
         status: BookingStatus::Confirmed,
     };
-    let fingerprint = format!("POST {} {canonical}", uri.path());
-    idempotent(&shared, &partner_id, key, fingerprint, |store, now| {
+    write.apply(&shared, &partner_id, |store, now| {
         let reservation = store.create(&partner_id, new, now)?;
         Ok(Applied {
             status: StatusCode::CREATED,
@@ -79,15 +76,13 @@ pub(super) async fn reschedule(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    authorize(&shared, &headers, &partner_id)?;
-    let key = idempotency_key(&headers)?;
-    let (request, canonical): (RescheduleRequest, String) = parse_body(&body)?;
+    let (request, write): (RescheduleRequest, _) =
+        guarded(&shared, &partner_id, &uri, &headers, &body)?;
     let slot = (
         parse_time("start", &request.start)?,
         parse_time("end", &request.end)?,
     );
-    let fingerprint = format!("POST {} {canonical}", uri.path());
-    idempotent(&shared, &partner_id, key, fingerprint, |store, now| {
+    write.apply(&shared, &partner_id, |store, now| {
         let outcome = store.reschedule(&partner_id, &id, slot, false, now)?;
         Ok(Applied::reservation(EffectKind::Reschedule, outcome))
     })
@@ -105,11 +100,9 @@ pub(super) async fn update_customer(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    authorize(&shared, &headers, &partner_id)?;
-    let key = idempotency_key(&headers)?;
-    let (request, canonical): (CustomerRequest, String) = parse_body(&body)?;
-    let fingerprint = format!("POST {} {canonical}", uri.path());
-    idempotent(&shared, &partner_id, key, fingerprint, |store, now| {
+    let (request, write): (CustomerRequest, _) =
+        guarded(&shared, &partner_id, &uri, &headers, &body)?;
+    write.apply(&shared, &partner_id, |store, now| {
         let outcome = store.set_customer(&partner_id, &id, request.customer, now)?;
         Ok(Applied::reservation(EffectKind::UpdateCustomer, outcome))
     })
@@ -125,11 +118,8 @@ pub(super) async fn cancel_reservation(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    authorize(&shared, &headers, &partner_id)?;
-    let key = idempotency_key(&headers)?;
-    let (EmptyRequest {}, canonical) = parse_body(&body)?;
-    let fingerprint = format!("POST {} {canonical}", uri.path());
-    idempotent(&shared, &partner_id, key, fingerprint, |store, now| {
+    let (EmptyRequest {}, write) = guarded(&shared, &partner_id, &uri, &headers, &body)?;
+    write.apply(&shared, &partner_id, |store, now| {
         let outcome = store.set_status(&partner_id, &id, BookingStatus::Cancelled, now)?;
         Ok(Applied::reservation(EffectKind::CancelReservation, outcome))
     })
@@ -147,11 +137,9 @@ pub(super) async fn cancel_voucher(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    authorize(&shared, &headers, &partner_id)?;
-    let key = idempotency_key(&headers)?;
-    let (request, canonical): (VoucherCancelRequest, String) = parse_body(&body)?;
-    let fingerprint = format!("POST {} {canonical}", uri.path());
-    idempotent(&shared, &partner_id, key, fingerprint, |store, now| {
+    let (request, write): (VoucherCancelRequest, _) =
+        guarded(&shared, &partner_id, &uri, &headers, &body)?;
+    write.apply(&shared, &partner_id, |store, now| {
         let outcome = store.cancel_voucher(&partner_id, &code, now)?;
         if outcome.1 {
             tracing::info!(
@@ -177,11 +165,9 @@ pub(super) async fn reissue_voucher(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    authorize(&shared, &headers, &partner_id)?;
-    let key = idempotency_key(&headers)?;
-    let (request, canonical): (ReissueRequest, String) = parse_body(&body)?;
-    let fingerprint = format!("POST {} {canonical}", uri.path());
-    idempotent(&shared, &partner_id, key, fingerprint, |store, now| {
+    let (request, write): (ReissueRequest, _) =
+        guarded(&shared, &partner_id, &uri, &headers, &body)?;
+    write.apply(&shared, &partner_id, |store, now| {
         let (cancelled, new_voucher_code) =
             store.reissue_voucher(&partner_id, &code, &request.offer_id, now)?;
         Ok(Applied {

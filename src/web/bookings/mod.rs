@@ -12,7 +12,6 @@ pub mod timeline;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use jiff::civil::Date;
 
@@ -22,6 +21,7 @@ use crate::domain::{BookingStatus, MismatchKind};
 use crate::i18n::{self, format::local_date};
 use crate::web::error::AppError;
 use crate::web::extract::Query;
+use crate::web::htmx::Htmx;
 use crate::web::page::Page;
 use crate::web::paths;
 use crate::web::session::PartnerUser;
@@ -208,11 +208,6 @@ impl BookingsPage {
     }
 }
 
-/// Whether htmx asks for the results fragment. A history restore wants the whole page.
-fn wants_fragment(headers: &HeaderMap) -> bool {
-    headers.contains_key("hx-request") && !headers.contains_key("hx-history-restore-request")
-}
-
 /// The partner's "today", in its own zone.
 pub fn today(page: &Page, now: i64) -> Result<Date, AppError> {
     local_date(now, &page.time_zone)
@@ -249,7 +244,7 @@ pub async fn list(
     State(state): State<AppState>,
     user: PartnerUser,
     page: Page,
-    headers: HeaderMap,
+    htmx: Htmx,
     Query(raw): Query<RawFilters>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
@@ -270,7 +265,7 @@ pub async fn list(
     let (links, counted) = (rows.0.clone(), rows.1);
     let view = BookingsPage::new(page, filters, links, counted, today, now)
         .promising(state.config.sync.policy.propagation_sla_secs);
-    let html = if wants_fragment(&headers) {
+    let html = if htmx.fragment {
         view.as_results().render()
     } else {
         view.render()

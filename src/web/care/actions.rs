@@ -4,13 +4,13 @@
 //! with a clear message when someone else got there first.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::filters::QueueParams;
-use super::{Notice, detail, is_htmx, queue_with_notice, render_queue};
+use super::{Notice, detail, queue_with_notice, render_queue};
 use crate::audit::{self, Event};
 use crate::db::links;
 use crate::db::{Tx, accepted, mismatches, queue};
@@ -19,6 +19,8 @@ use crate::domain::mismatch::MismatchKind;
 use crate::domain::note::Note;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path};
+use crate::web::form_request::{self, FormRequest};
+use crate::web::htmx::Htmx;
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
@@ -142,22 +144,25 @@ pub struct ActionForm {
 }
 
 /// Runs one action and answers: the queue fragment for htmx, else a flash and a redirect.
-#[allow(clippy::too_many_arguments)]
 async fn act(
-    state: &AppState,
     user: &CareUser,
-    session: &Session,
-    request_id: &RequestId,
-    page: Page,
-    headers: &HeaderMap,
+    request: FormRequest,
     id: i64,
     action: Action,
     form: &ActionForm,
     done_key: &'static str,
 ) -> Result<Response, AppError> {
+    let FormRequest {
+        state,
+        session,
+        request_id,
+        page,
+        htmx,
+    } = request;
+    let state = &state;
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
-    let applied = apply(&mut tx, user, request_id, id, &action, now)
+    let applied = apply(&mut tx, user, &request_id, id, &action, now)
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
@@ -167,7 +172,7 @@ async fn act(
     };
     let number = format!("#{id}");
     let on_detail = form.from == "detail";
-    if !on_detail && is_htmx(headers) {
+    if !on_detail && htmx.fragment {
         let text = page.t_value(key, &number);
         let notice = Notice { kind, text };
         return queue_with_notice(state, user, page, &form.back, status, notice).await;
@@ -191,7 +196,7 @@ async fn act(
         };
         return Ok((status, html).into_response());
     }
-    flash(session, kind, key, Some(number)).await?;
+    flash(&session, kind, key, Some(number)).await?;
     let target = if form.from == "detail" {
         paths::care_mismatch(id)
     } else if form.back.is_empty() {
@@ -202,58 +207,24 @@ async fn act(
     Ok(Redirect::to(&target).into_response())
 }
 
-#[allow(clippy::too_many_arguments)]
 pub async fn assign(
-    State(state): State<AppState>,
     user: CareUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
-    headers: HeaderMap,
+    request: FormRequest,
     Path(id): Path<i64>,
     Form(form): Form<ActionForm>,
 ) -> Result<Response, AppError> {
     let done = "care-done-assigned";
-    act(
-        &state,
-        &user,
-        &session,
-        &request_id,
-        page,
-        &headers,
-        id,
-        Action::Assign,
-        &form,
-        done,
-    )
-    .await
+    act(&user, request, id, Action::Assign, &form, done).await
 }
 
-#[allow(clippy::too_many_arguments)]
 pub async fn acknowledge(
-    State(state): State<AppState>,
     user: CareUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
-    headers: HeaderMap,
+    request: FormRequest,
     Path(id): Path<i64>,
     Form(form): Form<ActionForm>,
 ) -> Result<Response, AppError> {
     let (action, done) = (Action::Acknowledge, "care-done-acknowledged");
-    act(
-        &state,
-        &user,
-        &session,
-        &request_id,
-        page,
-        &headers,
-        id,
-        action,
-        &form,
-        done,
-    )
-    .await
+    act(&user, request, id, action, &form, done).await
 }
 
 #[derive(Default, Deserialize)]
@@ -385,11 +356,9 @@ pub async fn accept(
             "accepted": true,
             "reason": reason.as_str(),
         }));
-    audit::append(&mut tx, now, event).await?;
-    tx.commit().await?;
     let number = Some(format!("#{id}"));
-    flash(&session, FlashKind::Success, "care-done-accepted", number).await?;
-    Ok(Redirect::to(&paths::care_mismatch(id)).into_response())
+    let to = paths::care_mismatch(id);
+    form_request::finish(tx, now, event, &session, "care-done-accepted", number, &to).await
 }
 
 /// Bulk actions on the rows ticked in the queue.
@@ -399,7 +368,7 @@ pub async fn bulk(
     session: Session,
     request_id: RequestId,
     page: Page,
-    headers: HeaderMap,
+    htmx: Htmx,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let field = |name: &str| {
@@ -440,7 +409,7 @@ pub async fn bulk(
             messages.push((FlashKind::Info, "care-bulk-skipped", skipped.to_string()));
         }
     }
-    if is_htmx(&headers) {
+    if htmx.fragment {
         let text = messages
             .iter()
             .map(|(_, key, value)| page.t_value(key, value))

@@ -18,6 +18,7 @@ use crate::db::queue::{self, PartnerHealth, QueueRow};
 use crate::domain::{MismatchKind, MismatchState, Severity};
 use crate::web::error::AppError;
 use crate::web::extract::Query;
+use crate::web::htmx::Htmx;
 use crate::web::page::{FlashKind, Page};
 use crate::web::paths::IntArg;
 use crate::web::session::CareUser;
@@ -244,23 +245,15 @@ pub async fn render_queue(
     .into_response())
 }
 
-/// Whether htmx asked for the swapped part only. Restoring a page from history needs the
-/// whole page, as does a boosted link.
-pub fn is_htmx(headers: &axum::http::HeaderMap) -> bool {
-    headers.contains_key("hx-request")
-        && !headers.contains_key("hx-boosted")
-        && !headers.contains_key("hx-history-restore-request")
-}
-
 /// The queue: the whole page, or the table alone when htmx asks.
 pub async fn queue(
     State(state): State<AppState>,
     user: CareUser,
     page: Page,
-    headers: axum::http::HeaderMap,
+    htmx: Htmx,
     Query(params): Query<QueueParams>,
 ) -> Result<Response, AppError> {
-    render_queue(&state, &user, page, params, is_htmx(&headers), None).await
+    render_queue(&state, &user, page, params, htmx.fragment, None).await
 }
 
 /// A queue fragment with a notice, with the status that tells htmx (and tests) how it went.

@@ -16,6 +16,7 @@ use crate::domain::case::{CaseOutcome, CaseState};
 use crate::domain::note::Note;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path};
+use crate::web::form_request;
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
@@ -143,19 +144,20 @@ pub async fn take(
         let html = render(&state, &user.0, page, id, Default::default(), errors).await?;
         return Ok((StatusCode::CONFLICT, html).into_response());
     }
-    audit::append(
-        &mut tx,
+    form_request::finish(
+        tx,
         now,
         Event::new(&user.0.actor(), "case.taken", "case", id)
             .partner(Some(case.partner_id))
             .before(serde_json::json!({ "state": "open" }))
             .after(serde_json::json!({ "state": "in_progress", "assignee": user.0.email }))
             .request(Some(request_id.as_str())),
+        &session,
+        "case-done-taken",
+        None,
+        &paths::care_case(id),
     )
-    .await?;
-    tx.commit().await?;
-    flash(&session, FlashKind::Success, "case-done-taken", None).await?;
-    Ok(Redirect::to(&paths::care_case(id)).into_response())
+    .await
 }
 
 #[derive(Default, Deserialize)]
@@ -219,8 +221,8 @@ pub async fn resolve(
     if let Some(note) = &note {
         cases::add_note(&mut tx, id, user.0.id, note.as_str(), now).await?;
     }
-    audit::append(
-        &mut tx,
+    form_request::finish(
+        tx,
         now,
         Event::new(&user.0.actor(), "case.resolved", "case", id)
             .partner(Some(case.partner_id))
@@ -231,9 +233,10 @@ pub async fn resolve(
                 "note": note.as_ref().map(Note::as_str),
             }))
             .request(Some(request_id.as_str())),
+        &session,
+        "case-done-resolved",
+        None,
+        &paths::care_case(id),
     )
-    .await?;
-    tx.commit().await?;
-    flash(&session, FlashKind::Success, "case-done-resolved", None).await?;
-    Ok(Redirect::to(&paths::care_case(id)).into_response())
+    .await
 }

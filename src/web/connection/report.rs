@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
 use crate::audit;
@@ -21,10 +20,10 @@ use crate::domain::verification::{
 };
 use crate::sync::catalogue;
 use crate::systems::reservio::{AccountProfile, DateFilterSupport};
-use crate::web::care::is_htmx;
 use crate::web::care::sides::status_key;
 use crate::web::error::AppError;
 use crate::web::extract::Path;
+use crate::web::htmx::Htmx;
 use crate::web::page::Page;
 use crate::web::session::PartnerUser;
 use crate::web::state::AppState;
@@ -376,7 +375,7 @@ pub async fn show(
     State(state): State<AppState>,
     user: PartnerUser,
     page: Page,
-    headers: HeaderMap,
+    htmx: Htmx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let c = onboarding::find(&state.db, id, Some(user.partner_id))
@@ -386,7 +385,7 @@ pub async fn show(
         .await?
         .ok_or(AppError::NotFound)?;
     let report = build(&state, &page, &conn).await?;
-    if is_htmx(&headers) {
+    if htmx.fragment {
         Ok(ReportFragment { page, c, report }.into_response())
     } else {
         Ok(ReportPage { page, c, report }.into_response())

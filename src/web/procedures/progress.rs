@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde_json::Value;
 
@@ -15,9 +15,9 @@ use super::{booking_title, engine};
 use crate::db::procedures::{self, ProcedureRow, StepRow};
 use crate::db::{connections, links, users};
 use crate::domain::procedure::{Params, ProcedureKind, ProcedureState, Step};
-use crate::web::care::is_htmx;
 use crate::web::error::AppError;
 use crate::web::extract::Path;
+use crate::web::htmx::Htmx;
 use crate::web::page::{Flash, FlashKind, Page};
 use crate::web::paths;
 use crate::web::session::BookingUser;
@@ -375,12 +375,12 @@ pub async fn show(
     State(state): State<AppState>,
     who: BookingUser,
     page: Page,
-    headers: HeaderMap,
+    htmx: Htmx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let op = procedure_for(&state, &who, id).await?;
     let view = load(&state, &who, page, op).await?;
-    respond(view, is_htmx(&headers), StatusCode::OK)
+    respond(view, htmx.fragment, StatusCode::OK)
 }
 
 /// The page's address from before procedures had one name: sends the visitor to it.

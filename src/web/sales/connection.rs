@@ -9,10 +9,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use tower_sessions::Session;
+use axum::response::{IntoResponse, Response};
 
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::cases::{self, CaseRecord};
 use crate::db::connections::{self, Connection, ServiceMapping};
 use crate::db::onboarding::{self, ConnectionOverview};
@@ -22,9 +21,9 @@ use crate::systems::reservio::Service;
 use crate::systems::termino::Offer;
 use crate::web::error::AppError;
 use crate::web::extract::Path;
-use crate::web::page::{FlashKind, Page, flash};
+use crate::web::form_request::{self, FormRequest};
+use crate::web::page::Page;
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::session::SalesUser;
 use crate::web::state::AppState;
 
@@ -235,18 +234,22 @@ pub(super) async fn refuse(
 }
 
 /// Moves the connection one step (`from → to`) with its audit row; `action` names the row.
-#[allow(clippy::too_many_arguments)]
 async fn step(
-    state: &AppState,
     user: &SalesUser,
-    session: &Session,
-    request_id: &RequestId,
-    page: Page,
+    request: FormRequest,
     id: i64,
     to: ConnectionState,
     action: &str,
     done_key: &'static str,
 ) -> Result<Response, AppError> {
+    let FormRequest {
+        state,
+        session,
+        request_id,
+        page,
+        ..
+    } = request;
+    let state = &state;
     let (c, _) = load(state, id).await?;
     let from = c.state();
     let ready =
@@ -264,71 +267,39 @@ async fn step(
         drop(tx);
         return refuse(state, page, id, StatusCode::CONFLICT, refused).await;
     }
-    audit::append(
-        &mut tx,
-        now,
-        Event::new(&user.0.actor(), action, "connection", id)
-            .partner(Some(c.partner_id))
-            .before(serde_json::json!({ "state": from.as_str() }))
-            .after(serde_json::json!({ "state": to.as_str() }))
-            .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
+    let actor = user.0.actor();
+    let event = Event::new(&actor, action, "connection", id)
+        .partner(Some(c.partner_id))
+        .before(serde_json::json!({ "state": from.as_str() }))
+        .after(serde_json::json!({ "state": to.as_str() }))
+        .request(Some(request_id.as_str()));
+    let to = paths::sales_connection(id);
+    let done = form_request::finish(tx, now, event, &session, done_key, None, &to).await?;
     // Verifying connections sync; start now rather than at the next poll.
     if let Some(notifier) = &state.notifier {
         notifier.notify(id);
     }
-    flash(session, FlashKind::Success, done_key, None).await?;
-    Ok(Redirect::to(&paths::sales_connection(id)).into_response())
+    Ok(done)
 }
 
 /// The sales rep tells the partner it is connected: `mapped → verifying`.
 pub async fn confirm(
-    State(state): State<AppState>,
     user: SalesUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let to = ConnectionState::Verifying;
     let action = "connection.confirmed";
-    step(
-        &state,
-        &user,
-        &session,
-        &request_id,
-        page,
-        id,
-        to,
-        action,
-        "sales-done-confirmed",
-    )
-    .await
+    step(&user, request, id, to, action, "sales-done-confirmed").await
 }
 
 /// Back to mapping after the partner reported a problem: `verifying → mapped`.
 pub async fn reopen(
-    State(state): State<AppState>,
     user: SalesUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let to = ConnectionState::Mapped;
     let action = "connection.mapping_reopened";
-    step(
-        &state,
-        &user,
-        &session,
-        &request_id,
-        page,
-        id,
-        to,
-        action,
-        "sales-done-reopened",
-    )
-    .await
+    step(&user, request, id, to, action, "sales-done-reopened").await
 }

@@ -6,18 +6,19 @@ use std::collections::{HashMap, HashSet};
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use tower_sessions::Session;
 
 use super::connection::{OFFER_FIELD, SalesForms, load, read_catalogues, refuse};
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::connections::{self, ServiceMapping};
 use crate::db::onboarding;
 use crate::domain::connection::ConnectionState;
 use crate::systems::termino::Offer;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path};
-use crate::web::page::{FlashKind, Page, flash};
+use crate::web::form_request;
+use crate::web::page::Page;
 use crate::web::paths;
 use crate::web::request_id::RequestId;
 use crate::web::session::SalesUser;
@@ -114,8 +115,8 @@ pub async fn mapping(
             .map(|m| serde_json::json!([m.reservio_service_id, m.termino_offer_id]))
             .collect()
     };
-    audit::append(
-        &mut tx,
+    form_request::finish(
+        tx,
         now,
         Event::new(&user.0.actor(), action, "connection", id)
             .partner(Some(c.partner_id))
@@ -125,9 +126,10 @@ pub async fn mapping(
                 "mappings": pairs(&new_mappings),
             }))
             .request(Some(request_id.as_str())),
+        &session,
+        "sales-done-mapped",
+        None,
+        &paths::sales_connection(id),
     )
-    .await?;
-    tx.commit().await?;
-    flash(&session, FlashKind::Success, "sales-done-mapped", None).await?;
-    Ok(Redirect::to(&paths::sales_connection(id)).into_response())
+    .await
 }
