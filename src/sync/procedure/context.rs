@@ -158,18 +158,30 @@ pub(super) fn db_error(e: sqlx::Error) -> SystemError {
     SystemError::Transport(format!("database: {e}"))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Which step of which procedure (of which partner) an audit row is about.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct StepRef {
+    pub procedure_id: i64,
+    pub partner_id: i64,
+    pub position: i64,
+    pub step: Step,
+}
+
+/// The audit row of one step: `action` (`operation.step_done`, …) with the step and `detail`.
 pub(super) async fn audit_step(
     tx: &mut Tx,
     actor: &Actor,
-    partner_id: i64,
-    procedure_id: i64,
+    at: StepRef,
     action: &str,
-    position: i64,
-    step: Step,
     detail: Value,
     now: i64,
 ) -> Result<(), sqlx::Error> {
+    let StepRef {
+        procedure_id,
+        partner_id,
+        position,
+        step,
+    } = at;
     audit::append(
         tx,
         now,

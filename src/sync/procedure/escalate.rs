@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::context::{Hooks, StartError, Starter, audit_step};
+use super::context::{Hooks, StartError, Starter, StepRef, audit_step};
 use super::finish::complete;
 use crate::audit::{self, Event};
 use crate::db::links::LinkRow;
@@ -11,14 +11,12 @@ use crate::db::{Tx, cases, procedures};
 use crate::domain::procedure::{ProcedureKind, Step};
 
 /// Opens the Partner Care case of an escalation and completes the procedure (one step).
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn escalate(
     tx: &mut Tx,
     hooks: &Hooks,
     row: &LinkRow,
     procedure_id: i64,
-    reason: &str,
-    proposal: &str,
+    (reason, proposal): (&str, &str),
     by: &Starter<'_>,
     now: i64,
 ) -> Result<(), StartError> {
@@ -57,11 +55,13 @@ pub(super) async fn escalate(
     audit_step(
         tx,
         by.actor,
-        row.partner_id,
-        procedure_id,
+        StepRef {
+            procedure_id,
+            partner_id: row.partner_id,
+            position: 0,
+            step: Step::OpenCase,
+        },
         "operation.step_done",
-        0,
-        Step::OpenCase,
         json!({ "case_id": case_id }),
         now,
     )

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::context::{Hooks, audit_step};
+use super::context::{Hooks, StepRef, audit_step};
 use crate::audit::{self, Actor, Event};
 use crate::db::links::{self, LinkRow};
 use crate::db::procedures::{self, ProcedureRow};
@@ -16,7 +16,6 @@ use crate::sync::context::SyncContext;
 
 /// Marks the procedure completed, settles its case, clears its failure flag, and queues the
 /// partner's confirmation e-mail (FAQ rule 6).
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn complete(
     tx: &mut Tx,
     hooks: &Hooks,
@@ -180,14 +179,12 @@ async fn clear_failure(
 
 /// Stops the procedure at a step: the step and the procedure fail with the reason, and the
 /// booking gets an open `procedure_failed` mismatch until the procedure is retried or abandoned.
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn stop(
     tx: &mut Tx,
     actor: &Actor,
     row: &LinkRow,
     op: &ProcedureRow,
-    position: i64,
-    step: Step,
+    (position, step): (i64, Step),
     message: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -195,11 +192,13 @@ pub(super) async fn stop(
     audit_step(
         tx,
         actor,
-        op.partner_id,
-        op.id,
+        StepRef {
+            procedure_id: op.id,
+            partner_id: op.partner_id,
+            position,
+            step,
+        },
         "operation.failed",
-        position,
-        step,
         json!({ "error": message }),
         now,
     )

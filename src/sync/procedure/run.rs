@@ -4,8 +4,8 @@
 use serde_json::json;
 
 use super::context::{
-    BATCH, Hooks, Outcome, Reach, Snapshots, StepRun, WAIT_SECS, audit_step, connection_accounts,
-    connection_syncs,
+    BATCH, Hooks, Outcome, Reach, Snapshots, StepRef, StepRun, WAIT_SECS, audit_step,
+    connection_accounts, connection_syncs,
 };
 use super::finish::{complete, stop};
 use super::{cancel, change_service, reschedule};
@@ -123,8 +123,7 @@ async fn drive(
                 &actor,
                 &row,
                 &op,
-                step_row.position,
-                step,
+                (step_row.position, step),
                 &message,
                 now,
             )
@@ -171,11 +170,13 @@ async fn drive(
                 audit_step(
                     &mut tx,
                     &actor,
-                    op.partner_id,
-                    id,
+                    StepRef {
+                        procedure_id: id,
+                        partner_id: op.partner_id,
+                        position,
+                        step,
+                    },
                     "operation.step_done",
-                    position,
-                    step,
                     result,
                     now,
                 )
@@ -187,11 +188,13 @@ async fn drive(
                     audit_step(
                         &mut tx,
                         &actor,
-                        op.partner_id,
-                        id,
+                        StepRef {
+                            procedure_id: id,
+                            partner_id: op.partner_id,
+                            position,
+                            step,
+                        },
                         "operation.step_waiting",
-                        position,
-                        step,
                         json!({ "reason": reason }),
                         now,
                     )
@@ -202,7 +205,7 @@ async fn drive(
             }
             Outcome::Wait { reason, .. } => {
                 let message = format!("gave up waiting: {reason}");
-                stop(&mut tx, &actor, &row, &op, position, step, &message, now).await?;
+                stop(&mut tx, &actor, &row, &op, (position, step), &message, now).await?;
                 false
             }
             Outcome::Transient(message) if step_row.attempts + 1 < ctx.settings.max_attempts => {
@@ -215,11 +218,13 @@ async fn drive(
                 audit_step(
                     &mut tx,
                     &actor,
-                    op.partner_id,
-                    id,
+                    StepRef {
+                        procedure_id: id,
+                        partner_id: op.partner_id,
+                        position,
+                        step,
+                    },
                     "operation.step_retry",
-                    position,
-                    step,
                     json!({ "error": message, "attempt": step_row.attempts + 1 }),
                     now,
                 )
@@ -229,7 +234,7 @@ async fn drive(
                 false
             }
             Outcome::Transient(message) | Outcome::Fail(message) => {
-                stop(&mut tx, &actor, &row, &op, position, step, &message, now).await?;
+                stop(&mut tx, &actor, &row, &op, (position, step), &message, now).await?;
                 false
             }
         };

@@ -176,7 +176,7 @@ pub async fn start(
         }
     }
     if let Params::Escalate { reason, proposal } = &params {
-        escalate(&mut tx, hooks, &row, id, reason, proposal, by, now).await?;
+        escalate(&mut tx, hooks, &row, id, (reason, proposal), by, now).await?;
     }
     tx.commit().await?;
     hooks.wake.notify_one();
