@@ -10,6 +10,23 @@ use libtest_mimic::Trial;
 
 pub fn plain() -> Vec<Trial> {
     vec![
+        Trial::test(
+            "every_module_of_src_has_one_layout_and_its_tests_one_place",
+            || {
+                let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+                let strays = layout_strays(&root);
+                if strays.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "a module with children is a folder with mod.rs, and unit tests are a \
+                     `tests` module (not `*_tests.rs`):\n{}",
+                        strays.join("\n")
+                    )
+                    .into())
+                }
+            },
+        ),
         Trial::test("no_two_modules_of_src_import_each_other", || {
             let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
             let cycles = import_cycles(&root);
@@ -472,4 +489,34 @@ fn short(path: &Path) -> String {
         Some(at) => text[at + 1..].to_string(),
         None => text.into_owned(),
     }
+}
+
+/// Files that break the one module layout: `name.rs` beside a folder `name/` (the folder's
+/// `mod.rs` is the module), and unit tests in a `*_tests.rs` file instead of a `tests` module.
+fn layout_strays(dir: &Path) -> Vec<String> {
+    let mut strays = vec![];
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return strays;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if path.with_extension("rs").exists() {
+                strays.push(format!(
+                    "{} beside {}/",
+                    path.with_extension("rs").display(),
+                    path.display()
+                ));
+            }
+            strays.extend(layout_strays(&path));
+        } else if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.ends_with("_tests.rs"))
+        {
+            strays.push(path.display().to_string());
+        }
+    }
+    strays.sort();
+    strays
 }

@@ -7,10 +7,6 @@ mod webhook;
 mod wire;
 
 #[cfg(test)]
-mod fuzz_tests;
-#[cfg(test)]
-mod garbage_tests;
-#[cfg(test)]
 mod tests;
 
 use std::time::Duration;

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use super::*;
+use super::super::*;
 
 fn good(id: &str) -> Value {
     json!({

@@ -5,11 +5,11 @@
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use super::wire::{
+use super::super::wire::{
     changes_from_value, describe_error_body, offers_from_value, reissued_from_value,
     reservation_from_value,
 };
-use super::*;
+use super::super::*;
 use crate::systems::SystemError;
 use crate::systems::hostile_json::{any_body, any_json, near_miss, odd_string};
 

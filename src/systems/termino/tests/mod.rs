@@ -1,5 +1,8 @@
 //! The client against a real fake Termino over HTTP: the feed, idempotency, vouchers, deletes.
 
+mod fuzz;
+mod garbage;
+
 use std::time::Duration;
 
 use super::*;
