@@ -131,6 +131,22 @@ fn crate_roots(src: &Path) -> Vec<CrateRoot> {
 fn modules_of(krate: &CrateRoot, src: &Path) -> BTreeMap<Vec<String>, PathBuf> {
     let mut modules = BTreeMap::new();
     modules.insert(vec![], krate.root_file.clone());
+    // A module the root file declares with `#[path = "…"]`: a file several binaries share.
+    if let Ok(text) = std::fs::read_to_string(&krate.root_file) {
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        for pair in lines.windows(2) {
+            let path = pair[0]
+                .strip_prefix("#[path = \"")
+                .and_then(|r| r.strip_suffix("\"]"));
+            let name = pair[1]
+                .strip_prefix("mod ")
+                .and_then(|r| r.strip_suffix(';'));
+            if let (Some(path), Some(name)) = (path, name) {
+                let dir = krate.root_file.parent().unwrap_or(src);
+                modules.insert(vec![name.to_string()], dir.join(path));
+            }
+        }
+    }
     let is_library = krate.root_file == src.join("lib.rs");
     let is_folder_binary = krate.root_file.ends_with("main.rs") && krate.dir != src;
     if !is_library && !is_folder_binary {
