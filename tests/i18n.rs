@@ -8,6 +8,7 @@ mod common;
 
 use bookbridge::i18n::format::{DEFAULT_TIME_ZONE, format_datetime, time_zone};
 use bookbridge::i18n::{self, Lang};
+use bookbridge::web::paths;
 use common::{TestApp, html, select_attr, select_texts};
 use scraper::{Html, Selector};
 
@@ -30,7 +31,7 @@ fn main() {
 const ROLES: [(&str, &str, &[&str]); 4] = [
     (
         "partner@demo.test",
-        "/bookings",
+        paths::BOOKINGS,
         &[
             "bookings-title",
             "bookings-filter-only-mismatches",
@@ -39,17 +40,17 @@ const ROLES: [(&str, &str, &[&str]); 4] = [
     ),
     (
         "care@demo.test",
-        "/care/mismatches",
+        paths::CARE_MISMATCHES,
         &["mismatches-title", "mismatches-coming"],
     ),
     (
         "sales@demo.test",
-        "/sales/connections",
+        paths::SALES_CONNECTIONS,
         &["connections-title", "connections-coming"],
     ),
     (
         "admin@demo.test",
-        "/admin/users",
+        paths::ADMIN_USERS,
         &["users-title", "users-add"],
     ),
 ];
@@ -178,24 +179,29 @@ async fn every_role_reads_its_pages_in_polish_and_czech(app: TestApp) {
             assert_speaks(&home, lang, &["home-title", "nav-audit", "logout"], email);
             let own = html(app.get(&client, workspace).await).await;
             assert_speaks(&own, lang, workspace_keys, workspace);
-            let audit = html(app.get(&client, "/audit").await).await;
-            assert_speaks(&audit, lang, &["audit-title", "audit-when"], "/audit");
+            let audit = html(app.get(&client, paths::AUDIT).await).await;
+            assert_speaks(&audit, lang, &["audit-title", "audit-when"], paths::AUDIT);
             let missing = app.get(&client, "/no-such-page").await;
             assert_eq!(missing.status(), 404);
             assert_speaks(&html(missing).await, lang, &["error-not-found"], "404");
             let forbidden = if email == "admin@demo.test" {
-                "/bookings"
+                paths::BOOKINGS
             } else {
-                "/admin/users"
+                paths::ADMIN_USERS
             };
             let refused = app.get(&client, forbidden).await;
             assert_eq!(refused.status(), 403);
             assert_speaks(&html(refused).await, lang, &["error-forbidden"], "403");
             // After logging out the browser keeps its language for the login page.
-            let out = app.post_form(&client, "/", "/logout", &[]).await;
+            let out = app.post_form(&client, "/", paths::LOGOUT, &[]).await;
             assert_eq!(out.status(), 303);
-            let login = html(app.get(&client, "/login").await).await;
-            assert_speaks(&login, lang, &["login-title", "login-password"], "/login");
+            let login = html(app.get(&client, paths::LOGIN).await).await;
+            assert_speaks(
+                &login,
+                lang,
+                &["login-title", "login-password"],
+                paths::LOGIN,
+            );
         }
     }
 }
@@ -206,8 +212,8 @@ async fn an_anonymous_visitor_gets_the_browsers_language_and_may_change_it(app: 
             .get(app.url(path))
             .header("accept-language", "pl-PL,pl;q=0.9,en;q=0.8")
     };
-    let login = polish_browser("/login").send().await.expect("answers");
-    assert_speaks(&html(login).await, Lang::Pl, &["login-title"], "/login");
+    let login = polish_browser(paths::LOGIN).send().await.expect("answers");
+    assert_speaks(&html(login).await, Lang::Pl, &["login-title"], paths::LOGIN);
     let missing = polish_browser("/no-such-page")
         .send()
         .await
@@ -218,7 +224,7 @@ async fn an_anonymous_visitor_gets_the_browsers_language_and_may_change_it(app: 
     // A language we do not speak gives English.
     let german = app
         .client()
-        .get(app.url("/login"))
+        .get(app.url(paths::LOGIN))
         .header("accept-language", "de-DE,de;q=0.9")
         .send()
         .await
@@ -228,9 +234,14 @@ async fn an_anonymous_visitor_gets_the_browsers_language_and_may_change_it(app: 
 
     // The switcher on the login page works before logging in, and changes no one's record.
     let client = app.client();
-    switch_language(&app, &client, "/login", Lang::Cs).await;
-    let login = html(app.get(&client, "/login").await).await;
-    assert_speaks(&login, Lang::Cs, &["login-title", "login-submit"], "/login");
+    switch_language(&app, &client, paths::LOGIN, Lang::Cs).await;
+    let login = html(app.get(&client, paths::LOGIN).await).await;
+    assert_speaks(
+        &login,
+        Lang::Cs,
+        &["login-title", "login-submit"],
+        paths::LOGIN,
+    );
     let audited = app
         .count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.language_changed'")
         .await;
@@ -260,7 +271,7 @@ async fn the_saved_preference_beats_the_browsers_language_at_the_next_login(app:
         )
         .build()
         .expect("client");
-    let before = html(app.get(&czech, "/login").await).await;
+    let before = html(app.get(&czech, paths::LOGIN).await).await;
     assert_speaks(
         &before,
         Lang::Cs,
@@ -317,7 +328,7 @@ async fn changing_the_language_is_audited_once_per_change(app: TestApp) {
         ]
     );
     // The partner's own audit trail lists it.
-    let doc = html(app.get(&client, "/audit").await).await;
+    let doc = html(app.get(&client, paths::AUDIT).await).await;
     assert!(
         select_texts(&doc, "td code")
             .iter()
@@ -325,7 +336,7 @@ async fn changing_the_language_is_audited_once_per_change(app: TestApp) {
     );
     // Nonsense is refused, in the page's language.
     let refused = app
-        .post_form(&client, "/", "/language", &[("lang", "xx")])
+        .post_form(&client, "/", paths::LANGUAGE, &[("lang", "xx")])
         .await;
     assert_eq!(refused.status(), 400);
 }
@@ -355,7 +366,7 @@ async fn times_are_shown_in_the_partners_time_zone_and_staff_see_prague_time(app
     let partner = app.login("partner@demo.test").await;
     switch_language(&app, &partner, "/", Lang::Pl).await;
     let at = last_login_at(&app, "partner@demo.test").await;
-    let doc = html(app.get(&partner, "/audit").await).await;
+    let doc = html(app.get(&partner, paths::AUDIT).await).await;
     let shown = select_texts(&doc, "table.data td");
     let in_new_york = format_datetime(Lang::Pl, at, &time_zone("America/New_York"));
     assert!(
@@ -370,7 +381,7 @@ async fn times_are_shown_in_the_partners_time_zone_and_staff_see_prague_time(app
 
     let admin = app.login("admin@demo.test").await;
     switch_language(&app, &admin, "/", Lang::Cs).await;
-    let doc = html(app.get(&admin, "/audit").await).await;
+    let doc = html(app.get(&admin, paths::AUDIT).await).await;
     let shown = select_texts(&doc, "table.data td");
     let in_prague = format_datetime(Lang::Cs, at, &time_zone(DEFAULT_TIME_ZONE));
     assert!(
@@ -384,7 +395,7 @@ async fn the_audit_chain_count_is_pluralised_per_language(app: TestApp) {
     for (lang, word) in [(Lang::Pl, "wpis"), (Lang::Cs, "záznam"), (Lang::En, "entr")] {
         switch_language(&app, &admin, "/", lang).await;
         let rows = app.count("SELECT COUNT(*) FROM audit_log").await;
-        let doc = html(app.get(&admin, "/audit").await).await;
+        let doc = html(app.get(&admin, paths::AUDIT).await).await;
         let status = select_texts(&doc, "#chain-status").join(" ");
         let expected = i18n::text_with(
             lang,
@@ -421,7 +432,9 @@ async fn the_set_up_and_care_pages_read_in_polish_and_czech(app: TestApp) {
         ("reservio_business_id", "biz-1"),
         ("reservio_token", "token-1"),
     ];
-    let r = app.post_form(&partner, "/", "/connection", &fields).await;
+    let r = app
+        .post_form(&partner, "/", paths::CONNECTION, &fields)
+        .await;
     assert_eq!(r.status(), 303);
     let (id,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM connections")
         .fetch_one(app.db.pool())
@@ -443,7 +456,7 @@ async fn the_set_up_and_care_pages_read_in_polish_and_czech(app: TestApp) {
         check_page(
             &app,
             &partner,
-            "/connection",
+            paths::CONNECTION,
             lang,
             &["connection-title", "connection-send-code"],
         )
@@ -452,12 +465,12 @@ async fn the_set_up_and_care_pages_read_in_polish_and_czech(app: TestApp) {
         check_page(
             &app,
             &sales,
-            "/sales/connections",
+            paths::SALES_CONNECTIONS,
             lang,
             &["sales-lookup-title", "sales-list-setup"],
         )
         .await;
-        let own = format!("/sales/connections/{id}");
+        let own = paths::sales_connection(id);
         check_page(
             &app,
             &sales,
@@ -478,7 +491,7 @@ async fn the_set_up_and_care_pages_read_in_polish_and_czech(app: TestApp) {
         check_page(
             &app,
             &care,
-            "/care/mismatches",
+            paths::CARE_MISMATCHES,
             lang,
             &["care-health-title", "care-filter-kind"],
         )
@@ -486,7 +499,7 @@ async fn the_set_up_and_care_pages_read_in_polish_and_czech(app: TestApp) {
         check_page(
             &app,
             &care,
-            "/care/cases",
+            paths::CARE_CASES,
             lang,
             &["cases-title", "cases-empty"],
         )

@@ -19,6 +19,7 @@ mod common;
 #[path = "resilience/postgres_restart.rs"]
 mod postgres_restart;
 
+use bookbridge::web::paths;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -214,7 +215,7 @@ async fn fifty_concurrent_writers_never_see_busy_and_the_chain_stays_intact(app:
     let mut server_errors = vec![];
     let mut pages = 0;
     while Instant::now() < deadline {
-        for path in ["/bookings", "/", "/audit"] {
+        for path in [paths::BOOKINGS, "/", paths::AUDIT] {
             let status = app.get(&client, path).await.status();
             pages += 1;
             if status.is_server_error() {
@@ -222,11 +223,16 @@ async fn fifty_concurrent_writers_never_see_busy_and_the_chain_stays_intact(app:
             }
         }
         let switched = app
-            .post_form(&client, "/", "/language", &[("lang", "pl"), ("next", "/")])
+            .post_form(
+                &client,
+                "/",
+                paths::LANGUAGE,
+                &[("lang", "pl"), ("next", "/")],
+            )
             .await
             .status();
         if switched.is_server_error() {
-            server_errors.push(("/language", switched));
+            server_errors.push((paths::LANGUAGE, switched));
         }
     }
     let mut errors = vec![];
@@ -289,7 +295,7 @@ async fn two_instances_on_one_database_share_sessions_and_finish_each_others_wor
 
     // A session made on one instance works on the other: it lives in the database.
     let client = app.client();
-    let token = app.csrf(&client, "/login").await;
+    let token = app.csrf(&client, paths::LOGIN).await;
     let login = client
         .post(format!("{one}/login"))
         .form(&[

@@ -11,6 +11,7 @@ mod listing;
 #[path = "sync/reservio_contract.rs"]
 mod reservio_contract;
 
+use bookbridge::web::paths;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,6 +24,7 @@ use bookbridge::sandbox::termino::EffectKind as TerminoEffect;
 use bookbridge::sync::{SyncContext, sync_all};
 use bookbridge::systems::reservio::note::NoteMarkers;
 use bookbridge::systems::{BookingSystem, ChangeBatch, SystemError};
+use common::procedure::link_of;
 use common::world::{DAY, HOUR, World, open_kind, open_mismatches, tomorrow};
 use common::{TestApp, html, select_attr, select_texts};
 use listing::*;
@@ -548,19 +550,9 @@ async fn a_push_that_keeps_failing_becomes_push_failed_and_clears_once_it_goes_t
     );
 }
 
-/// The link of a voucher.
-async fn link_of(app: &TestApp, voucher: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM booking_links WHERE voucher_code = $1")
-        .bind(voucher)
-        .fetch_one(app.db.pool())
-        .await
-        .expect("the booking is linked");
-    id
-}
-
 /// A booking's page as the partner sees it.
 async fn booking_page(app: &TestApp, client: &reqwest::Client, link: i64) -> scraper::Html {
-    let response = app.get(client, &format!("/bookings/{link}")).await;
+    let response = app.get(client, &paths::booking(link)).await;
     assert_eq!(response.status(), 200);
     html(response).await
 }
@@ -624,7 +616,7 @@ async fn a_push_that_failed_for_good_crosses_by_itself_once_the_system_answers_a
     assert!(select_attr(&doc, "#pending-change progress", "value").is_none());
     assert!(select_attr(&doc, "#send-again", "id").is_some());
     // The list never says the sides agree while the change has not crossed.
-    let list = html(app.get(&client, "/bookings").await).await;
+    let list = html(app.get(&client, paths::BOOKINGS).await).await;
     let flags = select_texts(&list, &format!("#link-{link} .f-mismatches")).join(" ");
     assert!(!flags.contains("In agreement"), "{flags}");
 
@@ -724,17 +716,13 @@ async fn a_refused_push_stays_refused_until_a_person_sends_it_again_now(app: Tes
             .fetch_one(app.db.pool())
             .await
             .expect("the flag");
-    let care_page = html(
-        app.get(&care, &format!("/care/mismatches/{mismatch}"))
-            .await,
-    )
-    .await;
+    let care_page = html(app.get(&care, &paths::care_mismatch(mismatch)).await).await;
     assert_eq!(
         select_attr(&care_page, "#send-again-form", "action"),
-        Some(format!("/bookings/{link}/send-again"))
+        Some(paths::booking_send_again(link))
     );
     // Like every form: no token, no effect.
-    let path = format!("/bookings/{link}/send-again");
+    let path = paths::booking_send_again(link);
     let forged = client
         .post(app.url(&path))
         .form(&[("csrf_token", "forged")])
@@ -742,7 +730,7 @@ async fn a_refused_push_stays_refused_until_a_person_sends_it_again_now(app: Tes
         .await
         .expect("answers");
     assert_eq!(forged.status(), 403);
-    let page = format!("/bookings/{link}");
+    let page = paths::booking(link);
     let sent = app.post_form(&client, &page, &path, &[]).await;
     assert_eq!(sent.status(), 303);
     let (actor,): (String,) = sqlx::query_as(
@@ -806,7 +794,7 @@ async fn a_customers_self_reschedule_is_told_as_theirs_with_the_time_it_had(app:
         .find(|l| l.starts_with(told))
         .unwrap_or_else(|| panic!("{lines:?}"));
     assert!(line.contains(" → "), "{line}");
-    let entry = html(app.get(&client, &format!("/audit/{id}")).await).await;
+    let entry = html(app.get(&client, &paths::audit_entry(id)).await).await;
     let what = select_texts(&entry, "#audit-what").join("");
     assert_eq!(&what, line);
     // A staff move in Reservio is told with its times too; Reservio does not say who.

@@ -8,6 +8,7 @@
 
 #![allow(dead_code)]
 
+pub mod procedure;
 pub mod world;
 
 use std::future::Future;

@@ -5,6 +5,7 @@
 use crate::common::{self, TestApp};
 use crate::synced::{mismatches_in_state, settle};
 use crate::tests;
+use bookbridge::web::paths;
 
 pub fn tests() -> Vec<(&'static str, common::TestFn)> {
     tests![
@@ -15,23 +16,23 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
 
 /// Each page and the one role that may open it.
 const PAGES: [(&str, &str); 6] = [
-    ("/care/mismatches", "care@demo.test"),
-    ("/care/cases", "care@demo.test"),
+    (paths::CARE_MISMATCHES, "care@demo.test"),
+    (paths::CARE_CASES, "care@demo.test"),
     ("/care/mismatches/1", "care@demo.test"),
-    ("/sales/connections", "sales@demo.test"),
+    (paths::SALES_CONNECTIONS, "sales@demo.test"),
     ("/sales/connections/1", "sales@demo.test"),
-    ("/connection", "partner@demo.test"),
+    (paths::CONNECTION, "partner@demo.test"),
 ];
 
 /// Each form and the role that may post it.
 const FORMS: [(&str, &str); 9] = [
     ("/care/mismatches/1/assign", "care@demo.test"),
     ("/care/mismatches/1/resolve", "care@demo.test"),
-    ("/care/mismatches/bulk", "care@demo.test"),
+    (paths::CARE_MISMATCHES_BULK, "care@demo.test"),
     ("/care/cases/1/resolve", "care@demo.test"),
     ("/sales/connections/1/mapping", "sales@demo.test"),
     ("/sales/connections/1/confirm", "sales@demo.test"),
-    ("/connection", "partner@demo.test"),
+    (paths::CONNECTION, "partner@demo.test"),
     ("/connection/1/go-live", "partner@demo.test"),
     ("/cases/1/notes", "partner@demo.test"),
 ];
@@ -66,7 +67,7 @@ async fn each_role_is_refused_the_dashboard_pages_of_the_other_roles(app: TestAp
     for (path, _) in PAGES {
         let r = app.get(&anonymous, path).await;
         assert_eq!(r.status(), 303, "{path}");
-        assert_eq!(r.headers()["location"], "/login");
+        assert_eq!(r.headers()["location"], paths::LOGIN);
     }
     assert!(
         mismatches_in_state(&app, "resolved")
@@ -99,30 +100,30 @@ async fn posts_without_the_csrf_token_are_refused_and_change_nothing(app: TestAp
     };
     let before = audit_rows(&app).await;
     let attempts: [Attempt; 7] = [
+        ("care@demo.test", paths::care_mismatch_assign(id), vec![]),
         (
             "care@demo.test",
-            format!("/care/mismatches/{id}/assign"),
+            paths::care_mismatch_acknowledge(id),
             vec![],
         ),
         (
             "care@demo.test",
-            format!("/care/mismatches/{id}/acknowledge"),
-            vec![],
-        ),
-        (
-            "care@demo.test",
-            format!("/care/mismatches/{id}/resolve"),
+            paths::care_mismatch_resolve(id),
             vec![("note", "sneaky".into())],
         ),
         (
             "care@demo.test",
-            "/care/mismatches/bulk".into(),
+            paths::CARE_MISMATCHES_BULK.into(),
             vec![("action", "acknowledge".into()), ("ids", id.to_string())],
         ),
-        ("partner@demo.test", "/connection/sandbox".into(), vec![]),
         (
             "partner@demo.test",
-            "/connection".into(),
+            paths::CONNECTION_SANDBOX.into(),
+            vec![],
+        ),
+        (
+            "partner@demo.test",
+            paths::CONNECTION.into(),
             vec![
                 ("reservio_business_id", "biz".into()),
                 ("reservio_token", "t".into()),

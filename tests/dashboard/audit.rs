@@ -5,6 +5,7 @@
 use crate::common::{self, TestApp, select_texts};
 use crate::synced::{page, settle};
 use crate::tests;
+use bookbridge::web::paths;
 
 pub fn tests() -> Vec<(&'static str, common::TestFn)> {
     tests![
@@ -197,7 +198,7 @@ async fn the_csv_export_holds_the_filtered_rows_with_localised_headings(app: Tes
     // The headings follow the reader's language.
     let token = app.csrf(&admin, "/").await;
     admin
-        .post(app.url("/language"))
+        .post(app.url(paths::LANGUAGE))
         .form(&[("csrf_token", token.as_str()), ("lang", "cs")])
         .send()
         .await

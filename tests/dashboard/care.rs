@@ -5,6 +5,7 @@
 use crate::common::{self, TestApp, html, select_attr, select_texts};
 use crate::synced::{audited, htmx_post, mismatches_in_state, page, queue_ids, settle};
 use crate::tests;
+use bookbridge::web::paths;
 
 const CARE: &str = "care@demo.test";
 
@@ -30,12 +31,12 @@ fn rank(severity: &str) -> u8 {
 
 async fn the_queue_puts_the_most_severe_and_oldest_first_under_each_partners_health(app: TestApp) {
     let care = app.login(CARE).await;
-    let empty = page(&app, &care, "/care/mismatches").await;
+    let empty = page(&app, &care, paths::CARE_MISMATCHES).await;
     assert!(queue_ids(&empty).is_empty());
     assert!(select_texts(&empty, "#queue .empty")[0].contains("No mismatches"));
 
     settle(&app).await;
-    let doc = page(&app, &care, "/care/mismatches").await;
+    let doc = page(&app, &care, paths::CARE_MISMATCHES).await;
     let ids = queue_ids(&doc);
     let open = mismatches_in_state(&app, "open").await;
     assert!(!ids.is_empty());
@@ -127,14 +128,9 @@ async fn each_queue_filter_narrows_the_table_and_htmx_gets_the_table_alone(app: 
 
     // Assignee and state.
     assert!(queue_ids(&page(&app, &care, "/care/mismatches?assignee=me").await).is_empty());
-    let first = queue_ids(&page(&app, &care, "/care/mismatches").await)[0];
+    let first = queue_ids(&page(&app, &care, paths::CARE_MISMATCHES).await)[0];
     let r = app
-        .post_form(
-            &care,
-            "/",
-            &format!("/care/mismatches/{first}/acknowledge"),
-            &[],
-        )
+        .post_form(&care, "/", &paths::care_mismatch_acknowledge(first), &[])
         .await;
     assert_eq!(r.status(), 303);
     assert_eq!(
@@ -183,7 +179,7 @@ async fn assigning_and_acknowledging_are_audited_and_a_repeat_is_refused(app: Te
     settle(&app).await;
     let care = app.login(CARE).await;
     let id = mismatches_in_state(&app, "open").await[0];
-    let assign = format!("/care/mismatches/{id}/assign");
+    let assign = paths::care_mismatch_assign(id);
     let r = app
         .post_form(&care, "/", &assign, &[("back", "kind=conflict")])
         .await;
@@ -211,7 +207,7 @@ async fn assigning_and_acknowledging_are_audited_and_a_repeat_is_refused(app: Te
     assert!(select_texts(&html(r).await, "#queue .flash")[0].contains("already assigned"));
     assert_eq!(audited(&app, "mismatch.assigned", "mismatch", id).await, 1);
 
-    let acknowledge = format!("/care/mismatches/{id}/acknowledge");
+    let acknowledge = paths::care_mismatch_acknowledge(id);
     let r = htmx_post(&app, &care, &acknowledge, &[]).await;
     assert_eq!(r.status(), 200);
     let doc = scraper::Html::parse_fragment(&r.text().await.expect("body"));
@@ -243,7 +239,7 @@ async fn resolving_needs_a_note_and_a_resolved_mismatch_stays_resolved(app: Test
     )
     .await;
     let id = crate::common::world::flag_put_right_meanwhile(&app, clean).await;
-    let resolve = format!("/care/mismatches/{id}/resolve");
+    let resolve = paths::care_mismatch_resolve(id);
     for blank in ["", "   \n "] {
         let r = app
             .post_form(&care, "/", &resolve, &[("note", blank)])
@@ -265,8 +261,8 @@ async fn resolving_needs_a_note_and_a_resolved_mismatch_stays_resolved(app: Test
     let note = "Salon confirmed the customer comes; both sides now agree.";
     let r = app.post_form(&care, "/", &resolve, &[("note", note)]).await;
     assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], format!("/care/mismatches/{id}"));
-    let doc = page(&app, &care, &format!("/care/mismatches/{id}")).await;
+    assert_eq!(r.headers()["location"], paths::care_mismatch(id));
+    let doc = page(&app, &care, &paths::care_mismatch(id)).await;
     assert_eq!(select_texts(&doc, "#mismatch-state"), ["Resolved"]);
     assert_eq!(select_texts(&doc, "#resolution-note"), [note]);
     let (state, by, at): (String, Option<String>, Option<i64>) =
@@ -306,13 +302,8 @@ async fn bulk_actions_skip_what_was_done_meanwhile(app: TestApp) {
     let care = app.login(CARE).await;
     let open = mismatches_in_state(&app, "open").await;
     let (a, b, c) = (open[0], open[1], open[2]);
-    app.post_form(
-        &care,
-        "/",
-        &format!("/care/mismatches/{c}/acknowledge"),
-        &[],
-    )
-    .await;
+    app.post_form(&care, "/", &paths::care_mismatch_acknowledge(c), &[])
+        .await;
     let (a_s, b_s, c_s) = (a.to_string(), b.to_string(), c.to_string());
     let fields = [
         ("action", "acknowledge"),
@@ -321,7 +312,7 @@ async fn bulk_actions_skip_what_was_done_meanwhile(app: TestApp) {
         ("ids", c_s.as_str()),
         ("back", "severity=high"),
     ];
-    let r = htmx_post(&app, &care, "/care/mismatches/bulk", &fields).await;
+    let r = htmx_post(&app, &care, paths::CARE_MISMATCHES_BULK, &fields).await;
     assert_eq!(r.status(), 200);
     let doc = scraper::Html::parse_fragment(&r.text().await.expect("body"));
     let notice = select_texts(&doc, "#queue .flash").join(" ");
@@ -347,7 +338,7 @@ async fn bulk_actions_skip_what_was_done_meanwhile(app: TestApp) {
         ("back", "state=open"),
     ];
     let r = app
-        .post_form(&care, "/", "/care/mismatches/bulk", &fields)
+        .post_form(&care, "/", paths::CARE_MISMATCHES_BULK, &fields)
         .await;
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], "/care/mismatches?state=open");
@@ -362,7 +353,7 @@ async fn bulk_actions_skip_what_was_done_meanwhile(app: TestApp) {
     let r = htmx_post(
         &app,
         &care,
-        "/care/mismatches/bulk",
+        paths::CARE_MISMATCHES_BULK,
         &[("action", "assign")],
     )
     .await;
@@ -370,7 +361,7 @@ async fn bulk_actions_skip_what_was_done_meanwhile(app: TestApp) {
     let r = htmx_post(
         &app,
         &care,
-        "/care/mismatches/bulk",
+        paths::CARE_MISMATCHES_BULK,
         &[("action", "delete"), ("ids", "1")],
     )
     .await;
@@ -378,7 +369,7 @@ async fn bulk_actions_skip_what_was_done_meanwhile(app: TestApp) {
     let r = htmx_post(
         &app,
         &care,
-        "/care/mismatches/bulk",
+        paths::CARE_MISMATCHES_BULK,
         &[("action", "assign"), ("ids", "x")],
     )
     .await;
@@ -394,7 +385,7 @@ async fn the_mismatch_page_shows_both_sides_and_what_the_rule_says(app: TestApp)
     .fetch_one(app.db.pool())
     .await
     .expect("a status mismatch (the demo cancels some vouchers)");
-    let doc = page(&app, &care, &format!("/care/mismatches/{id}")).await;
+    let doc = page(&app, &care, &paths::care_mismatch(id)).await;
     assert_eq!(select_texts(&doc, "h1")[0], format!("Status differs #{id}"));
     assert!(select_texts(&doc, "p.lead")[0].contains("the voucher first"));
     let differing = select_texts(&doc, "#sides tr.differs th");

@@ -5,6 +5,7 @@
 use crate::common::{self, TestApp, html, select_attr, select_texts};
 use crate::synced::{audited, page, settle};
 use crate::tests;
+use bookbridge::web::paths;
 
 const PARTNER: &str = "partner@demo.test";
 const CARE: &str = "care@demo.test";
@@ -51,7 +52,7 @@ async fn a_case_is_worked_through_its_conversation_to_an_outcome(app: TestApp) {
     let reason = "The therapist is ill on that day; we cannot take this booking.";
     let id = open_case(&app, reason).await;
     let care = app.login(CARE).await;
-    let path = format!("/care/cases/{id}");
+    let path = paths::care_case(id);
     let doc = page(&app, &care, &path).await;
     assert_eq!(
         select_texts(&doc, "h1")[0],
@@ -83,7 +84,7 @@ async fn a_case_is_worked_through_its_conversation_to_an_outcome(app: TestApp) {
 
     // The partner reads it on its own case page (no Partner Care forms there) and answers.
     let partner = app.login(PARTNER).await;
-    let doc = page(&app, &partner, &format!("/cases/{id}")).await;
+    let doc = page(&app, &partner, &paths::partner_case(id)).await;
     assert!(select_texts(&doc, "#notes .note").contains(&question.to_string()));
     assert!(select_attr(&doc, "#sides", "id").is_none());
     assert!(select_attr(&doc, "#outcome", "id").is_none());
@@ -92,12 +93,12 @@ async fn a_case_is_worked_through_its_conversation_to_an_outcome(app: TestApp) {
         .post_form(
             &partner,
             "/",
-            &format!("/cases/{id}/notes"),
+            &paths::partner_case_note(id),
             &[("body", answer)],
         )
         .await;
     assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], format!("/cases/{id}"));
+    assert_eq!(r.headers()["location"], paths::partner_case(id));
 
     // Partner Care takes it, then resolves it with an outcome.
     let r = app
@@ -159,7 +160,7 @@ async fn a_case_is_worked_through_its_conversation_to_an_outcome(app: TestApp) {
     );
 
     // The partner sees the outcome and the last word; the conversation is closed.
-    let doc = page(&app, &partner, &format!("/cases/{id}")).await;
+    let doc = page(&app, &partner, &paths::partner_case(id)).await;
     assert_eq!(select_texts(&doc, "#case-state"), ["Resolved"]);
     assert!(select_texts(&doc, "#case-outcome")[0].starts_with("Booking moved to another time"));
     assert_eq!(select_texts(&doc, "#notes .note").len(), 3);
@@ -167,7 +168,7 @@ async fn a_case_is_worked_through_its_conversation_to_an_outcome(app: TestApp) {
         .post_form(
             &partner,
             "/",
-            &format!("/cases/{id}/notes"),
+            &paths::partner_case_note(id),
             &[("body", "Thanks")],
         )
         .await;
@@ -186,7 +187,7 @@ async fn a_case_is_worked_through_its_conversation_to_an_outcome(app: TestApp) {
 
 async fn the_case_list_filters_by_state_and_partner(app: TestApp) {
     let care = app.login(CARE).await;
-    let doc = page(&app, &care, "/care/cases").await;
+    let doc = page(&app, &care, paths::CARE_CASES).await;
     assert_eq!(
         select_texts(&doc, ".empty"),
         ["No cases here. Partners' escalations appear as soon as they are opened."]
@@ -198,7 +199,7 @@ async fn the_case_list_filters_by_state_and_partner(app: TestApp) {
             .filter_map(|r| r.value().attr("data-case-id").map(str::to_string))
             .collect()
     };
-    let doc = page(&app, &care, "/care/cases").await;
+    let doc = page(&app, &care, paths::CARE_CASES).await;
     assert_eq!(listed(&doc), [id.to_string()]);
     assert_eq!(
         listed(&page(&app, &care, "/care/cases?state=open").await).len(),

@@ -2,6 +2,7 @@
 //! when it is not, and every flagged row offers its next step.
 
 use bookbridge::domain::Customer;
+use bookbridge::web::paths;
 
 use crate::common::world::{HOUR, World, tomorrow};
 use crate::common::{self, TestApp, html, select_attr, select_texts};
@@ -68,7 +69,7 @@ async fn a_booking_only_one_system_shows_is_waiting_for_the_other_never_in_agree
         select_texts(&doc, &format!("{row} .badge.waiting")),
         vec!["Waiting for the other system".to_string()]
     );
-    let detail = page(&app, &client, &format!("/bookings/{id}")).await;
+    let detail = page(&app, &client, &paths::booking(id)).await;
     assert!(select_texts(&detail, "#booking-mismatches .badge.ok").is_empty());
     assert_eq!(select_texts(&detail, "#booking-waiting").len(), 1);
 }
@@ -99,7 +100,7 @@ async fn an_escalations_reason_and_proposal_reach_both_case_pages_as_a_booking_c
         .expect("a case was opened");
 
     // The partner's case page: what it wrote, what it proposes, and the way back to the booking.
-    let mine = page(&app, &partner, &format!("/cases/{case}")).await;
+    let mine = page(&app, &partner, &paths::partner_case(case)).await;
     assert_eq!(
         select_texts(&mine, "#case-reason"),
         ["The therapist is ill that week"]
@@ -110,24 +111,24 @@ async fn an_escalations_reason_and_proposal_reach_both_case_pages_as_a_booking_c
     );
     assert_eq!(
         select_attr(&mine, "#case-booking", "href"),
-        Some(format!("/bookings/{link}"))
+        Some(paths::booking(link))
     );
     // The booking lists its case; the connection does not call it a reported problem.
-    let detail = page(&app, &partner, &format!("/bookings/{link}")).await;
+    let detail = page(&app, &partner, &paths::booking(link)).await;
     assert_eq!(
         select_attr(
             &detail,
             &format!("#booking-cases li[data-case-id=\"{case}\"] a"),
             "href"
         ),
-        Some(format!("/cases/{case}"))
+        Some(paths::partner_case(case))
     );
     assert_eq!(
         select_texts(&detail, "#booking-cases .case-proposal"),
         ["Move it to Friday afternoon"]
     );
-    let connection = page(&app, &partner, "/connection").await;
-    let case_href = format!("/cases/{case}");
+    let connection = page(&app, &partner, paths::CONNECTION).await;
+    let case_href = paths::partner_case(case);
     assert!(
         select_attr(&connection, &format!("a[href=\"{case_href}\"]"), "href").is_none(),
         "a booking case is not a connection's reported problem"
@@ -135,19 +136,19 @@ async fn an_escalations_reason_and_proposal_reach_both_case_pages_as_a_booking_c
 
     // Partner Care's case page and list show the same, linked as a booking case.
     let care = app.login(CARE).await;
-    let theirs = page(&app, &care, &format!("/care/cases/{case}")).await;
+    let theirs = page(&app, &care, &paths::care_case(case)).await;
     assert_eq!(
         select_texts(&theirs, "#case-proposal"),
         ["Move it to Friday afternoon"]
     );
-    let list = page(&app, &care, "/care/cases").await;
+    let list = page(&app, &care, paths::CARE_CASES).await;
     assert_eq!(
         select_attr(
             &list,
             &format!("tr[data-case-id=\"{case}\"] a.case-booking"),
             "href"
         ),
-        Some(format!("/bookings/{link}"))
+        Some(paths::booking(link))
     );
 }
 
@@ -176,7 +177,7 @@ async fn a_difference_that_still_stands_offers_its_procedure_or_is_accepted_unti
         .await
         .expect("flagged");
     let care = app.login(CARE).await;
-    let path = format!("/care/mismatches/{id}");
+    let path = paths::care_mismatch(id);
     let doc = page(&app, &care, &path).await;
     assert_eq!(select_texts(&doc, "#still-differs").len(), 1);
     assert!(
@@ -284,7 +285,7 @@ async fn every_flagged_row_offers_the_procedure_that_fixes_it_and_links_its_book
 
     // Partner Care's queue: the same next step, and the voucher opens the booking.
     let care = app.login(CARE).await;
-    let queue = page(&app, &care, "/care/mismatches").await;
+    let queue = page(&app, &care, paths::CARE_MISMATCHES).await;
     let id = open_mismatch(&app, other_service, "service_differs")
         .await
         .expect("flagged");
@@ -297,7 +298,7 @@ async fn every_flagged_row_offers_the_procedure_that_fixes_it_and_links_its_book
     );
     assert_eq!(
         select_attr(&queue, &format!("{row} a.open-booking"), "href"),
-        Some(format!("/bookings/{other_service}"))
+        Some(paths::booking(other_service))
     );
 }
 
@@ -330,7 +331,7 @@ async fn the_audit_trail_reads_as_sentences_and_never_calls_a_push_outbox(app: T
         "{entities:?}"
     );
     // The entity filter is in words, and a push is not an "outbox".
-    let all = page(&app, &care, "/audit").await;
+    let all = page(&app, &care, paths::AUDIT).await;
     let options = select_texts(&all, "#a-entity option");
     assert!(
         options.contains(&"Change sent to a system".to_string()),
@@ -356,15 +357,10 @@ async fn the_mapping_warns_when_an_offer_lasts_longer_or_shorter_than_its_servic
     let (id, _) = crate::onboarding::request(&app, &partner).await;
     let sales = app.login("sales@demo.test").await;
     let r = app
-        .post_form(
-            &sales,
-            "/",
-            &format!("/sales/connections/{id}/sandbox"),
-            &[],
-        )
+        .post_form(&sales, "/", &paths::sales_connection_sandbox(id), &[])
         .await;
     assert_eq!(r.status(), 303);
-    let path = format!("/sales/connections/{id}");
+    let path = paths::sales_connection(id);
     let doc = page(&app, &sales, &path).await;
     // The first service, and an offer of another length than it.
     let row = scraper::Selector::parse("#mapping tbody tr").expect("selector");
@@ -396,7 +392,7 @@ async fn the_mapping_warns_when_an_offer_lasts_longer_or_shorter_than_its_servic
         .post_form(
             &sales,
             "/",
-            &format!("/sales/connections/{id}/mapping"),
+            &paths::sales_connection_mapping(id),
             &[(field.as_str(), other.as_str())],
         )
         .await;
@@ -411,7 +407,7 @@ async fn a_live_connection_shows_every_step_done_and_no_request_and_none_says_ho
     app: TestApp,
 ) {
     let partner = app.login(PARTNER).await;
-    let doc = page(&app, &partner, "/connection").await;
+    let doc = page(&app, &partner, paths::CONNECTION).await;
     assert_eq!(
         select_texts(&doc, ".connection-card [data-state=active]").len(),
         1,
@@ -443,14 +439,14 @@ async fn a_live_connection_shows_every_step_done_and_no_request_and_none_says_ho
     assert_eq!(select_texts(&home, "#home-no-connection").len(), 1);
     assert_eq!(
         select_attr(&home, "#home-no-connection a", "href").as_deref(),
-        Some("/connection")
+        Some(paths::CONNECTION)
     );
     assert!(select_texts(&home, "#home-open .badge.ok").is_empty());
 }
 
 async fn error_pages_keep_the_navigation_logging_out_says_so_and_the_tab_has_an_icon(app: TestApp) {
     let partner = app.login(PARTNER).await;
-    for (path, status) in [("/bookings/999999", 404), ("/care/mismatches", 403)] {
+    for (path, status) in [("/bookings/999999", 404), (paths::CARE_MISMATCHES, 403)] {
         let r = app.get(&partner, path).await;
         assert_eq!(r.status(), status, "{path}");
         let doc = common::html(r).await;
@@ -468,9 +464,9 @@ async fn error_pages_keep_the_navigation_logging_out_says_so_and_the_tab_has_an_
     let icon = select_attr(&home, "link[rel=icon]", "href").expect("a favicon");
     assert_eq!(app.get(&partner, &icon).await.status(), 200);
 
-    let r = app.post_form(&partner, "/", "/logout", &[]).await;
+    let r = app.post_form(&partner, "/", paths::LOGOUT, &[]).await;
     assert_eq!(r.status(), 303);
-    let login = page(&app, &partner, "/login").await;
+    let login = page(&app, &partner, paths::LOGIN).await;
     assert_eq!(
         select_texts(&login, "#flashes .flash"),
         ["You are logged out."]
@@ -479,7 +475,7 @@ async fn error_pages_keep_the_navigation_logging_out_says_so_and_the_tab_has_an_
 
 async fn the_add_user_forms_defaults_add_a_user(app: TestApp) {
     let admin = app.login("admin@demo.test").await;
-    let doc = page(&app, &admin, "/admin/users").await;
+    let doc = page(&app, &admin, paths::ADMIN_USERS).await;
     let role = select_attr(&doc, "#new-role option[selected]", "value")
         .or_else(|| select_attr(&doc, "#new-role option", "value"))
         .expect("a role");
@@ -492,8 +488,8 @@ async fn the_add_user_forms_defaults_add_a_user(app: TestApp) {
     let r = app
         .post_form(
             &admin,
-            "/admin/users",
-            "/admin/users",
+            paths::ADMIN_USERS,
+            paths::ADMIN_USERS,
             &[
                 ("email", "new.partner@example.test"),
                 ("role", &role),
@@ -539,7 +535,7 @@ async fn the_care_and_sales_homes_count_their_work_and_list_their_queues(app: Te
     // The new request is listed, not only found by typing its ID.
     assert_eq!(
         select_attr(&home, "#home-requests a", "href"),
-        Some(format!("/sales/connections/{id}"))
+        Some(paths::sales_connection(id))
     );
     assert_eq!(select_texts(&home, "#home-requests a code"), [code]);
 }
@@ -547,7 +543,7 @@ async fn the_care_and_sales_homes_count_their_work_and_list_their_queues(app: Te
 async fn an_admin_sets_a_partners_time_zone_and_language_and_its_users_read_in_it(app: TestApp) {
     let partner_id = crate::partner::partner_id(&app, "partner2@demo.test").await;
     let admin = app.login("admin@demo.test").await;
-    let doc = page(&app, &admin, "/admin/partners").await;
+    let doc = page(&app, &admin, paths::ADMIN_PARTNERS).await;
     assert!(
         select_attr(
             &doc,
@@ -560,7 +556,7 @@ async fn an_admin_sets_a_partners_time_zone_and_language_and_its_users_read_in_i
     let r = app
         .post_form(
             &admin,
-            "/admin/partners",
+            paths::ADMIN_PARTNERS,
             &path,
             &[("timezone", "Europe/Warsaw"), ("locale", "pl")],
         )
@@ -592,7 +588,7 @@ async fn an_admin_sets_a_partners_time_zone_and_language_and_its_users_read_in_i
     let r = app
         .post_form(
             &admin,
-            "/admin/partners",
+            paths::ADMIN_PARTNERS,
             &path,
             &[("timezone", "Mars/Olympus"), ("locale", "pl")],
         )

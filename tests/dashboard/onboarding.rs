@@ -6,6 +6,7 @@
 use crate::common::{self, TestApp, html, select_attr, select_texts};
 use crate::synced::{audited, page, settle};
 use crate::tests;
+use bookbridge::web::paths;
 
 pub const PARTNER: &str = "partner@demo.test";
 pub const SALES: &str = "sales@demo.test";
@@ -22,7 +23,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
 /// The partner requests a connection with a sandbox calendar; returns its id and code.
 pub async fn request(app: &TestApp, partner: &reqwest::Client) -> (i64, String) {
     let r = app
-        .post_form(partner, "/", "/connection/sandbox", &[])
+        .post_form(partner, "/", paths::CONNECTION_SANDBOX, &[])
         .await;
     assert_eq!(r.status(), 303);
     let (id, code): (i64, String) = sqlx::query_as(
@@ -39,10 +40,10 @@ pub async fn request(app: &TestApp, partner: &reqwest::Client) -> (i64, String) 
 /// mapping.
 pub async fn map(app: &TestApp, sales: &reqwest::Client, id: i64) {
     let r = app
-        .post_form(sales, "/", &format!("/sales/connections/{id}/sandbox"), &[])
+        .post_form(sales, "/", &paths::sales_connection_sandbox(id), &[])
         .await;
     assert_eq!(r.status(), 303);
-    let doc = page(app, sales, &format!("/sales/connections/{id}")).await;
+    let doc = page(app, sales, &paths::sales_connection(id)).await;
     let selects = scraper::Selector::parse("#mapping select").expect("selector");
     let option = scraper::Selector::parse("option[selected]").expect("selector");
     let mut fields = vec![];
@@ -62,12 +63,7 @@ pub async fn map(app: &TestApp, sales: &reqwest::Client, id: i64) {
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let r = app
-        .post_form(
-            sales,
-            "/",
-            &format!("/sales/connections/{id}/mapping"),
-            &fields,
-        )
+        .post_form(sales, "/", &paths::sales_connection_mapping(id), &fields)
         .await;
     assert_eq!(r.status(), 303);
 }
@@ -99,7 +95,7 @@ async fn a_connection_goes_from_request_to_live_with_every_step_stamped_and_audi
     let partner = app.login(PARTNER).await;
     let (id, code) = request(&app, &partner).await;
     assert_eq!(code.len(), 11, "{code}");
-    let doc = page(&app, &partner, "/connection").await;
+    let doc = page(&app, &partner, paths::CONNECTION).await;
     assert!(select_texts(&doc, ".flash").join(" ").contains(&code));
     assert_eq!(
         select_texts(&doc, ".connection-card [data-code]")[0],
@@ -119,25 +115,20 @@ async fn a_connection_goes_from_request_to_live_with_every_step_stamped_and_audi
         )
         .await;
     assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], format!("/sales/connections/{id}"));
+    assert_eq!(r.headers()["location"], paths::sales_connection(id));
     map(&app, &sales, id).await;
     assert_eq!(state_of(&app, id).await, "mapped");
     let r = app
-        .post_form(
-            &sales,
-            "/",
-            &format!("/sales/connections/{id}/confirm"),
-            &[],
-        )
+        .post_form(&sales, "/", &paths::sales_connection_confirm(id), &[])
         .await;
     assert_eq!(r.status(), 303);
     assert_eq!(state_of(&app, id).await, "verifying");
-    let lists = page(&app, &sales, "/sales/connections").await;
+    let lists = page(&app, &sales, paths::SALES_CONNECTIONS).await;
     assert!(select_texts(&lists, "#list-waiting td").contains(&code));
 
     // Sync runs for verifying connections; the report compares both sides.
     settle(&app).await;
-    let report = page(&app, &partner, &format!("/connection/{id}/report")).await;
+    let report = page(&app, &partner, &paths::connection_report(id)).await;
     let rows = select_texts(&report, "#report-bookings tbody tr");
     assert_eq!(rows.len(), 6, "the sandbox account's vouchers: {rows:?}");
     assert_eq!(
@@ -149,7 +140,7 @@ async fn a_connection_goes_from_request_to_live_with_every_step_stamped_and_audi
         3
     );
     let fragment = partner
-        .get(app.url(&format!("/connection/{id}/report")))
+        .get(app.url(&paths::connection_report(id)))
         .header("hx-request", "true")
         .send()
         .await
@@ -160,7 +151,7 @@ async fn a_connection_goes_from_request_to_live_with_every_step_stamped_and_audi
     assert!(fragment.contains("report-bookings") && !fragment.contains("<header"));
 
     let r = app
-        .post_form(&partner, "/", &format!("/connection/{id}/go-live"), &[])
+        .post_form(&partner, "/", &paths::connection_go_live(id), &[])
         .await;
     assert_eq!(r.status(), 303);
     let now = app.clock.now();
@@ -207,7 +198,7 @@ async fn a_connection_goes_from_request_to_live_with_every_step_stamped_and_audi
     .await
     .expect("count");
     assert_eq!(partner_rows, 6, "the partner's own trail shows every step");
-    let lists = page(&app, &sales, "/sales/connections").await;
+    let lists = page(&app, &sales, paths::SALES_CONNECTIONS).await;
     assert!(select_texts(&lists, "#list-live td").contains(&code));
 }
 
@@ -217,7 +208,7 @@ async fn the_request_form_shows_its_errors_next_to_the_fields(app: TestApp) {
         .post_form(
             &partner,
             "/",
-            "/connection",
+            paths::CONNECTION,
             &[
                 ("reservio_business_id", " "),
                 ("reservio_token", "has space"),
@@ -239,7 +230,7 @@ async fn the_request_form_shows_its_errors_next_to_the_fields(app: TestApp) {
         .post_form(
             &partner,
             "/",
-            "/connection",
+            paths::CONNECTION,
             &[
                 ("reservio_business_id", "no-such-business"),
                 ("reservio_token", "nope"),
@@ -263,7 +254,7 @@ async fn the_request_form_shows_its_errors_next_to_the_fields(app: TestApp) {
     // With a real account it works, and a second request waits for the first.
     let (_, code) = request(&app, &partner).await;
     let r = app
-        .post_form(&partner, "/", "/connection/sandbox", &[])
+        .post_form(&partner, "/", paths::CONNECTION_SANDBOX, &[])
         .await;
     assert_eq!(r.status(), 409);
     assert!(select_texts(&html(r).await, ".form-error")[0].contains("being set up already"));
@@ -296,7 +287,7 @@ async fn the_sales_rep_finds_a_connection_only_by_a_valid_known_id(app: TestApp)
     // A request is not listed before a sales rep opens it with its ID.
     let partner = app.login(PARTNER).await;
     let (_, code) = request(&app, &partner).await;
-    let doc = page(&app, &sales, "/sales/connections").await;
+    let doc = page(&app, &sales, paths::SALES_CONNECTIONS).await;
     assert!(!doc.html().contains(&code));
     assert_eq!(
         app.get(&sales, "/sales/connections/999999").await.status(),
@@ -308,7 +299,7 @@ async fn the_mapping_is_checked_against_both_live_catalogues(app: TestApp) {
     let partner = app.login(PARTNER).await;
     let (id, _) = request(&app, &partner).await;
     let sales = app.login(SALES).await;
-    let path = format!("/sales/connections/{id}");
+    let path = paths::sales_connection(id);
     // A channel account Termino does not know is refused before it is kept.
     let r = app
         .post_form(

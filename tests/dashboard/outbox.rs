@@ -4,6 +4,7 @@
 //! sales reps; without SMTP the page says the messages are held. The sender retries a failed
 //! send with backoff, gives up in the end, and audits every outcome.
 
+use bookbridge::web::paths;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
@@ -78,7 +79,7 @@ async fn a_partner_sees_its_own_e_mails_and_never_another_partners(app: TestApp)
     queue(&app, other, "Booking WEL-7 cancelled", "Cancelled.", true).await;
 
     let partner = app.login(PARTNER).await;
-    let doc = page(&app, &partner, "/outbox").await;
+    let doc = page(&app, &partner, paths::OUTBOX).await;
     assert_eq!(
         select_texts(&doc, "#outbox td.subject"),
         ["Booking AUR-1 moved"]
@@ -109,7 +110,7 @@ async fn a_partner_sees_its_own_e_mails_and_never_another_partners(app: TestApp)
     );
 
     let second = app.login(OTHER_PARTNER).await;
-    let doc = page(&app, &second, "/outbox").await;
+    let doc = page(&app, &second, paths::OUTBOX).await;
     assert_eq!(
         select_texts(&doc, "#outbox td.subject"),
         ["Booking WEL-7 cancelled"]
@@ -125,7 +126,7 @@ async fn partner_care_and_admins_see_every_partners_e_mails_and_filter_by_partne
 
     for who in [CARE, ADMIN] {
         let staff = app.login(who).await;
-        let doc = page(&app, &staff, "/outbox").await;
+        let doc = page(&app, &staff, paths::OUTBOX).await;
         assert_eq!(
             select_texts(&doc, "#outbox td.subject"),
             ["Booking WEL-7 cancelled", "Booking AUR-1 moved"],
@@ -161,23 +162,23 @@ async fn sales_reps_are_refused_the_outbox_and_visitors_are_sent_to_log_in(app: 
     let own = partner_of(&app, PARTNER).await;
     queue(&app, own, "Booking AUR-1 moved", "Moved.", true).await;
     let sales = app.login(SALES).await;
-    let response = app.get(&sales, "/outbox").await;
+    let response = app.get(&sales, paths::OUTBOX).await;
     assert_eq!(response.status(), 403);
     assert!(!response.text().await.expect("body").contains("AUR-1"));
     let anonymous = app.client();
-    let response = app.get(&anonymous, "/outbox").await;
+    let response = app.get(&anonymous, paths::OUTBOX).await;
     assert_eq!(response.status(), 303);
     assert!(
         response.headers()["location"]
             .to_str()
             .expect("ascii")
-            .starts_with("/login")
+            .starts_with(paths::LOGIN)
     );
 }
 
 async fn the_outbox_shows_the_newest_first_a_page_at_a_time(app: TestApp) {
     let partner = app.login(PARTNER).await;
-    let doc = page(&app, &partner, "/outbox").await;
+    let doc = page(&app, &partner, paths::OUTBOX).await;
     assert_eq!(
         select_texts(&doc, "#outbox-empty"),
         ["No e-mails yet. A confirmation appears here as soon as the channel changes a booking."]
@@ -188,7 +189,7 @@ async fn the_outbox_shows_the_newest_first_a_page_at_a_time(app: TestApp) {
     for n in 1..=30 {
         queue(&app, own, &format!("Message {n}"), "Text.", true).await;
     }
-    let doc = page(&app, &partner, "/outbox").await;
+    let doc = page(&app, &partner, paths::OUTBOX).await;
     let first: Vec<String> = (6..=30).rev().map(|n| format!("Message {n}")).collect();
     assert_eq!(select_texts(&doc, "#outbox td.subject"), first);
     assert_eq!(select_texts(&doc, "#outbox-count"), ["30 messages"]);
@@ -378,7 +379,7 @@ async fn a_failed_send_is_retried_with_backoff_then_given_up_and_every_outcome_i
 
     // The partner reads the outcome on its page; the audit chain is intact.
     let partner = app.login(PARTNER).await;
-    let doc = page(&app, &partner, "/outbox").await;
+    let doc = page(&app, &partner, paths::OUTBOX).await;
     assert_eq!(
         select_texts(&doc, "#outbox .state"),
         ["Not delivered", "Sent", "Not delivered"]

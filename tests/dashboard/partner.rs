@@ -4,6 +4,7 @@
 
 use bookbridge::sandbox::world::DemoPartner;
 use bookbridge::sync::sync_all;
+use bookbridge::web::paths;
 use scraper::Html;
 
 use crate::common::{self, TestApp, html, select_texts};
@@ -89,8 +90,8 @@ async fn other_roles_are_refused_the_partner_pages(app: TestApp) {
     for email in ["care@demo.test", "sales@demo.test", "admin@demo.test"] {
         let client = app.login(email).await;
         // Partner Care opens one booking to act for its partner, never the partner's list.
-        let detail = (email != "care@demo.test").then(|| format!("/bookings/{id}"));
-        for path in ["/bookings".to_string(), "/bookings.csv".to_string()]
+        let detail = (email != "care@demo.test").then(|| paths::booking(id));
+        for path in [paths::BOOKINGS.to_string(), paths::BOOKINGS_CSV.to_string()]
             .into_iter()
             .chain(detail)
         {
@@ -103,7 +104,7 @@ async fn other_roles_are_refused_the_partner_pages(app: TestApp) {
             );
         }
     }
-    let anonymous = app.get(&app.client(), "/bookings").await;
+    let anonymous = app.get(&app.client(), paths::BOOKINGS).await;
     assert_eq!(anonymous.status(), 303, "to the login page");
 }
 
@@ -120,7 +121,7 @@ async fn a_partner_never_sees_another_partners_bookings(app: TestApp) {
     .await
     .expect("snapshot");
     let other = app.login(OTHER_PARTNER).await;
-    let response = app.get(&other, &format!("/bookings/{id}")).await;
+    let response = app.get(&other, &paths::booking(id)).await;
     assert_eq!(
         response.status(),
         404,
@@ -170,7 +171,7 @@ async fn malformed_filters_get_a_clear_400_page(app: TestApp) {
         "mismatches=perhaps",
         "page=1&page=2",
     ] {
-        for path in ["/bookings", "/bookings.csv"] {
+        for path in [paths::BOOKINGS, paths::BOOKINGS_CSV] {
             let response = app.get(&client, &format!("{path}?{query}")).await;
             assert_eq!(response.status(), 400, "{path}?{query}");
             let doc = html(response).await;

@@ -2,6 +2,7 @@
 //! fragment and paging.
 
 use bookbridge::sandbox::world::DemoPartner;
+use bookbridge::web::paths;
 use scraper::Html;
 
 use crate::common::{self, TestApp, select_attr, select_texts};
@@ -22,7 +23,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
 async fn the_list_shows_both_sides_of_every_link_of_the_partner(app: TestApp) {
     settle(&app).await;
     let client = app.login(PARTNER).await;
-    let doc = page(&app, &client, "/bookings").await;
+    let doc = page(&app, &client, paths::BOOKINGS).await;
     let shown = listed(&doc);
     let partner = partner_id(&app, PARTNER).await;
     let (links,): (i64,) = sqlx::query_as(
@@ -70,7 +71,7 @@ async fn the_list_shows_both_sides_of_every_link_of_the_partner(app: TestApp) {
     // The row opens the booking.
     assert_eq!(
         select_attr(&doc, &format!("#open-{agreed}"), "href"),
-        Some(format!("/bookings/{agreed}"))
+        Some(paths::booking(agreed))
     );
 }
 
@@ -80,7 +81,7 @@ async fn cancelling_a_voucher_flags_the_booking_on_the_list_and_its_detail(app: 
     let code = voucher(&w, 1);
     let id = link_of(&app, &code).await;
     let client = app.login(PARTNER).await;
-    let before = page(&app, &client, "/bookings").await;
+    let before = page(&app, &client, paths::BOOKINGS).await;
     assert!(select_texts(&before, &format!("#link-{id} .badge[data-kind]")).is_empty());
 
     let sandbox = app.sandbox.as_ref().expect("sandbox");
@@ -90,7 +91,7 @@ async fn cancelling_a_voucher_flags_the_booking_on_the_list_and_its_detail(app: 
         .expect("the channel cancels the voucher");
     settle(&app).await;
 
-    let doc = page(&app, &client, "/bookings").await;
+    let doc = page(&app, &client, paths::BOOKINGS).await;
     let row = format!("#link-{id}");
     let badge = select_texts(&doc, &format!("{row} .badge[data-kind=status_differs]"));
     assert_eq!(badge.len(), 1, "the row is flagged");
@@ -105,7 +106,7 @@ async fn cancelling_a_voucher_flags_the_booking_on_the_list_and_its_detail(app: 
         vec!["Confirmed".to_string(), "Cancelled".to_string()]
     );
 
-    let detail = page(&app, &client, &format!("/bookings/{id}")).await;
+    let detail = page(&app, &client, &paths::booking(id)).await;
     let explanation = select_texts(
         &detail,
         "#booking-mismatches li[data-kind=status_differs] .explanation",
@@ -137,7 +138,7 @@ async fn each_filter_narrows_the_list_and_stays_in_the_url(app: TestApp) {
     settle(&app).await;
     let w = first_partner(&app);
     let client = app.login(PARTNER).await;
-    let all = listed(&page(&app, &client, "/bookings").await);
+    let all = listed(&page(&app, &client, paths::BOOKINGS).await);
 
     let flagged = page(&app, &client, "/bookings?mismatches=1").await;
     let rows = select_texts(&flagged, "#bookings-table tr.link-row");

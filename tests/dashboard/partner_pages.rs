@@ -2,6 +2,7 @@
 //! timeline) and the home page.
 
 use bookbridge::domain::Customer;
+use bookbridge::web::paths;
 
 use crate::common::{self, TestApp, select_attr, select_texts};
 use crate::partner::{PARTNER, first_partner, link_of, listed, page, partner_id, settle, voucher};
@@ -77,7 +78,7 @@ async fn the_csv_export_is_filtered_scoped_quoted_and_in_the_readers_language(ap
     settle(&app).await;
 
     let client = app.login(PARTNER).await;
-    let response = app.get(&client, "/bookings.csv").await;
+    let response = app.get(&client, paths::BOOKINGS_CSV).await;
     assert_eq!(response.status(), 200);
     let headers = response.headers().clone();
     assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
@@ -89,7 +90,7 @@ async fn the_csv_export_is_filtered_scoped_quoted_and_in_the_readers_language(ap
     );
     assert_eq!(headers["cache-control"], "no-store");
     let records = parse_csv(&response.text().await.expect("csv"));
-    let list = page(&app, &client, "/bookings").await;
+    let list = page(&app, &client, paths::BOOKINGS).await;
     assert_eq!(
         records.len() - 1,
         listed(&list).len(),
@@ -130,14 +131,14 @@ async fn the_csv_export_is_filtered_scoped_quoted_and_in_the_readers_language(ap
     // In Polish: headers and statuses from the Polish catalogue.
     let token = app.csrf(&client, "/").await;
     let switched = client
-        .post(app.url("/language"))
+        .post(app.url(paths::LANGUAGE))
         .form(&[("csrf_token", token.as_str()), ("lang", "pl")])
         .send()
         .await
         .expect("switch");
     assert_eq!(switched.status(), 303);
     let polish = parse_csv(
-        &app.get(&client, "/bookings.csv")
+        &app.get(&client, paths::BOOKINGS_CSV)
             .await
             .text()
             .await
@@ -160,7 +161,7 @@ async fn a_date_change_on_its_way_is_shown_against_the_one_hour_promise(app: Tes
     };
     set_pending(25).await.expect("pending");
     let client = app.login(PARTNER).await;
-    let doc = page(&app, &client, &format!("/bookings/{id}")).await;
+    let doc = page(&app, &client, &paths::booking(id)).await;
     assert_eq!(
         select_attr(&doc, "#pending-change", "data-state").as_deref(),
         Some("crossing")
@@ -177,7 +178,7 @@ async fn a_date_change_on_its_way_is_shown_against_the_one_hour_promise(app: Tes
         Some("41")
     );
     // The list row says the change is crossing, never that the sides agree.
-    let list = page(&app, &client, "/bookings").await;
+    let list = page(&app, &client, paths::BOOKINGS).await;
     let tag = select_texts(&list, &format!("#link-{id} .pending-tag")).join("");
     assert!(tag.contains("25 minutes"), "{tag}");
     let flags = select_texts(&list, &format!("#link-{id} td.f-mismatches .badge"));
@@ -193,7 +194,7 @@ async fn a_date_change_on_its_way_is_shown_against_the_one_hour_promise(app: Tes
     );
 
     set_pending(125).await.expect("pending");
-    let doc = page(&app, &client, &format!("/bookings/{id}")).await;
+    let doc = page(&app, &client, &paths::booking(id)).await;
     assert!(
         select_attr(&doc, "#pending-change", "class")
             .unwrap_or_default()
@@ -205,7 +206,7 @@ async fn a_date_change_on_its_way_is_shown_against_the_one_hour_promise(app: Tes
         "{text}"
     );
     // Overdue looks like the flag it is: the mismatch badge's colours, not a grey note.
-    let list = page(&app, &client, "/bookings").await;
+    let list = page(&app, &client, paths::BOOKINGS).await;
     let tag = select_attr(&list, &format!("#link-{id} .pending-tag"), "class").unwrap_or_default();
     assert!(tag.contains("overdue"), "{tag}");
     let tag = select_texts(&list, &format!("#link-{id} .pending-tag")).join("");
@@ -220,7 +221,7 @@ async fn the_timeline_tells_what_sync_did_to_the_booking(app: TestApp) {
     // Created in Termino only; sync copied it into the calendar.
     let id = link_of(&app, &voucher(&w, 19)).await;
     let client = app.login(PARTNER).await;
-    let doc = page(&app, &client, &format!("/bookings/{id}")).await;
+    let doc = page(&app, &client, &paths::booking(id)).await;
     let actions: Vec<String> = {
         let sel = scraper::Selector::parse("#booking-timeline li").expect("selector");
         doc.select(&sel)

@@ -7,6 +7,7 @@
 use bookbridge::i18n::format::{local_date, time_zone};
 use bookbridge::sandbox::faults::Faults;
 use bookbridge::sync::procedure::{self, Hooks};
+use bookbridge::web::paths;
 use scraper::{Html, Selector};
 
 use crate::common::{self, TestApp, html, select_attr, select_texts};
@@ -213,7 +214,7 @@ async fn each_start_form_shows_its_plan_and_rule_before_anything_starts(app: Tes
     assert!(!date.is_empty(), "a day is chosen to start with");
     assert_eq!(
         select_attr(&reschedule, "input#date", "hx-get").as_deref(),
-        Some(format!("/bookings/{link}/slots").as_str())
+        Some(paths::booking_slots(link).as_str())
     );
     assert_eq!(
         select_attr(&reschedule, "input#date", "hx-trigger").as_deref(),
@@ -233,7 +234,7 @@ async fn each_start_form_shows_its_plan_and_rule_before_anything_starts(app: Tes
     assert!(!options.contains(&own), "not the booking's own service");
     assert_eq!(
         select_attr(&change, "select#service", "hx-get").as_deref(),
-        Some(format!("/bookings/{link}/slots").as_str())
+        Some(paths::booking_slots(link).as_str())
     );
 
     let escalate = page(&app, &client, &form_path(link, "escalate")).await;
@@ -246,7 +247,7 @@ async fn each_start_form_shows_its_plan_and_rule_before_anything_starts(app: Tes
     );
 
     // The booking page links to each of them.
-    let detail = page(&app, &client, &format!("/bookings/{link}")).await;
+    let detail = page(&app, &client, &paths::booking(link)).await;
     for kind in ["cancel", "reschedule", "change_service", "escalate"] {
         assert_eq!(
             select_attr(
@@ -287,7 +288,7 @@ async fn a_refused_plan_is_explained_and_offers_no_form(app: TestApp) {
     assert_eq!(count(&reschedule, "#procedure-form"), 0, "no form");
 
     // The booking page shows the same refusal beside a disabled-looking button.
-    let detail = page(&app, &client, &format!("/bookings/{link}")).await;
+    let detail = page(&app, &client, &paths::booking(link)).await;
     assert_eq!(
         count(&detail, "#booking-procedures li[data-kind=reschedule] a"),
         0
@@ -336,7 +337,7 @@ async fn another_partners_booking_and_procedures_are_not_found_and_other_roles_a
         form_path(link, "cancel"),
         form_path(link, "escalate"),
         format!("/bookings/{link}/slots?date=2030-01-01"),
-        format!("/procedures/{op}"),
+        paths::procedure(op),
     ];
     for path in &reads {
         let response = app.get(&other, path).await;
@@ -346,9 +347,9 @@ async fn another_partners_booking_and_procedures_are_not_found_and_other_roles_a
     }
     let writes = [
         (form_path(link, "escalate"), vec![("reason", "x")]),
-        (format!("/procedures/{op}/retry"), vec![]),
+        (paths::procedure_retry(op), vec![]),
         (
-            format!("/procedures/{op}/abandon"),
+            paths::procedure_abandon(op),
             vec![("confirm", "1"), ("understood", "yes")],
         ),
     ];
@@ -361,7 +362,7 @@ async fn another_partners_booking_and_procedures_are_not_found_and_other_roles_a
 
     for email in [SALES, "admin@demo.test"] {
         let client = app.login(email).await;
-        for path in reads.iter().chain([&format!("/bookings/{link}")]) {
+        for path in reads.iter().chain([&paths::booking(link)]) {
             assert_eq!(app.get(&client, path).await.status(), 403, "{email} {path}");
         }
         for (path, fields) in &writes {
@@ -518,7 +519,7 @@ async fn a_started_cancellation_shows_its_steps_and_completes_once_the_runner_ha
     )
     .await;
     let op = procedure_of(&started);
-    let progress = format!("/procedures/{op}");
+    let progress = paths::procedure(op);
 
     let before = page(&app, &client, &progress).await;
     // "It has started" belongs to the progress, so it goes when the procedure is over.
@@ -604,7 +605,7 @@ async fn a_started_cancellation_shows_its_steps_and_completes_once_the_runner_ha
     assert_eq!(count(&after, "#abandon"), 0);
 
     // The booking lists it and its history tells each step.
-    let detail = page(&app, &client, &format!("/bookings/{link}")).await;
+    let detail = page(&app, &client, &paths::booking(link)).await;
     assert_eq!(
         select_attr(&detail, "#past-procedures a", "href").as_deref(),
         Some(progress.as_str())
@@ -636,7 +637,7 @@ async fn a_second_procedure_while_one_is_under_way_is_refused_with_a_link_to_it(
     )
     .await;
     let op = procedure_of(&first);
-    let link_to_it = format!("/procedures/{op}");
+    let link_to_it = paths::procedure(op);
 
     let second = post(
         &app,
@@ -660,7 +661,7 @@ async fn a_second_procedure_while_one_is_under_way_is_refused_with_a_link_to_it(
     );
     assert_eq!(count(&form, "#procedure-form"), 0);
 
-    let detail = page(&app, &client, &format!("/bookings/{link}")).await;
+    let detail = page(&app, &client, &paths::booking(link)).await;
     assert_eq!(
         select_attr(&detail, "#active-procedure a", "href").as_deref(),
         Some(link_to_it.as_str())
@@ -750,7 +751,7 @@ async fn a_reschedule_to_a_chosen_free_time_is_started_and_carried_out(app: Test
         (start, start),
         "both systems show the new time"
     );
-    let done = page(&app, &client, &format!("/procedures/{op}")).await;
+    let done = page(&app, &client, &paths::procedure(op)).await;
     assert!(
         select_texts(&done, "#procedure-facts dd")
             .iter()
@@ -780,10 +781,10 @@ async fn partner_care_opens_any_partners_booking_and_settles_a_case_by_cancellin
         .fetch_one(app.db.pool())
         .await
         .expect("a case was opened");
-    let shown = page(&app, &partner, &format!("/procedures/{escalation}")).await;
+    let shown = page(&app, &partner, &paths::procedure(escalation)).await;
     assert_eq!(
         select_attr(&shown, "#opened-case", "href").as_deref(),
-        Some(format!("/cases/{case}").as_str())
+        Some(paths::partner_case(case).as_str())
     );
 
     let care = app.login(CARE).await;
@@ -797,14 +798,14 @@ async fn partner_care_opens_any_partners_booking_and_settles_a_case_by_cancellin
     .await
     .expect("partner two has bookings");
     for id in [link, other_link.0] {
-        let detail = page(&app, &care, &format!("/bookings/{id}")).await;
+        let detail = page(&app, &care, &paths::booking(id)).await;
         assert_eq!(
             count(&detail, "#booking-procedures ul.procedures li"),
             4,
             "{id}"
         );
     }
-    let case_page = page(&app, &care, &format!("/care/cases/{case}")).await;
+    let case_page = page(&app, &care, &paths::care_case(case)).await;
     let start = select_attr(&case_page, "#case-act-cancel", "href").expect("a link to cancel");
     assert_eq!(
         start,
@@ -856,13 +857,10 @@ async fn partner_care_opens_any_partners_booking_and_settles_a_case_by_cancellin
     assert_eq!(by.0, CARE);
 
     // The partner follows the same procedure; other staff do not get in.
-    let followed = page(&app, &partner, &format!("/procedures/{op}")).await;
+    let followed = page(&app, &partner, &paths::procedure(op)).await;
     assert_eq!(select_texts(&followed, "#started-by"), [CARE]);
     let sales = app.login(SALES).await;
-    assert_eq!(
-        app.get(&sales, &format!("/bookings/{link}")).await.status(),
-        403
-    );
+    assert_eq!(app.get(&sales, &paths::booking(link)).await.status(), 403);
 }
 
 async fn abandoning_asks_first_and_refused_transitions_answer_409(app: TestApp) {
@@ -876,10 +874,10 @@ async fn abandoning_asks_first_and_refused_transitions_answer_409(app: TestApp) 
     )
     .await;
     let op = procedure_of(&started);
-    let abandon = format!("/procedures/{op}/abandon");
+    let abandon = paths::procedure_abandon(op);
 
     // Retrying what has not stopped is refused, with the reason.
-    let retry = post(&app, &client, &format!("/procedures/{op}/retry"), &[]).await;
+    let retry = post(&app, &client, &paths::procedure_retry(op), &[]).await;
     assert_eq!(retry.status(), 409);
     assert!(
         select_texts(&html(retry).await, "#flashes .flash-error")
@@ -914,7 +912,7 @@ async fn abandoning_asks_first_and_refused_transitions_answer_409(app: TestApp) 
     .await;
     assert_eq!(done.status(), 303);
     assert_eq!(state_of(&app, op).await, "abandoned");
-    let shown = page(&app, &client, &format!("/procedures/{op}")).await;
+    let shown = page(&app, &client, &paths::procedure(op)).await;
     assert_eq!(select_texts(&shown, "#procedure-state"), ["Abandoned"]);
     assert_eq!(select_attr(&shown, "#progress", "hx-trigger"), None);
     assert!(
@@ -961,7 +959,7 @@ async fn a_stopped_step_is_retried_from_the_page(app: TestApp) {
     .await;
     let op = procedure_of(&started);
     assert_eq!(run_to_end(&app, op).await, "failed");
-    let stopped = page(&app, &client, &format!("/procedures/{op}")).await;
+    let stopped = page(&app, &client, &paths::procedure(op)).await;
     assert_eq!(select_texts(&stopped, "#procedure-state"), ["Stopped"]);
     assert_eq!(
         steps(&stopped, "#procedure-steps")[0],
@@ -971,7 +969,7 @@ async fn a_stopped_step_is_retried_from_the_page(app: TestApp) {
     assert_eq!(count(&stopped, "#procedure-error"), 1);
     assert_eq!(count(&stopped, "#abandon"), 1);
     // The booking is flagged until the procedure is retried to the end or abandoned.
-    let detail = page(&app, &client, &format!("/bookings/{link}")).await;
+    let detail = page(&app, &client, &paths::booking(link)).await;
     assert_eq!(
         count(
             &detail,
@@ -981,10 +979,10 @@ async fn a_stopped_step_is_retried_from_the_page(app: TestApp) {
     );
 
     termino.set(Faults::default());
-    let retried = post(&app, &client, &format!("/procedures/{op}/retry"), &[]).await;
+    let retried = post(&app, &client, &paths::procedure_retry(op), &[]).await;
     assert_eq!(retried.status(), 303);
     assert_eq!(run_to_end(&app, op).await, "completed");
-    let detail = page(&app, &client, &format!("/bookings/{link}")).await;
+    let detail = page(&app, &client, &paths::booking(link)).await;
     assert_eq!(
         count(
             &detail,
@@ -1027,7 +1025,7 @@ async fn a_procedure_page_at_its_address_from_before_the_rename_sends_the_visito
             && anonymous.headers()["location"]
                 .to_str()
                 .expect("ascii")
-                .starts_with("/login"),
+                .starts_with(paths::LOGIN),
         "someone not logged in is sent to log in first"
     );
 }

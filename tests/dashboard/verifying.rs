@@ -6,6 +6,7 @@ use crate::common::{self, TestApp, html, select_attr, select_texts};
 use crate::onboarding::{PARTNER, SALES, map, request, state_of};
 use crate::synced::{audited, page};
 use crate::tests;
+use bookbridge::web::paths;
 
 const OTHER_PARTNER: &str = "partner2@demo.test";
 
@@ -23,53 +24,33 @@ async fn steps_out_of_order_are_refused(app: TestApp) {
     let sales = app.login(SALES).await;
     // Not mapped yet: no confirmation; not verifying: no going live, no problem report.
     let r = app
-        .post_form(
-            &sales,
-            "/",
-            &format!("/sales/connections/{id}/confirm"),
-            &[],
-        )
+        .post_form(&sales, "/", &paths::sales_connection_confirm(id), &[])
         .await;
     assert_eq!(r.status(), 409);
     assert!(select_texts(&html(r).await, ".form-error")[0].contains("moved on"));
     let r = app
-        .post_form(&partner, "/", &format!("/connection/{id}/go-live"), &[])
+        .post_form(&partner, "/", &paths::connection_go_live(id), &[])
         .await;
     assert_eq!(r.status(), 409);
     map(&app, &sales, id).await;
-    app.post_form(
-        &sales,
-        "/",
-        &format!("/sales/connections/{id}/confirm"),
-        &[],
-    )
-    .await;
+    app.post_form(&sales, "/", &paths::sales_connection_confirm(id), &[])
+        .await;
     let r = app
-        .post_form(
-            &sales,
-            "/",
-            &format!("/sales/connections/{id}/confirm"),
-            &[],
-        )
+        .post_form(&sales, "/", &paths::sales_connection_confirm(id), &[])
         .await;
     assert_eq!(r.status(), 409, "confirmed twice");
     let r = app
-        .post_form(
-            &sales,
-            "/",
-            &format!("/sales/connections/{id}/mapping"),
-            &[],
-        )
+        .post_form(&sales, "/", &paths::sales_connection_mapping(id), &[])
         .await;
     assert_eq!(
         r.status(),
         409,
         "the mapping is fixed while the partner verifies"
     );
-    app.post_form(&partner, "/", &format!("/connection/{id}/go-live"), &[])
+    app.post_form(&partner, "/", &paths::connection_go_live(id), &[])
         .await;
     let r = app
-        .post_form(&partner, "/", &format!("/connection/{id}/go-live"), &[])
+        .post_form(&partner, "/", &paths::connection_go_live(id), &[])
         .await;
     assert_eq!(r.status(), 409, "live twice");
     assert_eq!(
@@ -87,14 +68,9 @@ async fn reporting_a_problem_opens_a_case_and_keeps_the_connection_in_verificati
     let (id, code) = request(&app, &partner).await;
     let sales = app.login(SALES).await;
     map(&app, &sales, id).await;
-    app.post_form(
-        &sales,
-        "/",
-        &format!("/sales/connections/{id}/confirm"),
-        &[],
-    )
-    .await;
-    let problem = format!("/connection/{id}/problem");
+    app.post_form(&sales, "/", &paths::sales_connection_confirm(id), &[])
+        .await;
+    let problem = paths::connection_problem(id);
     let r = app
         .post_form(&partner, "/", &problem, &[("description", "")])
         .await;
@@ -125,15 +101,15 @@ async fn reporting_a_problem_opens_a_case_and_keeps_the_connection_in_verificati
         audited(&app, "connection.problem_reported", "connection", id).await,
         1
     );
-    let doc = page(&app, &partner, "/connection").await;
+    let doc = page(&app, &partner, paths::CONNECTION).await;
     assert!(
         select_attr(&doc, &format!("a[href='/cases/{case_id}']"), "href").is_some(),
         "the partner's page links its case"
     );
     // The sales rep sees it among the problems, with the partner's words, and reopens mapping.
-    let lists = page(&app, &sales, "/sales/connections").await;
+    let lists = page(&app, &sales, paths::SALES_CONNECTIONS).await;
     assert!(select_texts(&lists, "#list-problems td").contains(&code));
-    let doc = page(&app, &sales, &format!("/sales/connections/{id}")).await;
+    let doc = page(&app, &sales, &paths::sales_connection(id)).await;
     assert!(select_texts(&doc, "#problem-list").join(" ").contains(text));
     let r = app
         .post_form(&sales, "/", &format!("/sales/connections/{id}/reopen"), &[])
@@ -151,18 +127,13 @@ async fn a_partner_never_reaches_another_partners_connection_or_case(app: TestAp
     let (id, code) = request(&app, &partner).await;
     let sales = app.login(SALES).await;
     map(&app, &sales, id).await;
-    app.post_form(
-        &sales,
-        "/",
-        &format!("/sales/connections/{id}/confirm"),
-        &[],
-    )
-    .await;
+    app.post_form(&sales, "/", &paths::sales_connection_confirm(id), &[])
+        .await;
     let secret = "Only Salon Aurora may read this report.";
     app.post_form(
         &partner,
         "/",
-        &format!("/connection/{id}/problem"),
+        &paths::connection_problem(id),
         &[("description", secret)],
     )
     .await;
@@ -173,10 +144,7 @@ async fn a_partner_never_reaches_another_partners_connection_or_case(app: TestAp
         .expect("case");
 
     let other = app.login(OTHER_PARTNER).await;
-    for path in [
-        format!("/connection/{id}/report"),
-        format!("/cases/{case_id}"),
-    ] {
+    for path in [paths::connection_report(id), paths::partner_case(case_id)] {
         let r = app.get(&other, &path).await;
         assert_eq!(r.status(), 404, "{path}");
         let body = r.text().await.expect("body");
@@ -186,16 +154,16 @@ async fn a_partner_never_reaches_another_partners_connection_or_case(app: TestAp
         );
     }
     for path in [
-        format!("/connection/{id}/go-live"),
-        format!("/connection/{id}/problem"),
-        format!("/cases/{case_id}/notes"),
+        paths::connection_go_live(id),
+        paths::connection_problem(id),
+        paths::partner_case_note(case_id),
     ] {
         let r = app
             .post_form(&other, "/", &path, &[("description", "x"), ("body", "x")])
             .await;
         assert_eq!(r.status(), 404, "{path}");
     }
-    let doc = page(&app, &other, "/connection").await;
+    let doc = page(&app, &other, paths::CONNECTION).await;
     assert!(!doc.html().contains(&code));
     assert_eq!(state_of(&app, id).await, "verifying");
     assert_eq!(

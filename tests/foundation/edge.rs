@@ -2,6 +2,7 @@
 //! gets, what a server error leaves in the log, how login throttling is audited and whom it
 //! refuses, and what slow clients can do to the server.
 
+use bookbridge::web::paths;
 use libtest_mimic::Trial;
 use reqwest::header::{CONTENT_TYPE, LOCATION};
 
@@ -28,9 +29,9 @@ pub fn plain() -> Vec<Trial> {
 /// Posts the login form with `next`, from a fresh client; returns it and the answer.
 async fn login_with_next(app: &TestApp, next: &str) -> (reqwest::Client, reqwest::Response) {
     let client = app.client();
-    let token = app.csrf(&client, "/login").await;
+    let token = app.csrf(&client, paths::LOGIN).await;
     let response = client
-        .post(app.url("/login"))
+        .post(app.url(paths::LOGIN))
         .form(&[
             ("email", "partner@demo.test"),
             ("password", DEMO_PASSWORD),
@@ -84,9 +85,9 @@ async fn a_form_whose_text_is_not_utf8_is_refused_and_changes_nothing(app: TestA
     let partners = "SELECT COUNT(*) FROM partners";
     let before = app.count(partners).await;
     for name in ["Salon%FF", "Salon%C3%28", "%ED%A0%80"] {
-        let token = app.csrf(&admin, "/admin/partners").await;
+        let token = app.csrf(&admin, paths::ADMIN_PARTNERS).await;
         let response = admin
-            .post(app.url("/admin/partners"))
+            .post(app.url(paths::ADMIN_PARTNERS))
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(format!("name={name}&csrf_token={token}"))
             .send()
@@ -100,9 +101,9 @@ async fn a_form_whose_text_is_not_utf8_is_refused_and_changes_nothing(app: TestA
     let response = app.get(&partner, "/bookings?q=%FF").await;
     assert_eq!(response.status(), 400);
     // Text that is UTF-8 still goes through.
-    let token = app.csrf(&admin, "/admin/partners").await;
+    let token = app.csrf(&admin, paths::ADMIN_PARTNERS).await;
     let response = admin
-        .post(app.url("/admin/partners"))
+        .post(app.url(paths::ADMIN_PARTNERS))
         .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(format!("name=Salon%20Nov%C3%A1k&csrf_token={token}"))
         .send()
@@ -119,7 +120,7 @@ async fn a_server_error_is_logged_with_its_request_id(app: TestApp) {
         .execute(app.db.pool())
         .await
         .expect("rename");
-    let response = app.get(&care, "/outbox").await;
+    let response = app.get(&care, paths::OUTBOX).await;
     assert_eq!(response.status(), 500);
     let id = response
         .headers()
@@ -190,10 +191,10 @@ async fn repeated_throttled_logins_write_one_audit_row_per_window_and_limit(app:
             .await;
         assert_eq!(r.status(), 401);
     }
-    let token = app.csrf(&client, "/login").await;
+    let token = app.csrf(&client, paths::LOGIN).await;
     for _ in 0..30 {
         let r = client
-            .post(app.url("/login"))
+            .post(app.url(paths::LOGIN))
             .form(&[
                 ("email", "care@demo.test"),
                 ("password", "wrong password!"),

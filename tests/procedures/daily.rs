@@ -3,8 +3,10 @@
 use bookbridge::domain::procedure::Params;
 use bookbridge::sync::procedure::{self, Starter};
 
-use super::{PARTNER_CARE, actor, free_slot, hooks, link_of, run_to_end, start, state_of};
 use crate::common::TestApp;
+use crate::common::procedure::{
+    PARTNER_CARE, actor, free_slot, hooks, link_of, run_to_end, start, state_of,
+};
 use crate::common::world::{World, tomorrow};
 
 /// Moving a rejected booking leaves it rejected: the verification says so and the case stays

@@ -5,9 +5,9 @@ use bookbridge::domain::BookingStatus;
 use bookbridge::domain::procedure::{Params, Refusal};
 use bookbridge::sync::procedure::{self, StartError};
 
+use crate::common::procedure::{actor, hooks, link_of, start, state_of};
 use crate::common::world::{HOUR, World, restart_demo, tomorrow};
 use crate::common::{self, TestApp, TestFn};
-use crate::{actor, hooks, link_of, start, state_of};
 
 pub fn tests() -> Vec<(&'static str, TestFn)> {
     crate::tests![

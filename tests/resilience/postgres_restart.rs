@@ -6,6 +6,7 @@
 //! other test. Without those programs, or without the rights to run them as `postgres`, it is
 //! ignored with the reason — and fails under `CI=true`, where they must be there.
 
+use bookbridge::web::paths;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
@@ -226,7 +227,7 @@ async fn under_load(server: &Server) -> Result<(), Failed> {
     for k in 0..8 {
         let (client, base, answers) = (client.clone(), base.clone(), answers.clone());
         load.push(tokio::spawn(async move {
-            let paths = ["/bookings", "/", "/care/mismatches", "/healthz"];
+            let paths = [paths::BOOKINGS, "/", paths::CARE_MISMATCHES, paths::HEALTHZ];
             let mut i = k;
             while Instant::now() < stop_at {
                 i += 1;

@@ -5,6 +5,7 @@
 
 use bookbridge::domain::BookingStatus;
 use bookbridge::sandbox::reservio::listing::{DateFilter, ListingQuirks};
+use bookbridge::web::paths;
 
 use crate::common::TestApp;
 use crate::common::world::{DAY, HOUR, World, open_kind, tomorrow};
@@ -236,13 +237,13 @@ pub async fn an_empty_listing_of_a_known_calendar_is_one_alarm_not_a_flood_of_de
         "raised once"
     );
     let care = app.login("care@demo.test").await;
-    let care_page = page_text(&app, &care, "/care/mismatches").await;
+    let care_page = page_text(&app, &care, paths::CARE_MISMATCHES).await;
     assert!(
         care_page.contains("Reservio suddenly shows 6 fewer bookings — check the connection."),
         "Partner Care sees the alarm"
     );
     let partner = partner_user(&app, &w).await;
-    let connection_page = page_text(&app, &partner, "/connection").await;
+    let connection_page = page_text(&app, &partner, paths::CONNECTION).await;
     assert!(
         connection_page.contains("Reservio suddenly shows 6 fewer bookings"),
         "the partner sees it on its connection"
@@ -299,7 +300,7 @@ pub async fn partner_care_confirming_the_alarm_lets_the_vanished_bookings_be_mar
     let response = app
         .post_form(
             &care,
-            "/care/mismatches",
+            paths::CARE_MISMATCHES,
             &bookbridge::web::paths::care_alarm_confirm(id),
             &[],
         )
@@ -318,7 +319,7 @@ pub async fn partner_care_confirming_the_alarm_lets_the_vanished_bookings_be_mar
     let again = app
         .post_form(
             &care,
-            "/care/mismatches",
+            paths::CARE_MISMATCHES,
             &bookbridge::web::paths::care_alarm_confirm(id),
             &[],
         )
@@ -391,13 +392,13 @@ pub async fn bookings_that_cannot_be_read_are_one_log_line_per_cause_and_one_hea
     assert_eq!(vanished(&app).await, 0);
 
     let care = app.login("care@demo.test").await;
-    let care_page = page_text(&app, &care, "/care/mismatches").await;
+    let care_page = page_text(&app, &care, paths::CARE_MISMATCHES).await;
     assert!(
         care_page.contains("Reservio: 3 bookings could not be read"),
         "the sync-health line says the same"
     );
     let partner = partner_user(&app, &w).await;
-    let connection_page = page_text(&app, &partner, "/connection").await;
+    let connection_page = page_text(&app, &partner, paths::CONNECTION).await;
     assert!(connection_page.contains("Reservio: 3 bookings could not be read"));
 
     // The cause goes away: one line saying so, and the health line clears.
@@ -412,7 +413,7 @@ pub async fn bookings_that_cannot_be_read_are_one_log_line_per_cause_and_one_hea
     assert_eq!(recovered, 1);
     assert_eq!(audited(&app, "connection.listing_unreadable").await, 1);
     assert_eq!(audited(&app, "connection.listing_readable").await, 1);
-    let care_page = page_text(&app, &care, "/care/mismatches").await;
+    let care_page = page_text(&app, &care, paths::CARE_MISMATCHES).await;
     assert!(!care_page.contains("could not be read"));
 }
 

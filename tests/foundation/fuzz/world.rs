@@ -230,7 +230,7 @@ pub async fn with_systems(app: &TestApp) -> (TestApp, World) {
     // mapping form reads real catalogues.
     let partner_client = systems_on.login("partner@demo.test").await;
     let r = systems_on
-        .post_form(&partner_client, paths::HOME, "/connection/sandbox", &[])
+        .post_form(&partner_client, paths::HOME, paths::CONNECTION_SANDBOX, &[])
         .await;
     assert_eq!(r.status(), 303, "the sandbox connection is requested");
     let (requested_connection,): (i64,) =
@@ -243,7 +243,7 @@ pub async fn with_systems(app: &TestApp) -> (TestApp, World) {
         .post_form(
             &sales,
             paths::HOME,
-            &format!("/sales/connections/{requested_connection}/sandbox"),
+            &paths::sales_connection_sandbox(requested_connection),
             &[],
         )
         .await;
