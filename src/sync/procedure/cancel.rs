@@ -105,19 +105,17 @@ pub(super) async fn verify_cancelled(
     seen: &mut Snapshots,
 ) -> Result<Outcome, SystemError> {
     let Reach {
-        business,
-        partner,
-        reservio,
-        termino,
-        r_id,
-        t_id,
+        business: _,
+        partner: _,
+        reservio: _,
+        termino: _,
+        r_id: _,
+        t_id: _,
         ..
     } = *at;
     let mut problems = vec![];
-    for (system, client, account, id) in [
-        (System::Reservio, reservio, business, r_id),
-        (System::Termino, termino, partner, t_id),
-    ] {
+    for system in [System::Reservio, System::Termino] {
+        let (client, account, id) = at.side(system);
         let Some(id) = id else { continue };
         let now = client.get(account, id).await?;
         if now.status != BookingStatus::Cancelled {

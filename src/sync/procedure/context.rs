@@ -10,9 +10,9 @@ use crate::db::Tx;
 use crate::db::connections::{self, Connection};
 use crate::db::links::LinkRow;
 use crate::db::procedures::{ProcedureRow, StepRow};
-use crate::domain::RemoteBooking;
 use crate::domain::connection::ConnectionState;
 use crate::domain::procedure::{Params, Refusal, SlotProblem, Step};
+use crate::domain::{RemoteBooking, System};
 use crate::sync::context::{SyncContext, SyncError};
 use crate::sync::worker::{Notifier, sync_connection};
 use crate::systems::{BookingSystem, SystemError};
@@ -116,7 +116,25 @@ pub(super) struct Reach<'a> {
     pub t_id: Option<&'a str>,
 }
 
+impl<'a> Reach<'a> {
+    /// The client, the account and the booking's id in `system`.
+    pub fn side(&self, system: System) -> (&'a dyn BookingSystem, &'a str, Option<&'a str>) {
+        match system {
+            System::Reservio => (self.reservio, self.business, self.r_id),
+            System::Termino => (self.termino, self.partner, self.t_id),
+        }
+    }
+}
+
 impl StepRun<'_> {
+    /// The system the booking was made in (Reservio when the link does not say).
+    pub fn origin(&self) -> System {
+        self.row
+            .origin_system
+            .parse::<System>()
+            .unwrap_or(System::Reservio)
+    }
+
     /// The idempotency key of this step's external effect: the same on every attempt.
     pub fn key(&self, what: &str) -> String {
         format!("op{}-s{}-{what}", self.op.id, self.step_row.position)

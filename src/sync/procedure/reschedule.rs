@@ -42,26 +42,19 @@ pub(super) async fn apply_time(
     seen: &mut Snapshots,
 ) -> Result<Outcome, SystemError> {
     let Reach {
-        business,
-        partner,
-        reservio,
-        termino,
-        r_id,
-        t_id,
+        business: _,
+        partner: _,
+        reservio: _,
+        termino: _,
+        r_id: _,
+        t_id: _,
         ..
     } = *at;
     let Some((start, end)) = run.params.slot() else {
         return Ok(Outcome::Fail("no slot was chosen".into()));
     };
-    let origin = run
-        .row
-        .origin_system
-        .parse::<System>()
-        .unwrap_or(System::Reservio);
-    let (client, account, id) = match origin {
-        System::Reservio => (reservio, business, r_id),
-        System::Termino => (termino, partner, t_id),
-    };
+    let origin = run.origin();
+    let (client, account, id) = at.side(origin);
     let Some(id) = id else {
         return Ok(Outcome::Fail(format!("the booking is not in {origin}")));
     };
@@ -93,27 +86,20 @@ pub(super) async fn await_propagation(
     seen: &mut Snapshots,
 ) -> Result<Outcome, SystemError> {
     let Reach {
-        business,
-        partner,
-        reservio,
-        termino,
-        r_id,
-        t_id,
+        business: _,
+        partner: _,
+        reservio: _,
+        termino: _,
+        r_id: _,
+        t_id: _,
         ..
     } = *at;
     let Some((start, end)) = run.params.slot() else {
         return Ok(Outcome::Fail("no slot was chosen".into()));
     };
-    let origin = run
-        .row
-        .origin_system
-        .parse::<System>()
-        .unwrap_or(System::Reservio);
+    let origin = run.origin();
     let other = origin.other();
-    let (client, account, id) = match other {
-        System::Reservio => (reservio, business, r_id),
-        System::Termino => (termino, partner, t_id),
-    };
+    let (client, account, id) = at.side(other);
     let Some(id) = id else {
         return Ok(Outcome::Done(
             json!({ "system": other.as_str(), "absent": true }),
@@ -147,12 +133,12 @@ pub(super) async fn verify_time(
     seen: &mut Snapshots,
 ) -> Result<Outcome, SystemError> {
     let Reach {
-        business,
-        partner,
-        reservio,
-        termino,
-        r_id,
-        t_id,
+        business: _,
+        partner: _,
+        reservio: _,
+        termino: _,
+        r_id: _,
+        t_id: _,
         ..
     } = *at;
     let Some((start, end)) = run.params.slot() else {
@@ -163,10 +149,8 @@ pub(super) async fn verify_time(
     // rejected), and the same service.
     let mut problems = vec![];
     let mut services = (None, None);
-    for (system, client, account, id) in [
-        (System::Reservio, reservio, business, r_id),
-        (System::Termino, termino, partner, t_id),
-    ] {
+    for system in [System::Reservio, System::Termino] {
+        let (client, account, id) = at.side(system);
         let Some(id) = id else { continue };
         let now = client.get(account, id).await?;
         if (now.start_at, now.end_at) != (start, end) {
