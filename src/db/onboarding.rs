@@ -108,15 +108,16 @@ pub struct NewRequest<'a> {
     pub requested_by: &'a str,
 }
 
-/// Stores a partner's request as a `requested` connection.
+/// Stores a partner's request as a `requested` connection, in observe mode: a new real
+/// connection writes nothing to either system until the sales rep switches it to live.
 pub async fn insert_request(tx: &mut Tx, r: &NewRequest<'_>, now: i64) -> Result<i64, sqlx::Error> {
     let keys = tx.keys()?;
     let reservio_token = seal(keys, Credential::ReservioToken, r.code, r.reservio_token)?;
     let webhook_secret = seal(keys, Credential::WebhookSecret, r.code, r.webhook_secret)?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO connections (partner_id, connection_code, reservio_business_id, \
-         reservio_token, webhook_secret, state, requested_at, requested_by, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 'requested', $6, $7, $8) RETURNING id",
+         reservio_token, webhook_secret, state, requested_at, requested_by, updated_at, \
+         observe) VALUES ($1, $2, $3, $4, $5, 'requested', $6, $7, $8, 1) RETURNING id",
     )
     .bind(r.partner_id)
     .bind(r.code)

@@ -15,7 +15,7 @@ use super::context::{SyncContext, SyncError};
 use super::reconcile::reconcile_link;
 use super::worker::{Notifier, sync_connection};
 use crate::audit::{self, Actor, Event};
-use crate::db::connections::{self, Connection, ServiceMap};
+use crate::db::connections::{self, Connection, Hold, ServiceMap};
 use crate::db::links::{self, LinkRow, NewLink};
 use crate::db::mismatches;
 use crate::db::operations::{self, AlreadyActive, NewOperation, OperationRow, StepRow};
@@ -686,11 +686,15 @@ enum Outcome {
     Fail(String),
     /// A system did not answer (timeout, 5xx): try again after a backoff, a few times.
     Transient(String),
+    /// A system refused the credentials (401): the step waits for new ones.
+    CredentialsRefused(SystemError),
 }
 
 impl From<SystemError> for Outcome {
     fn from(e: SystemError) -> Self {
-        if e.is_transient() {
+        if super::hold::refused_credentials(&e) {
+            Outcome::CredentialsRefused(e)
+        } else if e.is_transient() {
             Outcome::Transient(e.to_string())
         } else {
             Outcome::Fail(e.to_string())
@@ -810,6 +814,14 @@ async fn drive(
             return Ok(());
         }
         executed += 1;
+        // A connection that writes nothing (refused credentials, observe mode): a step that
+        // would write waits, recorded as what bookbridge would do, and goes once the hold lifts.
+        if let Some(hold) = conn.hold().filter(|_| step.writes()) {
+            let mut tx = ctx.db.begin_write().await?;
+            hold_step(&mut tx, &op, step_row, step, hold, now).await?;
+            tx.commit().await?;
+            return Ok(());
+        }
         let mut tx = ctx.db.begin_write().await?;
         operations::start_step(&mut tx, id, step_row.position, now).await?;
         tx.commit().await?;
@@ -897,12 +909,51 @@ async fn drive(
                 stop(&mut tx, &actor, &row, &op, position, step, &message, now).await?;
                 false
             }
+            Outcome::CredentialsRefused(error) => {
+                super::hold::mark_refused(&mut tx, &conn, None, &error, now).await?;
+                let hold = Hold::CredentialsExpired;
+                hold_step(&mut tx, &op, step_row, step, hold, now).await?;
+                false
+            }
         };
         tx.commit().await?;
         if !carry_on {
             return Ok(());
         }
     }
+}
+
+/// Holds a step that would write while the connection writes nothing: it waits (never giving
+/// up) with the hold as its reason, audited when it starts to wait for that reason.
+async fn hold_step(
+    tx: &mut Tx,
+    op: &OperationRow,
+    step_row: &StepRow,
+    step: Step,
+    hold: Hold,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let (reason, action) = match hold {
+        Hold::Observe => (procedure::HELD_OBSERVE, "operation.step_would_do"),
+        Hold::CredentialsExpired => (procedure::HELD_CREDENTIALS, "operation.step_held"),
+    };
+    if step_row.error.as_deref() != Some(reason) {
+        let what =
+            json!({ "reason": reason, "params": serde_json::from_str::<Value>(&op.params).ok() });
+        audit_step(
+            tx,
+            &Actor::Sync,
+            op.partner_id,
+            op.id,
+            action,
+            step_row.position,
+            step,
+            what,
+            now,
+        )
+        .await?;
+    }
+    operations::wait_step(tx, op.id, step_row.position, reason, now + WAIT_SECS, now).await
 }
 
 /// Stops the operation at a step: the step and the operation fail with the reason, and the

@@ -7,6 +7,7 @@
 //! Every write is followed by a re-read, because a state Reservio does not know is reportedly
 //! ignored without an error.
 
+pub mod auth;
 mod capabilities;
 pub mod note;
 pub mod profile;
@@ -75,7 +76,7 @@ impl WindowPolicy {
 pub struct ReservioClient {
     http: reqwest::Client,
     base: Url,
-    token: String,
+    auth: auth::Auth,
     window: WindowPolicy,
     /// Waiting out 429s, per connection (a client serves one connection).
     budget: RetryBudget,
@@ -110,7 +111,8 @@ pub const GROUP_EVENT_MOVE: &str =
     "the booking is a seat of a group event: moving the event would move every seat";
 
 impl ReservioClient {
-    /// `base_url` is the API root including the version, e.g. `https://api.reservio.com/v2`.
+    /// `base_url` is the API root including the version, e.g. `https://api.reservio.com/v2`;
+    /// `credentials` the connection's stored Reservio credential (see [`auth::Credentials`]).
     pub fn new(
         base_url: &str,
         token: &str,
@@ -125,7 +127,7 @@ impl ReservioClient {
         Ok(ReservioClient {
             http: http_client(timeout)?,
             base,
-            token: token.to_string(),
+            auth: auth::Auth::new(auth::Credentials::parse(token), window.clock.clone()),
             window: WindowPolicy {
                 page_size: window.page_size.max(1),
                 ..window
@@ -134,6 +136,11 @@ impl ReservioClient {
             profiles: Default::default(),
             reprobes: Default::default(),
         })
+    }
+
+    /// How many OAuth access tokens this client fetched (none with a static token).
+    pub fn token_refreshes(&self) -> u64 {
+        self.auth.refreshes()
     }
 
     /// How often a listing contradicted the profile in use, so it was probed again.

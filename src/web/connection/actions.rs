@@ -105,6 +105,7 @@ async fn create_request(
                 "code": code.as_str(),
                 "reservio_business_id": business,
                 "sandbox": sandbox,
+                "mode": "observe",
             }))
             .request(Some(request_id.as_str())),
     )
@@ -172,6 +173,8 @@ pub async fn request(
             last_synced_at: None,
             last_sync_error: None,
             reservio_profile: None,
+            credentials_expired_at: None,
+            observe: 0,
         };
         if let Err(e) = catalogue::services(sync.connector.as_ref(), &trial).await {
             tracing::info!(partner = user.partner_id, error = %e, "a Reservio account did not answer");

@@ -14,7 +14,7 @@ use super::labels::{
 use super::{booking_title, engine};
 use crate::db::operations::{self, OperationRow, StepRow};
 use crate::db::{connections, links, users};
-use crate::domain::procedure::{OperationState, Params, ProcedureKind, Step};
+use crate::domain::procedure::{self, OperationState, Params, ProcedureKind, Step};
 use crate::web::care::is_htmx;
 use crate::web::error::AppError;
 use crate::web::extract::Path;
@@ -115,12 +115,21 @@ pub fn step_view(op: OperationState, current: i64, s: &StepRow) -> StepView {
             let retrying = error
                 .as_deref()
                 .is_some_and(|e| e.ends_with("trying again"));
-            let key = if retrying {
+            let held = match error.as_deref() {
+                Some(procedure::HELD_OBSERVE) => Some("operation-would-do"),
+                Some(procedure::HELD_CREDENTIALS) => Some("operation-held-credentials"),
+                _ => None,
+            };
+            let key = if let Some(held) = held {
+                held
+            } else if retrying {
                 "operation-retrying"
             } else {
                 step.map_or("operation-waiting", waiting_key)
             };
-            (StepState::Waiting, Some(key), error)
+            // A hold says all there is to say in the page's language.
+            let detail = if held.is_some() { None } else { error };
+            (StepState::Waiting, Some(key), detail)
         }
         _ if s.position == current && op == OperationState::Running => {
             (StepState::Running, None, None)
