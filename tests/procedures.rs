@@ -9,6 +9,8 @@
 mod common;
 #[path = "procedures/daily.rs"]
 mod daily;
+#[path = "procedures/holds.rs"]
+mod holds;
 #[path = "procedures/integrity.rs"]
 mod integrity;
 
@@ -53,6 +55,7 @@ fn main() {
         a_running_cancellation_is_not_flagged_for_the_state_it_passes_through,
     ]);
     all.extend(integrity::tests());
+    all.extend(holds::tests());
     common::run_configured(
         |config| {
             config.systems = Some(SystemsConfig::Sandbox {
