@@ -1092,3 +1092,4 @@ push-action-update_time = přesunout rezervaci na nový termín
 push-action-update_customer = aktualizovat údaje zákazníka
 push-action-cancel = zrušit rezervaci
 push-action-other = změnit rezervaci
+operation-move-by-hand = Reservio nedovoluje bookbridge přesouvat rezervace: přesuňte prosím tuto rezervaci na nový termín ve vlastním kalendáři Reservio. bookbridge Reservio průběžně kontroluje a nový termín přenese do kanálu, jakmile ho Reservio ukáže.

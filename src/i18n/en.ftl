@@ -1067,3 +1067,4 @@ push-action-update_time = move the booking to the new time
 push-action-update_customer = update the customer's details
 push-action-cancel = cancel the booking
 push-action-other = change the booking
+operation-move-by-hand = Reservio does not let bookbridge move bookings: please move this booking to the new time in Reservio's own calendar. bookbridge keeps checking Reservio and carries the new time to the channel as soon as Reservio shows it.

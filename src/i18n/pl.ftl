@@ -1086,3 +1086,4 @@ push-action-update_time = przenieść rezerwację na nowy termin
 push-action-update_customer = zaktualizować dane klienta
 push-action-cancel = anulować rezerwację
 push-action-other = zmienić rezerwację
+operation-move-by-hand = Reservio nie pozwala bookbridge przenosić rezerwacji: przenieś tę rezerwację na nowy termin we własnym kalendarzu Reservio. bookbridge stale sprawdza Reservio i przenosi nowy termin do kanału, gdy tylko Reservio go pokaże.

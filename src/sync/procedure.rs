@@ -30,6 +30,11 @@ use crate::domain::procedure::{
 use crate::domain::{BookingStatus, Customer, NewBooking, RemoteBooking, System};
 use crate::i18n::{self, Lang};
 use crate::systems::SystemError;
+use crate::systems::reservio::MOVE_NOT_SUPPORTED;
+
+/// How long the partner has to move a booking by hand in Reservio's own calendar before the
+/// step stops (with a retry button and an open mismatch).
+const MOVE_BY_HAND_DEADLINE_SECS: i64 = 2 * 24 * 60 * 60;
 
 /// How long a confirmation from Termino may take before the step fails.
 const CONFIRM_DEADLINE_SECS: i64 = 10 * 60;
@@ -1149,14 +1154,32 @@ impl StepRun<'_> {
                     return Ok(Outcome::Fail(format!("the booking is not in {origin}")));
                 };
                 let before = client.get(account, id).await?;
-                if (before.start_at, before.end_at) != (start, end) {
-                    client
+                // Once Reservio has refused the move, the partner makes it by hand: only read.
+                let by_hand = self.step_row.error.as_deref() == Some(procedure::MOVE_BY_HAND);
+                if (before.start_at, before.end_at) != (start, end) && !by_hand {
+                    match client
                         .update_time(account, id, start, end, &self.key("move"))
-                        .await?;
+                        .await
+                    {
+                        Ok(_) => {}
+                        // Reservio does not let bookings be moved through its API (rule 3 still
+                        // says the change is made in the origin system): the partner moves it in
+                        // Reservio's own calendar, and this step waits until Reservio shows it.
+                        Err(SystemError::Refused(reason))
+                            if origin == System::Reservio && reason == MOVE_NOT_SUPPORTED =>
+                        {
+                            seen.push(before);
+                            return Ok(self.wait_for_move_by_hand());
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
                 let after = client.get(account, id).await?;
                 let moved = (after.start_at, after.end_at) == (start, end);
                 seen.push(after);
+                if !moved && by_hand {
+                    return Ok(self.wait_for_move_by_hand());
+                }
                 if moved {
                     if let Some(notifier) = &self.hooks.notifier {
                         notifier.notify(self.conn.id);
@@ -1347,6 +1370,14 @@ impl StepRun<'_> {
                 }
             }
             Step::OpenCase => Ok(Outcome::Done(json!({}))),
+        }
+    }
+
+    /// Waits for the partner to move the booking in Reservio's own calendar.
+    fn wait_for_move_by_hand(&self) -> Outcome {
+        Outcome::Wait {
+            reason: procedure::MOVE_BY_HAND.into(),
+            deadline: self.deadline(MOVE_BY_HAND_DEADLINE_SECS),
         }
     }
 

@@ -1,18 +1,22 @@
 //! Procedure steps that would write wait while the connection writes nothing: in observe mode
 //! they are recorded as "would do" and go once the connection is live; when a system refuses
-//! the credentials the step waits for new ones — neither ever gives up or fails.
+//! the credentials the step waits for new ones — neither ever gives up or fails. A move
+//! Reservio will not take through its API (`PATCH /events/{id}` refused) becomes a step the
+//! partner does in Reservio's own calendar, which the procedure waits for and reads back.
 
-use bookbridge::domain::procedure::{HELD_CREDENTIALS, HELD_OBSERVE, Params};
+use bookbridge::domain::procedure::{HELD_CREDENTIALS, HELD_OBSERVE, MOVE_BY_HAND, Params};
 use bookbridge::sandbox::reservio::EffectKind as ReservioEffect;
+use bookbridge::sandbox::reservio::listing::ListingQuirks;
 
-use crate::common::world::{World, tomorrow};
+use crate::common::world::{HOUR, World, tomorrow};
 use crate::common::{self, TestApp, TestFn, html, select_texts};
-use crate::{link_of, run_to_end, start, state_of};
+use crate::{free_slot, link_of, run_to_end, start, state_of};
 
 pub fn tests() -> Vec<(&'static str, TestFn)> {
     crate::tests![
         in_observe_mode_a_cancellation_waits_at_its_first_write_as_would_do_and_finishes_once_live,
         a_refused_token_holds_the_cancellation_at_the_calendar_step_until_new_credentials_arrive,
+        a_move_reservio_refuses_is_made_by_hand_in_its_calendar_then_verified_and_carried_to_termino,
     ]
 }
 
@@ -130,4 +134,62 @@ async fn a_refused_token_holds_the_cancellation_at_the_calendar_step_until_new_c
         })
         .count();
     assert_eq!(cancels, 1);
+}
+
+async fn a_move_reservio_refuses_is_made_by_hand_in_its_calendar_then_verified_and_carried_to_termino(
+    app: TestApp,
+) {
+    let w = World::of(&app);
+    let (reservation, voucher, booking) = w.agreed_booking(0, tomorrow(&app), 63).await;
+    let link = link_of(&app, &voucher).await;
+    // The booking was made in the calendar: rule 3 moves it there.
+    sqlx::query("UPDATE booking_links SET origin_system = 'reservio' WHERE id = $1")
+        .bind(link)
+        .execute(app.db.pool())
+        .await
+        .expect("origin");
+    w.sandbox.reservio.set_listing(ListingQuirks {
+        event_patch_refused: true,
+        ..ListingQuirks::default()
+    });
+    let (start_at, end_at) = free_slot(&w, &app, 0, 2).await;
+    let op = start(&app, &w, link, Params::Reschedule { start_at, end_at })
+        .await
+        .expect("started");
+    assert_eq!(run_to_end(&app, &w.ctx, op).await, "waiting");
+    assert_eq!(
+        step_wait(&app, op).await,
+        Some(("apply_time".into(), MOVE_BY_HAND.into())),
+        "the partner is asked to move it in Reservio's own calendar"
+    );
+    let partner = app.login("partner@demo.test").await;
+    let page = html(app.get(&partner, &format!("/operations/{op}")).await).await;
+    assert!(
+        select_texts(&page, "body")
+            .join(" ")
+            .contains("in Reservio's own calendar"),
+        "the procedure page says what to do"
+    );
+    // Still waiting after a while: it reads Reservio back, it does not give up.
+    app.clock.advance(HOUR);
+    assert_eq!(run_to_end(&app, &w.ctx, op).await, "waiting");
+    // The partner drags it in the calendar: verified, carried to Termino, completed.
+    assert!(
+        w.sandbox
+            .reservio
+            .staff_move(&w.partner.business_id, &booking, start_at, end_at)
+    );
+    assert_eq!(run_to_end(&app, &w.ctx, op).await, "completed");
+    let r = w.reservation(&reservation);
+    assert_eq!((r.start_at, r.end_at), (start_at, end_at));
+    assert_eq!(
+        w.sandbox
+            .reservio
+            .effects()
+            .iter()
+            .filter(|e| e.kind == ReservioEffect::Moved)
+            .count(),
+        0,
+        "bookbridge never moved it through the API"
+    );
 }

@@ -118,6 +118,7 @@ pub fn step_view(op: OperationState, current: i64, s: &StepRow) -> StepView {
             let held = match error.as_deref() {
                 Some(procedure::HELD_OBSERVE) => Some("operation-would-do"),
                 Some(procedure::HELD_CREDENTIALS) => Some("operation-held-credentials"),
+                Some(procedure::MOVE_BY_HAND) => Some("operation-move-by-hand"),
                 _ => None,
             };
             let key = if let Some(held) = held {
