@@ -114,6 +114,13 @@ fn variants() -> Vec<Variant> {
                 ..base
             },
         },
+        Variant {
+            name: "booking_boundaries_always_apply",
+            quirks: ListingQuirks {
+                boundaries_always_apply: true,
+                ..base
+            },
+        },
     ]
 }
 

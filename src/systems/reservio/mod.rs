@@ -11,6 +11,7 @@ pub mod auth;
 mod capabilities;
 pub mod note;
 pub mod profile;
+mod staff_times;
 mod transport;
 pub mod wire;
 
@@ -25,6 +26,7 @@ use serde_json::Value;
 
 pub use self::capabilities::{AccountProfile, DateFilterSupport, ListingProfile, RetryBudget};
 use self::note::NoteMarkers;
+pub use self::staff_times::OpeningHours;
 use self::wire::{Included, booking_from, format_instant, invalid, required_str};
 use crate::clock::Clock;
 use crate::domain::{BookingStatus, Customer, NewBooking, RemoteBooking, System};
@@ -84,6 +86,9 @@ pub struct ReservioClient {
     profiles: std::sync::Mutex<std::collections::HashMap<String, ListingProfile>>,
     /// How often a listing contradicted its profile.
     reprobes: std::sync::Mutex<u64>,
+    /// Per account, whether booking slots honour `ignoreBookingBoundaries` (see
+    /// `staff_times`).
+    boundaries: std::sync::Mutex<std::collections::HashMap<String, bool>>,
 }
 
 /// A free slot: when, and on which resource (staff member or room).
@@ -135,6 +140,7 @@ impl ReservioClient {
             budget: RetryBudget::new(Duration::from_secs(RETRY_BUDGET_SECS)),
             profiles: Default::default(),
             reprobes: Default::default(),
+            boundaries: Default::default(),
         })
     }
 
@@ -166,26 +172,6 @@ impl ReservioClient {
     ) -> Result<Vec<(i64, i64)>, SystemError> {
         let slots = self
             .slots(account, service_id, None, (from, to), false)
-            .await?;
-        let mut pairs: Vec<(i64, i64)> = slots.iter().map(|s| (s.start_at, s.end_at)).collect();
-        pairs.sort_unstable();
-        pairs.dedup();
-        Ok(pairs)
-    }
-
-    /// Free times for a staff move, as sorted `(start, end)` pairs: a reschedule may go beyond the
-    /// customer's booking horizon or inside the lead time, so Reservio is asked to ignore its
-    /// booking boundaries; on `resource` only when given (the booking keeps its staff member).
-    pub async fn staff_free_slots(
-        &self,
-        account: &Account,
-        service_id: &str,
-        resource: Option<&str>,
-        from: i64,
-        to: i64,
-    ) -> Result<Vec<(i64, i64)>, SystemError> {
-        let slots = self
-            .slots(account, service_id, resource, (from, to), true)
             .await?;
         let mut pairs: Vec<(i64, i64)> = slots.iter().map(|s| (s.start_at, s.end_at)).collect();
         pairs.sort_unstable();
