@@ -424,6 +424,29 @@ async fn observe_mode_flags_what_live_flags_and_switching_to_live_is_audited_and
         1
     );
 
+    // A connection requested with a real (typed-in) calendar starts observing.
+    let account = w.sandbox.new_business().expect("a calendar account");
+    let requested = app
+        .post_form(
+            &partner,
+            "/connection",
+            "/connection",
+            &[
+                ("reservio_business_id", account.id.as_str()),
+                ("reservio_token", account.token.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(requested.status(), 303);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT observe FROM connections WHERE reservio_business_id = '{}'",
+            account.id
+        ))
+        .await,
+        1
+    );
+
     // The sales rep switches it to live: audited, and the recorded pushes go.
     let sales = app.login("sales@demo.test").await;
     let id = observed.connection_id;

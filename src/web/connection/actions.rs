@@ -91,6 +91,9 @@ async fn create_request(
             reservio_token: token,
             webhook_secret: &webhook_secret(),
             requested_by: &user.user.email,
+            // A real calendar is observed until the sales rep switches it to live; the demo's
+            // sandbox calendar starts live (its sales rep page still offers the choice).
+            observe: !sandbox,
         },
         now,
     )
@@ -105,7 +108,7 @@ async fn create_request(
                 "code": code.as_str(),
                 "reservio_business_id": business,
                 "sandbox": sandbox,
-                "mode": "observe",
+                "mode": if sandbox { "live" } else { "observe" },
             }))
             .request(Some(request_id.as_str())),
     )
