@@ -1046,3 +1046,28 @@ reservio-profile-filter-ignored = Reservio nebere ohled na filtr data: bookbridg
 reservio-profile-filter-unknown = Váš kalendář Reservio zatím nemá žádné rezervace, takže bookbridge ještě nepozná, jak je filtruje; zkontroluje to znovu, až nějaké budou.
 reservio-profile-include-honoured = Reservio posílá každou rezervaci i s termínem a zákazníkem.
 reservio-profile-include-ignored = Reservio posílá rezervace bez termínu a zákazníka: bookbridge je čte jednu po druhé — každá kontrola trvá déle.
+# people: partner users invite colleagues, the demo's mailbox, notices about one's account
+mail-booking-time = Termín rezervace (ve vašem časovém pásmu): { $when }
+mail-subject-password-changed = Vaše heslo do bookbridge bylo změněno
+mail-body-password-changed =
+    Heslo k účtu bookbridge { $email } bylo změněno { $when }.
+    Pokud jste to byli vy, nemusíte nic dělat.
+    Pokud ne, hned si zde zvolte nové heslo a dejte vědět svému administrátorovi:
+    { $link }
+nav-mailbox = Schránka dema
+mailbox-title = Schránka dema
+mailbox-lead = Demo neposílá e-maily: pozvánky, odkazy k heslu a oznámení o účtech čekají tady, abyste je mohli otevřít. Tuto stránku má jen demo.
+mailbox-empty = Nečeká žádný e-mail.
+mailbox-open-link = Otevřít odkaz
+nav-team = Kolegové
+team-title = Kolegové
+team-lead = Všichni, kdo v bookbridge pracují pro vaši firmu.
+team-invite = Pozvat kolegu
+team-invite-submit = Poslat pozvánku
+team-invite-off = Kolegy může přidávat jen administrátor. Požádejte ho o přidání nebo o to, abyste mohli kolegy zvát sami.
+partners-colleague-invitations-on = Jeho uživatelé zvou kolegy
+action-colleague-invitations-on = Povolit uživatelům zvát kolegy
+action-colleague-invitations-off = Zakázat uživatelům zvát kolegy
+flash-colleague-invitations-on = Uživatelé partnera { $value } teď mohou zvát kolegy.
+flash-colleague-invitations-off = Uživatelé partnera { $value } už nemohou zvát kolegy.
+filters-toggle = Filtry

@@ -1022,3 +1022,28 @@ reservio-profile-filter-ignored = Reservio ignores the date filter: bookbridge r
 reservio-profile-filter-unknown = Your Reservio calendar has no bookings yet, so bookbridge cannot tell yet how it filters them; it checks again once there are some.
 reservio-profile-include-honoured = Reservio sends each booking with its appointment and customer.
 reservio-profile-include-ignored = Reservio sends bookings without their appointment and customer: bookbridge reads them one by one — each check takes longer.
+# people: partner users invite colleagues, the demo's mailbox, notices about one's account
+mail-booking-time = Booking time (your time zone): { $when }
+mail-subject-password-changed = Your bookbridge password was changed
+mail-body-password-changed =
+    The password of the bookbridge account { $email } was changed on { $when }.
+    If that was you, there is nothing to do.
+    If it was not you, choose a new password at once here and tell your administrator:
+    { $link }
+nav-mailbox = Demo mailbox
+mailbox-title = Demo mailbox
+mailbox-lead = The demo sends no e-mail: invitations, password links and notices about accounts wait here instead, so that you can open them. Only the demo has this page.
+mailbox-empty = No e-mail is waiting.
+mailbox-open-link = Open the link
+nav-team = Colleagues
+team-title = Colleagues
+team-lead = Everyone who works for your business in bookbridge.
+team-invite = Invite a colleague
+team-invite-submit = Send the invitation
+team-invite-off = Only your administrator can add colleagues. Ask them to add one, or to let you invite colleagues yourself.
+partners-colleague-invitations-on = Its users invite colleagues
+action-colleague-invitations-on = Let its users invite colleagues
+action-colleague-invitations-off = Stop its users inviting colleagues
+flash-colleague-invitations-on = The users of { $value } may now invite colleagues.
+flash-colleague-invitations-off = The users of { $value } can no longer invite colleagues.
+filters-toggle = Filters

@@ -1040,3 +1040,28 @@ reservio-profile-filter-ignored = Reservio ignoruje filtr dat: bookbridge czyta 
 reservio-profile-filter-unknown = Twój kalendarz Reservio nie ma jeszcze rezerwacji, więc bookbridge nie wie jeszcze, jak je filtruje; sprawdzi ponownie, gdy się pojawią.
 reservio-profile-include-honoured = Reservio wysyła każdą rezerwację razem z wizytą i klientem.
 reservio-profile-include-ignored = Reservio wysyła rezerwacje bez wizyty i klienta: bookbridge czyta je pojedynczo — każde sprawdzenie trwa dłużej.
+# people: partner users invite colleagues, the demo's mailbox, notices about one's account
+mail-booking-time = Termin rezerwacji (w Twojej strefie czasowej): { $when }
+mail-subject-password-changed = Twoje hasło do bookbridge zostało zmienione
+mail-body-password-changed =
+    Hasło do konta bookbridge { $email } zostało zmienione { $when }.
+    Jeśli to Ty, nie musisz nic robić.
+    Jeśli to nie Ty, natychmiast ustaw nowe hasło tutaj i powiadom administratora:
+    { $link }
+nav-mailbox = Skrzynka demo
+mailbox-title = Skrzynka demo
+mailbox-lead = Wersja demo nie wysyła e-maili: zaproszenia, linki do haseł i powiadomienia o kontach czekają tutaj, aby można je było otworzyć. Ta strona istnieje tylko w wersji demo.
+mailbox-empty = Nie czeka żaden e-mail.
+mailbox-open-link = Otwórz link
+nav-team = Współpracownicy
+team-title = Współpracownicy
+team-lead = Wszyscy, którzy pracują w bookbridge dla Twojej firmy.
+team-invite = Zaproś współpracownika
+team-invite-submit = Wyślij zaproszenie
+team-invite-off = Współpracowników może dodawać tylko administrator. Poproś go o dodanie osoby albo o zgodę na samodzielne zapraszanie.
+partners-colleague-invitations-on = Jego użytkownicy zapraszają współpracowników
+action-colleague-invitations-on = Pozwól użytkownikom zapraszać współpracowników
+action-colleague-invitations-off = Zablokuj zapraszanie współpracowników
+flash-colleague-invitations-on = Użytkownicy { $value } mogą teraz zapraszać współpracowników.
+flash-colleague-invitations-off = Użytkownicy { $value } nie mogą już zapraszać współpracowników.
+filters-toggle = Filtry

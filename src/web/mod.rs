@@ -12,6 +12,7 @@ pub mod cases;
 pub mod chart;
 pub mod connection;
 pub mod csrf;
+pub mod demo_mailbox;
 pub mod error;
 pub mod error_page;
 pub mod extract;
@@ -36,6 +37,7 @@ pub mod set_password;
 pub mod sign_in;
 pub mod staff_home;
 pub mod state;
+pub mod team;
 
 use axum::Router;
 use axum::extract::State;
@@ -232,6 +234,15 @@ pub fn router(state: AppState) -> Router {
             "/admin/partners/{id}/settings",
             post(partner_settings::save),
         )
+        .route(
+            paths::ADMIN_PARTNER_COLLEAGUE_INVITATIONS_ROUTE,
+            post(team::set_allowed),
+        )
+        .route(paths::DEMO_MAILBOX, get(demo_mailbox::show))
+        // A partner user's colleagues; inviting them when the admin allows it.
+        .route(paths::TEAM, get(team::show).post(team::invite))
+        .route(paths::TEAM_INVITATION_RESEND_ROUTE, post(team::resend))
+        .route(paths::TEAM_INVITATION_REVOKE_ROUTE, post(team::revoke))
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(csrf::require_token))
         .layer(middleware::from_fn_with_state(

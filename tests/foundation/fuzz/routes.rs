@@ -138,6 +138,8 @@ pub const ROUTES: &[Route] = &[
     route("forgot::show", Get, paths::PASSWORD_FORGOT, Who::Anonymous, Id::None, &[]),
     route("set_password::show_reset", Get, paths::PASSWORD_RESET_ROUTE, Who::Anonymous, Id::UnknownOnly, &[]),
     route("set_password::show_invitation", Get, paths::INVITATION_ROUTE, Who::Anonymous, Id::UnknownOnly, &[]),
+    route("demo_mailbox::show", Get, paths::DEMO_MAILBOX, Who::Admin, Id::None, &[]),
+    route("team::show", Get, paths::TEAM, Who::Partner, Id::None, &[]),
     // Forms. Logging in and out end or lock sessions, so they run last, on their own clients.
     route("language::switch", Post, paths::LANGUAGE, Who::Partner, Id::None, &["lang", "next"]),
     route("bookings::send_again::submit", Post, paths::BOOKING_SEND_AGAIN_ROUTE, Who::Partner, Id::Link, &[]),
@@ -185,6 +187,10 @@ pub const ROUTES: &[Route] = &[
     route("account::change_password", Post, paths::ACCOUNT_PASSWORD, Who::Partner, Id::None, &["current_password", "new_password", "confirm_password"]),
     route("account::sessions::end_others", Post, paths::ACCOUNT_SESSIONS_END_OTHERS, Who::Partner, Id::None, &[]),
     route("partner_settings::save", Post, "/admin/partners/{id}/settings", Who::Admin, Id::UnknownOnly, &["timezone", "locale"]),
+    route("team::set_allowed", Post, paths::ADMIN_PARTNER_COLLEAGUE_INVITATIONS_ROUTE, Who::Admin, Id::UnknownOnly, &["allow"]),
+    route("team::invite", Post, paths::TEAM, Who::Partner, Id::None, &["email"]),
+    route("team::resend", Post, paths::TEAM_INVITATION_RESEND_ROUTE, Who::Partner, Id::UnknownOnly, &[]),
+    route("team::revoke", Post, paths::TEAM_INVITATION_REVOKE_ROUTE, Who::Partner, Id::UnknownOnly, &[]),
     route("login::logout", Post, paths::LOGOUT, Who::Partner, Id::None, &[]),
     route("login::submit", Post, paths::LOGIN, Who::Anonymous, Id::None, &["email", "password", "next"]),
 ];
