@@ -27,6 +27,7 @@ use common::TestApp;
 use common::world::{DAY, HOUR, World, open_kind, tomorrow};
 use daily::{
     a_case_settled_by_moving_a_rejected_booking_resolves_only_once_both_show_it_confirmed,
+    a_confirmation_is_written_in_the_partners_language_and_on_its_clock,
     a_running_cancellation_is_not_flagged_for_the_state_it_passes_through,
 };
 
@@ -51,6 +52,7 @@ fn main() {
     all.extend(tests![
         a_case_settled_by_moving_a_rejected_booking_resolves_only_once_both_show_it_confirmed,
         a_running_cancellation_is_not_flagged_for_the_state_it_passes_through,
+        a_confirmation_is_written_in_the_partners_language_and_on_its_clock,
     ]);
     all.extend(integrity::tests());
     common::run_configured(
