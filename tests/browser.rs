@@ -22,6 +22,7 @@ fn main() {
             a_partner_turns_on_the_second_factor_and_logs_in_with_a_code,
             the_day_is_told_truly_from_the_waiting_badge_to_a_case_settled_only_when_verified,
             on_a_phone_the_filters_fold_away_and_a_booking_shows_its_actions_first,
+            a_partner_invites_a_colleague_who_opens_the_demo_mailbox_link_and_logs_in,
         ],
         support::missing(),
     );
@@ -674,5 +675,62 @@ async fn on_a_phone_the_filters_fold_away_and_a_booking_shows_its_actions_first(
     b.snapshot("booking-on-phone").await;
     b.scroll_to("#booking-fields", "booking-fields-on-phone")
         .await;
+    b.close().await;
+}
+
+/// Issue 17: the admin lets Salon Aurora's users invite colleagues; its partner user invites
+/// one; in the demo the invitation waits in the admin's mailbox, whose link the colleague opens
+/// to choose a password and log in.
+async fn a_partner_invites_a_colleague_who_opens_the_demo_mailbox_link_and_logs_in(app: TestApp) {
+    const COLLEAGUE: &str = "reception@aurora.test";
+    const PASSWORD: &str = "copper kettle sings";
+    let (aurora,): (i64,) = sqlx::query_as("SELECT id FROM partners WHERE name = 'Salon Aurora'")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("the demo partner");
+    let mut b = Browser::start(&app, &named(&app, "colleague-invitation")).await;
+    b.login("admin@demo.test").await;
+    b.goto("/admin/partners").await;
+    let allow = format!("tr[data-partner-id='{aurora}'] form.colleague-invitations button");
+    b.click_and_snapshot(&allow, "allowed").await;
+    b.wait_for(&format!(
+        "tr[data-partner-id='{aurora}'] form.colleague-invitations .badge.ok"
+    ))
+    .await;
+    b.logout().await;
+
+    b.login("partner@demo.test").await;
+    b.click("header nav a[href='/team']").await;
+    b.fill("#team-email", COLLEAGUE).await;
+    b.click_and_snapshot("#team-invite button[type=submit]", "invited")
+        .await;
+    b.wait_for_text("#flashes", COLLEAGUE).await;
+    b.wait_for("#team .badge.invited").await;
+    b.logout().await;
+
+    b.login("admin@demo.test").await;
+    b.click("header nav a[href='/admin/mailbox']").await;
+    b.wait_for_text("#mailbox .recipient", COLLEAGUE).await;
+    let link = b
+        .attr("#mailbox a.open-link", "href")
+        .await
+        .expect("the invitation's link");
+    b.logout().await;
+
+    let path = link
+        .split_once("/invitation/")
+        .map(|(_, t)| format!("/invitation/{t}"))
+        .expect("an invitation link");
+    b.goto(&path).await;
+    b.fill("#new-password", PASSWORD).await;
+    b.fill("#confirm-password", PASSWORD).await;
+    b.click_and_snapshot("#set-password-form button[type=submit]", "password-chosen")
+        .await;
+    b.wait_for("#email").await;
+    b.fill("#email", COLLEAGUE).await;
+    b.fill("#password", PASSWORD).await;
+    b.click_and_snapshot("main form button[type=submit]", "colleague-logged-in")
+        .await;
+    b.wait_for_text("header .user-email", COLLEAGUE).await;
     b.close().await;
 }
