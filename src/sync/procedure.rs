@@ -488,7 +488,7 @@ async fn queue_confirmation(
     let mut body = i18n::text_with(lang, &format!("mail-body-{}", kind.as_str()), &args);
     if let Some(start) = row.r_start_at.or(row.t_start_at) {
         let when = i18n::format::format_datetime(lang, start, &tz);
-        body.push_str("\n");
+        body.push('\n');
         body.push_str(&i18n::text_with(
             lang,
             "mail-booking-time",
