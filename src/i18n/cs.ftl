@@ -1054,6 +1054,17 @@ mail-body-password-changed =
     Pokud jste to byli vy, nemusíte nic dělat.
     Pokud ne, hned si zde zvolte nové heslo a dejte vědět svému administrátorovi:
     { $link }
+mail-subject-second-factor-enrolled = K vašemu účtu bookbridge byl nastaven druhý faktor
+mail-body-second-factor-enrolled =
+    K účtu bookbridge { $email } byl { $when } nastaven druhý faktor (ověřovací aplikace).
+    Pokud jste to byli vy, nemusíte nic dělat.
+    Pokud ne, hned si zde zvolte nové heslo a dejte vědět svému administrátorovi:
+    { $link }
+mail-subject-second-factor-removed = Druhý faktor vašeho účtu bookbridge byl odebrán
+mail-body-second-factor-removed =
+    Administrátor { $when } odebral druhý faktor účtu bookbridge { $email }; nový si nastavíte při příštím přihlášení.
+    Pokud jste o to nežádali, dejte vědět svému administrátorovi a zvolte si zde nové heslo:
+    { $link }
 nav-mailbox = Schránka dema
 mailbox-title = Schránka dema
 mailbox-lead = Demo neposílá e-maily: pozvánky, odkazy k heslu a oznámení o účtech čekají tady, abyste je mohli otevřít. Tuto stránku má jen demo.

@@ -1030,6 +1030,17 @@ mail-body-password-changed =
     If that was you, there is nothing to do.
     If it was not you, choose a new password at once here and tell your administrator:
     { $link }
+mail-subject-second-factor-enrolled = A second factor was set up for your bookbridge account
+mail-body-second-factor-enrolled =
+    A second factor (an authenticator app) was set up for the bookbridge account { $email } on { $when }.
+    If that was you, there is nothing to do.
+    If it was not you, choose a new password at once here and tell your administrator:
+    { $link }
+mail-subject-second-factor-removed = The second factor of your bookbridge account was removed
+mail-body-second-factor-removed =
+    An administrator removed the second factor of the bookbridge account { $email } on { $when }; you will set up a new one at your next login.
+    If you did not ask for this, tell your administrator, and choose a new password here:
+    { $link }
 nav-mailbox = Demo mailbox
 mailbox-title = Demo mailbox
 mailbox-lead = The demo sends no e-mail: invitations, password links and notices about accounts wait here instead, so that you can open them. Only the demo has this page.

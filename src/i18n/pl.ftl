@@ -1048,6 +1048,17 @@ mail-body-password-changed =
     Jeśli to Ty, nie musisz nic robić.
     Jeśli to nie Ty, natychmiast ustaw nowe hasło tutaj i powiadom administratora:
     { $link }
+mail-subject-second-factor-enrolled = Dla Twojego konta bookbridge ustawiono drugi składnik
+mail-body-second-factor-enrolled =
+    Dla konta bookbridge { $email } ustawiono drugi składnik (aplikację uwierzytelniającą) { $when }.
+    Jeśli to Ty, nie musisz nic robić.
+    Jeśli to nie Ty, natychmiast ustaw nowe hasło tutaj i powiadom administratora:
+    { $link }
+mail-subject-second-factor-removed = Drugi składnik Twojego konta bookbridge został usunięty
+mail-body-second-factor-removed =
+    Administrator usunął drugi składnik konta bookbridge { $email } { $when }; nowy ustawisz przy następnym logowaniu.
+    Jeśli o to nie prosiłeś, powiadom administratora i ustaw nowe hasło tutaj:
+    { $link }
 nav-mailbox = Skrzynka demo
 mailbox-title = Skrzynka demo
 mailbox-lead = Wersja demo nie wysyła e-maili: zaproszenia, linki do haseł i powiadomienia o kontach czekają tutaj, aby można je było otworzyć. Ta strona istnieje tylko w wersji demo.

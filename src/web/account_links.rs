@@ -94,12 +94,44 @@ pub async fn send(
     Ok(id)
 }
 
-/// Tells the user by e-mail that their password was changed (by them, or through a reset
-/// link), in their language and on their clock, with where to go if it was not them. Inside
-/// the caller's transaction, so the notice exists exactly when the change does.
-pub async fn notify_password_changed(
+/// A change to someone's way of logging in that they are told about by e-mail (so that a change
+/// they did not make does not go unnoticed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountChange {
+    /// Changed on `/account`, or chosen through a reset link.
+    PasswordChanged,
+    /// A second factor was set up.
+    SecondFactorEnrolled,
+    /// An admin removed the second factor.
+    SecondFactorRemoved,
+}
+
+impl AccountChange {
+    fn keys(self) -> (&'static str, &'static str) {
+        match self {
+            AccountChange::PasswordChanged => (
+                "mail-subject-password-changed",
+                "mail-body-password-changed",
+            ),
+            AccountChange::SecondFactorEnrolled => (
+                "mail-subject-second-factor-enrolled",
+                "mail-body-second-factor-enrolled",
+            ),
+            AccountChange::SecondFactorRemoved => (
+                "mail-subject-second-factor-removed",
+                "mail-body-second-factor-removed",
+            ),
+        }
+    }
+}
+
+/// Tells the user by e-mail what changed about their login, in their language and on their
+/// clock, with where to go if it was not them. Inside the caller's transaction, so the notice
+/// exists exactly when the change does.
+pub async fn notify_account_change(
     tx: &mut Tx,
     state: &AppState,
+    change: AccountChange,
     user_id: i64,
     email: &str,
     partner_id: Option<i64>,
@@ -116,16 +148,17 @@ pub async fn notify_password_changed(
         .unwrap_or_else(i18n::format::default_time_zone);
     let when = i18n::format::format_datetime(lang, now, &tz);
     let forgot = format!("{}{}", state.link_base, paths::PASSWORD_FORGOT);
+    let (subject_key, body_key) = change.keys();
     let body = i18n::text_with(
         lang,
-        "mail-body-password-changed",
+        body_key,
         &[
             ("email", FluentValue::from(email)),
             ("when", FluentValue::from(when.as_str())),
             ("link", FluentValue::from(forgot.as_str())),
         ],
     );
-    let subject = i18n::text(lang, "mail-subject-password-changed");
+    let subject = i18n::text(lang, subject_key);
     emails::queue_account_notice(
         tx,
         partner_id,

@@ -284,6 +284,16 @@ pub async fn confirm_enrolment(
         .collect();
     let mut tx = state.db.begin_write().await?;
     second_factor::enrol(&mut tx, user.id, &secret, step, &hashes, now).await?;
+    crate::web::account_links::notify_account_change(
+        &mut tx,
+        state,
+        crate::web::account_links::AccountChange::SecondFactorEnrolled,
+        user.id,
+        &user.email,
+        user.partner_id,
+        now,
+    )
+    .await?;
     audit::append(
         &mut tx,
         now,

@@ -16,6 +16,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         a_login_is_audited_as_succeeded_only_after_its_second_step,
         second_factor_secrets_are_sealed_at_rest_and_plain_ones_are_sealed_at_start,
         a_changed_or_reset_password_is_told_by_e_mail_in_the_users_language,
+        setting_up_or_removing_a_second_factor_is_told_by_e_mail,
         a_partner_user_invites_colleagues_only_when_allowed_and_only_to_its_own_partner,
         the_demo_mailbox_lets_an_invitee_choose_a_password_and_log_in,
     ]
@@ -214,6 +215,50 @@ async fn a_changed_or_reset_password_is_told_by_e_mail_in_the_users_language(app
     let notices = notices_to(&app, "partner2@demo.test").await;
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert_eq!(notices[0].0, "Your bookbridge password was changed");
+}
+
+async fn setting_up_or_removing_a_second_factor_is_told_by_e_mail(app: TestApp) {
+    const PARTNER: &str = "partner@demo.test";
+    let partner = app.login(PARTNER).await;
+    let doc = html(app.get(&partner, "/account/second-factor").await).await;
+    let secret = select_texts(&doc, "#enrol-secret").remove(0);
+    let code = second_factor::code_at(&secret, PARTNER, app.clock.now()).expect("code");
+    let r = app
+        .post_form(
+            &partner,
+            "/account/second-factor",
+            "/account/second-factor",
+            &[("code", &code)],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let subjects = |notices: Vec<(String, String)>| -> Vec<String> {
+        notices.into_iter().map(|(subject, _)| subject).collect()
+    };
+    assert_eq!(
+        subjects(notices_to(&app, PARTNER).await),
+        ["A second factor was set up for your bookbridge account"]
+    );
+    let id = user_id(&app, PARTNER).await;
+    let admin = app.login("admin@demo.test").await;
+    let reset = format!("/admin/users/{id}/second-factor/reset");
+    let r = app.post_form(&admin, "/admin/users", &reset, &[]).await;
+    assert_eq!(r.status(), 303);
+    let notices = notices_to(&app, PARTNER).await;
+    assert_eq!(notices.len(), 2);
+    assert_eq!(
+        notices[1].0,
+        "The second factor of your bookbridge account was removed"
+    );
+    assert!(
+        notices[1].1.contains("/password/forgot"),
+        "{}",
+        notices[1].1
+    );
+    // Resetting a user who has none tells them nothing.
+    let r = app.post_form(&admin, "/admin/users", &reset, &[]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(notices_to(&app, PARTNER).await.len(), 2);
 }
 
 async fn allow_colleague_invitations(
