@@ -675,6 +675,16 @@ async fn on_a_phone_the_filters_fold_away_and_a_booking_shows_its_actions_first(
     b.snapshot("booking-on-phone").await;
     b.scroll_to("#booking-fields", "booking-fields-on-phone")
         .await;
+
+    // Partner Care's queue folds its filters the same way.
+    b.logout().await;
+    b.login("care@demo.test").await;
+    b.goto("/care/mismatches").await;
+    assert!(b.shown("#queue-filter-fold > .fold-label").await);
+    assert!(!b.shown("#f-kind").await, "the queue's filters are folded");
+    b.click_and_snapshot("#queue-filter-fold > .fold-label", "queue-filters-opened")
+        .await;
+    assert!(b.shown("#f-kind").await);
     b.close().await;
 }
 
