@@ -375,10 +375,10 @@ async fn a_partner_cancels_a_booking_and_watches_the_steps_complete(app: TestApp
     b.fill("#reason", "The customer asked to cancel by phone")
         .await;
     b.click("#procedure-submit").await;
-    b.wait_for_text("#operation-state", "Waiting to start")
+    b.wait_for_text("#procedure-state", "Waiting to start")
         .await;
     assert!(
-        b.path().await.starts_with("/operations/"),
+        b.path().await.starts_with("/procedures/"),
         "{}",
         b.path().await
     );
@@ -394,8 +394,8 @@ async fn a_partner_cancels_a_booking_and_watches_the_steps_complete(app: TestApp
             tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         }
     });
-    b.wait_for_text("#operation-state", "Completed").await;
-    let check = b.text("#operation-check").await;
+    b.wait_for_text("#procedure-state", "Completed").await;
+    let check = b.text("#procedure-check").await;
     for task in runner {
         task.abort();
     }
@@ -410,7 +410,7 @@ async fn a_partner_cancels_a_booking_and_watches_the_steps_complete(app: TestApp
         "verify_cancelled",
     ] {
         b.wait_for(&format!(
-            "#operation-steps li[data-step={step}][data-state=done]"
+            "#procedure-steps li[data-step={step}][data-state=done]"
         ))
         .await;
     }
@@ -429,11 +429,11 @@ async fn a_partner_cancels_a_booking_and_watches_the_steps_complete(app: TestApp
     b.close().await;
 
     let (state,): (String,) =
-        sqlx::query_as("SELECT state FROM operations WHERE link_id = $1 ORDER BY id DESC")
+        sqlx::query_as("SELECT state FROM procedures WHERE link_id = $1 ORDER BY id DESC")
             .bind(link)
             .fetch_one(app.db.pool())
             .await
-            .expect("the operation");
+            .expect("the procedure");
     assert_eq!(state, "completed");
 }
 
@@ -575,14 +575,14 @@ async fn the_day_is_told_truly_from_the_waiting_badge_to_a_case_settled_only_whe
         .await;
     b.snapshot("move-form").await;
     b.click("#procedure-submit").await;
-    b.wait_for("#operation-state").await;
+    b.wait_for("#procedure-state").await;
     // Item 2: moved, but still rejected in Reservio: the check stops, the case stays open.
     let runner = run_procedures(&app);
-    b.wait_for_text("#operation-state", "Stopped").await;
+    b.wait_for_text("#procedure-state", "Stopped").await;
     for task in runner {
         task.abort();
     }
-    b.wait_for("#operation-steps li[data-step=verify_time][data-state=failed]")
+    b.wait_for("#procedure-steps li[data-step=verify_time][data-state=failed]")
         .await;
     b.snapshot("move-stopped").await;
     let (case,): (i64,) = sqlx::query_as("SELECT id FROM cases WHERE link_id = $1")

@@ -16,7 +16,7 @@ pub struct EmailRow {
     pub partner_id: Option<i64>,
     /// Empty without a partner.
     pub partner_name: String,
-    pub operation_id: Option<i64>,
+    pub procedure_id: Option<i64>,
     pub recipient: String,
     pub subject: String,
     pub body: String,
@@ -29,7 +29,7 @@ pub struct EmailRow {
 }
 
 const ROW: &str = "SELECT e.id, e.partner_id, COALESCE(p.name, '') AS partner_name, \
-     e.operation_id, e.recipient, e.subject, e.body, e.state, e.attempts, e.next_attempt_at, \
+     e.procedure_id, e.recipient, e.subject, e.body, e.state, e.attempts, e.next_attempt_at, \
      e.last_error, e.created_at, e.sent_at FROM email_outbox e \
      LEFT JOIN partners p ON p.id = e.partner_id";
 
@@ -41,7 +41,7 @@ const ROW: &str = "SELECT e.id, e.partner_id, COALESCE(p.name, '') AS partner_na
 pub async fn queue(
     tx: &mut Tx,
     partner_id: i64,
-    operation_id: Option<i64>,
+    procedure_id: Option<i64>,
     subject: &str,
     body: &str,
     held: bool,
@@ -57,12 +57,12 @@ pub async fn queue(
     let mut ids = Vec::with_capacity(recipients.len());
     for (recipient,) in recipients {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO email_outbox (partner_id, operation_id, recipient, subject, body, \
+            "INSERT INTO email_outbox (partner_id, procedure_id, recipient, subject, body, \
              state, attempts, next_attempt_at, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7) RETURNING id",
         )
         .bind(partner_id)
-        .bind(operation_id)
+        .bind(procedure_id)
         .bind(&recipient)
         .bind(subject)
         .bind(body)

@@ -116,20 +116,21 @@ pub fn router(state: AppState) -> Router {
             paths::BOOKING_SEND_AGAIN_ROUTE,
             post(bookings::send_again::submit),
         )
-        // Guided procedures: the start forms, the free slots they offer, one operation's
+        // Guided procedures: the start forms, the free slots they offer, one procedure's
         // progress and its retry and abandon actions.
         .route(
             paths::BOOKING_PROCEDURE_ROUTE,
             get(procedures::start::show).post(procedures::start::submit),
         )
         .route(paths::BOOKING_SLOTS_ROUTE, get(procedures::slots::fragment))
-        .route(paths::OPERATION_ROUTE, get(procedures::progress::show))
+        .route(paths::PROCEDURE_ROUTE, get(procedures::progress::show))
+        .route(paths::PROCEDURE_OLD_ROUTE, get(procedures::progress::moved))
         .route(
-            paths::OPERATION_RETRY_ROUTE,
+            paths::PROCEDURE_RETRY_ROUTE,
             post(procedures::actions::retry),
         )
         .route(
-            paths::OPERATION_ABANDON_ROUTE,
+            paths::PROCEDURE_ABANDON_ROUTE,
             post(procedures::actions::abandon),
         )
         // Partner Care: the mismatch queue and its actions, one mismatch, the cases; a partner

@@ -56,7 +56,7 @@ pub async fn a_case_settled_by_moving_a_rejected_booking_resolves_only_once_both
     let error = error.unwrap_or_default();
     assert!(error.contains("reservio shows it rejected"), "{error}");
     let (step, state): (String, String) = sqlx::query_as(
-        "SELECT name, state FROM operation_steps WHERE operation_id = $1 AND state <> 'done' \
+        "SELECT name, state FROM procedure_steps WHERE procedure_id = $1 AND state <> 'done' \
          ORDER BY position LIMIT 1",
     )
     .bind(op)
@@ -154,7 +154,7 @@ pub async fn a_confirmation_is_written_in_the_partners_language_and_on_its_clock
     .expect("started");
     assert_eq!(run_to_end(&app, &w.ctx, op).await, "completed");
     let (subject, body): (String, String) =
-        sqlx::query_as("SELECT subject, body FROM email_outbox WHERE operation_id = $1 LIMIT 1")
+        sqlx::query_as("SELECT subject, body FROM email_outbox WHERE procedure_id = $1 LIMIT 1")
             .bind(op)
             .fetch_one(app.db.pool())
             .await
