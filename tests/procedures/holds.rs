@@ -22,7 +22,7 @@ pub fn tests() -> Vec<(&'static str, TestFn)> {
 
 async fn step_wait(app: &TestApp, op: i64) -> Option<(String, String)> {
     sqlx::query_as(
-        "SELECT name, error FROM operation_steps WHERE operation_id = $1 AND error IS NOT NULL AND state = 'pending'",
+        "SELECT name, error FROM procedure_steps WHERE procedure_id = $1 AND error IS NOT NULL AND state = 'pending'",
     )
     .bind(op)
     .fetch_optional(app.db.pool())
@@ -66,7 +66,7 @@ async fn in_observe_mode_a_cancellation_waits_at_its_first_write_as_would_do_and
         "recorded once"
     );
     let partner = app.login("partner@demo.test").await;
-    let page = html(app.get(&partner, &format!("/operations/{op}")).await).await;
+    let page = html(app.get(&partner, &format!("/procedures/{op}")).await).await;
     let shown = select_texts(&page, "body").join(" ");
     assert!(shown.contains("would do this step"), "the page says so");
 
@@ -163,7 +163,7 @@ async fn a_move_reservio_refuses_is_made_by_hand_in_its_calendar_then_verified_a
         "the partner is asked to move it in Reservio's own calendar"
     );
     let partner = app.login("partner@demo.test").await;
-    let page = html(app.get(&partner, &format!("/operations/{op}")).await).await;
+    let page = html(app.get(&partner, &format!("/procedures/{op}")).await).await;
     assert!(
         select_texts(&page, "body")
             .join(" ")
