@@ -26,7 +26,6 @@ use serde_json::Value;
 
 pub use self::capabilities::{AccountProfile, DateFilterSupport, ListingProfile, RetryBudget};
 use self::note::NoteMarkers;
-pub use self::staff_times::OpeningHours;
 use self::wire::{Included, booking_from, format_instant, invalid, required_str};
 use crate::clock::Clock;
 use crate::domain::{BookingStatus, Customer, NewBooking, RemoteBooking, System};
