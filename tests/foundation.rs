@@ -20,6 +20,8 @@ mod guards;
 mod login;
 #[path = "foundation/logs.rs"]
 mod logs;
+#[path = "foundation/people.rs"]
+mod people;
 #[path = "foundation/running.rs"]
 mod running;
 #[path = "foundation/structure.rs"]
@@ -32,6 +34,7 @@ fn main() {
     all.extend(admin::tests());
     all.extend(audit_chain::tests());
     all.extend(accounts::tests());
+    all.extend(people::tests());
     all.extend(fuzz::tests());
     all.extend(edge::tests());
     logs::capture();

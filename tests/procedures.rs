@@ -17,6 +17,8 @@ mod daily;
 mod escalate;
 #[path = "procedures/faults.rs"]
 mod faults;
+#[path = "procedures/holds.rs"]
+mod holds;
 #[path = "procedures/integrity.rs"]
 mod integrity;
 #[path = "procedures/reschedule.rs"]
@@ -27,6 +29,7 @@ use std::time::Duration;
 use bookbridge::config::SystemsConfig;
 use daily::{
     a_case_settled_by_moving_a_rejected_booking_resolves_only_once_both_show_it_confirmed,
+    a_confirmation_is_written_in_the_partners_language_and_on_its_clock,
     a_running_cancellation_is_not_flagged_for_the_state_it_passes_through,
 };
 
@@ -39,8 +42,10 @@ fn main() {
     all.extend(tests![
         a_case_settled_by_moving_a_rejected_booking_resolves_only_once_both_show_it_confirmed,
         a_running_cancellation_is_not_flagged_for_the_state_it_passes_through,
+        a_confirmation_is_written_in_the_partners_language_and_on_its_clock,
     ]);
     all.extend(integrity::tests());
+    all.extend(holds::tests());
     common::run_configured(
         |config| {
             config.systems = Some(SystemsConfig::Sandbox {

@@ -10,6 +10,8 @@ mod credentials;
 mod faults;
 #[path = "sync/flags.rs"]
 mod flags;
+#[path = "sync/holds.rs"]
+mod holds;
 #[path = "sync/integrity.rs"]
 mod integrity;
 #[path = "sync/listing.rs"]
@@ -41,6 +43,7 @@ fn main() {
     ]);
     all.extend(credentials::tests());
     all.extend(integrity::tests());
+    all.extend(holds::tests());
     common::run_configured(
         |config| {
             config.systems = Some(SystemsConfig::Sandbox {

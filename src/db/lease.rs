@@ -13,13 +13,19 @@ use super::{Db, Tx};
 #[derive(Clone, Copy, Debug)]
 pub struct Queue {
     table: &'static str,
+    /// What else a row must be to be claimed (a held push waits for its hold to end).
+    claimable: &'static str,
 }
 
 /// The changes to push to the booking systems.
-pub const PUSHES: Queue = Queue { table: "outbox" };
+pub const PUSHES: Queue = Queue {
+    table: "outbox",
+    claimable: " AND held IS NULL",
+};
 /// The e-mails to send.
 pub const EMAILS: Queue = Queue {
     table: "email_outbox",
+    claimable: "",
 };
 
 /// A query being built: a settling step binds its own columns' values to it.
@@ -41,13 +47,13 @@ impl Queue {
         lease_until: i64,
         limit: i64,
     ) -> Result<Vec<i64>, sqlx::Error> {
-        let table = self.table;
+        let (table, claimable) = (self.table, self.claimable);
         let (scoped, scope_value) = match scope {
             Some((column, value)) => (format!("{column} = $3 AND "), value),
             None => (String::new(), 0),
         };
         let sql = format!(
-            "SELECT id FROM {table} WHERE {scoped}state = 'pending' AND next_attempt_at <= $1 \
+            "SELECT id FROM {table} WHERE {scoped}state = 'pending'{claimable} AND next_attempt_at <= $1 \
              AND (lease_until IS NULL OR lease_until < $1) ORDER BY id LIMIT $2"
         );
         let mut candidates = sqlx::query_as::<_, (i64,)>(&sql).bind(now).bind(limit);
@@ -59,7 +65,7 @@ impl Queue {
         for (id,) in candidates {
             let taken = sqlx::query(&format!(
                 "UPDATE {table} SET lease_owner = $1, lease_until = $2 WHERE id = $3 \
-                 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4)"
+                 AND state = 'pending'{claimable} AND (lease_until IS NULL OR lease_until < $4)"
             ))
             .bind(owner)
             .bind(lease_until)

@@ -64,6 +64,19 @@ pub async fn enqueue(
     Ok(row.map(|r| r.0))
 }
 
+/// Gives back `owner`'s lease of a push without counting an attempt (it was held, not tried).
+pub async fn release_lease(tx: &mut Tx, id: i64, owner: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE outbox SET lease_owner = NULL, lease_until = NULL \
+         WHERE id = $1 AND lease_owner = $2",
+    )
+    .bind(id)
+    .bind(owner)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Claims up to `limit` due pushes of one connection for `owner` until `lease_until` (see
 /// [`lease::Queue::claim`]).
 pub async fn claim_due(
@@ -272,4 +285,24 @@ pub async fn mark_observed(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx:
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// A push of a link waiting for a hold (observe mode, refused credentials): what bookbridge
+/// would do, for the booking's page.
+#[derive(Clone, Debug, FromRow)]
+pub struct HeldForLink {
+    pub system: String,
+    pub action: String,
+    pub held: String,
+    pub created_at: i64,
+}
+
+pub async fn held_for_link(db: &Db, link_id: i64) -> Result<Vec<HeldForLink>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT system, action, held, created_at FROM outbox WHERE link_id = $1 \
+         AND state = 'pending' AND held IS NOT NULL ORDER BY id",
+    )
+    .bind(link_id)
+    .fetch_all(db.pool())
+    .await
 }

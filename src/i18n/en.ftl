@@ -1022,3 +1022,88 @@ reservio-profile-filter-ignored = Reservio ignores the date filter: bookbridge r
 reservio-profile-filter-unknown = Your Reservio calendar has no bookings yet, so bookbridge cannot tell yet how it filters them; it checks again once there are some.
 reservio-profile-include-honoured = Reservio sends each booking with its appointment and customer.
 reservio-profile-include-ignored = Reservio sends bookings without their appointment and customer: bookbridge reads them one by one — each check takes longer.
+
+## Expiring credentials and observe mode
+credentials-expired-banner = { $system } refused this connection's credentials on { $since }: bookbridge writes nothing to either system until new credentials are entered. { $held ->
+    [0] No change is waiting.
+    [one] One change is waiting; it is not lost.
+   *[other] { $held } changes are waiting; none is lost.
+}
+credentials-system-unknown = A system
+credentials-care-title = Refused credentials
+credentials-care-where = Enter new credentials
+credentials-title = Replace credentials
+credentials-intro = Enter a Reservio API token or a Reservio partner OAuth client (client ID and secret). bookbridge tries them before keeping them and stores them encrypted.
+credentials-kind = Kind of credentials
+credentials-kind-token = Reservio API token
+credentials-kind-oauth = Reservio OAuth client
+credentials-kind-termino = Termino token
+credentials-token = Token
+credentials-client-id = Client ID
+credentials-client-secret = Client secret
+credentials-submit = Try and save
+credentials-done = The new credentials work. Changes that were waiting go now.
+credentials-error-missing = Enter the token, or the client ID and its secret, without spaces.
+credentials-error-client-id = A client ID cannot contain a colon.
+credentials-error-refused = The system refused these credentials; nothing was changed.
+mode-title = Observe or live
+mode-observe-badge = Observe mode: bookbridge reads and compares, but writes nothing
+mode-live-badge = Live: bookbridge writes changes to both systems
+mode-observe-intro = bookbridge reads both systems, links and compares the bookings and flags what disagrees, but changes nothing in either system. Every change it would make is recorded as "would do" on the booking and procedure pages. Switch to live once those look right.
+mode-live-intro = bookbridge carries changes across and carries out the procedures' steps in both systems.
+mode-changed = Last switched:
+mode-go-live = Switch to live
+mode-go-observe = Switch to observe mode
+mode-done-observe = The connection observes: nothing is written to either system until it is switched to live.
+mode-done-live = The connection is live: the changes recorded meanwhile go now.
+mode-error-unknown = Choose observe mode or live.
+procedure-would-do = Observe mode: bookbridge would do this step now, and waits until the connection is switched to live.
+procedure-held-credentials = Waiting for new credentials: a system refused the old ones.
+push-would-do = Would do (observe mode)
+push-held-credentials = Waiting for new credentials
+push-held-title = Changes waiting
+push-action-create = create the booking
+push-action-update_time = move the booking to the new time
+push-action-update_customer = update the customer's details
+push-action-cancel = cancel the booking
+push-action-other = change the booking
+procedure-move-by-hand = Reservio does not let bookbridge move bookings: please move this booking to the new time in Reservio's own calendar. bookbridge keeps checking Reservio and carries the new time to the channel as soon as Reservio shows it.
+
+# people: partner users invite colleagues, the demo's mailbox, notices about one's account
+mail-booking-time = Booking time (your time zone): { $when }
+mail-subject-password-changed = Your bookbridge password was changed
+mail-body-password-changed =
+    The password of the bookbridge account { $email } was changed on { $when }.
+    If that was you, there is nothing to do.
+    If it was not you, choose a new password at once here and tell your administrator:
+    { $link }
+mail-subject-second-factor-enrolled = A second factor was set up for your bookbridge account
+mail-body-second-factor-enrolled =
+    A second factor (an authenticator app) was set up for the bookbridge account { $email } on { $when }.
+    If that was you, there is nothing to do.
+    If it was not you, choose a new password at once here and tell your administrator:
+    { $link }
+mail-subject-second-factor-removed = The second factor of your bookbridge account was removed
+mail-body-second-factor-removed =
+    An administrator removed the second factor of the bookbridge account { $email } on { $when }; you will set up a new one at your next login.
+    If you did not ask for this, tell your administrator, and choose a new password here:
+    { $link }
+nav-mailbox = Demo mailbox
+mailbox-title = Demo mailbox
+mailbox-lead = The demo sends no e-mail: invitations, password links and notices about accounts wait here instead, so that you can open them. Only the demo has this page.
+mailbox-empty = No e-mail is waiting.
+mailbox-open-link = Open the link
+nav-team = Colleagues
+team-title = Colleagues
+team-lead = Everyone who works for your business in bookbridge.
+team-invite = Invite a colleague
+team-invite-submit = Send the invitation
+team-invite-off = Only your administrator can add colleagues. Ask them to add one, or to let you invite colleagues yourself.
+partners-colleague-invitations-on = Allowed
+action-colleague-invitations-on = Allow
+action-colleague-invitations-off = Stop
+flash-colleague-invitations-on = The users of { $value } may now invite colleagues.
+flash-colleague-invitations-off = The users of { $value } can no longer invite colleagues.
+partners-colleague-invitations = Users invite colleagues
+partners-colleague-invitations-off = Not allowed
+filters-toggle = Filters

@@ -12,6 +12,7 @@ pub mod cases;
 pub mod chart;
 pub mod connection;
 pub mod csrf;
+pub mod demo_mailbox;
 pub mod error;
 pub mod error_page;
 pub mod extract;
@@ -38,6 +39,7 @@ pub mod set_password;
 pub mod sign_in;
 pub mod staff_home;
 pub mod state;
+pub mod team;
 
 use axum::Router;
 use axum::extract::State;
@@ -175,6 +177,19 @@ pub fn router(state: AppState) -> Router {
             "/connection/{id}/problem",
             post(connection::actions::report_problem),
         )
+        // New credentials after a system refused the old ones; observe mode or live.
+        .route(
+            "/connection/{id}/credentials",
+            post(connection::credentials::partner_replace),
+        )
+        .route(
+            "/sales/connections/{id}/credentials",
+            post(connection::credentials::sales_replace),
+        )
+        .route(
+            "/sales/connections/{id}/mode",
+            post(connection::credentials::sales_set_mode),
+        )
         // Sales: find a connection by its ID, map its services, confirm it.
         .route(paths::SALES_CONNECTIONS, get(sales::list))
         .route("/sales/connections/{id}", get(sales::connection::show))
@@ -235,6 +250,15 @@ pub fn router(state: AppState) -> Router {
             "/admin/partners/{id}/settings",
             post(partner_settings::save),
         )
+        .route(
+            paths::ADMIN_PARTNER_COLLEAGUE_INVITATIONS_ROUTE,
+            post(team::set_allowed),
+        )
+        .route(paths::DEMO_MAILBOX, get(demo_mailbox::show))
+        // A partner user's colleagues; inviting them when the admin allows it.
+        .route(paths::TEAM, get(team::show).post(team::invite))
+        .route(paths::TEAM_INVITATION_RESEND_ROUTE, post(team::resend))
+        .route(paths::TEAM_INVITATION_REVOKE_ROUTE, post(team::revoke))
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(csrf::require_token))
         .layer(middleware::from_fn_with_state(

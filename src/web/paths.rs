@@ -213,6 +213,18 @@ pub fn connection_go_live(id: impl IntArg) -> String {
     format!("{CONNECTION}/{}/go-live", id.int())
 }
 
+pub fn connection_credentials(id: impl IntArg) -> String {
+    format!("{CONNECTION}/{}/credentials", id.int())
+}
+
+pub fn sales_connection_credentials(id: impl IntArg) -> String {
+    format!("{SALES_CONNECTIONS}/{}/credentials", id.int())
+}
+
+pub fn sales_connection_mode(id: impl IntArg) -> String {
+    format!("{SALES_CONNECTIONS}/{}/mode", id.int())
+}
+
 pub fn connection_problem(id: impl IntArg) -> String {
     format!("{CONNECTION}/{}/problem", id.int())
 }
@@ -242,6 +254,27 @@ pub const ADMIN_USER_INVITATION_RESEND_ROUTE: &str = "/admin/users/{id}/invitati
 pub const ADMIN_USER_INVITATION_REVOKE_ROUTE: &str = "/admin/users/{id}/invitation/revoke";
 pub const ADMIN_USER_SECOND_FACTOR_RESET_ROUTE: &str = "/admin/users/{id}/second-factor/reset";
 pub const ADMIN_USER_PASSWORD_RESET_ROUTE: &str = "/admin/users/{id}/password-reset";
+/// Whether a partner's own users may invite colleagues (the admin's setting).
+pub const ADMIN_PARTNER_COLLEAGUE_INVITATIONS_ROUTE: &str =
+    "/admin/partners/{id}/colleague-invitations";
+/// The demo's mailbox of held account e-mails (mounted in the demo only).
+pub const DEMO_MAILBOX: &str = "/admin/mailbox";
+/// A partner user's colleagues, and inviting one.
+pub const TEAM: &str = "/team";
+pub const TEAM_INVITATION_RESEND_ROUTE: &str = "/team/{id}/invitation/resend";
+pub const TEAM_INVITATION_REVOKE_ROUTE: &str = "/team/{id}/invitation/revoke";
+
+pub fn admin_partner_colleague_invitations(id: impl IntArg) -> String {
+    format!("{ADMIN_PARTNERS}/{}/colleague-invitations", id.int())
+}
+
+pub fn team_invitation_resend(id: impl IntArg) -> String {
+    format!("{TEAM}/{}/invitation/resend", id.int())
+}
+
+pub fn team_invitation_revoke(id: impl IntArg) -> String {
+    format!("{TEAM}/{}/invitation/revoke", id.int())
+}
 
 /// Ends one of the user's sessions, named by its handle (never by its id, the cookie's secret).
 pub fn account_session_end(handle: &str) -> String {
@@ -301,6 +334,8 @@ pub const GET_ROUTES: &[&str] = &[
     "/audit/{id}",
     ADMIN_USERS,
     ADMIN_PARTNERS,
+    DEMO_MAILBOX,
+    TEAM,
     ACCOUNT,
     ACCOUNT_SECOND_FACTOR,
     LOGIN_SECOND_FACTOR,

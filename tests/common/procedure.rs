@@ -142,7 +142,7 @@ pub async fn free_slot(w: &World, app: &TestApp, k: usize, days: i64) -> (i64, i
         .expect("query")
         .expect("connection");
     let day = tomorrow(app) - 9 * HOUR + days * DAY;
-    let slots = procedure::free_slots(&w.ctx, &conn, &service, day, day + DAY)
+    let slots = procedure::free_slots(&w.ctx, &conn, &service, None, day, day + DAY)
         .await
         .expect("Reservio lists free slots");
     slots

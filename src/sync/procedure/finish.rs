@@ -59,7 +59,8 @@ pub(super) async fn complete(
     Ok(())
 }
 
-/// The confirmation e-mail, in the language of the partner's first user who chose one.
+/// The confirmation e-mail, in the partner's language (the admin's setting; else that of the
+/// partner's first user who chose one) and with the booking's time on the partner's clock.
 async fn queue_confirmation(
     tx: &mut Tx,
     hooks: &Hooks,
@@ -68,17 +69,20 @@ async fn queue_confirmation(
     kind: ProcedureKind,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let locale: Option<(Option<String>,)> = sqlx::query_as(
-        "SELECT locale FROM users WHERE partner_id = $1 AND disabled = 0 \
-         ORDER BY CASE WHEN locale IS NULL THEN 1 ELSE 0 END, id LIMIT 1",
+    let settings: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT p.timezone, p.locale, (SELECT u.locale FROM users u WHERE u.partner_id = p.id \
+         AND u.disabled = 0 AND u.locale IS NOT NULL ORDER BY u.id LIMIT 1) \
+         FROM partners p WHERE p.id = $1",
     )
     .bind(row.partner_id)
     .fetch_optional(&mut **tx)
     .await?;
-    let lang = locale
-        .and_then(|(l,)| l)
+    let (timezone, partner_locale, user_locale) = settings.unwrap_or_default();
+    let lang = partner_locale
+        .or(user_locale)
         .and_then(|l| Lang::from_code(&l))
         .unwrap_or_default();
+    let tz = i18n::format::time_zone(&timezone);
     let customer = row
         .r_customer_name
         .clone()
@@ -106,7 +110,16 @@ async fn queue_confirmation(
     };
     args.push(("steps", story.as_str().into()));
     let subject = i18n::text_with(lang, &format!("mail-subject-{}", kind.as_str()), &args);
-    let body = i18n::text_with(lang, &format!("mail-body-{}", kind.as_str()), &args);
+    let mut body = i18n::text_with(lang, &format!("mail-body-{}", kind.as_str()), &args);
+    if let Some(start) = row.r_start_at.or(row.t_start_at) {
+        let when = i18n::format::format_datetime(lang, start, &tz);
+        body.push('\n');
+        body.push_str(&i18n::text_with(
+            lang,
+            "mail-booking-time",
+            &[("when", when.as_str().into())],
+        ));
+    }
     crate::db::emails::queue(
         tx,
         row.partner_id,
