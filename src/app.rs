@@ -88,7 +88,10 @@ impl App {
         let (worker, notifier) = match (&sync, config.run_worker) {
             (Some(ctx), true) => {
                 let (worker, notifier) = Worker::new(ctx.clone());
-                (Some(worker), Some(notifier))
+                (
+                    Some(worker.listening_to(&config.database_url)),
+                    Some(notifier),
+                )
             }
             _ => (None, None),
         };

@@ -10,6 +10,8 @@ mod integrity;
 mod listing;
 #[path = "sync/reservio_contract.rs"]
 mod reservio_contract;
+#[path = "sync/schedule.rs"]
+mod schedule;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -26,6 +28,7 @@ use bookbridge::systems::{BookingSystem, ChangeBatch, SystemError};
 use common::world::{DAY, HOUR, World, open_kind, open_mismatches, tomorrow};
 use common::{TestApp, html, select_attr, select_texts};
 use listing::*;
+use schedule::*;
 use reservio_contract::the_verification_report_shows_the_probed_reservio_profile_in_plain_words;
 
 fn main() {
@@ -66,6 +69,9 @@ fn main() {
         partners_credentials_are_sealed_at_rest_and_the_sync_still_reaches_both_systems,
         credentials_stored_in_plain_text_are_sealed_at_start_keeping_every_row,
         rotating_the_key_reseals_credentials_and_old_audit_rows_still_verify,
+        due_connections_are_claimed_once_across_instances_and_a_notification_makes_one_due_now,
+        a_notification_that_arrives_during_a_sync_keeps_its_connection_due,
+        a_quiet_connection_is_polled_less_often_than_one_that_just_changed,
     ]);
     all.extend(integrity::tests());
     common::run_configured(

@@ -23,6 +23,7 @@ pub mod operations;
 pub mod outbox;
 pub mod partners;
 pub mod queue;
+pub mod schedule;
 pub mod second_factor;
 pub mod sessions;
 pub mod sweeps;

@@ -27,8 +27,15 @@ pub enum SyncError {
 /// Tuning of the engine, with defaults that suit the demo.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// How often every connection is polled (Reservio has no notifications).
+    /// How often a connection that changed recently is polled (Reservio has no
+    /// notifications).
     pub poll_interval_secs: u64,
+    /// How often a connection that has been quiet for long is polled (see
+    /// [`super::schedule::poll_delay`]).
+    pub quiet_poll_interval_secs: u64,
+    /// Connections synced at once by one instance's worker, besides as many again kept for
+    /// notified ones (`BOOKBRIDGE_SYNC_CONCURRENCY`).
+    pub concurrency: usize,
     /// How long a claimed connection or push stays ours if we die.
     pub lease_secs: i64,
     /// First retry delay of a failed push; doubles per attempt.
@@ -57,6 +64,8 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             poll_interval_secs: 5,
+            quiet_poll_interval_secs: 60,
+            concurrency: 8,
             lease_secs: 60,
             retry_base_secs: 2,
             retry_max_secs: 300,

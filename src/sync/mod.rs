@@ -13,6 +13,7 @@ pub mod procedure;
 pub mod pull;
 pub mod push;
 pub mod reconcile;
+pub mod schedule;
 pub mod sweep;
 pub mod undelivered;
 pub mod worker;
