@@ -72,6 +72,7 @@ fn main() {
         due_connections_are_claimed_once_across_instances_and_a_notification_makes_one_due_now,
         a_notification_that_arrives_during_a_sync_keeps_its_connection_due,
         a_quiet_connection_is_polled_less_often_than_one_that_just_changed,
+        reconcile_reads_only_the_links_that_changed_or_whose_check_falls_due,
     ]);
     all.extend(integrity::tests());
     common::run_configured(

@@ -2,7 +2,8 @@
 -- any instance), links reconciled only when something about them changed or a time-based check
 -- falls due, snapshots waiting for the link step found through an index, and one request budget
 -- for Reservio shared by every instance.
--- Keep in step with the other database's 0013_scale.sql (identical).
+-- Keep in step with the other database's 0013_scale.sql (identical but for the triggers'
+-- syntax at the end).
 
 -- When the connection is next polled; a notification sets `sync_wanted_at` and counts itself in
 -- `sync_requests`, so a sync that was under way when it arrived does not swallow it.
@@ -46,3 +47,36 @@ CREATE TABLE request_pause (
 -- links it found needing a change that the incremental reconcile had not seen (0 when healthy).
 ALTER TABLE connections ADD COLUMN full_check_at BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE connections ADD COLUMN full_check_found BIGINT NOT NULL DEFAULT 0;
+
+-- Whatever a link's reconcile reads besides its own row marks it for the next reconcile, in the
+-- transaction that writes it, whoever writes it: its snapshots, its mismatches, procedures,
+-- pushes, Partner Care cases and accepted differences, and its connection's service mappings.
+CREATE TRIGGER mismatches_insert_marks_link AFTER INSERT ON mismatches WHEN NEW.link_id IS NOT NULL
+BEGIN UPDATE booking_links SET next_check_at = 0 WHERE id = NEW.link_id; END;
+CREATE TRIGGER mismatches_update_marks_link AFTER UPDATE ON mismatches WHEN NEW.link_id IS NOT NULL
+BEGIN UPDATE booking_links SET next_check_at = 0 WHERE id = NEW.link_id; END;
+CREATE TRIGGER operations_insert_marks_link AFTER INSERT ON operations WHEN NEW.link_id IS NOT NULL
+BEGIN UPDATE booking_links SET next_check_at = 0 WHERE id = NEW.link_id; END;
+CREATE TRIGGER operations_update_marks_link AFTER UPDATE ON operations WHEN NEW.link_id IS NOT NULL
+BEGIN UPDATE booking_links SET next_check_at = 0 WHERE id = NEW.link_id; END;
+CREATE TRIGGER outbox_insert_marks_link AFTER INSERT ON outbox WHEN NEW.link_id IS NOT NULL
+BEGIN UPDATE booking_links SET next_check_at = 0 WHERE id = NEW.link_id; END;
+CREATE TRIGGER outbox_update_marks_link AFTER UPDATE ON outbox WHEN NEW.link_id IS NOT NULL
+BEGIN UPDATE booking_links SET next_check_at = 0 WHERE id = NEW.link_id; END;
+CREATE TRIGGER cases_insert_marks_link AFTER INSERT ON cases WHEN NEW.link_id IS NOT NULL
+BEGIN UPDATE booking_links SET next_check_at = 0 WHERE id = NEW.link_id; END;
+CREATE TRIGGER cases_update_marks_link AFTER UPDATE ON cases WHEN NEW.link_id IS NOT NULL
+BEGIN UPDATE booking_links SET next_check_at = 0 WHERE id = NEW.link_id; END;
+CREATE TRIGGER accepted_differences_insert_marks_link AFTER INSERT ON accepted_differences WHEN NEW.link_id IS NOT NULL
+BEGIN UPDATE booking_links SET next_check_at = 0 WHERE id = NEW.link_id; END;
+CREATE TRIGGER accepted_differences_update_marks_link AFTER UPDATE ON accepted_differences WHEN NEW.link_id IS NOT NULL
+BEGIN UPDATE booking_links SET next_check_at = 0 WHERE id = NEW.link_id; END;
+CREATE TRIGGER external_bookings_marks_link AFTER UPDATE OF start_at, end_at, service_id, customer_name, customer_email, customer_phone, status, self_rescheduled, vanished_at, content_hash ON external_bookings
+BEGIN
+    UPDATE booking_links SET next_check_at = 0 WHERE reservio_booking_id = NEW.id;
+    UPDATE booking_links SET next_check_at = 0 WHERE termino_booking_id = NEW.id;
+END;
+CREATE TRIGGER service_mappings_insert_marks_links AFTER INSERT ON service_mappings
+BEGIN UPDATE booking_links SET next_check_at = 0 WHERE connection_id = NEW.connection_id; END;
+CREATE TRIGGER service_mappings_update_marks_links AFTER UPDATE ON service_mappings
+BEGIN UPDATE booking_links SET next_check_at = 0 WHERE connection_id = NEW.connection_id; END;

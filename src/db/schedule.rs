@@ -196,3 +196,42 @@ pub async fn backlog(db: &Db, now: i64) -> Result<Backlog, sqlx::Error> {
         oldest_due_at: oldest,
     })
 }
+
+/// Whether the connection's slow full reconcile (the safety net) is due.
+pub async fn full_check_due(db: &Db, connection_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT full_check_at FROM connections WHERE id = $1")
+            .bind(connection_id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.is_some_and(|(at,)| at <= now))
+}
+
+/// Records a full reconcile: how many links it found needing a change that the incremental
+/// reconcile had not looked at (added to the connection's count), and when the next is due.
+pub async fn record_full_check(
+    db: &Db,
+    connection_id: i64,
+    found: i64,
+    next_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE connections SET full_check_found = full_check_found + $1, full_check_at = $2 \
+         WHERE id = $3",
+    )
+    .bind(found)
+    .bind(next_at)
+    .bind(connection_id)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// What the full reconciles found in all, over every connection: 0 in a healthy system.
+pub async fn full_check_found(db: &Db) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT CAST(COALESCE(SUM(full_check_found), 0) AS BIGINT) FROM connections")
+            .fetch_one(db.pool())
+            .await?;
+    Ok(n)
+}

@@ -14,7 +14,7 @@ use super::context::{SyncContext, SyncError};
 use super::link::link_new;
 use super::pull::{PullReport, pull};
 use super::push::{PushReport, push_due};
-use super::reconcile::{ReconcileReport, reconcile_connection};
+use super::reconcile::{ReconcileReport, reconcile_all, reconcile_connection};
 use super::sweep::{SweepReport, sweep};
 use crate::db::connections::{self, Connection, ServiceMap};
 use crate::db::schedule::{self, Lane};
@@ -31,6 +31,8 @@ pub struct SyncReport {
     pub push: PushReport,
     pub sweep_termino: SweepReport,
     pub sweep_reservio: SweepReport,
+    /// When the safety net ran: the links it had to change (0 in a healthy system).
+    pub full_check: Option<usize>,
 }
 
 impl SyncReport {
@@ -327,6 +329,30 @@ async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, S
     super::push::confirm_observed(ctx, conn).await?;
     super::undelivered::requeue_due(ctx, conn, &silent_since).await?;
     report.reconcile = reconcile_connection(ctx, conn, &map).await?;
+    // The safety net: now and then every link, marked or not. What it has to change, the
+    // incremental reconcile missed — counted, and 0 in a healthy system.
+    let now = ctx.clock.now();
+    if schedule::full_check_due(&ctx.db, conn.id, now).await? {
+        let full = reconcile_all(ctx, conn, &map).await?;
+        if full.links_changed > 0 {
+            tracing::warn!(
+                connection = conn.id,
+                links = full.links_changed,
+                "the full reconcile found links the incremental one had not looked at"
+            );
+        }
+        schedule::record_full_check(
+            &ctx.db,
+            conn.id,
+            i64::try_from(full.links_changed).unwrap_or(i64::MAX),
+            now + ctx.settings.sweep_interval_secs,
+        )
+        .await?;
+        report.full_check = Some(full.links_changed);
+        report.reconcile.pushes_enqueued += full.pushes_enqueued;
+        report.reconcile.mismatches_opened += full.mismatches_opened;
+        report.reconcile.mismatches_resolved += full.mismatches_resolved;
+    }
     report.push = push_due(ctx, conn, &systems).await?;
     for link_id in report.push.links.clone() {
         let again = super::reconcile::reconcile_link(ctx, conn, &map, link_id).await?;

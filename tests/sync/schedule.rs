@@ -7,7 +7,7 @@ use bookbridge::db::schedule::{self, Finished, Lane};
 use bookbridge::sync::sync_all;
 
 use crate::common::TestApp;
-use crate::common::world::{World, tomorrow};
+use crate::common::world::{HOUR, World, open_kind, tomorrow};
 
 async fn next_sync_at(app: &TestApp, id: i64) -> (i64, Option<i64>) {
     sqlx::query_as("SELECT next_sync_at, sync_wanted_at FROM connections WHERE id = $1")
@@ -150,4 +150,87 @@ pub async fn a_quiet_connection_is_polled_less_often_than_one_that_just_changed(
     sync_all(&w.ctx).await.expect("sync round");
     let now = app.clock.now();
     assert_eq!(next_sync_at(&app, id).await.0, now + quiet);
+}
+
+/// The reconcile report of the test partner's connection in one sync round.
+async fn reconciled(app: &TestApp, w: &World) -> usize {
+    let (id,): (i64,) = sqlx::query_as(
+        "SELECT id FROM connections WHERE termino_partner_id = $1 \
+         AND state IN ('verifying', 'active')",
+    )
+    .bind(&w.partner.termino_partner_id)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("connection");
+    let rounds = sync_all(&w.ctx).await.expect("sync round");
+    let (_, outcome) = rounds
+        .into_iter()
+        .find(|(c, _)| *c == id)
+        .expect("the connection was synced");
+    outcome.expect("sync ok").reconcile.links_seen
+}
+
+pub async fn reconcile_reads_only_the_links_that_changed_or_whose_check_falls_due(app: TestApp) {
+    use bookbridge::domain::Customer;
+    let w = World::of(&app);
+    let start = tomorrow(&app);
+    let (_, _, first) = w.agreed_booking(0, start, 1).await;
+    w.agreed_booking(0, start + 2 * HOUR, 2).await;
+    w.settle().await;
+    // Quiet: nothing changed, nothing falls due.
+    assert_eq!(reconciled(&app, &w).await, 0, "a quiet sync reads no link");
+
+    // A change in Reservio marks exactly its link.
+    let (_, _, duration) = w.offer(0);
+    let moved = start + 5 * HOUR;
+    assert!(
+        w.sandbox
+            .reservio
+            .staff_move(&w.partner.business_id, &first, moved, moved + duration)
+    );
+    assert_eq!(reconciled(&app, &w).await, 1, "only the moved booking's link");
+    w.settle().await;
+    assert_eq!(reconciled(&app, &w).await, 0);
+
+    // A time-based check fires at its time with nothing else changing: a voucher whose offer
+    // nobody mapped is `missing_in_reservio` once the grace period is over.
+    w.sandbox
+        .termino
+        .add_offer(
+            &w.partner.termino_partner_id,
+            bookbridge::systems::termino::Offer {
+                id: "offer-unmapped".into(),
+                name: "Gift package".into(),
+                duration_minutes: 60,
+            },
+        )
+        .expect("offer");
+    w.sandbox
+        .termino
+        .redeem_voucher(
+            &w.partner.termino_partner_id,
+            "TSTDUE",
+            "offer-unmapped",
+            start,
+            start + HOUR,
+            Customer::default(),
+        )
+        .expect("redeem");
+    w.settle().await;
+    assert_eq!(reconciled(&app, &w).await, 0, "within the grace period");
+    assert!(open_kind(&app, "missing_in_reservio").await.is_none());
+    let grace = w.ctx.settings.policy.missing_grace_secs;
+    app.clock.advance(grace + 1);
+    assert_eq!(reconciled(&app, &w).await, 1, "the check fell due");
+    assert!(open_kind(&app, "missing_in_reservio").await.is_some());
+    assert_eq!(reconciled(&app, &w).await, 0);
+    // The safety net, run a sweep interval later, found nothing the incremental pass missed.
+    app.clock.advance(w.ctx.settings.sweep_interval_secs + 1);
+    sync_all(&w.ctx).await.expect("sync round");
+    assert_eq!(
+        bookbridge::db::schedule::full_check_found(&app.db)
+            .await
+            .expect("count"),
+        0
+    );
 }
