@@ -129,6 +129,15 @@ enum Command {
         /// ... provided at least this many vanish at once.
         #[arg(long, env = "BOOKBRIDGE_MASS_VANISH_MIN", default_value_t = MassVanishPolicy::default().min_count)]
         mass_vanish_min: i64,
+        /// Connections one instance syncs at once (as many again are kept for notified ones).
+        #[arg(long, env = "BOOKBRIDGE_SYNC_CONCURRENCY", default_value_t = 8,
+              value_parser = clap::value_parser!(u64).range(1..=1024))]
+        sync_concurrency: u64,
+        /// Seconds between polls of a connection that has been quiet for long (one that
+        /// changed recently is polled every 5 s).
+        #[arg(long, env = "BOOKBRIDGE_QUIET_POLL_SECS", default_value_t = 60,
+              value_parser = clap::value_parser!(u64).range(1..))]
+        quiet_poll_secs: u64,
         #[command(flatten)]
         keys: KeyArgs,
         /// Whether staff must log in with a second factor: `required` or `optional`.
@@ -339,6 +348,8 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             limits,
             mass_vanish_share,
             mass_vanish_min,
+            sync_concurrency,
+            quiet_poll_secs,
             keys,
             staff_second_factor,
             public_url,
@@ -349,6 +360,8 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             config.server = limits.limits();
             config.sync.mass_vanish = MassVanishPolicy::new(mass_vanish_share, mass_vanish_min)
                 .map_err(|reason| anyhow::anyhow!(reason))?;
+            config.sync.concurrency = usize::try_from(sync_concurrency).unwrap_or(8);
+            config.sync.quiet_poll_interval_secs = quiet_poll_secs;
             config.staff_second_factor = staff_second_factor;
             config.public_url = public_url;
             config.mail = match smtp_url.as_deref().map(str::trim) {
