@@ -14,6 +14,24 @@ use crate::sandbox::world::Sandbox;
 use crate::sync::{Connector, HttpConnector, SyncContext, Worker};
 use crate::web::state::{AppState, Shared};
 
+/// The connector with the deployment's Reservio request budget, when one is set.
+fn with_budget(
+    connector: HttpConnector,
+    db: &Db,
+    clock: &Clock,
+    per_second: Option<u32>,
+) -> HttpConnector {
+    match per_second {
+        Some(n) => connector.with_reservio_gate(Arc::new(crate::sync::budget::SharedBudget::new(
+            db.clone(),
+            clock.clone(),
+            "reservio",
+            n,
+        ))),
+        None => connector,
+    }
+}
+
 /// A built application, bound to its port but not yet serving.
 pub struct App {
     listener: TcpListener,
@@ -56,11 +74,11 @@ impl App {
                     reservio_url,
                     termino_url,
                 }) => (
-                    Some(Arc::new(HttpConnector::new(
-                        reservio_url,
-                        termino_url,
-                        timeout,
-                        clock.clone(),
+                    Some(Arc::new(with_budget(
+                        HttpConnector::new(reservio_url, termino_url, timeout, clock.clone()),
+                        &db,
+                        &clock,
+                        config.sync.reservio_budget,
                     ))),
                     None,
                 ),
@@ -74,11 +92,16 @@ impl App {
                         .connect_demo_partners(&db, &clock, port, *bookings_per_partner)
                         .await
                         .context("cannot connect the demo partners to the sandbox")?;
-                    let connector = HttpConnector::new(
-                        &sandbox.reservio.url(),
-                        &sandbox.termino.url(),
-                        timeout,
-                        clock.clone(),
+                    let connector = with_budget(
+                        HttpConnector::new(
+                            &sandbox.reservio.url(),
+                            &sandbox.termino.url(),
+                            timeout,
+                            clock.clone(),
+                        ),
+                        &db,
+                        &clock,
+                        config.sync.reservio_budget,
                     );
                     (Some(Arc::new(connector)), Some(Arc::new(sandbox)))
                 }
@@ -114,6 +137,7 @@ impl App {
             procedures,
             bookings_cache,
             link_base,
+            http_metrics: Default::default(),
         });
         Ok(App {
             listener,

@@ -138,6 +138,14 @@ enum Command {
         #[arg(long, env = "BOOKBRIDGE_QUIET_POLL_SECS", default_value_t = 60,
               value_parser = clap::value_parser!(u64).range(1..))]
         quiet_poll_secs: u64,
+        /// Requests per second to Reservio for the whole deployment (every instance together);
+        /// without it, no limit of ours (Reservio's 429s are still honoured).
+        #[arg(long, env = "BOOKBRIDGE_RESERVIO_BUDGET",
+              value_parser = clap::value_parser!(u32).range(1..))]
+        reservio_budget: Option<u32>,
+        /// The bearer token `/metrics` wants; without it `/metrics` answers 404.
+        #[arg(long, env = "BOOKBRIDGE_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
         #[command(flatten)]
         keys: KeyArgs,
         /// Whether staff must log in with a second factor: `required` or `optional`.
@@ -350,6 +358,8 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             mass_vanish_min,
             sync_concurrency,
             quiet_poll_secs,
+            reservio_budget,
+            metrics_token,
             keys,
             staff_second_factor,
             public_url,
@@ -362,6 +372,8 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 .map_err(|reason| anyhow::anyhow!(reason))?;
             config.sync.concurrency = usize::try_from(sync_concurrency).unwrap_or(8);
             config.sync.quiet_poll_interval_secs = quiet_poll_secs;
+            config.sync.reservio_budget = reservio_budget;
+            config.metrics_token = metrics_token.filter(|t| !t.trim().is_empty());
             config.staff_second_factor = staff_second_factor;
             config.public_url = public_url;
             config.mail = match smtp_url.as_deref().map(str::trim) {

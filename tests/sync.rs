@@ -4,10 +4,14 @@
 //! and under injected faults and restarts changes converge, none lost and none applied twice.
 
 mod common;
+#[path = "sync/budget.rs"]
+mod budget;
 #[path = "sync/integrity.rs"]
 mod integrity;
 #[path = "sync/listing.rs"]
 mod listing;
+#[path = "sync/metrics.rs"]
+mod metrics;
 #[path = "sync/reservio_contract.rs"]
 mod reservio_contract;
 #[path = "sync/schedule.rs"]
@@ -27,7 +31,9 @@ use bookbridge::systems::reservio::note::NoteMarkers;
 use bookbridge::systems::{BookingSystem, ChangeBatch, SystemError};
 use common::world::{DAY, HOUR, World, open_kind, open_mismatches, tomorrow};
 use common::{TestApp, html, select_attr, select_texts};
+use budget::*;
 use listing::*;
+use metrics::*;
 use schedule::*;
 use reservio_contract::the_verification_report_shows_the_probed_reservio_profile_in_plain_words;
 
@@ -73,6 +79,9 @@ fn main() {
         a_notification_that_arrives_during_a_sync_keeps_its_connection_due,
         a_quiet_connection_is_polled_less_often_than_one_that_just_changed,
         reconcile_reads_only_the_links_that_changed_or_whose_check_falls_due,
+        the_request_budget_is_shared_by_every_instance_through_the_database,
+        a_429_with_retry_after_holds_off_every_instance,
+        metrics_want_the_bearer_token_and_follow_the_schedule,
     ]);
     all.extend(integrity::tests());
     common::run_configured(
@@ -85,6 +94,7 @@ fn main() {
             config.sync.call_timeout = Duration::from_millis(400);
             config.sync.max_attempts = 10;
             config.sync.retry_base_secs = 5;
+            config.metrics_token = Some(METRICS_TOKEN.into());
         },
         reservio_contract::trials(),
         all,

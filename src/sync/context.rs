@@ -33,6 +33,9 @@ pub struct Settings {
     /// How often a connection that has been quiet for long is polled (see
     /// [`super::schedule::poll_delay`]).
     pub quiet_poll_interval_secs: u64,
+    /// Requests per second to Reservio for the whole deployment, shared through the database
+    /// (`BOOKBRIDGE_RESERVIO_BUDGET`); `None` for no limit of ours.
+    pub reservio_budget: Option<u32>,
     /// Connections synced at once by one instance's worker, besides as many again kept for
     /// notified ones (`BOOKBRIDGE_SYNC_CONCURRENCY`).
     pub concurrency: usize,
@@ -66,6 +69,7 @@ impl Default for Settings {
             poll_interval_secs: 5,
             quiet_poll_interval_secs: 60,
             concurrency: 8,
+            reservio_budget: None,
             lease_secs: 60,
             retry_base_secs: 2,
             retry_max_secs: 300,

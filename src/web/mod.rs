@@ -20,6 +20,7 @@ pub mod home;
 pub mod hooks;
 pub mod language;
 pub mod login;
+pub mod metrics;
 pub mod outbox;
 pub mod page;
 pub mod partner_home;
@@ -239,8 +240,9 @@ pub fn router(state: AppState) -> Router {
             error_page::render_error_pages,
         ))
         .layer(sessions)
-        // Health, webhooks and static files need no session.
+        // Health, metrics, webhooks and static files need no session.
         .route(paths::HEALTHZ, get(healthz))
+        .route(paths::METRICS, get(metrics::show))
         .route(
             "/hooks/termino/{code}",
             post(hooks::termino).layer(axum::extract::DefaultBodyLimit::max(hooks::MAX_BODY)),
@@ -254,6 +256,10 @@ pub fn router(state: AppState) -> Router {
             tracing::error!("a handler panicked");
             AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
         }))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::time_requests,
+        ))
         .layer(middleware::from_fn(request_id::assign))
         .layer(middleware::from_fn(security::headers))
         .with_state(state)

@@ -79,6 +79,8 @@ pub struct ReservioClient {
     window: WindowPolicy,
     /// Waiting out 429s, per connection (a client serves one connection).
     budget: RetryBudget,
+    /// The deployment's request budget, when one is set.
+    gate: Option<std::sync::Arc<dyn crate::systems::RequestGate>>,
     /// What each account's listing turned out to do (see [`profile`]).
     profiles: std::sync::Mutex<std::collections::HashMap<String, ListingProfile>>,
     /// How often a listing contradicted its profile.
@@ -131,9 +133,16 @@ impl ReservioClient {
                 ..window
             },
             budget: RetryBudget::new(Duration::from_secs(RETRY_BUDGET_SECS)),
+            gate: None,
             profiles: Default::default(),
             reprobes: Default::default(),
         })
+    }
+
+    /// Every request first passes `gate` (the deployment's request budget).
+    pub fn with_gate(mut self, gate: std::sync::Arc<dyn crate::systems::RequestGate>) -> Self {
+        self.gate = Some(gate);
+        self
     }
 
     /// How often a listing contradicted the profile in use, so it was probed again.

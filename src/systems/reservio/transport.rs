@@ -47,9 +47,20 @@ impl ReservioClient {
     pub(super) async fn send(&self, request: RequestBuilder) -> Result<Value, SystemError> {
         let mut request = request;
         let (status, body) = loop {
+            if let Some(gate) = &self.gate {
+                gate.admit().await?;
+            }
             let again = request.try_clone();
             let response = request.send().await.map_err(transport_error)?;
             let status = response.status();
+            // Every instance holds off, not only this connection.
+            if let (true, Some(gate), Some(wait)) = (
+                status == StatusCode::TOO_MANY_REQUESTS,
+                &self.gate,
+                retry_after(&response),
+            ) {
+                gate.hold_off(wait).await;
+            }
             if status == StatusCode::TOO_MANY_REQUESTS
                 && let (Some(next), Some(wait)) = (again, retry_after(&response))
                 && self.budget.take(wait)

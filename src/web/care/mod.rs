@@ -187,6 +187,8 @@ pub struct QueuePage {
     page: Page,
     view: QueueView,
     health: Vec<HealthItem>,
+    /// The sync engine at a glance: the figures `/metrics` reports.
+    sync: crate::db::metrics::SyncFigures,
     /// Connections whose listing suddenly shows far fewer bookings (issue 18).
     alarms: Vec<alarms::AlarmView>,
     /// Connections whose last poll left bookings unread, one line per cause.
@@ -229,10 +231,12 @@ pub async fn render_queue(
         })
         .collect();
     let (alarms, listing_issues) = alarms::load(state, &page, None).await?;
+    let sync = crate::db::metrics::sync_figures(&state.db, now).await?;
     Ok(QueuePage {
         page,
         view,
         health,
+        sync,
         alarms,
         listing_issues,
         partners: partners::list(&state.db).await?,
