@@ -14,14 +14,16 @@ use crate::sandbox::world::Sandbox;
 use crate::sync::{Connector, HttpConnector, SyncContext, Worker};
 use crate::web::state::{AppState, Shared};
 
-/// The connector with the deployment's Reservio request budget, when one is set.
+/// The connector with the deployment's Reservio request budget, when one is set, and how
+/// often its polls read the whole window.
 fn with_budget(
-    connector: HttpConnector,
+    mut connector: HttpConnector,
     db: &Db,
     clock: &Clock,
-    per_second: Option<u32>,
+    settings: &crate::sync::Settings,
 ) -> HttpConnector {
-    match per_second {
+    connector.far_window_every_secs = settings.far_window_every_secs;
+    match settings.reservio_budget {
         Some(n) => connector.with_reservio_gate(Arc::new(crate::sync::budget::SharedBudget::new(
             db.clone(),
             clock.clone(),
@@ -78,7 +80,7 @@ impl App {
                         HttpConnector::new(reservio_url, termino_url, timeout, clock.clone()),
                         &db,
                         &clock,
-                        config.sync.reservio_budget,
+                        &config.sync,
                     ))),
                     None,
                 ),
@@ -101,7 +103,7 @@ impl App {
                         ),
                         &db,
                         &clock,
-                        config.sync.reservio_budget,
+                        &config.sync,
                     );
                     (Some(Arc::new(connector)), Some(Arc::new(sandbox)))
                 }

@@ -143,6 +143,10 @@ enum Command {
         #[arg(long, env = "BOOKBRIDGE_RESERVIO_BUDGET",
               value_parser = clap::value_parser!(u32).range(1..))]
         reservio_budget: Option<u32>,
+        /// Seconds between Reservio polls of the whole window (60 days ahead); the polls
+        /// between read the next 48 hours only. 0: every poll reads the whole window.
+        #[arg(long, env = "BOOKBRIDGE_FAR_WINDOW_SECS", default_value_t = 60)]
+        far_window_secs: u32,
         /// The bearer token `/metrics` wants; without it `/metrics` answers 404.
         #[arg(long, env = "BOOKBRIDGE_METRICS_TOKEN", hide_env_values = true)]
         metrics_token: Option<String>,
@@ -359,6 +363,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             sync_concurrency,
             quiet_poll_secs,
             reservio_budget,
+            far_window_secs,
             metrics_token,
             keys,
             staff_second_factor,
@@ -373,6 +378,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             config.sync.concurrency = usize::try_from(sync_concurrency).unwrap_or(8);
             config.sync.quiet_poll_interval_secs = quiet_poll_secs;
             config.sync.reservio_budget = reservio_budget;
+            config.sync.far_window_every_secs = i64::from(far_window_secs);
             config.metrics_token = metrics_token.filter(|t| !t.trim().is_empty());
             config.staff_second_factor = staff_second_factor;
             config.public_url = public_url;

@@ -33,6 +33,9 @@ pub struct Settings {
     /// How often a connection that has been quiet for long is polled (see
     /// [`super::schedule::poll_delay`]).
     pub quiet_poll_interval_secs: u64,
+    /// How often a Reservio poll reads its whole window; the polls between read only the next
+    /// 48 hours, where changes matter soonest (`BOOKBRIDGE_FAR_WINDOW_SECS`; 0: every poll).
+    pub far_window_every_secs: i64,
     /// Requests per second to Reservio for the whole deployment, shared through the database
     /// (`BOOKBRIDGE_RESERVIO_BUDGET`); `None` for no limit of ours.
     pub reservio_budget: Option<u32>,
@@ -70,6 +73,7 @@ impl Default for Settings {
             quiet_poll_interval_secs: 60,
             concurrency: 8,
             reservio_budget: None,
+            far_window_every_secs: 60,
             lease_secs: 60,
             retry_base_secs: 2,
             retry_max_secs: 300,
