@@ -165,6 +165,28 @@ impl Sandbox {
         Ok(())
     }
 
+    /// Connects the given partners (any names) to fresh accounts in the sandbox, each with
+    /// `bookings_per_partner` seeded appointments; their catalogues repeat the demo's. For the
+    /// benchmark of a whole channel.
+    pub async fn connect_partners(
+        &self,
+        db: &Db,
+        clock: &Clock,
+        app_port: u16,
+        partner_ids: &[i64],
+        bookings_per_partner: usize,
+    ) -> anyhow::Result<()> {
+        for (index, partner_id) in partner_ids.iter().enumerate() {
+            let seeded = self
+                .connect_one(db, clock, app_port, index, *partner_id, bookings_per_partner)
+                .await?;
+            if let Ok(mut list) = self.partners.lock() {
+                list.push(seeded);
+            }
+        }
+        Ok(())
+    }
+
     async fn connect_one(
         &self,
         db: &Db,
@@ -188,7 +210,8 @@ impl Sandbox {
         self.termino
             .add_partner(&termino_partner_id, &termino_token);
         let mut services = vec![];
-        for (k, (name, minutes)) in CATALOGUE[index].iter().enumerate() {
+        let catalogue = CATALOGUE[index % CATALOGUE.len()];
+        for (k, (name, minutes)) in catalogue.iter().enumerate() {
             let service_id = format!("svc-{}-{}", index + 1, k + 1);
             let offer_id = format!("offer-{}-{}", index + 1, k + 1);
             self.reservio.add_service(
@@ -275,7 +298,7 @@ impl Sandbox {
         )
         .await?;
         for (k, (service_id, offer_id, minutes)) in services.iter().enumerate() {
-            let name = CATALOGUE[index][k].0;
+            let name = catalogue[k].0;
             connections::insert_mapping(
                 &mut tx,
                 &ServiceMapping {
