@@ -3,9 +3,9 @@
 //! themselves, every mismatch kind is raised by its scenario and clears when the sides agree,
 //! and under injected faults and restarts changes converge, none lost and none applied twice.
 
-mod common;
 #[path = "sync/budget.rs"]
 mod budget;
+mod common;
 #[path = "sync/integrity.rs"]
 mod integrity;
 #[path = "sync/listing.rs"]
@@ -29,13 +29,13 @@ use bookbridge::sandbox::termino::EffectKind as TerminoEffect;
 use bookbridge::sync::{SyncContext, sync_all};
 use bookbridge::systems::reservio::note::NoteMarkers;
 use bookbridge::systems::{BookingSystem, ChangeBatch, SystemError};
+use budget::*;
 use common::world::{DAY, HOUR, World, open_kind, open_mismatches, tomorrow};
 use common::{TestApp, html, select_attr, select_texts};
-use budget::*;
 use listing::*;
 use metrics::*;
-use schedule::*;
 use reservio_contract::the_verification_report_shows_the_probed_reservio_profile_in_plain_words;
+use schedule::*;
 
 fn main() {
     let mut all = tests![

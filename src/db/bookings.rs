@@ -224,10 +224,12 @@ pub async fn unlinked(tx: &mut Tx, connection_id: i64) -> Result<Vec<StoredBooki
 
 /// The snapshot belongs to a link now: the link step need not look at it again.
 pub async fn placed(tx: &mut Tx, booking_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE external_bookings SET awaiting_link = 0 WHERE id = $1 AND awaiting_link = 1")
-        .bind(booking_id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE external_bookings SET awaiting_link = 0 WHERE id = $1 AND awaiting_link = 1",
+    )
+    .bind(booking_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

@@ -29,10 +29,11 @@ pub async fn take(db: &Db, system: &str, second: i64, limit: i64) -> Result<bool
 
 /// Until when (Unix seconds) `system` asked everyone to wait, if it did.
 pub async fn paused_until(db: &Db, system: &str) -> Result<Option<i64>, sqlx::Error> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT until_at FROM request_pause WHERE system = $1")
-        .bind(system)
-        .fetch_optional(db.pool())
-        .await?;
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT until_at FROM request_pause WHERE system = $1")
+            .bind(system)
+            .fetch_optional(db.pool())
+            .await?;
     Ok(row.map(|(at,)| at))
 }
 

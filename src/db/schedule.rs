@@ -199,11 +199,10 @@ pub async fn backlog(db: &Db, now: i64) -> Result<Backlog, sqlx::Error> {
 
 /// Whether the connection's slow full reconcile (the safety net) is due.
 pub async fn full_check_due(db: &Db, connection_id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT full_check_at FROM connections WHERE id = $1")
-            .bind(connection_id)
-            .fetch_optional(db.pool())
-            .await?;
+    let row: Option<(i64,)> = sqlx::query_as("SELECT full_check_at FROM connections WHERE id = $1")
+        .bind(connection_id)
+        .fetch_optional(db.pool())
+        .await?;
     Ok(row.is_some_and(|(at,)| at <= now))
 }
 
@@ -229,9 +228,10 @@ pub async fn record_full_check(
 
 /// What the full reconciles found in all, over every connection: 0 in a healthy system.
 pub async fn full_check_found(db: &Db) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT CAST(COALESCE(SUM(full_check_found), 0) AS BIGINT) FROM connections")
-            .fetch_one(db.pool())
-            .await?;
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(full_check_found), 0) AS BIGINT) FROM connections",
+    )
+    .fetch_one(db.pool())
+    .await?;
     Ok(n)
 }

@@ -178,7 +178,14 @@ impl Sandbox {
     ) -> anyhow::Result<()> {
         for (index, partner_id) in partner_ids.iter().enumerate() {
             let seeded = self
-                .connect_one(db, clock, app_port, index, *partner_id, bookings_per_partner)
+                .connect_one(
+                    db,
+                    clock,
+                    app_port,
+                    index,
+                    *partner_id,
+                    bookings_per_partner,
+                )
                 .await?;
             if let Ok(mut list) = self.partners.lock() {
                 list.push(seeded);

@@ -30,8 +30,8 @@ pub struct Settings {
     /// How often a connection that changed recently is polled (Reservio has no
     /// notifications).
     pub poll_interval_secs: u64,
-    /// How often a connection that has been quiet for long is polled (see
-    /// [`super::schedule::poll_delay`]).
+    /// How often a connection that has been quiet for long is polled (the schedule's
+    /// `poll_delay` grows towards it).
     pub quiet_poll_interval_secs: u64,
     /// How often a Reservio poll reads its whole window; the polls between read only the next
     /// 48 hours, where changes matter soonest (`BOOKBRIDGE_FAR_WINDOW_SECS`; 0: every poll).

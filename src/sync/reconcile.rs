@@ -409,8 +409,7 @@ async fn reconcile_row(
         report.mismatches_opened,
         report.mismatches_resolved,
     );
-    if base_changed || outcome.change_pending_since != row.change_pending_since || after != before
-    {
+    if base_changed || outcome.change_pending_since != row.change_pending_since || after != before {
         report.links_changed += 1;
     }
     Ok(())

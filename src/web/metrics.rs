@@ -14,45 +14,20 @@ use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
-use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 use crate::db::metrics as figures;
 use crate::web::error::AppError;
 use crate::web::state::AppState;
 
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct RouteLabels {
-    method: String,
-    /// The route's pattern (`/bookings/{id}`), never the raw path: ids would make a series
-    /// per booking.
-    route: String,
-}
-
-/// This instance's HTTP latencies per route.
-#[derive(Clone, Debug)]
-pub struct HttpMetrics {
-    latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
-}
-
-fn latency_histogram() -> Histogram {
-    // 1 ms to about 16 s.
-    Histogram::new(exponential_buckets(0.001, 2.0, 15))
-}
-
-impl Default for HttpMetrics {
-    fn default() -> Self {
-        HttpMetrics {
-            latency: Family::new_with_constructor(latency_histogram),
-        }
-    }
-}
-
 /// Middleware: times every request under its matched route.
-pub async fn time_requests(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn time_requests(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -63,9 +38,7 @@ pub async fn time_requests(State(state): State<AppState>, request: Request, next
     let response = next.run(request).await;
     state
         .http_metrics
-        .latency
-        .get_or_create(&RouteLabels { method, route })
-        .observe(started.elapsed().as_secs_f64());
+        .observe(method, route, started.elapsed().as_secs_f64());
     response
 }
 
@@ -94,7 +67,8 @@ fn gauge(registry: &mut Registry, name: &str, help: &str, value: i64) {
 fn family(registry: &mut Registry, name: &str, help: &str, label: &str, rows: &[(String, i64)]) {
     let f = Family::<Vec<(String, String)>, Gauge<i64>>::default();
     for (value, n) in rows {
-        f.get_or_create(&vec![(label.to_string(), value.clone())]).set(*n);
+        f.get_or_create(&vec![(label.to_string(), value.clone())])
+            .set(*n);
     }
     registry.register(name, help, f);
 }
@@ -112,15 +86,30 @@ pub async fn show(
     let db = &state.db;
     let sync = figures::sync_figures(db, now).await?;
     let mut registry = Registry::with_prefix("bookbridge");
-    gauge(&mut registry, "sync_due_connections", "Connections due for a sync now", sync.due_connections);
+    gauge(
+        &mut registry,
+        "sync_due_connections",
+        "Connections due for a sync now",
+        sync.due_connections,
+    );
     gauge(
         &mut registry,
         "sync_oldest_due_seconds",
         "How long the longest-waiting due connection has waited",
         sync.oldest_due_secs,
     );
-    gauge(&mut registry, "pushes_pending", "Changes waiting to be pushed", sync.pushes_pending);
-    gauge(&mut registry, "pushes_failed", "Pushes given up on", sync.pushes_failed);
+    gauge(
+        &mut registry,
+        "pushes_pending",
+        "Changes waiting to be pushed",
+        sync.pushes_pending,
+    );
+    gauge(
+        &mut registry,
+        "pushes_failed",
+        "Pushes given up on",
+        sync.pushes_failed,
+    );
     gauge(
         &mut registry,
         "reservio_requests_last_minute",
@@ -140,11 +129,29 @@ pub async fn show(
         sync.missed_by_incremental,
     );
     let lag: Vec<(String, i64)> = figures::lag_per_connection(db, now).await?;
-    family(&mut registry, "sync_lag_seconds", "Age of the oldest change not yet carried over", "connection", &lag);
+    family(
+        &mut registry,
+        "sync_lag_seconds",
+        "Age of the oldest change not yet carried over",
+        "connection",
+        &lag,
+    );
     let kinds = figures::open_mismatches_by_kind(db).await?;
-    family(&mut registry, "mismatches_open", "Unresolved mismatches", "kind", &kinds);
+    family(
+        &mut registry,
+        "mismatches_open",
+        "Unresolved mismatches",
+        "kind",
+        &kinds,
+    );
     let states = figures::procedures_by_state(db).await?;
-    family(&mut registry, "procedures", "Guided procedures", "state", &states);
+    family(
+        &mut registry,
+        "procedures",
+        "Guided procedures",
+        "state",
+        &states,
+    );
     let pool = db.pool();
     let idle = i64::try_from(pool.num_idle()).unwrap_or(i64::MAX);
     gauge(
@@ -156,7 +163,7 @@ pub async fn show(
     registry.register(
         "http_request_duration_seconds",
         "Time to answer, per route",
-        state.http_metrics.latency.clone(),
+        state.http_metrics.family(),
     );
     let mut body = String::new();
     prometheus_client::encoding::text::encode(&mut body, &registry)

@@ -28,6 +28,7 @@ pub mod partner_settings;
 pub mod paths;
 pub mod procedures;
 pub mod request_id;
+pub mod route_latency;
 pub mod sales;
 pub mod second_step;
 pub mod security;

@@ -42,7 +42,7 @@ pub struct Shared {
     /// The start of links in e-mails (invitations, password resets).
     pub link_base: String,
     /// This instance's HTTP latencies, for `/metrics`.
-    pub http_metrics: crate::web::metrics::HttpMetrics,
+    pub http_metrics: crate::web::route_latency::HttpMetrics,
 }
 
 impl Deref for AppState {

@@ -37,23 +37,29 @@ pub async fn metrics_want_the_bearer_token_and_follow_the_schedule(app: TestApp)
     let (status, body) = scrape(&app, Some(METRICS_TOKEN)).await;
     assert_eq!(status, 200);
     assert_eq!(value(&body, "bookbridge_sync_due_connections"), 0, "{body}");
-    assert!(body.contains("bookbridge_sync_lag_seconds{connection=\""), "{body}");
+    assert!(
+        body.contains("bookbridge_sync_lag_seconds{connection=\""),
+        "{body}"
+    );
     assert!(body.contains("bookbridge_db_pool_in_use "), "{body}");
 
     // A notification makes one connection due: the figure moves, and so does its age.
-    let (id,): (i64,) = sqlx::query_as(
-        "SELECT MIN(id) FROM connections WHERE state IN ('verifying', 'active')",
-    )
-    .fetch_one(app.db.pool())
-    .await
-    .expect("connection");
+    let (id,): (i64,) =
+        sqlx::query_as("SELECT MIN(id) FROM connections WHERE state IN ('verifying', 'active')")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("connection");
     schedule::request_sync(&app.db, id, app.clock.now())
         .await
         .expect("request");
     app.clock.advance(7);
     let (_, body) = scrape(&app, Some(METRICS_TOKEN)).await;
     assert_eq!(value(&body, "bookbridge_sync_due_connections"), 1, "{body}");
-    assert_eq!(value(&body, "bookbridge_sync_oldest_due_seconds"), 7, "{body}");
+    assert_eq!(
+        value(&body, "bookbridge_sync_oldest_due_seconds"),
+        7,
+        "{body}"
+    );
     // Latency is labelled by the route's pattern, not by the raw path.
     assert!(
         body.contains("route=\"/metrics\""),

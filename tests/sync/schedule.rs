@@ -63,7 +63,10 @@ pub async fn due_connections_are_claimed_once_across_instances_and_a_notificatio
     let idle = schedule::claim_due(&app.db, Lane::Due, "instance-a", now, now + 60, 100)
         .await
         .expect("claim");
-    assert!(idle.is_empty(), "nothing is due right after a sync: {idle:?}");
+    assert!(
+        idle.is_empty(),
+        "nothing is due right after a sync: {idle:?}"
+    );
 
     // A notification makes exactly its connection due now, in the notified lane first.
     schedule::request_sync(&app.db, ids[1], now)
@@ -188,7 +191,11 @@ pub async fn reconcile_reads_only_the_links_that_changed_or_whose_check_falls_du
             .reservio
             .staff_move(&w.partner.business_id, &first, moved, moved + duration)
     );
-    assert_eq!(reconciled(&app, &w).await, 1, "only the moved booking's link");
+    assert_eq!(
+        reconciled(&app, &w).await,
+        1,
+        "only the moved booking's link"
+    );
     w.settle().await;
     assert_eq!(reconciled(&app, &w).await, 0);
 

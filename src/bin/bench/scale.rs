@@ -137,7 +137,10 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     );
     let server = tokio::spawn(app.run());
     let first = wait_for_first_syncs(&db, Duration::from_secs(3600)).await?;
-    eprintln!("bench: first sync of every connection took {:.0} s", first.as_secs_f64());
+    eprintln!(
+        "bench: first sync of every connection took {:.0} s",
+        first.as_secs_f64()
+    );
     table.row(
         format!("first sync of {} connections", plan.connections),
         format!("{:.0} s", first.as_secs_f64()),
@@ -172,7 +175,11 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     anyhow::ensure!(!all_lanes.is_empty(), "no clean appointments to move");
     // Spread the measured appointments over the whole channel.
     let step = (all_lanes.len() / POLLED_LANES).max(1);
-    let lanes: Vec<_> = all_lanes.into_iter().step_by(step).take(POLLED_LANES).collect();
+    let lanes: Vec<_> = all_lanes
+        .into_iter()
+        .step_by(step)
+        .take(POLLED_LANES)
+        .collect();
     let n = plan.connections as f64;
     let poll_bound = (settings.quiet_poll_interval_secs as f64)
         .max(n * REQUESTS_PER_POLL / f64::from(plan.budget));
@@ -199,7 +206,13 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         sqlx::query_as("SELECT COUNT(*) FROM booking_links WHERE superseded_by IS NULL")
             .fetch_one(db.pool())
             .await?;
-    rows(table, "Termino → Reservio (notified)", &notified, NOTIFIED_TARGET, timeout);
+    rows(
+        table,
+        "Termino → Reservio (notified)",
+        &notified,
+        NOTIFIED_TARGET,
+        timeout,
+    );
     rows(
         table,
         "Reservio → Termino (polled)",
@@ -246,7 +259,10 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     let read_share = 100.0 * (links3 - links2) as f64 / idle_minutes / links.max(1) as f64;
     table.row(
         "idle: links read by reconcile per minute",
-        format!("{:.0} ({read_share:.3}% of {links})", (links3 - links2) as f64 / idle_minutes),
+        format!(
+            "{:.0} ({read_share:.3}% of {links})",
+            (links3 - links2) as f64 / idle_minutes
+        ),
         "< 1% of links",
         Verdict::of(read_share < 1.0),
     );

@@ -6,24 +6,26 @@
 use super::model::{LinkView, Outcome, Policy, Side};
 use crate::domain::booking::{BookingStatus, System};
 
-/// The earliest instant after `now` at which [`super::reconcile`] could decide differently for
+/// The earliest instant after `now` at which the merge could decide differently for
 /// this link with nothing else changing, given the outcome just applied; `None` when no time
 /// alone will ever change it. Each check flags once `now - since > limit`, so it falls due at
 /// `since + limit + 1`.
 pub fn next_check_at(link: &LinkView, outcome: &Outcome, now: i64, policy: &Policy) -> Option<i64> {
     let sides: Vec<&Side> = System::BOTH.into_iter().map(|s| link.side(s)).collect();
-    let any_cancelled = sides
-        .iter()
-        .any(|side| side.snapshot().is_some_and(|s| s.status == BookingStatus::Cancelled));
+    let any_cancelled = sides.iter().any(|side| {
+        side.snapshot()
+            .is_some_and(|s| s.status == BookingStatus::Cancelled)
+    });
     let mut due = vec![];
     // A side not seen yet: `missing_in_…` after the grace period.
     if sides.iter().any(|side| matches!(side, Side::NotYetSeen)) {
         due.push(link.created_at + policy.missing_grace_secs + 1);
     }
     // A booking awaiting the partner's answer: `unanswered` after its limit (rule 4).
-    let pending = sides
-        .iter()
-        .any(|side| side.snapshot().is_some_and(|s| s.status == BookingStatus::Pending));
+    let pending = sides.iter().any(|side| {
+        side.snapshot()
+            .is_some_and(|s| s.status == BookingStatus::Pending)
+    });
     if pending && !any_cancelled && !link.has_open_care_case {
         due.push(link.created_at + policy.unanswered_after_secs + 1);
     }
@@ -36,10 +38,9 @@ pub fn next_check_at(link: &LinkView, outcome: &Outcome, now: i64, policy: &Poli
 
 #[cfg(test)]
 mod tests {
-    use super::super::model::{Base, Snapshot};
-    use super::super::reconcile;
     use super::*;
     use crate::domain::booking::Customer;
+    use crate::domain::reconcile::{Base, Snapshot, reconcile};
 
     fn snapshot(status: BookingStatus, start_at: i64) -> Snapshot {
         Snapshot {
@@ -78,7 +79,10 @@ mod tests {
 
     #[test]
     fn a_missing_side_falls_due_when_its_grace_period_ends() {
-        let view = link(Side::NotYetSeen, Side::Present(snapshot(BookingStatus::Confirmed, 9_000)));
+        let view = link(
+            Side::NotYetSeen,
+            Side::Present(snapshot(BookingStatus::Confirmed, 9_000)),
+        );
         let at = assert_due_exactly(&view, 1_000);
         assert_eq!(at, 1_000 + Policy::default().missing_grace_secs + 1);
     }
@@ -112,6 +116,9 @@ mod tests {
         let mut view = link(confirmed.clone(), confirmed);
         view.base = Some(Base::of(&snapshot(BookingStatus::Confirmed, 9_000)));
         let outcome = reconcile(&view, 5_000, &Policy::default());
-        assert_eq!(next_check_at(&view, &outcome, 5_000, &Policy::default()), None);
+        assert_eq!(
+            next_check_at(&view, &outcome, 5_000, &Policy::default()),
+            None
+        );
     }
 }

@@ -83,9 +83,10 @@ impl WindowPolicy {
             .and_then(|at| at.parse::<i64>().ok())
             .filter(|at| *at <= now);
         match last_full {
-            Some(at) if now - at < self.far_every_secs => {
-                ((from, to.min(now + self.near_secs)), format!("{FULL_POLL_MARK}{at}"))
-            }
+            Some(at) if now - at < self.far_every_secs => (
+                (from, to.min(now + self.near_secs)),
+                format!("{FULL_POLL_MARK}{at}"),
+            ),
             _ => ((from, to), format!("{FULL_POLL_MARK}{now}")),
         }
     }

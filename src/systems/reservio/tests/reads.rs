@@ -185,7 +185,10 @@ fn the_near_window_is_read_at_every_poll_and_the_whole_window_only_now_and_then(
     clock.advance(30);
     let (near, again) = policy.window_for(Some(&cursor));
     assert_eq!(near, (policy.window().0, NOW + 30 + 2 * 24 * 3600));
-    assert_eq!(again, cursor, "the last whole read is still the one remembered");
+    assert_eq!(
+        again, cursor,
+        "the last whole read is still the one remembered"
+    );
     // A minute after the whole read: the whole window again.
     clock.advance(30);
     let (far, later) = policy.window_for(Some(&again));
