@@ -175,7 +175,8 @@ pub async fn last_change_at(db: &Db, connection_id: i64) -> Result<Option<i64>, 
     Ok(row.and_then(|(at,)| at))
 }
 
-/// The schedule at a glance: syncable connections due now and the oldest due time.
+/// The schedule at a glance: syncable connections due now and waiting (not being synced), and
+/// the oldest due time.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Backlog {
     pub due: i64,
@@ -186,7 +187,8 @@ pub async fn backlog(db: &Db, now: i64) -> Result<Backlog, sqlx::Error> {
     let (due, oldest): (i64, Option<i64>) = sqlx::query_as(&format!(
         "SELECT COUNT(*), MIN(CASE WHEN sync_wanted_at IS NOT NULL AND sync_wanted_at < next_sync_at \
                                    THEN sync_wanted_at ELSE next_sync_at END) \
-         FROM connections WHERE {SYNCABLE} AND (next_sync_at <= $1 OR sync_wanted_at IS NOT NULL)"
+         FROM connections WHERE {SYNCABLE} AND (next_sync_at <= $1 OR sync_wanted_at IS NOT NULL) \
+         AND (sync_lease_until IS NULL OR sync_lease_until < $1)"
     ))
     .bind(now)
     .fetch_one(db.pool())

@@ -1,6 +1,7 @@
 //! `/metrics` in the demo: answered on the demo's own loopback address without a token.
 
 use crate::common::{self, TestApp};
+use crate::tests;
 
 pub fn tests() -> Vec<(&'static str, common::TestFn)> {
     tests![the_demo_answers_metrics_on_loopback_without_a_token]
