@@ -19,5 +19,8 @@ async fn the_demo_answers_metrics_on_loopback_without_a_token(app: TestApp) {
     let body = response.text().await.expect("body");
     assert!(body.contains("bookbridge_sync_due_connections "), "{body}");
     assert!(body.contains("bookbridge_mismatches_open"), "{body}");
-    assert!(body.ends_with("# EOF\n"), "OpenMetrics text ends with # EOF");
+    assert!(
+        body.ends_with("# EOF\n"),
+        "OpenMetrics text ends with # EOF"
+    );
 }
