@@ -222,17 +222,6 @@ pub async fn unlinked(tx: &mut Tx, connection_id: i64) -> Result<Vec<StoredBooki
     .await
 }
 
-/// The snapshot belongs to a link now: the link step need not look at it again.
-pub async fn placed(tx: &mut Tx, booking_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE external_bookings SET awaiting_link = 0 WHERE id = $1 AND awaiting_link = 1",
-    )
-    .bind(booking_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 /// A snapshot of `system` for the same voucher, if one exists for the connection.
 pub async fn find_by_voucher(
     tx: &mut Tx,

@@ -247,9 +247,20 @@ pub async fn insert(tx: &mut Tx, link: &NewLink<'_>, now: i64) -> Result<i64, sq
         .into_iter()
         .flatten()
     {
-        super::bookings::placed(tx, booking).await?;
+        placed(tx, booking).await?;
     }
     Ok(id)
+}
+
+/// The snapshot belongs to a link now: the link step need not look at it again.
+pub async fn placed(tx: &mut Tx, booking_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE external_bookings SET awaiting_link = 0 WHERE id = $1 AND awaiting_link = 1",
+    )
+    .bind(booking_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Fills the missing side of a link.
@@ -273,7 +284,7 @@ pub async fn attach(
     .bind(link_id)
     .execute(&mut **tx)
     .await?;
-    super::bookings::placed(tx, booking_id).await?;
+    placed(tx, booking_id).await?;
     refresh_appointment(tx, link_id).await
 }
 
