@@ -57,6 +57,10 @@ impl Lane {
 
 /// Claims up to `limit` due connections of `lane` for `owner` until `until`; returns their
 /// ids. A cheap read first, so an idle instance takes no write lock.
+///
+/// A lease of `owner`'s own counts as free unless its connection is in `in_flight`: a sync that
+/// this instance lost track of (the database went away before it could give the lease back) is
+/// taken up again at once instead of after the lease runs out.
 pub async fn claim_due(
     db: &Db,
     lane: Lane,
@@ -64,12 +68,22 @@ pub async fn claim_due(
     now: i64,
     until: i64,
     limit: i64,
+    in_flight: &[i64],
 ) -> Result<Vec<i64>, sqlx::Error> {
     if limit <= 0 {
         return Ok(vec![]);
     }
     let condition = lane.condition();
-    let free = "(sync_lease_until IS NULL OR sync_lease_until < $1)";
+    // Ids are numbers of ours, written into the text: no placeholder list is portable.
+    let busy = if in_flight.is_empty() {
+        String::new()
+    } else {
+        let ids: Vec<String> = in_flight.iter().map(i64::to_string).collect();
+        format!(" AND id NOT IN ({})", ids.join(", "))
+    };
+    let free = format!(
+        "(sync_lease_until IS NULL OR sync_lease_until < $1 OR sync_lease_owner = $3){busy}"
+    );
     let (any,): (i64,) = sqlx::query_as(&format!(
         "SELECT COUNT(*) FROM (SELECT id FROM connections WHERE {SYNCABLE} AND {free} \
          AND {} LIMIT 1) due",
@@ -77,6 +91,7 @@ pub async fn claim_due(
     ))
     .bind(now)
     .bind(now)
+    .bind(owner)
     .fetch_one(db.pool())
     .await?;
     if any == 0 {
@@ -86,7 +101,9 @@ pub async fn claim_due(
         Backend::Postgres => " FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     };
-    let free = "(sync_lease_until IS NULL OR sync_lease_until < $3)";
+    let free = format!(
+        "(sync_lease_until IS NULL OR sync_lease_until < $3 OR sync_lease_owner = $1){busy}"
+    );
     let rows: Vec<(i64,)> = sqlx::query_as(&format!(
         "UPDATE connections SET sync_lease_owner = $1, sync_lease_until = $2 \
          WHERE id IN (SELECT id FROM connections WHERE {SYNCABLE} AND {free} AND {condition} \

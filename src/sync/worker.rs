@@ -126,26 +126,29 @@ impl Worker {
             listener.spawn(listen_for_requests(url, self.wake.clone()));
         }
         let concurrency = self.ctx.settings.concurrency.max(1);
-        let mut running: JoinSet<Slot> = JoinSet::new();
-        // Syncs under way per slot: notified, polled.
+        let mut running: JoinSet<(Slot, i64)> = JoinSet::new();
+        // Syncs under way per slot (notified, polled), and their connections.
         let mut in_flight = [0usize; 2];
+        let mut syncing: Vec<i64> = vec![];
         loop {
             for (slot, lane) in [(Slot::Notified, Lane::Notified), (Slot::Polled, Lane::Due)] {
                 let free = concurrency.saturating_sub(in_flight[slot as usize]);
-                for id in self.claim(lane, free).await {
+                for id in self.claim(lane, free, &syncing).await {
                     in_flight[slot as usize] += 1;
+                    syncing.push(id);
                     let ctx = self.ctx.clone();
                     running.spawn(async move {
                         sync_claimed(ctx, id).await;
-                        slot
+                        (slot, id)
                     });
                 }
             }
             tokio::select! {
                 // `sync_claimed` contains a panic of its own task, so every task returns its slot.
                 Some(done) = running.join_next(), if !running.is_empty() => {
-                    if let Ok(slot) = done {
+                    if let Ok((slot, id)) = done {
                         in_flight[slot as usize] = in_flight[slot as usize].saturating_sub(1);
+                        syncing.retain(|c| *c != id);
                     }
                 }
                 () = self.wake.notified() => {}
@@ -154,7 +157,7 @@ impl Worker {
         }
     }
 
-    async fn claim(&self, lane: Lane, free: usize) -> Vec<i64> {
+    async fn claim(&self, lane: Lane, free: usize, syncing: &[i64]) -> Vec<i64> {
         if free == 0 {
             return vec![];
         }
@@ -166,6 +169,7 @@ impl Worker {
             now,
             now + self.ctx.settings.lease_secs,
             i64::try_from(free).unwrap_or(i64::MAX),
+            syncing,
         )
         .await
         {

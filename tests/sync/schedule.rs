@@ -36,10 +36,16 @@ pub async fn due_connections_are_claimed_once_across_instances_and_a_notificatio
     let now = app.clock.now();
     // Before any sync every connection is due; two instances claiming at once share them out.
     let (a, b) = tokio::join!(
-        schedule::claim_due(&app.db, Lane::Due, "instance-a", now, now + 60, 100),
-        schedule::claim_due(&app.db, Lane::Due, "instance-b", now, now + 60, 100),
+        schedule::claim_due(&app.db, Lane::Due, "instance-a", now, now + 60, 100, &[]),
+        schedule::claim_due(&app.db, Lane::Due, "instance-b", now, now + 60, 100, &[]),
     );
     let (mut a, b) = (a.expect("claim a"), b.expect("claim b"));
+    // Whichever instance got some (one of them may have got them all).
+    let (who, theirs) = if b.is_empty() {
+        ("instance-a", a.clone())
+    } else {
+        ("instance-b", b.clone())
+    };
     assert!(
         a.iter().all(|id| !b.contains(id)),
         "no connection claimed twice: {a:?} {b:?}"
@@ -48,10 +54,22 @@ pub async fn due_connections_are_claimed_once_across_instances_and_a_notificatio
     a.sort();
     assert_eq!(a, ids, "every due connection was claimed by one of them");
     // Leased: nothing left to claim, even when due.
-    let again = schedule::claim_due(&app.db, Lane::Due, "instance-c", now, now + 60, 100)
+    let again = schedule::claim_due(&app.db, Lane::Due, "instance-c", now, now + 60, 100, &[])
         .await
         .expect("claim");
     assert!(again.is_empty(), "{again:?}");
+    // Its own lease, on a connection it is not syncing (the database went away before the
+    // lease was given back), an instance takes up again at once; never one it is syncing.
+    let lost = schedule::claim_due(&app.db, Lane::Due, who, now, now + 60, 100, &theirs)
+        .await
+        .expect("claim");
+    assert!(lost.is_empty(), "all of its own are under way: {lost:?}");
+    let lost = schedule::claim_due(&app.db, Lane::Due, who, now, now + 60, 100, &[])
+        .await
+        .expect("claim");
+    let mut mine = theirs.clone();
+    mine.sort();
+    assert_eq!(lost, mine, "taken up again");
 
     // Once synced, none is due before its next poll.
     app.clock.advance(61);
@@ -60,7 +78,7 @@ pub async fn due_connections_are_claimed_once_across_instances_and_a_notificatio
     for id in &ids {
         assert!(next_sync_at(&app, *id).await.0 > now);
     }
-    let idle = schedule::claim_due(&app.db, Lane::Due, "instance-a", now, now + 60, 100)
+    let idle = schedule::claim_due(&app.db, Lane::Due, "instance-a", now, now + 60, 100, &[])
         .await
         .expect("claim");
     assert!(
@@ -73,13 +91,17 @@ pub async fn due_connections_are_claimed_once_across_instances_and_a_notificatio
         .await
         .expect("request");
     assert_eq!(next_sync_at(&app, ids[1]).await, (now, Some(now)));
-    let notified = schedule::claim_due(&app.db, Lane::Notified, "instance-b", now, now + 60, 8)
-        .await
-        .expect("claim");
-    assert_eq!(notified, vec![ids[1]]);
     let backlog = schedule::backlog(&app.db, now).await.expect("backlog");
     assert_eq!(backlog.due, 1);
     assert_eq!(backlog.oldest_due_at, Some(now));
+    let notified =
+        schedule::claim_due(&app.db, Lane::Notified, "instance-b", now, now + 60, 8, &[])
+            .await
+            .expect("claim");
+    assert_eq!(notified, vec![ids[1]]);
+    // Being synced now: no longer waiting.
+    let backlog = schedule::backlog(&app.db, now).await.expect("backlog");
+    assert_eq!(backlog.due, 0);
 }
 
 pub async fn a_notification_that_arrives_during_a_sync_keeps_its_connection_due(app: TestApp) {
