@@ -126,7 +126,10 @@ impl Worker {
             listener.spawn(listen_for_requests(url, self.wake.clone()));
         }
         let concurrency = self.ctx.settings.concurrency.max(1);
-        let mut running: JoinSet<(Slot, i64)> = JoinSet::new();
+        // Each sync is a task of this set: a panic in one is contained (its slot is found by
+        // its task id), and dropping the loop stops them all, so nothing writes after it.
+        let mut running: JoinSet<()> = JoinSet::new();
+        let mut tasks: HashMap<tokio::task::Id, (Slot, i64)> = HashMap::new();
         // Syncs under way per slot (notified, polled), and their connections.
         let mut in_flight = [0usize; 2];
         let mut syncing: Vec<i64> = vec![];
@@ -137,16 +140,20 @@ impl Worker {
                     in_flight[slot as usize] += 1;
                     syncing.push(id);
                     let ctx = self.ctx.clone();
-                    running.spawn(async move {
-                        sync_claimed(ctx, id).await;
-                        (slot, id)
-                    });
+                    let task = running.spawn(sync_claimed(ctx, id));
+                    tasks.insert(task.id(), (slot, id));
                 }
             }
             tokio::select! {
-                // `sync_claimed` contains a panic of its own task, so every task returns its slot.
-                Some(done) = running.join_next(), if !running.is_empty() => {
-                    if let Ok((slot, id)) = done {
+                Some(done) = running.join_next_with_id(), if !running.is_empty() => {
+                    let task = match done {
+                        Ok((task, ())) => task,
+                        Err(e) => {
+                            tracing::error!(error = %e, "a sync task panicked or was cancelled");
+                            e.id()
+                        }
+                    };
+                    if let Some((slot, id)) = tasks.remove(&task) {
                         in_flight[slot as usize] = in_flight[slot as usize].saturating_sub(1);
                         syncing.retain(|c| *c != id);
                     }
@@ -205,18 +212,12 @@ async fn listen_for_requests(url: DatabaseUrl, wake: Arc<Notify>) {
     }
 }
 
-/// Syncs one claimed connection in a task of its own, so that a panic is contained and
-/// logged.
+/// Syncs one claimed connection (in a task of the worker's set).
 async fn sync_claimed(ctx: SyncContext, id: i64) {
-    let task = tokio::spawn(async move {
-        match connections::find(&ctx.db, id).await {
-            Ok(Some(conn)) => log_outcome(&conn, sync_connection(&ctx, &conn).await),
-            Ok(None) => tracing::debug!(connection = id, "claimed an unknown connection"),
-            Err(e) => tracing::warn!(error = %e, "cannot load connection"),
-        }
-    });
-    if let Err(e) = task.await {
-        tracing::error!(error = %e, "a sync task panicked or was cancelled");
+    match connections::find(&ctx.db, id).await {
+        Ok(Some(conn)) => log_outcome(&conn, sync_connection(&ctx, &conn).await),
+        Ok(None) => tracing::debug!(connection = id, "claimed an unknown connection"),
+        Err(e) => tracing::warn!(error = %e, "cannot load connection"),
     }
 }
 
