@@ -56,6 +56,9 @@ impl App {
         crate::db::connections::seal_credentials(&db, clock.now())
             .await
             .context("cannot encrypt the stored credentials")?;
+        crate::db::second_factor::seal_secrets(&db, clock.now())
+            .await
+            .context("cannot encrypt the stored second-factor secrets")?;
         let passwords = Passwords::new(config.hash_concurrency)?;
         if let Some(settings) = &config.demo {
             demo::seed(&db, &passwords, &clock, settings).await?;

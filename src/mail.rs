@@ -437,7 +437,7 @@ mod tests {
             id: 42,
             partner_id: Some(1),
             partner_name: "Salon Aurora".into(),
-            operation_id: None,
+            procedure_id: None,
             recipient: "partner@example.com".into(),
             subject: "Booking cancelled: voucher SV-1, Eva Nováková".into(),
             body: "Zrušeno — žádná změna.".into(),

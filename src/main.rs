@@ -424,7 +424,10 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             let db = keys.open(&database_url).await?;
             db.migrate().await?;
             let sealed = db::connections::seal_credentials(&db, Clock::System.now()).await?;
-            println!("migrations applied; {sealed} credentials encrypted");
+            let secrets = db::second_factor::seal_secrets(&db, Clock::System.now()).await?;
+            println!(
+                "migrations applied; {sealed} credentials and {secrets} second-factor secrets encrypted"
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::User {

@@ -21,6 +21,8 @@ fn main() {
             a_partner_cancels_a_booking_and_watches_the_steps_complete,
             a_partner_turns_on_the_second_factor_and_logs_in_with_a_code,
             the_day_is_told_truly_from_the_waiting_badge_to_a_case_settled_only_when_verified,
+            on_a_phone_the_filters_fold_away_and_a_booking_shows_its_actions_first,
+            a_partner_invites_a_colleague_who_opens_the_demo_mailbox_link_and_logs_in,
         ],
         support::missing(),
     );
@@ -373,10 +375,10 @@ async fn a_partner_cancels_a_booking_and_watches_the_steps_complete(app: TestApp
     b.fill("#reason", "The customer asked to cancel by phone")
         .await;
     b.click("#procedure-submit").await;
-    b.wait_for_text("#operation-state", "Waiting to start")
+    b.wait_for_text("#procedure-state", "Waiting to start")
         .await;
     assert!(
-        b.path().await.starts_with("/operations/"),
+        b.path().await.starts_with("/procedures/"),
         "{}",
         b.path().await
     );
@@ -392,8 +394,8 @@ async fn a_partner_cancels_a_booking_and_watches_the_steps_complete(app: TestApp
             tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         }
     });
-    b.wait_for_text("#operation-state", "Completed").await;
-    let check = b.text("#operation-check").await;
+    b.wait_for_text("#procedure-state", "Completed").await;
+    let check = b.text("#procedure-check").await;
     for task in runner {
         task.abort();
     }
@@ -408,7 +410,7 @@ async fn a_partner_cancels_a_booking_and_watches_the_steps_complete(app: TestApp
         "verify_cancelled",
     ] {
         b.wait_for(&format!(
-            "#operation-steps li[data-step={step}][data-state=done]"
+            "#procedure-steps li[data-step={step}][data-state=done]"
         ))
         .await;
     }
@@ -427,11 +429,11 @@ async fn a_partner_cancels_a_booking_and_watches_the_steps_complete(app: TestApp
     b.close().await;
 
     let (state,): (String,) =
-        sqlx::query_as("SELECT state FROM operations WHERE link_id = $1 ORDER BY id DESC")
+        sqlx::query_as("SELECT state FROM procedures WHERE link_id = $1 ORDER BY id DESC")
             .bind(link)
             .fetch_one(app.db.pool())
             .await
-            .expect("the operation");
+            .expect("the procedure");
     assert_eq!(state, "completed");
 }
 
@@ -573,14 +575,14 @@ async fn the_day_is_told_truly_from_the_waiting_badge_to_a_case_settled_only_whe
         .await;
     b.snapshot("move-form").await;
     b.click("#procedure-submit").await;
-    b.wait_for("#operation-state").await;
+    b.wait_for("#procedure-state").await;
     // Item 2: moved, but still rejected in Reservio: the check stops, the case stays open.
     let runner = run_procedures(&app);
-    b.wait_for_text("#operation-state", "Stopped").await;
+    b.wait_for_text("#procedure-state", "Stopped").await;
     for task in runner {
         task.abort();
     }
-    b.wait_for("#operation-steps li[data-step=verify_time][data-state=failed]")
+    b.wait_for("#procedure-steps li[data-step=verify_time][data-state=failed]")
         .await;
     b.snapshot("move-stopped").await;
     let (case,): (i64,) = sqlx::query_as("SELECT id FROM cases WHERE link_id = $1")
@@ -592,5 +594,153 @@ async fn the_day_is_told_truly_from_the_waiting_badge_to_a_case_settled_only_whe
     let state = b.text("#case-state").await;
     assert_ne!(state, "Resolved", "not resolved by an unverified move");
     b.snapshot("case-still-open").await;
+    b.close().await;
+}
+
+/// Issue 14, item 14: on a phone (390 × 844) the bookings filters fold behind a "Filters" toggle so the
+/// list comes first, a booking's actions come before its details, and a "last agreed" value
+/// that is not there takes no room; on a wide screen the filters are open with no disclosure.
+async fn on_a_phone_the_filters_fold_away_and_a_booking_shows_its_actions_first(app: TestApp) {
+    sync(&app).await;
+    let mut b = Browser::start(&app, &named(&app, "phone")).await;
+    b.login("partner@demo.test").await;
+    b.goto("/bookings").await;
+    b.wait_for("#bookings-table tr.link-row").await;
+    assert!(b.shown("#f-kind").await, "wide: the filters are open");
+    assert!(
+        !b.shown("#bookings-filter-fold > .fold-label").await,
+        "wide: no disclosure to open"
+    );
+
+    b.resize(390, 844).await;
+    b.goto("/bookings").await;
+    b.wait_for("#bookings-table tr.link-row").await;
+    assert!(b.shown("#bookings-filter-fold > .fold-label").await);
+    assert!(!b.shown("#f-kind").await, "phone: the filters are folded");
+    let folded = b.top("#bookings-filter-fold > .fold-label").await;
+    let results = b.top("#bookings-results").await;
+    assert!(
+        results - folded < 100.0,
+        "phone: the results follow the folded filters ({folded} → {results})"
+    );
+    b.click_and_snapshot("#bookings-filter-fold > .fold-label", "filters-opened")
+        .await;
+    assert!(b.shown("#f-kind").await, "the disclosure opens them");
+    // Filtering still works from the opened disclosure.
+    b.click("#f-mismatches").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !b.path().await.contains("mismatches=1") {
+        assert!(std::time::Instant::now() < deadline, "the filter applies");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    b.snapshot("filtered-on-phone").await;
+
+    // A booking with a side missing has no "last agreed" values: they take no row.
+    let (link,): (i64,) = sqlx::query_as(
+        "SELECT l.id FROM booking_links l JOIN users u ON u.partner_id = l.partner_id \
+         WHERE u.email = 'partner@demo.test' AND l.superseded_by IS NULL \
+         ORDER BY CASE WHEN l.base_start_at IS NULL THEN 0 ELSE 1 END, l.id LIMIT 1",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .expect("a booking");
+    b.goto(&format!("/bookings/{link}")).await;
+    b.wait_for("#booking-fields").await;
+    let actions = b.top("#booking-procedures").await;
+    let details = b.top("#booking-fields").await;
+    assert!(
+        actions < details,
+        "phone: actions ({actions}) before details ({details})"
+    );
+    let heading = b.top("main h1").await;
+    assert!(heading < actions, "which booking it is comes first");
+    // A disabled action keeps a button's width, never an empty field's.
+    if b.count("#booking-procedures .button.disabled").await > 0 {
+        let width = b.width("#booking-procedures .button.disabled").await;
+        let column = b.width("#booking-procedures ul.procedures").await;
+        assert!(width < column * 0.9, "{width} of {column}");
+    }
+    let rows = b.count("#booking-fields tbody tr").await;
+    let shown_empty = {
+        let mut n = 0;
+        for i in 1..=rows {
+            let css = format!("#booking-fields tbody tr:nth-child({i}) td.base:empty");
+            if b.count(&css).await == 1 && b.shown(&css).await {
+                n += 1;
+            }
+        }
+        n
+    };
+    assert_eq!(shown_empty, 0, "an empty 'last agreed' takes no row");
+    b.snapshot("booking-on-phone").await;
+    b.scroll_to("#booking-fields", "booking-fields-on-phone")
+        .await;
+
+    // Partner Care's queue folds its filters the same way.
+    b.logout().await;
+    b.login("care@demo.test").await;
+    b.goto("/care/mismatches").await;
+    assert!(b.shown("#queue-filter-fold > .fold-label").await);
+    assert!(!b.shown("#f-kind").await, "the queue's filters are folded");
+    b.click_and_snapshot("#queue-filter-fold > .fold-label", "queue-filters-opened")
+        .await;
+    assert!(b.shown("#f-kind").await);
+    b.close().await;
+}
+
+/// Issue 17: the admin lets Salon Aurora's users invite colleagues; its partner user invites
+/// one; in the demo the invitation waits in the admin's mailbox, whose link the colleague opens
+/// to choose a password and log in.
+async fn a_partner_invites_a_colleague_who_opens_the_demo_mailbox_link_and_logs_in(app: TestApp) {
+    const COLLEAGUE: &str = "reception@aurora.test";
+    const PASSWORD: &str = "copper kettle sings";
+    let (aurora,): (i64,) = sqlx::query_as("SELECT id FROM partners WHERE name = 'Salon Aurora'")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("the demo partner");
+    let mut b = Browser::start(&app, &named(&app, "colleague-invitation")).await;
+    b.login("admin@demo.test").await;
+    b.goto("/admin/partners").await;
+    let allow = format!("tr[data-partner-id='{aurora}'] form.colleague-invitations button");
+    b.click_and_snapshot(&allow, "allowed").await;
+    b.wait_for(&format!(
+        "tr[data-partner-id='{aurora}'] form.colleague-invitations .badge.ok"
+    ))
+    .await;
+    b.logout().await;
+
+    b.login("partner@demo.test").await;
+    b.click("header nav a[href='/team']").await;
+    b.fill("#team-email", COLLEAGUE).await;
+    b.click_and_snapshot("#team-invite button[type=submit]", "invited")
+        .await;
+    b.wait_for_text("#flashes", COLLEAGUE).await;
+    b.wait_for("#team .badge.invited").await;
+    b.logout().await;
+
+    b.login("admin@demo.test").await;
+    b.click("header nav a[href='/admin/mailbox']").await;
+    b.wait_for_text("#mailbox .recipient", COLLEAGUE).await;
+    let link = b
+        .attr("#mailbox a.open-link", "href")
+        .await
+        .expect("the invitation's link");
+    b.logout().await;
+
+    let path = link
+        .split_once("/invitation/")
+        .map(|(_, t)| format!("/invitation/{t}"))
+        .expect("an invitation link");
+    b.goto(&path).await;
+    b.fill("#new-password", PASSWORD).await;
+    b.fill("#confirm-password", PASSWORD).await;
+    b.click_and_snapshot("#set-password-form button[type=submit]", "password-chosen")
+        .await;
+    b.wait_for("#email").await;
+    b.fill("#email", COLLEAGUE).await;
+    b.fill("#password", PASSWORD).await;
+    b.click_and_snapshot("main form button[type=submit]", "colleague-logged-in")
+        .await;
+    b.wait_for_text("header .user-email", COLLEAGUE).await;
     b.close().await;
 }

@@ -10,6 +10,8 @@ mod edge;
 mod fuzz;
 #[path = "foundation/logs.rs"]
 mod logs;
+#[path = "foundation/people.rs"]
+mod people;
 #[path = "foundation/structure.rs"]
 mod structure;
 
@@ -48,6 +50,7 @@ fn main() {
         restarting_the_demo_keeps_what_is_there,
     ];
     all.extend(accounts::tests());
+    all.extend(people::tests());
     all.extend(fuzz::tests());
     all.extend(edge::tests());
     logs::capture();

@@ -27,6 +27,7 @@ use common::TestApp;
 use common::world::{DAY, HOUR, World, open_kind, tomorrow};
 use daily::{
     a_case_settled_by_moving_a_rejected_booking_resolves_only_once_both_show_it_confirmed,
+    a_confirmation_is_written_in_the_partners_language_and_on_its_clock,
     a_running_cancellation_is_not_flagged_for_the_state_it_passes_through,
 };
 
@@ -51,6 +52,7 @@ fn main() {
     all.extend(tests![
         a_case_settled_by_moving_a_rejected_booking_resolves_only_once_both_show_it_confirmed,
         a_running_cancellation_is_not_flagged_for_the_state_it_passes_through,
+        a_confirmation_is_written_in_the_partners_language_and_on_its_clock,
     ]);
     all.extend(integrity::tests());
     common::run_configured(
@@ -120,7 +122,7 @@ async fn start(app: &TestApp, w: &World, link: i64, params: Params) -> Result<i6
 }
 
 async fn state_of(app: &TestApp, op: i64) -> (String, i64, Option<String>) {
-    sqlx::query_as("SELECT state, current_step, error FROM operations WHERE id = $1")
+    sqlx::query_as("SELECT state, current_step, error FROM procedures WHERE id = $1")
         .bind(op)
         .fetch_one(app.db.pool())
         .await
@@ -129,7 +131,7 @@ async fn state_of(app: &TestApp, op: i64) -> (String, i64, Option<String>) {
 
 async fn step_states(app: &TestApp, op: i64) -> Vec<(String, String)> {
     sqlx::query_as(
-        "SELECT name, state FROM operation_steps WHERE operation_id = $1 ORDER BY position",
+        "SELECT name, state FROM procedure_steps WHERE procedure_id = $1 ORDER BY position",
     )
     .bind(op)
     .fetch_all(app.db.pool())
@@ -186,7 +188,7 @@ fn reservio_state(w: &World, voucher: &str) -> String {
 
 async fn emails_for(app: &TestApp, op: i64) -> i64 {
     app.count(&format!(
-        "SELECT COUNT(*) FROM email_outbox WHERE operation_id = {op}"
+        "SELECT COUNT(*) FROM email_outbox WHERE procedure_id = {op}"
     ))
     .await
 }
@@ -253,7 +255,7 @@ async fn cancel_cancels_the_voucher_first_then_the_calendar_booking_and_deletes_
     assert_eq!(audited, 4);
     assert!(emails_for(&app, op).await >= 1);
     let (body,): (String,) =
-        sqlx::query_as("SELECT body FROM email_outbox WHERE operation_id = $1")
+        sqlx::query_as("SELECT body FROM email_outbox WHERE procedure_id = $1")
             .bind(op)
             .fetch_one(app.db.pool())
             .await
@@ -306,7 +308,7 @@ async fn cancel_of_an_already_cancelled_voucher_starts_at_the_reservio_step(app:
     // Rule 6, told as it happened: the voucher was cancelled already, bookbridge cancelled the
     // calendar booking itself and read both back — nothing asks the partner to check Reservio.
     let (body,): (String,) =
-        sqlx::query_as("SELECT body FROM email_outbox WHERE operation_id = $1")
+        sqlx::query_as("SELECT body FROM email_outbox WHERE procedure_id = $1")
             .bind(op)
             .fetch_one(app.db.pool())
             .await
@@ -441,7 +443,7 @@ async fn reschedule_refuses_a_past_a_taken_and_a_closed_slot(app: TestApp) {
             "{problem:?}: {refused:?}"
         );
     }
-    assert_eq!(app.count("SELECT COUNT(*) FROM operations").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM procedures").await, 0);
 }
 
 // Rule 5.
@@ -549,7 +551,7 @@ async fn change_service_to_an_unmapped_service_is_refused(app: TestApp) {
     )
     .await;
     assert!(matches!(refused, Err(StartError::Unmapped)), "{refused:?}");
-    assert_eq!(app.count("SELECT COUNT(*) FROM operations").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM procedures").await, 0);
 }
 
 // Rule 4.
@@ -659,7 +661,7 @@ async fn a_second_procedure_on_the_same_booking_is_refused(app: TestApp) {
         matches!(second, Err(StartError::Busy(id)) if id == first),
         "{second:?}"
     );
-    assert_eq!(app.count("SELECT COUNT(*) FROM operations").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM procedures").await, 1);
 }
 
 /// Which fake system a step talks to first.
@@ -824,7 +826,7 @@ async fn a_system_that_keeps_failing_is_retried_then_stops_and_can_be_abandoned(
     assert!(error.is_some_and(|e| e.contains("trying again")));
     assert_eq!(run_to_end(&app, &w.ctx, op).await, "failed");
     let (attempts,): (i64,) = sqlx::query_as(
-        "SELECT attempts FROM operation_steps WHERE operation_id = $1 AND position = 0",
+        "SELECT attempts FROM procedure_steps WHERE procedure_id = $1 AND position = 0",
     )
     .bind(op)
     .fetch_one(app.db.pool())

@@ -209,7 +209,7 @@ pub async fn timeline(
            OR (entity_type = 'outbox' AND entity_id IN \
                (SELECT CAST(id AS TEXT) FROM outbox WHERE link_id = $5)) \
            OR (entity_type = 'operation' AND entity_id IN \
-               (SELECT CAST(id AS TEXT) FROM operations WHERE link_id = $5)) \
+               (SELECT CAST(id AS TEXT) FROM procedures WHERE link_id = $5)) \
            OR (entity_type = 'case' AND entity_id IN \
                (SELECT CAST(id AS TEXT) FROM cases WHERE link_id = $5))) \
          ORDER BY id DESC LIMIT $6",

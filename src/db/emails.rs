@@ -16,7 +16,7 @@ pub struct EmailRow {
     pub partner_id: Option<i64>,
     /// Empty without a partner.
     pub partner_name: String,
-    pub operation_id: Option<i64>,
+    pub procedure_id: Option<i64>,
     pub recipient: String,
     pub subject: String,
     pub body: String,
@@ -29,7 +29,7 @@ pub struct EmailRow {
 }
 
 const ROW: &str = "SELECT e.id, e.partner_id, COALESCE(p.name, '') AS partner_name, \
-     e.operation_id, e.recipient, e.subject, e.body, e.state, e.attempts, e.next_attempt_at, \
+     e.procedure_id, e.recipient, e.subject, e.body, e.state, e.attempts, e.next_attempt_at, \
      e.last_error, e.created_at, e.sent_at FROM email_outbox e \
      LEFT JOIN partners p ON p.id = e.partner_id";
 
@@ -41,7 +41,7 @@ const ROW: &str = "SELECT e.id, e.partner_id, COALESCE(p.name, '') AS partner_na
 pub async fn queue(
     tx: &mut Tx,
     partner_id: i64,
-    operation_id: Option<i64>,
+    procedure_id: Option<i64>,
     subject: &str,
     body: &str,
     held: bool,
@@ -57,12 +57,12 @@ pub async fn queue(
     let mut ids = Vec::with_capacity(recipients.len());
     for (recipient,) in recipients {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO email_outbox (partner_id, operation_id, recipient, subject, body, \
+            "INSERT INTO email_outbox (partner_id, procedure_id, recipient, subject, body, \
              state, attempts, next_attempt_at, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7) RETURNING id",
         )
         .bind(partner_id)
-        .bind(operation_id)
+        .bind(procedure_id)
         .bind(&recipient)
         .bind(subject)
         .bind(body)
@@ -95,8 +95,8 @@ pub async fn queue_account_email(
     let state = if held { "held" } else { "pending" };
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO email_outbox (partner_id, recipient, subject, body, state, attempts, \
-         next_attempt_at, created_at, account_token_id) \
-         VALUES ($1, $2, $3, $4, $5, 0, $6, $6, $7) RETURNING id",
+         next_attempt_at, created_at, account_token_id, account_email) \
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $6, $7, 1) RETURNING id",
     )
     .bind(email.partner_id)
     .bind(email.recipient)
@@ -108,6 +108,61 @@ pub async fn queue_account_email(
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)
+}
+
+/// Queues a notice about someone's own account without a link (e.g. "your password was
+/// changed"), inside the caller's transaction: like every account e-mail, kept off the
+/// Outbox page.
+pub async fn queue_account_notice(
+    tx: &mut Tx,
+    partner_id: Option<i64>,
+    recipient: &str,
+    subject: &str,
+    body: &str,
+    held: bool,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let state = if held { "held" } else { "pending" };
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO email_outbox (partner_id, recipient, subject, body, state, attempts, \
+         next_attempt_at, created_at, account_email) \
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $6, 1) RETURNING id",
+    )
+    .bind(partner_id)
+    .bind(recipient)
+    .bind(subject)
+    .bind(body)
+    .bind(state)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// One held account e-mail, for the demo's mailbox.
+#[derive(Clone, Debug, FromRow)]
+pub struct HeldAccountEmail {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+/// The account e-mails held because no SMTP server is configured, newest first, with their
+/// bodies (a link already used or withdrawn has lost its body). Only the demo's mailbox
+/// shows them: an instance without SMTP has no other way to deliver them.
+pub async fn held_account_emails(
+    db: &Db,
+    limit: i64,
+) -> Result<Vec<HeldAccountEmail>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, recipient, subject, body, created_at FROM email_outbox \
+         WHERE account_email = 1 AND state = 'held' ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
 }
 
 /// The link of `token_id` is used or revoked: its messages lose their body, and those not yet
@@ -142,8 +197,9 @@ pub async fn account_emails_to(
 
 fn scoped(partner_id: Option<i64>) -> Where {
     let mut w = Where::new();
-    // Account e-mails carry private links: never listed.
-    w.and("e.account_token_id IS NULL", Vec::<Bind>::new());
+    // Account e-mails are about one person's account (and may carry a private link): never
+    // listed.
+    w.and("e.account_email = 0", Vec::<Bind>::new());
     if let Some(partner_id) = partner_id {
         w.and("e.partner_id = {}", [Bind::from(partner_id)]);
     }

@@ -73,7 +73,7 @@ const JOINED: &str = "SELECT l.id, l.connection_id, l.partner_id, l.origin_syste
           THEN 1 ELSE 0 END AS pending_pushes, \
      (SELECT COUNT(*) FROM mismatches m WHERE m.link_id = l.id AND m.state <> 'resolved') \
           AS open_mismatches, \
-     (SELECT o.kind FROM operations o WHERE o.link_id = l.id \
+     (SELECT o.kind FROM procedures o WHERE o.link_id = l.id \
           AND o.state IN ('pending', 'running', 'waiting') ORDER BY o.id LIMIT 1) \
           AS active_procedure, \
      l.next_check_at \

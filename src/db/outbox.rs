@@ -11,7 +11,7 @@ pub struct OutboxRow {
     pub id: i64,
     pub connection_id: i64,
     pub link_id: Option<i64>,
-    pub operation_id: Option<i64>,
+    pub procedure_id: Option<i64>,
     pub system: String,
     pub action: String,
     pub payload: String,
@@ -23,14 +23,14 @@ pub struct OutboxRow {
     pub reason: String,
 }
 
-const COLUMNS: &str = "id, connection_id, link_id, operation_id, system, action, payload, \
+const COLUMNS: &str = "id, connection_id, link_id, procedure_id, system, action, payload, \
      idempotency_key, state, attempts, next_attempt_at, last_error, reason";
 
 /// A change to push.
 pub struct NewPush<'a> {
     pub connection_id: i64,
     pub link_id: Option<i64>,
-    pub operation_id: Option<i64>,
+    pub procedure_id: Option<i64>,
     pub system: &'a str,
     pub action: &'a str,
     pub payload: &'a str,
@@ -45,14 +45,14 @@ pub async fn enqueue(
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
     let row: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO outbox (connection_id, link_id, operation_id, system, action, payload, \
+        "INSERT INTO outbox (connection_id, link_id, procedure_id, system, action, payload, \
          idempotency_key, state, attempts, next_attempt_at, created_at, reason) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', 0, $8, $8, $9) \
          ON CONFLICT (connection_id, idempotency_key) DO NOTHING RETURNING id",
     )
     .bind(push.connection_id)
     .bind(push.link_id)
-    .bind(push.operation_id)
+    .bind(push.procedure_id)
     .bind(push.system)
     .bind(push.action)
     .bind(push.payload)

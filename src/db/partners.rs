@@ -12,6 +12,8 @@ pub struct Partner {
     pub timezone: String,
     /// The language its users read in unless they chose their own.
     pub locale: Option<String>,
+    /// 1 when its own users may invite colleagues (the admin's setting).
+    pub users_may_invite: i64,
     pub disabled: i64,
     pub created_at: i64,
 }
@@ -20,9 +22,13 @@ impl Partner {
     pub fn is_disabled(&self) -> bool {
         self.disabled != 0
     }
+
+    pub fn users_may_invite(&self) -> bool {
+        self.users_may_invite != 0
+    }
 }
 
-const COLUMNS: &str = "id, name, timezone, locale, disabled, created_at";
+const COLUMNS: &str = "id, name, timezone, locale, users_may_invite, disabled, created_at";
 
 pub async fn find(db: &Db, id: i64) -> Result<Option<Partner>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM partners WHERE id = $1"))
@@ -78,6 +84,16 @@ pub async fn set_settings(
     let done = sqlx::query("UPDATE partners SET timezone = $1, locale = $2 WHERE id = $3")
         .bind(timezone)
         .bind(locale)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Lets the partner's own users invite colleagues, or stops them; false when no such partner.
+pub async fn set_users_may_invite(tx: &mut Tx, id: i64, allow: bool) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE partners SET users_may_invite = $1 WHERE id = $2")
+        .bind(i64::from(allow))
         .bind(id)
         .execute(&mut **tx)
         .await?;

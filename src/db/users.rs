@@ -107,6 +107,22 @@ pub async fn preferences(
         .await
 }
 
+/// The language and time zone an e-mail to the user is written in: their own choice, else
+/// their partner's (`None` each: the default).
+pub async fn mail_preferences(
+    tx: &mut super::Tx,
+    id: i64,
+) -> Result<(Option<String>, Option<String>), sqlx::Error> {
+    let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT COALESCE(u.locale, p.locale), COALESCE(u.timezone, p.timezone) \
+         FROM users u LEFT JOIN partners p ON p.id = u.partner_id WHERE u.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.unwrap_or_default())
+}
+
 /// Sets a new password hash inside the caller's transaction.
 pub async fn set_password(tx: &mut super::Tx, id: i64, hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
@@ -180,6 +196,21 @@ pub async fn list(db: &Db, limit: i64, offset: i64) -> Result<Vec<UserListing>, 
     )
     .bind(limit)
     .bind(offset)
+    .bind(INVITED)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// The users of one partner, oldest first: a partner user's list of colleagues.
+pub async fn list_for_partner(db: &Db, partner_id: i64) -> Result<Vec<UserListing>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.email, u.role, p.name AS partner_name, u.disabled, u.created_at, \
+         CASE WHEN u.password_hash = $2 THEN 1 ELSE 0 END AS invited, \
+         CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS second_factor \
+         FROM users u JOIN partners p ON p.id = u.partner_id \
+         WHERE u.partner_id = $1 ORDER BY u.id",
+    )
+    .bind(partner_id)
     .bind(INVITED)
     .fetch_all(db.pool())
     .await

@@ -101,7 +101,7 @@ impl FromStr for ProcedureKind {
     }
 }
 
-/// One step of a procedure. The names are stored in `operation_steps.name`.
+/// One step of a procedure. The names are stored in `procedure_steps.name`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Step {
     /// Termino: cancel the voucher (and with it its reservation).
@@ -188,9 +188,9 @@ impl FromStr for Step {
     }
 }
 
-/// Where an operation stands.
+/// Where a procedure stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum OperationState {
+pub enum ProcedureState {
     /// Started; the runner has not taken it yet.
     Pending,
     /// A step is being carried out.
@@ -204,45 +204,45 @@ pub enum OperationState {
     Abandoned,
 }
 
-impl OperationState {
-    pub const ALL: [OperationState; 6] = [
-        OperationState::Pending,
-        OperationState::Running,
-        OperationState::Waiting,
-        OperationState::Failed,
-        OperationState::Completed,
-        OperationState::Abandoned,
+impl ProcedureState {
+    pub const ALL: [ProcedureState; 6] = [
+        ProcedureState::Pending,
+        ProcedureState::Running,
+        ProcedureState::Waiting,
+        ProcedureState::Failed,
+        ProcedureState::Completed,
+        ProcedureState::Abandoned,
     ];
 
     pub fn as_str(self) -> &'static str {
         match self {
-            OperationState::Pending => "pending",
-            OperationState::Running => "running",
-            OperationState::Waiting => "waiting",
-            OperationState::Failed => "failed",
-            OperationState::Completed => "completed",
-            OperationState::Abandoned => "abandoned",
+            ProcedureState::Pending => "pending",
+            ProcedureState::Running => "running",
+            ProcedureState::Waiting => "waiting",
+            ProcedureState::Failed => "failed",
+            ProcedureState::Completed => "completed",
+            ProcedureState::Abandoned => "abandoned",
         }
     }
 
     /// Finished for good: nothing more will happen.
     pub fn is_final(self) -> bool {
-        matches!(self, OperationState::Completed | OperationState::Abandoned)
+        matches!(self, ProcedureState::Completed | ProcedureState::Abandoned)
     }
 }
 
-impl FromStr for OperationState {
+impl FromStr for ProcedureState {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        OperationState::ALL
+        ProcedureState::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| format!("unknown operation state {s:?}"))
+            .ok_or_else(|| format!("unknown procedure state {s:?}"))
     }
 }
 
-/// What the person asked for, stored as JSON in `operations.params`.
+/// What the person asked for, stored as JSON in `procedures.params`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Params {
@@ -676,8 +676,8 @@ mod tests {
         for k in ProcedureKind::ALL {
             assert_eq!(k.as_str().parse::<ProcedureKind>(), Ok(k));
         }
-        for s in OperationState::ALL {
-            assert_eq!(s.as_str().parse::<OperationState>(), Ok(s));
+        for s in ProcedureState::ALL {
+            assert_eq!(s.as_str().parse::<ProcedureState>(), Ok(s));
         }
         let p = Params::Reschedule {
             start_at: 1,

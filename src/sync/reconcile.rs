@@ -206,7 +206,7 @@ where
     Ok(report)
 }
 
-/// Reconciles one link (after a push, an operation step, or a notification).
+/// Reconciles one link (after a push, a procedure step, or a notification).
 pub async fn reconcile_link(
     ctx: &SyncContext,
     connection: &Connection,
@@ -287,7 +287,7 @@ async fn reconcile_row(
             &NewPush {
                 connection_id: connection.id,
                 link_id: Some(row.id),
-                operation_id: None,
+                procedure_id: None,
                 system: planned.system.as_str(),
                 action: planned.action,
                 payload: &planned.payload,

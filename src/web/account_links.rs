@@ -7,7 +7,7 @@ use fluent_bundle::FluentValue;
 use crate::auth::tokens;
 use crate::db::account_tokens::{self, Purpose};
 use crate::db::emails::{self, AccountEmail};
-use crate::db::{Db, Tx};
+use crate::db::{Db, Tx, users};
 use crate::i18n::{self, Lang};
 use crate::web::error::AppError;
 use crate::web::paths;
@@ -67,15 +67,22 @@ pub async fn send(
         ),
     };
     let link = format!("{}{path}", state.link_base);
+    // In the recipient's language: their own, else their partner's (an invitee to a Kraków
+    // partner reads Polish whoever invited them); the caller's guess otherwise.
+    let (locale, _) = users::mail_preferences(tx, to.user_id).await?;
+    let lang = locale
+        .as_deref()
+        .and_then(Lang::from_code)
+        .unwrap_or(to.lang);
     let body = i18n::text_with(
-        to.lang,
+        lang,
         body_key,
         &[
             ("link", FluentValue::from(link.as_str())),
             ("email", FluentValue::from(to.email)),
         ],
     );
-    let subject = i18n::text(to.lang, subject_key);
+    let subject = i18n::text(lang, subject_key);
     let email = AccountEmail {
         partner_id: to.partner_id,
         recipient: to.email,
@@ -85,6 +92,84 @@ pub async fn send(
     };
     emails::queue_account_email(tx, &email, state.config.mail_held(), now).await?;
     Ok(id)
+}
+
+/// A change to someone's way of logging in that they are told about by e-mail (so that a change
+/// they did not make does not go unnoticed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountChange {
+    /// Changed on `/account`, or chosen through a reset link.
+    PasswordChanged,
+    /// A second factor was set up.
+    SecondFactorEnrolled,
+    /// An admin removed the second factor.
+    SecondFactorRemoved,
+}
+
+impl AccountChange {
+    fn keys(self) -> (&'static str, &'static str) {
+        match self {
+            AccountChange::PasswordChanged => (
+                "mail-subject-password-changed",
+                "mail-body-password-changed",
+            ),
+            AccountChange::SecondFactorEnrolled => (
+                "mail-subject-second-factor-enrolled",
+                "mail-body-second-factor-enrolled",
+            ),
+            AccountChange::SecondFactorRemoved => (
+                "mail-subject-second-factor-removed",
+                "mail-body-second-factor-removed",
+            ),
+        }
+    }
+}
+
+/// Tells the user by e-mail what changed about their login, in their language and on their
+/// clock, with where to go if it was not them. Inside the caller's transaction, so the notice
+/// exists exactly when the change does.
+pub async fn notify_account_change(
+    tx: &mut Tx,
+    state: &AppState,
+    change: AccountChange,
+    user_id: i64,
+    email: &str,
+    partner_id: Option<i64>,
+    now: i64,
+) -> Result<(), AppError> {
+    let (locale, timezone) = users::mail_preferences(tx, user_id).await?;
+    let lang = locale
+        .as_deref()
+        .and_then(Lang::from_code)
+        .unwrap_or_default();
+    let tz = timezone
+        .as_deref()
+        .map(i18n::format::time_zone)
+        .unwrap_or_else(i18n::format::default_time_zone);
+    let when = i18n::format::format_datetime(lang, now, &tz);
+    let forgot = format!("{}{}", state.link_base, paths::PASSWORD_FORGOT);
+    let (subject_key, body_key) = change.keys();
+    let body = i18n::text_with(
+        lang,
+        body_key,
+        &[
+            ("email", FluentValue::from(email)),
+            ("when", FluentValue::from(when.as_str())),
+            ("link", FluentValue::from(forgot.as_str())),
+        ],
+    );
+    let subject = i18n::text(lang, subject_key);
+    emails::queue_account_notice(
+        tx,
+        partner_id,
+        email,
+        &subject,
+        &body,
+        state.config.mail_held(),
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 /// The link a token opens, if it is one of `purpose`.

@@ -176,6 +176,18 @@ pub async fn reset_second_factor(
     let mut tx = state.db.begin_write().await?;
     let had = second_factor::remove(&mut tx, user.id).await?;
     let ended = sessions::end_all_for_user(&mut tx, user.id).await?;
+    if had {
+        account_links::notify_account_change(
+            &mut tx,
+            &state,
+            account_links::AccountChange::SecondFactorRemoved,
+            user.id,
+            &user.email,
+            user.partner_id,
+            now,
+        )
+        .await?;
+    }
     finish(
         tx,
         now,

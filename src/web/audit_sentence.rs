@@ -15,7 +15,7 @@ pub fn entity_key(entity_type: &str) -> Option<&'static str> {
         "booking_link" => "audit-entity-booking_link",
         "external_booking" => "audit-entity-external_booking",
         "mismatch" => "audit-entity-mismatch",
-        "operation" => "audit-entity-operation",
+        "operation" => "audit-entity-procedure",
         "case" => "audit-entity-case",
         "user" => "audit-entity-user",
         "connection" => "audit-entity-connection",

@@ -119,6 +119,12 @@ pub async fn submit(
         .await;
     let user = user.filter(|u| password_ok && !u.is_disabled() && u.role().is_some());
 
+    // A right password is not yet a login when the second step is owed: `login.succeeded`
+    // is then audited by that step.
+    let owes_second_step = match &user {
+        Some(user) => crate::web::sign_in::owes_second_step(&state, user).await?,
+        None => false,
+    };
     let mut tx = state.db.begin_write().await?;
     login_attempts::record(&mut tx, &email, &ip, user.is_some(), now).await?;
     let Some(user) = user else {
@@ -137,10 +143,15 @@ pub async fn submit(
         id: user.id,
         email: user.email.clone(),
     };
+    let action = if owes_second_step {
+        "login.password_ok"
+    } else {
+        "login.succeeded"
+    };
     audit::append(
         &mut tx,
         now,
-        Event::new(&user_actor, "login.succeeded", "user", user.id)
+        Event::new(&user_actor, action, "user", user.id)
             .partner(user.partner_id)
             .after(serde_json::json!({ "ip": ip }))
             .request(Some(request_id.as_str())),

@@ -12,6 +12,7 @@ pub mod cases;
 pub mod chart;
 pub mod connection;
 pub mod csrf;
+pub mod demo_mailbox;
 pub mod error;
 pub mod error_page;
 pub mod extract;
@@ -38,6 +39,7 @@ pub mod set_password;
 pub mod sign_in;
 pub mod staff_home;
 pub mod state;
+pub mod team;
 
 use axum::Router;
 use axum::extract::State;
@@ -116,20 +118,21 @@ pub fn router(state: AppState) -> Router {
             paths::BOOKING_SEND_AGAIN_ROUTE,
             post(bookings::send_again::submit),
         )
-        // Guided procedures: the start forms, the free slots they offer, one operation's
+        // Guided procedures: the start forms, the free slots they offer, one procedure's
         // progress and its retry and abandon actions.
         .route(
             paths::BOOKING_PROCEDURE_ROUTE,
             get(procedures::start::show).post(procedures::start::submit),
         )
         .route(paths::BOOKING_SLOTS_ROUTE, get(procedures::slots::fragment))
-        .route(paths::OPERATION_ROUTE, get(procedures::progress::show))
+        .route(paths::PROCEDURE_ROUTE, get(procedures::progress::show))
+        .route(paths::PROCEDURE_OLD_ROUTE, get(procedures::progress::moved))
         .route(
-            paths::OPERATION_RETRY_ROUTE,
+            paths::PROCEDURE_RETRY_ROUTE,
             post(procedures::actions::retry),
         )
         .route(
-            paths::OPERATION_ABANDON_ROUTE,
+            paths::PROCEDURE_ABANDON_ROUTE,
             post(procedures::actions::abandon),
         )
         // Partner Care: the mismatch queue and its actions, one mismatch, the cases; a partner
@@ -234,6 +237,15 @@ pub fn router(state: AppState) -> Router {
             "/admin/partners/{id}/settings",
             post(partner_settings::save),
         )
+        .route(
+            paths::ADMIN_PARTNER_COLLEAGUE_INVITATIONS_ROUTE,
+            post(team::set_allowed),
+        )
+        .route(paths::DEMO_MAILBOX, get(demo_mailbox::show))
+        // A partner user's colleagues; inviting them when the admin allows it.
+        .route(paths::TEAM, get(team::show).post(team::invite))
+        .route(paths::TEAM_INVITATION_RESEND_ROUTE, post(team::resend))
+        .route(paths::TEAM_INVITATION_REVOKE_ROUTE, post(team::revoke))
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn(csrf::require_token))
         .layer(middleware::from_fn_with_state(

@@ -79,6 +79,9 @@ pub struct Page {
     pub user: Option<CurrentUser>,
     pub csrf: String,
     pub flashes: Vec<Flash>,
+    /// The demo's mailbox is mounted (see [`crate::web::demo_mailbox`]): admins get it in
+    /// their navigation.
+    pub demo_mailbox: bool,
 }
 
 impl Page {
@@ -90,6 +93,7 @@ impl Page {
             user: None,
             csrf: String::new(),
             flashes: vec![],
+            demo_mailbox: false,
         }
     }
 
@@ -157,6 +161,10 @@ impl Page {
                     href: paths::OUTBOX,
                     label_key: "nav-outbox",
                 });
+                items.push(NavItem {
+                    href: paths::TEAM,
+                    label_key: "nav-team",
+                });
             }
             Role::PartnerCare => {
                 items.push(NavItem {
@@ -185,6 +193,12 @@ impl Page {
                     href: paths::ADMIN_PARTNERS,
                     label_key: "nav-partners",
                 });
+                if self.demo_mailbox {
+                    items.push(NavItem {
+                        href: paths::DEMO_MAILBOX,
+                        label_key: "nav-mailbox",
+                    });
+                }
             }
         }
         items.push(NavItem {
@@ -280,6 +294,7 @@ impl FromRequestParts<AppState> for Page {
             user,
             csrf,
             flashes,
+            demo_mailbox: state.config.demo.is_some(),
         })
     }
 }

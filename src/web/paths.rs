@@ -95,16 +95,19 @@ pub fn booking_send_again(id: impl IntArg) -> String {
     format!("{}/send-again", booking(id))
 }
 
-// Guided procedures: the start form of each, the free slots it offers, and one operation's
+// Guided procedures: the start form of each, the free slots it offers, and one procedure's
 // progress with its retry and abandon actions.
 /// The start form of a procedure (`kind`: cancel, reschedule, change_service, escalate).
 pub const BOOKING_PROCEDURE_ROUTE: &str = "/bookings/{id}/procedures/{kind}";
 /// The free slots of one day, as the fragment the start forms load.
 pub const BOOKING_SLOTS_ROUTE: &str = "/bookings/{id}/slots";
-pub const OPERATIONS: &str = "/operations";
-pub const OPERATION_ROUTE: &str = "/operations/{id}";
-pub const OPERATION_RETRY_ROUTE: &str = "/operations/{id}/retry";
-pub const OPERATION_ABANDON_ROUTE: &str = "/operations/{id}/abandon";
+pub const PROCEDURES: &str = "/procedures";
+pub const PROCEDURE_ROUTE: &str = "/procedures/{id}";
+pub const PROCEDURE_RETRY_ROUTE: &str = "/procedures/{id}/retry";
+pub const PROCEDURE_ABANDON_ROUTE: &str = "/procedures/{id}/abandon";
+/// Where a procedure's page was while procedures were called operations: it sends the visitor
+/// on, so bookmarks and older links still land on the page.
+pub const PROCEDURE_OLD_ROUTE: &str = "/operations/{id}";
 
 pub fn booking_procedure(id: impl IntArg, kind: &str) -> String {
     format!("{BOOKINGS}/{}/procedures/{kind}", id.int())
@@ -119,16 +122,16 @@ pub fn booking_slots(id: impl IntArg) -> String {
     format!("{BOOKINGS}/{}/slots", id.int())
 }
 
-pub fn operation(id: impl IntArg) -> String {
-    format!("{OPERATIONS}/{}", id.int())
+pub fn procedure(id: impl IntArg) -> String {
+    format!("{PROCEDURES}/{}", id.int())
 }
 
-pub fn operation_retry(id: impl IntArg) -> String {
-    format!("{OPERATIONS}/{}/retry", id.int())
+pub fn procedure_retry(id: impl IntArg) -> String {
+    format!("{PROCEDURES}/{}/retry", id.int())
 }
 
-pub fn operation_abandon(id: impl IntArg) -> String {
-    format!("{OPERATIONS}/{}/abandon", id.int())
+pub fn procedure_abandon(id: impl IntArg) -> String {
+    format!("{PROCEDURES}/{}/abandon", id.int())
 }
 
 // Partner Care, sales, the partner's connection and the audit export.
@@ -241,6 +244,27 @@ pub const ADMIN_USER_INVITATION_RESEND_ROUTE: &str = "/admin/users/{id}/invitati
 pub const ADMIN_USER_INVITATION_REVOKE_ROUTE: &str = "/admin/users/{id}/invitation/revoke";
 pub const ADMIN_USER_SECOND_FACTOR_RESET_ROUTE: &str = "/admin/users/{id}/second-factor/reset";
 pub const ADMIN_USER_PASSWORD_RESET_ROUTE: &str = "/admin/users/{id}/password-reset";
+/// Whether a partner's own users may invite colleagues (the admin's setting).
+pub const ADMIN_PARTNER_COLLEAGUE_INVITATIONS_ROUTE: &str =
+    "/admin/partners/{id}/colleague-invitations";
+/// The demo's mailbox of held account e-mails (mounted in the demo only).
+pub const DEMO_MAILBOX: &str = "/admin/mailbox";
+/// A partner user's colleagues, and inviting one.
+pub const TEAM: &str = "/team";
+pub const TEAM_INVITATION_RESEND_ROUTE: &str = "/team/{id}/invitation/resend";
+pub const TEAM_INVITATION_REVOKE_ROUTE: &str = "/team/{id}/invitation/revoke";
+
+pub fn admin_partner_colleague_invitations(id: impl IntArg) -> String {
+    format!("{ADMIN_PARTNERS}/{}/colleague-invitations", id.int())
+}
+
+pub fn team_invitation_resend(id: impl IntArg) -> String {
+    format!("{TEAM}/{}/invitation/resend", id.int())
+}
+
+pub fn team_invitation_revoke(id: impl IntArg) -> String {
+    format!("{TEAM}/{}/invitation/revoke", id.int())
+}
 
 /// Ends one of the user's sessions, named by its handle (never by its id, the cookie's secret).
 pub fn account_session_end(handle: &str) -> String {
@@ -283,7 +307,8 @@ pub const GET_ROUTES: &[&str] = &[
     BOOKING_ROUTE,
     BOOKING_PROCEDURE_ROUTE,
     BOOKING_SLOTS_ROUTE,
-    OPERATION_ROUTE,
+    PROCEDURE_ROUTE,
+    PROCEDURE_OLD_ROUTE,
     CARE_MISMATCHES,
     "/care/mismatches/{id}",
     CARE_CASES,
@@ -299,6 +324,8 @@ pub const GET_ROUTES: &[&str] = &[
     "/audit/{id}",
     ADMIN_USERS,
     ADMIN_PARTNERS,
+    DEMO_MAILBOX,
+    TEAM,
     ACCOUNT,
     ACCOUNT_SECOND_FACTOR,
     LOGIN_SECOND_FACTOR,

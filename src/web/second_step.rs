@@ -163,8 +163,9 @@ async fn record_attempt(
     now: i64,
 ) -> Result<(), AppError> {
     account_attempts::record(tx, Kind::SecondFactor, &user.id.to_string(), ip, ok, now).await?;
+    // Only now is the login whole: `login.succeeded` is audited here, not after the password.
     let action = if ok {
-        "login.second_factor_succeeded"
+        "login.succeeded"
     } else {
         "login.second_factor_failed"
     };
@@ -173,7 +174,7 @@ async fn record_attempt(
         now,
         Event::new(&actor(user), action, "user", user.id)
             .partner(user.partner_id)
-            .after(serde_json::json!({ "ip": ip, "with": how }))
+            .after(serde_json::json!({ "ip": ip, "second_factor": how }))
             .request(Some(request_id.as_str())),
     )
     .await?;
@@ -283,6 +284,16 @@ pub async fn confirm_enrolment(
         .collect();
     let mut tx = state.db.begin_write().await?;
     second_factor::enrol(&mut tx, user.id, &secret, step, &hashes, now).await?;
+    crate::web::account_links::notify_account_change(
+        &mut tx,
+        state,
+        crate::web::account_links::AccountChange::SecondFactorEnrolled,
+        user.id,
+        &user.email,
+        user.partner_id,
+        now,
+    )
+    .await?;
     audit::append(
         &mut tx,
         now,
@@ -326,6 +337,9 @@ pub async fn enrol(
     } else {
         match confirm_enrolment(&state, &session, &user, &form.code, &request_id, now).await? {
             Some(codes) => {
+                let mut tx = state.db.begin_write().await?;
+                record_attempt(&mut tx, &user, &ip, true, "enrolment", &request_id, now).await?;
+                tx.commit().await?;
                 let next: String = session.get(PENDING_NEXT_KEY).await?.unwrap_or_default();
                 establish(&session, user.id, user.locale.as_deref(), now).await?;
                 let continue_to = paths::local_redirect_target(&next)

@@ -169,6 +169,16 @@ async fn submit(
         Purpose::Reset => {
             // Whoever knew the old password is signed out everywhere.
             let ended = sessions::end_all_for_user(&mut tx, link.user_id).await?;
+            crate::web::account_links::notify_account_change(
+                &mut tx,
+                &state,
+                crate::web::account_links::AccountChange::PasswordChanged,
+                link.user_id,
+                &link.email,
+                link.partner_id,
+                now,
+            )
+            .await?;
             Event::new(&actor, "user.password_reset", "user", link.user_id)
                 .after(serde_json::json!({ "sessions_ended": ended }))
         }

@@ -51,6 +51,16 @@ pub async fn establish(
     Ok(())
 }
 
+/// Whether a right password alone does not log `user` in: they have a second factor, or are
+/// staff who must have one.
+pub async fn owes_second_step(state: &AppState, user: &users::User) -> Result<bool, AppError> {
+    let enrolled = second_factor::secret(&state.db, user.id).await?.is_some();
+    let must = user
+        .role()
+        .is_some_and(|role| required_for(role, state.config.staff_second_factor));
+    Ok(enrolled || must)
+}
+
 /// After a right password: logs in, or asks for the second step.
 pub async fn after_password(
     state: &AppState,
@@ -59,11 +69,7 @@ pub async fn after_password(
     now: i64,
     next: &str,
 ) -> Result<Response, AppError> {
-    let enrolled = second_factor::secret(&state.db, user.id).await?.is_some();
-    let must = user
-        .role()
-        .is_some_and(|role| required_for(role, state.config.staff_second_factor));
-    if !enrolled && !must {
+    if !owes_second_step(state, user).await? {
         establish(session, user.id, user.locale.as_deref(), now).await?;
         let target = paths::local_redirect_target(next).unwrap_or(paths::HOME);
         return Ok(Redirect::to(target).into_response());

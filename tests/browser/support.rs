@@ -226,6 +226,65 @@ impl Browser {
             .expect("attribute")
     }
 
+    /// Resizes the window, e.g. to a phone's 390 × 844.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.client()
+            .set_window_size(width, height)
+            .await
+            .expect("the window resizes");
+    }
+
+    /// Whether the element matching `css` is rendered, as the page's own CSS decides: the
+    /// browser's `checkVisibility()` (WebDriver's "displayed" calls anything inside a closed
+    /// `<details>` hidden, whatever the CSS says).
+    pub async fn shown(&self, css: &str) -> bool {
+        self.wait_for(css).await;
+        let shown = self
+            .client()
+            .execute(
+                "return document.querySelector(arguments[0]).checkVisibility();",
+                vec![serde_json::Value::from(css)],
+            )
+            .await
+            .expect("the script runs");
+        shown.as_bool().expect("a boolean")
+    }
+
+    /// How far down the page the element matching `css` starts, in CSS pixels.
+    pub async fn top(&self, css: &str) -> f64 {
+        let (_, y, _, _) = self
+            .wait_for(css)
+            .await
+            .rectangle()
+            .await
+            .expect("the element's box");
+        y
+    }
+
+    /// Scrolls the element matching `css` to the top of the window and keeps a picture.
+    pub async fn scroll_to(&mut self, css: &str, label: &str) {
+        self.wait_for(css).await;
+        self.client()
+            .execute(
+                "document.querySelector(arguments[0]).scrollIntoView();",
+                vec![serde_json::Value::from(css)],
+            )
+            .await
+            .expect("the script runs");
+        self.snapshot(label).await;
+    }
+
+    /// How wide the element matching `css` is, in CSS pixels.
+    pub async fn width(&self, css: &str) -> f64 {
+        let (_, _, width, _) = self
+            .wait_for(css)
+            .await
+            .rectangle()
+            .await
+            .expect("the element's box");
+        width
+    }
+
     /// How many elements match `css` now, without waiting for one.
     pub async fn count(&self, css: &str) -> usize {
         self.client()

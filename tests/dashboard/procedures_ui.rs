@@ -1,4 +1,4 @@
-//! The guided procedures' pages over HTTP (DESIGN.md, "Guided operations"): each start form
+//! The guided procedures' pages over HTTP (DESIGN.md, "Guided procedures"): each start form
 //! shows its plan and rule before anything starts, refuses what the rules refuse, keeps what
 //! was typed when a field is wrong, and starts nothing without the CSRF token; the progress page
 //! follows the runner to the end; partners see only their own bookings' procedures, Partner
@@ -31,6 +31,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         partner_care_opens_any_partners_booking_and_settles_a_case_by_cancelling,
         abandoning_asks_first_and_refused_transitions_answer_409,
         a_stopped_step_is_retried_from_the_page,
+        a_procedure_page_at_its_address_from_before_the_rename_sends_the_visitor_on,
     ]
 }
 
@@ -59,16 +60,16 @@ async fn run_to_end(app: &TestApp, op: i64) -> String {
 }
 
 async fn state_of(app: &TestApp, op: i64) -> String {
-    let (state,): (String,) = sqlx::query_as("SELECT state FROM operations WHERE id = $1")
+    let (state,): (String,) = sqlx::query_as("SELECT state FROM procedures WHERE id = $1")
         .bind(op)
         .fetch_one(app.db.pool())
         .await
-        .expect("the operation");
+        .expect("the procedure");
     state
 }
 
-async fn operations(app: &TestApp) -> i64 {
-    app.count("SELECT COUNT(*) FROM operations").await
+async fn procedures(app: &TestApp) -> i64 {
+    app.count("SELECT COUNT(*) FROM procedures").await
 }
 
 /// The first demo partner's clean booking (both sides agree), synced, and its link.
@@ -92,8 +93,8 @@ async fn post(
     app.post_form(client, "/", path, fields).await
 }
 
-/// The operation a start redirected to.
-fn operation_of(response: &reqwest::Response) -> i64 {
+/// The procedure a start redirected to.
+fn procedure_of(response: &reqwest::Response) -> i64 {
     assert_eq!(
         response.status(),
         303,
@@ -101,7 +102,7 @@ fn operation_of(response: &reqwest::Response) -> i64 {
     );
     let location = response.headers()["location"].to_str().expect("ascii");
     location
-        .strip_prefix("/operations/")
+        .strip_prefix("/procedures/")
         .and_then(|id| id.parse().ok())
         .unwrap_or_else(|| panic!("redirected to {location}"))
 }
@@ -261,7 +262,7 @@ async fn each_start_form_shows_its_plan_and_rule_before_anything_starts(app: Tes
         let path = format!("/bookings/{link}/procedures/{bad}");
         assert_eq!(app.get(&client, &path).await.status(), 404, "{path}");
     }
-    assert_eq!(operations(&app).await, 0, "looking starts nothing");
+    assert_eq!(procedures(&app).await, 0, "looking starts nothing");
 }
 
 async fn a_refused_plan_is_explained_and_offers_no_form(app: TestApp) {
@@ -313,7 +314,7 @@ async fn a_refused_plan_is_explained_and_offers_no_form(app: TestApp) {
     )
     .await;
     assert_eq!(refused.status(), 409);
-    assert_eq!(operations(&app).await, 0);
+    assert_eq!(procedures(&app).await, 0);
 }
 
 async fn another_partners_booking_and_procedures_are_not_found_and_other_roles_are_refused(
@@ -328,14 +329,14 @@ async fn another_partners_booking_and_procedures_are_not_found_and_other_roles_a
         &[("reason", "Customer is ill")],
     )
     .await;
-    let op = operation_of(&started);
+    let op = procedure_of(&started);
 
     let other = app.login(OTHER_PARTNER).await;
     let reads = [
         form_path(link, "cancel"),
         form_path(link, "escalate"),
         format!("/bookings/{link}/slots?date=2030-01-01"),
-        format!("/operations/{op}"),
+        format!("/procedures/{op}"),
     ];
     for path in &reads {
         let response = app.get(&other, path).await;
@@ -345,9 +346,9 @@ async fn another_partners_booking_and_procedures_are_not_found_and_other_roles_a
     }
     let writes = [
         (form_path(link, "escalate"), vec![("reason", "x")]),
-        (format!("/operations/{op}/retry"), vec![]),
+        (format!("/procedures/{op}/retry"), vec![]),
         (
-            format!("/operations/{op}/abandon"),
+            format!("/procedures/{op}/abandon"),
             vec![("confirm", "1"), ("understood", "yes")],
         ),
     ];
@@ -356,7 +357,7 @@ async fn another_partners_booking_and_procedures_are_not_found_and_other_roles_a
         assert_eq!(response.status(), 404, "{path}");
     }
     assert_eq!(state_of(&app, op).await, "pending", "untouched");
-    assert_eq!(operations(&app).await, 1);
+    assert_eq!(procedures(&app).await, 1);
 
     for email in [SALES, "admin@demo.test"] {
         let client = app.login(email).await;
@@ -368,7 +369,7 @@ async fn another_partners_booking_and_procedures_are_not_found_and_other_roles_a
             assert_eq!(response.status(), 403, "{email} {path}");
         }
     }
-    assert_eq!(operations(&app).await, 1);
+    assert_eq!(procedures(&app).await, 1);
     assert_eq!(state_of(&app, op).await, "pending");
 }
 
@@ -398,7 +399,7 @@ async fn a_post_without_the_right_csrf_token_is_refused_and_starts_nothing(app: 
         .await
         .expect("answers");
     assert_eq!(header.status(), 403);
-    assert_eq!(operations(&app).await, 0, "nothing was started");
+    assert_eq!(procedures(&app).await, 0, "nothing was started");
 }
 
 async fn a_missing_reason_or_slot_comes_back_next_to_the_field_with_what_was_typed(app: TestApp) {
@@ -501,7 +502,7 @@ async fn a_missing_reason_or_slot_comes_back_next_to_the_field_with_what_was_typ
     let doc = html(response).await;
     assert!(select_texts(&doc, "#service-error")[0].contains("not mapped"));
     assert_eq!(select_texts(&doc, "#slot-error").len(), 1);
-    assert_eq!(operations(&app).await, 0, "nothing was started");
+    assert_eq!(procedures(&app).await, 0, "nothing was started");
 }
 
 async fn a_started_cancellation_shows_its_steps_and_completes_once_the_runner_has_run(
@@ -516,19 +517,19 @@ async fn a_started_cancellation_shows_its_steps_and_completes_once_the_runner_ha
         &[("reason", "The customer asked to cancel")],
     )
     .await;
-    let op = operation_of(&started);
-    let progress = format!("/operations/{op}");
+    let op = procedure_of(&started);
+    let progress = format!("/procedures/{op}");
 
     let before = page(&app, &client, &progress).await;
     // "It has started" belongs to the progress, so it goes when the procedure is over.
     assert!(
-        select_texts(&before, "#progress #operation-started")
+        select_texts(&before, "#progress #procedure-started")
             .join("")
             .contains("has started")
     );
     assert!(select_texts(&before, "#flashes .flash").is_empty());
     assert_eq!(
-        steps(&before, "#operation-steps")
+        steps(&before, "#procedure-steps")
             .into_iter()
             .map(|(step, _)| step)
             .collect::<Vec<_>>(),
@@ -550,7 +551,7 @@ async fn a_started_cancellation_shows_its_steps_and_completes_once_the_runner_ha
     );
     assert_eq!(select_texts(&before, "#started-by"), [PARTNER]);
     assert!(
-        select_texts(&before, "#operation-facts dd")
+        select_texts(&before, "#procedure-facts dd")
             .iter()
             .any(|d| d == "The customer asked to cancel")
     );
@@ -577,21 +578,21 @@ async fn a_started_cancellation_shows_its_steps_and_completes_once_the_runner_ha
 
     assert_eq!(run_to_end(&app, op).await, "completed");
     let after = page(&app, &client, &progress).await;
-    assert_eq!(select_texts(&after, "#operation-state"), ["Completed"]);
+    assert_eq!(select_texts(&after, "#procedure-state"), ["Completed"]);
     assert!(
-        steps(&after, "#operation-steps")
+        steps(&after, "#procedure-steps")
             .iter()
             .all(|(_, state)| state == "done"),
         "{:?}",
-        steps(&after, "#operation-steps")
+        steps(&after, "#procedure-steps")
     );
     // The check is done, so the page says what was checked rather than asking for it again.
-    let check = select_texts(&after, "#operation-check").join("");
+    let check = select_texts(&after, "#procedure-check").join("");
     assert!(check.contains("Reservio"), "{check}");
     assert!(check.starts_with("Both systems were checked"), "{check}");
     assert!(!check.contains("Now check"), "{check}");
     assert_eq!(
-        count(&after, "#operation-started"),
+        count(&after, "#procedure-started"),
         0,
         "no 'has started' when done"
     );
@@ -634,8 +635,8 @@ async fn a_second_procedure_while_one_is_under_way_is_refused_with_a_link_to_it(
         &[("reason", "Double booked")],
     )
     .await;
-    let op = operation_of(&first);
-    let link_to_it = format!("/operations/{op}");
+    let op = procedure_of(&first);
+    let link_to_it = format!("/procedures/{op}");
 
     let second = post(
         &app,
@@ -647,14 +648,14 @@ async fn a_second_procedure_while_one_is_under_way_is_refused_with_a_link_to_it(
     assert_eq!(second.status(), 409);
     let doc = html(second).await;
     assert_eq!(
-        select_attr(&doc, "#active-operation", "href").as_deref(),
+        select_attr(&doc, "#active-procedure", "href").as_deref(),
         Some(link_to_it.as_str())
     );
-    assert_eq!(operations(&app).await, 1);
+    assert_eq!(procedures(&app).await, 1);
 
     let form = page(&app, &client, &form_path(link, "reschedule")).await;
     assert_eq!(
-        select_attr(&form, "#active-operation", "href").as_deref(),
+        select_attr(&form, "#active-procedure", "href").as_deref(),
         Some(link_to_it.as_str())
     );
     assert_eq!(count(&form, "#procedure-form"), 0);
@@ -731,7 +732,7 @@ async fn a_reschedule_to_a_chosen_free_time_is_started_and_carried_out(app: Test
         &[("date", &day), ("slot", &chosen)],
     )
     .await;
-    let op = operation_of(&started);
+    let op = procedure_of(&started);
     assert_eq!(run_to_end(&app, op).await, "completed");
     let (start, _) = chosen.split_once('-').expect("start-end");
     let (r_start, t_start): (i64, i64) = sqlx::query_as(
@@ -749,9 +750,9 @@ async fn a_reschedule_to_a_chosen_free_time_is_started_and_carried_out(app: Test
         (start, start),
         "both systems show the new time"
     );
-    let done = page(&app, &client, &format!("/operations/{op}")).await;
+    let done = page(&app, &client, &format!("/procedures/{op}")).await;
     assert!(
-        select_texts(&done, "#operation-facts dd")
+        select_texts(&done, "#procedure-facts dd")
             .iter()
             .any(|d| d.contains(" – ")),
         "the new time is shown"
@@ -772,14 +773,14 @@ async fn partner_care_opens_any_partners_booking_and_settles_a_case_by_cancellin
         ],
     )
     .await;
-    let escalation = operation_of(&escalated);
+    let escalation = procedure_of(&escalated);
     assert_eq!(state_of(&app, escalation).await, "completed");
     let (case,): (i64,) = sqlx::query_as("SELECT id FROM cases WHERE link_id = $1")
         .bind(link)
         .fetch_one(app.db.pool())
         .await
         .expect("a case was opened");
-    let shown = page(&app, &partner, &format!("/operations/{escalation}")).await;
+    let shown = page(&app, &partner, &format!("/procedures/{escalation}")).await;
     assert_eq!(
         select_attr(&shown, "#opened-case", "href").as_deref(),
         Some(format!("/cases/{case}").as_str())
@@ -833,7 +834,7 @@ async fn partner_care_opens_any_partners_booking_and_settles_a_case_by_cancellin
         ],
     )
     .await;
-    let op = operation_of(&cancelled);
+    let op = procedure_of(&cancelled);
     assert_eq!(run_to_end(&app, op).await, "completed");
     let (state, outcome): (String, Option<String>) =
         sqlx::query_as("SELECT state, outcome FROM cases WHERE id = $1")
@@ -855,7 +856,7 @@ async fn partner_care_opens_any_partners_booking_and_settles_a_case_by_cancellin
     assert_eq!(by.0, CARE);
 
     // The partner follows the same procedure; other staff do not get in.
-    let followed = page(&app, &partner, &format!("/operations/{op}")).await;
+    let followed = page(&app, &partner, &format!("/procedures/{op}")).await;
     assert_eq!(select_texts(&followed, "#started-by"), [CARE]);
     let sales = app.login(SALES).await;
     assert_eq!(
@@ -874,11 +875,11 @@ async fn abandoning_asks_first_and_refused_transitions_answer_409(app: TestApp) 
         &[("reason", "Changed plans")],
     )
     .await;
-    let op = operation_of(&started);
-    let abandon = format!("/operations/{op}/abandon");
+    let op = procedure_of(&started);
+    let abandon = format!("/procedures/{op}/abandon");
 
     // Retrying what has not stopped is refused, with the reason.
-    let retry = post(&app, &client, &format!("/operations/{op}/retry"), &[]).await;
+    let retry = post(&app, &client, &format!("/procedures/{op}/retry"), &[]).await;
     assert_eq!(retry.status(), 409);
     assert!(
         select_texts(&html(retry).await, "#flashes .flash-error")
@@ -913,11 +914,11 @@ async fn abandoning_asks_first_and_refused_transitions_answer_409(app: TestApp) 
     .await;
     assert_eq!(done.status(), 303);
     assert_eq!(state_of(&app, op).await, "abandoned");
-    let shown = page(&app, &client, &format!("/operations/{op}")).await;
-    assert_eq!(select_texts(&shown, "#operation-state"), ["Abandoned"]);
+    let shown = page(&app, &client, &format!("/procedures/{op}")).await;
+    assert_eq!(select_texts(&shown, "#procedure-state"), ["Abandoned"]);
     assert_eq!(select_attr(&shown, "#progress", "hx-trigger"), None);
     assert!(
-        steps(&shown, "#operation-steps")
+        steps(&shown, "#procedure-steps")
             .iter()
             .all(|(_, state)| state == "not_done")
     );
@@ -958,16 +959,16 @@ async fn a_stopped_step_is_retried_from_the_page(app: TestApp) {
         &[("reason", "Salon closed")],
     )
     .await;
-    let op = operation_of(&started);
+    let op = procedure_of(&started);
     assert_eq!(run_to_end(&app, op).await, "failed");
-    let stopped = page(&app, &client, &format!("/operations/{op}")).await;
-    assert_eq!(select_texts(&stopped, "#operation-state"), ["Stopped"]);
+    let stopped = page(&app, &client, &format!("/procedures/{op}")).await;
+    assert_eq!(select_texts(&stopped, "#procedure-state"), ["Stopped"]);
     assert_eq!(
-        steps(&stopped, "#operation-steps")[0],
+        steps(&stopped, "#procedure-steps")[0],
         ("cancel_voucher".to_string(), "failed".to_string())
     );
     assert_eq!(count(&stopped, "li[data-step=cancel_voucher] #retry"), 1);
-    assert_eq!(count(&stopped, "#operation-error"), 1);
+    assert_eq!(count(&stopped, "#procedure-error"), 1);
     assert_eq!(count(&stopped, "#abandon"), 1);
     // The booking is flagged until the procedure is retried to the end or abandoned.
     let detail = page(&app, &client, &format!("/bookings/{link}")).await;
@@ -980,7 +981,7 @@ async fn a_stopped_step_is_retried_from_the_page(app: TestApp) {
     );
 
     termino.set(Faults::default());
-    let retried = post(&app, &client, &format!("/operations/{op}/retry"), &[]).await;
+    let retried = post(&app, &client, &format!("/procedures/{op}/retry"), &[]).await;
     assert_eq!(retried.status(), 303);
     assert_eq!(run_to_end(&app, op).await, "completed");
     let detail = page(&app, &client, &format!("/bookings/{link}")).await;
@@ -997,5 +998,36 @@ async fn a_stopped_step_is_retried_from_the_page(app: TestApp) {
             .iter()
             .any(|t| t == "The stopped procedure was started again"),
         "{timeline:?}"
+    );
+}
+
+/// Procedures were called operations once: `/operations/{id}` (bookmarks, older links) answers
+/// with a permanent redirect to the procedure's page, for the same people the page is for.
+async fn a_procedure_page_at_its_address_from_before_the_rename_sends_the_visitor_on(app: TestApp) {
+    let (link, _) = clean_booking(&app).await;
+    let client = app.login(PARTNER).await;
+    let started = post(
+        &app,
+        &client,
+        &form_path(link, "cancel"),
+        &[("reason", "The customer asked to cancel")],
+    )
+    .await;
+    let op = procedure_of(&started);
+    let old = format!("/operations/{op}");
+    let moved = app.get(&client, &old).await;
+    assert_eq!(moved.status(), 308);
+    assert_eq!(
+        moved.headers()["location"].to_str().expect("ascii"),
+        bookbridge::web::paths::procedure(op)
+    );
+    let anonymous = app.get(&app.client(), &old).await;
+    assert!(
+        anonymous.status().is_redirection()
+            && anonymous.headers()["location"]
+                .to_str()
+                .expect("ascii")
+                .starts_with("/login"),
+        "someone not logged in is sent to log in first"
     );
 }

@@ -70,7 +70,7 @@ async fn invite(app: &TestApp, admin: &reqwest::Client, email: &str) -> reqwest:
 }
 
 /// Posts the set-password form of `link` (GET first, for its CSRF token).
-async fn set_password(
+pub async fn set_password(
     app: &TestApp,
     client: &reqwest::Client,
     link: &str,
@@ -93,7 +93,7 @@ async fn set_password(
         .expect("post answers")
 }
 
-async fn audit_count(app: &TestApp, action: &str) -> i64 {
+pub async fn audit_count(app: &TestApp, action: &str) -> i64 {
     app.count(&format!(
         "SELECT COUNT(*) FROM audit_log WHERE action = '{action}'"
     ))
@@ -453,8 +453,8 @@ async fn the_user_sets_language_and_time_zone_and_signs_out_other_sessions_one_o
 
 /// A second app on the same database and clock, with the second factor required for staff
 /// (as under `serve`).
-struct Strict {
-    app: TestApp,
+pub struct Strict {
+    pub app: TestApp,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
@@ -464,7 +464,7 @@ impl Drop for Strict {
     }
 }
 
-async fn strict(app: &TestApp) -> Strict {
+pub async fn strict(app: &TestApp) -> Strict {
     let mut config = common::test_config(app.database_url.clone());
     config.staff_second_factor = StaffSecondFactor::Required;
     let built = App::build(config, app.clock.clone())
@@ -487,7 +487,7 @@ async fn strict(app: &TestApp) -> Strict {
 }
 
 /// Logs in with the password and enrols (as staff must); returns the client and the secret.
-async fn enrol_at_login(app: &TestApp, email: &str) -> (reqwest::Client, String) {
+pub async fn enrol_at_login(app: &TestApp, email: &str) -> (reqwest::Client, String) {
     let client = app.client();
     let r = app.try_login(&client, email, DEMO_PASSWORD).await;
     assert_eq!(r.status(), 303);
@@ -516,7 +516,7 @@ async fn enrol_at_login(app: &TestApp, email: &str) -> (reqwest::Client, String)
     (client, secret)
 }
 
-async fn code_login(app: &TestApp, email: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub async fn code_login(app: &TestApp, email: &str, fields: &[(&str, &str)]) -> reqwest::Response {
     let client = app.client();
     let r = app.try_login(&client, email, DEMO_PASSWORD).await;
     assert_eq!(r.status(), 303);

@@ -254,7 +254,7 @@ impl<'a> Fuzz<'a> {
             Id::PartnerConnection => Some(self.world.partner_connection),
             Id::RequestedConnection => Some(self.world.requested_connection),
             Id::AuditEntry => self.latest("audit_log").await,
-            Id::Operation => self.latest("operations").await,
+            Id::Procedure => self.latest("procedures").await,
             Id::UnknownOnly => None,
         };
         let ids = real

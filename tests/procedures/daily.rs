@@ -56,7 +56,7 @@ pub async fn a_case_settled_by_moving_a_rejected_booking_resolves_only_once_both
     let error = error.unwrap_or_default();
     assert!(error.contains("reservio shows it rejected"), "{error}");
     let (step, state): (String, String) = sqlx::query_as(
-        "SELECT name, state FROM operation_steps WHERE operation_id = $1 AND state <> 'done' \
+        "SELECT name, state FROM procedure_steps WHERE procedure_id = $1 AND state <> 'done' \
          ORDER BY position LIMIT 1",
     )
     .bind(op)
@@ -114,4 +114,73 @@ pub async fn a_running_cancellation_is_not_flagged_for_the_state_it_passes_throu
         )
         .await;
     assert_eq!(opened, 0);
+}
+
+/// Issue 14 (partner language): a confirmation e-mail is written in the partner's language
+/// (the admin's setting wins over a user's own choice) and gives the booking's time on the
+/// partner's clock.
+pub async fn a_confirmation_is_written_in_the_partners_language_and_on_its_clock(app: TestApp) {
+    let w = World::of(&app);
+    let start_at = tomorrow(&app) + 2 * crate::common::world::HOUR;
+    let (_, voucher, _) = w.agreed_booking(0, start_at, 31).await;
+    let link = link_of(&app, &voucher).await;
+    let (partner_id,): (i64,) =
+        sqlx::query_as("SELECT partner_id FROM booking_links WHERE id = $1")
+            .bind(link)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("the link's partner");
+    // A Polish-speaking partner on a clock one hour off Prague's (so that the test tells the
+    // zones apart); one of its users chose Czech for their own pages.
+    sqlx::query("UPDATE partners SET locale = 'pl', timezone = 'Europe/London' WHERE id = $1")
+        .bind(partner_id)
+        .execute(app.db.pool())
+        .await
+        .expect("partner settings");
+    sqlx::query("UPDATE users SET locale = 'cs' WHERE partner_id = $1")
+        .bind(partner_id)
+        .execute(app.db.pool())
+        .await
+        .expect("a user's own language");
+    let op = start(
+        &app,
+        &w,
+        link,
+        Params::Cancel {
+            reason: "the customer asked".into(),
+        },
+    )
+    .await
+    .expect("started");
+    assert_eq!(run_to_end(&app, &w.ctx, op).await, "completed");
+    let (subject, body): (String, String) =
+        sqlx::query_as("SELECT subject, body FROM email_outbox WHERE procedure_id = $1 LIMIT 1")
+            .bind(op)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("a confirmation is queued");
+    let polish = |key: &str| bookbridge::i18n::text(bookbridge::i18n::Lang::Pl, key);
+    assert!(
+        subject.starts_with("Rezerwacja"),
+        "Polish subject: {subject}"
+    );
+    let when = bookbridge::i18n::format::format_datetime(
+        bookbridge::i18n::Lang::Pl,
+        start_at,
+        &bookbridge::i18n::format::time_zone("Europe/London"),
+    );
+    assert!(
+        body.contains(&when),
+        "the time on the partner's clock: {body}"
+    );
+    assert!(
+        body.contains(
+            polish("mail-booking-time")
+                .split(':')
+                .next()
+                .expect("words")
+        ),
+        "{body}"
+    );
+    assert!(!body.contains("Rezervace"), "not the user's Czech: {body}");
 }

@@ -71,17 +71,17 @@ async fn a_procedure_on_a_disconnected_connection_stops_with_that_reason_and_off
     );
 
     let client = app.login("partner@demo.test").await;
-    let path = bookbridge::web::paths::operation(op);
+    let path = bookbridge::web::paths::procedure(op);
     let doc = common::html(app.get(&client, &path).await).await;
     let has = |selector: &str| !common::select_texts(&doc, selector).is_empty();
     assert!(!has("#retry"), "no retry is offered");
-    assert!(has("#operation-connection-ended"), "the page says why");
+    assert!(has("#procedure-connection-ended"), "the page says why");
     assert!(has("#abandon"), "abandoning is still possible");
     let response = app
         .post_form(
             &client,
             &path,
-            &bookbridge::web::paths::operation_retry(op),
+            &bookbridge::web::paths::procedure_retry(op),
             &[],
         )
         .await;

@@ -63,6 +63,7 @@ async fn fortunes(State(state): State<Arc<BenchState>>) -> Result<Response, Stat
         user: Some(state.user.clone()),
         csrf: "0".repeat(43),
         flashes: vec![],
+        demo_mailbox: false,
     };
     let now = state.clock.now();
     let today = local_date(now, &page.time_zone).ok_or(StatusCode::INTERNAL_SERVER_ERROR)?;

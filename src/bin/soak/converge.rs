@@ -37,7 +37,7 @@ async fn motion(db: &Db) -> Result<Motion, sqlx::Error> {
     .fetch_one(db.pool())
     .await?;
     let (running_procedures, last_audit_id): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM operations WHERE state = 'running'), \
+        "SELECT (SELECT COUNT(*) FROM procedures WHERE state = 'running'), \
          (SELECT COALESCE(MAX(id), 0) FROM audit_log)",
     )
     .fetch_one(db.pool())

@@ -188,6 +188,16 @@ pub async fn change_password(
     for id in account_tokens::revoke_open(&mut tx, user.id, Purpose::Reset, now).await? {
         emails::withdraw_account_emails(&mut tx, id).await?;
     }
+    crate::web::account_links::notify_account_change(
+        &mut tx,
+        &state,
+        crate::web::account_links::AccountChange::PasswordChanged,
+        user.id,
+        &user.email,
+        user.partner_id,
+        now,
+    )
+    .await?;
     audit::append(
         &mut tx,
         now,

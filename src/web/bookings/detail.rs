@@ -11,8 +11,8 @@ use super::row::{LinkRow, status_key, system_key};
 use super::timeline::TimelineItem;
 use crate::db::booking_detail::{self, AgreedBase, MismatchSummary, SideRecord};
 use crate::db::bookings_view::Snapshot;
-use crate::db::operations::{self, OperationRow};
 use crate::db::outbox::{self, LinkPush, Undelivered};
+use crate::db::procedures::{self, ProcedureRow};
 use crate::domain::MismatchKind;
 use crate::domain::procedure::{self, ProcedureKind, Situation};
 use crate::sync::procedure::situation;
@@ -258,9 +258,9 @@ pub struct BookingDetailPage {
     /// The four procedures, each with why it cannot start here, if it cannot.
     pub procedures: Vec<ProcedureLink>,
     /// The procedure under way (or stopped, awaiting a retry), if any.
-    pub active: Option<OperationSummary>,
+    pub active: Option<ProcedureSummary>,
     /// The booking's other procedures, newest first.
-    pub past: Vec<OperationSummary>,
+    pub past: Vec<ProcedureSummary>,
     /// Partner Care is reading (it came from its queue, not from the bookings list).
     pub care: bool,
     /// The Partner Care cases about this booking (escalations), newest first.
@@ -317,7 +317,7 @@ pub struct ProcedureLink {
 
 /// One procedure of the booking, for the lists.
 #[derive(Clone, Debug)]
-pub struct OperationSummary {
+pub struct ProcedureSummary {
     pub id: i64,
     pub href: String,
     pub kind_key: &'static str,
@@ -326,18 +326,18 @@ pub struct OperationSummary {
     pub created_at: i64,
 }
 
-impl OperationSummary {
-    fn new(op: &OperationRow) -> Self {
-        let state = labels::operation_state(&op.state);
-        OperationSummary {
+impl ProcedureSummary {
+    fn new(op: &ProcedureRow) -> Self {
+        let state = labels::procedure_state(&op.state);
+        ProcedureSummary {
             id: op.id,
-            href: paths::operation(op.id),
+            href: paths::procedure(op.id),
             kind_key: op
                 .kind
                 .parse()
-                .map_or("operation-kind-unknown", labels::kind_key),
-            state_key: labels::operation_state_key(state),
-            state_css: labels::operation_state_css(state),
+                .map_or("procedure-kind-unknown", labels::kind_key),
+            state_key: labels::procedure_state_key(state),
+            state_css: labels::procedure_state_css(state),
             created_at: op.created_at,
         }
     }
@@ -483,8 +483,8 @@ pub async fn show(
         .collect();
     let promise_secs = state.config.sync.policy.propagation_sla_secs;
     let now = state.clock.now();
-    let operations = operations::for_link(&state.db, id).await?;
-    let active = operations::active_for_link(&state.db, id).await?;
+    let history = procedures::for_link(&state.db, id).await?;
+    let active = procedures::active_for_link(&state.db, id).await?;
     let situation = situation(&link, detail.superseded_by.is_some());
     let procedures = procedure_links(&state, id, &situation, active.is_some());
     let active_id = active.as_ref().map(|op| op.id);
@@ -522,11 +522,11 @@ pub async fn show(
         promise_secs,
         timeline,
         procedures,
-        active: active.as_ref().map(OperationSummary::new),
-        past: operations
+        active: active.as_ref().map(ProcedureSummary::new),
+        past: history
             .iter()
             .filter(|op| Some(op.id) != active_id)
-            .map(OperationSummary::new)
+            .map(ProcedureSummary::new)
             .collect(),
         care: who.is_care(),
     })

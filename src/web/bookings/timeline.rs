@@ -65,19 +65,19 @@ fn parse(text: &Option<String>) -> Option<Value> {
     serde_json::from_str(text.as_deref()?).ok()
 }
 
-/// The procedure an operation entry names.
+/// The procedure a procedure entry names.
 fn procedure_key(kind: Option<&str>) -> Subject {
     match kind.and_then(|k| k.parse::<ProcedureKind>().ok()) {
         Some(kind) => Subject::Key(labels::kind_key(kind)),
-        None => Subject::Key("operation-kind-unknown"),
+        None => Subject::Key("procedure-kind-unknown"),
     }
 }
 
-/// The step an operation entry names.
+/// The step a procedure entry names.
 fn step_key(step: Option<&str>) -> Subject {
     match step.and_then(|s| s.parse::<Step>().ok()) {
         Some(step) => Subject::Key(labels::step_key(step)),
-        None => Subject::Key("operation-step-unknown"),
+        None => Subject::Key("procedure-step-unknown"),
     }
 }
 
@@ -121,35 +121,35 @@ impl TimelineItem {
             ),
             "link.superseded" => (Some("timeline-link_superseded"), Subject::None),
             "operation.started" => (
-                Some("timeline-operation_started"),
+                Some("timeline-procedure_started"),
                 procedure_key(field(&after, "kind")),
             ),
             "operation.completed" => (
-                Some("timeline-operation_completed"),
+                Some("timeline-procedure_completed"),
                 procedure_key(field(&after, "kind")),
             ),
             "operation.step_done" => (
-                Some("timeline-operation_step_done"),
+                Some("timeline-procedure_step_done"),
                 step_key(field(&after, "step")),
             ),
             "operation.step_skipped" => (
-                Some("timeline-operation_step_skipped"),
+                Some("timeline-procedure_step_skipped"),
                 step_key(field(&after, "step")),
             ),
             "operation.step_waiting" => (
-                Some("timeline-operation_step_waiting"),
+                Some("timeline-procedure_step_waiting"),
                 step_key(field(&after, "step")),
             ),
             "operation.step_retry" => (
-                Some("timeline-operation_step_retry"),
+                Some("timeline-procedure_step_retry"),
                 step_key(field(&after, "step")),
             ),
             "operation.failed" => (
-                Some("timeline-operation_failed"),
+                Some("timeline-procedure_failed"),
                 step_key(field(&after, "step")),
             ),
-            "operation.retried" => (Some("timeline-operation_retried"), Subject::None),
-            "operation.abandoned" => (Some("timeline-operation_abandoned"), Subject::None),
+            "operation.retried" => (Some("timeline-procedure_retried"), Subject::None),
+            "operation.abandoned" => (Some("timeline-procedure_abandoned"), Subject::None),
             "case.opened" => (Some("timeline-case_opened"), Subject::None),
             "case.resolved" => (Some("timeline-case_resolved"), Subject::None),
             _ => (None, Subject::None),
@@ -315,6 +315,6 @@ mod tests {
                 .contains(&page.t("booking-procedure-reschedule"))
         );
         let odd = TimelineItem::new(entry("operation.failed", None, Some(r#"{"step":"x"}"#)));
-        assert!(odd.text(&page).contains(&page.t("operation-step-unknown")));
+        assert!(odd.text(&page).contains(&page.t("procedure-step-unknown")));
     }
 }

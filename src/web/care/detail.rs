@@ -10,7 +10,7 @@ use super::sides::{self, Sides};
 use super::{age_text, kind_help_key, kind_key, severity_class, severity_key, state_key};
 use crate::db::connections::{self, ServiceMap};
 use crate::db::links::{self, LinkRow};
-use crate::db::operations;
+use crate::db::procedures;
 use crate::db::queue::{self, MismatchRecord};
 use crate::domain::mismatch::MismatchKind;
 use crate::domain::procedure::{ProcedureKind, procedure_for};
@@ -95,7 +95,7 @@ pub struct MismatchPage {
     note: String,
     errors: FormErrors,
     /// The booking's procedure under way or stopped (a `procedure_failed` flag points to it).
-    active_operation: Option<i64>,
+    active_procedure: Option<i64>,
     /// The two systems still differ as flagged: a note alone would not make this stick.
     still_differs: bool,
     /// The procedure that settles this kind of mismatch, if one does.
@@ -151,7 +151,7 @@ pub async fn render(
             m: other,
         })
         .collect();
-    let active_operation = operations::active_for_link(&state.db, m.link_id)
+    let active_procedure = procedures::active_for_link(&state.db, m.link_id)
         .await?
         .map(|op| op.id);
     let kind = m.kind.parse::<MismatchKind>().ok();
@@ -167,7 +167,7 @@ pub async fn render(
             state,
             row.id,
             &situation(row, false),
-            active_operation.is_some(),
+            active_procedure.is_some(),
         ),
         None => vec![],
     };
@@ -186,7 +186,7 @@ pub async fn render(
         history,
         note,
         errors,
-        active_operation,
+        active_procedure,
     }
     .into_response())
 }

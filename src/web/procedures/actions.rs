@@ -1,4 +1,4 @@
-//! `POST /operations/{id}/retry` and `/abandon`: a stopped procedure goes back to its failed
+//! `POST /procedures/{id}/retry` and `/abandon`: a stopped procedure goes back to its failed
 //! step; a procedure is given up once the reader has confirmed, on a page of its own, that
 //! nothing already done is undone. A transition the procedure's state refuses answers 409.
 
@@ -11,10 +11,10 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::engine;
-use super::labels::{kind_key, operation_state, step_key};
-use super::progress::{operation_for, refused};
-use crate::db::operations;
-use crate::domain::procedure::{OperationState, ProcedureKind, Step};
+use super::labels::{kind_key, procedure_state, step_key};
+use super::progress::{procedure_for, refused};
+use crate::db::procedures;
+use crate::domain::procedure::{ProcedureKind, ProcedureState, Step};
 use crate::sync::procedure;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path};
@@ -33,7 +33,7 @@ pub async fn retry(
     page: Page,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let op = operation_for(&state, &who, id).await?;
+    let op = procedure_for(&state, &who, id).await?;
     let Some(ctx) = engine(&state) else {
         let status = StatusCode::SERVICE_UNAVAILABLE;
         return refused(&state, &who, page, op, "procedure-not-connected", status).await;
@@ -52,11 +52,11 @@ pub async fn retry(
     )
     .await?
     {
-        flash(&session, FlashKind::Success, "operation-retried", None).await?;
-        Ok(Redirect::to(&paths::operation(id)).into_response())
+        flash(&session, FlashKind::Success, "procedure-retried", None).await?;
+        Ok(Redirect::to(&paths::procedure(id)).into_response())
     } else {
         let status = StatusCode::CONFLICT;
-        refused(&state, &who, page, op, "operation-refused-retry", status).await
+        refused(&state, &who, page, op, "procedure-refused-retry", status).await
     }
 }
 
@@ -85,7 +85,7 @@ pub struct AbandonPage {
 
 impl AbandonPage {
     fn kind_key(&self) -> &'static str {
-        self.kind.map_or("operation-kind-unknown", kind_key)
+        self.kind.map_or("procedure-kind-unknown", kind_key)
     }
 }
 
@@ -99,14 +99,14 @@ pub async fn abandon(
     Path(id): Path<i64>,
     Form(form): Form<AbandonForm>,
 ) -> Result<Response, AppError> {
-    let op = operation_for(&state, &who, id).await?;
+    let op = procedure_for(&state, &who, id).await?;
     let can = matches!(
-        operation_state(&op.state),
-        OperationState::Pending | OperationState::Waiting | OperationState::Failed
+        procedure_state(&op.state),
+        ProcedureState::Pending | ProcedureState::Waiting | ProcedureState::Failed
     );
     if !can {
         let status = StatusCode::CONFLICT;
-        return refused(&state, &who, page, op, "operation-refused-abandon", status).await;
+        return refused(&state, &who, page, op, "procedure-refused-abandon", status).await;
     }
     if form.confirm.is_empty() || form.understood.is_empty() {
         let status = if form.confirm.is_empty() {
@@ -114,14 +114,14 @@ pub async fn abandon(
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
         };
-        let done = operations::steps(&state.db, id)
+        let done = procedures::steps(&state.db, id)
             .await?
             .iter()
             .filter(|s| s.state == "done")
             .map(|s| {
                 s.name
                     .parse::<Step>()
-                    .map_or("operation-step-unknown", step_key)
+                    .map_or("procedure-step-unknown", step_key)
             })
             .collect();
         let question = AbandonPage {
@@ -130,7 +130,7 @@ pub async fn abandon(
             link_id: op.link_id,
             kind: op.kind.parse().ok(),
             done,
-            error: (!form.confirm.is_empty()).then_some("operation-abandon-required"),
+            error: (!form.confirm.is_empty()).then_some("procedure-abandon-required"),
         };
         return Ok((status, question).into_response());
     }
@@ -143,13 +143,13 @@ pub async fn abandon(
         flash(
             &session,
             FlashKind::Success,
-            "operation-abandoned-flash",
+            "procedure-abandoned-flash",
             None,
         )
         .await?;
-        Ok(Redirect::to(&paths::operation(id)).into_response())
+        Ok(Redirect::to(&paths::procedure(id)).into_response())
     } else {
         let status = StatusCode::CONFLICT;
-        refused(&state, &who, page, op, "operation-refused-abandon", status).await
+        refused(&state, &who, page, op, "procedure-refused-abandon", status).await
     }
 }

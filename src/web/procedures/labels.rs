@@ -1,8 +1,8 @@
 //! The catalogue keys the procedure pages show: each procedure's name, rule and button, each
-//! step's label, and the states of operations and steps. Literal keys, one place, so the
+//! step's label, and the states of procedures and steps. Literal keys, one place, so the
 //! catalogue test sees them used.
 
-use crate::domain::procedure::{OperationState, ProcedureKind, Step};
+use crate::domain::procedure::{ProcedureKind, ProcedureState, Step};
 
 /// The procedure a flagged row offers as its next step: one click to its start form.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,10 +56,10 @@ pub fn submit_key(kind: ProcedureKind) -> &'static str {
 /// What to check once the procedure has completed (FAQ rule 6).
 pub fn check_key(kind: ProcedureKind) -> &'static str {
     match kind {
-        ProcedureKind::Cancel => "operation-check-cancel",
-        ProcedureKind::Reschedule => "operation-check-reschedule",
-        ProcedureKind::ChangeService => "operation-check-change_service",
-        ProcedureKind::Escalate => "operation-check-escalate",
+        ProcedureKind::Cancel => "procedure-check-cancel",
+        ProcedureKind::Reschedule => "procedure-check-reschedule",
+        ProcedureKind::ChangeService => "procedure-check-change_service",
+        ProcedureKind::Escalate => "procedure-check-escalate",
     }
 }
 
@@ -86,35 +86,35 @@ pub fn step_key(step: Step) -> &'static str {
 /// What a step waits for, in words.
 pub fn waiting_key(step: Step) -> &'static str {
     match step {
-        Step::ConfirmVoucherCancelled => "operation-waiting-confirm_voucher_cancelled",
-        Step::AwaitPropagation => "operation-waiting-await_propagation",
-        Step::AwaitNewBooking => "operation-waiting-await_new_booking",
-        _ => "operation-waiting",
+        Step::ConfirmVoucherCancelled => "procedure-waiting-confirm_voucher_cancelled",
+        Step::AwaitPropagation => "procedure-waiting-await_propagation",
+        Step::AwaitNewBooking => "procedure-waiting-await_new_booking",
+        _ => "procedure-waiting",
     }
 }
 
-/// An operation's state; a state this build does not know reads as stopped.
-pub fn operation_state(state: &str) -> OperationState {
-    state.parse().unwrap_or(OperationState::Failed)
+/// A procedure's state; a state this build does not know reads as stopped.
+pub fn procedure_state(state: &str) -> ProcedureState {
+    state.parse().unwrap_or(ProcedureState::Failed)
 }
 
-pub fn operation_state_key(state: OperationState) -> &'static str {
+pub fn procedure_state_key(state: ProcedureState) -> &'static str {
     match state {
-        OperationState::Pending => "operation-state-pending",
-        OperationState::Running => "operation-state-running",
-        OperationState::Waiting => "operation-state-waiting",
-        OperationState::Failed => "operation-state-failed",
-        OperationState::Completed => "operation-state-completed",
-        OperationState::Abandoned => "operation-state-abandoned",
+        ProcedureState::Pending => "procedure-state-pending",
+        ProcedureState::Running => "procedure-state-running",
+        ProcedureState::Waiting => "procedure-state-waiting",
+        ProcedureState::Failed => "procedure-state-failed",
+        ProcedureState::Completed => "procedure-state-completed",
+        ProcedureState::Abandoned => "procedure-state-abandoned",
     }
 }
 
-/// The badge class of an operation's state.
-pub fn operation_state_css(state: OperationState) -> &'static str {
+/// The badge class of a procedure's state.
+pub fn procedure_state_css(state: ProcedureState) -> &'static str {
     match state {
-        OperationState::Completed => "ok",
-        OperationState::Failed | OperationState::Abandoned => "bad",
-        OperationState::Pending | OperationState::Running | OperationState::Waiting => "warn",
+        ProcedureState::Completed => "ok",
+        ProcedureState::Failed | ProcedureState::Abandoned => "bad",
+        ProcedureState::Pending | ProcedureState::Running | ProcedureState::Waiting => "warn",
     }
 }
 

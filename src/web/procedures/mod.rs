@@ -1,5 +1,5 @@
-//! The guided procedures' pages (DESIGN.md, "Guided operations"): the start form of each
-//! procedure with its plan, the free slots a move can take, and one operation's live progress
+//! The guided procedures' pages (DESIGN.md, "Guided procedures"): the start form of each
+//! procedure with its plan, the free slots a move can take, and one procedure's live progress
 //! with its retry and abandon actions.
 //!
 //! A partner acts on its own bookings only (another partner's is not found); Partner Care acts

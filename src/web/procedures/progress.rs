@@ -1,20 +1,20 @@
-//! `GET /operations/{id}`: one procedure's progress, step by step, refreshing itself with htmx
+//! `GET /procedures/{id}`: one procedure's progress, step by step, refreshing itself with htmx
 //! every second until it is over. Its retry and abandon actions are in [`super::actions`].
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde_json::Value;
 
 use super::labels::{
-    check_key, kind_key, operation_state, operation_state_css, operation_state_key, step_key,
+    check_key, kind_key, procedure_state, procedure_state_css, procedure_state_key, step_key,
     waiting_key,
 };
 use super::{booking_title, engine};
-use crate::db::operations::{self, OperationRow, StepRow};
+use crate::db::procedures::{self, ProcedureRow, StepRow};
 use crate::db::{connections, links, users};
-use crate::domain::procedure::{OperationState, Params, ProcedureKind, Step};
+use crate::domain::procedure::{Params, ProcedureKind, ProcedureState, Step};
 use crate::web::care::is_htmx;
 use crate::web::error::AppError;
 use crate::web::extract::Path;
@@ -93,10 +93,10 @@ impl StepView {
     }
 }
 
-/// What the page makes of a stored step, given the operation's state and its current step.
-pub fn step_view(op: OperationState, current: i64, s: &StepRow) -> StepView {
+/// What the page makes of a stored step, given the procedure's state and its current step.
+pub fn step_view(op: ProcedureState, current: i64, s: &StepRow) -> StepView {
     let step = s.name.parse::<Step>().ok();
-    let label_key = step.map_or("operation-step-unknown", step_key);
+    let label_key = step.map_or("procedure-step-unknown", step_key);
     let error = s.error.clone().filter(|e| !e.is_empty());
     let (state, note_key, detail) = match s.state.as_str() {
         "done" => (StepState::Done, None, None),
@@ -108,21 +108,21 @@ pub fn step_view(op: OperationState, current: i64, s: &StepRow) -> StepView {
                 .and_then(|v| v["skip"].as_str().map(str::to_owned));
             (StepState::Skipped, Some(skip_key(reason.as_deref())), None)
         }
-        "failed" => (StepState::Failed, Some("operation-step-failed"), error),
+        "failed" => (StepState::Failed, Some("procedure-step-failed"), error),
         "running" => (StepState::Running, None, None),
-        _ if op == OperationState::Abandoned => (StepState::NotDone, None, None),
-        _ if s.position == current && op == OperationState::Waiting => {
+        _ if op == ProcedureState::Abandoned => (StepState::NotDone, None, None),
+        _ if s.position == current && op == ProcedureState::Waiting => {
             let retrying = error
                 .as_deref()
                 .is_some_and(|e| e.ends_with("trying again"));
             let key = if retrying {
-                "operation-retrying"
+                "procedure-retrying"
             } else {
-                step.map_or("operation-waiting", waiting_key)
+                step.map_or("procedure-waiting", waiting_key)
             };
             (StepState::Waiting, Some(key), error)
         }
-        _ if s.position == current && op == OperationState::Running => {
+        _ if s.position == current && op == ProcedureState::Running => {
             (StepState::Running, None, None)
         }
         _ => (StepState::Pending, None, None),
@@ -155,14 +155,14 @@ pub struct CaseLink {
     pub url: String,
 }
 
-/// One operation's page; its `progress` block is the fragment that refreshes itself.
+/// One procedure's page; its `progress` block is the fragment that refreshes itself.
 #[derive(Template)]
-#[template(path = "procedures/operation.html", blocks = ["progress"])]
-pub struct OperationPage {
+#[template(path = "procedures/progress.html", blocks = ["progress"])]
+pub struct ProcedurePage {
     page: Page,
-    op: OperationRow,
+    op: ProcedureRow,
     kind: Option<ProcedureKind>,
-    state: OperationState,
+    state: ProcedureState,
     steps: Vec<StepView>,
     started_by: Option<String>,
     booking: String,
@@ -178,9 +178,9 @@ pub struct OperationPage {
     connection_syncs: bool,
 }
 
-impl OperationPage {
+impl ProcedurePage {
     fn kind_key(&self) -> &'static str {
-        self.kind.map_or("operation-kind-unknown", kind_key)
+        self.kind.map_or("procedure-kind-unknown", kind_key)
     }
 
     fn check_key(&self) -> Option<&'static str> {
@@ -188,11 +188,11 @@ impl OperationPage {
     }
 
     fn state_key(&self) -> &'static str {
-        operation_state_key(self.state)
+        procedure_state_key(self.state)
     }
 
     fn state_css(&self) -> &'static str {
-        operation_state_css(self.state)
+        procedure_state_css(self.state)
     }
 
     /// The progress refreshes itself until nothing more can happen to it.
@@ -201,26 +201,26 @@ impl OperationPage {
     }
 
     fn completed(&self) -> bool {
-        self.state == OperationState::Completed
+        self.state == ProcedureState::Completed
     }
 
     fn abandoned(&self) -> bool {
-        self.state == OperationState::Abandoned
+        self.state == ProcedureState::Abandoned
     }
 
     fn failed(&self) -> bool {
-        self.state == OperationState::Failed
+        self.state == ProcedureState::Failed
     }
 
     fn can_abandon(&self) -> bool {
         matches!(
             self.state,
-            OperationState::Pending | OperationState::Waiting | OperationState::Failed
+            ProcedureState::Pending | ProcedureState::Waiting | ProcedureState::Failed
         )
     }
 
     fn url(&self) -> String {
-        paths::operation(self.op.id)
+        paths::procedure(self.op.id)
     }
 
     /// Whether "retry from this step" is offered at step `s`: only where the retry could run.
@@ -243,13 +243,13 @@ fn case_link(who: &BookingUser, id: i64) -> CaseLink {
     CaseLink { id, url }
 }
 
-/// Operation `id` if the user may see it; another partner's is not found.
-pub(super) async fn operation_for(
+/// Procedure `id` if the user may see it; another partner's is not found.
+pub(super) async fn procedure_for(
     state: &AppState,
     who: &BookingUser,
     id: i64,
-) -> Result<OperationRow, AppError> {
-    match operations::find(&state.db, id).await? {
+) -> Result<ProcedureRow, AppError> {
+    match procedures::find(&state.db, id).await? {
         Some(op) if who.may_see(op.partner_id) => Ok(op),
         _ => Err(AppError::NotFound),
     }
@@ -259,7 +259,7 @@ pub(super) async fn operation_for(
 async fn details(
     state: &AppState,
     page: &Page,
-    op: &OperationRow,
+    op: &ProcedureRow,
     connection_id: Option<i64>,
 ) -> Result<Vec<(&'static str, String)>, AppError> {
     let when = |start: i64, end: i64| format!("{} – {}", page.datetime(start), page.time(end));
@@ -267,9 +267,9 @@ async fn details(
         return Ok(vec![]);
     };
     Ok(match params {
-        Params::Cancel { reason } => vec![("operation-params-reason", reason)],
+        Params::Cancel { reason } => vec![("procedure-params-reason", reason)],
         Params::Reschedule { start_at, end_at } => {
-            vec![("operation-params-new-time", when(start_at, end_at))]
+            vec![("procedure-params-new-time", when(start_at, end_at))]
         }
         Params::ChangeService {
             service_id,
@@ -286,14 +286,14 @@ async fn details(
                 .find(|m| m.reservio_service_id == service_id)
                 .map_or(service_id, |m| m.reservio_service_name);
             vec![
-                ("operation-params-new-service", name),
-                ("operation-params-new-time", when(start_at, end_at)),
+                ("procedure-params-new-service", name),
+                ("procedure-params-new-time", when(start_at, end_at)),
             ]
         }
         Params::Escalate { reason, proposal } => {
-            let mut lines = vec![("operation-params-reason", reason)];
+            let mut lines = vec![("procedure-params-reason", reason)];
             if !proposal.is_empty() {
-                lines.push(("operation-params-proposal", proposal));
+                lines.push(("procedure-params-proposal", proposal));
             }
             lines
         }
@@ -304,10 +304,10 @@ async fn load(
     state: &AppState,
     who: &BookingUser,
     page: Page,
-    op: OperationRow,
-) -> Result<OperationPage, AppError> {
-    let op_state = operation_state(&op.state);
-    let rows = operations::steps(&state.db, op.id).await?;
+    op: ProcedureRow,
+) -> Result<ProcedurePage, AppError> {
+    let op_state = procedure_state(&op.state);
+    let rows = procedures::steps(&state.db, op.id).await?;
     let steps = rows
         .iter()
         .map(|s| step_view(op_state, op.current_step, s))
@@ -325,7 +325,7 @@ async fn load(
         None => None,
     };
     let details = details(state, &page, &op, link.as_ref().map(|l| l.connection_id)).await?;
-    Ok(OperationPage {
+    Ok(ProcedurePage {
         kind: op.kind.parse().ok(),
         state: op_state,
         steps,
@@ -343,13 +343,13 @@ async fn load(
     })
 }
 
-fn respond(view: OperationPage, fragment: bool, status: StatusCode) -> Result<Response, AppError> {
+fn respond(view: ProcedurePage, fragment: bool, status: StatusCode) -> Result<Response, AppError> {
     let html = if fragment {
         view.as_progress().render()
     } else {
         view.render()
     }
-    .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("rendering an operation")))?;
+    .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("rendering a procedure")))?;
     Ok((status, Html(html)).into_response())
 }
 
@@ -358,7 +358,7 @@ pub(super) async fn refused(
     state: &AppState,
     who: &BookingUser,
     mut page: Page,
-    op: OperationRow,
+    op: ProcedureRow,
     key: &str,
     status: StatusCode,
 ) -> Result<Response, AppError> {
@@ -378,9 +378,14 @@ pub async fn show(
     headers: HeaderMap,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let op = operation_for(&state, &who, id).await?;
+    let op = procedure_for(&state, &who, id).await?;
     let view = load(&state, &who, page, op).await?;
     respond(view, is_htmx(&headers), StatusCode::OK)
+}
+
+/// The page's address from before procedures had one name: sends the visitor to it.
+pub async fn moved(_who: BookingUser, Path(id): Path<i64>) -> Redirect {
+    Redirect::permanent(&paths::procedure(id))
 }
 
 #[cfg(test)]
@@ -390,7 +395,7 @@ mod tests {
     fn step(position: i64, name: &str, state: &str, error: Option<&str>) -> StepRow {
         StepRow {
             id: position + 1,
-            operation_id: 1,
+            procedure_id: 1,
             position,
             name: name.into(),
             state: state.into(),
@@ -406,7 +411,7 @@ mod tests {
     #[test]
     fn a_skipped_step_says_why() {
         let v = step_view(
-            OperationState::Running,
+            ProcedureState::Running,
             2,
             &step(0, "cancel_voucher", "skipped", None),
         );
@@ -423,16 +428,16 @@ mod tests {
             "pending",
             Some("waiting for Termino to confirm the cancellation"),
         );
-        let v = step_view(OperationState::Waiting, 1, &s);
+        let v = step_view(ProcedureState::Waiting, 1, &s);
         assert_eq!(v.state, StepState::Waiting);
         assert_eq!(
             v.note_key,
-            Some("operation-waiting-confirm_voucher_cancelled")
+            Some("procedure-waiting-confirm_voucher_cancelled")
         );
         assert!(v.detail.is_some());
         // A later step of the same procedure is simply still to do.
         let later = step_view(
-            OperationState::Waiting,
+            ProcedureState::Waiting,
             1,
             &step(2, "cancel_reservio", "pending", None),
         );
@@ -447,14 +452,14 @@ mod tests {
             "pending",
             Some("timeout; trying again"),
         );
-        let v = step_view(OperationState::Waiting, 0, &s);
-        assert_eq!(v.note_key, Some("operation-retrying"));
+        let v = step_view(ProcedureState::Waiting, 0, &s);
+        assert_eq!(v.note_key, Some("procedure-retrying"));
     }
 
     #[test]
     fn a_failed_step_offers_the_retry_and_shows_the_error() {
         let s = step(2, "cancel_reservio", "failed", Some("Reservio refused"));
-        let v = step_view(OperationState::Failed, 2, &s);
+        let v = step_view(ProcedureState::Failed, 2, &s);
         assert!(v.retryable());
         assert_eq!(v.detail.as_deref(), Some("Reservio refused"));
     }
@@ -462,7 +467,7 @@ mod tests {
     #[test]
     fn steps_left_when_abandoned_were_not_done() {
         let v = step_view(
-            OperationState::Abandoned,
+            ProcedureState::Abandoned,
             1,
             &step(3, "verify_cancelled", "pending", None),
         );
@@ -474,8 +479,8 @@ mod tests {
     fn an_unknown_step_or_skip_reason_is_named_as_such() {
         let mut s = step(0, "teleport", "skipped", None);
         s.result = Some(r#"{"skip":"because"}"#.into());
-        let v = step_view(OperationState::Completed, 5, &s);
-        assert_eq!(v.label_key, "operation-step-unknown");
+        let v = step_view(ProcedureState::Completed, 5, &s);
+        assert_eq!(v.label_key, "procedure-step-unknown");
         assert_eq!(v.note_key, Some("step-skip-unknown"));
     }
 }

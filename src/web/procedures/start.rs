@@ -15,7 +15,7 @@ use super::labels::{kind_key, rule_key, step_key, submit_key};
 use super::slots::{self, SlotQuery, SlotsView};
 use super::{booking_for, booking_title, engine, partner_zone};
 use crate::db::links::LinkRow;
-use crate::db::{cases, connections, operations};
+use crate::db::{cases, connections, procedures};
 use crate::domain::procedure::{PlannedStep, ProcedureKind};
 use crate::i18n::format::local_date;
 use crate::sync::procedure::{self, StartError, Starter};
@@ -107,7 +107,7 @@ impl StartPage {
         }
     }
 
-    fn active_operation(&self) -> Option<i64> {
+    fn active_procedure(&self) -> Option<i64> {
         match self.blocked? {
             Blocked::Active(id) => Some(id),
             _ => None,
@@ -203,7 +203,7 @@ async fn render(state: &AppState, page: Page, r: Render<'_>) -> Result<Response,
     let mut plan = vec![];
     let blocked = match engine(state) {
         None => Some(Blocked::NotConnected),
-        Some(ctx) => match operations::active_for_link(&state.db, row.id).await? {
+        Some(ctx) => match procedures::active_for_link(&state.db, row.id).await? {
             Some(active) => Some(Blocked::Active(active.id)),
             None => match procedure::preview(ctx, &row, r.kind).await? {
                 Ok(steps) => {
@@ -400,8 +400,8 @@ pub async fn submit(
     let refused = match procedure::start(ctx, &state.procedures, r.row.id, params, &starter).await {
         // "It has started" is said by the progress while it runs, not by a flash that would
         // stay on the page after it finished.
-        Ok(operation_id) => {
-            return Ok(Redirect::to(&paths::operation(operation_id)).into_response());
+        Ok(procedure_id) => {
+            return Ok(Redirect::to(&paths::procedure(procedure_id)).into_response());
         }
         Err(e) => e,
     };

@@ -40,7 +40,7 @@ pub enum Id {
     RequestedConnection,
     AuditEntry,
     /// The latest guided procedure, when there is one.
-    Operation,
+    Procedure,
     /// Only unknown ids: a real one would disable the users the test is logged in as.
     UnknownOnly,
 }
@@ -117,7 +117,8 @@ pub const ROUTES: &[Route] = &[
     route("bookings::detail::show", Get, paths::BOOKING_ROUTE, Who::Partner, Id::Link, &[]),
     route("procedures::start::show", Get, paths::BOOKING_PROCEDURE_ROUTE, Who::Partner, Id::Link, &["case", "date", "service"]),
     route("procedures::slots::fragment", Get, paths::BOOKING_SLOTS_ROUTE, Who::Partner, Id::Link, &["date", "service", "slot"]),
-    route("procedures::progress::show", Get, paths::OPERATION_ROUTE, Who::Partner, Id::Operation, &[]),
+    route("procedures::progress::show", Get, paths::PROCEDURE_ROUTE, Who::Partner, Id::Procedure, &[]),
+    route("procedures::progress::moved", Get, paths::PROCEDURE_OLD_ROUTE, Who::Partner, Id::Procedure, &[]),
     route("care::queue", Get, paths::CARE_MISMATCHES, Who::Care, Id::None, QUEUE_FILTERS),
     route("care::detail::show", Get, "/care/mismatches/{id}", Who::Care, Id::Mismatch, &[]),
     route("cases::list", Get, paths::CARE_CASES, Who::Care, Id::None, &["state", "partner"]),
@@ -139,12 +140,14 @@ pub const ROUTES: &[Route] = &[
     route("forgot::show", Get, paths::PASSWORD_FORGOT, Who::Anonymous, Id::None, &[]),
     route("set_password::show_reset", Get, paths::PASSWORD_RESET_ROUTE, Who::Anonymous, Id::UnknownOnly, &[]),
     route("set_password::show_invitation", Get, paths::INVITATION_ROUTE, Who::Anonymous, Id::UnknownOnly, &[]),
+    route("demo_mailbox::show", Get, paths::DEMO_MAILBOX, Who::Admin, Id::None, &[]),
+    route("team::show", Get, paths::TEAM, Who::Partner, Id::None, &[]),
     // Forms. Logging in and out end or lock sessions, so they run last, on their own clients.
     route("language::switch", Post, paths::LANGUAGE, Who::Partner, Id::None, &["lang", "next"]),
     route("bookings::send_again::submit", Post, paths::BOOKING_SEND_AGAIN_ROUTE, Who::Partner, Id::Link, &[]),
     route("procedures::start::submit", Post, paths::BOOKING_PROCEDURE_ROUTE, Who::Partner, Id::Link, PROCEDURE_FIELDS),
-    route("procedures::actions::retry", Post, paths::OPERATION_RETRY_ROUTE, Who::Partner, Id::Operation, &[]),
-    route("procedures::actions::abandon", Post, paths::OPERATION_ABANDON_ROUTE, Who::Partner, Id::Operation, &["confirm", "understood"]),
+    route("procedures::actions::retry", Post, paths::PROCEDURE_RETRY_ROUTE, Who::Partner, Id::Procedure, &[]),
+    route("procedures::actions::abandon", Post, paths::PROCEDURE_ABANDON_ROUTE, Who::Partner, Id::Procedure, &["confirm", "understood"]),
     route("care::actions::bulk", Post, paths::CARE_MISMATCHES_BULK, Who::Care, Id::None, &["action", "ids", "back"]),
     route("care::actions::assign", Post, "/care/mismatches/{id}/assign", Who::Care, Id::Mismatch, &["back", "from"]),
     route("care::actions::acknowledge", Post, "/care/mismatches/{id}/acknowledge", Who::Care, Id::Mismatch, &["back", "from"]),
@@ -186,6 +189,10 @@ pub const ROUTES: &[Route] = &[
     route("account::change_password", Post, paths::ACCOUNT_PASSWORD, Who::Partner, Id::None, &["current_password", "new_password", "confirm_password"]),
     route("account::sessions::end_others", Post, paths::ACCOUNT_SESSIONS_END_OTHERS, Who::Partner, Id::None, &[]),
     route("partner_settings::save", Post, "/admin/partners/{id}/settings", Who::Admin, Id::UnknownOnly, &["timezone", "locale"]),
+    route("team::set_allowed", Post, paths::ADMIN_PARTNER_COLLEAGUE_INVITATIONS_ROUTE, Who::Admin, Id::UnknownOnly, &["allow"]),
+    route("team::invite", Post, paths::TEAM, Who::Partner, Id::None, &["email"]),
+    route("team::resend", Post, paths::TEAM_INVITATION_RESEND_ROUTE, Who::Partner, Id::UnknownOnly, &[]),
+    route("team::revoke", Post, paths::TEAM_INVITATION_REVOKE_ROUTE, Who::Partner, Id::UnknownOnly, &[]),
     route("login::logout", Post, paths::LOGOUT, Who::Partner, Id::None, &[]),
     route("login::submit", Post, paths::LOGIN, Who::Anonymous, Id::None, &["email", "password", "next"]),
 ];

@@ -1,4 +1,4 @@
-//! `operations` and `operation_steps`: durable guided procedures. An operation is claimed with a
+//! `procedures` and `procedure_steps`: durable guided procedures. A procedure is claimed with a
 //! lease, so several instances never run the same one at once; its steps are recorded one by one,
 //! so a restart resumes at the step it was on.
 
@@ -7,9 +7,9 @@ use sqlx::FromRow;
 use super::{Db, Tx, is_unique_violation};
 use crate::domain::procedure::PlannedStep;
 
-/// One operation as stored.
+/// One procedure as stored.
 #[derive(Clone, Debug, FromRow)]
-pub struct OperationRow {
+pub struct ProcedureRow {
     pub id: i64,
     pub link_id: i64,
     pub partner_id: i64,
@@ -30,7 +30,7 @@ pub struct OperationRow {
 #[derive(Clone, Debug, FromRow)]
 pub struct StepRow {
     pub id: i64,
-    pub operation_id: i64,
+    pub procedure_id: i64,
     pub position: i64,
     pub name: String,
     pub state: String,
@@ -44,14 +44,14 @@ pub struct StepRow {
 const COLUMNS: &str = "id, link_id, partner_id, kind, state, params, current_step, error, \
      started_by, case_id, next_run_at, created_at, updated_at, finished_at";
 
-const STEP_COLUMNS: &str = "id, operation_id, position, name, state, attempts, result, error, \
+const STEP_COLUMNS: &str = "id, procedure_id, position, name, state, attempts, result, error, \
      started_at, finished_at";
 
-/// The states in which an operation still holds its booking (one at a time per booking).
+/// The states in which a procedure still holds its booking (one at a time per booking).
 pub const ACTIVE: &str = "('pending', 'running', 'waiting', 'failed')";
 
-/// A new operation and its planned steps.
-pub struct NewOperation<'a> {
+/// A new procedure and its planned steps.
+pub struct NewProcedure<'a> {
     pub link_id: i64,
     pub partner_id: i64,
     pub kind: &'a str,
@@ -65,12 +65,12 @@ pub struct NewOperation<'a> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AlreadyActive(pub i64);
 
-/// Stores an operation with its steps (skipped ones already marked) at the first step to run.
-/// Refused when the booking already has an active operation; the unique index is the final
+/// Stores a procedure with its steps (skipped ones already marked) at the first step to run.
+/// Refused when the booking already has an active procedure; the unique index is the final
 /// word when two requests race.
 pub async fn insert(
     tx: &mut Tx,
-    op: &NewOperation<'_>,
+    op: &NewProcedure<'_>,
     now: i64,
 ) -> Result<Result<i64, AlreadyActive>, sqlx::Error> {
     if let Some(existing) = active_for_link_tx(tx, op.link_id).await? {
@@ -83,7 +83,7 @@ pub async fn insert(
         .unwrap_or(op.steps.len()) as i64;
     let key = format!("op-{}-{}-{}", op.link_id, now, rand_suffix());
     let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
-        "INSERT INTO operations (link_id, partner_id, kind, state, params, idempotency_key, \
+        "INSERT INTO procedures (link_id, partner_id, kind, state, params, idempotency_key, \
          current_step, started_by, case_id, next_run_at, created_at, updated_at) \
          VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $9, $9, $9) RETURNING id",
     )
@@ -116,7 +116,7 @@ pub async fn insert(
             None => ("pending", None),
         };
         sqlx::query(
-            "INSERT INTO operation_steps (operation_id, position, name, state, result, finished_at) \
+            "INSERT INTO procedure_steps (procedure_id, position, name, state, result, finished_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
@@ -138,7 +138,7 @@ fn rand_suffix() -> String {
 
 async fn active_for_link_tx(tx: &mut Tx, link_id: i64) -> Result<Option<i64>, sqlx::Error> {
     let row: Option<(i64,)> = sqlx::query_as(&format!(
-        "SELECT id FROM operations WHERE link_id = $1 AND state IN {ACTIVE} ORDER BY id LIMIT 1"
+        "SELECT id FROM procedures WHERE link_id = $1 AND state IN {ACTIVE} ORDER BY id LIMIT 1"
     ))
     .bind(link_id)
     .fetch_optional(&mut **tx)
@@ -146,10 +146,10 @@ async fn active_for_link_tx(tx: &mut Tx, link_id: i64) -> Result<Option<i64>, sq
     Ok(row.map(|(id,)| id))
 }
 
-/// The booking's operation that is still under way (or stopped, awaiting retry), if any.
-pub async fn active_for_link(db: &Db, link_id: i64) -> Result<Option<OperationRow>, sqlx::Error> {
+/// The booking's procedure that is still under way (or stopped, awaiting retry), if any.
+pub async fn active_for_link(db: &Db, link_id: i64) -> Result<Option<ProcedureRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM operations WHERE link_id = $1 AND state IN {ACTIVE} \
+        "SELECT {COLUMNS} FROM procedures WHERE link_id = $1 AND state IN {ACTIVE} \
          ORDER BY id LIMIT 1"
     ))
     .bind(link_id)
@@ -157,43 +157,43 @@ pub async fn active_for_link(db: &Db, link_id: i64) -> Result<Option<OperationRo
     .await
 }
 
-pub async fn find(db: &Db, id: i64) -> Result<Option<OperationRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM operations WHERE id = $1"))
+pub async fn find(db: &Db, id: i64) -> Result<Option<ProcedureRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM procedures WHERE id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
         .await
 }
 
-pub async fn find_tx(tx: &mut Tx, id: i64) -> Result<Option<OperationRow>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM operations WHERE id = $1"))
+pub async fn find_tx(tx: &mut Tx, id: i64) -> Result<Option<ProcedureRow>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM procedures WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut **tx)
         .await
 }
 
-/// Every operation of a booking, newest first.
-pub async fn for_link(db: &Db, link_id: i64) -> Result<Vec<OperationRow>, sqlx::Error> {
+/// Every procedure of a booking, newest first.
+pub async fn for_link(db: &Db, link_id: i64) -> Result<Vec<ProcedureRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM operations WHERE link_id = $1 ORDER BY id DESC"
+        "SELECT {COLUMNS} FROM procedures WHERE link_id = $1 ORDER BY id DESC"
     ))
     .bind(link_id)
     .fetch_all(db.pool())
     .await
 }
 
-pub async fn steps(db: &Db, operation_id: i64) -> Result<Vec<StepRow>, sqlx::Error> {
+pub async fn steps(db: &Db, procedure_id: i64) -> Result<Vec<StepRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {STEP_COLUMNS} FROM operation_steps WHERE operation_id = $1 ORDER BY position"
+        "SELECT {STEP_COLUMNS} FROM procedure_steps WHERE procedure_id = $1 ORDER BY position"
     ))
-    .bind(operation_id)
+    .bind(procedure_id)
     .fetch_all(db.pool())
     .await
 }
 
-/// Operations the runner may take now: under way, due, and not leased by a live runner.
+/// Procedures the runner may take now: under way, due, and not leased by a live runner.
 pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
     let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT id FROM operations WHERE state IN ('pending', 'running', 'waiting') \
+        "SELECT id FROM procedures WHERE state IN ('pending', 'running', 'waiting') \
          AND next_run_at <= $1 AND (lease_until IS NULL OR lease_until < $1) \
          ORDER BY next_run_at, id LIMIT $2",
     )
@@ -204,7 +204,7 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<i64>, sqlx::Error>
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
-/// Takes the operation for `owner` until `until`; false when someone else holds it or it is no
+/// Takes the procedure for `owner` until `until`; false when someone else holds it or it is no
 /// longer runnable.
 pub async fn claim(
     tx: &mut Tx,
@@ -214,7 +214,7 @@ pub async fn claim(
     until: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE operations SET lease_owner = $1, lease_until = $2 WHERE id = $3 \
+        "UPDATE procedures SET lease_owner = $1, lease_until = $2 WHERE id = $3 \
          AND state IN ('pending', 'running', 'waiting') \
          AND (lease_until IS NULL OR lease_until < $4 OR lease_owner = $1)",
     )
@@ -230,7 +230,7 @@ pub async fn claim(
 /// Gives the lease back.
 pub async fn release(tx: &mut Tx, id: i64, owner: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE operations SET lease_owner = NULL, lease_until = NULL \
+        "UPDATE procedures SET lease_owner = NULL, lease_until = NULL \
          WHERE id = $1 AND lease_owner = $2",
     )
     .bind(id)
@@ -240,53 +240,53 @@ pub async fn release(tx: &mut Tx, id: i64, owner: &str) -> Result<(), sqlx::Erro
     Ok(())
 }
 
-/// Marks the step as being carried out (one more attempt) and the operation as running.
+/// Marks the step as being carried out (one more attempt) and the procedure as running.
 pub async fn start_step(
     tx: &mut Tx,
-    operation_id: i64,
+    procedure_id: i64,
     position: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE operation_steps SET state = 'running', attempts = attempts + 1, \
+        "UPDATE procedure_steps SET state = 'running', attempts = attempts + 1, \
          started_at = COALESCE(started_at, $1), error = NULL \
-         WHERE operation_id = $2 AND position = $3",
+         WHERE procedure_id = $2 AND position = $3",
     )
     .bind(now)
-    .bind(operation_id)
+    .bind(procedure_id)
     .bind(position)
     .execute(&mut **tx)
     .await?;
-    set_state(tx, operation_id, "running", None, now).await
+    set_state(tx, procedure_id, "running", None, now).await
 }
 
-/// Records a finished step and moves the operation to the next step to run.
+/// Records a finished step and moves the procedure to the next step to run.
 pub async fn finish_step(
     tx: &mut Tx,
-    operation_id: i64,
+    procedure_id: i64,
     position: i64,
     result: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE operation_steps SET state = 'done', result = $1, error = NULL, finished_at = $2 \
-         WHERE operation_id = $3 AND position = $4",
+        "UPDATE procedure_steps SET state = 'done', result = $1, error = NULL, finished_at = $2 \
+         WHERE procedure_id = $3 AND position = $4",
     )
     .bind(result)
     .bind(now)
-    .bind(operation_id)
+    .bind(procedure_id)
     .bind(position)
     .execute(&mut **tx)
     .await?;
-    let next = next_runnable(tx, operation_id, position)
+    let next = next_runnable(tx, procedure_id, position)
         .await?
         .unwrap_or(position + 1);
     sqlx::query(
-        "UPDATE operations SET current_step = $1, error = NULL, updated_at = $2 WHERE id = $3",
+        "UPDATE procedures SET current_step = $1, error = NULL, updated_at = $2 WHERE id = $3",
     )
     .bind(next)
     .bind(now)
-    .bind(operation_id)
+    .bind(procedure_id)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -295,14 +295,14 @@ pub async fn finish_step(
 /// The next step to run after `position`, if any.
 pub async fn next_runnable(
     tx: &mut Tx,
-    operation_id: i64,
+    procedure_id: i64,
     after: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
     let row: Option<(i64,)> = sqlx::query_as(
-        "SELECT position FROM operation_steps WHERE operation_id = $1 AND position > $2 \
+        "SELECT position FROM procedure_steps WHERE procedure_id = $1 AND position > $2 \
          AND state <> 'skipped' AND state <> 'done' ORDER BY position LIMIT 1",
     )
-    .bind(operation_id)
+    .bind(procedure_id)
     .bind(after)
     .fetch_optional(&mut **tx)
     .await?;
@@ -313,108 +313,108 @@ pub async fn next_runnable(
 /// again at `next_run_at`.
 pub async fn wait_step(
     tx: &mut Tx,
-    operation_id: i64,
+    procedure_id: i64,
     position: i64,
     reason: &str,
     next_run_at: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE operation_steps SET state = 'pending', error = $1 \
-         WHERE operation_id = $2 AND position = $3",
+        "UPDATE procedure_steps SET state = 'pending', error = $1 \
+         WHERE procedure_id = $2 AND position = $3",
     )
     .bind(reason)
-    .bind(operation_id)
+    .bind(procedure_id)
     .bind(position)
     .execute(&mut **tx)
     .await?;
     sqlx::query(
-        "UPDATE operations SET state = 'waiting', error = $1, next_run_at = $2, updated_at = $3 \
+        "UPDATE procedures SET state = 'waiting', error = $1, next_run_at = $2, updated_at = $3 \
          WHERE id = $4",
     )
     .bind(reason)
     .bind(next_run_at)
     .bind(now)
-    .bind(operation_id)
+    .bind(procedure_id)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-/// The step failed for good: the operation stops there until someone retries or abandons it.
+/// The step failed for good: the procedure stops there until someone retries or abandons it.
 pub async fn fail_step(
     tx: &mut Tx,
-    operation_id: i64,
+    procedure_id: i64,
     position: i64,
     error: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE operation_steps SET state = 'failed', error = $1, finished_at = $2 \
-         WHERE operation_id = $3 AND position = $4",
+        "UPDATE procedure_steps SET state = 'failed', error = $1, finished_at = $2 \
+         WHERE procedure_id = $3 AND position = $4",
     )
     .bind(error)
     .bind(now)
-    .bind(operation_id)
+    .bind(procedure_id)
     .bind(position)
     .execute(&mut **tx)
     .await?;
-    set_state(tx, operation_id, "failed", Some(error), now).await
+    set_state(tx, procedure_id, "failed", Some(error), now).await
 }
 
-/// Sets the operation's state (and error), stamping `finished_at` for final states.
+/// Sets the procedure's state (and error), stamping `finished_at` for final states.
 pub async fn set_state(
     tx: &mut Tx,
-    operation_id: i64,
+    procedure_id: i64,
     state: &str,
     error: Option<&str>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let finished = matches!(state, "completed" | "abandoned").then_some(now);
     sqlx::query(
-        "UPDATE operations SET state = $1, error = $2, updated_at = $3, \
+        "UPDATE procedures SET state = $1, error = $2, updated_at = $3, \
          finished_at = COALESCE($4, finished_at) WHERE id = $5",
     )
     .bind(state)
     .bind(error)
     .bind(now)
     .bind(finished)
-    .bind(operation_id)
+    .bind(procedure_id)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-/// Sends a stopped operation back to its failed step. False when it is not stopped.
-pub async fn retry(tx: &mut Tx, operation_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+/// Sends a stopped procedure back to its failed step. False when it is not stopped.
+pub async fn retry(tx: &mut Tx, procedure_id: i64, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE operations SET state = 'pending', error = NULL, next_run_at = $1, \
+        "UPDATE procedures SET state = 'pending', error = NULL, next_run_at = $1, \
          updated_at = $1, lease_owner = NULL, lease_until = NULL \
          WHERE id = $2 AND state = 'failed'",
     )
     .bind(now)
-    .bind(operation_id)
+    .bind(procedure_id)
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() != 1 {
         return Ok(false);
     }
     sqlx::query(
-        "UPDATE operation_steps SET state = 'pending', attempts = 0, started_at = NULL, \
-         finished_at = NULL WHERE operation_id = $1 AND state = 'failed'",
+        "UPDATE procedure_steps SET state = 'pending', attempts = 0, started_at = NULL, \
+         finished_at = NULL WHERE procedure_id = $1 AND state = 'failed'",
     )
-    .bind(operation_id)
+    .bind(procedure_id)
     .execute(&mut **tx)
     .await?;
     // Deliveries the procedure waits on that failed for good are tried again too.
     sqlx::query(
         "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = $1, \
-         last_error = NULL WHERE state = 'failed' AND (operation_id = $2 OR link_id = \
-             (SELECT l.superseded_by FROM booking_links l JOIN operations o ON o.link_id = l.id \
+         last_error = NULL WHERE state = 'failed' AND (procedure_id = $2 OR link_id = \
+             (SELECT l.superseded_by FROM booking_links l JOIN procedures o ON o.link_id = l.id \
               WHERE o.id = $2))",
     )
     .bind(now)
-    .bind(operation_id)
+    .bind(procedure_id)
     .execute(&mut **tx)
     .await?;
     Ok(true)
@@ -422,15 +422,15 @@ pub async fn retry(tx: &mut Tx, operation_id: i64, now: i64) -> Result<bool, sql
 
 /// Gives a procedure up. Allowed while it is not in the middle of a step (a step being carried
 /// out finishes first); nothing already done is undone. False when it cannot be abandoned now.
-pub async fn abandon(tx: &mut Tx, operation_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn abandon(tx: &mut Tx, procedure_id: i64, now: i64) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE operations SET state = 'abandoned', updated_at = $1, finished_at = $1, \
+        "UPDATE procedures SET state = 'abandoned', updated_at = $1, finished_at = $1, \
          lease_owner = NULL, lease_until = NULL \
          WHERE id = $2 AND (state IN ('pending', 'waiting', 'failed') \
              OR (state = 'running' AND (lease_until IS NULL OR lease_until < $1)))",
     )
     .bind(now)
-    .bind(operation_id)
+    .bind(procedure_id)
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -439,14 +439,14 @@ pub async fn abandon(tx: &mut Tx, operation_id: i64, now: i64) -> Result<bool, s
 /// The stored result of a finished step, by name.
 pub async fn step_result(
     tx: &mut Tx,
-    operation_id: i64,
+    procedure_id: i64,
     name: &str,
 ) -> Result<Option<String>, sqlx::Error> {
     let row: Option<(Option<String>,)> = sqlx::query_as(
-        "SELECT result FROM operation_steps WHERE operation_id = $1 AND name = $2 \
+        "SELECT result FROM procedure_steps WHERE procedure_id = $1 AND name = $2 \
          AND state = 'done'",
     )
-    .bind(operation_id)
+    .bind(procedure_id)
     .bind(name)
     .fetch_optional(&mut **tx)
     .await?;

@@ -1,0 +1,136 @@
+//! FAQ rule 2, cancel in both systems, voucher first, never delete: the cancellation's steps.
+
+use serde_json::json;
+
+use super::context::{CONFIRM_DEADLINE_SECS, Outcome, Reach, Snapshots, StepRun};
+use crate::domain::procedure::Params;
+use crate::domain::{BookingStatus, System};
+use crate::systems::SystemError;
+
+/// Asks Termino to cancel the voucher (FAQ rule 2: the channel's side first).
+pub(super) async fn cancel_voucher(
+    run: &StepRun<'_>,
+    at: &Reach<'_>,
+    seen: &mut Snapshots,
+) -> Result<Outcome, SystemError> {
+    let Reach {
+        partner, t_token, ..
+    } = *at;
+    let connector = &run.ctx.connector;
+    let Some(code) = run.row.voucher_code.as_deref() else {
+        return Ok(Outcome::Fail("the booking has no voucher code".into()));
+    };
+    let reason = match run.params {
+        Params::Cancel { reason } => reason.as_str(),
+        _ => "",
+    };
+    let client = connector.termino_client(t_token)?;
+    let reservation = client
+        .cancel_voucher(partner, code, reason, &run.key("cancel-voucher"))
+        .await?;
+    let result = json!({ "voucher": code, "reservation": reservation.external_id });
+    seen.push(reservation);
+    Ok(Outcome::Done(result))
+}
+
+/// Waits until Termino shows the voucher's reservation cancelled.
+pub(super) async fn confirm_voucher_cancelled(
+    run: &StepRun<'_>,
+    at: &Reach<'_>,
+    seen: &mut Snapshots,
+) -> Result<Outcome, SystemError> {
+    let Reach {
+        partner,
+        termino,
+        t_id,
+        ..
+    } = *at;
+    let Some(id) = t_id else {
+        return Ok(Outcome::Done(json!({ "reservation": null })));
+    };
+    let now = termino.get(partner, id).await?;
+    let cancelled = now.status == BookingStatus::Cancelled;
+    seen.push(now);
+    if cancelled {
+        Ok(Outcome::Done(
+            json!({ "reservation": id, "status": "cancelled" }),
+        ))
+    } else {
+        Ok(Outcome::Wait {
+            reason: "waiting for Termino to confirm the cancellation".into(),
+            deadline: run.deadline(CONFIRM_DEADLINE_SECS),
+        })
+    }
+}
+
+/// Cancels the booking in Reservio (never deletes it); the old booking of a service change too.
+pub(super) async fn cancel_reservio(
+    run: &StepRun<'_>,
+    at: &Reach<'_>,
+    seen: &mut Snapshots,
+) -> Result<Outcome, SystemError> {
+    let Reach {
+        business,
+        reservio,
+        r_id,
+        ..
+    } = *at;
+    let Some(id) = r_id else {
+        return Ok(Outcome::Done(json!({ "booking": null })));
+    };
+    let before = reservio.get(business, id).await?;
+    if before.status == BookingStatus::Cancelled {
+        seen.push(before);
+        return Ok(Outcome::Done(json!({ "booking": id, "already": true })));
+    }
+    reservio.cancel(business, id, &run.key("cancel")).await?;
+    let after = reservio.get(business, id).await?;
+    let cancelled = after.status == BookingStatus::Cancelled;
+    seen.push(after);
+    if cancelled {
+        Ok(Outcome::Done(
+            json!({ "booking": id, "status": "cancelled" }),
+        ))
+    } else {
+        Ok(Outcome::Fail(
+            "Reservio still shows the booking as not cancelled".into(),
+        ))
+    }
+}
+
+/// Reads both systems back: both must show the booking cancelled.
+pub(super) async fn verify_cancelled(
+    _run: &StepRun<'_>,
+    at: &Reach<'_>,
+    seen: &mut Snapshots,
+) -> Result<Outcome, SystemError> {
+    let Reach {
+        business,
+        partner,
+        reservio,
+        termino,
+        r_id,
+        t_id,
+        ..
+    } = *at;
+    let mut problems = vec![];
+    for (system, client, account, id) in [
+        (System::Reservio, reservio, business, r_id),
+        (System::Termino, termino, partner, t_id),
+    ] {
+        let Some(id) = id else { continue };
+        let now = client.get(account, id).await?;
+        if now.status != BookingStatus::Cancelled {
+            problems.push(format!("{system} shows it {}", now.status.as_str()));
+        }
+        seen.push(now);
+    }
+    if problems.is_empty() {
+        Ok(Outcome::Done(json!({ "both": "cancelled" })))
+    } else {
+        Ok(Outcome::Fail(format!(
+            "not cancelled everywhere: {}",
+            problems.join(", ")
+        )))
+    }
+}

@@ -1,0 +1,201 @@
+//! FAQ rule 3, move it where it was made: the move's steps (the slot's check also opens a change
+//! of service).
+
+use serde_json::json;
+
+use super::context::{Outcome, Reach, Snapshots, StartError, StepRun, db_error};
+use super::slots::{self, slot_message};
+use crate::db::connections::{self, ServiceMap};
+use crate::domain::procedure::Params;
+use crate::domain::{BookingStatus, RemoteBooking, System};
+use crate::systems::SystemError;
+
+/// Checks the chosen slot again just before the move (it may have been taken meanwhile).
+pub(super) async fn check_slot(
+    run: &StepRun<'_>,
+    _at: &Reach<'_>,
+    _seen: &mut Snapshots,
+) -> Result<Outcome, SystemError> {
+    let Some(slot) = run.params.slot() else {
+        return Ok(Outcome::Fail("no slot was chosen".into()));
+    };
+    let service = match run.params {
+        Params::ChangeService { service_id, .. } => service_id.clone(),
+        _ => run.row.r_service_id.clone().unwrap_or_default(),
+    };
+    // A retry after the slot was taken over by this very booking is fine.
+    if run.row.r_start_at == Some(slot.0) && run.row.r_end_at == Some(slot.1) {
+        return Ok(Outcome::Done(json!({ "slot": slot, "already": true })));
+    }
+    match slots::check_slot(run.ctx, run.conn, run.row, &service, slot).await {
+        Ok(Ok(())) => Ok(Outcome::Done(json!({ "slot": slot, "free": true }))),
+        Ok(Err(problem)) => Ok(Outcome::Fail(slot_message(problem).into())),
+        Err(StartError::System(e)) => Err(e),
+        Err(e) => Ok(Outcome::Transient(e.to_string())),
+    }
+}
+
+/// Moves the booking in the system where it was made (FAQ rule 3).
+pub(super) async fn apply_time(
+    run: &StepRun<'_>,
+    at: &Reach<'_>,
+    seen: &mut Snapshots,
+) -> Result<Outcome, SystemError> {
+    let Reach {
+        business,
+        partner,
+        reservio,
+        termino,
+        r_id,
+        t_id,
+        ..
+    } = *at;
+    let Some((start, end)) = run.params.slot() else {
+        return Ok(Outcome::Fail("no slot was chosen".into()));
+    };
+    let origin = run
+        .row
+        .origin_system
+        .parse::<System>()
+        .unwrap_or(System::Reservio);
+    let (client, account, id) = match origin {
+        System::Reservio => (reservio, business, r_id),
+        System::Termino => (termino, partner, t_id),
+    };
+    let Some(id) = id else {
+        return Ok(Outcome::Fail(format!("the booking is not in {origin}")));
+    };
+    let before = client.get(account, id).await?;
+    if (before.start_at, before.end_at) != (start, end) {
+        client
+            .update_time(account, id, start, end, &run.key("move"))
+            .await?;
+    }
+    let after = client.get(account, id).await?;
+    let moved = (after.start_at, after.end_at) == (start, end);
+    seen.push(after);
+    if moved {
+        if let Some(notifier) = &run.hooks.notifier {
+            notifier.notify(run.conn.id);
+        }
+        Ok(Outcome::Done(
+            json!({ "system": origin.as_str(), "start_at": start, "end_at": end }),
+        ))
+    } else {
+        Ok(Outcome::Fail(format!("{origin} did not take the new time")))
+    }
+}
+
+/// Waits until the sync has carried the new time over to the other system.
+pub(super) async fn await_propagation(
+    run: &StepRun<'_>,
+    at: &Reach<'_>,
+    seen: &mut Snapshots,
+) -> Result<Outcome, SystemError> {
+    let Reach {
+        business,
+        partner,
+        reservio,
+        termino,
+        r_id,
+        t_id,
+        ..
+    } = *at;
+    let Some((start, end)) = run.params.slot() else {
+        return Ok(Outcome::Fail("no slot was chosen".into()));
+    };
+    let origin = run
+        .row
+        .origin_system
+        .parse::<System>()
+        .unwrap_or(System::Reservio);
+    let other = origin.other();
+    let (client, account, id) = match other {
+        System::Reservio => (reservio, business, r_id),
+        System::Termino => (termino, partner, t_id),
+    };
+    let Some(id) = id else {
+        return Ok(Outcome::Done(
+            json!({ "system": other.as_str(), "absent": true }),
+        ));
+    };
+    let arrived = |b: &RemoteBooking| (b.start_at, b.end_at) == (start, end);
+    let now = client.get(account, id).await?;
+    if arrived(&now) {
+        seen.push(now);
+        return Ok(Outcome::Done(json!({ "system": other.as_str() })));
+    }
+    // Let the sync carry it over now rather than at its next round.
+    run.sync_now().await;
+    let now = client.get(account, id).await?;
+    let done = arrived(&now);
+    seen.push(now);
+    if done {
+        Ok(Outcome::Done(json!({ "system": other.as_str() })))
+    } else {
+        Ok(Outcome::Wait {
+            reason: format!("waiting for the new time to reach {other}"),
+            deadline: run.deadline(run.ctx.settings.policy.propagation_sla_secs),
+        })
+    }
+}
+
+/// Reads both systems back: the new time, confirmed, the same service.
+pub(super) async fn verify_time(
+    run: &StepRun<'_>,
+    at: &Reach<'_>,
+    seen: &mut Snapshots,
+) -> Result<Outcome, SystemError> {
+    let Reach {
+        business,
+        partner,
+        reservio,
+        termino,
+        r_id,
+        t_id,
+        ..
+    } = *at;
+    let Some((start, end)) = run.params.slot() else {
+        return Ok(Outcome::Fail("no slot was chosen".into()));
+    };
+    // The booking is moved only when both systems show everything the procedure
+    // promised: the new time, confirmed (a rejected booking moved is still
+    // rejected), and the same service.
+    let mut problems = vec![];
+    let mut services = (None, None);
+    for (system, client, account, id) in [
+        (System::Reservio, reservio, business, r_id),
+        (System::Termino, termino, partner, t_id),
+    ] {
+        let Some(id) = id else { continue };
+        let now = client.get(account, id).await?;
+        if (now.start_at, now.end_at) != (start, end) {
+            problems.push(format!("{system} shows another time"));
+        }
+        if now.status != BookingStatus::Confirmed {
+            problems.push(format!("{system} shows it {}", now.status.as_str()));
+        }
+        match system {
+            System::Reservio => services.0 = Some(now.service_id.clone()),
+            System::Termino => services.1 = Some(now.service_id.clone()),
+        }
+        seen.push(now);
+    }
+    if let (Some(service), Some(offer)) = services {
+        let map = ServiceMap::new(
+            &connections::mappings(&run.ctx.db, run.conn.id)
+                .await
+                .map_err(db_error)?,
+        );
+        if map.offer_for_service(&service) != Some(offer.as_str()) {
+            problems.push("the two systems show different services".into());
+        }
+    }
+    if problems.is_empty() {
+        Ok(Outcome::Done(
+            json!({ "start_at": start, "end_at": end, "status": "confirmed" }),
+        ))
+    } else {
+        Ok(Outcome::Fail(problems.join(", ")))
+    }
+}

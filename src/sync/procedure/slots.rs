@@ -1,0 +1,81 @@
+//! Reservio's free times for a move, and the check of a chosen slot: before a reschedule or a
+//! change of service starts, and again as its first step.
+
+use super::context::{StartError, connection_accounts};
+use crate::db::connections::Connection;
+use crate::db::links::LinkRow;
+use crate::domain::procedure::{self, SlotProblem};
+use crate::sync::context::SyncContext;
+use crate::systems::SystemError;
+
+/// Reservio's free times for a staff move of a service in `[from, to)` that are still in the
+/// future: beyond the customer's booking horizon and inside the lead time too.
+pub async fn free_slots(
+    ctx: &SyncContext,
+    conn: &Connection,
+    service_id: &str,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, i64)>, SystemError> {
+    let (business, token, _, _) = connection_accounts(conn)
+        .ok_or_else(|| SystemError::Refused("the connection has no Reservio account".into()))?;
+    let client = ctx.connector.reservio_client(token)?;
+    let now = ctx.clock.now();
+    let mut slots = client
+        .staff_free_slots(business, service_id, None, from, to)
+        .await?;
+    slots.retain(|(start, _)| *start > now);
+    slots.sort_unstable();
+    Ok(slots)
+}
+
+/// Whether a booking we know of (other than `except`) holds any part of the slot in Reservio.
+async fn slot_taken(
+    ctx: &SyncContext,
+    connection_id: i64,
+    (start, end): (i64, i64),
+    except: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM external_bookings WHERE connection_id = $1 AND system = 'reservio' \
+         AND status IN ('confirmed', 'pending') AND vanished_at IS NULL \
+         AND start_at < $2 AND end_at > $3 AND id <> $4",
+    )
+    .bind(connection_id)
+    .bind(end)
+    .bind(start)
+    .bind(except.unwrap_or(0))
+    .fetch_one(ctx.db.pool())
+    .await?;
+    Ok(n > 0)
+}
+
+/// Checks a slot for a service against Reservio's availability right now.
+pub async fn check_slot(
+    ctx: &SyncContext,
+    conn: &Connection,
+    row: &LinkRow,
+    service_id: &str,
+    slot: (i64, i64),
+) -> Result<Result<(), SlotProblem>, StartError> {
+    let now = ctx.clock.now();
+    if slot.1 <= slot.0 || slot.0 <= now {
+        return Ok(procedure::check_slot(slot, now, &[], false));
+    }
+    // The slot's own day, with a margin: Reservio lists slots by their start.
+    let free = free_slots(ctx, conn, service_id, slot.0 - 1, slot.0 + 1).await?;
+    let taken = slot_taken(ctx, conn.id, slot, row.r_id).await?;
+    Ok(procedure::check_slot(slot, now, &free, taken))
+}
+
+/// The plain reason a slot was refused, for the audit trail and the step's error.
+pub fn slot_message(problem: SlotProblem) -> &'static str {
+    match problem {
+        SlotProblem::Past => "the chosen time is in the past",
+        SlotProblem::Invalid => "the chosen time is not a valid slot",
+        SlotProblem::Taken => "the chosen time is taken by another booking",
+        SlotProblem::NotOffered => {
+            "the chosen time is outside opening hours or not offered for this service"
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! Starting a procedure: the booking as a procedure sees it, the plan the start form shows, and
+//! the start itself (checks, the stored procedure and its steps, the audit).
+
+use serde_json::json;
+
+use super::context::{Hooks, StartError, Starter, connection_syncs};
+use super::escalate::escalate;
+use super::slots::check_slot;
+use crate::audit::{self, Event};
+use crate::db::connections::{self, ServiceMap};
+use crate::db::links::{self, LinkRow};
+use crate::db::procedures::{self, AlreadyActive, NewProcedure};
+use crate::domain::BookingStatus;
+use crate::domain::procedure::{self, Params, PlannedStep, ProcedureKind, Refusal, Situation};
+use crate::sync::context::SyncContext;
+
+/// The booking as a procedure sees it.
+pub fn situation(row: &LinkRow, superseded: bool) -> Situation {
+    let status = |present: Option<i64>, vanished: Option<i64>, s: &Option<String>| {
+        if present.is_none() || vanished.is_some() {
+            None
+        } else {
+            s.as_deref().and_then(|s| s.parse::<BookingStatus>().ok())
+        }
+    };
+    Situation {
+        reservio: status(row.r_id, row.r_vanished_at, &row.r_status),
+        termino: status(row.t_id, row.t_vanished_at, &row.t_status),
+        voucher_code: row.voucher_code.clone(),
+        superseded,
+    }
+}
+
+/// Whether the link has been superseded (read separately: `LinkRow` is the current-link view).
+async fn is_superseded(ctx: &SyncContext, link_id: i64) -> Result<bool, sqlx::Error> {
+    let row: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT superseded_by FROM booking_links WHERE id = $1")
+            .bind(link_id)
+            .fetch_optional(ctx.db.pool())
+            .await?;
+    Ok(matches!(row, Some((Some(_),))))
+}
+
+/// The plan of `kind` for a booking, as the start form shows it.
+pub async fn preview(
+    ctx: &SyncContext,
+    row: &LinkRow,
+    kind: ProcedureKind,
+) -> Result<Result<Vec<PlannedStep>, Refusal>, sqlx::Error> {
+    if !connection_syncs(&ctx.db, row.id).await? {
+        return Ok(Err(Refusal::ConnectionEnded));
+    }
+    let superseded = is_superseded(ctx, row.id).await?;
+    Ok(procedure::plan(kind, &situation(row, superseded)))
+}
+
+/// Starts a procedure on a link: checks the plan (and the slot), stores the procedure and its
+/// steps, audits it, and wakes the runner. An escalation is carried out at once: it only opens a
+/// Partner Care case.
+pub async fn start(
+    ctx: &SyncContext,
+    hooks: &Hooks,
+    link_id: i64,
+    params: Params,
+    by: &Starter<'_>,
+) -> Result<i64, StartError> {
+    let row = links::find_row(&ctx.db, link_id)
+        .await?
+        .ok_or(StartError::NotFound)?;
+    let kind = params.kind();
+    let steps = preview(ctx, &row, kind)
+        .await?
+        .map_err(StartError::Refused)?;
+    let conn = connections::find(&ctx.db, row.connection_id)
+        .await?
+        .ok_or(StartError::NoConnection)?;
+    match &params {
+        Params::Reschedule { start_at, end_at } => {
+            let service = row.r_service_id.clone().unwrap_or_default();
+            check_slot(ctx, &conn, &row, &service, (*start_at, *end_at))
+                .await?
+                .map_err(StartError::Slot)?;
+        }
+        Params::ChangeService {
+            service_id,
+            offer_id,
+            start_at,
+            end_at,
+        } => {
+            let map = ServiceMap::new(&connections::mappings(&ctx.db, conn.id).await?);
+            if map.offer_for_service(service_id) != Some(offer_id.as_str()) {
+                return Err(StartError::Unmapped);
+            }
+            check_slot(ctx, &conn, &row, service_id, (*start_at, *end_at))
+                .await?
+                .map_err(StartError::Slot)?;
+        }
+        Params::Escalate { .. } => {
+            let open: Option<(i64,)> = sqlx::query_as(
+                "SELECT id FROM cases WHERE link_id = $1 AND state <> 'resolved' ORDER BY id LIMIT 1",
+            )
+            .bind(link_id)
+            .fetch_optional(ctx.db.pool())
+            .await?;
+            if let Some((case_id,)) = open {
+                return Err(StartError::CaseOpen(case_id));
+            }
+        }
+        Params::Cancel { .. } => {}
+    }
+    if let Some(case_id) = by.case_id {
+        // The case a procedure settles must be an open case about this very booking.
+        let open: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM cases WHERE id = $1 AND link_id = $2 AND state <> 'resolved'",
+        )
+        .bind(case_id)
+        .bind(link_id)
+        .fetch_optional(ctx.db.pool())
+        .await?;
+        if open.is_none() {
+            return Err(StartError::NotFound);
+        }
+    }
+    let now = ctx.clock.now();
+    let params_json = serde_json::to_string(&params).unwrap_or_default();
+    let mut tx = ctx.db.begin_write().await?;
+    let id = match procedures::insert(
+        &mut tx,
+        &NewProcedure {
+            link_id,
+            partner_id: row.partner_id,
+            kind: kind.as_str(),
+            params: &params_json,
+            started_by: by.user_id,
+            case_id: by.case_id,
+            steps: &steps,
+        },
+        now,
+    )
+    .await?
+    {
+        Ok(id) => id,
+        Err(AlreadyActive(other)) => return Err(StartError::Busy(other)),
+    };
+    audit::append(
+        &mut tx,
+        now,
+        Event::new(by.actor, "operation.started", "operation", id)
+            .partner(Some(row.partner_id))
+            .request(by.request_id)
+            .after(json!({
+                "link_id": link_id,
+                "kind": kind.as_str(),
+                "rule": kind.rule(),
+                "params": params,
+                "steps": steps.iter().map(|s| json!({
+                    "step": s.step.as_str(),
+                    "skipped": s.skip,
+                })).collect::<Vec<_>>(),
+            })),
+    )
+    .await?;
+    for (position, s) in steps.iter().enumerate() {
+        if let Some(reason) = s.skip {
+            audit::append(
+                &mut tx,
+                now,
+                Event::new(by.actor, "operation.step_skipped", "operation", id)
+                    .partner(Some(row.partner_id))
+                    .request(by.request_id)
+                    .after(
+                        json!({ "position": position, "step": s.step.as_str(), "reason": reason }),
+                    ),
+            )
+            .await?;
+        }
+    }
+    if let Params::Escalate { reason, proposal } = &params {
+        escalate(&mut tx, hooks, &row, id, reason, proposal, by, now).await?;
+    }
+    tx.commit().await?;
+    hooks.wake.notify_one();
+    Ok(id)
+}

@@ -1,0 +1,316 @@
+//! A partner user's colleagues (`/team`): who else works for the partner here, and — when the
+//! admin lets the partner's users do so — inviting a colleague to the partner, resending and
+//! revoking that invitation. Everything is scoped to the user's own partner: another
+//! partner's user is "not found", and with the setting off every action is refused (403).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::audit::{self, Event};
+use crate::db::account_tokens::{self, Purpose};
+use crate::db::users::{self, NewUser, UserListing};
+use crate::db::{emails, is_unique_violation, partners};
+use crate::domain::{Email, Role};
+use crate::web::account_links::{self, Recipient};
+use crate::web::error::AppError;
+use crate::web::extract::{Form, Path};
+use crate::web::page::{FlashKind, Page, flash};
+use crate::web::paths;
+use crate::web::request_id::RequestId;
+use crate::web::session::PartnerUser;
+use crate::web::state::AppState;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "team.html")]
+pub struct TeamPage {
+    page: Page,
+    colleagues: Vec<UserListing>,
+    may_invite: bool,
+    email: String,
+    error_key: Option<&'static str>,
+}
+
+async fn team_page(
+    state: &AppState,
+    user: &PartnerUser,
+    page: Page,
+    email: String,
+    error_key: Option<&'static str>,
+) -> Result<TeamPage, AppError> {
+    Ok(TeamPage {
+        page,
+        colleagues: users::list_for_partner(&state.db, user.partner_id).await?,
+        may_invite: may_invite(state, user).await?,
+        email,
+        error_key,
+    })
+}
+
+/// Whether the admin lets this partner's users invite colleagues.
+async fn may_invite(state: &AppState, user: &PartnerUser) -> Result<bool, AppError> {
+    Ok(partners::find(&state.db, user.partner_id)
+        .await?
+        .is_some_and(|p| p.users_may_invite() && !p.is_disabled()))
+}
+
+/// Refuses every action while the setting is off.
+async fn require_may_invite(state: &AppState, user: &PartnerUser) -> Result<(), AppError> {
+    if may_invite(state, user).await? {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// A colleague of `user` still owing their password; anyone else is not found.
+async fn invited_colleague(
+    state: &AppState,
+    user: &PartnerUser,
+    id: i64,
+) -> Result<users::User, AppError> {
+    users::find(&state.db, id)
+        .await?
+        .filter(|u| u.partner_id == Some(user.partner_id))
+        .filter(|u| u.password_hash == users::INVITED && !u.is_disabled())
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: PartnerUser,
+    page: Page,
+) -> Result<TeamPage, AppError> {
+    team_page(&state, &user, page, String::new(), None).await
+}
+
+#[derive(Default, Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Invites a colleague to the user's own partner, as a partner user; they choose their own
+/// password and language from the e-mail.
+pub async fn invite(
+    State(state): State<AppState>,
+    user: PartnerUser,
+    session: Session,
+    request_id: RequestId,
+    page: Page,
+    Form(form): Form<InviteForm>,
+) -> Result<Response, AppError> {
+    require_may_invite(&state, &user).await?;
+    let email = match Email::parse(&form.email) {
+        Ok(email) => email,
+        Err(e) => {
+            let page = team_page(&state, &user, page, form.email, Some(e.0)).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let new_user = NewUser {
+        email: &email,
+        password_hash: users::INVITED,
+        role: Role::Partner,
+        partner_id: Some(user.partner_id),
+    };
+    let id = match users::insert(&mut tx, &new_user, now).await {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => {
+            drop(tx);
+            let page =
+                team_page(&state, &user, page, form.email, Some("error-email-taken")).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let to = Recipient {
+        user_id: id,
+        email: email.as_str(),
+        partner_id: Some(user.partner_id),
+        lang: page.lang,
+    };
+    let invitation = account_links::send(
+        &mut tx,
+        &state,
+        Purpose::Invitation,
+        &to,
+        Some(user.user.id),
+        now,
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        now,
+        Event::new(&user.user.actor(), "user.created", "user", id)
+            .partner(Some(user.partner_id))
+            .after(serde_json::json!({
+                "email": email.as_str(),
+                "role": Role::Partner.as_str(),
+                "partner_id": user.partner_id,
+                "invitation": invitation,
+                "invited_by_colleague": user.user.id,
+            }))
+            .request(Some(request_id.as_str())),
+    )
+    .await?;
+    tx.commit().await?;
+    flash(
+        &session,
+        FlashKind::Success,
+        "flash-user-invited",
+        Some(email.as_str().to_string()),
+    )
+    .await?;
+    Ok(Redirect::to(paths::TEAM).into_response())
+}
+
+/// A new link for a colleague's invitation; the earlier one stops working.
+pub async fn resend(
+    State(state): State<AppState>,
+    user: PartnerUser,
+    session: Session,
+    request_id: RequestId,
+    page: Page,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    require_may_invite(&state, &user).await?;
+    let colleague = invited_colleague(&state, &user, id).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let to = Recipient {
+        user_id: colleague.id,
+        email: &colleague.email,
+        partner_id: colleague.partner_id,
+        lang: page.lang,
+    };
+    let invitation = account_links::send(
+        &mut tx,
+        &state,
+        Purpose::Invitation,
+        &to,
+        Some(user.user.id),
+        now,
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        now,
+        Event::new(
+            &user.user.actor(),
+            "user.invitation_resent",
+            "user",
+            colleague.id,
+        )
+        .partner(Some(user.partner_id))
+        .after(serde_json::json!({ "invitation": invitation }))
+        .request(Some(request_id.as_str())),
+    )
+    .await?;
+    tx.commit().await?;
+    flash(
+        &session,
+        FlashKind::Success,
+        "flash-invitation-resent",
+        Some(colleague.email),
+    )
+    .await?;
+    Ok(Redirect::to(paths::TEAM).into_response())
+}
+
+/// The colleague's open invitation stops working; they stay, without a password.
+pub async fn revoke(
+    State(state): State<AppState>,
+    user: PartnerUser,
+    session: Session,
+    request_id: RequestId,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    require_may_invite(&state, &user).await?;
+    let colleague = invited_colleague(&state, &user, id).await?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let revoked =
+        account_tokens::revoke_open(&mut tx, colleague.id, Purpose::Invitation, now).await?;
+    for token in &revoked {
+        emails::withdraw_account_emails(&mut tx, *token).await?;
+    }
+    audit::append(
+        &mut tx,
+        now,
+        Event::new(
+            &user.user.actor(),
+            "user.invitation_revoked",
+            "user",
+            colleague.id,
+        )
+        .partner(Some(user.partner_id))
+        .after(serde_json::json!({ "revoked": revoked }))
+        .request(Some(request_id.as_str())),
+    )
+    .await?;
+    tx.commit().await?;
+    flash(
+        &session,
+        FlashKind::Success,
+        "flash-invitation-revoked",
+        Some(colleague.email),
+    )
+    .await?;
+    Ok(Redirect::to(paths::TEAM).into_response())
+}
+
+#[derive(Default, Deserialize)]
+pub struct AllowForm {
+    /// `1` lets the partner's users invite colleagues; anything else stops them.
+    #[serde(default)]
+    allow: String,
+}
+
+/// The admin's setting: whether the partner's own users may invite colleagues. Audited with
+/// what it was before.
+pub async fn set_allowed(
+    State(state): State<AppState>,
+    admin: crate::web::session::AdminUser,
+    session: Session,
+    request_id: RequestId,
+    Path(id): Path<i64>,
+    Form(form): Form<AllowForm>,
+) -> Result<Response, AppError> {
+    let partner = partners::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let allow = form.allow == "1";
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    partners::set_users_may_invite(&mut tx, id, allow).await?;
+    audit::append(
+        &mut tx,
+        now,
+        Event::new(
+            &admin.0.actor(),
+            "partner.colleague_invitations_changed",
+            "partner",
+            id,
+        )
+        .partner(Some(id))
+        .before(serde_json::json!({ "users_may_invite": partner.users_may_invite() }))
+        .after(serde_json::json!({ "users_may_invite": allow }))
+        .request(Some(request_id.as_str())),
+    )
+    .await?;
+    tx.commit().await?;
+    let key = if allow {
+        "flash-colleague-invitations-on"
+    } else {
+        "flash-colleague-invitations-off"
+    };
+    flash(&session, FlashKind::Success, key, Some(partner.name)).await?;
+    Ok(Redirect::to(paths::ADMIN_PARTNERS).into_response())
+}
