@@ -65,7 +65,7 @@ pub async fn open_mismatches_by_kind(db: &Db) -> Result<Vec<(String, i64)>, sqlx
 
 /// Procedures per state.
 pub async fn procedures_by_state(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as("SELECT state, COUNT(*) FROM operations GROUP BY state ORDER BY state")
+    sqlx::query_as("SELECT state, COUNT(*) FROM procedures GROUP BY state ORDER BY state")
         .fetch_all(db.pool())
         .await
 }
