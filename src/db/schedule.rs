@@ -193,7 +193,7 @@ pub async fn last_change_at(db: &Db, connection_id: i64) -> Result<Option<i64>, 
 }
 
 /// The schedule at a glance: syncable connections due now and waiting (not being synced), and
-/// the oldest due time.
+/// the oldest due time (for one never scheduled yet, since it last changed).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Backlog {
     pub due: i64,
@@ -203,7 +203,9 @@ pub struct Backlog {
 pub async fn backlog(db: &Db, now: i64) -> Result<Backlog, sqlx::Error> {
     let (due, oldest): (i64, Option<i64>) = sqlx::query_as(&format!(
         "SELECT COUNT(*), MIN(CASE WHEN sync_wanted_at IS NOT NULL AND sync_wanted_at < next_sync_at \
-                                   THEN sync_wanted_at ELSE next_sync_at END) \
+                                   THEN sync_wanted_at \
+                                   WHEN next_sync_at = 0 THEN COALESCE(last_synced_at, updated_at) \
+                                   ELSE next_sync_at END) \
          FROM connections WHERE {SYNCABLE} AND (next_sync_at <= $1 OR sync_wanted_at IS NOT NULL) \
          AND (sync_lease_until IS NULL OR sync_lease_until < $1)"
     ))
