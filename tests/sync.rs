@@ -6,6 +6,8 @@
 #[path = "sync/budget.rs"]
 mod budget;
 mod common;
+#[path = "sync/holds.rs"]
+mod holds;
 #[path = "sync/integrity.rs"]
 mod integrity;
 #[path = "sync/listing.rs"]
@@ -84,6 +86,7 @@ fn main() {
         metrics_want_the_bearer_token_and_follow_the_schedule,
     ]);
     all.extend(integrity::tests());
+    all.extend(holds::tests());
     common::run_configured(
         |config| {
             config.systems = Some(SystemsConfig::Sandbox {

@@ -16,7 +16,7 @@ use super::pull::{PullReport, pull};
 use super::push::{PushReport, push_due};
 use super::reconcile::{ReconcileReport, reconcile_all, reconcile_connection};
 use super::sweep::{SweepReport, sweep};
-use crate::db::connections::{self, Connection, ServiceMap};
+use crate::db::connections::{self, Connection, Hold, ServiceMap};
 use crate::db::schedule::{self, Lane};
 use crate::db::{Backend, DatabaseUrl, cursors};
 use crate::domain::System;
@@ -306,6 +306,15 @@ async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, S
     // One system being down must not stop the other side from syncing.
     let termino = pull(ctx, conn, System::Termino, systems.termino.as_ref()).await;
     let reservio = pull(ctx, conn, System::Reservio, systems.reservio.as_ref()).await;
+    let mut refused = false;
+    for (system, outcome) in [(System::Termino, &termino), (System::Reservio, &reservio)] {
+        if let Err(SyncError::System(e)) = outcome
+            && super::hold::refused_credentials(e)
+        {
+            super::hold::credentials_refused(ctx, conn, Some(system), e).await?;
+            refused = true;
+        }
+    }
     let mut first_error = None;
     match termino {
         Ok(r) => report.termino = r,
@@ -357,6 +366,19 @@ async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, S
         report.reconcile.pushes_enqueued += full.pushes_enqueued;
         report.reconcile.mismatches_opened += full.mismatches_opened;
         report.reconcile.mismatches_resolved += full.mismatches_resolved;
+    }
+    // Refused credentials or observe mode: the pushes wait, recorded, and nothing is written.
+    let hold = if refused {
+        Some(Hold::CredentialsExpired)
+    } else {
+        conn.hold()
+    };
+    if let Some(hold) = hold {
+        super::hold::hold_round(ctx, conn, hold).await?;
+        return match first_error {
+            Some(e) => Err(e),
+            None => Ok(report),
+        };
     }
     report.push = push_due(ctx, conn, &systems).await?;
     for link_id in report.push.links.clone() {
