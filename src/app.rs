@@ -14,6 +14,26 @@ use crate::sandbox::world::Sandbox;
 use crate::sync::{Connector, HttpConnector, SyncContext, Worker};
 use crate::web::state::{AppState, Shared};
 
+/// The connector with the deployment's Reservio request budget, when one is set, and how
+/// often its polls read the whole window.
+fn with_budget(
+    mut connector: HttpConnector,
+    db: &Db,
+    clock: &Clock,
+    settings: &crate::sync::Settings,
+) -> HttpConnector {
+    connector.far_window_every_secs = settings.far_window_every_secs;
+    match settings.reservio_budget {
+        Some(n) => connector.with_reservio_gate(Arc::new(crate::sync::budget::SharedBudget::new(
+            db.clone(),
+            clock.clone(),
+            "reservio",
+            n,
+        ))),
+        None => connector,
+    }
+}
+
 /// A built application, bound to its port but not yet serving.
 pub struct App {
     listener: TcpListener,
@@ -59,11 +79,11 @@ impl App {
                     reservio_url,
                     termino_url,
                 }) => (
-                    Some(Arc::new(HttpConnector::new(
-                        reservio_url,
-                        termino_url,
-                        timeout,
-                        clock.clone(),
+                    Some(Arc::new(with_budget(
+                        HttpConnector::new(reservio_url, termino_url, timeout, clock.clone()),
+                        &db,
+                        &clock,
+                        &config.sync,
                     ))),
                     None,
                 ),
@@ -82,11 +102,16 @@ impl App {
                     )
                     .await
                     .context("cannot connect the demo partners to the sandbox")?;
-                    let connector = HttpConnector::new(
-                        &sandbox.reservio.url(),
-                        &sandbox.termino.url(),
-                        timeout,
-                        clock.clone(),
+                    let connector = with_budget(
+                        HttpConnector::new(
+                            &sandbox.reservio.url(),
+                            &sandbox.termino.url(),
+                            timeout,
+                            clock.clone(),
+                        ),
+                        &db,
+                        &clock,
+                        &config.sync,
                     );
                     (Some(Arc::new(connector)), Some(Arc::new(sandbox)))
                 }
@@ -96,7 +121,10 @@ impl App {
         let (worker, notifier) = match (&sync, config.run_worker) {
             (Some(ctx), true) => {
                 let (worker, notifier) = Worker::new(ctx.clone());
-                (Some(worker), Some(notifier))
+                (
+                    Some(worker.listening_to(&config.database_url)),
+                    Some(notifier),
+                )
             }
             _ => (None, None),
         };
@@ -119,6 +147,7 @@ impl App {
             procedures,
             bookings_cache,
             link_base,
+            http_metrics: Default::default(),
         });
         Ok(App {
             listener,

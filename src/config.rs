@@ -48,6 +48,9 @@ pub struct Config {
     /// The address people reach the app at, for links in e-mails (e.g.
     /// `https://bookbridge.example`); `None`: `http://` and the listening address.
     pub public_url: Option<String>,
+    /// The bearer token `/metrics` wants (`BOOKBRIDGE_METRICS_TOKEN`); without it `/metrics`
+    /// is a 404, except in the demo for requests from loopback.
+    pub metrics_token: Option<String>,
 }
 
 /// The web server's limits, so that slow or idle clients cannot hold it: each is enforced by
@@ -181,6 +184,7 @@ impl Config {
             keys: None,
             staff_second_factor: crate::auth::second_factor::StaffSecondFactor::Required,
             public_url: None,
+            metrics_token: None,
         }
     }
 

@@ -129,6 +129,27 @@ enum Command {
         /// ... provided at least this many vanish at once.
         #[arg(long, env = "BOOKBRIDGE_MASS_VANISH_MIN", default_value_t = MassVanishPolicy::default().min_count)]
         mass_vanish_min: i64,
+        /// Connections one instance syncs at once (as many again are kept for notified ones).
+        #[arg(long, env = "BOOKBRIDGE_SYNC_CONCURRENCY", default_value_t = 8,
+              value_parser = clap::value_parser!(u64).range(1..=1024))]
+        sync_concurrency: u64,
+        /// Seconds between polls of a connection that has been quiet for long (one that
+        /// changed recently is polled every 5 s).
+        #[arg(long, env = "BOOKBRIDGE_QUIET_POLL_SECS", default_value_t = 60,
+              value_parser = clap::value_parser!(u64).range(1..))]
+        quiet_poll_secs: u64,
+        /// Requests per second to Reservio for the whole deployment (every instance together);
+        /// without it, no limit of ours (Reservio's 429s are still honoured).
+        #[arg(long, env = "BOOKBRIDGE_RESERVIO_BUDGET",
+              value_parser = clap::value_parser!(u32).range(1..))]
+        reservio_budget: Option<u32>,
+        /// Seconds between Reservio polls of the whole window (60 days ahead); the polls
+        /// between read the next 48 hours only. 0: every poll reads the whole window.
+        #[arg(long, env = "BOOKBRIDGE_FAR_WINDOW_SECS", default_value_t = 60)]
+        far_window_secs: u32,
+        /// The bearer token `/metrics` wants; without it `/metrics` answers 404.
+        #[arg(long, env = "BOOKBRIDGE_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
         #[command(flatten)]
         keys: KeyArgs,
         /// Whether staff must log in with a second factor: `required` or `optional`.
@@ -339,6 +360,11 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             limits,
             mass_vanish_share,
             mass_vanish_min,
+            sync_concurrency,
+            quiet_poll_secs,
+            reservio_budget,
+            far_window_secs,
+            metrics_token,
             keys,
             staff_second_factor,
             public_url,
@@ -349,6 +375,11 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             config.server = limits.limits();
             config.sync.mass_vanish = MassVanishPolicy::new(mass_vanish_share, mass_vanish_min)
                 .map_err(|reason| anyhow::anyhow!(reason))?;
+            config.sync.concurrency = usize::try_from(sync_concurrency).unwrap_or(8);
+            config.sync.quiet_poll_interval_secs = quiet_poll_secs;
+            config.sync.reservio_budget = reservio_budget;
+            config.sync.far_window_every_secs = i64::from(far_window_secs);
+            config.metrics_token = metrics_token.filter(|t| !t.trim().is_empty());
             config.staff_second_factor = staff_second_factor;
             config.public_url = public_url;
             config.mail = match smtp_url.as_deref().map(str::trim) {

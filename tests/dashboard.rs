@@ -12,6 +12,8 @@ mod cases;
 mod common;
 #[path = "dashboard/daily.rs"]
 mod daily;
+#[path = "dashboard/metrics.rs"]
+mod metrics;
 #[path = "dashboard/onboarding.rs"]
 mod onboarding;
 #[path = "dashboard/outbox.rs"]
@@ -42,6 +44,7 @@ fn main() {
     all.extend(procedures_ui::tests());
     all.extend(outbox::tests());
     all.extend(daily::tests());
+    all.extend(metrics::tests());
     common::run_configured(
         |config| {
             // A small sandbox world per test; the tests run the sync engine themselves.

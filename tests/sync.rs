@@ -3,6 +3,8 @@
 //! themselves, every mismatch kind is raised by its scenario and clears when the sides agree,
 //! and under injected faults and restarts changes converge, none lost and none applied twice.
 
+#[path = "sync/budget.rs"]
+mod budget;
 mod common;
 #[path = "sync/credentials.rs"]
 mod credentials;
@@ -16,16 +18,23 @@ mod holds;
 mod integrity;
 #[path = "sync/listing.rs"]
 mod listing;
+#[path = "sync/metrics.rs"]
+mod metrics;
 #[path = "sync/propagation.rs"]
 mod propagation;
 #[path = "sync/reservio_contract.rs"]
 mod reservio_contract;
+#[path = "sync/schedule.rs"]
+mod schedule;
 
 use std::time::Duration;
 
 use bookbridge::config::SystemsConfig;
+use budget::*;
 use listing::*;
+use metrics::*;
 use reservio_contract::the_verification_report_shows_the_probed_reservio_profile_in_plain_words;
+use schedule::*;
 
 fn main() {
     let mut all = propagation::tests();
@@ -40,6 +49,13 @@ fn main() {
         bookings_that_cannot_be_read_are_one_log_line_per_cause_and_one_health_line,
         a_listing_that_ignores_the_date_filter_never_makes_bookings_beyond_the_window_vanish,
         the_verification_report_shows_the_probed_reservio_profile_in_plain_words,
+        due_connections_are_claimed_once_across_instances_and_a_notification_makes_one_due_now,
+        a_notification_that_arrives_during_a_sync_keeps_its_connection_due,
+        a_quiet_connection_is_polled_less_often_than_one_that_just_changed,
+        reconcile_reads_only_the_links_that_changed_or_whose_check_falls_due,
+        the_request_budget_is_shared_by_every_instance_through_the_database,
+        a_429_with_retry_after_holds_off_every_instance,
+        metrics_want_the_bearer_token_and_follow_the_schedule,
     ]);
     all.extend(credentials::tests());
     all.extend(integrity::tests());
@@ -54,6 +70,7 @@ fn main() {
             config.sync.call_timeout = Duration::from_millis(400);
             config.sync.max_attempts = 10;
             config.sync.retry_base_secs = 5;
+            config.metrics_token = Some(METRICS_TOKEN.into());
         },
         reservio_contract::trials(),
         all,

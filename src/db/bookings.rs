@@ -121,8 +121,8 @@ pub async fn upsert(
                 "INSERT INTO external_bookings (connection_id, system, external_id, start_at, \
                  end_at, service_id, customer_name, customer_email, customer_phone, status, \
                  voucher_code, counterpart_id, self_rescheduled, remote_updated_at, content_hash, \
-                 raw_payload, fetched_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+                 raw_payload, fetched_at, awaiting_link) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1) \
                  RETURNING id",
             )
             .bind(connection_id)
@@ -210,13 +210,12 @@ pub async fn find_by_external_id(
     .await
 }
 
-/// Snapshots of one connection that belong to no current link yet.
+/// Snapshots of one connection that the link step has not placed yet: those stored since its
+/// last run, found through their own index (`awaiting_link`), however many links there are.
 pub async fn unlinked(tx: &mut Tx, connection_id: i64) -> Result<Vec<StoredBooking>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM external_bookings b WHERE b.connection_id = $1 \
-         AND NOT EXISTS (SELECT 1 FROM booking_links l WHERE l.reservio_booking_id = b.id) \
-         AND NOT EXISTS (SELECT 1 FROM booking_links l WHERE l.termino_booking_id = b.id) \
-         ORDER BY b.id"
+         AND b.awaiting_link = 1 ORDER BY b.id"
     ))
     .bind(connection_id)
     .fetch_all(&mut **tx)

@@ -374,50 +374,6 @@ pub async fn insert(tx: &mut Tx, c: &NewConnection<'_>, now: i64) -> Result<i64,
     Ok(id)
 }
 
-/// Takes the connection's sync lease for `owner` until `until`; false when another instance
-/// holds an unexpired lease.
-pub async fn claim_sync_lease(
-    db: &Db,
-    id: i64,
-    owner: &str,
-    now: i64,
-    until: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE connections SET sync_lease_owner = $1, sync_lease_until = $2 \
-         WHERE id = $3 AND (sync_lease_until IS NULL OR sync_lease_until < $4 \
-                            OR sync_lease_owner = $1)",
-    )
-    .bind(owner)
-    .bind(until)
-    .bind(id)
-    .bind(now)
-    .execute(db.pool())
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Gives the lease back and records how the sync went.
-pub async fn finish_sync(
-    db: &Db,
-    id: i64,
-    owner: &str,
-    now: i64,
-    error: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE connections SET sync_lease_owner = NULL, sync_lease_until = NULL, \
-         last_synced_at = $1, last_sync_error = $2 WHERE id = $3 AND sync_lease_owner = $4",
-    )
-    .bind(now)
-    .bind(error)
-    .bind(id)
-    .bind(owner)
-    .execute(db.pool())
-    .await?;
-    Ok(())
-}
-
 /// One mapped pair of services.
 #[derive(Clone, Debug, FromRow)]
 pub struct ServiceMapping {

@@ -50,6 +50,8 @@ pub struct LinkRow {
     pub open_mismatches: i64,
     /// The kind of the procedure under way on the link (pending, running or waiting), if any.
     pub active_procedure: Option<String>,
+    /// When reconcile must look at the link again (0: now; `None`: only when it changes).
+    pub next_check_at: Option<i64>,
 }
 
 const JOINED: &str = "SELECT l.id, l.connection_id, l.partner_id, l.origin_system, l.voucher_code, \
@@ -73,7 +75,8 @@ const JOINED: &str = "SELECT l.id, l.connection_id, l.partner_id, l.origin_syste
           AS open_mismatches, \
      (SELECT o.kind FROM procedures o WHERE o.link_id = l.id \
           AND o.state IN ('pending', 'running', 'waiting') ORDER BY o.id LIMIT 1) \
-          AS active_procedure \
+          AS active_procedure, \
+     l.next_check_at \
      FROM booking_links l \
      LEFT JOIN external_bookings r ON r.id = l.reservio_booking_id \
      LEFT JOIN external_bookings t ON t.id = l.termino_booking_id";
@@ -94,6 +97,74 @@ pub async fn page_for_connection(
     .bind(limit)
     .fetch_all(db.pool())
     .await
+}
+
+/// One page of a connection's current links that reconcile must look at by `now` — one of
+/// their inputs changed, or a time-based check falls due — in id order after `after_id`.
+pub async fn page_due_for_connection(
+    db: &Db,
+    connection_id: i64,
+    now: i64,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<LinkRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "{JOINED} WHERE l.connection_id = $1 AND l.next_check_at <= $2 \
+         AND l.superseded_by IS NULL AND l.id > $3 ORDER BY l.id LIMIT $4"
+    ))
+    .bind(connection_id)
+    .bind(now)
+    .bind(after_id)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Sets when reconcile must look at the link again, on its own.
+pub async fn set_next_check(
+    db: &Db,
+    link_id: i64,
+    next_check_at: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE booking_links SET next_check_at = $1 WHERE id = $2")
+        .bind(next_check_at)
+        .bind(link_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Sets when reconcile must look at the link again, in the transaction that applied its
+/// outcome (after its writes, which marked it).
+pub async fn set_next_check_in(
+    tx: &mut Tx,
+    link_id: i64,
+    next_check_at: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE booking_links SET next_check_at = $1 WHERE id = $2")
+        .bind(next_check_at)
+        .bind(link_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Marks a link for the next reconcile.
+pub async fn mark_for_check(tx: &mut Tx, link_id: i64) -> Result<(), sqlx::Error> {
+    set_next_check_in(tx, link_id, Some(0)).await
+}
+
+/// How many current links of a connection reconcile must look at by `now`.
+pub async fn count_due(db: &Db, connection_id: i64, now: i64) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM booking_links WHERE connection_id = $1 AND next_check_at <= $2 \
+         AND superseded_by IS NULL",
+    )
+    .bind(connection_id)
+    .bind(now)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(n)
 }
 
 /// One link with its snapshots.
@@ -172,7 +243,24 @@ pub async fn insert(tx: &mut Tx, link: &NewLink<'_>, now: i64) -> Result<i64, sq
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
+    for booking in [link.reservio_booking_id, link.termino_booking_id]
+        .into_iter()
+        .flatten()
+    {
+        placed(tx, booking).await?;
+    }
     Ok(id)
+}
+
+/// The snapshot belongs to a link now: the link step need not look at it again.
+pub async fn placed(tx: &mut Tx, booking_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE external_bookings SET awaiting_link = 0 WHERE id = $1 AND awaiting_link = 1",
+    )
+    .bind(booking_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Fills the missing side of a link.
@@ -188,13 +276,15 @@ pub async fn attach(
         System::Termino => "termino_booking_id",
     };
     sqlx::query(&format!(
-        "UPDATE booking_links SET {column} = $1, updated_at = $2 WHERE id = $3 AND {column} IS NULL"
+        "UPDATE booking_links SET {column} = $1, updated_at = $2, next_check_at = 0 \
+         WHERE id = $3 AND {column} IS NULL"
     ))
     .bind(booking_id)
     .bind(now)
     .bind(link_id)
     .execute(&mut **tx)
     .await?;
+    placed(tx, booking_id).await?;
     refresh_appointment(tx, link_id).await
 }
 
@@ -223,6 +313,7 @@ pub async fn merge_into(tx: &mut Tx, from: i64, into: i64, now: i64) -> Result<b
     if let Some(id) = termino {
         attach(tx, into, System::Termino, id, now).await?;
     }
+    mark_for_check(tx, into).await?;
     Ok(true)
 }
 
@@ -323,8 +414,8 @@ pub async fn set_base_time(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE booking_links SET base_start_at = $1, base_end_at = $2, updated_at = $3 \
-         WHERE id = $4 AND base_start_at IS NOT NULL",
+        "UPDATE booking_links SET base_start_at = $1, base_end_at = $2, updated_at = $3, \
+         next_check_at = 0 WHERE id = $4 AND base_start_at IS NOT NULL",
     )
     .bind(start_at)
     .bind(end_at)

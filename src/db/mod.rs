@@ -7,6 +7,7 @@ pub mod account_tokens;
 pub mod booking_detail;
 pub mod bookings;
 pub mod bookings_view;
+pub mod budget;
 pub mod cases;
 pub mod connections;
 pub mod cursors;
@@ -19,12 +20,14 @@ pub mod link_sides;
 pub mod links;
 pub mod listing;
 pub mod login_attempts;
+pub mod metrics;
 pub mod mismatches;
 pub mod onboarding;
 pub mod outbox;
 pub mod partners;
 pub mod procedures;
 pub mod queue;
+pub mod schedule;
 pub mod second_factor;
 pub mod sessions;
 pub mod sweeps;
@@ -48,6 +51,8 @@ use crate::keys::Keyring;
 pub struct Tx {
     inner: sqlx::Transaction<'static, sqlx::Any>,
     secrets: Arc<Secrets>,
+    /// SQLite: this process's turn at the single writer, released with the transaction.
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl Tx {
@@ -177,6 +182,11 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
     secrets: Arc<Secrets>,
+    /// SQLite has one writer: this process's write transactions queue for it here, first come
+    /// first served, instead of in SQLite's busy handler, which retries after sleeps of up to
+    /// 100 ms and lets a late comer overtake one that waited long (a notified sync waiting
+    /// behind a round of polls).
+    write_turns: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Db {
@@ -206,6 +216,7 @@ impl Db {
             pool,
             backend,
             secrets: Arc::default(),
+            write_turns: Arc::default(),
         })
     }
 
@@ -253,20 +264,28 @@ impl Db {
     /// it runs (a web request whose client went away) cannot hand a connection back to the pool
     /// in the middle of taking the write lock — it would keep the lock and every other writer
     /// would get SQLITE_BUSY. The task finishes the BEGIN; if nobody wants the transaction any
-    /// more, dropping it rolls it back.
+    /// more, dropping it rolls it back. Before the BEGIN it waits for this process's turn at
+    /// the writer (`write_turns`): a task must not begin a second write transaction while it
+    /// holds one (SQLite would refuse it anyway, after its busy timeout).
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
-        let inner = match self.backend {
+        let (inner, turn) = match self.backend {
             Backend::Sqlite => {
                 let pool = self.pool.clone();
-                tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
-                    .await
-                    .map_err(|e| sqlx::Error::Protocol(format!("starting a transaction: {e}")))??
+                let turns = self.write_turns.clone();
+                tokio::spawn(async move {
+                    let turn = turns.lock_owned().await;
+                    let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                    Ok::<_, sqlx::Error>((tx, Some(turn)))
+                })
+                .await
+                .map_err(|e| sqlx::Error::Protocol(format!("starting a transaction: {e}")))??
             }
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Postgres => (self.pool.begin().await?, None),
         };
         Ok(Tx {
             inner,
             secrets: self.secrets.clone(),
+            _turn: turn,
         })
     }
 

@@ -49,6 +49,35 @@ pub async fn connect_demo_partners(
     Ok(())
 }
 
+/// Connects the given partners (any names) to fresh accounts in the sandbox, each with
+/// `bookings_per_partner` seeded appointments; their catalogues repeat the demo's. For the
+/// benchmark of a whole channel.
+pub async fn connect_partners(
+    sandbox: &Sandbox,
+    db: &Db,
+    clock: &Clock,
+    app_port: u16,
+    partner_ids: &[i64],
+    bookings_per_partner: usize,
+) -> anyhow::Result<()> {
+    for (index, partner_id) in partner_ids.iter().enumerate() {
+        let seeded = connect_one(
+            sandbox,
+            db,
+            clock,
+            app_port,
+            index,
+            *partner_id,
+            bookings_per_partner,
+        )
+        .await?;
+        if let Ok(mut list) = sandbox.partners.lock() {
+            list.push(seeded);
+        }
+    }
+    Ok(())
+}
+
 async fn connect_one(
     sandbox: &Sandbox,
     db: &Db,
@@ -73,7 +102,8 @@ async fn connect_one(
         .termino
         .add_partner(&termino_partner_id, &termino_token);
     let mut services = vec![];
-    for (k, (name, minutes)) in CATALOGUE[index].iter().enumerate() {
+    let catalogue = CATALOGUE[index % CATALOGUE.len()];
+    for (k, (name, minutes)) in catalogue.iter().enumerate() {
         let service_id = format!("svc-{}-{}", index + 1, k + 1);
         let offer_id = format!("offer-{}-{}", index + 1, k + 1);
         sandbox.reservio.add_service(
@@ -160,7 +190,7 @@ async fn connect_one(
     )
     .await?;
     for (k, (service_id, offer_id, minutes)) in services.iter().enumerate() {
-        let name = CATALOGUE[index][k].0;
+        let name = catalogue[k].0;
         connections::insert_mapping(
             &mut tx,
             &ServiceMapping {

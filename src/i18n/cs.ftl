@@ -344,6 +344,7 @@ loading = Načítání…
 ## Partner Care: the mismatch queue
 care-cases-link = Případy předané Partner Care →
 care-health-title = Stav synchronizace podle partnera
+care-sync-health = Synchronizace: připojení k synchronizaci { $due } (nejdéle čekající { $oldest } s), změn čekajících na odeslání { $pending }, neúspěšných odeslání { $failed }, dotazů na Reservio za poslední minutu { $requests }.
 care-health-empty = Žádný partner zatím nemá propojení.
 care-partner = Partner
 care-health-agreement = Shodná propojení rezervací

@@ -335,6 +335,7 @@ loading = Loading…
 ## Partner Care: the mismatch queue
 care-cases-link = Cases escalated to Partner Care →
 care-health-title = Sync health per partner
+care-sync-health = Sync: { $due } connections due (the oldest waiting { $oldest } s), { $pending } changes waiting to be pushed, { $failed } pushes failed, { $requests } Reservio requests in the last minute.
 care-health-empty = No partner has a connection yet.
 care-partner = Partner
 care-health-agreement = Links in agreement

@@ -338,6 +338,7 @@ loading = Wczytywanie…
 ## Partner Care: the mismatch queue
 care-cases-link = Zgłoszenia przekazane do Partner Care →
 care-health-title = Stan synchronizacji według partnera
+care-sync-health = Synchronizacja: połączeń do synchronizacji { $due } (najdłużej czekające { $oldest } s), zmian czekających na wysłanie { $pending }, nieudanych wysyłek { $failed }, zapytań do Reservio w ostatniej minucie { $requests }.
 care-health-empty = Żaden partner nie ma jeszcze połączenia.
 care-partner = Partner
 care-health-agreement = Zgodne powiązania

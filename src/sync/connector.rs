@@ -41,6 +41,10 @@ pub struct HttpConnector {
     pub termino_url: String,
     pub timeout: std::time::Duration,
     pub clock: crate::clock::Clock,
+    /// How often a Reservio poll reads its whole window (see [`WindowPolicy`]).
+    pub far_window_every_secs: i64,
+    /// What every Reservio request passes first (the deployment's budget), when one is set.
+    pub reservio_gate: Option<Arc<dyn crate::systems::RequestGate>>,
     clients: std::sync::Mutex<std::collections::HashMap<CacheKey, ConnectionSystems>>,
 }
 
@@ -58,8 +62,16 @@ impl HttpConnector {
             termino_url: termino_url.to_string(),
             timeout,
             clock,
+            far_window_every_secs: 0,
+            reservio_gate: None,
             clients: Default::default(),
         }
+    }
+
+    /// Every Reservio request of every connection passes `gate` first.
+    pub fn with_reservio_gate(mut self, gate: Arc<dyn crate::systems::RequestGate>) -> Self {
+        self.reservio_gate = Some(gate);
+        self
     }
 }
 
@@ -101,12 +113,19 @@ impl Connector for HttpConnector {
     }
 
     fn reservio_client(&self, token: &str) -> Result<ReservioClient, SystemError> {
-        ReservioClient::new(
+        let client = ReservioClient::new(
             &self.reservio_url,
             token,
             self.timeout,
-            WindowPolicy::rolling(self.clock.clone()),
-        )
+            WindowPolicy {
+                far_every_secs: self.far_window_every_secs,
+                ..WindowPolicy::rolling(self.clock.clone())
+            },
+        )?;
+        Ok(match &self.reservio_gate {
+            Some(gate) => client.with_gate(gate.clone()),
+            None => client,
+        })
     }
 
     fn termino_client(&self, token: &str) -> Result<TerminoClient, SystemError> {

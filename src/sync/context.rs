@@ -27,8 +27,21 @@ pub enum SyncError {
 /// Tuning of the engine, with defaults that suit the demo.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// How often every connection is polled (Reservio has no notifications).
+    /// How often a connection that changed recently is polled (Reservio has no
+    /// notifications).
     pub poll_interval_secs: u64,
+    /// How often a connection that has been quiet for long is polled (the schedule's
+    /// `poll_delay` grows towards it).
+    pub quiet_poll_interval_secs: u64,
+    /// How often a Reservio poll reads its whole window; the polls between read only the next
+    /// 48 hours, where changes matter soonest (`BOOKBRIDGE_FAR_WINDOW_SECS`; 0: every poll).
+    pub far_window_every_secs: i64,
+    /// Requests per second to Reservio for the whole deployment, shared through the database
+    /// (`BOOKBRIDGE_RESERVIO_BUDGET`); `None` for no limit of ours.
+    pub reservio_budget: Option<u32>,
+    /// Connections synced at once by one instance's worker, besides as many again kept for
+    /// notified ones (`BOOKBRIDGE_SYNC_CONCURRENCY`).
+    pub concurrency: usize,
     /// How long a claimed connection or push stays ours if we die.
     pub lease_secs: i64,
     /// First retry delay of a failed push; doubles per attempt.
@@ -57,6 +70,10 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             poll_interval_secs: 5,
+            quiet_poll_interval_secs: 60,
+            concurrency: 8,
+            reservio_budget: None,
+            far_window_every_secs: 60,
             lease_secs: 60,
             retry_base_secs: 2,
             retry_max_secs: 300,

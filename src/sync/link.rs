@@ -22,6 +22,7 @@ pub async fn link_new(ctx: &SyncContext, connection: &Connection) -> Result<Vec<
         };
         // Earlier iterations may have linked this one already (as the counterpart of another).
         if links::link_of_booking(&mut tx, booking.id).await?.is_some() {
+            links::placed(&mut tx, booking.id).await?;
             continue;
         }
         let link_id = link_one(&mut tx, connection, &booking, system, now).await?;

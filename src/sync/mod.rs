@@ -4,6 +4,7 @@
 //! reading both systems, storing snapshots, writing links, mismatches and outbox rows, calling
 //! the systems, and auditing every change it makes as the actor `sync`.
 
+pub mod budget;
 pub mod catalogue;
 pub mod connector;
 pub mod context;
@@ -14,6 +15,7 @@ pub mod procedure;
 pub mod pull;
 pub mod push;
 pub mod reconcile;
+pub mod schedule;
 pub mod sweep;
 pub mod undelivered;
 pub mod worker;

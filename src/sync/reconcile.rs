@@ -13,7 +13,9 @@ use crate::db::mismatches::{self, Detected};
 use crate::db::outbox::{self, NewPush};
 use crate::domain::mismatch::MismatchKind;
 use crate::domain::procedure::ProcedureKind;
-use crate::domain::reconcile::{Base, LinkView, Outcome, Push, Side, Snapshot, reconcile};
+use crate::domain::reconcile::{
+    Base, LinkView, Outcome, Push, Side, Snapshot, next_check_at, reconcile,
+};
 use crate::domain::{BookingStatus, Customer, NewBooking, System};
 
 /// What a reconcile pass did.
@@ -21,9 +23,22 @@ use crate::domain::{BookingStatus, Customer, NewBooking, System};
 pub struct ReconcileReport {
     pub links_seen: usize,
     pub links_written: usize,
+    /// Links whose stored state the pass changed: a new base, a change found on its way or
+    /// arrived, a push enqueued, a mismatch opened or resolved (refreshing one that stays open
+    /// is not a change).
+    pub links_changed: usize,
     pub pushes_enqueued: usize,
     pub mismatches_opened: usize,
     pub mismatches_resolved: usize,
+}
+
+/// Links read by reconcile in this process since it started (for the benchmark of a whole
+/// channel: the cost of a quiet channel is how slowly this grows).
+static LINKS_READ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Links read by reconcile in this process so far.
+pub fn links_read() -> u64 {
+    LINKS_READ.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Links read per query. Each page costs a round trip and, on PostgreSQL, a fresh plan of the
@@ -130,21 +145,56 @@ fn is_noop(row: &LinkRow, view: &LinkView, outcome: &Outcome) -> bool {
         }
 }
 
-/// Reconciles every current link of a connection.
+/// Reconciles the links of a connection that need it: one of their inputs changed since the
+/// last look (their snapshots, pushes, cases, procedures, mismatches — each marks its link when
+/// written), or a time-based check falls due (`next_check_at`). A quiet connection costs one
+/// indexed look-up, however many links it has.
 pub async fn reconcile_connection(
     ctx: &SyncContext,
     connection: &Connection,
     map: &ServiceMap,
 ) -> Result<ReconcileReport, SyncError> {
+    let now = ctx.clock.now();
+    reconcile_pages(ctx, connection, map, |after| {
+        links::page_due_for_connection(&ctx.db, connection.id, now, after, PAGE)
+    })
+    .await
+}
+
+/// Reconciles every current link of a connection, whether marked or not: the slow safety net
+/// behind [`reconcile_connection`]. In a healthy system it writes nothing (its
+/// `links_changed` counts what the incremental reconcile missed).
+pub async fn reconcile_all(
+    ctx: &SyncContext,
+    connection: &Connection,
+    map: &ServiceMap,
+) -> Result<ReconcileReport, SyncError> {
+    reconcile_pages(ctx, connection, map, |after| {
+        links::page_for_connection(&ctx.db, connection.id, after, PAGE)
+    })
+    .await
+}
+
+async fn reconcile_pages<F, Fut>(
+    ctx: &SyncContext,
+    connection: &Connection,
+    map: &ServiceMap,
+    page: F,
+) -> Result<ReconcileReport, SyncError>
+where
+    F: Fn(i64) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<LinkRow>, sqlx::Error>>,
+{
     let mut report = ReconcileReport::default();
     let mut after = 0;
     loop {
-        let rows = links::page_for_connection(&ctx.db, connection.id, after, PAGE).await?;
+        let rows = page(after).await?;
         let Some(last) = rows.last() else {
             break;
         };
         after = last.id;
         let full_page = rows.len() as i64 == PAGE;
+        LINKS_READ.fetch_add(rows.len() as u64, std::sync::atomic::Ordering::Relaxed);
         for row in &rows {
             report.links_seen += 1;
             reconcile_row(ctx, connection, map, row, &mut report).await?;
@@ -181,10 +231,19 @@ async fn reconcile_row(
     let now = ctx.clock.now();
     let view = view_of(row, map);
     let outcome = reconcile(&view, now, &ctx.settings.policy);
+    let next_check = next_check_at(&view, &outcome, now, &ctx.settings.policy);
     if is_noop(row, &view, &outcome) {
+        if row.next_check_at != next_check {
+            links::set_next_check(&ctx.db, row.id, next_check).await?;
+        }
         return Ok(());
     }
     report.links_written += 1;
+    let before = (
+        report.pushes_enqueued,
+        report.mismatches_opened,
+        report.mismatches_resolved,
+    );
     let mut tx = ctx.db.begin_write().await?;
 
     let base_changed = outcome
@@ -342,7 +401,17 @@ async fn reconcile_row(
             .await?;
         }
     }
+    // Last: the writes above marked the link for a check of their own.
+    links::set_next_check_in(&mut tx, row.id, next_check).await?;
     tx.commit().await?;
+    let after = (
+        report.pushes_enqueued,
+        report.mismatches_opened,
+        report.mismatches_resolved,
+    );
+    if base_changed || outcome.change_pending_since != row.change_pending_since || after != before {
+        report.links_changed += 1;
+    }
     Ok(())
 }
 

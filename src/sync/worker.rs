@@ -1,20 +1,24 @@
-//! The worker: syncs every connection on an interval and at once when a system notifies us.
-//! Each connection's sync runs in a task of its own, so a panic in one is logged and never
-//! stops the loop.
+//! The worker: syncs each connection when it falls due (its schedule is in the database, see
+//! [`crate::db::schedule`] and [`super::schedule`]) and at once when a system notifies us, several
+//! connections at a time. Each connection's sync runs in a task of its own, so a panic in one is
+//! logged and never stops the loop.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
 
 use super::context::{SyncContext, SyncError};
 use super::link::link_new;
 use super::pull::{PullReport, pull};
 use super::push::{PushReport, push_due};
-use super::reconcile::{ReconcileReport, reconcile_connection};
+use super::reconcile::{ReconcileReport, reconcile_all, reconcile_connection};
 use super::sweep::{SweepReport, sweep};
 use crate::db::connections::{self, Connection, Hold, ServiceMap};
-use crate::db::cursors;
+use crate::db::schedule::{self, Lane};
+use crate::db::{Backend, DatabaseUrl, cursors};
 use crate::domain::System;
 
 /// What one sync of one connection did.
@@ -27,69 +31,193 @@ pub struct SyncReport {
     pub push: PushReport,
     pub sweep_termino: SweepReport,
     pub sweep_reservio: SweepReport,
+    /// When the safety net ran: the links it had to change (0 in a healthy system).
+    pub full_check: Option<usize>,
 }
 
-/// Asks the worker to sync one connection now.
-#[derive(Clone, Debug)]
-pub struct Notifier(mpsc::Sender<i64>);
-
-impl Notifier {
-    /// Never blocks: when the queue is full a sync is coming anyway.
-    pub fn notify(&self, connection_id: i64) {
-        let _ = self.0.try_send(connection_id);
+impl SyncReport {
+    /// Whether either system showed something new, changed or gone: such a connection is
+    /// polled at the shortest interval for a while.
+    pub fn saw_a_change(&self) -> bool {
+        [&self.termino, &self.reservio]
+            .into_iter()
+            .any(|p| !(p.new.is_empty() && p.changed.is_empty() && p.vanished.is_empty()))
     }
 }
 
-/// The background loop.
+/// Asks the worker to sync one connection now: the connection is made due in the database
+/// (so whichever instance is free takes it) and this instance's worker is woken.
+#[derive(Clone, Debug)]
+pub struct Notifier {
+    db: crate::db::Db,
+    clock: crate::clock::Clock,
+    wake: Arc<Notify>,
+}
+
+impl Notifier {
+    /// Never blocks: the request is written in a task of its own.
+    pub fn notify(&self, connection_id: i64) {
+        let notifier = self.clone();
+        tokio::spawn(async move { notifier.request(connection_id).await });
+    }
+
+    /// Makes the connection due now and wakes the worker; a failed write is logged (the poll
+    /// still comes).
+    pub async fn request(&self, connection_id: i64) {
+        let now = self.clock.now();
+        if let Err(e) = schedule::request_sync(&self.db, connection_id, now).await {
+            tracing::warn!(connection = connection_id, error = %e, "cannot request a sync");
+        }
+        self.wake.notify_one();
+    }
+}
+
+/// The background loop: claims due connections from the database and syncs up to
+/// `concurrency` of them at once, plus as many again for connections a notification asked
+/// for, so a notified change never waits behind a round of polls.
 pub struct Worker {
     ctx: SyncContext,
-    wake: mpsc::Receiver<i64>,
+    wake: Arc<Notify>,
+    listen: Option<DatabaseUrl>,
 }
+
+/// Which of the worker's two allowances a sync counts against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    Notified = 0,
+    Polled = 1,
+}
+
+/// How often an idle worker looks for connections that fell due.
+const LOOK_EVERY: Duration = Duration::from_millis(500);
 
 impl Worker {
     pub fn new(ctx: SyncContext) -> (Worker, Notifier) {
-        let (tx, rx) = mpsc::channel(1024);
-        (Worker { ctx, wake: rx }, Notifier(tx))
+        let wake = Arc::new(Notify::new());
+        let notifier = Notifier {
+            db: ctx.db.clone(),
+            clock: ctx.clock.clone(),
+            wake: wake.clone(),
+        };
+        (
+            Worker {
+                ctx,
+                wake,
+                listen: None,
+            },
+            notifier,
+        )
     }
 
-    /// Runs until the notifier side is gone.
-    pub async fn run(mut self) {
-        let mut tick = tokio::time::interval(Duration::from_secs(
-            self.ctx.settings.poll_interval_secs.max(1),
-        ));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    /// Also wakes on notifications made by other instances (PostgreSQL `LISTEN`, on a
+    /// connection of its own outside the pool).
+    pub fn listening_to(mut self, url: &DatabaseUrl) -> Worker {
+        if url.backend() == Backend::Postgres {
+            self.listen = Some(url.clone());
+        }
+        self
+    }
+
+    /// Runs until dropped.
+    pub async fn run(self) {
+        // Stops listening when the loop is dropped.
+        let mut listener = JoinSet::new();
+        if let Some(url) = self.listen.clone() {
+            listener.spawn(listen_for_requests(url, self.wake.clone()));
+        }
+        let concurrency = self.ctx.settings.concurrency.max(1);
+        // Each sync is a task of this set: a panic in one is contained (its slot is found by
+        // its task id), and dropping the loop stops them all, so nothing writes after it.
+        let mut running: JoinSet<()> = JoinSet::new();
+        let mut tasks: HashMap<tokio::task::Id, (Slot, i64)> = HashMap::new();
+        // Syncs under way per slot (notified, polled), and their connections.
+        let mut in_flight = [0usize; 2];
+        let mut syncing: Vec<i64> = vec![];
         loop {
+            for (slot, lane) in [(Slot::Notified, Lane::Notified), (Slot::Polled, Lane::Due)] {
+                let free = concurrency.saturating_sub(in_flight[slot as usize]);
+                for id in self.claim(lane, free, &syncing).await {
+                    in_flight[slot as usize] += 1;
+                    syncing.push(id);
+                    let ctx = self.ctx.clone();
+                    let task = running.spawn(sync_claimed(ctx, id));
+                    tasks.insert(task.id(), (slot, id));
+                }
+            }
             tokio::select! {
-                woken = self.wake.recv() => match woken {
-                    Some(id) => isolated(self.ctx.clone(), Some(id)).await,
-                    None => break,
-                },
-                _ = tick.tick() => isolated(self.ctx.clone(), None).await,
+                Some(done) = running.join_next_with_id(), if !running.is_empty() => {
+                    let task = match done {
+                        Ok((task, ())) => task,
+                        Err(e) => {
+                            tracing::error!(error = %e, "a sync task panicked or was cancelled");
+                            e.id()
+                        }
+                    };
+                    if let Some((slot, id)) = tasks.remove(&task) {
+                        in_flight[slot as usize] = in_flight[slot as usize].saturating_sub(1);
+                        syncing.retain(|c| *c != id);
+                    }
+                }
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(LOOK_EVERY) => {}
+            }
+        }
+    }
+
+    async fn claim(&self, lane: Lane, free: usize, syncing: &[i64]) -> Vec<i64> {
+        if free == 0 {
+            return vec![];
+        }
+        let now = self.ctx.clock.now();
+        match schedule::claim_due(
+            &self.ctx.db,
+            lane,
+            &self.ctx.owner,
+            now,
+            now + self.ctx.settings.lease_secs,
+            i64::try_from(free).unwrap_or(i64::MAX),
+            syncing,
+        )
+        .await
+        {
+            Ok(ids) => ids,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot claim due connections");
+                vec![]
             }
         }
     }
 }
 
-/// Runs one sync in its own task so that a panic is contained and logged.
-async fn isolated(ctx: SyncContext, connection: Option<i64>) {
-    let task = tokio::spawn(async move {
-        match connection {
-            Some(id) => match connections::find(&ctx.db, id).await {
-                Ok(Some(conn)) => log_outcome(&conn, sync_connection(&ctx, &conn).await),
-                Ok(None) => {
-                    tracing::debug!(connection = id, "notified about an unknown connection")
-                }
-                Err(e) => tracing::warn!(error = %e, "cannot load connection"),
-            },
-            None => {
-                if let Err(e) = sync_all(&ctx).await {
-                    tracing::warn!(error = %e, "sync round failed");
-                }
+/// Wakes the worker whenever any instance requests a sync; reconnects after a failure.
+async fn listen_for_requests(url: DatabaseUrl, wake: Arc<Notify>) {
+    loop {
+        let outcome = async {
+            let mut listener = sqlx::postgres::PgListener::connect(url.as_str()).await?;
+            listener.listen(schedule::WAKE_CHANNEL).await?;
+            loop {
+                listener.recv().await?;
+                wake.notify_one();
             }
+            #[allow(unreachable_code)]
+            Ok::<(), sqlx::Error>(())
         }
-    });
-    if let Err(e) = task.await {
-        tracing::error!(error = %e, "a sync task panicked or was cancelled");
+        .await;
+        if let Err(e) = outcome {
+            tracing::warn!(error = %e, "listening for sync requests failed; trying again");
+        }
+        // Anything requested while we were not listening is found by the regular look.
+        wake.notify_one();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// Syncs one claimed connection (in a task of the worker's set).
+async fn sync_claimed(ctx: SyncContext, id: i64) {
+    match connections::find(&ctx.db, id).await {
+        Ok(Some(conn)) => log_outcome(&conn, sync_connection(&ctx, &conn).await),
+        Ok(None) => tracing::debug!(connection = id, "claimed an unknown connection"),
+        Err(e) => tracing::warn!(error = %e, "cannot load connection"),
     }
 }
 
@@ -126,7 +254,7 @@ pub async fn sync_connection(
     conn: &Connection,
 ) -> Result<SyncReport, SyncError> {
     let now = ctx.clock.now();
-    if !connections::claim_sync_lease(
+    let Some(requests_seen) = schedule::claim_one(
         &ctx.db,
         conn.id,
         &ctx.owner,
@@ -134,17 +262,29 @@ pub async fn sync_connection(
         now + ctx.settings.lease_secs,
     )
     .await?
-    {
+    else {
         return Err(SyncError::Busy(conn.id));
-    }
+    };
     let outcome = run_steps(ctx, conn).await;
     let error = outcome.as_ref().err().map(|e| e.to_string());
-    connections::finish_sync(
+    let now = ctx.clock.now();
+    let changed = outcome.as_ref().is_ok_and(SyncReport::saw_a_change);
+    let last_change_at = if changed {
+        Some(now)
+    } else {
+        schedule::last_change_at(&ctx.db, conn.id).await?
+    };
+    schedule::finish(
         &ctx.db,
-        conn.id,
-        &ctx.owner,
-        ctx.clock.now(),
-        error.as_deref(),
+        &schedule::Finished {
+            connection_id: conn.id,
+            owner: &ctx.owner,
+            now,
+            error: error.as_deref(),
+            requests_seen,
+            next_sync_at: now + super::schedule::poll_delay(&ctx.settings, now, last_change_at),
+            changed,
+        },
     )
     .await?;
     outcome
@@ -203,6 +343,30 @@ async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, S
     super::push::confirm_observed(ctx, conn).await?;
     super::undelivered::requeue_due(ctx, conn, &silent_since).await?;
     report.reconcile = reconcile_connection(ctx, conn, &map).await?;
+    // The safety net: now and then every link, marked or not. What it has to change, the
+    // incremental reconcile missed — counted, and 0 in a healthy system.
+    let now = ctx.clock.now();
+    if schedule::full_check_due(&ctx.db, conn.id, now).await? {
+        let full = reconcile_all(ctx, conn, &map).await?;
+        if full.links_changed > 0 {
+            tracing::warn!(
+                connection = conn.id,
+                links = full.links_changed,
+                "the full reconcile found links the incremental one had not looked at"
+            );
+        }
+        schedule::record_full_check(
+            &ctx.db,
+            conn.id,
+            i64::try_from(full.links_changed).unwrap_or(i64::MAX),
+            now + ctx.settings.sweep_interval_secs,
+        )
+        .await?;
+        report.full_check = Some(full.links_changed);
+        report.reconcile.pushes_enqueued += full.pushes_enqueued;
+        report.reconcile.mismatches_opened += full.mismatches_opened;
+        report.reconcile.mismatches_resolved += full.mismatches_resolved;
+    }
     // Refused credentials or observe mode: the pushes wait, recorded, and nothing is written.
     let hold = if refused {
         Some(Hold::CredentialsExpired)

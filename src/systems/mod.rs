@@ -54,6 +54,18 @@ pub struct ChangeBatch {
     pub has_more: bool,
 }
 
+/// What every request to a system passes first: a budget of requests for the whole deployment,
+/// and the system's own requests to wait (429 with `Retry-After`).
+#[async_trait]
+pub trait RequestGate: Send + Sync {
+    /// Waits until one more request may be sent; an error when the wait would be too long
+    /// (transient: the next sync tries again).
+    async fn admit(&self) -> Result<(), SystemError>;
+
+    /// The system answered 429 asking to wait `wait`: nobody sends until then.
+    async fn hold_off(&self, wait: std::time::Duration);
+}
+
 /// What a connection is called on each side: Reservio's business id, Termino's partner id.
 pub type Account = str;
 

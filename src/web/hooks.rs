@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 
-use crate::db::{connections, webhook_nonces};
+use crate::db::{connections, schedule, webhook_nonces};
 use crate::systems::termino::{SIGNATURE_HEADER, parse_webhook, verify_webhook_signature};
 use crate::web::error::AppError;
 use crate::web::extract::Path;
@@ -71,8 +71,11 @@ pub async fn termino(
         );
         return Ok(StatusCode::CONFLICT);
     }
-    if let Some(notifier) = &state.notifier {
-        notifier.notify(connection.id);
+    // Due in the database before the answer, so whichever instance is free syncs it even when
+    // this one runs no worker; then this instance's worker is woken at once.
+    match &state.notifier {
+        Some(notifier) => notifier.request(connection.id).await,
+        None => schedule::request_sync(&state.db, connection.id, now).await?,
     }
     Ok(StatusCode::ACCEPTED)
 }

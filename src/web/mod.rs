@@ -23,6 +23,7 @@ pub mod hooks;
 pub mod htmx;
 pub mod language;
 pub mod login;
+pub mod metrics;
 pub mod outbox;
 pub mod page;
 pub mod partner_home;
@@ -30,6 +31,7 @@ pub mod partner_settings;
 pub mod paths;
 pub mod procedures;
 pub mod request_id;
+pub mod route_latency;
 pub mod sales;
 pub mod second_step;
 pub mod security;
@@ -266,8 +268,9 @@ pub fn router(state: AppState) -> Router {
             error_page::render_error_pages,
         ))
         .layer(sessions)
-        // Health, webhooks and static files need no session.
+        // Health, metrics, webhooks and static files need no session.
         .route(paths::HEALTHZ, get(healthz))
+        .route(paths::METRICS, get(metrics::show))
         .route(
             "/hooks/termino/{code}",
             post(hooks::termino).layer(axum::extract::DefaultBodyLimit::max(hooks::MAX_BODY)),
@@ -281,6 +284,10 @@ pub fn router(state: AppState) -> Router {
             tracing::error!("a handler panicked");
             AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
         }))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::time_requests,
+        ))
         .layer(middleware::from_fn(request_id::assign))
         .layer(middleware::from_fn(security::headers))
         .with_state(state)

@@ -28,6 +28,8 @@ pub const LOGIN: &str = "/login";
 pub const LOGOUT: &str = "/logout";
 pub const LANGUAGE: &str = "/language";
 pub const HEALTHZ: &str = "/healthz";
+/// Prometheus' text format, for operators (see [`crate::web::metrics`]).
+pub const METRICS: &str = "/metrics";
 pub const BOOKINGS: &str = "/bookings";
 pub const CARE_MISMATCHES: &str = "/care/mismatches";
 pub const SALES_CONNECTIONS: &str = "/sales/connections";
@@ -342,6 +344,7 @@ pub const GET_ROUTES: &[&str] = &[
     PASSWORD_FORGOT,
     PASSWORD_RESET_ROUTE,
     INVITATION_ROUTE,
+    METRICS,
 ];
 
 /// Accepts a post-login (or post-language-switch) destination only if its path is one of our

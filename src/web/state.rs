@@ -41,6 +41,8 @@ pub struct Shared {
     pub bookings_cache: crate::web::bookings::cache::PageCache,
     /// The start of links in e-mails (invitations, password resets).
     pub link_base: String,
+    /// This instance's HTTP latencies, for `/metrics`.
+    pub http_metrics: crate::web::route_latency::HttpMetrics,
 }
 
 impl Deref for AppState {

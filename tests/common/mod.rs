@@ -260,6 +260,9 @@ pub fn test_config(url: DatabaseUrl) -> Config {
     config.staff_second_factor = bookbridge::auth::second_factor::StaffSecondFactor::Optional;
     // Tests read what they just wrote; the list's micro-cache has unit tests of its own.
     config.page_cache_ttl = std::time::Duration::ZERO;
+    // Tests move the clock by hand: every poll reads the whole window unless a test asks
+    // otherwise.
+    config.sync.far_window_every_secs = 0;
     config
 }
 

@@ -52,7 +52,7 @@ const PROBE: Duration = Duration::from_millis(2);
 
 /// One appointment on both sides, free of seeded trouble, that the benchmark moves around.
 #[derive(Clone, Debug)]
-struct Lane {
+pub(crate) struct Lane {
     business_id: String,
     booking_id: String,
     termino_partner_id: String,
@@ -61,13 +61,13 @@ struct Lane {
 
 /// The seeded appointments that start out in a mismatch (see the sandbox's seeding): moving
 /// them would measure the mismatch handling, not propagation.
-fn seeded_in_trouble(n: usize) -> bool {
+pub(crate) fn seeded_in_trouble(n: usize) -> bool {
     matches!(n % 40, 3 | 7 | 11 | 15 | 19)
 }
 
 /// Direction of one measured change.
 #[derive(Clone, Copy)]
-enum Direction {
+pub(crate) enum Direction {
     TerminoToReservio,
     ReservioToTermino,
 }
@@ -188,7 +188,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
 }
 
 /// Mismatches not yet resolved (the seeded ones, when all is well).
-async fn open_mismatches(db: &Db) -> anyhow::Result<i64> {
+pub(crate) async fn open_mismatches(db: &Db) -> anyhow::Result<i64> {
     let (open,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM mismatches WHERE state <> 'resolved'")
             .fetch_one(db.pool())
@@ -209,7 +209,7 @@ async fn add_demo_partners(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn lanes(sandbox: &Sandbox) -> Vec<Lane> {
+pub(crate) fn lanes(sandbox: &Sandbox) -> Vec<Lane> {
     let mut lanes = vec![];
     for partner in sandbox.partners() {
         for (n, (booking, reservation, _voucher)) in partner.appointments.iter().enumerate() {
@@ -308,7 +308,7 @@ async fn one_change(
 }
 
 /// Changes one after another, going round the lanes.
-async fn sequential(
+pub(crate) async fn sequential(
     sandbox: &Sandbox,
     lanes: &[Lane],
     changes: usize,
@@ -329,7 +329,7 @@ async fn sequential(
 }
 
 /// Changes in every lane at once, each lane one change at a time after a random pause.
-async fn concurrent(
+pub(crate) async fn concurrent(
     sandbox: &Arc<Sandbox>,
     lanes: &[Lane],
     changes: usize,
@@ -375,7 +375,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[rank - 1]
 }
 
-fn human(d: Duration) -> String {
+pub(crate) fn human(d: Duration) -> String {
     if d < Duration::from_secs(1) {
         format!("{:.0} ms", d.as_secs_f64() * 1000.0)
     } else {
@@ -383,7 +383,7 @@ fn human(d: Duration) -> String {
     }
 }
 
-fn rows(
+pub(crate) fn rows(
     table: &mut Table,
     what: &str,
     samples: &[Option<Duration>],

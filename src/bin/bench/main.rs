@@ -16,6 +16,7 @@ mod fixture;
 mod latency;
 mod memory;
 mod report;
+mod scale;
 #[path = "../shared/scratch.rs"]
 mod scratch;
 mod throughput;
@@ -63,6 +64,22 @@ struct Cli {
     /// round also reconciles them (a loaded database); 0 measures an idle one.
     #[arg(long, default_value_t = 0)]
     background_links: u64,
+    /// A channel's partner base: N sandbox connections with the activity running across all
+    /// of them (runs this part only).
+    #[arg(long)]
+    connections: Option<usize>,
+    /// Bookings seeded per connection with --connections.
+    #[arg(long, default_value_t = 100)]
+    bookings_per_connection: usize,
+    /// The deployment's Reservio budget (requests per second) with --connections.
+    #[arg(long, default_value_t = 50)]
+    budget: u32,
+    /// Sandbox changes per second across all connections with --connections.
+    #[arg(long, default_value_t = 5.0)]
+    activity_rate: f64,
+    /// Seconds the idle cost is measured over with --connections.
+    #[arg(long, default_value_t = 60)]
+    idle_secs: u64,
     /// Keep the scratch database instead of removing it (to inspect it).
     #[arg(long)]
     keep: bool,
@@ -117,6 +134,29 @@ async fn run(cli: &Cli) -> anyhow::Result<Table> {
     let mut table = Table::new(machine(), command_line());
     // Other work on the machine skews every figure; say how busy it was.
     let load_at_start = load_average();
+    if let Some(connections) = cli.connections {
+        let scratch = Scratch::create(cli.database_url.as_deref(), "scale").await?;
+        let outcome = scale::measure(
+            &scratch,
+            &scale::Plan {
+                connections,
+                bookings_per_connection: cli.bookings_per_connection,
+                budget: cli.budget,
+                activity_per_sec: cli.activity_rate,
+                changes: cli.changes,
+                idle_secs: cli.idle_secs,
+            },
+            &mut table,
+        )
+        .await;
+        scratch.finish(cli.keep).await;
+        outcome?;
+        table.note(format!(
+            "load average (1 min) at start {load_at_start}, at end {}",
+            load_average()
+        ));
+        return Ok(table);
+    }
     let reconcile = cli.runs(Part::Reconcile);
     let memory = cli.runs(Part::Memory);
     if reconcile || memory {

@@ -1,4 +1,4 @@
-//! Reconcile throughput: one full `reconcile_connection` pass over the stored links, next to
+//! Reconcile throughput: one full `reconcile_all` pass over the stored links, next to
 //! a plain streamed `SELECT` of the same rows (each link joined with both of its snapshots,
 //! decoded into the same row type) in the same process, on the same warm database.
 
@@ -12,7 +12,7 @@ use bookbridge::config::{Config, SystemsConfig};
 use bookbridge::db::connections::{self, ServiceMap};
 use bookbridge::db::links::LinkRow;
 use bookbridge::sync::SyncContext;
-use bookbridge::sync::reconcile::{ReconcileReport, reconcile_connection};
+use bookbridge::sync::reconcile::{ReconcileReport, reconcile_all};
 use futures_util::TryStreamExt;
 
 use crate::fixture::{self, Fixture};
@@ -74,7 +74,7 @@ impl LinkBench {
     async fn reconcile_pass(&self) -> anyhow::Result<(Duration, ReconcileReport, u64)> {
         memory::reset_peak();
         let started = Instant::now();
-        let report = reconcile_connection(&self.ctx, &self.fixture.connection, &self.map)
+        let report = reconcile_all(&self.ctx, &self.fixture.connection, &self.map)
             .await
             .context("reconcile failed")?;
         let elapsed = started.elapsed();

@@ -356,6 +356,7 @@ async fn soak(cli: &Cli, exe: PathBuf, scratch: &Scratch) -> anyhow::Result<Repo
     let (links, coverage) = checks::links(&db, &sandbox, &sandbox.partners()).await?;
     let twice = checks::applied_twice(&sandbox);
     let audit = audit::verify(&db).await.map_err(|e| e.to_string());
+    let missed_by_incremental = bookbridge::db::schedule::full_check_found(&db).await?;
     db.pool().close().await;
     Ok(Report {
         setup,
@@ -368,6 +369,7 @@ async fn soak(cli: &Cli, exe: PathBuf, scratch: &Scratch) -> anyhow::Result<Repo
         answers,
         convergence,
         restarts: restarts.took,
+        missed_by_incremental,
         errors: restarts.errors,
     })
 }

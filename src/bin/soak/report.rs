@@ -27,6 +27,9 @@ pub struct Report {
     pub convergence: Convergence,
     /// From each kill until the app answered again.
     pub restarts: Vec<Duration>,
+    /// Links the slow full reconcile (the safety net) had to change because the incremental
+    /// reconcile had not looked at them: 0 in a healthy system.
+    pub missed_by_incremental: i64,
     /// Whatever went wrong in the soak itself: each one fails the run.
     pub errors: Vec<String>,
 }
@@ -69,6 +72,7 @@ impl Report {
             && self.audit_intact()
             && self.server_errors() == 0
             && self.convergence.settled
+            && self.missed_by_incremental == 0
             && self.errors.is_empty()
     }
 
@@ -98,6 +102,12 @@ impl Report {
                 settle.pending_pushes, settle.running_procedures
             );
         }
+
+        line(
+            "links the safety net found the incremental reconcile missed",
+            self.missed_by_incremental,
+            Some(self.missed_by_incremental == 0),
+        );
 
         let links = &self.links;
         line("links with both sides", links.total, None);
@@ -210,7 +220,7 @@ impl Report {
     pub fn summary(&self) -> String {
         format!(
             "soak result: {} lost={} unseen={} applied_twice={} deleted={} audit={} \
-             server_errors={} settled={} errors={}",
+             server_errors={} settled={} missed_by_incremental={} errors={}",
             if self.passed() { "PASS" } else { "FAIL" },
             self.links.lost,
             self.coverage.unseen + self.coverage.gone_unmarked,
@@ -223,6 +233,7 @@ impl Report {
             },
             self.server_errors(),
             self.convergence.settled,
+            self.missed_by_incremental,
             self.errors.len()
         )
     }

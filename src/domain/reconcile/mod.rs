@@ -14,6 +14,7 @@
 //! - rejected or unanswered bookings still count (rule 4): flagged until Partner Care has a case;
 //! - deletes are forbidden (rule 2): a vanished booking is `deleted_remotely`, never re-created.
 
+mod due;
 mod merge;
 mod model;
 mod pair;
@@ -21,6 +22,7 @@ mod sides;
 #[cfg(test)]
 mod tests;
 
+pub use due::next_check_at;
 use model::Draft;
 pub use model::{Base, Finding, LinkView, Outcome, Policy, Push, Side, Snapshot};
 

@@ -40,14 +40,21 @@ pub struct Service {
 }
 
 /// Which bookings a poll reads: those starting from `days_back` before now to `days_ahead`
-/// after, with "now" from `clock`, fetched `page_size` at a time.
+/// after, with "now" from `clock`, fetched `page_size` at a time. The near part (up to
+/// `near_secs` ahead), where changes matter soonest, is read at every poll; the whole window
+/// only when `far_every_secs` have passed since it was last read whole (0: every poll).
 #[derive(Clone, Debug)]
 pub struct WindowPolicy {
     pub clock: Clock,
     pub days_back: i64,
     pub days_ahead: i64,
     pub page_size: u32,
+    pub near_secs: i64,
+    pub far_every_secs: i64,
 }
+
+/// What a Reservio cursor says: when the whole window was last read.
+const FULL_POLL_MARK: &str = "full@";
 
 const DAY: i64 = 24 * 60 * 60;
 
@@ -63,6 +70,26 @@ impl WindowPolicy {
             days_back: 1,
             days_ahead: 60,
             page_size: 50,
+            near_secs: 2 * DAY,
+            far_every_secs: 0,
+        }
+    }
+
+    /// The part of the window to read now, and the cursor to store after: the near part while
+    /// the whole window was read less than `far_every_secs` ago (as `cursor` says).
+    pub fn window_for(&self, cursor: Option<&str>) -> ((i64, i64), String) {
+        let now = self.clock.now();
+        let (from, to) = self.window();
+        let last_full = cursor
+            .and_then(|c| c.strip_prefix(FULL_POLL_MARK))
+            .and_then(|at| at.parse::<i64>().ok())
+            .filter(|at| *at <= now);
+        match last_full {
+            Some(at) if now - at < self.far_every_secs => (
+                (from, to.min(now + self.near_secs)),
+                format!("{FULL_POLL_MARK}{at}"),
+            ),
+            _ => ((from, to), format!("{FULL_POLL_MARK}{now}")),
         }
     }
 
@@ -81,6 +108,8 @@ pub struct ReservioClient {
     window: WindowPolicy,
     /// Waiting out 429s, per connection (a client serves one connection).
     budget: RetryBudget,
+    /// The deployment's request budget, when one is set.
+    gate: Option<std::sync::Arc<dyn crate::systems::RequestGate>>,
     /// What each account's listing turned out to do (see [`profile`]).
     profiles: std::sync::Mutex<std::collections::HashMap<String, ListingProfile>>,
     /// How often a listing contradicted its profile.
@@ -137,10 +166,17 @@ impl ReservioClient {
                 ..window
             },
             budget: RetryBudget::new(Duration::from_secs(RETRY_BUDGET_SECS)),
+            gate: None,
             profiles: Default::default(),
             reprobes: Default::default(),
             boundaries: Default::default(),
         })
+    }
+
+    /// Every request first passes `gate` (the deployment's request budget).
+    pub fn with_gate(mut self, gate: std::sync::Arc<dyn crate::systems::RequestGate>) -> Self {
+        self.gate = Some(gate);
+        self
     }
 
     /// How many OAuth access tokens this client fetched (none with a static token).
@@ -406,9 +442,9 @@ impl BookingSystem for ReservioClient {
     async fn changes_since(
         &self,
         account: &Account,
-        _cursor: Option<&str>,
+        cursor: Option<&str>,
     ) -> Result<ChangeBatch, SystemError> {
-        let (from, to) = self.window.window();
+        let ((from, to), next_cursor) = self.window.window_for(cursor);
         let (items, included) = self.list_bookings(account, from, to).await?;
         let bookings: Vec<_> = items
             .iter()
@@ -419,7 +455,7 @@ impl BookingSystem for ReservioClient {
         let all_read = bookings.iter().all(Result::is_ok);
         Ok(ChangeBatch {
             bookings,
-            next_cursor: format_instant(from)?,
+            next_cursor,
             complete_window: all_read.then_some((from, to)),
             has_more: false,
         })

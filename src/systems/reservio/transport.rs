@@ -48,6 +48,9 @@ impl ReservioClient {
         let mut request = request;
         let mut renewed = false;
         let (status, body) = loop {
+            if let Some(gate) = &self.gate {
+                gate.admit().await?;
+            }
             let again = request.try_clone();
             let bearer = self.auth.bearer(&self.http, &self.base).await?;
             let response = request
@@ -56,6 +59,14 @@ impl ReservioClient {
                 .await
                 .map_err(transport_error)?;
             let status = response.status();
+            // Every instance holds off, not only this connection.
+            if let (true, Some(gate), Some(wait)) = (
+                status == StatusCode::TOO_MANY_REQUESTS,
+                &self.gate,
+                retry_after(&response),
+            ) {
+                gate.hold_off(wait).await;
+            }
             if let Some(next) = again {
                 if status == StatusCode::TOO_MANY_REQUESTS
                     && let Some(wait) = retry_after(&response)

@@ -188,6 +188,8 @@ pub struct QueuePage {
     page: Page,
     view: QueueView,
     health: Vec<HealthItem>,
+    /// The sync engine at a glance: the figures `/metrics` reports.
+    sync: crate::db::metrics::SyncFigures,
     /// Connections whose listing suddenly shows far fewer bookings (issue 18).
     alarms: Vec<alarms::AlarmView>,
     /// Connections whose last poll left bookings unread, one line per cause.
@@ -232,11 +234,13 @@ pub async fn render_queue(
         })
         .collect();
     let (alarms, listing_issues) = alarms::load(state, &page, None).await?;
+    let sync = crate::db::metrics::sync_figures(&state.db, now).await?;
     let expired_credentials = alarms::load_expired(state, &page, None).await?;
     Ok(QueuePage {
         page,
         view,
         health,
+        sync,
         alarms,
         listing_issues,
         expired_credentials,

@@ -109,6 +109,7 @@ pub const PROCEDURE_FIELDS: &[&str] = &["reason", "proposal", "date", "service",
 #[rustfmt::skip]
 pub const ROUTES: &[Route] = &[
     route("healthz", Get, paths::HEALTHZ, Who::Anonymous, Id::None, &[]),
+    route("metrics::show", Get, paths::METRICS, Who::Anonymous, Id::None, &[]),
     route("home::show", Get, paths::HOME, Who::Partner, Id::None, &[]),
     route("login::show", Get, paths::LOGIN, Who::Anonymous, Id::None, &["next"]),
     route("bookings::list", Get, paths::BOOKINGS, Who::Partner, Id::None, BOOKING_FILTERS),

@@ -2,6 +2,7 @@
 //! keep (written so a property test can reuse [`check_invariants`] and [`settle`]).
 
 mod customer;
+mod due;
 mod general;
 mod new_link;
 mod presence;

@@ -169,3 +169,34 @@ async fn a_wrong_token_is_refused_and_injected_errors_are_transient() {
     let failed = s.client.changes_since(SALON, None).await;
     assert!(matches!(&failed, Err(e) if e.is_transient()), "{failed:?}");
 }
+
+#[test]
+fn the_near_window_is_read_at_every_poll_and_the_whole_window_only_now_and_then() {
+    let clock = Clock::fixed(NOW);
+    let policy = WindowPolicy {
+        far_every_secs: 60,
+        ..WindowPolicy::rolling(clock.clone())
+    };
+    let (whole, _) = (policy.window(), ());
+    // No cursor yet: the whole window.
+    let (first, cursor) = policy.window_for(None);
+    assert_eq!(first, whole);
+    // Within the minute: only up to 48 hours ahead.
+    clock.advance(30);
+    let (near, again) = policy.window_for(Some(&cursor));
+    assert_eq!(near, (policy.window().0, NOW + 30 + 2 * 24 * 3600));
+    assert_eq!(
+        again, cursor,
+        "the last whole read is still the one remembered"
+    );
+    // A minute after the whole read: the whole window again.
+    clock.advance(30);
+    let (far, later) = policy.window_for(Some(&again));
+    assert_eq!(far, policy.window());
+    assert_ne!(later, cursor);
+    // A cursor of the old form (an instant) reads the whole window.
+    assert_eq!(
+        policy.window_for(Some("2026-11-03T10:00:00Z")).0,
+        policy.window()
+    );
+}

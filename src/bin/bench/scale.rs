@@ -1,0 +1,320 @@
+//! A channel's whole partner base (`--connections N`): N sandbox partners with their bookings,
+//! the activity generator running across all of them, a Reservio budget for the deployment;
+//! propagation both ways measured while the activity runs, what reconcile reads, the process's
+//! CPU and memory, and what a connection costs when nothing happens.
+//!
+//! The fake systems run in the same process: CPU and memory are the whole process's, an upper
+//! bound for the app's own.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use bookbridge::app::App;
+use bookbridge::clock::Clock;
+use bookbridge::config::{Config, SystemsConfig};
+use bookbridge::db::{Db, partners};
+use bookbridge::domain::PartnerName;
+
+use crate::latency::{concurrent, human, lanes, open_mismatches, rows, sequential};
+use crate::report::{Table, Verdict};
+use crate::scratch::Scratch;
+
+/// What to run.
+pub struct Plan {
+    pub connections: usize,
+    pub bookings_per_connection: usize,
+    /// Requests per second to Reservio for the deployment.
+    pub budget: u32,
+    /// Sandbox changes per second across all connections while measuring.
+    pub activity_per_sec: f64,
+    /// Changes measured in each direction.
+    pub changes: usize,
+    /// Seconds of measuring quiet after the activity.
+    pub idle_secs: u64,
+}
+
+const NOTIFIED_TARGET: Duration = Duration::from_secs(2);
+/// Lanes (appointments moved concurrently) of the polled direction.
+const POLLED_LANES: usize = 40;
+/// Reservio requests one poll of a connection costs in the sandbox (the documented variant,
+/// window of 100 bookings at 50 a page: docs/reservio.md "What one poll costs").
+const REQUESTS_PER_POLL: f64 = 2.0;
+
+/// CPU seconds this process has used (user + system), from /proc/self/stat.
+fn cpu_secs() -> f64 {
+    let ticks = 100.0; // USER_HZ on Linux
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let rest = s.rsplit_once(')')?.1;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let utime: f64 = fields.get(11)?.parse().ok()?;
+            let stime: f64 = fields.get(12)?.parse().ok()?;
+            Some((utime + stime) / ticks)
+        })
+        .unwrap_or(0.0)
+}
+
+async fn add_partners(db: &Db, n: usize) -> anyhow::Result<Vec<i64>> {
+    let now = Clock::System.now();
+    let mut ids = Vec::with_capacity(n);
+    let mut tx = db.begin_write().await?;
+    for i in 0..n {
+        let name = PartnerName::parse(&format!("Bench partner {}", i + 1))
+            .map_err(|e| anyhow::anyhow!(e.0))?;
+        ids.push(partners::insert(&mut tx, &name, now).await?);
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// Waits until every connection has finished a sync and no push is pending.
+async fn wait_for_first_syncs(db: &Db, patience: Duration) -> anyhow::Result<Duration> {
+    let started = Instant::now();
+    loop {
+        let (unsynced,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM connections WHERE state IN ('verifying', 'active') \
+             AND last_synced_at IS NULL",
+        )
+        .fetch_one(db.pool())
+        .await?;
+        let (pending,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE state = 'pending'")
+                .fetch_one(db.pool())
+                .await?;
+        if unsynced == 0 && pending == 0 {
+            return Ok(started.elapsed());
+        }
+        anyhow::ensure!(
+            started.elapsed() < patience,
+            "the first syncs did not finish within {} s ({unsynced} connections never synced, \
+             {pending} pushes pending)",
+            patience.as_secs()
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyhow::Result<()> {
+    let keys = bookbridge::config::KeySettings::in_memory(
+        std::env::temp_dir().join(format!("bench-scale-{}.checkpoints", std::process::id())),
+    );
+    let db = Db::connect(scratch.url())
+        .await?
+        .with_keys(keys.keyring.clone(), Some(keys.checkpoint_file.clone()));
+    db.migrate().await?;
+    let ids = add_partners(&db, plan.connections).await?;
+
+    let addr: SocketAddr = "127.0.0.1:0".parse().context("loopback address")?;
+    let mut config = Config::new(scratch.url().clone(), addr);
+    config.keys = Some(keys);
+    config.systems = Some(SystemsConfig::Sandbox {
+        bookings_per_partner: 0,
+    });
+    config.run_worker = true;
+    config.sync.reservio_budget = Some(plan.budget);
+    let settings = config.sync.clone();
+    let app = App::build(config, Clock::System).await?;
+    let sandbox = app.sandbox().context("the sandbox runs when configured")?;
+    let started = Instant::now();
+    bookbridge::demo::sandbox::connect_partners(
+        &sandbox,
+        &db,
+        &Clock::System,
+        app.port(),
+        &ids,
+        plan.bookings_per_connection,
+    )
+    .await?;
+    eprintln!(
+        "bench: {} connections × {} bookings seeded in {:.0} s",
+        plan.connections,
+        plan.bookings_per_connection,
+        started.elapsed().as_secs_f64()
+    );
+    let server = tokio::spawn(app.run());
+    let first = wait_for_first_syncs(&db, Duration::from_secs(3600)).await?;
+    eprintln!(
+        "bench: first sync of every connection took {:.0} s",
+        first.as_secs_f64()
+    );
+    table.row(
+        format!("first sync of {} connections", plan.connections),
+        format!("{:.0} s", first.as_secs_f64()),
+        "-",
+        Verdict::Info,
+    );
+
+    // The activity generator, across all connections, for as long as the changes are measured.
+    let stop = Arc::new(AtomicBool::new(false));
+    let activity = {
+        let sandbox = sandbox.clone();
+        let stop = stop.clone();
+        let every = Duration::from_secs_f64(1.0 / plan.activity_per_sec.max(0.01));
+        tokio::spawn(async move {
+            let mut done = 0u64;
+            while !stop.load(Ordering::SeqCst) {
+                tokio::time::sleep(every).await;
+                if sandbox.one_activity().is_ok() {
+                    done += 1;
+                }
+            }
+            done
+        })
+    };
+    let (cpu0, links0, wall0) = (
+        cpu_secs(),
+        bookbridge::sync::reconcile::links_read(),
+        Instant::now(),
+    );
+    crate::memory::reset_peak();
+    let all_lanes = lanes(&sandbox);
+    anyhow::ensure!(!all_lanes.is_empty(), "no clean appointments to move");
+    // Spread the measured appointments over the whole channel.
+    let step = (all_lanes.len() / POLLED_LANES).max(1);
+    let lanes: Vec<_> = all_lanes
+        .into_iter()
+        .step_by(step)
+        .take(POLLED_LANES)
+        .collect();
+    let n = plan.connections as f64;
+    let poll_bound = (settings.quiet_poll_interval_secs as f64)
+        .max(n * REQUESTS_PER_POLL / f64::from(plan.budget));
+    let polled_target = Duration::from_secs_f64(poll_bound + 2.0);
+    let timeout = polled_target + Duration::from_secs(30);
+    let notified = sequential(&sandbox, &lanes, plan.changes, timeout).await;
+    let polled = concurrent(
+        &sandbox,
+        &lanes,
+        plan.changes,
+        Duration::from_secs(settings.poll_interval_secs.max(1)),
+        timeout,
+    )
+    .await?;
+    stop.store(true, Ordering::SeqCst);
+    let activity_done = activity.await.unwrap_or(0);
+    let (cpu1, links1, wall1) = (
+        cpu_secs(),
+        bookbridge::sync::reconcile::links_read(),
+        Instant::now(),
+    );
+    let minutes = wall1.duration_since(wall0).as_secs_f64() / 60.0;
+    let (links,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM booking_links WHERE superseded_by IS NULL")
+            .fetch_one(db.pool())
+            .await?;
+    rows(
+        table,
+        "Termino → Reservio (notified)",
+        &notified,
+        NOTIFIED_TARGET,
+        timeout,
+    );
+    rows(
+        table,
+        "Reservio → Termino (polled)",
+        &polled,
+        polled_target,
+        timeout,
+    );
+    table.row(
+        "links read by reconcile per minute, activity running",
+        format!(
+            "{:.0} ({:.2}% of {links})",
+            (links1 - links0) as f64 / minutes,
+            100.0 * (links1 - links0) as f64 / minutes / links.max(1) as f64
+        ),
+        "-",
+        Verdict::Info,
+    );
+    table.row(
+        "process CPU, activity running",
+        format!("{:.2} cores", (cpu1 - cpu0) / (minutes * 60.0)),
+        "-",
+        Verdict::Info,
+    );
+    let peak = crate::memory::peak_rss_kib()?;
+    table.row(
+        "peak RSS, activity running (with the fake systems)",
+        crate::memory::mib(peak),
+        "< 500 MiB",
+        Verdict::of(peak < 500 * 1024),
+    );
+
+    // Quiet: no activity, nothing to carry over. What does a connection cost?
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let (requests0, _) = sandbox.reservio.traffic();
+    let (cpu2, links2, wall2) = (
+        cpu_secs(),
+        bookbridge::sync::reconcile::links_read(),
+        Instant::now(),
+    );
+    tokio::time::sleep(Duration::from_secs(plan.idle_secs)).await;
+    let (requests1, _) = sandbox.reservio.traffic();
+    let (cpu3, links3) = (cpu_secs(), bookbridge::sync::reconcile::links_read());
+    let idle_minutes = wall2.elapsed().as_secs_f64() / 60.0;
+    let read_share = 100.0 * (links3 - links2) as f64 / idle_minutes / links.max(1) as f64;
+    table.row(
+        "idle: links read by reconcile per minute",
+        format!(
+            "{:.0} ({read_share:.3}% of {links})",
+            (links3 - links2) as f64 / idle_minutes
+        ),
+        "< 1% of links",
+        Verdict::of(read_share < 1.0),
+    );
+    table.row(
+        "idle: CPU per connection",
+        format!(
+            "{:.3} ms/s",
+            1000.0 * (cpu3 - cpu2) / (idle_minutes * 60.0) / n
+        ),
+        "-",
+        Verdict::Info,
+    );
+    table.row(
+        "idle: Reservio requests per connection per minute",
+        format!("{:.2}", (requests1 - requests0) as f64 / idle_minutes / n),
+        format!(
+            "≤ {:.2} (budget {} /s)",
+            f64::from(plan.budget) * 60.0 / n,
+            plan.budget
+        ),
+        Verdict::of(
+            (requests1 - requests0) as f64 / idle_minutes / 60.0 <= f64::from(plan.budget) * 1.05,
+        ),
+    );
+    let (missed,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(full_check_found), 0) AS BIGINT) FROM connections",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    table.row(
+        "links the safety net found the incremental reconcile missed",
+        missed.to_string(),
+        "0",
+        Verdict::of(missed == 0),
+    );
+    server.abort();
+    table.note(format!(
+        "scale: {} connections × {} bookings on {}; {activity_done} sandbox changes at {}/s \
+         across all of them while {} changes were measured each way on {} appointments; \
+         Reservio budget {} requests/s; polled target = max(quiet poll {} s, N × {} requests \
+         per poll ÷ B) + 2 s = {}; {} mismatches open at the end",
+        plan.connections,
+        plan.bookings_per_connection,
+        scratch.describe(),
+        plan.activity_per_sec,
+        plan.changes,
+        lanes.len(),
+        plan.budget,
+        settings.quiet_poll_interval_secs,
+        REQUESTS_PER_POLL,
+        human(polled_target),
+        open_mismatches(&db).await?
+    ));
+    Ok(())
+}

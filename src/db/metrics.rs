@@ -1,0 +1,71 @@
+//! The figures operators watch (`/metrics`, and the sync-health line on Partner Care's page),
+//! read from the database at the moment they are asked for, so every instance reports the same.
+
+use super::Db;
+
+/// The deployment's sync engine at a glance.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncFigures {
+    /// Syncable connections due now (polls and notifications).
+    pub due_connections: i64,
+    /// Seconds the longest-waiting due connection has waited.
+    pub oldest_due_secs: i64,
+    pub pushes_pending: i64,
+    pub pushes_failed: i64,
+    /// Reservio requests taken from the shared budget in the last minute.
+    pub reservio_requests_last_minute: i64,
+    /// Links the safety net found the incremental reconcile missed, in all.
+    pub missed_by_incremental: i64,
+}
+
+pub async fn sync_figures(db: &Db, now: i64) -> Result<SyncFigures, sqlx::Error> {
+    let backlog = super::schedule::backlog(db, now).await?;
+    let (pending, failed): (i64, i64) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0) AS BIGINT), \
+                CAST(COALESCE(SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM outbox WHERE state <> 'done'",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    Ok(SyncFigures {
+        due_connections: backlog.due,
+        oldest_due_secs: backlog
+            .oldest_due_at
+            .map_or(0, |at| now.saturating_sub(at).max(0)),
+        pushes_pending: pending,
+        pushes_failed: failed,
+        reservio_requests_last_minute: super::budget::used_since(db, "reservio", now - 59).await?,
+        missed_by_incremental: super::schedule::full_check_found(db).await?,
+    })
+}
+
+/// Per syncable connection: its code and its sync lag in seconds — how long the oldest change
+/// not yet carried over has waited: a notified change not yet read, or a push not yet done.
+pub async fn lag_per_connection(db: &Db, now: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.connection_code, \
+                CAST($1 - COALESCE(MIN(o.created_at), c.sync_wanted_at, $1) AS BIGINT) \
+         FROM connections c LEFT JOIN outbox o ON o.connection_id = c.id AND o.state = 'pending' \
+         WHERE c.state IN ('verifying', 'active') \
+         GROUP BY c.id, c.connection_code, c.sync_wanted_at ORDER BY c.id",
+    )
+    .bind(now)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Open (unresolved) mismatches per kind.
+pub async fn open_mismatches_by_kind(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT kind, COUNT(*) FROM mismatches WHERE state <> 'resolved' GROUP BY kind ORDER BY kind",
+    )
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Procedures per state.
+pub async fn procedures_by_state(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT state, COUNT(*) FROM procedures GROUP BY state ORDER BY state")
+        .fetch_all(db.pool())
+        .await
+}

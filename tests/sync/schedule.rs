@@ -1,0 +1,265 @@
+//! The schedule in the database (issue 15): each connection is due at a time kept in
+//! `connections`, instances claim due connections without taking the same one twice, a
+//! notification makes its connection due at once (and survives a sync already under way), and
+//! quiet connections are polled less often than active ones.
+
+use bookbridge::db::schedule::{self, Finished, Lane};
+use bookbridge::sync::sync_all;
+
+use crate::common::TestApp;
+use crate::common::world::{HOUR, World, open_kind, tomorrow};
+
+async fn next_sync_at(app: &TestApp, id: i64) -> (i64, Option<i64>) {
+    sqlx::query_as("SELECT next_sync_at, sync_wanted_at FROM connections WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("schedule row")
+}
+
+async fn syncable(app: &TestApp) -> Vec<i64> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM connections WHERE state IN ('verifying', 'active') ORDER BY id",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .expect("connections");
+    rows.into_iter().map(|(id,)| id).collect()
+}
+
+pub async fn due_connections_are_claimed_once_across_instances_and_a_notification_makes_one_due_now(
+    app: TestApp,
+) {
+    let w = World::of(&app);
+    let ids = syncable(&app).await;
+    assert!(ids.len() >= 2, "the sandbox connects several partners");
+    let now = app.clock.now();
+    // Before any sync every connection is due; two instances claiming at once share them out.
+    let (a, b) = tokio::join!(
+        schedule::claim_due(&app.db, Lane::Due, "instance-a", now, now + 60, 100, &[]),
+        schedule::claim_due(&app.db, Lane::Due, "instance-b", now, now + 60, 100, &[]),
+    );
+    let (mut a, b) = (a.expect("claim a"), b.expect("claim b"));
+    // Whichever instance got some (one of them may have got them all).
+    let (who, theirs) = if b.is_empty() {
+        ("instance-a", a.clone())
+    } else {
+        ("instance-b", b.clone())
+    };
+    assert!(
+        a.iter().all(|id| !b.contains(id)),
+        "no connection claimed twice: {a:?} {b:?}"
+    );
+    a.extend(&b);
+    a.sort();
+    assert_eq!(a, ids, "every due connection was claimed by one of them");
+    // Leased: nothing left to claim, even when due.
+    let again = schedule::claim_due(&app.db, Lane::Due, "instance-c", now, now + 60, 100, &[])
+        .await
+        .expect("claim");
+    assert!(again.is_empty(), "{again:?}");
+    // Its own lease, on a connection it is not syncing (the database went away before the
+    // lease was given back), an instance takes up again at once; never one it is syncing.
+    let lost = schedule::claim_due(&app.db, Lane::Due, who, now, now + 60, 100, &theirs)
+        .await
+        .expect("claim");
+    assert!(lost.is_empty(), "all of its own are under way: {lost:?}");
+    let lost = schedule::claim_due(&app.db, Lane::Due, who, now, now + 60, 100, &[])
+        .await
+        .expect("claim");
+    let mut mine = theirs.clone();
+    mine.sort();
+    assert_eq!(lost, mine, "taken up again");
+
+    // Once synced, none is due before its next poll.
+    app.clock.advance(61);
+    sync_all(&w.ctx).await.expect("sync round");
+    let now = app.clock.now();
+    for id in &ids {
+        assert!(next_sync_at(&app, *id).await.0 > now);
+    }
+    let idle = schedule::claim_due(&app.db, Lane::Due, "instance-a", now, now + 60, 100, &[])
+        .await
+        .expect("claim");
+    assert!(
+        idle.is_empty(),
+        "nothing is due right after a sync: {idle:?}"
+    );
+
+    // A notification makes exactly its connection due now, in the notified lane first.
+    schedule::request_sync(&app.db, ids[1], now)
+        .await
+        .expect("request");
+    assert_eq!(next_sync_at(&app, ids[1]).await, (now, Some(now)));
+    let backlog = schedule::backlog(&app.db, now).await.expect("backlog");
+    assert_eq!(backlog.due, 1);
+    assert_eq!(backlog.oldest_due_at, Some(now));
+    let notified =
+        schedule::claim_due(&app.db, Lane::Notified, "instance-b", now, now + 60, 8, &[])
+            .await
+            .expect("claim");
+    assert_eq!(notified, vec![ids[1]]);
+    // Being synced now: no longer waiting.
+    let backlog = schedule::backlog(&app.db, now).await.expect("backlog");
+    assert_eq!(backlog.due, 0);
+}
+
+pub async fn a_notification_that_arrives_during_a_sync_keeps_its_connection_due(app: TestApp) {
+    let ids = syncable(&app).await;
+    let id = ids[0];
+    let now = app.clock.now();
+    let seen = schedule::claim_one(&app.db, id, "instance-a", now, now + 60)
+        .await
+        .expect("claim")
+        .expect("free");
+    // Another instance takes the webhook while the sync runs (after it read Termino).
+    schedule::request_sync(&app.db, id, now)
+        .await
+        .expect("request");
+    let finished = |requests_seen| Finished {
+        connection_id: id,
+        owner: "instance-a",
+        now,
+        error: None,
+        requests_seen,
+        next_sync_at: now + 600,
+        changed: false,
+    };
+    schedule::finish(&app.db, &finished(seen))
+        .await
+        .expect("finish");
+    assert_eq!(
+        next_sync_at(&app, id).await,
+        (now, Some(now)),
+        "still due now: the sync did not see the notified change"
+    );
+    // The next sync sees it and then waits for its poll.
+    let seen = schedule::claim_one(&app.db, id, "instance-a", now, now + 60)
+        .await
+        .expect("claim")
+        .expect("free");
+    schedule::finish(&app.db, &finished(seen))
+        .await
+        .expect("finish");
+    assert_eq!(next_sync_at(&app, id).await, (now + 600, None));
+}
+
+pub async fn a_quiet_connection_is_polled_less_often_than_one_that_just_changed(app: TestApp) {
+    let w = World::of(&app);
+    let settings = &w.ctx.settings;
+    let (active, quiet) = (
+        settings.poll_interval_secs as i64,
+        settings.quiet_poll_interval_secs as i64,
+    );
+    assert!(quiet > active);
+    let id: (i64,) = sqlx::query_as(
+        "SELECT c.id FROM connections c WHERE c.termino_partner_id = $1 \
+         AND c.state IN ('verifying', 'active')",
+    )
+    .bind(&w.partner.termino_partner_id)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("connection");
+    let id = id.0;
+    // A new voucher: the pull sees a change, so the next poll comes at the shortest interval.
+    // (Termino's notification of it may come in while the first round runs: the second round
+    // answers that one.)
+    w.redeem(0, tomorrow(&app), 1);
+    sync_all(&w.ctx).await.expect("sync round");
+    sync_all(&w.ctx).await.expect("sync round");
+    let now = app.clock.now();
+    assert_eq!(next_sync_at(&app, id).await.0, now + active);
+    // Quiet for an hour: the longest interval.
+    w.ctx.clock.advance(3600);
+    sync_all(&w.ctx).await.expect("sync round");
+    sync_all(&w.ctx).await.expect("sync round");
+    let now = app.clock.now();
+    assert_eq!(next_sync_at(&app, id).await.0, now + quiet);
+}
+
+/// The reconcile report of the test partner's connection in one sync round.
+async fn reconciled(app: &TestApp, w: &World) -> usize {
+    let (id,): (i64,) = sqlx::query_as(
+        "SELECT id FROM connections WHERE termino_partner_id = $1 \
+         AND state IN ('verifying', 'active')",
+    )
+    .bind(&w.partner.termino_partner_id)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("connection");
+    let rounds = sync_all(&w.ctx).await.expect("sync round");
+    let (_, outcome) = rounds
+        .into_iter()
+        .find(|(c, _)| *c == id)
+        .expect("the connection was synced");
+    outcome.expect("sync ok").reconcile.links_seen
+}
+
+pub async fn reconcile_reads_only_the_links_that_changed_or_whose_check_falls_due(app: TestApp) {
+    use bookbridge::domain::Customer;
+    let w = World::of(&app);
+    let start = tomorrow(&app);
+    let (_, _, first) = w.agreed_booking(0, start, 1).await;
+    w.agreed_booking(0, start + 2 * HOUR, 2).await;
+    w.settle().await;
+    // Quiet: nothing changed, nothing falls due.
+    assert_eq!(reconciled(&app, &w).await, 0, "a quiet sync reads no link");
+
+    // A change in Reservio marks exactly its link.
+    let (_, _, duration) = w.offer(0);
+    let moved = start + 5 * HOUR;
+    assert!(
+        w.sandbox
+            .reservio
+            .staff_move(&w.partner.business_id, &first, moved, moved + duration)
+    );
+    assert_eq!(
+        reconciled(&app, &w).await,
+        1,
+        "only the moved booking's link"
+    );
+    w.settle().await;
+    assert_eq!(reconciled(&app, &w).await, 0);
+
+    // A time-based check fires at its time with nothing else changing: a voucher whose offer
+    // nobody mapped is `missing_in_reservio` once the grace period is over.
+    w.sandbox
+        .termino
+        .add_offer(
+            &w.partner.termino_partner_id,
+            bookbridge::systems::termino::Offer {
+                id: "offer-unmapped".into(),
+                name: "Gift package".into(),
+                duration_minutes: 60,
+            },
+        )
+        .expect("offer");
+    w.sandbox
+        .termino
+        .redeem_voucher(
+            &w.partner.termino_partner_id,
+            "TSTDUE",
+            "offer-unmapped",
+            start,
+            start + HOUR,
+            Customer::default(),
+        )
+        .expect("redeem");
+    w.settle().await;
+    assert_eq!(reconciled(&app, &w).await, 0, "within the grace period");
+    assert!(open_kind(&app, "missing_in_reservio").await.is_none());
+    let grace = w.ctx.settings.policy.missing_grace_secs;
+    app.clock.advance(grace + 1);
+    assert_eq!(reconciled(&app, &w).await, 1, "the check fell due");
+    assert!(open_kind(&app, "missing_in_reservio").await.is_some());
+    assert_eq!(reconciled(&app, &w).await, 0);
+    // The safety net, run a sweep interval later, found nothing the incremental pass missed.
+    app.clock.advance(w.ctx.settings.sweep_interval_secs + 1);
+    sync_all(&w.ctx).await.expect("sync round");
+    assert_eq!(
+        bookbridge::db::schedule::full_check_found(&app.db)
+            .await
+            .expect("count"),
+        0
+    );
+}
