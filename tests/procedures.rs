@@ -9,6 +9,8 @@
 mod common;
 #[path = "procedures/daily.rs"]
 mod daily;
+#[path = "procedures/holds.rs"]
+mod holds;
 #[path = "procedures/integrity.rs"]
 mod integrity;
 
@@ -55,6 +57,7 @@ fn main() {
         a_confirmation_is_written_in_the_partners_language_and_on_its_clock,
     ]);
     all.extend(integrity::tests());
+    all.extend(holds::tests());
     common::run_configured(
         |config| {
             config.systems = Some(SystemsConfig::Sandbox {
@@ -367,7 +370,7 @@ async fn free_slot(w: &World, app: &TestApp, k: usize, days: i64) -> (i64, i64) 
         .expect("query")
         .expect("connection");
     let day = tomorrow(app) - 9 * HOUR + days * DAY;
-    let slots = procedure::free_slots(&w.ctx, &conn, &service, day, day + DAY)
+    let slots = procedure::free_slots(&w.ctx, &conn, &service, None, day, day + DAY)
         .await
         .expect("Reservio lists free slots");
     slots

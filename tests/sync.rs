@@ -4,6 +4,8 @@
 //! and under injected faults and restarts changes converge, none lost and none applied twice.
 
 mod common;
+#[path = "sync/holds.rs"]
+mod holds;
 #[path = "sync/integrity.rs"]
 mod integrity;
 #[path = "sync/listing.rs"]
@@ -68,6 +70,7 @@ fn main() {
         rotating_the_key_reseals_credentials_and_old_audit_rows_still_verify,
     ]);
     all.extend(integrity::tests());
+    all.extend(holds::tests());
     common::run_configured(
         |config| {
             config.systems = Some(SystemsConfig::Sandbox {

@@ -25,6 +25,43 @@ pub struct Connection {
     pub last_sync_error: Option<String>,
     /// What the probe found the Reservio account to do (JSON of `AccountProfile`).
     pub reservio_profile: Option<String>,
+    /// When a system refused the connection's credentials (401); writes wait until new ones
+    /// are entered.
+    pub credentials_expired_at: Option<i64>,
+    /// 1: observe mode — read, link, compare and flag, but write nothing.
+    pub observe: i64,
+}
+
+/// Why a connection writes nothing for now; its pushes and procedure steps wait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hold {
+    /// A system refused the credentials: they must be replaced first.
+    CredentialsExpired,
+    /// Observe mode: what would be written is recorded instead.
+    Observe,
+}
+
+impl Hold {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hold::CredentialsExpired => "credentials_expired",
+            Hold::Observe => "observe",
+        }
+    }
+}
+
+impl Connection {
+    /// Whether (and why) the connection must not write to its systems now. Expired
+    /// credentials come first: they must be fixed whatever the mode.
+    pub fn hold(&self) -> Option<Hold> {
+        if self.credentials_expired_at.is_some() {
+            Some(Hold::CredentialsExpired)
+        } else if self.observe != 0 {
+            Some(Hold::Observe)
+        } else {
+            None
+        }
+    }
 }
 
 impl std::fmt::Debug for Connection {
@@ -38,6 +75,8 @@ impl std::fmt::Debug for Connection {
             .field("state", &self.state)
             .field("last_synced_at", &self.last_synced_at)
             .field("last_sync_error", &self.last_sync_error)
+            .field("credentials_expired_at", &self.credentials_expired_at)
+            .field("observe", &self.observe)
             .finish_non_exhaustive()
     }
 }
@@ -222,7 +261,7 @@ pub async fn seal_credentials(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
 
 const COLUMNS: &str = "id, partner_id, connection_code, reservio_business_id, termino_partner_id, \
      reservio_token, termino_token, webhook_secret, state, last_synced_at, last_sync_error, \
-     reservio_profile";
+     reservio_profile, credentials_expired_at, observe";
 
 /// Stores what the probe found (JSON), as of `now`.
 pub async fn set_reservio_profile(

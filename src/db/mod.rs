@@ -13,6 +13,7 @@ pub mod cursors;
 pub mod dashboard;
 pub mod emails;
 pub mod filter;
+pub mod holds;
 pub mod link_sides;
 pub mod links;
 pub mod listing;

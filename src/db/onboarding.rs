@@ -106,17 +106,20 @@ pub struct NewRequest<'a> {
     pub reservio_token: &'a str,
     pub webhook_secret: &'a str,
     pub requested_by: &'a str,
+    /// Start in observe mode (a real account: nothing is written until the sales rep switches
+    /// it to live); a sandbox calendar of the demo starts live.
+    pub observe: bool,
 }
 
-/// Stores a partner's request as a `requested` connection.
+/// Stores a partner's request as a `requested` connection, observing or live as asked.
 pub async fn insert_request(tx: &mut Tx, r: &NewRequest<'_>, now: i64) -> Result<i64, sqlx::Error> {
     let keys = tx.keys()?;
     let reservio_token = seal(keys, Credential::ReservioToken, r.code, r.reservio_token)?;
     let webhook_secret = seal(keys, Credential::WebhookSecret, r.code, r.webhook_secret)?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO connections (partner_id, connection_code, reservio_business_id, \
-         reservio_token, webhook_secret, state, requested_at, requested_by, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 'requested', $6, $7, $8) RETURNING id",
+         reservio_token, webhook_secret, state, requested_at, requested_by, updated_at, \
+         observe) VALUES ($1, $2, $3, $4, $5, 'requested', $6, $7, $8, $9) RETURNING id",
     )
     .bind(r.partner_id)
     .bind(r.code)
@@ -126,6 +129,7 @@ pub async fn insert_request(tx: &mut Tx, r: &NewRequest<'_>, now: i64) -> Result
     .bind(now)
     .bind(r.requested_by)
     .bind(now)
+    .bind(i64::from(r.observe))
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)

@@ -64,6 +64,19 @@ pub async fn enqueue(
     Ok(row.map(|r| r.0))
 }
 
+/// Gives back `owner`'s lease of a push without counting an attempt (it was held, not tried).
+pub async fn release_lease(tx: &mut Tx, id: i64, owner: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE outbox SET lease_owner = NULL, lease_until = NULL \
+         WHERE id = $1 AND lease_owner = $2",
+    )
+    .bind(id)
+    .bind(owner)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Claims up to `limit` due pushes of one connection for `owner` until `lease_until`.
 ///
 /// Claiming is an UPDATE guarded by the lease columns, so two instances racing for the same
@@ -78,8 +91,8 @@ pub async fn claim_due(
 ) -> Result<Vec<OutboxRow>, sqlx::Error> {
     let candidates: Vec<(i64,)> = sqlx::query_as(
         "SELECT id FROM outbox WHERE connection_id = $1 AND state = 'pending' \
-         AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2) \
-         ORDER BY id LIMIT $3",
+         AND held IS NULL AND next_attempt_at <= $2 \
+         AND (lease_until IS NULL OR lease_until < $2) ORDER BY id LIMIT $3",
     )
     .bind(connection_id)
     .bind(now)
@@ -90,7 +103,8 @@ pub async fn claim_due(
     for (id,) in candidates {
         let won = sqlx::query(
             "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id = $3 \
-             AND state = 'pending' AND (lease_until IS NULL OR lease_until < $4)",
+             AND state = 'pending' AND held IS NULL \
+             AND (lease_until IS NULL OR lease_until < $4)",
         )
         .bind(owner)
         .bind(lease_until)
@@ -301,4 +315,24 @@ pub async fn mark_observed(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx:
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// A push of a link waiting for a hold (observe mode, refused credentials): what bookbridge
+/// would do, for the booking's page.
+#[derive(Clone, Debug, FromRow)]
+pub struct HeldForLink {
+    pub system: String,
+    pub action: String,
+    pub held: String,
+    pub created_at: i64,
+}
+
+pub async fn held_for_link(db: &Db, link_id: i64) -> Result<Vec<HeldForLink>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT system, action, held, created_at FROM outbox WHERE link_id = $1 \
+         AND state = 'pending' AND held IS NOT NULL ORDER BY id",
+    )
+    .bind(link_id)
+    .fetch_all(db.pool())
+    .await
 }

@@ -134,7 +134,32 @@ pub enum Step {
     OpenCase,
 }
 
+/// The wait reason of a step held by observe mode: the page shows it as "would do".
+pub const HELD_OBSERVE: &str = "observe mode: bookbridge would do this step now";
+
+/// The wait reason of a step held because a system refused the connection's credentials.
+pub const HELD_CREDENTIALS: &str = "waiting for new credentials: a system refused the old ones";
+
+/// The wait reason of a move Reservio would not take through its API: the partner moves the
+/// booking in Reservio's own calendar, and the step reads it back until Reservio shows it.
+pub const MOVE_BY_HAND: &str =
+    "Reservio does not let bookbridge move bookings: move it in Reservio's own calendar";
+
 impl Step {
+    /// Whether the step changes something in Reservio or Termino (directly, or through a push
+    /// it starts): such a step waits while the connection writes nothing.
+    pub fn writes(self) -> bool {
+        matches!(
+            self,
+            Step::CancelVoucher
+                | Step::CancelReservio
+                | Step::ApplyTime
+                | Step::ReissueVoucher
+                | Step::CancelOldReservio
+                | Step::CreateNewBooking
+        )
+    }
+
     pub const ALL: [Step; 14] = [
         Step::CancelVoucher,
         Step::ConfirmVoucherCancelled,

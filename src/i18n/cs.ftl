@@ -1046,6 +1046,54 @@ reservio-profile-filter-ignored = Reservio nebere ohled na filtr data: bookbridg
 reservio-profile-filter-unknown = Váš kalendář Reservio zatím nemá žádné rezervace, takže bookbridge ještě nepozná, jak je filtruje; zkontroluje to znovu, až nějaké budou.
 reservio-profile-include-honoured = Reservio posílá každou rezervaci i s termínem a zákazníkem.
 reservio-profile-include-ignored = Reservio posílá rezervace bez termínu a zákazníka: bookbridge je čte jednu po druhé — každá kontrola trvá déle.
+
+## Expiring credentials and observe mode
+credentials-expired-banner = { $system } odmítl přístupové údaje tohoto připojení { $since }: bookbridge nic nezapisuje do žádného systému, dokud nebudou zadány nové. { $held ->
+    [0] Žádná změna nečeká.
+    [one] Čeká jedna změna; neztratí se.
+    [few] Čekají { $held } změny; žádná se neztratí.
+   *[other] Čeká { $held } změn; žádná se neztratí.
+}
+credentials-system-unknown = Systém
+credentials-care-title = Odmítnuté přístupové údaje
+credentials-care-where = Zadat nové přístupové údaje
+credentials-title = Změnit přístupové údaje
+credentials-intro = Zadejte API token Reservio, nebo partnerského OAuth klienta Reservio (ID klienta a tajný klíč). bookbridge je před uložením vyzkouší a uloží je zašifrované.
+credentials-kind = Druh přístupových údajů
+credentials-kind-token = API token Reservio
+credentials-kind-oauth = OAuth klient Reservio
+credentials-kind-termino = Token Termino
+credentials-token = Token
+credentials-client-id = ID klienta
+credentials-client-secret = Tajný klíč klienta
+credentials-submit = Vyzkoušet a uložit
+credentials-done = Nové přístupové údaje fungují. Čekající změny se nyní odešlou.
+credentials-error-missing = Zadejte token, nebo ID klienta a jeho tajný klíč, bez mezer.
+credentials-error-client-id = ID klienta nesmí obsahovat dvojtečku.
+credentials-error-refused = Systém tyto přístupové údaje odmítl; nic se nezměnilo.
+mode-title = Pozorování, nebo ostrý provoz
+mode-observe-badge = Režim pozorování: bookbridge čte a porovnává, ale nic nezapisuje
+mode-live-badge = Ostrý provoz: bookbridge zapisuje změny do obou systémů
+mode-observe-intro = bookbridge čte oba systémy, propojuje a porovnává rezervace a označuje, co nesouhlasí, ale v žádném systému nic nemění. Každá změna, kterou by udělal, se zaznamená jako „udělal by“ na stránkách rezervací a postupů. Až budou vypadat správně, přepněte na ostrý provoz.
+mode-live-intro = bookbridge přenáší změny a provádí kroky postupů v obou systémech.
+mode-changed = Naposledy přepnuto:
+mode-go-live = Přepnout na ostrý provoz
+mode-go-observe = Přepnout do režimu pozorování
+mode-done-observe = Připojení pozoruje: do žádného systému se nic nezapisuje, dokud nebude přepnuto na ostrý provoz.
+mode-done-live = Připojení je v ostrém provozu: změny zaznamenané mezitím se nyní odešlou.
+mode-error-unknown = Zvolte režim pozorování, nebo ostrý provoz.
+procedure-would-do = Režim pozorování: bookbridge by nyní provedl tento krok a čeká, až bude připojení přepnuto na ostrý provoz.
+procedure-held-credentials = Čeká na nové přístupové údaje: systém odmítl ty předchozí.
+push-would-do = Udělal by (režim pozorování)
+push-held-credentials = Čeká na nové přístupové údaje
+push-held-title = Čekající změny
+push-action-create = vytvořit rezervaci
+push-action-update_time = přesunout rezervaci na nový termín
+push-action-update_customer = aktualizovat údaje zákazníka
+push-action-cancel = zrušit rezervaci
+push-action-other = změnit rezervaci
+procedure-move-by-hand = Reservio nedovoluje bookbridge přesouvat rezervace: přesuňte prosím tuto rezervaci na nový termín ve vlastním kalendáři Reservio. bookbridge Reservio průběžně kontroluje a nový termín přenese do kanálu, jakmile ho Reservio ukáže.
+
 # people: partner users invite colleagues, the demo's mailbox, notices about one's account
 mail-booking-time = Termín rezervace (ve vašem časovém pásmu): { $when }
 mail-subject-password-changed = Vaše heslo do bookbridge bylo změněno

@@ -1022,6 +1022,53 @@ reservio-profile-filter-ignored = Reservio ignores the date filter: bookbridge r
 reservio-profile-filter-unknown = Your Reservio calendar has no bookings yet, so bookbridge cannot tell yet how it filters them; it checks again once there are some.
 reservio-profile-include-honoured = Reservio sends each booking with its appointment and customer.
 reservio-profile-include-ignored = Reservio sends bookings without their appointment and customer: bookbridge reads them one by one — each check takes longer.
+
+## Expiring credentials and observe mode
+credentials-expired-banner = { $system } refused this connection's credentials on { $since }: bookbridge writes nothing to either system until new credentials are entered. { $held ->
+    [0] No change is waiting.
+    [one] One change is waiting; it is not lost.
+   *[other] { $held } changes are waiting; none is lost.
+}
+credentials-system-unknown = A system
+credentials-care-title = Refused credentials
+credentials-care-where = Enter new credentials
+credentials-title = Replace credentials
+credentials-intro = Enter a Reservio API token or a Reservio partner OAuth client (client ID and secret). bookbridge tries them before keeping them and stores them encrypted.
+credentials-kind = Kind of credentials
+credentials-kind-token = Reservio API token
+credentials-kind-oauth = Reservio OAuth client
+credentials-kind-termino = Termino token
+credentials-token = Token
+credentials-client-id = Client ID
+credentials-client-secret = Client secret
+credentials-submit = Try and save
+credentials-done = The new credentials work. Changes that were waiting go now.
+credentials-error-missing = Enter the token, or the client ID and its secret, without spaces.
+credentials-error-client-id = A client ID cannot contain a colon.
+credentials-error-refused = The system refused these credentials; nothing was changed.
+mode-title = Observe or live
+mode-observe-badge = Observe mode: bookbridge reads and compares, but writes nothing
+mode-live-badge = Live: bookbridge writes changes to both systems
+mode-observe-intro = bookbridge reads both systems, links and compares the bookings and flags what disagrees, but changes nothing in either system. Every change it would make is recorded as "would do" on the booking and procedure pages. Switch to live once those look right.
+mode-live-intro = bookbridge carries changes across and carries out the procedures' steps in both systems.
+mode-changed = Last switched:
+mode-go-live = Switch to live
+mode-go-observe = Switch to observe mode
+mode-done-observe = The connection observes: nothing is written to either system until it is switched to live.
+mode-done-live = The connection is live: the changes recorded meanwhile go now.
+mode-error-unknown = Choose observe mode or live.
+procedure-would-do = Observe mode: bookbridge would do this step now, and waits until the connection is switched to live.
+procedure-held-credentials = Waiting for new credentials: a system refused the old ones.
+push-would-do = Would do (observe mode)
+push-held-credentials = Waiting for new credentials
+push-held-title = Changes waiting
+push-action-create = create the booking
+push-action-update_time = move the booking to the new time
+push-action-update_customer = update the customer's details
+push-action-cancel = cancel the booking
+push-action-other = change the booking
+procedure-move-by-hand = Reservio does not let bookbridge move bookings: please move this booking to the new time in Reservio's own calendar. bookbridge keeps checking Reservio and carries the new time to the channel as soon as Reservio shows it.
+
 # people: partner users invite colleagues, the demo's mailbox, notices about one's account
 mail-booking-time = Booking time (your time zone): { $when }
 mail-subject-password-changed = Your bookbridge password was changed

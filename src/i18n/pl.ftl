@@ -1040,6 +1040,54 @@ reservio-profile-filter-ignored = Reservio ignoruje filtr dat: bookbridge czyta 
 reservio-profile-filter-unknown = Twój kalendarz Reservio nie ma jeszcze rezerwacji, więc bookbridge nie wie jeszcze, jak je filtruje; sprawdzi ponownie, gdy się pojawią.
 reservio-profile-include-honoured = Reservio wysyła każdą rezerwację razem z wizytą i klientem.
 reservio-profile-include-ignored = Reservio wysyła rezerwacje bez wizyty i klienta: bookbridge czyta je pojedynczo — każde sprawdzenie trwa dłużej.
+
+## Expiring credentials and observe mode
+credentials-expired-banner = { $system } odrzucił dane dostępowe tego połączenia { $since }: bookbridge nic nie zapisuje w żadnym systemie, dopóki nie zostaną wprowadzone nowe. { $held ->
+    [0] Żadna zmiana nie czeka.
+    [one] Czeka jedna zmiana; nie przepadnie.
+    [few] Czekają { $held } zmiany; żadna nie przepadnie.
+   *[other] Czeka { $held } zmian; żadna nie przepadnie.
+}
+credentials-system-unknown = System
+credentials-care-title = Odrzucone dane dostępowe
+credentials-care-where = Wprowadź nowe dane dostępowe
+credentials-title = Zmień dane dostępowe
+credentials-intro = Wprowadź token API Reservio albo klienta OAuth partnera Reservio (identyfikator klienta i sekret). bookbridge sprawdza je przed zapisaniem i przechowuje zaszyfrowane.
+credentials-kind = Rodzaj danych dostępowych
+credentials-kind-token = Token API Reservio
+credentials-kind-oauth = Klient OAuth Reservio
+credentials-kind-termino = Token Termino
+credentials-token = Token
+credentials-client-id = Identyfikator klienta
+credentials-client-secret = Sekret klienta
+credentials-submit = Sprawdź i zapisz
+credentials-done = Nowe dane dostępowe działają. Oczekujące zmiany zostaną teraz wysłane.
+credentials-error-missing = Wprowadź token albo identyfikator klienta i jego sekret, bez spacji.
+credentials-error-client-id = Identyfikator klienta nie może zawierać dwukropka.
+credentials-error-refused = System odrzucił te dane dostępowe; nic nie zmieniono.
+mode-title = Obserwacja czy tryb na żywo
+mode-observe-badge = Tryb obserwacji: bookbridge czyta i porównuje, ale nic nie zapisuje
+mode-live-badge = Na żywo: bookbridge zapisuje zmiany w obu systemach
+mode-observe-intro = bookbridge czyta oba systemy, łączy i porównuje rezerwacje oraz oznacza rozbieżności, ale niczego nie zmienia w żadnym systemie. Każda zmiana, którą by wprowadził, jest zapisywana jako „zrobiłby” na stronach rezerwacji i procedur. Przełącz na tryb na żywo, gdy będą wyglądać dobrze.
+mode-live-intro = bookbridge przenosi zmiany i wykonuje kroki procedur w obu systemach.
+mode-changed = Ostatnio przełączono:
+mode-go-live = Przełącz na tryb na żywo
+mode-go-observe = Przełącz na tryb obserwacji
+mode-done-observe = Połączenie obserwuje: nic nie jest zapisywane w żadnym systemie, dopóki nie zostanie przełączone na tryb na żywo.
+mode-done-live = Połączenie działa na żywo: zmiany zapisane w międzyczasie zostaną teraz wysłane.
+mode-error-unknown = Wybierz tryb obserwacji albo tryb na żywo.
+procedure-would-do = Tryb obserwacji: bookbridge wykonałby teraz ten krok i czeka, aż połączenie zostanie przełączone na tryb na żywo.
+procedure-held-credentials = Oczekiwanie na nowe dane dostępowe: system odrzucił poprzednie.
+push-would-do = Zrobiłby (tryb obserwacji)
+push-held-credentials = Czeka na nowe dane dostępowe
+push-held-title = Oczekujące zmiany
+push-action-create = utworzyć rezerwację
+push-action-update_time = przenieść rezerwację na nowy termin
+push-action-update_customer = zaktualizować dane klienta
+push-action-cancel = anulować rezerwację
+push-action-other = zmienić rezerwację
+procedure-move-by-hand = Reservio nie pozwala bookbridge przenosić rezerwacji: przenieś tę rezerwację na nowy termin we własnym kalendarzu Reservio. bookbridge stale sprawdza Reservio i przenosi nowy termin do kanału, gdy tylko Reservio go pokaże.
+
 # people: partner users invite colleagues, the demo's mailbox, notices about one's account
 mail-booking-time = Termin rezerwacji (w Twojej strefie czasowej): { $when }
 mail-subject-password-changed = Twoje hasło do bookbridge zostało zmienione

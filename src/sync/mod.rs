@@ -7,6 +7,7 @@
 pub mod catalogue;
 pub mod connector;
 pub mod context;
+pub mod hold;
 pub mod link;
 mod listing;
 pub mod procedure;

@@ -31,6 +31,8 @@ pub struct PushReport {
     pub unverified: usize,
     /// Links whose snapshots changed because of a push (worth reconciling again).
     pub links: Vec<i64>,
+    /// Pushes stopped by refused credentials: they wait for new ones.
+    pub held: usize,
 }
 
 /// How many pushes one round claims.
@@ -189,6 +191,7 @@ pub async fn push_due(
     let lease_until = now + ctx.settings.lease_secs;
     let rows =
         outbox::claim_due(&ctx.db, connection.id, &ctx.owner, now, lease_until, BATCH).await?;
+    let claimed: Vec<i64> = rows.iter().map(|r| r.id).collect();
     for row in rows {
         let Ok(system) = row.system.parse::<System>() else {
             continue;
@@ -200,6 +203,20 @@ pub async fn push_due(
             )),
         };
         let now = ctx.clock.now();
+        if let Err(error) = &result
+            && super::hold::refused_credentials(error)
+        {
+            // The credentials are refused: this push and every other waits, unattempted,
+            // until new ones are entered. Not a failure of the push.
+            let mut tx = ctx.db.begin_write().await?;
+            for id in &claimed {
+                outbox::release_lease(&mut tx, *id, &ctx.owner).await?;
+            }
+            tx.commit().await?;
+            super::hold::credentials_refused(ctx, connection, Some(system), error).await?;
+            report.held += 1;
+            break;
+        }
         let mut tx = ctx.db.begin_write().await?;
         match result {
             Ok(Executed {

@@ -13,7 +13,7 @@ use super::pull::{PullReport, pull};
 use super::push::{PushReport, push_due};
 use super::reconcile::{ReconcileReport, reconcile_connection};
 use super::sweep::{SweepReport, sweep};
-use crate::db::connections::{self, Connection, ServiceMap};
+use crate::db::connections::{self, Connection, Hold, ServiceMap};
 use crate::db::cursors;
 use crate::domain::System;
 
@@ -166,6 +166,15 @@ async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, S
     // One system being down must not stop the other side from syncing.
     let termino = pull(ctx, conn, System::Termino, systems.termino.as_ref()).await;
     let reservio = pull(ctx, conn, System::Reservio, systems.reservio.as_ref()).await;
+    let mut refused = false;
+    for (system, outcome) in [(System::Termino, &termino), (System::Reservio, &reservio)] {
+        if let Err(SyncError::System(e)) = outcome
+            && super::hold::refused_credentials(e)
+        {
+            super::hold::credentials_refused(ctx, conn, Some(system), e).await?;
+            refused = true;
+        }
+    }
     let mut first_error = None;
     match termino {
         Ok(r) => report.termino = r,
@@ -194,6 +203,19 @@ async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, S
     super::push::confirm_observed(ctx, conn).await?;
     super::undelivered::requeue_due(ctx, conn, &silent_since).await?;
     report.reconcile = reconcile_connection(ctx, conn, &map).await?;
+    // Refused credentials or observe mode: the pushes wait, recorded, and nothing is written.
+    let hold = if refused {
+        Some(Hold::CredentialsExpired)
+    } else {
+        conn.hold()
+    };
+    if let Some(hold) = hold {
+        super::hold::hold_round(ctx, conn, hold).await?;
+        return match first_error {
+            Some(e) => Err(e),
+            None => Ok(report),
+        };
+    }
     report.push = push_due(ctx, conn, &systems).await?;
     for link_id in report.push.links.clone() {
         let again = super::reconcile::reconcile_link(ctx, conn, &map, link_id).await?;

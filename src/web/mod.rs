@@ -175,6 +175,19 @@ pub fn router(state: AppState) -> Router {
             "/connection/{id}/problem",
             post(connection::actions::report_problem),
         )
+        // New credentials after a system refused the old ones; observe mode or live.
+        .route(
+            "/connection/{id}/credentials",
+            post(connection::credentials::partner_replace),
+        )
+        .route(
+            "/sales/connections/{id}/credentials",
+            post(connection::credentials::sales_replace),
+        )
+        .route(
+            "/sales/connections/{id}/mode",
+            post(connection::credentials::sales_set_mode),
+        )
         // Sales: find a connection by its ID, map its services, confirm it.
         .route(paths::SALES_CONNECTIONS, get(sales::list))
         .route("/sales/connections/{id}", get(sales::connection::show))

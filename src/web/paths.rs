@@ -213,6 +213,18 @@ pub fn connection_go_live(id: impl IntArg) -> String {
     format!("{CONNECTION}/{}/go-live", id.int())
 }
 
+pub fn connection_credentials(id: impl IntArg) -> String {
+    format!("{CONNECTION}/{}/credentials", id.int())
+}
+
+pub fn sales_connection_credentials(id: impl IntArg) -> String {
+    format!("{SALES_CONNECTIONS}/{}/credentials", id.int())
+}
+
+pub fn sales_connection_mode(id: impl IntArg) -> String {
+    format!("{SALES_CONNECTIONS}/{}/mode", id.int())
+}
+
 pub fn connection_problem(id: impl IntArg) -> String {
     format!("{CONNECTION}/{}/problem", id.int())
 }

@@ -114,6 +114,13 @@ fn variants() -> Vec<Variant> {
                 ..base
             },
         },
+        Variant {
+            name: "booking_boundaries_always_apply",
+            quirks: ListingQuirks {
+                boundaries_always_apply: true,
+                ..base
+            },
+        },
     ]
 }
 
@@ -153,6 +160,18 @@ pub fn trials() -> Vec<Trial> {
         || {
             run(Box::pin(
                 a_listing_that_contradicts_its_profile_is_probed_again(),
+            ))
+        },
+    ));
+    trials.push(Trial::test(
+        "reservio_contract::expired_token::every_operation_says_401_never_an_empty_answer",
+        || run(Box::pin(an_expired_token_is_a_401_on_every_operation())),
+    ));
+    trials.push(Trial::test(
+        "reservio_contract::oauth_tokens_ended_early::every_operation_renews_and_goes_on",
+        || {
+            run(Box::pin(
+                oauth_tokens_ended_early_are_renewed_on_every_operation(),
             ))
         },
     ));
@@ -583,6 +602,93 @@ async fn a_listing_that_contradicts_its_profile_is_probed_again() {
 /// bookings in the window and 400 older ones (made over the past year for past appointments),
 /// pages of 50, after the first poll (whose probe costs more). Printed as a table
 /// (`cargo test --test sync -- reservio_contract::poll_costs --nocapture`).
+/// Every operation the sync uses, against the salon; each answer's error, if any.
+async fn every_operation(
+    salon: &Salon,
+    client: &ReservioClient,
+) -> Vec<(&'static str, Option<SystemError>)> {
+    let booking = salon.in_window[2].clone();
+    let new = NewBooking {
+        start_at: NOW + 10 * DAY,
+        end_at: NOW + 10 * DAY + HOUR,
+        service_id: "haircut".into(),
+        customer: customer("Expiry"),
+        voucher_code: Some("EXP-1".into()),
+        counterpart_id: None,
+    };
+    let mut answers = vec![];
+    let err = |r: Result<(), SystemError>| r.err();
+    answers.push((
+        "changes_since",
+        err(client.changes_since(SALON, None).await.map(|_| ())),
+    ));
+    answers.push(("get", err(client.get(SALON, &booking).await.map(|_| ()))));
+    answers.push((
+        "free_slots",
+        err(client
+            .free_slots(SALON, "haircut", NOW + DAY, NOW + 2 * DAY)
+            .await
+            .map(|_| ())),
+    ));
+    answers.push((
+        "create",
+        err(client.create(SALON, &new, "exp-key-1").await.map(|_| ())),
+    ));
+    answers.push((
+        "update_time",
+        err(client
+            .update_time(SALON, &booking, NOW + 12 * DAY, NOW + 12 * DAY + HOUR, "k")
+            .await
+            .map(|_| ())),
+    ));
+    answers.push((
+        "cancel",
+        err(client.cancel(SALON, &booking, "k").await.map(|_| ())),
+    ));
+    answers
+}
+
+/// A token Reservio no longer accepts is a 401 on every operation — never an empty listing
+/// (which would make every booking look deleted) and never a write.
+async fn an_expired_token_is_a_401_on_every_operation() {
+    let salon = salon(ListingQuirks::default()).await;
+    let client = client(&salon, 50);
+    salon.fake.add_business(SALON, "token-renewed");
+    let before = salon.fake.effects().len();
+    for (operation, error) in every_operation(&salon, &client).await {
+        assert!(
+            matches!(error, Some(SystemError::Http { status: 401, .. })),
+            "{operation}: {error:?}"
+        );
+    }
+    assert_eq!(salon.fake.effects().len(), before, "nothing was written");
+}
+
+/// Access tokens Reservio ends before their time are renewed after one 401: every operation
+/// goes on.
+async fn oauth_tokens_ended_early_are_renewed_on_every_operation() {
+    let salon = salon(ListingQuirks::default()).await;
+    salon.fake.add_oauth_client(SALON, "contract-app", "secret");
+    let window = WindowPolicy::rolling(salon.clock.clone());
+    let client = ReservioClient::new(
+        &salon.fake.url(),
+        "oauth2-client:contract-app:secret",
+        Duration::from_secs(5),
+        window,
+    )
+    .expect("client");
+    client.list_services(SALON).await.expect("reads");
+    salon.fake.expire_issued_tokens();
+    for (operation, error) in every_operation(&salon, &client).await {
+        assert!(error.is_none(), "{operation}: {error:?}");
+    }
+    assert_eq!(
+        client.token_refreshes(),
+        2,
+        "one new token after the early end"
+    );
+}
+
 async fn poll_costs() {
     println!("\n| variant | requests per poll | bytes per poll | first poll (with probe) |");
     println!("|---|---|---|---|");

@@ -167,6 +167,32 @@ impl FakeReservio {
         self.store().business_mut(business_id).token = Some(token.to_string());
     }
 
+    /// Registers a partner OAuth client for the business (client credentials grant).
+    pub fn add_oauth_client(&self, business_id: &str, client_id: &str, secret: &str) {
+        let mut store = self.store();
+        store.business_mut(business_id);
+        store.oauth_clients.insert(
+            client_id.to_string(),
+            (secret.to_string(), business_id.to_string()),
+        );
+    }
+
+    /// How long the access tokens issued from now on last (default an hour).
+    pub fn set_token_lifetime(&self, secs: i64) {
+        self.store().token_lifetime_secs = Some(secs);
+    }
+
+    /// Every access token issued so far stops working at once, as when Reservio revokes them
+    /// early; the client must fetch new ones.
+    pub fn expire_issued_tokens(&self) {
+        self.store().issued.clear();
+    }
+
+    /// How many access tokens the token endpoint issued.
+    pub fn tokens_issued(&self) -> usize {
+        self.store().tokens_issued
+    }
+
     /// Adds a service, or replaces the one with the same id.
     pub fn add_service(&self, business_id: &str, service: Service) {
         let mut store = self.store();

@@ -264,6 +264,34 @@ impl Business {
 pub struct Store {
     pub businesses: HashMap<String, Business>,
     pub effects: Vec<Effect>,
+    /// Partner OAuth clients: client id → (secret, business).
+    pub oauth_clients: HashMap<String, (String, String)>,
+    /// Access tokens issued by `POST /oauth2/token`: token → (business, expires at).
+    pub issued: HashMap<String, (String, i64)>,
+    /// How long an issued access token lasts (none: an hour).
+    pub token_lifetime_secs: Option<i64>,
+    /// How many access tokens were issued.
+    pub tokens_issued: usize,
+}
+
+/// How long an access token lasts unless a test says otherwise.
+pub const DEFAULT_TOKEN_LIFETIME_SECS: i64 = 3600;
+
+impl Store {
+    /// The business whose static token or unexpired access token `token` is.
+    pub fn business_of(&self, token: &str, now: i64) -> Option<String> {
+        if let Some((business, expires_at)) = self.issued.get(token) {
+            return (now < *expires_at).then(|| business.clone());
+        }
+        let mut ids: Vec<&String> = self
+            .businesses
+            .iter()
+            .filter(|(_, b)| b.token.as_deref() == Some(token))
+            .map(|(id, _)| id)
+            .collect();
+        ids.sort();
+        ids.first().map(|id| (*id).clone())
+    }
 }
 
 /// A random UUID-shaped id, as Reservio's ids are.

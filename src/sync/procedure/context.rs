@@ -78,11 +78,15 @@ pub(super) enum Outcome {
     Fail(String),
     /// A system did not answer (timeout, 5xx): try again after a backoff, a few times.
     Transient(String),
+    /// A system refused the credentials (401): the step waits for new ones.
+    CredentialsRefused(SystemError),
 }
 
 impl From<SystemError> for Outcome {
     fn from(e: SystemError) -> Self {
-        if e.is_transient() {
+        if crate::sync::hold::refused_credentials(&e) {
+            Outcome::CredentialsRefused(e)
+        } else if e.is_transient() {
             Outcome::Transient(e.to_string())
         } else {
             Outcome::Fail(e.to_string())

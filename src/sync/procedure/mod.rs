@@ -29,5 +29,5 @@ mod start;
 pub use context::{Hooks, StartError, Starter, connection_syncs};
 pub use finish::abandon;
 pub use run::{retry, run_due, run_forever, run_one, run_steps};
-pub use slots::{check_slot, free_slots, slot_message};
+pub use slots::{booking_resource, check_slot, free_slots, slot_message};
 pub use start::{preview, situation, start};

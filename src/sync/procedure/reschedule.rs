@@ -6,9 +6,10 @@ use serde_json::json;
 use super::context::{Outcome, Reach, Snapshots, StartError, StepRun, db_error};
 use super::slots::{self, slot_message};
 use crate::db::connections::{self, ServiceMap};
-use crate::domain::procedure::Params;
+use crate::domain::procedure::{self, Params};
 use crate::domain::{BookingStatus, RemoteBooking, System};
 use crate::systems::SystemError;
+use crate::systems::reservio::MOVE_NOT_SUPPORTED;
 
 /// Checks the chosen slot again just before the move (it may have been taken meanwhile).
 pub(super) async fn check_slot(
@@ -66,14 +67,32 @@ pub(super) async fn apply_time(
         return Ok(Outcome::Fail(format!("the booking is not in {origin}")));
     };
     let before = client.get(account, id).await?;
-    if (before.start_at, before.end_at) != (start, end) {
-        client
+    // Once Reservio has refused the move, the partner makes it by hand: only read.
+    let by_hand = run.step_row.error.as_deref() == Some(procedure::MOVE_BY_HAND);
+    if (before.start_at, before.end_at) != (start, end) && !by_hand {
+        match client
             .update_time(account, id, start, end, &run.key("move"))
-            .await?;
+            .await
+        {
+            Ok(_) => {}
+            // Reservio does not let bookings be moved through its API (rule 3 still says the
+            // change is made in the origin system): the partner moves it in Reservio's own
+            // calendar, and this step waits until Reservio shows it.
+            Err(SystemError::Refused(reason))
+                if origin == System::Reservio && reason == MOVE_NOT_SUPPORTED =>
+            {
+                seen.push(before);
+                return Ok(wait_for_move_by_hand(run));
+            }
+            Err(e) => return Err(e),
+        }
     }
     let after = client.get(account, id).await?;
     let moved = (after.start_at, after.end_at) == (start, end);
     seen.push(after);
+    if !moved && by_hand {
+        return Ok(wait_for_move_by_hand(run));
+    }
     if moved {
         if let Some(notifier) = &run.hooks.notifier {
             notifier.notify(run.conn.id);
@@ -83,6 +102,18 @@ pub(super) async fn apply_time(
         ))
     } else {
         Ok(Outcome::Fail(format!("{origin} did not take the new time")))
+    }
+}
+
+/// How long the partner has to move a booking by hand in Reservio's own calendar before the
+/// step stops (with a retry button and an open mismatch).
+const MOVE_BY_HAND_DEADLINE_SECS: i64 = 2 * 24 * 60 * 60;
+
+/// Waits for the partner to move the booking in Reservio's own calendar.
+fn wait_for_move_by_hand(run: &StepRun<'_>) -> Outcome {
+    Outcome::Wait {
+        reason: procedure::MOVE_BY_HAND.into(),
+        deadline: run.deadline(MOVE_BY_HAND_DEADLINE_SECS),
     }
 }
 

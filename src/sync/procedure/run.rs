@@ -10,11 +10,12 @@ use super::context::{
 use super::finish::{complete, stop};
 use super::{cancel, change_service, reschedule};
 use crate::audit::{self, Actor, Event};
-use crate::db::connections::{self, ServiceMap};
+use crate::db::connections::{self, Hold, ServiceMap};
 use crate::db::links;
+use crate::db::procedures::{ProcedureRow, StepRow};
 use crate::db::{bookings, procedures};
 use crate::domain::connection::ConnectionState;
-use crate::domain::procedure::{Params, ProcedureKind, Step};
+use crate::domain::procedure::{self, Params, ProcedureKind, Step};
 use crate::sync::context::{SyncContext, SyncError};
 use crate::sync::reconcile::reconcile_link;
 use crate::systems::SystemError;
@@ -145,6 +146,14 @@ async fn drive(
             return Ok(());
         }
         executed += 1;
+        // A connection that writes nothing (refused credentials, observe mode): a step that
+        // would write waits, recorded as what bookbridge would do, and goes once the hold lifts.
+        if let Some(hold) = conn.hold().filter(|_| step.writes()) {
+            let mut tx = ctx.db.begin_write().await?;
+            hold_step(&mut tx, &op, step_row, step, hold, now).await?;
+            tx.commit().await?;
+            return Ok(());
+        }
         let mut tx = ctx.db.begin_write().await?;
         procedures::start_step(&mut tx, id, step_row.position, now).await?;
         tx.commit().await?;
@@ -232,12 +241,51 @@ async fn drive(
                 stop(&mut tx, &actor, &row, &op, position, step, &message, now).await?;
                 false
             }
+            Outcome::CredentialsRefused(error) => {
+                crate::sync::hold::mark_refused(&mut tx, &conn, None, &error, now).await?;
+                let hold = Hold::CredentialsExpired;
+                hold_step(&mut tx, &op, step_row, step, hold, now).await?;
+                false
+            }
         };
         tx.commit().await?;
         if !carry_on {
             return Ok(());
         }
     }
+}
+
+/// Holds a step that would write while the connection writes nothing: it waits (never giving
+/// up) with the hold as its reason, audited when it starts to wait for that reason.
+async fn hold_step(
+    tx: &mut crate::db::Tx,
+    op: &ProcedureRow,
+    step_row: &StepRow,
+    step: Step,
+    hold: Hold,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let (reason, action) = match hold {
+        Hold::Observe => (procedure::HELD_OBSERVE, "operation.step_would_do"),
+        Hold::CredentialsExpired => (procedure::HELD_CREDENTIALS, "operation.step_held"),
+    };
+    if step_row.error.as_deref() != Some(reason) {
+        let params = serde_json::from_str::<serde_json::Value>(&op.params).ok();
+        let what = json!({ "reason": reason, "params": params });
+        audit_step(
+            tx,
+            &Actor::Sync,
+            op.partner_id,
+            op.id,
+            action,
+            step_row.position,
+            step,
+            what,
+            now,
+        )
+        .await?;
+    }
+    procedures::wait_step(tx, op.id, step_row.position, reason, now + WAIT_SECS, now).await
 }
 
 /// Sends a stopped procedure back to its failed step; refused when the booking's connection no

@@ -8,12 +8,34 @@ use crate::domain::procedure::{self, SlotProblem};
 use crate::sync::context::SyncContext;
 use crate::systems::SystemError;
 
+/// The resource (staff member or room) a linked booking is on in Reservio, from its stored
+/// snapshot: a move keeps it there.
+pub async fn booking_resource(ctx: &SyncContext, row: &LinkRow) -> Option<String> {
+    let id = row.r_id?;
+    let raw: Option<(String,)> =
+        sqlx::query_as("SELECT raw_payload FROM external_bookings WHERE id = $1")
+            .bind(id)
+            .fetch_optional(ctx.db.pool())
+            .await
+            .ok()?;
+    let raw: serde_json::Value = serde_json::from_str(&raw?.0).ok()?;
+    raw.get("included")?
+        .as_array()?
+        .iter()
+        .find(|r| r.get("type").and_then(serde_json::Value::as_str) == Some("event"))?
+        .pointer("/relationships/resource/data/id")?
+        .as_str()
+        .map(str::to_string)
+}
+
 /// Reservio's free times for a staff move of a service in `[from, to)` that are still in the
-/// future: beyond the customer's booking horizon and inside the lead time too.
+/// future: beyond the customer's booking horizon and inside the lead time too; on `resource`
+/// when given (the booking keeps its staff member or room).
 pub async fn free_slots(
     ctx: &SyncContext,
     conn: &Connection,
     service_id: &str,
+    resource: Option<&str>,
     from: i64,
     to: i64,
 ) -> Result<Vec<(i64, i64)>, SystemError> {
@@ -22,7 +44,7 @@ pub async fn free_slots(
     let client = ctx.connector.reservio_client(token)?;
     let now = ctx.clock.now();
     let mut slots = client
-        .staff_free_slots(business, service_id, None, from, to)
+        .staff_free_slots(business, service_id, resource, from, to)
         .await?;
     slots.retain(|(start, _)| *start > now);
     slots.sort_unstable();
@@ -63,7 +85,16 @@ pub async fn check_slot(
         return Ok(procedure::check_slot(slot, now, &[], false));
     }
     // The slot's own day, with a margin: Reservio lists slots by their start.
-    let free = free_slots(ctx, conn, service_id, slot.0 - 1, slot.0 + 1).await?;
+    let resource = booking_resource(ctx, row).await;
+    let free = free_slots(
+        ctx,
+        conn,
+        service_id,
+        resource.as_deref(),
+        slot.0 - 1,
+        slot.0 + 1,
+    )
+    .await?;
     let taken = slot_taken(ctx, conn.id, slot, row.r_id).await?;
     Ok(procedure::check_slot(slot, now, &free, taken))
 }

@@ -7,9 +7,11 @@
 //! Every write is followed by a re-read, because a state Reservio does not know is reportedly
 //! ignored without an error.
 
+pub mod auth;
 mod capabilities;
 pub mod note;
 pub mod profile;
+mod staff_times;
 mod transport;
 pub mod wire;
 
@@ -75,7 +77,7 @@ impl WindowPolicy {
 pub struct ReservioClient {
     http: reqwest::Client,
     base: Url,
-    token: String,
+    auth: auth::Auth,
     window: WindowPolicy,
     /// Waiting out 429s, per connection (a client serves one connection).
     budget: RetryBudget,
@@ -83,6 +85,9 @@ pub struct ReservioClient {
     profiles: std::sync::Mutex<std::collections::HashMap<String, ListingProfile>>,
     /// How often a listing contradicted its profile.
     reprobes: std::sync::Mutex<u64>,
+    /// Per account, whether booking slots honour `ignoreBookingBoundaries` (see
+    /// `staff_times`).
+    boundaries: std::sync::Mutex<std::collections::HashMap<String, bool>>,
 }
 
 /// A free slot: when, and on which resource (staff member or room).
@@ -110,7 +115,8 @@ pub const GROUP_EVENT_MOVE: &str =
     "the booking is a seat of a group event: moving the event would move every seat";
 
 impl ReservioClient {
-    /// `base_url` is the API root including the version, e.g. `https://api.reservio.com/v2`.
+    /// `base_url` is the API root including the version, e.g. `https://api.reservio.com/v2`;
+    /// `credentials` the connection's stored Reservio credential (see [`auth::Credentials`]).
     pub fn new(
         base_url: &str,
         token: &str,
@@ -125,7 +131,7 @@ impl ReservioClient {
         Ok(ReservioClient {
             http: http_client(timeout)?,
             base,
-            token: token.to_string(),
+            auth: auth::Auth::new(auth::Credentials::parse(token), window.clock.clone()),
             window: WindowPolicy {
                 page_size: window.page_size.max(1),
                 ..window
@@ -133,7 +139,13 @@ impl ReservioClient {
             budget: RetryBudget::new(Duration::from_secs(RETRY_BUDGET_SECS)),
             profiles: Default::default(),
             reprobes: Default::default(),
+            boundaries: Default::default(),
         })
+    }
+
+    /// How many OAuth access tokens this client fetched (none with a static token).
+    pub fn token_refreshes(&self) -> u64 {
+        self.auth.refreshes()
     }
 
     /// How often a listing contradicted the profile in use, so it was probed again.
@@ -159,26 +171,6 @@ impl ReservioClient {
     ) -> Result<Vec<(i64, i64)>, SystemError> {
         let slots = self
             .slots(account, service_id, None, (from, to), false)
-            .await?;
-        let mut pairs: Vec<(i64, i64)> = slots.iter().map(|s| (s.start_at, s.end_at)).collect();
-        pairs.sort_unstable();
-        pairs.dedup();
-        Ok(pairs)
-    }
-
-    /// Free times for a staff move, as sorted `(start, end)` pairs: a reschedule may go beyond the
-    /// customer's booking horizon or inside the lead time, so Reservio is asked to ignore its
-    /// booking boundaries; on `resource` only when given (the booking keeps its staff member).
-    pub async fn staff_free_slots(
-        &self,
-        account: &Account,
-        service_id: &str,
-        resource: Option<&str>,
-        from: i64,
-        to: i64,
-    ) -> Result<Vec<(i64, i64)>, SystemError> {
-        let slots = self
-            .slots(account, service_id, resource, (from, to), true)
             .await?;
         let mut pairs: Vec<(i64, i64)> = slots.iter().map(|s| (s.start_at, s.end_at)).collect();
         pairs.sort_unstable();

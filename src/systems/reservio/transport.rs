@@ -28,11 +28,9 @@ impl ReservioClient {
         Ok(url)
     }
 
+    /// A request with the JSON:API media type; the Bearer token is added when it is sent.
     pub(super) fn request(&self, method: reqwest::Method, url: Url) -> RequestBuilder {
-        self.http
-            .request(method, url)
-            .bearer_auth(&self.token)
-            .header(ACCEPT, JSON_API)
+        self.http.request(method, url).header(ACCEPT, JSON_API)
     }
 
     pub(super) fn with_body(request: RequestBuilder, body: &Value) -> RequestBuilder {
@@ -41,22 +39,37 @@ impl ReservioClient {
             .body(body.to_string())
     }
 
-    /// Sends a request; a non-2xx answer becomes `Http`, an empty 2xx body `Null`. A 429 is
-    /// waited out as its `Retry-After` says while the connection's budget lasts, then tried
-    /// again; beyond the budget it is an `Http` 429 (transient: the next round tries again).
+    /// Sends a request with the Bearer token; a non-2xx answer becomes `Http`, an empty 2xx
+    /// body `Null`. A 429 is waited out as its `Retry-After` says while the connection's budget
+    /// lasts, then tried again; beyond the budget it is an `Http` 429 (transient: the next round
+    /// tries again). A 401 with an OAuth access token fetches a new token and tries once more;
+    /// a 401 after that is the credentials' end (the sync marks the connection).
     pub(super) async fn send(&self, request: RequestBuilder) -> Result<Value, SystemError> {
         let mut request = request;
+        let mut renewed = false;
         let (status, body) = loop {
             let again = request.try_clone();
-            let response = request.send().await.map_err(transport_error)?;
+            let bearer = self.auth.bearer(&self.http, &self.base).await?;
+            let response = request
+                .bearer_auth(bearer)
+                .send()
+                .await
+                .map_err(transport_error)?;
             let status = response.status();
-            if status == StatusCode::TOO_MANY_REQUESTS
-                && let (Some(next), Some(wait)) = (again, retry_after(&response))
-                && self.budget.take(wait)
-            {
-                tokio::time::sleep(wait).await;
-                request = next;
-                continue;
+            if let Some(next) = again {
+                if status == StatusCode::TOO_MANY_REQUESTS
+                    && let Some(wait) = retry_after(&response)
+                    && self.budget.take(wait)
+                {
+                    tokio::time::sleep(wait).await;
+                    request = next;
+                    continue;
+                }
+                if status == StatusCode::UNAUTHORIZED && !renewed && self.auth.forget() {
+                    renewed = true;
+                    request = next;
+                    continue;
+                }
             }
             let body = response.bytes().await.map_err(transport_error)?;
             break (status, body);

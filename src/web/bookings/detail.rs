@@ -265,9 +265,33 @@ pub struct BookingDetailPage {
     pub care: bool,
     /// The Partner Care cases about this booking (escalations), newest first.
     pub cases: Vec<crate::db::cases::CaseRecord>,
+    /// Pushes waiting for observe mode or new credentials: what bookbridge would do.
+    pub held: Vec<outbox::HeldForLink>,
 }
 
 impl BookingDetailPage {
+    /// "Would do (observe mode): move the booking — Reservio", for a held push.
+    fn held_text(&self, push: &outbox::HeldForLink) -> String {
+        let why = if push.held == "observe" {
+            "push-would-do"
+        } else {
+            "push-held-credentials"
+        };
+        let action = match push.action.as_str() {
+            "create" => "push-action-create",
+            "update_time" => "push-action-update_time",
+            "update_customer" => "push-action-update_customer",
+            "cancel" => "push-action-cancel",
+            _ => "push-action-other",
+        };
+        format!(
+            "{}: {} — {}",
+            self.page.t(why),
+            self.page.t(action),
+            self.page.t(system_key(&push.system))
+        )
+    }
+
     /// A case's page, as the reader reaches it.
     fn case_href(&self, id: &i64) -> String {
         if self.care {
@@ -507,9 +531,11 @@ pub async fn show(
         towards_from_sides(&row, detail.base.as_ref()),
     );
     let cases = crate::db::cases::of_link(&state.db, id).await?;
+    let held = outbox::held_for_link(&state.db, id).await?;
     Ok(BookingDetailPage {
         in_flight,
         cases,
+        held,
         page,
         row,
         created_at: detail.created_at,

@@ -62,6 +62,43 @@ pub fn issue_view(page: &Page, issue: ListingIssue) -> IssueView {
     IssueView { issue, text }
 }
 
+/// A connection whose credentials a system refused, with its sentence.
+pub struct ExpiredView {
+    pub expired: crate::db::holds::ExpiredCredentials,
+    pub text: String,
+}
+
+/// "Reservio refused this connection's credentials on …: bookbridge writes nothing …"
+pub fn expired_view(page: &Page, expired: crate::db::holds::ExpiredCredentials) -> ExpiredView {
+    let system = match expired.system.as_deref() {
+        Some(system) => page.t(system_key(system)),
+        None => page.t("credentials-system-unknown"),
+    };
+    let text = i18n::text_with(
+        page.lang,
+        "credentials-expired-banner",
+        &[
+            ("system", FluentValue::from(system)),
+            ("since", FluentValue::from(page.datetime(expired.since))),
+            ("held", FluentValue::from(expired.held)),
+        ],
+    );
+    ExpiredView { expired, text }
+}
+
+/// Connections with refused credentials, for everyone (`None`) or one partner.
+pub async fn load_expired(
+    state: &AppState,
+    page: &Page,
+    partner_id: Option<i64>,
+) -> Result<Vec<ExpiredView>, AppError> {
+    Ok(crate::db::holds::expired_credentials(&state.db, partner_id)
+        .await?
+        .into_iter()
+        .map(|e| expired_view(page, e))
+        .collect())
+}
+
 /// Unresolved alarms and listing issues, for everyone (`None`) or one partner.
 pub async fn load(
     state: &AppState,

@@ -191,6 +191,8 @@ pub struct QueuePage {
     alarms: Vec<alarms::AlarmView>,
     /// Connections whose last poll left bookings unread, one line per cause.
     listing_issues: Vec<alarms::IssueView>,
+    /// Connections whose credentials a system refused: nothing is written until replaced.
+    expired_credentials: Vec<alarms::ExpiredView>,
     partners: Vec<Partner>,
     staff: Vec<(i64, String)>,
     kinds: [MismatchKind; 12],
@@ -229,12 +231,14 @@ pub async fn render_queue(
         })
         .collect();
     let (alarms, listing_issues) = alarms::load(state, &page, None).await?;
+    let expired_credentials = alarms::load_expired(state, &page, None).await?;
     Ok(QueuePage {
         page,
         view,
         health,
         alarms,
         listing_issues,
+        expired_credentials,
         partners: partners::list(&state.db).await?,
         staff: queue::care_staff(&state.db).await?,
         kinds: MismatchKind::ALL,

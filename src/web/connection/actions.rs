@@ -91,6 +91,9 @@ async fn create_request(
             reservio_token: token,
             webhook_secret: &webhook_secret(),
             requested_by: &user.user.email,
+            // A real calendar is observed until the sales rep switches it to live; the demo's
+            // sandbox calendar starts live (its sales rep page still offers the choice).
+            observe: !sandbox,
         },
         now,
     )
@@ -105,6 +108,7 @@ async fn create_request(
                 "code": code.as_str(),
                 "reservio_business_id": business,
                 "sandbox": sandbox,
+                "mode": if sandbox { "live" } else { "observe" },
             }))
             .request(Some(request_id.as_str())),
     )
@@ -172,6 +176,8 @@ pub async fn request(
             last_synced_at: None,
             last_sync_error: None,
             reservio_profile: None,
+            credentials_expired_at: None,
+            observe: 0,
         };
         if let Err(e) = catalogue::services(sync.connector.as_ref(), &trial).await {
             tracing::info!(partner = user.partner_id, error = %e, "a Reservio account did not answer");

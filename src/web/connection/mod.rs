@@ -4,6 +4,7 @@
 //! partner: another partner's connection is not found.
 
 pub mod actions;
+pub mod credentials;
 pub mod report;
 
 use askama::Template;
@@ -12,6 +13,7 @@ use axum::extract::State;
 
 use crate::db::cases::{self, CaseRecord};
 use crate::db::connections::{self, ServiceMapping};
+use crate::db::holds;
 use crate::db::onboarding::{self, ConnectionOverview};
 use crate::domain::connection::ConnectionState;
 use crate::web::error::AppError;
@@ -27,6 +29,10 @@ pub struct ConnectionCard {
     /// The connection's sync health: its unresolved listing alarms and unread bookings.
     pub alarms: Vec<crate::web::care::alarms::AlarmView>,
     pub listing_issues: Vec<crate::web::care::alarms::IssueView>,
+    /// Set when a system refused the connection's credentials: writes wait for new ones.
+    pub expired: Option<crate::web::care::alarms::ExpiredView>,
+    /// 1: observe mode (writes nothing, records what it would do).
+    pub observe: i64,
 }
 
 impl ConnectionCard {
@@ -102,9 +108,16 @@ pub async fn render(
     let mut cards = vec![];
     let (mut alarms, mut issues) =
         crate::web::care::alarms::load(state, &page, Some(user.partner_id)).await?;
+    let mut expired =
+        crate::web::care::alarms::load_expired(state, &page, Some(user.partner_id)).await?;
     for c in onboarding::of_partner(&state.db, user.partner_id).await? {
         let mappings = connections::mappings(&state.db, c.id).await?;
         let cases = cases::of_connection(&state.db, c.id).await?;
+        let expired = expired
+            .iter()
+            .position(|e| e.expired.connection_id == c.id)
+            .map(|i| expired.swap_remove(i));
+        let observe = holds::mode(&state.db, c.id).await?.map_or(0, |m| m.observe);
         let (mine, rest) = alarms
             .into_iter()
             .partition(|a| a.alarm.connection_id == c.id);
@@ -119,6 +132,8 @@ pub async fn render(
             cases,
             alarms: mine,
             listing_issues,
+            expired,
+            observe,
         });
     }
     let can_request = !cards.iter().any(|card| card.state().in_setup());

@@ -14,7 +14,7 @@ use super::labels::{
 use super::{booking_title, engine};
 use crate::db::procedures::{self, ProcedureRow, StepRow};
 use crate::db::{connections, links, users};
-use crate::domain::procedure::{Params, ProcedureKind, ProcedureState, Step};
+use crate::domain::procedure::{self, Params, ProcedureKind, ProcedureState, Step};
 use crate::web::care::is_htmx;
 use crate::web::error::AppError;
 use crate::web::extract::Path;
@@ -115,12 +115,22 @@ pub fn step_view(op: ProcedureState, current: i64, s: &StepRow) -> StepView {
             let retrying = error
                 .as_deref()
                 .is_some_and(|e| e.ends_with("trying again"));
-            let key = if retrying {
+            let held = match error.as_deref() {
+                Some(procedure::HELD_OBSERVE) => Some("procedure-would-do"),
+                Some(procedure::HELD_CREDENTIALS) => Some("procedure-held-credentials"),
+                Some(procedure::MOVE_BY_HAND) => Some("procedure-move-by-hand"),
+                _ => None,
+            };
+            let key = if let Some(held) = held {
+                held
+            } else if retrying {
                 "procedure-retrying"
             } else {
                 step.map_or("procedure-waiting", waiting_key)
             };
-            (StepState::Waiting, Some(key), error)
+            // A hold says all there is to say in the page's language.
+            let detail = if held.is_some() { None } else { error };
+            (StepState::Waiting, Some(key), detail)
         }
         _ if s.position == current && op == ProcedureState::Running => {
             (StepState::Running, None, None)

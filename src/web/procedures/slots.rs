@@ -141,7 +141,9 @@ pub async fn load(
             StatusCode::OK,
         ));
     };
-    let view = match procedure::free_slots(ctx, &conn, service, from, to).await {
+    let resource = procedure::booking_resource(ctx, row).await;
+    let view = match procedure::free_slots(ctx, &conn, service, resource.as_deref(), from, to).await
+    {
         Ok(free) if free.is_empty() => SlotsView::hint("procedure-slots-empty"),
         Ok(free) => SlotsView {
             choices: free

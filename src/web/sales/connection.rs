@@ -68,6 +68,10 @@ pub struct SalesConnectionPage {
     problems: Vec<CaseRecord>,
     sandbox: bool,
     forms: SalesForms,
+    /// Set when a system refused the connection's credentials.
+    expired: Option<crate::web::care::alarms::ExpiredView>,
+    /// Observe mode or live, and who switched it when.
+    mode: Option<crate::db::holds::ModeRecord>,
 }
 
 impl SalesConnectionPage {
@@ -94,6 +98,18 @@ impl SalesConnectionPage {
     fn saved_length_warning(&self, m: &ServiceMapping) -> Option<String> {
         let minutes = u32::try_from(m.duration_minutes).ok()?;
         self.length_warning(&m.termino_offer_id, &minutes)
+    }
+
+    /// Whether the connection is in observe mode.
+    fn observes(&self) -> bool {
+        self.mode.as_ref().is_some_and(|m| m.observe != 0)
+    }
+
+    /// Who switched the mode last, and when, if anyone did.
+    fn mode_changed(&self) -> Option<String> {
+        let m = self.mode.as_ref()?;
+        let (at, by) = (m.observe_changed_at?, m.observe_changed_by.as_deref()?);
+        Some(format!("{} · {by}", self.page.datetime(at)))
     }
 
     fn has_channel_account(&self) -> bool {
@@ -187,6 +203,11 @@ async fn render(
         forms.termino_partner_id = c.termino_partner_id.clone().unwrap_or_default();
     }
     let problems = cases::of_connection(&state.db, id).await?;
+    let expired = crate::web::care::alarms::load_expired(state, &page, Some(c.partner_id))
+        .await?
+        .into_iter()
+        .find(|e| e.expired.connection_id == id);
+    let mode = crate::db::holds::mode(&state.db, id).await?;
     Ok(SalesConnectionPage {
         page,
         state: current_state,
@@ -198,6 +219,8 @@ async fn render(
         problems,
         sandbox: state.sandbox.is_some(),
         forms,
+        expired,
+        mode,
     })
 }
 

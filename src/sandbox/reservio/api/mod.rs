@@ -2,6 +2,7 @@
 //! `docs/reservio.md`, under `/v2/businesses/{businessId}`. Reads are in `reads`, writes in
 //! `writes`; this module holds what both share.
 
+mod oauth;
 mod reads;
 pub mod routes;
 mod writes;
@@ -116,24 +117,31 @@ pub(super) fn document(status: StatusCode, body: Value) -> Response {
 pub(super) type Answer = Result<Response, ApiError>;
 pub(super) type Params = HashMap<String, String>;
 
-/// Lets the request through when its Bearer token is the business's.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+}
+
+/// Lets the request through when its Bearer token is the business's static token or an
+/// access token issued for it that has not expired (`now`); 401 otherwise.
 pub(super) fn authorize(
     store: &Store,
     business: &str,
     headers: &HeaderMap,
+    now: i64,
 ) -> Result<(), ApiError> {
-    let token = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    let Some(expected) = store
+    let api_access = store
         .businesses
         .get(business)
-        .and_then(|b| b.token.as_deref())
-    else {
+        .is_some_and(|b| b.token.is_some())
+        || store.oauth_clients.values().any(|(_, of)| of == business);
+    if !api_access {
         return Err(error(StatusCode::NOT_FOUND, "notFound", "no such business"));
-    };
-    if token != Some(expected) {
+    }
+    let owner = bearer(headers).and_then(|token| store.business_of(token, now));
+    if owner.as_deref() != Some(business) {
         return Err(error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
@@ -225,17 +233,6 @@ pub(super) fn list_document(
 }
 
 /// The business a Bearer token belongs to, for `/users/me`.
-pub(super) fn business_of_token(store: &Store, headers: &HeaderMap) -> Option<String> {
-    let token = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))?;
-    let mut ids: Vec<&String> = store
-        .businesses
-        .iter()
-        .filter(|(_, b)| b.token.as_deref() == Some(token))
-        .map(|(id, _)| id)
-        .collect();
-    ids.sort();
-    ids.first().map(|id| (*id).clone())
+pub(super) fn business_of_token(store: &Store, headers: &HeaderMap, now: i64) -> Option<String> {
+    store.business_of(bearer(headers)?, now)
 }

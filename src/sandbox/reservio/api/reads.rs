@@ -26,7 +26,7 @@ fn found<'a>(store: &'a Store, business: &str) -> Result<&'a Business, ApiError>
 /// `GET /users/me`: who the token belongs to (Reservio's public clients use it to check a token).
 pub(super) async fn users_me(State(api): State<ApiState>, headers: HeaderMap) -> Answer {
     let store = api.lock();
-    let Some(business) = business_of_token(&store, &headers) else {
+    let Some(business) = business_of_token(&store, &headers, api.clock.now()) else {
         return Err(error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
@@ -50,7 +50,7 @@ pub(super) async fn get_business(
     headers: HeaderMap,
 ) -> Answer {
     let store = api.lock();
-    authorize(&store, &business, &headers)?;
+    authorize(&store, &business, &headers, api.clock.now())?;
     let b = found(&store, &business)?;
     Ok(document(
         StatusCode::OK,
@@ -65,7 +65,7 @@ pub(super) async fn list_resources(
     headers: HeaderMap,
 ) -> Answer {
     let store = api.lock();
-    authorize(&store, &business, &headers)?;
+    authorize(&store, &business, &headers, api.clock.now())?;
     let b = found(&store, &business)?;
     let all = b
         .resources
@@ -82,7 +82,7 @@ pub(super) async fn list_services(
     headers: HeaderMap,
 ) -> Answer {
     let store = api.lock();
-    authorize(&store, &business, &headers)?;
+    authorize(&store, &business, &headers, api.clock.now())?;
     let services = store.businesses.get(&business).map(|b| b.services.clone());
     let all = services
         .unwrap_or_default()
@@ -99,7 +99,7 @@ pub(super) async fn booking_slots(
     headers: HeaderMap,
 ) -> Answer {
     let store = api.lock();
-    authorize(&store, &business, &headers)?;
+    authorize(&store, &business, &headers, api.clock.now())?;
     let from = instant_filter(&params, "filter[from]", false)?;
     let to = instant_filter(&params, "filter[to]", true)?;
     let (Some(from), Some(to)) = (from, to) else {
@@ -141,7 +141,7 @@ pub(super) async fn list_bookings(
     headers: HeaderMap,
 ) -> Answer {
     let store = api.lock();
-    authorize(&store, &business, &headers)?;
+    authorize(&store, &business, &headers, api.clock.now())?;
     let from = instant_filter(&params, "filter[from]", false)?.unwrap_or(i64::MIN);
     let to = instant_filter(&params, "filter[to]", true)?.unwrap_or(i64::MAX);
     let newest_first = match params.get("sort").map(String::as_str) {
@@ -179,7 +179,7 @@ pub(super) async fn get_booking(
     headers: HeaderMap,
 ) -> Answer {
     let store = api.lock();
-    authorize(&store, &business, &headers)?;
+    authorize(&store, &business, &headers, api.clock.now())?;
     let b = found(&store, &business)?;
     let Some(booking) = b.booking(&id) else {
         return Err(error(StatusCode::NOT_FOUND, "notFound", "no such booking"));
@@ -199,7 +199,7 @@ pub(super) async fn get_event(
     headers: HeaderMap,
 ) -> Answer {
     let store = api.lock();
-    authorize(&store, &business, &headers)?;
+    authorize(&store, &business, &headers, api.clock.now())?;
     let b = found(&store, &business)?;
     let event = b.bookings.iter().find(|bk| bk.event_id == id);
     match event {
@@ -222,7 +222,7 @@ pub(super) async fn get_client(
     headers: HeaderMap,
 ) -> Answer {
     let store = api.lock();
-    authorize(&store, &business, &headers)?;
+    authorize(&store, &business, &headers, api.clock.now())?;
     let b = found(&store, &business)?;
     let client = b.bookings.iter().find(|bk| bk.client_id == id);
     match client {

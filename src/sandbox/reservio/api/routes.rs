@@ -3,9 +3,9 @@
 
 use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 
-use super::{ApiState, error, meter, reads, writes};
+use super::{ApiState, error, meter, oauth, reads, writes};
 use crate::sandbox::faults::{self, FaultSwitch};
 
 /// The routes, behind the shared fault injection.
@@ -13,6 +13,7 @@ pub fn router(state: ApiState, faults: FaultSwitch) -> Router {
     let business = "/v2/businesses/{business}";
     Router::new()
         .route("/v2/users/me", get(reads::users_me))
+        .route("/v2/oauth2/token", post(oauth::token))
         .route(business, get(reads::get_business))
         .route(&format!("{business}/resources"), get(reads::list_resources))
         .route(

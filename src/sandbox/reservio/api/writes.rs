@@ -36,7 +36,7 @@ pub(super) async fn create_booking(
 ) -> Answer {
     let created = {
         let mut store = api.lock();
-        authorize(&store, &business, &headers)?;
+        authorize(&store, &business, &headers, api.clock.now())?;
         let body = json_body(&body)?;
         let event = "/data/relationships/event/data";
         let start_at = instant_at(&body, &format!("{event}/attributes/start"))?;
@@ -137,7 +137,7 @@ pub(super) async fn patch_booking(
     body: Bytes,
 ) -> Answer {
     let mut store = api.lock();
-    authorize(&store, &business, &headers)?;
+    authorize(&store, &business, &headers, api.clock.now())?;
     let body = json_body(&body)?;
     let now = api.clock.now();
     let quirks = api.listing.get();
@@ -202,7 +202,7 @@ pub(super) async fn delete_booking(
     Path((business, _id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Answer {
-    authorize(&api.lock(), &business, &headers)?;
+    authorize(&api.lock(), &business, &headers, api.clock.now())?;
     Err(error(
         StatusCode::NOT_FOUND,
         "notSupported",
@@ -217,7 +217,7 @@ pub(super) async fn patch_event(
     body: Bytes,
 ) -> Answer {
     let mut store = api.lock();
-    authorize(&store, &business, &headers)?;
+    authorize(&store, &business, &headers, api.clock.now())?;
     if api.listing.get().event_patch_refused {
         return Err(error(
             StatusCode::NOT_FOUND,
