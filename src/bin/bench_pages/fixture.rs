@@ -65,8 +65,8 @@ const LINKS_SQL: &str = "INSERT INTO booking_links (connection_id, partner_id, \
      SELECT r.connection_id, $2, r.id, t.id, r.voucher_code, 'termino', r.start_at, r.end_at, \
      r.service_id, r.customer_name, r.customer_email, r.customer_phone, 'confirmed', \
      r.start_at, $3, $3 \
-     FROM external_bookings r JOIN external_bookings t ON t.connection_id = r.connection_id \
-     AND t.system = 'termino' AND t.external_id = 't-' || substr(r.external_id, 3) \
+     FROM external_bookings r JOIN external_bookings t ON t.system = 'termino' \
+     AND t.external_id = 't' || substr(r.external_id, 2) \
      WHERE r.connection_id = $1 AND r.system = 'reservio'";
 
 const MISMATCHES_SQL: &str = "INSERT INTO mismatches (link_id, partner_id, kind, severity, \
@@ -199,8 +199,11 @@ async fn store_connection(
         .await?;
     }
     let midnight = now.div_euclid(86_400) * 86_400;
-    for (system, prefix, service) in [("reservio", "r-", "svc-p-"), ("termino", "t-", "offer-p-")] {
-        sqlx::query(&snapshots_sql(backend, system, prefix, service))
+    // External ids unique across the partners' connections (`r-n`, `r-7-n`), so that `r…`
+    // pairs with `t…` by its id alone.
+    for (system, prefix, service) in [("reservio", "r", "svc-p-"), ("termino", "t", "offer-p-")] {
+        let prefix = format!("{prefix}{suffix}-");
+        sqlx::query(&snapshots_sql(backend, system, &prefix, service))
             .bind(connection_id)
             .bind(count)
             .bind(midnight)
