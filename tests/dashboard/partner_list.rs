@@ -17,6 +17,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         sorting_by_severity_puts_the_worst_mismatch_first,
         the_htmx_fragment_is_the_same_table_as_the_page,
         the_list_is_paged_by_fifty_and_a_page_past_the_end_says_so,
+        every_value_of_a_listed_side_reads_back_as_stored,
     ]
 }
 
@@ -379,4 +380,69 @@ async fn the_list_is_paged_by_fifty_and_a_page_past_the_end_says_so(app: TestApp
         select_attr(&beyond, "#bookings-empty a", "href").is_some(),
         "a way back"
     );
+}
+
+/// The list reads each row as one packed value: quotes, backslashes, accents and characters
+/// outside the basic plane come back as stored, a missing side stays missing and a vanished
+/// one says so.
+async fn every_value_of_a_listed_side_reads_back_as_stored(app: TestApp) {
+    let w = first_partner(&app);
+    let name = "Zoë \"Zizi\" O'Brien \\ Nováková 😀 </td>";
+    let start = (app.clock.now() / 86_400 + 2) * 86_400;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO external_bookings (connection_id, system, external_id, start_at, \
+         end_at, service_id, customer_name, customer_email, customer_phone, status, \
+         voucher_code, content_hash, raw_payload, fetched_at, vanished_at) \
+         VALUES ($1, 'reservio', 'odd-1', $2, $3, 'svc-unmapped', $4, 'odd@example.test', \
+         '+420 1', 'confirmed', 'ODD0001', 'x', '{}', $5, $5) RETURNING id",
+    )
+    .bind(w.connection_id)
+    .bind(start)
+    .bind(start + 5400)
+    .bind(name)
+    .bind(app.clock.now())
+    .fetch_one(app.db.pool())
+    .await
+    .expect("snapshot stored");
+    let (link,): (i64,) = sqlx::query_as(
+        "INSERT INTO booking_links (connection_id, partner_id, reservio_booking_id, \
+         voucher_code, origin_system, base_start_at, appointment_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'ODD0001', 'reservio', $4, $4, $5, $5) RETURNING id",
+    )
+    .bind(w.connection_id)
+    .bind(w.partner_id)
+    .bind(id)
+    .bind(start)
+    .bind(app.clock.now())
+    .fetch_one(app.db.pool())
+    .await
+    .expect("link stored");
+    let client = app.login(PARTNER).await;
+    let doc = page(&app, &client, "/bookings?q=odd0001").await;
+    assert_eq!(listed(&doc), vec!["ODD0001".to_string()]);
+    let row = format!("#link-{link}");
+    let customers = select_texts(&doc, &format!("{row} td.f-customer"));
+    assert_eq!(customers.len(), 2, "{customers:?}");
+    assert_eq!(customers[0].trim(), name);
+    assert_eq!(customers[1].trim(), "—", "the Termino side is missing");
+    let services = select_texts(&doc, &format!("{row} td.f-service"));
+    assert!(services[0].contains("svc-unmapped"), "{services:?}");
+    assert_eq!(
+        select_texts(&doc, &format!("{row} td.f-time .gone")).len(),
+        1
+    );
+    assert_eq!(
+        select_texts(&doc, &format!("{row} td.f-time .time")),
+        vec![format!(
+            "{}–{}",
+            local_time(start),
+            local_time(start + 5400)
+        )]
+    );
+}
+
+/// The time of day of an instant as the list shows it to the demo partner.
+fn local_time(at: i64) -> String {
+    use bookbridge::i18n::format::{default_time_zone, format_time};
+    format_time(bookbridge::i18n::Lang::En, at, &default_time_zone())
 }

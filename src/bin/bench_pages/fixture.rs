@@ -66,7 +66,7 @@ const LINKS_SQL: &str = "INSERT INTO booking_links (connection_id, partner_id, \
      r.service_id, r.customer_name, r.customer_email, r.customer_phone, 'confirmed', \
      r.start_at, $3, $3 \
      FROM external_bookings r JOIN external_bookings t ON t.system = 'termino' \
-     AND t.external_id = 't-' || substr(r.external_id, 3) \
+     AND t.external_id = 't' || substr(r.external_id, 2) \
      WHERE r.connection_id = $1 AND r.system = 'reservio'";
 
 const MISMATCHES_SQL: &str = "INSERT INTO mismatches (link_id, partner_id, kind, severity, \
@@ -84,64 +84,7 @@ pub async fn store(db: &Db, email: &str, count: i64, now: i64) -> anyhow::Result
             .await
             .with_context(|| format!("the demo user {email} is missing"))?;
     let mut tx = db.begin_write().await?;
-    let connection_id = connections::insert(
-        &mut tx,
-        &NewConnection {
-            partner_id,
-            connection_code: "BENCH-PAGES",
-            reservio_business_id: "biz-bench-pages",
-            termino_partner_id: "slv-bench-pages",
-            reservio_token: "unused",
-            termino_token: "unused",
-            webhook_secret: "unused",
-            state: "active",
-            actor: "system",
-        },
-        now,
-    )
-    .await?;
-    for (service, name, offer, minutes) in SERVICES {
-        connections::insert_mapping(
-            &mut tx,
-            &ServiceMapping {
-                id: 0,
-                connection_id,
-                reservio_service_id: service.into(),
-                reservio_service_name: name.into(),
-                termino_offer_id: offer.into(),
-                termino_offer_name: format!("Voucher: {name}"),
-                duration_minutes: minutes,
-            },
-            now,
-        )
-        .await?;
-    }
-    let midnight = now.div_euclid(86_400) * 86_400;
-    let backend = db.backend();
-    for (system, prefix, service) in [("reservio", "r-", "svc-p-"), ("termino", "t-", "offer-p-")] {
-        sqlx::query(&snapshots_sql(backend, system, prefix, service))
-            .bind(connection_id)
-            .bind(count)
-            .bind(midnight)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .with_context(|| format!("cannot store the {system} snapshots"))?;
-    }
-    sqlx::query(LINKS_SQL)
-        .bind(connection_id)
-        .bind(partner_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .context("cannot store the links")?;
-    let mismatches = sqlx::query(MISMATCHES_SQL)
-        .bind(connection_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .context("cannot store the mismatches")?
-        .rows_affected();
+    let mismatches = store_connection(&mut tx, db.backend(), partner_id, "", count, now).await?;
     tx.commit().await?;
     // Statistics as a live database has them; the planner guesses badly on fresh tables.
     sqlx::query("ANALYZE").execute(db.pool()).await?;
@@ -156,6 +99,132 @@ pub async fn store(db: &Db, email: &str, count: i64, now: i64) -> anyhow::Result
         user_id,
         email: email.to_string(),
         links,
-        mismatches: i64::try_from(mismatches).unwrap_or_default(),
+        mismatches,
     })
+}
+
+/// One more partner of the channel, with a user of its own.
+pub struct OtherPartner {
+    pub user_id: i64,
+}
+
+/// Stores `partners` more partners, each with one user (who has the demo user's password),
+/// one connection and `count` links of its own like the demo partner's. Returns them and
+/// how many links and open mismatches they have in all.
+pub async fn store_partners(
+    db: &Db,
+    demo_email: &str,
+    partners: usize,
+    count: i64,
+    now: i64,
+) -> anyhow::Result<(Vec<OtherPartner>, i64, i64)> {
+    let (password_hash,): (String,) =
+        sqlx::query_as("SELECT password_hash FROM users WHERE email = $1")
+            .bind(demo_email)
+            .fetch_one(db.pool())
+            .await?;
+    let backend = db.backend();
+    let mut tx = db.begin_write().await?;
+    let mut out = Vec::with_capacity(partners);
+    let mut mismatches = 0;
+    for i in 0..partners {
+        let (partner_id,): (i64,) =
+            sqlx::query_as("INSERT INTO partners (name, created_at) VALUES ($1, $2) RETURNING id")
+                .bind(format!("Bench partner {i}"))
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+        let (user_id,): (i64,) = sqlx::query_as(
+            "INSERT INTO users (email, password_hash, role, partner_id, created_at) \
+             VALUES ($1, $2, 'partner', $3, $4) RETURNING id",
+        )
+        .bind(format!("partner{i}@bench.test"))
+        .bind(&password_hash)
+        .bind(partner_id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let suffix = format!("-{i}");
+        mismatches += store_connection(&mut tx, backend, partner_id, &suffix, count, now).await?;
+        out.push(OtherPartner { user_id });
+    }
+    tx.commit().await?;
+    sqlx::query("ANALYZE").execute(db.pool()).await?;
+    Ok((out, count * partners as i64, mismatches))
+}
+
+/// One connection of `partner_id` with its service mappings and `count` links; returns how
+/// many of them have an open mismatch.
+async fn store_connection(
+    tx: &mut bookbridge::db::Tx,
+    backend: Backend,
+    partner_id: i64,
+    suffix: &str,
+    count: i64,
+    now: i64,
+) -> anyhow::Result<i64> {
+    let code = format!("BENCH-PAGES{suffix}");
+    let business = format!("biz-bench-pages{suffix}");
+    let slv = format!("slv-bench-pages{suffix}");
+    let connection_id = connections::insert(
+        tx,
+        &NewConnection {
+            partner_id,
+            connection_code: &code,
+            reservio_business_id: &business,
+            termino_partner_id: &slv,
+            reservio_token: "unused",
+            termino_token: "unused",
+            webhook_secret: "unused",
+            state: "active",
+            actor: "system",
+        },
+        now,
+    )
+    .await?;
+    for (service, name, offer, minutes) in SERVICES {
+        connections::insert_mapping(
+            tx,
+            &ServiceMapping {
+                id: 0,
+                connection_id,
+                reservio_service_id: service.into(),
+                reservio_service_name: name.into(),
+                termino_offer_id: offer.into(),
+                termino_offer_name: format!("Voucher: {name}"),
+                duration_minutes: minutes,
+            },
+            now,
+        )
+        .await?;
+    }
+    let midnight = now.div_euclid(86_400) * 86_400;
+    // External ids unique across the partners' connections (`r-n`, `r-7-n`), so that `r…`
+    // pairs with `t…` by its id alone.
+    for (system, prefix, service) in [("reservio", "r", "svc-p-"), ("termino", "t", "offer-p-")] {
+        let prefix = format!("{prefix}{suffix}-");
+        sqlx::query(&snapshots_sql(backend, system, &prefix, service))
+            .bind(connection_id)
+            .bind(count)
+            .bind(midnight)
+            .bind(now)
+            .execute(&mut **tx)
+            .await
+            .with_context(|| format!("cannot store the {system} snapshots"))?;
+    }
+    sqlx::query(LINKS_SQL)
+        .bind(connection_id)
+        .bind(partner_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .context("cannot store the links")?;
+    let mismatches = sqlx::query(MISMATCHES_SQL)
+        .bind(connection_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .context("cannot store the mismatches")?
+        .rows_affected();
+    Ok(i64::try_from(mismatches).unwrap_or_default())
 }

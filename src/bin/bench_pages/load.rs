@@ -19,7 +19,8 @@ pub struct Figures {
 /// What to hit and how hard.
 pub struct Load<'a> {
     pub url: &'a str,
-    pub cookie: Option<&'a str>,
+    /// The `Cookie` header values to send, in turns (one request each); none when empty.
+    pub cookies: &'a [String],
     pub connections: usize,
     pub duration: Duration,
 }
@@ -103,8 +104,18 @@ async fn run_wrk(load: &Load<'_>) -> anyhow::Result<Figures> {
         .arg(format!("-c{}", load.connections))
         .arg(format!("-d{}s", load.duration.as_secs().max(1)))
         .arg("--latency");
-    if let Some(cookie) = load.cookie {
-        command.arg("-H").arg(format!("Cookie: {cookie}"));
+    // Kept until wrk is done with it.
+    let mut _script = None;
+    match load.cookies {
+        [] => {}
+        [cookie] => {
+            command.arg("-H").arg(format!("Cookie: {cookie}"));
+        }
+        many => {
+            let path = rotation_script(many)?;
+            command.arg("-s").arg(&path);
+            _script = Some(Removed(path));
+        }
     }
     command.arg(load.url);
     // wrk blocks a thread for the whole run; the server keeps the runtime's threads.
@@ -115,24 +126,57 @@ async fn run_wrk(load: &Load<'_>) -> anyhow::Result<Figures> {
     parse_wrk(&report).with_context(|| format!("cannot read wrk's report:\n{report}"))
 }
 
+/// A file removed when dropped.
+struct Removed(std::path::PathBuf);
+
+impl Drop for Removed {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// A wrk script sending the cookies in turns, each thread starting at its own place in the
+/// list, so that the same session comes back only after all the others.
+fn rotation_script(cookies: &[String]) -> anyhow::Result<std::path::PathBuf> {
+    let list: Vec<String> = cookies.iter().map(|c| format!("{c:?}")).collect();
+    let script = format!(
+        "local cookies = {{{}}}\n\
+         local threads = 0\n\
+         function setup(thread)\n  thread:set(\"offset\", threads)\n  threads = threads + 1\nend\n\
+         local i = nil\n\
+         function request()\n\
+         \x20 if i == nil then i = (offset or 0) * math.floor(#cookies / 2) end\n\
+         \x20 i = i % #cookies + 1\n\
+         \x20 return wrk.format(\"GET\", nil, {{[\"Cookie\"] = cookies[i]}})\n\
+         end\n",
+        list.join(", ")
+    );
+    let path = std::env::temp_dir().join(format!("bench-pages-{}.lua", std::process::id()));
+    std::fs::write(&path, script).context("cannot write the wrk script")?;
+    Ok(path)
+}
+
 async fn run_in_process(load: &Load<'_>) -> anyhow::Result<Figures> {
     let deadline = Instant::now() + load.duration;
     let mut tasks = vec![];
-    for _ in 0..load.connections {
+    for lane in 0..load.connections {
         // One client per connection, holding at most one keep-alive connection.
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(1)
             .build()?;
         let url = load.url.to_string();
-        let cookie = load.cookie.map(str::to_string);
+        // Each connection goes through the cookies from its own place in the list.
+        let cookies = load.cookies.to_vec();
+        let mut turn = lane * cookies.len() / load.connections.max(1);
         tasks.push(tokio::spawn(async move {
             let mut latencies = vec![];
             let mut errors = 0u64;
             while Instant::now() < deadline {
                 let started = Instant::now();
                 let mut request = client.get(&url);
-                if let Some(cookie) = &cookie {
-                    request = request.header("cookie", cookie);
+                if !cookies.is_empty() {
+                    turn = (turn + 1) % cookies.len();
+                    request = request.header("cookie", &cookies[turn]);
                 }
                 match request.send().await {
                     Ok(r) if r.status().is_success() => {
