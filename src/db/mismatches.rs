@@ -99,3 +99,40 @@ pub async fn resolve(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Assigns the mismatch if it is still in `state`; false when someone changed it meanwhile.
+pub async fn assign(
+    tx: &mut Tx,
+    id: i64,
+    state: &str,
+    assignee_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE mismatches SET assignee_id = $1 WHERE id = $2 AND state = $3")
+        .bind(assignee_id)
+        .bind(id)
+        .bind(state)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks an open mismatch acknowledged by `user_id`, who takes it unless someone has.
+pub async fn acknowledge(
+    tx: &mut Tx,
+    id: i64,
+    user_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE mismatches SET state = 'acknowledged', acknowledged_at = $1, \
+         acknowledged_by = $2, assignee_id = COALESCE(assignee_id, $3) \
+         WHERE id = $4 AND state = 'open'",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(user_id)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,32 +1,28 @@
 //! The database: one [`sqlx::AnyPool`] and one set of portable queries for SQLite and
-//! PostgreSQL. Each submodule holds the queries of one aggregate.
+//! PostgreSQL. Each submodule holds the queries of one table or aggregate; what the pages read
+//! across tables lives in [`read`].
 
 pub mod accepted;
 pub mod account_attempts;
 pub mod account_tokens;
-pub mod booking_detail;
 pub mod bookings;
-pub mod bookings_view;
 pub mod budget;
 pub mod cases;
 pub mod connections;
 pub mod cursors;
-pub mod dashboard;
 pub mod emails;
 pub mod filter;
 pub mod holds;
 pub mod lease;
-pub mod link_sides;
 pub mod links;
 pub mod listing;
 pub mod login_attempts;
-pub mod metrics;
 pub mod mismatches;
 pub mod onboarding;
 pub mod outbox;
 pub mod partners;
 pub mod procedures;
-pub mod queue;
+pub mod read;
 pub mod schedule;
 pub mod second_factor;
 pub mod sessions;

@@ -328,7 +328,7 @@ pub async fn entry(
         .await?
         .ok_or(AppError::NotFound)?;
     let what = crate::web::bookings::timeline::TimelineItem::new(
-        crate::db::booking_detail::TimelineEntry {
+        crate::db::read::booking_detail::TimelineEntry {
             id: entry.id,
             at: entry.at,
             actor: entry.actor.clone(),

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::audit::Entry;
-use crate::db::booking_detail::TimelineEntry;
+use crate::db::read::booking_detail::TimelineEntry;
 use crate::web::bookings::timeline::TimelineItem;
 use crate::web::page::Page;
 

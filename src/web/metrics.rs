@@ -18,7 +18,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
-use crate::db::metrics as figures;
+use crate::db::read::metrics as figures;
 use crate::web::error::AppError;
 use crate::web::state::AppState;
 

@@ -5,8 +5,8 @@ use jiff::Span;
 use jiff::civil::Date;
 
 use crate::db::Db;
-use crate::db::bookings_view::{self, ListQuery};
-use crate::db::dashboard::{self, SLOT_SECS};
+use crate::db::read::bookings_view::{self, ListQuery};
+use crate::db::read::dashboard::{self, SLOT_SECS};
 use crate::domain::MismatchKind;
 use crate::i18n::format::{local_date, start_of_day};
 use crate::web::bookings::row::LinkRow;

@@ -3,8 +3,8 @@
 
 use crate::db::Db;
 use crate::db::cases::{self, CaseFilter, CaseRecord};
-use crate::db::dashboard;
 use crate::db::onboarding::{self, ConnectionOverview};
+use crate::db::read::dashboard;
 use crate::domain::connection::ConnectionState;
 
 /// How many rows each home list shows; the pages behind them have the rest.

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use bookbridge::clock::Clock;
 use bookbridge::db::Db;
-use bookbridge::db::bookings_view;
+use bookbridge::db::read::bookings_view;
 use bookbridge::domain::Role;
 use bookbridge::i18n::Lang;
 use bookbridge::i18n::format::{default_time_zone, local_date};

@@ -15,7 +15,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::db::bookings_view::ListedLink;
+use crate::db::read::bookings_view::ListedLink;
 
 /// One cached page: its rows and the capped count, if one was read.
 pub type PageRows = (Vec<ListedLink>, Option<(i64, i64)>);

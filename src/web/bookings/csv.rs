@@ -14,7 +14,7 @@ use super::filter::{Filters, RawFilters};
 use super::row::{LinkRow, status_key};
 use crate::audit::search::csv_line;
 use crate::db::Db;
-use crate::db::bookings_view::{self, ListQuery, ListedLink, Snapshot};
+use crate::db::read::bookings_view::{self, ListQuery, ListedLink, Snapshot};
 use crate::i18n::format::format_sortable_datetime;
 use crate::i18n::{self, Lang};
 use crate::web::error::AppError;

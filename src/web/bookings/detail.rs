@@ -9,10 +9,10 @@ use axum::extract::State;
 
 use super::row::{LinkRow, status_key, system_key};
 use super::timeline::TimelineItem;
-use crate::db::booking_detail::{self, AgreedBase, MismatchSummary, SideRecord};
-use crate::db::bookings_view::Snapshot;
 use crate::db::outbox::{self, LinkPush, Undelivered};
 use crate::db::procedures::{self, ProcedureRow};
+use crate::db::read::booking_detail::{self, AgreedBase, MismatchSummary, SideRecord};
+use crate::db::read::bookings_view::Snapshot;
 use crate::domain::MismatchKind;
 use crate::domain::procedure::{self, ProcedureKind, Situation};
 use crate::sync::procedure::situation;

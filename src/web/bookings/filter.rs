@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 
-use crate::db::bookings_view::{ListQuery, Sort};
+use crate::db::read::bookings_view::{ListQuery, Sort};
 use crate::domain::{BookingStatus, MismatchKind};
 use crate::i18n::format::start_of_day;
 

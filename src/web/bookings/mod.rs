@@ -16,7 +16,7 @@ use axum::response::{Html, IntoResponse, Response};
 use jiff::civil::Date;
 
 use crate::db::Db;
-use crate::db::bookings_view::{self, ListedLink, Sort};
+use crate::db::read::bookings_view::{self, ListedLink, Sort};
 use crate::domain::{BookingStatus, MismatchKind};
 use crate::i18n::{self, format::local_date};
 use crate::web::error::AppError;

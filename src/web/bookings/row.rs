@@ -1,7 +1,7 @@
 //! A linked booking as the pages show it: which fields differ between the two sides, and the
 //! catalogue keys of statuses, mismatch kinds and severities.
 
-use crate::db::bookings_view::{Badge, ListedLink, Snapshot};
+use crate::db::read::bookings_view::{Badge, ListedLink, Snapshot};
 use crate::domain::mismatch::Severity;
 use crate::web::page::Page;
 use crate::web::paths::IntArg;

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::row::system_key;
-use crate::db::booking_detail::TimelineEntry;
+use crate::db::read::booking_detail::TimelineEntry;
 use crate::domain::MismatchKind;
 use crate::domain::procedure::{ProcedureKind, Step};
 use crate::web::page::Page;

@@ -13,7 +13,8 @@ use super::filters::QueueParams;
 use super::{Notice, detail, queue_with_notice, render_queue};
 use crate::audit::{self, Event};
 use crate::db::links;
-use crate::db::{Tx, accepted, mismatches, queue};
+use crate::db::read::care_queue;
+use crate::db::{Tx, accepted, mismatches};
 use crate::domain::MismatchState;
 use crate::domain::mismatch::MismatchKind;
 use crate::domain::note::Note;
@@ -52,7 +53,7 @@ async fn apply(
     action: &Action,
     now: i64,
 ) -> Result<Option<Applied>, AppError> {
-    let Some(m) = queue::find_for_update(tx, id).await? else {
+    let Some(m) = care_queue::find_for_update(tx, id).await? else {
         return Ok(None);
     };
     let current: MismatchState = m
@@ -74,7 +75,7 @@ async fn apply(
             if m.assignee_id == Some(me.id) {
                 return Ok(Some(Applied::Refused("care-refused-already-yours")));
             }
-            let done = queue::assign(tx, id, current.as_str(), me.id).await?;
+            let done = mismatches::assign(tx, id, current.as_str(), me.id).await?;
             if done {
                 let e = event("mismatch.assigned")
                     .before(serde_json::json!({ "assignee": m.assignee_email }))
@@ -87,7 +88,7 @@ async fn apply(
             if current.transition(MismatchState::Acknowledged).is_err() {
                 return Ok(Some(Applied::Refused(refusal(current))));
             }
-            let done = queue::acknowledge(tx, id, me.id, now).await?;
+            let done = mismatches::acknowledge(tx, id, me.id, now).await?;
             if done {
                 let e = event("mismatch.acknowledged")
                     .before(serde_json::json!({ "state": current.as_str() }))
@@ -279,7 +280,7 @@ pub async fn resolve(
 
 /// Whether mismatch `id` is unresolved and its difference still stands.
 async fn still_differs_now(state: &AppState, id: i64, now: i64) -> Result<bool, AppError> {
-    let Some(m) = queue::find(&state.db, id).await? else {
+    let Some(m) = care_queue::find(&state.db, id).await? else {
         return Ok(false);
     };
     let (Some(row), Ok(kind)) = (
@@ -321,7 +322,7 @@ pub async fn accept(
     };
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
-    let m = queue::find_for_update(&mut tx, id)
+    let m = care_queue::find_for_update(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let me = &user.0;

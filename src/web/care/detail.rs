@@ -11,7 +11,7 @@ use super::{age_text, kind_help_key, kind_key, severity_class, severity_key, sta
 use crate::db::connections::{self, ServiceMap};
 use crate::db::links::{self, LinkRow};
 use crate::db::procedures;
-use crate::db::queue::{self, MismatchRecord};
+use crate::db::read::care_queue::{self, MismatchRecord};
 use crate::domain::mismatch::MismatchKind;
 use crate::domain::procedure::{ProcedureKind, procedure_for};
 use crate::domain::reconcile::reconcile;
@@ -137,12 +137,12 @@ pub async fn render(
     note: String,
     errors: FormErrors,
 ) -> Result<Response, AppError> {
-    let m = queue::find(&state.db, id)
+    let m = care_queue::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     let sides = sides::load(&state.db, &page, m.link_id).await?;
-    let history = queue::of_link(&state.db, m.link_id)
+    let history = care_queue::of_link(&state.db, m.link_id)
         .await?
         .into_iter()
         .filter(|other| other.id != m.id)

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::db::queue::{Assignee, QueueFilter};
+use crate::db::read::care_queue::{Assignee, QueueFilter};
 use crate::domain::{MismatchKind, MismatchState, Severity};
 use crate::web::error::AppError;
 

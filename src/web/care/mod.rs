@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::db::partners::{self, Partner};
-use crate::db::queue::{self, PartnerHealth, QueueRow};
+use crate::db::read::care_queue::{self, PartnerHealth, QueueRow};
 use crate::domain::{MismatchKind, MismatchState, Severity};
 use crate::web::error::AppError;
 use crate::web::extract::Query;
@@ -153,10 +153,10 @@ async fn queue_view(
 ) -> Result<QueueView, AppError> {
     let now = state.clock.now();
     let filter = params.to_filter(user.0.id, now)?;
-    let total = queue::count(&state.db, &filter).await?;
+    let total = care_queue::count(&state.db, &filter).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let page_no = params.page_number()?.min(pages);
-    let rows = queue::list(&state.db, &filter, PAGE_SIZE, (page_no - 1) * PAGE_SIZE).await?;
+    let rows = care_queue::list(&state.db, &filter, PAGE_SIZE, (page_no - 1) * PAGE_SIZE).await?;
     let items = rows
         .into_iter()
         .map(|row| QueueItem {
@@ -189,7 +189,7 @@ pub struct QueuePage {
     view: QueueView,
     health: Vec<HealthItem>,
     /// The sync engine at a glance: the figures `/metrics` reports.
-    sync: crate::db::metrics::SyncFigures,
+    sync: crate::db::read::metrics::SyncFigures,
     /// Connections whose listing suddenly shows far fewer bookings (issue 18).
     alarms: Vec<alarms::AlarmView>,
     /// Connections whose last poll left bookings unread, one line per cause.
@@ -225,7 +225,7 @@ pub async fn render_queue(
         return Ok(QueueFragment { page, view }.into_response());
     }
     let now = state.clock.now();
-    let health = queue::health(&state.db)
+    let health = care_queue::health(&state.db)
         .await?
         .into_iter()
         .map(|health| HealthItem {
@@ -234,7 +234,7 @@ pub async fn render_queue(
         })
         .collect();
     let (alarms, listing_issues) = alarms::load(state, &page, None).await?;
-    let sync = crate::db::metrics::sync_figures(&state.db, now).await?;
+    let sync = crate::db::read::metrics::sync_figures(&state.db, now).await?;
     let expired_credentials = alarms::load_expired(state, &page, None).await?;
     Ok(QueuePage {
         page,
@@ -245,7 +245,7 @@ pub async fn render_queue(
         listing_issues,
         expired_credentials,
         partners: partners::list(&state.db).await?,
-        staff: queue::care_staff(&state.db).await?,
+        staff: care_queue::care_staff(&state.db).await?,
         kinds: MismatchKind::ALL,
         severities: Severity::ALL,
         ages: AGES,

@@ -1,7 +1,7 @@
 //! What the partner's home page counts: open mismatches by kind, and mismatches opened and
 //! resolved over time.
 
-use super::Db;
+use crate::db::Db;
 
 /// Open mismatches of the partner's current links, by stored kind.
 pub async fn open_mismatches_by_kind(

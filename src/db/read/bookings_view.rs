@@ -8,10 +8,10 @@ use std::sync::LazyLock;
 
 use sqlx::FromRow;
 
-use super::Db;
-use super::filter::{Bind, Where, like_escape};
 pub use super::link_sides::Snapshot;
 use super::link_sides::{FlatSides, JOIN_SIDES, JOIN_SNAPSHOTS, SIDES};
+use crate::db::Db;
+use crate::db::filter::{Bind, Where, like_escape};
 use crate::domain::mismatch::Severity;
 use crate::domain::{BookingStatus, MismatchKind};
 

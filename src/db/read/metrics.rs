@@ -1,7 +1,7 @@
 //! The figures operators watch (`/metrics`, and the sync-health line on Partner Care's page),
 //! read from the database at the moment they are asked for, so every instance reports the same.
 
-use super::Db;
+use crate::db::Db;
 
 /// The deployment's sync engine at a glance.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub struct SyncFigures {
 }
 
 pub async fn sync_figures(db: &Db, now: i64) -> Result<SyncFigures, sqlx::Error> {
-    let backlog = super::schedule::backlog(db, now).await?;
+    let backlog = crate::db::schedule::backlog(db, now).await?;
     let (pending, failed): (i64, i64) = sqlx::query_as(
         "SELECT CAST(COALESCE(SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0) AS BIGINT), \
                 CAST(COALESCE(SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END), 0) AS BIGINT) \
@@ -34,8 +34,9 @@ pub async fn sync_figures(db: &Db, now: i64) -> Result<SyncFigures, sqlx::Error>
             .map_or(0, |at| now.saturating_sub(at).max(0)),
         pushes_pending: pending,
         pushes_failed: failed,
-        reservio_requests_last_minute: super::budget::used_since(db, "reservio", now - 59).await?,
-        missed_by_incremental: super::schedule::full_check_found(db).await?,
+        reservio_requests_last_minute: crate::db::budget::used_since(db, "reservio", now - 59)
+            .await?,
+        missed_by_incremental: crate::db::schedule::full_check_found(db).await?,
     })
 }
 

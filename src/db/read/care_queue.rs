@@ -1,10 +1,11 @@
-//! Partner Care's queue: unresolved mismatches across all partners, the state changes people
-//! make on them, and each partner's sync health.
+//! Partner Care's queue: unresolved mismatches across all partners, each mismatch with its
+//! names, and each partner's sync health. The state changes people make on a mismatch are
+//! writes of [`crate::db::mismatches`].
 
 use sqlx::FromRow;
 
-use super::filter::{Bind, Where};
-use super::{Db, Tx};
+use crate::db::filter::{Bind, Where};
+use crate::db::{Db, Tx};
 
 /// Who a queue row must be assigned to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,43 +159,6 @@ pub async fn of_link(db: &Db, link_id: i64) -> Result<Vec<MismatchRecord>, sqlx:
         .bind(link_id)
         .fetch_all(db.pool())
         .await
-}
-
-/// Assigns the mismatch if it is still in `state`; false when someone changed it meanwhile.
-pub async fn assign(
-    tx: &mut Tx,
-    id: i64,
-    state: &str,
-    assignee_id: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE mismatches SET assignee_id = $1 WHERE id = $2 AND state = $3")
-        .bind(assignee_id)
-        .bind(id)
-        .bind(state)
-        .execute(&mut **tx)
-        .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Marks an open mismatch acknowledged by `user_id`, who takes it unless someone has.
-pub async fn acknowledge(
-    tx: &mut Tx,
-    id: i64,
-    user_id: i64,
-    now: i64,
-) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE mismatches SET state = 'acknowledged', acknowledged_at = $1, \
-         acknowledged_by = $2, assignee_id = COALESCE(assignee_id, $3) \
-         WHERE id = $4 AND state = 'open'",
-    )
-    .bind(now)
-    .bind(user_id)
-    .bind(user_id)
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
 }
 
 /// One partner's sync health, for Partner Care to see where to look first.

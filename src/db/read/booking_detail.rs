@@ -4,9 +4,9 @@
 
 use sqlx::FromRow;
 
-use super::Db;
 use super::bookings_view::{Badge, ListedLink};
 use super::link_sides::{FlatSides, JOIN_SIDES, SIDES, Snapshot};
+use crate::db::Db;
 use crate::domain::mismatch::Severity;
 
 /// A link in full: both sides, the base, its unresolved mismatches, what supersedes it.
