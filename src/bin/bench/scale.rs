@@ -98,7 +98,9 @@ async fn wait_for_first_syncs(db: &Db, patience: Duration) -> anyhow::Result<Dur
     }
 }
 
-pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyhow::Result<()> {
+/// Runs the channel and adds its rows to the table; returns how many measured moves never
+/// arrived (the caller fails the run when any did).
+pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyhow::Result<usize> {
     let keys = bookbridge::config::KeySettings::in_memory(
         std::env::temp_dir().join(format!("bench-scale-{}.checkpoints", std::process::id())),
     );
@@ -148,6 +150,18 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         Verdict::Info,
     );
 
+    let all_lanes = lanes(&sandbox);
+    anyhow::ensure!(!all_lanes.is_empty(), "no clean appointments to move");
+    // Spread the measured appointments over the whole channel.
+    let step = (all_lanes.len() / POLLED_LANES).max(1);
+    let lanes: Vec<_> = all_lanes
+        .into_iter()
+        .step_by(step)
+        .take(POLLED_LANES)
+        .collect();
+    // The activity never touches the measured appointments: a measured move must arrive as a
+    // move, not meet a cancellation, a deletion or a conflicting move of the generator's.
+    sandbox.set_aside(lanes.iter().map(|lane| lane.reservation_id.as_str()));
     // The activity generator, across all connections, for as long as the changes are measured.
     let stop = Arc::new(AtomicBool::new(false));
     let activity = {
@@ -165,21 +179,12 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
             done
         })
     };
+    crate::memory::reset_peak();
     let (cpu0, links0, wall0) = (
         cpu_secs(),
         bookbridge::sync::reconcile::links_read(),
         Instant::now(),
     );
-    crate::memory::reset_peak();
-    let all_lanes = lanes(&sandbox);
-    anyhow::ensure!(!all_lanes.is_empty(), "no clean appointments to move");
-    // Spread the measured appointments over the whole channel.
-    let step = (all_lanes.len() / POLLED_LANES).max(1);
-    let lanes: Vec<_> = all_lanes
-        .into_iter()
-        .step_by(step)
-        .take(POLLED_LANES)
-        .collect();
     let n = plan.connections as f64;
     let poll_bound = (settings.quiet_poll_interval_secs as f64)
         .max(n * REQUESTS_PER_POLL / f64::from(plan.budget));
@@ -206,14 +211,13 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         sqlx::query_as("SELECT COUNT(*) FROM booking_links WHERE superseded_by IS NULL")
             .fetch_one(db.pool())
             .await?;
-    rows(
+    let lost = rows(
         table,
         "Termino → Reservio (notified)",
         &notified,
         NOTIFIED_TARGET,
         timeout,
-    );
-    rows(
+    ) + rows(
         table,
         "Reservio → Termino (polled)",
         &polled,
@@ -316,5 +320,5 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         human(polled_target),
         open_mismatches(&db).await?
     ));
-    Ok(())
+    Ok(lost)
 }
