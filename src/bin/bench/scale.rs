@@ -74,6 +74,7 @@ async fn add_partners(db: &Db, n: usize) -> anyhow::Result<Vec<i64>> {
 /// Waits until every connection has finished a sync and no push is pending.
 async fn wait_for_first_syncs(db: &Db, patience: Duration) -> anyhow::Result<Duration> {
     let started = Instant::now();
+    let mut last_told = started;
     loop {
         let (unsynced,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM connections WHERE state IN ('verifying', 'active') \
@@ -87,6 +88,13 @@ async fn wait_for_first_syncs(db: &Db, patience: Duration) -> anyhow::Result<Dur
                 .await?;
         if unsynced == 0 && pending == 0 {
             return Ok(started.elapsed());
+        }
+        if last_told.elapsed() >= Duration::from_secs(30) {
+            last_told = Instant::now();
+            eprintln!(
+                "bench: {:.0} s: {unsynced} connections not synced yet, {pending} pushes pending",
+                started.elapsed().as_secs_f64()
+            );
         }
         anyhow::ensure!(
             started.elapsed() < patience,
@@ -191,6 +199,11 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     let polled_target = Duration::from_secs_f64(poll_bound + 2.0);
     let timeout = polled_target + Duration::from_secs(30);
     let notified = sequential(&sandbox, &lanes, plan.changes, timeout).await;
+    eprintln!(
+        "bench: {} notified moves measured after {:.0} s",
+        notified.len(),
+        wall0.elapsed().as_secs_f64()
+    );
     let polled = concurrent(
         &sandbox,
         &lanes,
