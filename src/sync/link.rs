@@ -12,7 +12,7 @@ use crate::domain::System;
 /// Snapshots placed per transaction. Every new link is audited, and the audit chain's head
 /// stays locked until its transaction commits: placing a first sync's hundreds of snapshots in
 /// one transaction kept every other writer of the audit trail (a login, say) waiting for seconds.
-const BATCH: i64 = 50;
+const BATCH: i64 = 20;
 
 /// Links every unlinked snapshot of the connection; returns the ids of links created or
 /// completed.
