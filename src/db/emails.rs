@@ -240,18 +240,13 @@ pub async fn claim_due(
     lease_until: i64,
     limit: i64,
 ) -> Result<Vec<EmailRow>, sqlx::Error> {
-    let won = lease::EMAILS
-        .claim(db, None, owner, now, lease_until, limit)
-        .await?;
-    let mut claimed = vec![];
-    for id in won {
-        let row: EmailRow = sqlx::query_as(&format!("{ROW} WHERE e.id = $1"))
-            .bind(id)
-            .fetch_one(db.pool())
-            .await?;
-        claimed.push(row);
-    }
-    Ok(claimed)
+    let lease = lease::Lease {
+        owner,
+        now,
+        until: lease_until,
+    };
+    let select = format!("{ROW} WHERE e.id = $1");
+    lease::EMAILS.claim(db, None, lease, limit, &select).await
 }
 
 /// The SMTP server accepted the message. False when `owner`'s lease was lost meanwhile. A
@@ -289,14 +284,5 @@ pub async fn mark_failed(
     owner: &str,
     error: &str,
 ) -> Result<bool, sqlx::Error> {
-    let error = error.to_owned();
-    lease::EMAILS
-        .settle(
-            tx,
-            id,
-            owner,
-            "state = 'failed', last_error = $3",
-            move |q| q.bind(error),
-        )
-        .await
+    lease::EMAILS.fail(tx, id, owner, error, "", |q| q).await
 }

@@ -41,6 +41,9 @@ use sqlx::{AnyConnection, AnyPool, Executor};
 
 use crate::keys::Keyring;
 
+/// A query being built, for a helper that binds part of its values.
+pub type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
 /// A write transaction on either backend. It carries the keys, so what it writes can be
 /// signed (audit rows) and sealed (credentials); it dereferences to the connection, so
 /// queries run on `&mut **tx` as on a plain sqlx transaction.

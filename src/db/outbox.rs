@@ -66,15 +66,7 @@ pub async fn enqueue(
 
 /// Gives back `owner`'s lease of a push without counting an attempt (it was held, not tried).
 pub async fn release_lease(tx: &mut Tx, id: i64, owner: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE outbox SET lease_owner = NULL, lease_until = NULL \
-         WHERE id = $1 AND lease_owner = $2",
-    )
-    .bind(id)
-    .bind(owner)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    lease::PUSHES.release(tx, id, owner).await
 }
 
 /// Claims up to `limit` due pushes of one connection for `owner` until `lease_until` (see
@@ -87,25 +79,21 @@ pub async fn claim_due(
     lease_until: i64,
     limit: i64,
 ) -> Result<Vec<OutboxRow>, sqlx::Error> {
-    let won = lease::PUSHES
+    let lease = lease::Lease {
+        owner,
+        now,
+        until: lease_until,
+    };
+    let select = format!("SELECT {COLUMNS} FROM outbox WHERE id = $1");
+    lease::PUSHES
         .claim(
             db,
             Some(("connection_id", connection_id)),
-            owner,
-            now,
-            lease_until,
+            lease,
             limit,
+            &select,
         )
-        .await?;
-    let mut claimed = vec![];
-    for id in won {
-        let row: OutboxRow = sqlx::query_as(&format!("SELECT {COLUMNS} FROM outbox WHERE id = $1"))
-            .bind(id)
-            .fetch_one(db.pool())
-            .await?;
-        claimed.push(row);
-    }
-    Ok(claimed)
+        .await
 }
 
 /// The push took effect.
@@ -145,14 +133,14 @@ pub async fn mark_failed(
     now: i64,
     retry_at: Option<i64>,
 ) -> Result<bool, sqlx::Error> {
-    let error = error.to_owned();
     lease::PUSHES
-        .settle(
+        .fail(
             tx,
             id,
             owner,
-            "state = 'failed', last_error = $3, done_at = $4, retry_at = $5",
-            move |q| q.bind(error).bind(now).bind(retry_at),
+            error,
+            ", done_at = $4, retry_at = $5",
+            move |q| q.bind(now).bind(retry_at),
         )
         .await
 }
