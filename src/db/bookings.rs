@@ -200,15 +200,7 @@ pub async fn find_by_external_id(
     system: System,
     external_id: &str,
 ) -> Result<Option<StoredBooking>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM external_bookings WHERE connection_id = $1 AND system = $2 \
-         AND external_id = $3"
-    ))
-    .bind(connection_id)
-    .bind(system.as_str())
-    .bind(external_id)
-    .fetch_optional(&mut **tx)
-    .await
+    one_of_system(tx, connection_id, system, "external_id = $3", external_id).await
 }
 
 /// Snapshots of one connection that the link step has not placed yet: those stored since its
@@ -230,14 +222,13 @@ pub async fn find_by_voucher(
     system: System,
     voucher_code: &str,
 ) -> Result<Option<StoredBooking>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM external_bookings WHERE connection_id = $1 AND system = $2 \
-         AND voucher_code = $3 ORDER BY id DESC LIMIT 1"
-    ))
-    .bind(connection_id)
-    .bind(system.as_str())
-    .bind(voucher_code)
-    .fetch_optional(&mut **tx)
+    one_of_system(
+        tx,
+        connection_id,
+        system,
+        "voucher_code = $3 ORDER BY id DESC LIMIT 1",
+        voucher_code,
+    )
     .await
 }
 
@@ -277,13 +268,32 @@ pub async fn naming_counterpart(
     system: System,
     external_id: &str,
 ) -> Result<Option<StoredBooking>, sqlx::Error> {
+    one_of_system(
+        tx,
+        connection_id,
+        system,
+        "counterpart_id = $3 ORDER BY id LIMIT 1",
+        external_id,
+    )
+    .await
+}
+
+/// The connection's snapshot of `system` that `condition` picks, its one placeholder `$3` bound
+/// to `value`.
+async fn one_of_system(
+    tx: &mut Tx,
+    connection_id: i64,
+    system: System,
+    condition: &str,
+    value: &str,
+) -> Result<Option<StoredBooking>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM external_bookings WHERE connection_id = $1 AND system = $2 \
-         AND counterpart_id = $3 ORDER BY id LIMIT 1"
+         AND {condition}"
     ))
     .bind(connection_id)
     .bind(system.as_str())
-    .bind(external_id)
+    .bind(value)
     .fetch_optional(&mut **tx)
     .await
 }

@@ -6,7 +6,7 @@
 use sqlx::any::{Any, AnyRow};
 use sqlx::{Executor, FromRow};
 
-use super::{AnyQuery, Db, Tx};
+use super::{AnyQuery, Db, GuardedWrite, Tx};
 
 /// One leased queue: a table with `id`, `state`, a due time, `lease_owner` and `lease_until`;
 /// the outboxes also count `attempts` and keep a `last_error`.
@@ -181,10 +181,9 @@ impl Queue {
              WHERE id = $1 AND lease_owner = $2 AND {}",
             self.table, self.waiting
         );
-        let done = bind(sqlx::query(&sql).bind(id).bind(owner))
-            .execute(&mut **tx)
-            .await?;
-        Ok(done.rows_affected() == 1)
+        bind(sqlx::query(&sql).bind(id).bind(owner))
+            .changed_one(tx)
+            .await
     }
 
     /// The attempt failed; the row is tried again at `next_attempt_at`.

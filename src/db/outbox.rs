@@ -4,7 +4,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, Tx, lease};
+use super::{Db, GuardedWrite, Tx, lease};
 
 #[derive(Clone, Debug, FromRow)]
 pub struct OutboxRow {
@@ -208,15 +208,14 @@ pub async fn undelivered_for_link(db: &Db, link_id: i64) -> Result<Vec<Undeliver
 
 /// Puts a failed push back in the queue, due now; false when it is no longer failed.
 pub async fn send_again(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE outbox SET state = 'pending', next_attempt_at = $1, retry_at = NULL, \
          lease_owner = NULL, lease_until = NULL WHERE id = $2 AND state = 'failed'",
     )
     .bind(now)
     .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// The push of a link on its way (pending), or the newest, for the booking's page: towards
@@ -264,15 +263,14 @@ pub async fn unleased_time_changes(
 /// Marks an unleased pending push done because its effect was observed; false when someone
 /// holds it or it is no longer pending.
 pub async fn mark_observed(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE outbox SET state = 'done', done_at = $1, lease_owner = NULL, lease_until = NULL \
          WHERE id = $2 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $1)",
     )
     .bind(now)
     .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// A push of a link waiting for a hold (observe mode, refused credentials): what bookbridge

@@ -4,7 +4,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, Tx, is_unique_violation, lease};
+use super::{Db, GuardedWrite, Tx, is_unique_violation, lease};
 use crate::domain::procedure::PlannedStep;
 
 /// One procedure as stored.
@@ -360,16 +360,16 @@ pub async fn set_state(
 
 /// Sends a stopped procedure back to its failed step. False when it is not stopped.
 pub async fn retry(tx: &mut Tx, procedure_id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let stopped = sqlx::query(
         "UPDATE procedures SET state = 'pending', error = NULL, next_run_at = $1, \
          updated_at = $1, lease_owner = NULL, lease_until = NULL \
          WHERE id = $2 AND state = 'failed'",
     )
     .bind(now)
     .bind(procedure_id)
-    .execute(&mut **tx)
+    .changed_one(tx)
     .await?;
-    if done.rows_affected() != 1 {
+    if !stopped {
         return Ok(false);
     }
     sqlx::query(
@@ -396,7 +396,7 @@ pub async fn retry(tx: &mut Tx, procedure_id: i64, now: i64) -> Result<bool, sql
 /// Gives a procedure up. Allowed while it is not in the middle of a step (a step being carried
 /// out finishes first); nothing already done is undone. False when it cannot be abandoned now.
 pub async fn abandon(tx: &mut Tx, procedure_id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE procedures SET state = 'abandoned', updated_at = $1, finished_at = $1, \
          lease_owner = NULL, lease_until = NULL \
          WHERE id = $2 AND (state IN ('pending', 'waiting', 'failed') \
@@ -404,9 +404,8 @@ pub async fn abandon(tx: &mut Tx, procedure_id: i64, now: i64) -> Result<bool, s
     )
     .bind(now)
     .bind(procedure_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// The stored result of a finished step, by name.
