@@ -31,22 +31,8 @@ pub async fn connect_demo_partners(
         .filter(|p| super::PARTNERS.contains(&p.name.as_str()))
         .collect();
     demo.sort_by_key(|p| p.id);
-    for (index, partner) in demo.iter().enumerate().take(CATALOGUE.len()) {
-        let seeded = connect_one(
-            sandbox,
-            db,
-            clock,
-            app_port,
-            index,
-            partner.id,
-            bookings_per_partner,
-        )
-        .await?;
-        if let Ok(mut list) = sandbox.partners.lock() {
-            list.push(seeded);
-        }
-    }
-    Ok(())
+    let ids: Vec<i64> = demo.iter().take(CATALOGUE.len()).map(|p| p.id).collect();
+    connect_partners(sandbox, db, clock, app_port, &ids, bookings_per_partner).await
 }
 
 /// Connects the given partners (any names) to fresh accounts in the sandbox, each with
