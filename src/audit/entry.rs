@@ -68,40 +68,33 @@ impl Entry {
     /// The content a keyed row's MAC covers: every field, the key id included, so a row cannot
     /// be passed off as signed by another key or as legacy.
     pub(super) fn keyed_content(&self) -> String {
-        serde_json::json!([
-            self.id,
-            self.at,
-            self.actor,
-            self.actor_user_id,
-            self.action,
-            self.entity_type,
-            self.entity_id,
-            self.partner_id,
-            self.before_state,
-            self.after_state,
-            self.request_id,
-            self.key_id,
-        ])
-        .to_string()
+        let mut fields = self.fields();
+        fields.push(serde_json::json!(self.key_id));
+        serde_json::Value::Array(fields).to_string()
     }
 
     /// The content a legacy row's plain hash covers, exactly as it was written.
     pub(super) fn legacy_content(&self) -> String {
-        // A JSON array is an unambiguous encoding of the fields, NULLs included.
-        serde_json::json!([
-            self.id,
-            self.at,
-            self.actor,
-            self.actor_user_id,
-            self.action,
-            self.entity_type,
-            self.entity_id,
-            self.partner_id,
-            self.before_state,
-            self.after_state,
-            self.request_id,
-        ])
-        .to_string()
+        serde_json::Value::Array(self.fields()).to_string()
+    }
+
+    /// Every field but the hashes and the key id, in the order written. Encoded as a JSON
+    /// array, they are unambiguous, NULLs included.
+    fn fields(&self) -> Vec<serde_json::Value> {
+        use serde_json::json;
+        vec![
+            json!(self.id),
+            json!(self.at),
+            json!(self.actor),
+            json!(self.actor_user_id),
+            json!(self.action),
+            json!(self.entity_type),
+            json!(self.entity_id),
+            json!(self.partner_id),
+            json!(self.before_state),
+            json!(self.after_state),
+            json!(self.request_id),
+        ]
     }
 }
 

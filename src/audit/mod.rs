@@ -284,6 +284,16 @@ mod tests {
     }
 
     #[test]
+    fn the_hashes_cover_every_field_as_a_json_array_in_the_order_written() {
+        let keys = Keyring::generate();
+        let mut e = entry(&keys);
+        e.key_id = "k1".into();
+        let fields = r#"1,1700000000,"admin@demo.test",5,"user.created","user","7",null,null,"{\"role\":\"admin\"}","r1""#;
+        assert_eq!(e.legacy_content(), format!("[{fields}]"));
+        assert_eq!(e.keyed_content(), format!("[{fields},\"k1\"]"));
+    }
+
+    #[test]
     fn legacy_rows_verify_as_they_were_written() {
         let keys = Keyring::generate();
         let mut legacy = entry(&keys);

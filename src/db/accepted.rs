@@ -2,7 +2,7 @@
 //! mismatch on its link until either side changes again. The fingerprint is both snapshots'
 //! content hashes, computed here in SQL so the accepting and the checking agree.
 
-use super::Tx;
+use super::{GuardedWrite, Tx};
 
 /// Both sides of link `l` as they are now (`r`, `t`: its snapshots, either may be missing).
 const FINGERPRINT: &str = "COALESCE(r.content_hash, '') || '|' || COALESCE(t.content_hash, '')";
@@ -23,7 +23,7 @@ pub struct Acceptance<'a> {
 /// Records the acceptance against both sides as they are now. False when exactly this was
 /// accepted already.
 pub async fn accept(tx: &mut Tx, a: &Acceptance<'_>, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(&format!(
+    sqlx::query(&format!(
         "INSERT INTO accepted_differences (link_id, kind, fingerprint, reason, mismatch_id, \
          accepted_by, accepted_at) SELECT l.id, $2, {FINGERPRINT}, $3, $4, $5, $6 {SIDES} \
          WHERE l.id = $1 ON CONFLICT DO NOTHING"
@@ -34,9 +34,8 @@ pub async fn accept(tx: &mut Tx, a: &Acceptance<'_>, now: i64) -> Result<bool, s
     .bind(a.mismatch_id)
     .bind(a.accepted_by)
     .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// The kinds accepted on the link while both sides are still as they were then.

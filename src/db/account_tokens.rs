@@ -3,7 +3,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, Tx};
+use super::{Db, GuardedWrite, Tx};
 
 /// What a link is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,15 +114,14 @@ pub async fn find(
 /// Marks the link used, if it still may be; false when another request used it first, or it
 /// expired or was revoked meanwhile.
 pub async fn consume(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE account_tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL \
          AND revoked_at IS NULL AND expires_at > $1",
     )
     .bind(now)
     .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// Each user with an invitation that is neither used, revoked nor expired at `now`:

@@ -1,9 +1,9 @@
 //! `external_bookings`: the latest snapshot of each booking in each system. Rows are updated
 //! as the systems change and marked vanished when a booking disappears — never deleted.
 
-use sqlx::FromRow;
+use sqlx::{FromRow, Row};
 
-use super::{Db, Tx};
+use super::{AnyQuery, Db, Tx};
 use crate::domain::{BookingStatus, Customer, RemoteBooking, System};
 
 /// A stored snapshot.
@@ -89,64 +89,65 @@ pub async fn upsert(
     match existing {
         Some((id, old_hash, None)) if old_hash == hash => Ok(Stored::Unchanged(id)),
         Some((id, _, _)) => {
-            sqlx::query(
+            let update = sqlx::query(
                 "UPDATE external_bookings SET start_at = $1, end_at = $2, service_id = $3, \
                  customer_name = $4, customer_email = $5, customer_phone = $6, status = $7, \
                  voucher_code = $8, counterpart_id = $9, self_rescheduled = $10, \
                  remote_updated_at = $11, content_hash = $12, raw_payload = $13, \
                  fetched_at = $14, vanished_at = NULL WHERE id = $15",
-            )
-            .bind(booking.start_at)
-            .bind(booking.end_at)
-            .bind(&booking.service_id)
-            .bind(&booking.customer.name)
-            .bind(&booking.customer.email)
-            .bind(&booking.customer.phone)
-            .bind(booking.status.as_str())
-            .bind(&booking.voucher_code)
-            .bind(&booking.counterpart_id)
-            .bind(i64::from(booking.self_rescheduled))
-            .bind(booking.updated_at)
-            .bind(&hash)
-            .bind(&booking.raw)
-            .bind(now)
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
+            );
+            bind_snapshot(update, booking, &hash, now)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
             super::links::refresh_appointment_of_booking(tx, id).await?;
             Ok(Stored::Changed(id))
         }
         None => {
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO external_bookings (connection_id, system, external_id, start_at, \
-                 end_at, service_id, customer_name, customer_email, customer_phone, status, \
-                 voucher_code, counterpart_id, self_rescheduled, remote_updated_at, content_hash, \
-                 raw_payload, fetched_at, awaiting_link) \
+            let insert = sqlx::query(
+                "INSERT INTO external_bookings (start_at, end_at, service_id, customer_name, \
+                 customer_email, customer_phone, status, voucher_code, counterpart_id, \
+                 self_rescheduled, remote_updated_at, content_hash, raw_payload, fetched_at, \
+                 connection_id, system, external_id, awaiting_link) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1) \
                  RETURNING id",
-            )
-            .bind(connection_id)
-            .bind(booking.system.as_str())
-            .bind(&booking.external_id)
-            .bind(booking.start_at)
-            .bind(booking.end_at)
-            .bind(&booking.service_id)
-            .bind(&booking.customer.name)
-            .bind(&booking.customer.email)
-            .bind(&booking.customer.phone)
-            .bind(booking.status.as_str())
-            .bind(&booking.voucher_code)
-            .bind(&booking.counterpart_id)
-            .bind(i64::from(booking.self_rescheduled))
-            .bind(booking.updated_at)
-            .bind(&hash)
-            .bind(&booking.raw)
-            .bind(now)
-            .fetch_one(&mut **tx)
-            .await?;
-            Ok(Stored::New(id))
+            );
+            let row = bind_snapshot(insert, booking, &hash, now)
+                .bind(connection_id)
+                .bind(booking.system.as_str())
+                .bind(&booking.external_id)
+                .fetch_one(&mut **tx)
+                .await?;
+            Ok(Stored::New(row.try_get(0)?))
         }
     }
+}
+
+/// Binds what a snapshot stores of a booking as `$1` to `$14`, in the order [`upsert`]'s
+/// UPDATE and INSERT name the columns: its times, service, customer, status, voucher,
+/// counterpart, whether the customer moved it, when its system last changed it, the content
+/// hash, the raw payload, and when it was fetched.
+fn bind_snapshot<'q>(
+    query: AnyQuery<'q>,
+    booking: &'q RemoteBooking,
+    hash: &'q str,
+    now: i64,
+) -> AnyQuery<'q> {
+    query
+        .bind(booking.start_at)
+        .bind(booking.end_at)
+        .bind(&booking.service_id)
+        .bind(&booking.customer.name)
+        .bind(&booking.customer.email)
+        .bind(&booking.customer.phone)
+        .bind(booking.status.as_str())
+        .bind(&booking.voucher_code)
+        .bind(&booking.counterpart_id)
+        .bind(i64::from(booking.self_rescheduled))
+        .bind(booking.updated_at)
+        .bind(hash)
+        .bind(&booking.raw)
+        .bind(now)
 }
 
 /// The bookings of a polled window we believe are there (not vanished): id and external id.
@@ -199,15 +200,7 @@ pub async fn find_by_external_id(
     system: System,
     external_id: &str,
 ) -> Result<Option<StoredBooking>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM external_bookings WHERE connection_id = $1 AND system = $2 \
-         AND external_id = $3"
-    ))
-    .bind(connection_id)
-    .bind(system.as_str())
-    .bind(external_id)
-    .fetch_optional(&mut **tx)
-    .await
+    one_of_system(tx, connection_id, system, "external_id = $3", external_id).await
 }
 
 /// Snapshots of one connection that the link step has not placed yet: those stored since its
@@ -237,14 +230,13 @@ pub async fn find_by_voucher(
     system: System,
     voucher_code: &str,
 ) -> Result<Option<StoredBooking>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM external_bookings WHERE connection_id = $1 AND system = $2 \
-         AND voucher_code = $3 ORDER BY id DESC LIMIT 1"
-    ))
-    .bind(connection_id)
-    .bind(system.as_str())
-    .bind(voucher_code)
-    .fetch_optional(&mut **tx)
+    one_of_system(
+        tx,
+        connection_id,
+        system,
+        "voucher_code = $3 ORDER BY id DESC LIMIT 1",
+        voucher_code,
+    )
     .await
 }
 
@@ -284,13 +276,32 @@ pub async fn naming_counterpart(
     system: System,
     external_id: &str,
 ) -> Result<Option<StoredBooking>, sqlx::Error> {
+    one_of_system(
+        tx,
+        connection_id,
+        system,
+        "counterpart_id = $3 ORDER BY id LIMIT 1",
+        external_id,
+    )
+    .await
+}
+
+/// The connection's snapshot of `system` that `condition` picks, its one placeholder `$3` bound
+/// to `value`.
+async fn one_of_system(
+    tx: &mut Tx,
+    connection_id: i64,
+    system: System,
+    condition: &str,
+    value: &str,
+) -> Result<Option<StoredBooking>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM external_bookings WHERE connection_id = $1 AND system = $2 \
-         AND counterpart_id = $3 ORDER BY id LIMIT 1"
+         AND {condition}"
     ))
     .bind(connection_id)
     .bind(system.as_str())
-    .bind(external_id)
+    .bind(value)
     .fetch_optional(&mut **tx)
     .await
 }

@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use super::filter::{Bind, Where};
-use super::{Db, Tx};
+use super::{Db, GuardedWrite, Tx};
 
 /// A case with the names its pages show.
 #[derive(Clone, Debug, FromRow)]
@@ -158,14 +158,13 @@ pub async fn state_for_update(tx: &mut Tx, id: i64) -> Result<Option<String>, sq
 
 /// Someone in Partner Care takes an open case.
 pub async fn take(tx: &mut Tx, id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE cases SET state = 'in_progress', assignee_id = $1 WHERE id = $2 AND state = 'open'",
     )
     .bind(user_id)
     .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// Resolves an unresolved case with its outcome.
@@ -176,7 +175,7 @@ pub async fn resolve(
     outcome: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE cases SET state = 'resolved', outcome = $1, resolved_by = $2, resolved_at = $3, \
          assignee_id = COALESCE(assignee_id, $4) WHERE id = $5 AND state <> 'resolved'",
     )
@@ -185,9 +184,8 @@ pub async fn resolve(
     .bind(now)
     .bind(user_id)
     .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// One message in a case's conversation.

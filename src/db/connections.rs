@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use sqlx::FromRow;
 
 use super::{Db, Tx};
+use crate::domain::System;
 use crate::keys::Keyring;
 use crate::keys::sealed::{self, SealError};
 
@@ -60,6 +61,15 @@ impl Connection {
             Some(Hold::Observe)
         } else {
             None
+        }
+    }
+
+    /// The connection's account in `system` (the Reservio business, the Termino partner), if
+    /// it is known yet.
+    pub fn account_id(&self, system: System) -> Option<&str> {
+        match system {
+            System::Reservio => self.reservio_business_id.as_deref(),
+            System::Termino => self.termino_partner_id.as_deref(),
         }
     }
 }

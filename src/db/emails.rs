@@ -53,24 +53,18 @@ pub async fn queue(
     .bind(partner_id)
     .fetch_all(&mut **tx)
     .await?;
-    let state = if held { "held" } else { "pending" };
     let mut ids = Vec::with_capacity(recipients.len());
     for (recipient,) in recipients {
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO email_outbox (partner_id, procedure_id, recipient, subject, body, \
-             state, attempts, next_attempt_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7) RETURNING id",
-        )
-        .bind(partner_id)
-        .bind(procedure_id)
-        .bind(&recipient)
-        .bind(subject)
-        .bind(body)
-        .bind(state)
-        .bind(now)
-        .fetch_one(&mut **tx)
-        .await?;
-        ids.push(id);
+        let message = NewEmail {
+            partner_id: Some(partner_id),
+            procedure_id,
+            recipient: &recipient,
+            subject,
+            body,
+            account_token_id: None,
+            account_email: false,
+        };
+        ids.push(insert(tx, &message, held, now).await?);
     }
     Ok(ids)
 }
@@ -92,22 +86,16 @@ pub async fn queue_account_email(
     held: bool,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let state = if held { "held" } else { "pending" };
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO email_outbox (partner_id, recipient, subject, body, state, attempts, \
-         next_attempt_at, created_at, account_token_id, account_email) \
-         VALUES ($1, $2, $3, $4, $5, 0, $6, $6, $7, 1) RETURNING id",
-    )
-    .bind(email.partner_id)
-    .bind(email.recipient)
-    .bind(email.subject)
-    .bind(email.body)
-    .bind(state)
-    .bind(now)
-    .bind(email.token_id)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(id)
+    let message = NewEmail {
+        partner_id: email.partner_id,
+        procedure_id: None,
+        recipient: email.recipient,
+        subject: email.subject,
+        body: email.body,
+        account_token_id: Some(email.token_id),
+        account_email: true,
+    };
+    insert(tx, &message, held, now).await
 }
 
 /// Queues a notice about someone's own account without a link (e.g. "your password was
@@ -122,18 +110,53 @@ pub async fn queue_account_notice(
     held: bool,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
+    let message = NewEmail {
+        partner_id,
+        procedure_id: None,
+        recipient,
+        subject,
+        body,
+        account_token_id: None,
+        account_email: true,
+    };
+    insert(tx, &message, held, now).await
+}
+
+/// One message to queue, as the three kinds above build it.
+struct NewEmail<'a> {
+    partner_id: Option<i64>,
+    procedure_id: Option<i64>,
+    recipient: &'a str,
+    subject: &'a str,
+    body: &'a str,
+    /// The token whose private link the message carries.
+    account_token_id: Option<i64>,
+    /// About someone's own account: never listed on the Outbox page.
+    account_email: bool,
+}
+
+/// Queues one message, due now, or held (see [`queue`]); returns its id.
+async fn insert(
+    tx: &mut Tx,
+    message: &NewEmail<'_>,
+    held: bool,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
     let state = if held { "held" } else { "pending" };
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO email_outbox (partner_id, recipient, subject, body, state, attempts, \
-         next_attempt_at, created_at, account_email) \
-         VALUES ($1, $2, $3, $4, $5, 0, $6, $6, 1) RETURNING id",
+        "INSERT INTO email_outbox (partner_id, procedure_id, recipient, subject, body, state, \
+         attempts, next_attempt_at, created_at, account_token_id, account_email) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7, $8, $9) RETURNING id",
     )
-    .bind(partner_id)
-    .bind(recipient)
-    .bind(subject)
-    .bind(body)
+    .bind(message.partner_id)
+    .bind(message.procedure_id)
+    .bind(message.recipient)
+    .bind(message.subject)
+    .bind(message.body)
     .bind(state)
     .bind(now)
+    .bind(message.account_token_id)
+    .bind(i64::from(message.account_email))
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)
@@ -240,18 +263,13 @@ pub async fn claim_due(
     lease_until: i64,
     limit: i64,
 ) -> Result<Vec<EmailRow>, sqlx::Error> {
-    let won = lease::EMAILS
-        .claim(db, None, owner, now, lease_until, limit)
-        .await?;
-    let mut claimed = vec![];
-    for id in won {
-        let row: EmailRow = sqlx::query_as(&format!("{ROW} WHERE e.id = $1"))
-            .bind(id)
-            .fetch_one(db.pool())
-            .await?;
-        claimed.push(row);
-    }
-    Ok(claimed)
+    let lease = lease::Lease {
+        owner,
+        now,
+        until: lease_until,
+    };
+    let select = format!("{ROW} WHERE e.id = $1");
+    lease::EMAILS.claim(db, None, lease, limit, &select).await
 }
 
 /// The SMTP server accepted the message. False when `owner`'s lease was lost meanwhile. A
@@ -289,14 +307,5 @@ pub async fn mark_failed(
     owner: &str,
     error: &str,
 ) -> Result<bool, sqlx::Error> {
-    let error = error.to_owned();
-    lease::EMAILS
-        .settle(
-            tx,
-            id,
-            owner,
-            "state = 'failed', last_error = $3",
-            move |q| q.bind(error),
-        )
-        .await
+    lease::EMAILS.fail(tx, id, owner, error, "", |q| q).await
 }

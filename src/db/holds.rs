@@ -4,7 +4,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, Tx};
+use super::{Db, GuardedWrite, Tx};
 
 /// Marks the connection's credentials as refused by `system`; false when they already were.
 pub async fn mark_credentials_expired(
@@ -14,7 +14,7 @@ pub async fn mark_credentials_expired(
     detail: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE connections SET credentials_expired_at = $1, credentials_expired_system = $2, \
          credentials_expired_detail = $3 WHERE id = $4 AND credentials_expired_at IS NULL",
     )
@@ -22,9 +22,8 @@ pub async fn mark_credentials_expired(
     .bind(system)
     .bind(detail)
     .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// Stores a new (sealed) credential in `column` (`reservio_token` or `termino_token`) and
@@ -68,7 +67,7 @@ pub async fn set_observe(
     by: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE connections SET observe = $1, observe_changed_at = $2, observe_changed_by = $3, \
          updated_at = $2 WHERE id = $4 AND observe <> $1",
     )
@@ -76,9 +75,8 @@ pub async fn set_observe(
     .bind(now)
     .bind(by)
     .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// A push that has just started to wait.

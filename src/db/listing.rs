@@ -4,7 +4,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, Tx};
+use super::{Db, GuardedWrite, Tx};
 use crate::domain::System;
 
 /// The kind of alarm raised when a listing suddenly shows far fewer bookings.
@@ -81,7 +81,7 @@ pub async fn update_alarm_counts(
     known: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE connection_alarms SET missing = $1, known = $2, updated_at = $3 \
          WHERE id = $4 AND state <> 'resolved'",
     )
@@ -89,9 +89,8 @@ pub async fn update_alarm_counts(
     .bind(known)
     .bind(now)
     .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// Resolves an alarm with a short English reason for the audit trail.
@@ -101,16 +100,15 @@ pub async fn resolve_alarm(
     resolution: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE connection_alarms SET state = 'resolved', resolved_at = $1, updated_at = $1, \
          resolution = $2 WHERE id = $3 AND state <> 'resolved'",
     )
     .bind(now)
     .bind(resolution)
     .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// A person confirms an open alarm: the bookings are really gone. False when it is not open.
@@ -120,16 +118,15 @@ pub async fn confirm_alarm(
     user_id: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE connection_alarms SET state = 'confirmed', confirmed_by = $1, confirmed_at = $2, \
          updated_at = $2 WHERE id = $3 AND state = 'open'",
     )
     .bind(user_id)
     .bind(now)
     .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// An alarm as the pages show it.

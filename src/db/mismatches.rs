@@ -3,7 +3,7 @@
 
 use sqlx::FromRow;
 
-use super::Tx;
+use super::{GuardedWrite, Tx};
 
 /// An unresolved mismatch of one link.
 #[derive(Clone, Debug, FromRow)]
@@ -87,7 +87,7 @@ pub async fn resolve(
     note: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE mismatches SET state = 'resolved', resolved_at = $1, resolved_by = $2, \
          resolution_note = $3 WHERE id = $4 AND state <> 'resolved'",
     )
@@ -95,9 +95,8 @@ pub async fn resolve(
     .bind(by)
     .bind(note)
     .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// Assigns the mismatch if it is still in `state`; false when someone changed it meanwhile.
@@ -107,13 +106,12 @@ pub async fn assign(
     state: &str,
     assignee_id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE mismatches SET assignee_id = $1 WHERE id = $2 AND state = $3")
+    sqlx::query("UPDATE mismatches SET assignee_id = $1 WHERE id = $2 AND state = $3")
         .bind(assignee_id)
         .bind(id)
         .bind(state)
-        .execute(&mut **tx)
-        .await?;
-    Ok(done.rows_affected() == 1)
+        .changed_one(tx)
+        .await
 }
 
 /// Marks an open mismatch acknowledged by `user_id`, who takes it unless someone has.
@@ -123,7 +121,7 @@ pub async fn acknowledge(
     user_id: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE mismatches SET state = 'acknowledged', acknowledged_at = $1, \
          acknowledged_by = $2, assignee_id = COALESCE(assignee_id, $3) \
          WHERE id = $4 AND state = 'open'",
@@ -132,7 +130,6 @@ pub async fn acknowledge(
     .bind(user_id)
     .bind(user_id)
     .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }

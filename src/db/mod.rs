@@ -41,6 +41,22 @@ use sqlx::{AnyConnection, AnyPool, Executor};
 
 use crate::keys::Keyring;
 
+/// A query being built, for a helper that binds part of its values.
+pub type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// A write guarded by its `WHERE` (a state, a lease, a value read before), run in a transaction.
+pub trait GuardedWrite {
+    /// True when the write changed exactly one row; false when its guard no longer held (someone
+    /// got there first) and nothing was written.
+    fn changed_one(self, tx: &mut Tx) -> impl Future<Output = Result<bool, sqlx::Error>> + Send;
+}
+
+impl GuardedWrite for AnyQuery<'_> {
+    async fn changed_one(self, tx: &mut Tx) -> Result<bool, sqlx::Error> {
+        Ok(self.execute(&mut **tx).await?.rows_affected() == 1)
+    }
+}
+
 /// A write transaction on either backend. It carries the keys, so what it writes can be
 /// signed (audit rows) and sealed (credentials); it dereferences to the connection, so
 /// queries run on `&mut **tx` as on a plain sqlx transaction.

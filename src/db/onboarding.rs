@@ -5,7 +5,7 @@ use sqlx::FromRow;
 
 use super::connections::{Credential, ServiceMapping, seal};
 use super::filter::{Bind, Where};
-use super::{Db, Tx};
+use super::{Db, GuardedWrite, Tx};
 use crate::domain::connection::ConnectionState;
 
 /// A connection with its partner and who moved it through each step. Credentials stay out.
@@ -152,7 +152,7 @@ pub async fn set_channel_account(
         return Ok(false);
     };
     let termino_token = seal(tx.keys()?, Credential::TerminoToken, &code, termino_token)?;
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE connections SET termino_partner_id = $1, termino_token = $2, updated_at = $3 \
          WHERE id = $4 AND state IN ('requested', 'mapped')",
     )
@@ -160,9 +160,8 @@ pub async fn set_channel_account(
     .bind(&termino_token)
     .bind(now)
     .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// Replaces a connection's mapping. Mappings are configuration, not bookings: the old ones
@@ -195,7 +194,7 @@ pub async fn set_state(
 ) -> Result<bool, sqlx::Error> {
     // The column names come from the enum, never from input.
     let column = to.as_str();
-    let done = sqlx::query(&format!(
+    sqlx::query(&format!(
         "UPDATE connections SET state = $1, {column}_at = $2, {column}_by = $3, updated_at = $4 \
          WHERE id = $5 AND state = $6"
     ))
@@ -205,9 +204,8 @@ pub async fn set_state(
     .bind(now)
     .bind(id)
     .bind(from.as_str())
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// A booking the channel holds, as the last sync stored it.

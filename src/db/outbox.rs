@@ -4,7 +4,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, Tx, lease};
+use super::{Db, GuardedWrite, Tx, lease};
 
 #[derive(Clone, Debug, FromRow)]
 pub struct OutboxRow {
@@ -66,15 +66,7 @@ pub async fn enqueue(
 
 /// Gives back `owner`'s lease of a push without counting an attempt (it was held, not tried).
 pub async fn release_lease(tx: &mut Tx, id: i64, owner: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE outbox SET lease_owner = NULL, lease_until = NULL \
-         WHERE id = $1 AND lease_owner = $2",
-    )
-    .bind(id)
-    .bind(owner)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    lease::PUSHES.release(tx, id, owner).await
 }
 
 /// Claims up to `limit` due pushes of one connection for `owner` until `lease_until` (see
@@ -87,25 +79,21 @@ pub async fn claim_due(
     lease_until: i64,
     limit: i64,
 ) -> Result<Vec<OutboxRow>, sqlx::Error> {
-    let won = lease::PUSHES
+    let lease = lease::Lease {
+        owner,
+        now,
+        until: lease_until,
+    };
+    let select = format!("SELECT {COLUMNS} FROM outbox WHERE id = $1");
+    lease::PUSHES
         .claim(
             db,
             Some(("connection_id", connection_id)),
-            owner,
-            now,
-            lease_until,
+            lease,
             limit,
+            &select,
         )
-        .await?;
-    let mut claimed = vec![];
-    for id in won {
-        let row: OutboxRow = sqlx::query_as(&format!("SELECT {COLUMNS} FROM outbox WHERE id = $1"))
-            .bind(id)
-            .fetch_one(db.pool())
-            .await?;
-        claimed.push(row);
-    }
-    Ok(claimed)
+        .await
 }
 
 /// The push took effect.
@@ -145,14 +133,14 @@ pub async fn mark_failed(
     now: i64,
     retry_at: Option<i64>,
 ) -> Result<bool, sqlx::Error> {
-    let error = error.to_owned();
     lease::PUSHES
-        .settle(
+        .fail(
             tx,
             id,
             owner,
-            "state = 'failed', last_error = $3, done_at = $4, retry_at = $5",
-            move |q| q.bind(error).bind(now).bind(retry_at),
+            error,
+            ", done_at = $4, retry_at = $5",
+            move |q| q.bind(now).bind(retry_at),
         )
         .await
 }
@@ -220,15 +208,14 @@ pub async fn undelivered_for_link(db: &Db, link_id: i64) -> Result<Vec<Undeliver
 
 /// Puts a failed push back in the queue, due now; false when it is no longer failed.
 pub async fn send_again(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE outbox SET state = 'pending', next_attempt_at = $1, retry_at = NULL, \
          lease_owner = NULL, lease_until = NULL WHERE id = $2 AND state = 'failed'",
     )
     .bind(now)
     .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// The push of a link on its way (pending), or the newest, for the booking's page: towards
@@ -276,15 +263,14 @@ pub async fn unleased_time_changes(
 /// Marks an unleased pending push done because its effect was observed; false when someone
 /// holds it or it is no longer pending.
 pub async fn mark_observed(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE outbox SET state = 'done', done_at = $1, lease_owner = NULL, lease_until = NULL \
          WHERE id = $2 AND state = 'pending' AND (lease_until IS NULL OR lease_until < $1)",
     )
     .bind(now)
     .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// A push of a link waiting for a hold (observe mode, refused credentials): what bookbridge

@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, Tx};
+use super::{Db, GuardedWrite, Tx};
 use crate::domain::PartnerName;
 
 #[derive(Clone, Debug, FromRow)]
@@ -66,12 +66,11 @@ pub async fn insert(tx: &mut Tx, name: &PartnerName, now: i64) -> Result<i64, sq
 }
 
 pub async fn set_disabled(tx: &mut Tx, id: i64, disabled: bool) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE partners SET disabled = $1 WHERE id = $2")
+    sqlx::query("UPDATE partners SET disabled = $1 WHERE id = $2")
         .bind(i64::from(disabled))
         .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(done.rows_affected() == 1)
+        .changed_one(tx)
+        .await
 }
 
 /// Sets where the partner's wall clock is and the language its users read in.
@@ -81,21 +80,19 @@ pub async fn set_settings(
     timezone: &str,
     locale: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE partners SET timezone = $1, locale = $2 WHERE id = $3")
+    sqlx::query("UPDATE partners SET timezone = $1, locale = $2 WHERE id = $3")
         .bind(timezone)
         .bind(locale)
         .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(done.rows_affected() == 1)
+        .changed_one(tx)
+        .await
 }
 
 /// Lets the partner's own users invite colleagues, or stops them; false when no such partner.
 pub async fn set_users_may_invite(tx: &mut Tx, id: i64, allow: bool) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE partners SET users_may_invite = $1 WHERE id = $2")
+    sqlx::query("UPDATE partners SET users_may_invite = $1 WHERE id = $2")
         .bind(i64::from(allow))
         .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(done.rows_affected() == 1)
+        .changed_one(tx)
+        .await
 }

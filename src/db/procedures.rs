@@ -4,7 +4,7 @@
 
 use sqlx::FromRow;
 
-use super::{Db, Tx, is_unique_violation};
+use super::{Db, GuardedWrite, Tx, is_unique_violation, lease};
 use crate::domain::procedure::PlannedStep;
 
 /// One procedure as stored.
@@ -192,16 +192,7 @@ pub async fn steps(db: &Db, procedure_id: i64) -> Result<Vec<StepRow>, sqlx::Err
 
 /// Procedures the runner may take now: under way, due, and not leased by a live runner.
 pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT id FROM procedures WHERE state IN ('pending', 'running', 'waiting') \
-         AND next_run_at <= $1 AND (lease_until IS NULL OR lease_until < $1) \
-         ORDER BY next_run_at, id LIMIT $2",
-    )
-    .bind(now)
-    .bind(limit)
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
+    lease::PROCEDURES.due(db, None, now, limit).await
 }
 
 /// Takes the procedure for `owner` until `until`; false when someone else holds it or it is no
@@ -213,31 +204,13 @@ pub async fn claim(
     now: i64,
     until: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE procedures SET lease_owner = $1, lease_until = $2 WHERE id = $3 \
-         AND state IN ('pending', 'running', 'waiting') \
-         AND (lease_until IS NULL OR lease_until < $4 OR lease_owner = $1)",
-    )
-    .bind(owner)
-    .bind(until)
-    .bind(id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let lease = lease::Lease { owner, now, until };
+    lease::PROCEDURES.take(&mut **tx, id, lease).await
 }
 
 /// Gives the lease back.
 pub async fn release(tx: &mut Tx, id: i64, owner: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE procedures SET lease_owner = NULL, lease_until = NULL \
-         WHERE id = $1 AND lease_owner = $2",
-    )
-    .bind(id)
-    .bind(owner)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    lease::PROCEDURES.release(tx, id, owner).await
 }
 
 /// Marks the step as being carried out (one more attempt) and the procedure as running.
@@ -387,16 +360,16 @@ pub async fn set_state(
 
 /// Sends a stopped procedure back to its failed step. False when it is not stopped.
 pub async fn retry(tx: &mut Tx, procedure_id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let stopped = sqlx::query(
         "UPDATE procedures SET state = 'pending', error = NULL, next_run_at = $1, \
          updated_at = $1, lease_owner = NULL, lease_until = NULL \
          WHERE id = $2 AND state = 'failed'",
     )
     .bind(now)
     .bind(procedure_id)
-    .execute(&mut **tx)
+    .changed_one(tx)
     .await?;
-    if done.rows_affected() != 1 {
+    if !stopped {
         return Ok(false);
     }
     sqlx::query(
@@ -423,7 +396,7 @@ pub async fn retry(tx: &mut Tx, procedure_id: i64, now: i64) -> Result<bool, sql
 /// Gives a procedure up. Allowed while it is not in the middle of a step (a step being carried
 /// out finishes first); nothing already done is undone. False when it cannot be abandoned now.
 pub async fn abandon(tx: &mut Tx, procedure_id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE procedures SET state = 'abandoned', updated_at = $1, finished_at = $1, \
          lease_owner = NULL, lease_until = NULL \
          WHERE id = $2 AND (state IN ('pending', 'waiting', 'failed') \
@@ -431,9 +404,8 @@ pub async fn abandon(tx: &mut Tx, procedure_id: i64, now: i64) -> Result<bool, s
     )
     .bind(now)
     .bind(procedure_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// The stored result of a finished step, by name.

@@ -2,7 +2,7 @@
 //! connection's tokens: whoever reads a copy of the database cannot make codes), the last step
 //! accepted, and the recovery codes (stored as hashes).
 
-use super::{Db, Tx};
+use super::{Db, GuardedWrite, Tx};
 use crate::keys::Keyring;
 use crate::keys::sealed::{self, SealError};
 
@@ -110,10 +110,7 @@ pub async fn enrol(
         .bind(user_id)
         .execute(&mut **tx)
         .await?;
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
+    forget_recovery_codes(tx, user_id).await?;
     for hash in code_hashes {
         sqlx::query(
             "INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)",
@@ -130,15 +127,14 @@ pub async fn enrol(
 /// Accepts the code of `step` unless a code of that step or a later one was accepted already
 /// (a code is good once); false when it was.
 pub async fn accept_step(tx: &mut Tx, user_id: i64, step: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    sqlx::query(
         "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_secret IS NOT NULL \
          AND (totp_last_step IS NULL OR totp_last_step < $1)",
     )
     .bind(step)
     .bind(user_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .changed_one(tx)
+    .await
 }
 
 /// The user's unused recovery codes, as stored: (id, `salt$hash`).
@@ -157,13 +153,11 @@ pub async fn unused_recovery_codes(
 
 /// Uses up one recovery code; false when another request used it first.
 pub async fn use_recovery_code(tx: &mut Tx, id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    let done =
-        sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-            .bind(now)
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-    Ok(done.rows_affected() == 1)
+    sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .changed_one(tx)
+        .await
 }
 
 /// How many recovery codes the user has left.
@@ -186,9 +180,14 @@ pub async fn remove(tx: &mut Tx, user_id: i64) -> Result<bool, sqlx::Error> {
     .bind(user_id)
     .execute(&mut **tx)
     .await?;
+    forget_recovery_codes(tx, user_id).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+async fn forget_recovery_codes(tx: &mut Tx, user_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut **tx)
         .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(())
 }

@@ -2,7 +2,7 @@
 
 use sqlx::FromRow;
 
-use super::Db;
+use super::{Db, GuardedWrite};
 use crate::domain::{Email, Role};
 
 /// A user as stored.
@@ -177,12 +177,11 @@ pub async fn set_disabled(
     id: i64,
     disabled: bool,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+    sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
         .bind(i64::from(disabled))
         .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(done.rows_affected() == 1)
+        .changed_one(tx)
+        .await
 }
 
 /// One page of users, newest first.

@@ -7,7 +7,7 @@ use rand::Rng;
 use crate::audit::{self, Actor, Event};
 use crate::clock::Clock;
 use crate::db::connections::{self, NewConnection, ServiceMapping};
-use crate::db::{Db, partners};
+use crate::db::{Db, Tx, partners};
 use crate::domain::BookingStatus;
 use crate::sandbox::reservio::StaffBooking;
 use crate::sandbox::world::{CATALOGUE, DAY, DemoPartner, HOUR, Sandbox, customer, token};
@@ -31,22 +31,8 @@ pub async fn connect_demo_partners(
         .filter(|p| super::PARTNERS.contains(&p.name.as_str()))
         .collect();
     demo.sort_by_key(|p| p.id);
-    for (index, partner) in demo.iter().enumerate().take(CATALOGUE.len()) {
-        let seeded = connect_one(
-            sandbox,
-            db,
-            clock,
-            app_port,
-            index,
-            partner.id,
-            bookings_per_partner,
-        )
-        .await?;
-        if let Ok(mut list) = sandbox.partners.lock() {
-            list.push(seeded);
-        }
-    }
-    Ok(())
+    let ids: Vec<i64> = demo.iter().take(CATALOGUE.len()).map(|p| p.id).collect();
+    connect_partners(sandbox, db, clock, app_port, &ids, bookings_per_partner).await
 }
 
 /// Connects the given partners (any names) to fresh accounts in the sandbox, each with
@@ -159,17 +145,14 @@ async fn connect_one(
         .bind(old_id)
         .execute(&mut *tx)
         .await?;
-        audit::append(
+        let after = serde_json::json!({ "reason": "the demo sandbox of an earlier run is gone" });
+        audit_connection(
             &mut tx,
             now,
-            Event::new(
-                &Actor::System,
-                "connection.disconnected",
-                "connection",
-                old_id,
-            )
-            .partner(Some(partner_id))
-            .after(serde_json::json!({ "reason": "the demo sandbox of an earlier run is gone" })),
+            "connection.disconnected",
+            old_id,
+            partner_id,
+            after,
         )
         .await?;
     }
@@ -206,17 +189,14 @@ async fn connect_one(
         )
         .await?;
     }
-    audit::append(
+    let after = serde_json::json!({ "code": code, "state": "active", "sandbox": true });
+    audit_connection(
         &mut tx,
         now,
-        Event::new(
-            &Actor::System,
-            "connection.created",
-            "connection",
-            connection_id,
-        )
-        .partner(Some(partner_id))
-        .after(serde_json::json!({ "code": code, "state": "active", "sandbox": true })),
+        "connection.created",
+        connection_id,
+        partner_id,
+        after,
     )
     .await?;
     tx.commit().await?;
@@ -242,6 +222,22 @@ async fn connect_one(
         seed_bookings(sandbox, &mut partner, &unmapped_offer, now, bookings)?;
     }
     Ok(partner)
+}
+
+/// Records in the audit trail what the demo did to one of a partner's connections.
+async fn audit_connection(
+    tx: &mut Tx,
+    now: i64,
+    action: &str,
+    connection_id: i64,
+    partner_id: i64,
+    after: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    let event = Event::new(&Actor::System, action, "connection", connection_id)
+        .partner(Some(partner_id))
+        .after(after);
+    audit::append(tx, now, event).await?;
+    Ok(())
 }
 
 fn seed_bookings(

@@ -1,11 +1,7 @@
 //! Escalations to Partner Care (FAQ rule 4: a partner who cannot honour a booking must tell
 //! Partner Care at once; a connection that does not copy correctly is reported too).
 
-use std::fmt;
-use std::str::FromStr;
-
 use super::account::Invalid;
-use super::mismatch::UnknownName;
 
 /// What a case is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -42,19 +38,7 @@ impl CaseKind {
     }
 }
 
-impl FromStr for CaseKind {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CaseKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| UnknownName {
-                what: "case kind",
-                value: s.to_string(),
-            })
-    }
-}
+stored_by_name!(CaseKind, "case kind");
 
 /// Where a case stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -112,25 +96,7 @@ impl CaseState {
     }
 }
 
-impl fmt::Display for CaseState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for CaseState {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CaseState::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| UnknownName {
-                what: "case state",
-                value: s.to_string(),
-            })
-    }
-}
+stored_by_name!(CaseState, "case state");
 
 /// How Partner Care decided a case (DESIGN: "cancel, move, or keep"), or fixed a connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

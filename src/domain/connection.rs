@@ -6,12 +6,10 @@
 //! checks that bookings and availability copy over, and then says "everything matches".
 
 use std::fmt;
-use std::str::FromStr;
 
 use rand::Rng;
 
 use super::account::Invalid;
-use super::mismatch::UnknownName;
 
 /// Where a connection stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -134,25 +132,7 @@ impl ConnectionState {
     }
 }
 
-impl fmt::Display for ConnectionState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ConnectionState {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ConnectionState::ALL
-            .into_iter()
-            .find(|state| state.as_str() == s)
-            .ok_or_else(|| UnknownName {
-                what: "connection state",
-                value: s.to_string(),
-            })
-    }
-}
+stored_by_name!(ConnectionState, "connection state");
 
 /// Letters and digits nobody confuses when reading a code aloud or typing it: no 0/O, 1/I/L.
 pub const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";

@@ -2,11 +2,6 @@
 //! Their life cycle: `pending → sent`, or `pending → failed` once retries run out; `held` is the
 //! demo's (and an instance without SMTP's) state: kept for the Outbox page, never sent.
 
-use std::fmt;
-use std::str::FromStr;
-
-use super::mismatch::UnknownName;
-
 /// Where one e-mail stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EmailState {
@@ -57,25 +52,7 @@ impl EmailState {
     }
 }
 
-impl fmt::Display for EmailState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for EmailState {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        EmailState::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| UnknownName {
-                what: "e-mail state",
-                value: s.to_string(),
-            })
-    }
-}
+stored_by_name!(EmailState, "e-mail state");
 
 #[cfg(test)]
 mod tests {

@@ -1,9 +1,6 @@
 //! What can disagree between the two sides of a linked booking, how bad it is, and the life of a
 //! flagged mismatch (`open → acknowledged → resolved`).
 
-use std::fmt;
-use std::str::FromStr;
-
 use super::booking::System;
 
 /// A stored name (kind, severity or state) that this build does not know. Values come from our
@@ -166,25 +163,7 @@ impl MismatchKind {
     }
 }
 
-impl fmt::Display for MismatchKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for MismatchKind {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        MismatchKind::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == s)
-            .ok_or_else(|| UnknownName {
-                what: "mismatch kind",
-                value: s.to_string(),
-            })
-    }
-}
+stored_by_name!(MismatchKind, "mismatch kind");
 
 /// How urgently a mismatch needs a human. Ordered: `Low < Medium < High < Critical`, so a queue
 /// can sort by it.
@@ -217,25 +196,7 @@ impl Severity {
     }
 }
 
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Severity {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Severity::ALL
-            .into_iter()
-            .find(|severity| severity.as_str() == s)
-            .ok_or_else(|| UnknownName {
-                what: "severity",
-                value: s.to_string(),
-            })
-    }
-}
+stored_by_name!(Severity, "severity");
 
 /// Where a flagged mismatch stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -292,25 +253,7 @@ impl MismatchState {
     }
 }
 
-impl fmt::Display for MismatchState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for MismatchState {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        MismatchState::ALL
-            .into_iter()
-            .find(|state| state.as_str() == s)
-            .ok_or_else(|| UnknownName {
-                what: "mismatch state",
-                value: s.to_string(),
-            })
-    }
-}
+stored_by_name!(MismatchState, "mismatch state");
 
 #[cfg(test)]
 mod tests {

@@ -1,9 +1,6 @@
 //! Guided procedures: what each one does, in which order, and what it refuses — the FAQ's rules
 //! 2 to 5 as plans of steps. Pure: [`crate::sync::procedure`] runs the plans.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use super::booking::BookingStatus;
@@ -84,22 +81,7 @@ pub fn procedure_for(kind: MismatchKind) -> Option<ProcedureKind> {
     }
 }
 
-impl fmt::Display for ProcedureKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ProcedureKind {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ProcedureKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| format!("unknown procedure {s:?}"))
-    }
-}
+stored_by_name!(ProcedureKind, "procedure");
 
 /// One step of a procedure. The names are stored in `procedure_steps.name`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -202,16 +184,7 @@ impl Step {
     }
 }
 
-impl FromStr for Step {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Step::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| format!("unknown step {s:?}"))
-    }
-}
+stored_by_name!(Step, "step");
 
 /// Where a procedure stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -256,16 +229,7 @@ impl ProcedureState {
     }
 }
 
-impl FromStr for ProcedureState {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ProcedureState::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| format!("unknown procedure state {s:?}"))
-    }
-}
+stored_by_name!(ProcedureState, "procedure state");
 
 /// What the person asked for, stored as JSON in `procedures.params`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -694,7 +658,8 @@ mod tests {
     }
 
     #[test]
-    fn names_round_trip() {
+    fn names_round_trip_and_an_unknown_name_says_what_it_is() {
+        use crate::domain::mismatch::UnknownName;
         for s in Step::ALL {
             assert_eq!(s.as_str().parse::<Step>(), Ok(s));
         }
@@ -704,6 +669,19 @@ mod tests {
         for s in ProcedureState::ALL {
             assert_eq!(s.as_str().parse::<ProcedureState>(), Ok(s));
         }
+        let unknown = |e: UnknownName| e.to_string();
+        assert_eq!(
+            "reboot".parse::<Step>().map_err(unknown),
+            Err("unknown step \"reboot\"".to_string())
+        );
+        assert_eq!(
+            "refund".parse::<ProcedureKind>().map_err(unknown),
+            Err("unknown procedure \"refund\"".to_string())
+        );
+        assert_eq!(
+            "paused".parse::<ProcedureState>().map_err(unknown),
+            Err("unknown procedure state \"paused\"".to_string())
+        );
         let p = Params::Reschedule {
             start_at: 1,
             end_at: 2,

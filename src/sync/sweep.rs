@@ -40,14 +40,12 @@ pub async fn sweep(
     system: System,
     client: &dyn BookingSystem,
 ) -> Result<SweepReport, SyncError> {
-    let account = match system {
-        System::Reservio => connection.reservio_business_id.as_deref(),
-        System::Termino => connection.termino_partner_id.as_deref(),
-    }
-    .ok_or(SyncError::NotConfigured(
-        connection.id,
-        "account id missing",
-    ))?;
+    let account = connection
+        .account_id(system)
+        .ok_or(SyncError::NotConfigured(
+            connection.id,
+            "account id missing",
+        ))?;
     let interval = ctx.settings.sweep_interval_secs.max(1);
     let now = ctx.clock.now();
     let mut report = SweepReport::default();

@@ -115,20 +115,21 @@ impl Generator {
     }
 }
 
-/// Loads `base` with `connections` keep-alive connections for `duration`.
-pub async fn run(
-    generator: Generator,
-    base: &str,
-    sessions: &Sessions,
-    connections: usize,
-    duration: Duration,
-    scratch_dir: &Path,
-) -> anyhow::Result<Answers> {
+/// The load to put on the app: its pages, as their users, over `connections` keep-alive
+/// connections for `duration`.
+pub struct Load {
+    /// The app's address, `http://host:port`.
+    pub base: String,
+    pub sessions: Sessions,
+    pub connections: usize,
+    pub duration: Duration,
+}
+
+/// Puts the load on the app with `generator`.
+pub async fn run(generator: Generator, load: &Load, scratch_dir: &Path) -> anyhow::Result<Answers> {
     match generator {
-        Generator::Wrk => run_wrk(base, sessions, connections, duration, scratch_dir).await,
-        Generator::Auto | Generator::InProcess => {
-            run_in_process(base, sessions, connections, duration).await
-        }
+        Generator::Wrk => run_wrk(load, scratch_dir).await,
+        Generator::Auto | Generator::InProcess => run_in_process(load).await,
     }
 }
 
@@ -179,21 +180,16 @@ function done(summary, latency, requests)
 end
 "#;
 
-async fn run_wrk(
-    base: &str,
-    sessions: &Sessions,
-    connections: usize,
-    duration: Duration,
-    scratch_dir: &Path,
-) -> anyhow::Result<Answers> {
+async fn run_wrk(load: &Load, scratch_dir: &Path) -> anyhow::Result<Answers> {
+    let (base, sessions) = (&load.base, &load.sessions);
     let script = scratch_dir.join("load.lua");
     std::fs::write(&script, WRK_SCRIPT)
         .with_context(|| format!("cannot write {}", script.display()))?;
-    let connections = connections.max(1);
+    let connections = load.connections.max(1);
     let output = Command::new("wrk")
         .arg(format!("-t{}", connections.min(2)))
         .arg(format!("-c{connections}"))
-        .arg(format!("-d{}s", duration.as_secs().max(1)))
+        .arg(format!("-d{}s", load.duration.as_secs().max(1)))
         .arg(format!("--timeout={}s", PATIENCE.as_secs()))
         .arg("-H")
         .arg(format!("Cookie: {}", sessions.partner))
@@ -242,15 +238,11 @@ fn parse_wrk(report: &str) -> Option<Answers> {
     }
 }
 
-async fn run_in_process(
-    base: &str,
-    sessions: &Sessions,
-    connections: usize,
-    duration: Duration,
-) -> anyhow::Result<Answers> {
-    let deadline = Instant::now() + duration;
+async fn run_in_process(load: &Load) -> anyhow::Result<Answers> {
+    let (base, sessions) = (&load.base, &load.sessions);
+    let deadline = Instant::now() + load.duration;
     let mut tasks = vec![];
-    for lane in 0..connections.max(1) {
+    for lane in 0..load.connections.max(1) {
         // One client per lane, holding at most one keep-alive connection.
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(1)

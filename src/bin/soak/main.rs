@@ -282,11 +282,14 @@ async fn soak(cli: &Cli, exe: PathBuf, scratch: &Scratch) -> anyhow::Result<Repo
     let until = start + duration;
     let activity = tokio::spawn(activity::run(sandbox.clone(), interval, until));
     let load = (cli.connections > 0).then(|| {
-        let (base, sessions, dir) = (base.clone(), sessions.clone(), scratch.dir().to_owned());
-        let connections = cli.connections;
-        tokio::spawn(async move {
-            load::run(generator, &base, &sessions, connections, duration, &dir).await
-        })
+        let work = load::Load {
+            base: base.clone(),
+            sessions: sessions.clone(),
+            connections: cli.connections,
+            duration,
+        };
+        let dir = scratch.dir().to_owned();
+        tokio::spawn(async move { load::run(generator, &work, &dir).await })
     });
 
     let mut restarts = Restarts::default();

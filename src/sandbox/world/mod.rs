@@ -219,16 +219,7 @@ impl Sandbox {
             }
             // Staff move a booking in the calendar.
             45..=69 if !booking.is_empty() => {
-                let b = self
-                    .reservio
-                    .get_booking(&p.business_id, &booking)
-                    .ok_or("booking gone")?;
-                self.reservio.staff_move(
-                    &p.business_id,
-                    &booking,
-                    b.start_at + shift,
-                    b.end_at + shift,
-                );
+                self.staff_shift(&p.business_id, &booking, shift)?;
                 format!("staff moved booking of {voucher}")
             }
             // A customer cancels: the channel cancels the voucher (rule 2).
@@ -251,21 +242,12 @@ impl Sandbox {
             }
             // Both sides move the same booking differently before sync sees either.
             95..=97 if !booking.is_empty() => {
-                let b = self
-                    .reservio
-                    .get_booking(&p.business_id, &booking)
-                    .ok_or("booking gone")?;
-                self.reservio.staff_move(
-                    &p.business_id,
-                    &booking,
-                    b.start_at + HOUR,
-                    b.end_at + HOUR,
-                );
+                let (start, end) = self.staff_shift(&p.business_id, &booking, HOUR)?;
                 self.termino.reschedule_by_partner(
                     &p.termino_partner_id,
                     &reservation,
-                    b.start_at + 2 * HOUR,
-                    b.end_at + 2 * HOUR,
+                    start + 2 * HOUR,
+                    end + 2 * HOUR,
                 )?;
                 format!("conflicting moves of {voucher}")
             }
@@ -278,5 +260,16 @@ impl Sandbox {
         };
         tracing::debug!(activity = %what, "sandbox");
         Ok(what)
+    }
+
+    /// Staff move a Reservio booking by `by` in the calendar; returns when it was.
+    fn staff_shift(&self, business_id: &str, booking: &str, by: i64) -> Result<(i64, i64), String> {
+        let b = self
+            .reservio
+            .get_booking(business_id, booking)
+            .ok_or("booking gone")?;
+        self.reservio
+            .staff_move(business_id, booking, b.start_at + by, b.end_at + by);
+        Ok((b.start_at, b.end_at))
     }
 }

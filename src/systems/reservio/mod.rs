@@ -376,6 +376,21 @@ impl ReservioClient {
         Ok((kept, included))
     }
 
+    /// The bookings around a new booking's own time, as far as [`KEY_SEARCH_MARGIN`] either
+    /// side.
+    async fn list_around(
+        &self,
+        account: &Account,
+        booking: &NewBooking,
+    ) -> Result<(Vec<Value>, Included), SystemError> {
+        self.list_bookings(
+            account,
+            booking.start_at - KEY_SEARCH_MARGIN,
+            booking.end_at + KEY_SEARCH_MARGIN,
+        )
+        .await
+    }
+
     /// The booking an earlier attempt with the same key created, if any.
     async fn find_by_key(
         &self,
@@ -383,13 +398,7 @@ impl ReservioClient {
         booking: &NewBooking,
         key: &str,
     ) -> Result<Option<RemoteBooking>, SystemError> {
-        let (items, included) = self
-            .list_bookings(
-                account,
-                booking.start_at - KEY_SEARCH_MARGIN,
-                booking.end_at + KEY_SEARCH_MARGIN,
-            )
-            .await?;
+        let (items, included) = self.list_around(account, booking).await?;
         let earlier = items.iter().find(|item| {
             let note = item.pointer("/attributes/note").and_then(Value::as_str);
             note.map(NoteMarkers::parse)
@@ -477,13 +486,7 @@ impl BookingSystem for ReservioClient {
         account: &Account,
         booking: &NewBooking,
     ) -> Result<Option<RemoteBooking>, SystemError> {
-        let (items, included) = self
-            .list_bookings(
-                account,
-                booking.start_at - KEY_SEARCH_MARGIN,
-                booking.end_at + KEY_SEARCH_MARGIN,
-            )
-            .await?;
+        let (items, included) = self.list_around(account, booking).await?;
         Ok(items
             .iter()
             .filter_map(|item| booking_from(item, &included).ok())

@@ -16,13 +16,7 @@ fn a_new_phone_number_in_reservio_is_pushed_to_termino() {
         phone: "+420608111222".into(),
         ..jana()
     };
-    assert_eq!(
-        outcome.pushes,
-        vec![Push::UpdateCustomer {
-            to: Termino,
-            customer: expected
-        }]
-    );
+    assert_eq!(outcome.pushes, vec![customer_push(Termino, expected)]);
     assert!(outcome.findings.is_empty());
     assert_eq!(outcome.change_pending_since, Some(NOW));
     assert_eq!(outcome.new_base, link.base, "kept until termino confirms");
@@ -51,14 +45,8 @@ fn customer_fields_merge_one_by_one_even_in_both_directions() {
     assert_eq!(
         outcome.pushes,
         vec![
-            Push::UpdateCustomer {
-                to: Reservio,
-                customer: merged.clone()
-            },
-            Push::UpdateCustomer {
-                to: Termino,
-                customer: merged
-            },
+            customer_push(Reservio, merged.clone()),
+            customer_push(Termino, merged),
         ]
     );
     assert!(

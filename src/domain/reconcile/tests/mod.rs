@@ -103,6 +103,20 @@ fn move_to(link: &mut LinkView, system: System, start: i64) {
     snapshot.end_at = start + HOUR;
 }
 
+/// The push that moves the booking in `to` to `start_at`–`end_at`.
+fn time_push(to: System, start_at: i64, end_at: i64) -> Push {
+    Push::UpdateTime {
+        to,
+        start_at,
+        end_at,
+    }
+}
+
+/// The push that gives the booking in `to` these customer details.
+fn customer_push(to: System, customer: Customer) -> Push {
+    Push::UpdateCustomer { to, customer }
+}
+
 fn reconcile_at(link: &LinkView, now: i64) -> Outcome {
     let outcome = reconcile(link, now, &Policy::default());
     check_invariants(link, now, &outcome);

@@ -27,11 +27,7 @@ fn a_new_link_pushes_the_origins_time_to_the_other_side() {
         let outcome = reconcile_at(&link, CREATED + MINUTE);
         assert_eq!(
             outcome.pushes,
-            vec![Push::UpdateTime {
-                to: origin.other(),
-                start_at: at(9, 0),
-                end_at: at(10, 0)
-            }],
+            vec![time_push(origin.other(), at(9, 0), at(10, 0))],
             "origin {origin}"
         );
         assert_eq!(outcome.new_base, None, "no base before the sides agree");
@@ -44,13 +40,7 @@ fn a_new_link_pushes_the_origins_customer_even_if_the_other_side_looks_newer() {
     let mut link = new_pair(Reservio);
     snapshot_mut(&mut link, Termino).customer.name = "Jana N.".into();
     let outcome = reconcile_at(&link, CREATED + MINUTE);
-    assert_eq!(
-        outcome.pushes,
-        vec![Push::UpdateCustomer {
-            to: Termino,
-            customer: jana()
-        }]
-    );
+    assert_eq!(outcome.pushes, vec![customer_push(Termino, jana())]);
     assert_eq!(outcome.new_base, None);
 }
 

@@ -257,11 +257,7 @@ proptest! {
         }
         if let Moved::Only(changed) = moved(&base.time(), &r.time(), &t.time()) {
             let source = if changed == Reservio { r } else { t };
-            let expected = Push::UpdateTime {
-                to: changed.other(),
-                start_at: source.start_at,
-                end_at: source.end_at,
-            };
+            let expected = time_push(changed.other(), source.start_at, source.end_at);
             prop_assert_eq!(time_pushes(&outcome), vec![&expected]);
             prop_assert_eq!(new_base.time(), base.time(), "kept until the other side confirms");
         }

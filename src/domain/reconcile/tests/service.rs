@@ -67,10 +67,6 @@ fn a_service_mismatch_does_not_stop_a_date_change_from_propagating() {
     assert_eq!(outcome.kinds(), vec![MismatchKind::ServiceDiffers]);
     assert_eq!(
         outcome.pushes,
-        vec![Push::UpdateTime {
-            to: Reservio,
-            start_at: at(15, 0),
-            end_at: at(16, 0)
-        }]
+        vec![time_push(Reservio, at(15, 0), at(16, 0))]
     );
 }

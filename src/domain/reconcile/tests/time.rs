@@ -10,11 +10,7 @@ fn a_date_change_in_reservio_is_pushed_to_termino() {
     let outcome = reconcile_now(&link);
     assert_eq!(
         outcome.pushes,
-        vec![Push::UpdateTime {
-            to: Termino,
-            start_at: at(14, 0),
-            end_at: at(15, 0)
-        }]
+        vec![time_push(Termino, at(14, 0), at(15, 0))]
     );
     assert!(outcome.findings.is_empty());
 }
@@ -26,11 +22,7 @@ fn a_date_change_in_termino_is_pushed_to_reservio() {
     let outcome = reconcile_now(&link);
     assert_eq!(
         outcome.pushes,
-        vec![Push::UpdateTime {
-            to: Reservio,
-            start_at: at(16, 0),
-            end_at: at(17, 0)
-        }]
+        vec![time_push(Reservio, at(16, 0), at(17, 0))]
     );
 }
 
@@ -54,11 +46,7 @@ fn a_date_change_propagates_whichever_system_the_booking_was_created_in() {
             let outcome = reconcile_now(&link);
             assert_eq!(
                 outcome.pushes,
-                vec![Push::UpdateTime {
-                    to: changed.other(),
-                    start_at: at(12, 0),
-                    end_at: at(13, 0)
-                }],
+                vec![time_push(changed.other(), at(12, 0), at(13, 0))],
                 "origin {origin}, changed in {changed}"
             );
         }
@@ -72,11 +60,7 @@ fn a_longer_appointment_is_a_date_change_too() {
     let outcome = reconcile_now(&link);
     assert_eq!(
         outcome.pushes,
-        vec![Push::UpdateTime {
-            to: Termino,
-            start_at: at(10, 0),
-            end_at: at(11, 30)
-        }]
+        vec![time_push(Termino, at(10, 0), at(11, 30))]
     );
 }
 

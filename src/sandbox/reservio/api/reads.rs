@@ -3,7 +3,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::super::render;
 use super::super::store::{Business, MAX_SLOT_RANGE, Store};
@@ -16,11 +16,56 @@ fn business_path(business: &str, rest: &str) -> String {
     format!("/v2/businesses/{business}{rest}")
 }
 
-fn found<'a>(store: &'a Store, business: &str) -> Result<&'a Business, ApiError> {
+/// The business, once the request's token is checked against it (see [`authorize`]).
+fn authorized<'a>(
+    api: &ApiState,
+    store: &'a Store,
+    business: &str,
+    headers: &HeaderMap,
+) -> Result<&'a Business, ApiError> {
+    authorize(store, business, headers, api.clock.now())?;
     store
         .businesses
         .get(business)
         .ok_or_else(|| error(StatusCode::NOT_FOUND, "notFound", "no such business"))
+}
+
+/// A list of what the business has, under `rest`, with nothing included.
+fn list_of(
+    api: &ApiState,
+    business: &str,
+    params: &Params,
+    headers: &HeaderMap,
+    rest: &str,
+    items: impl FnOnce(&Business) -> Vec<Value>,
+) -> Answer {
+    let store = api.lock();
+    let b = authorized(api, &store, business, headers)?;
+    let all = items(b).into_iter().map(|v| (v, Vec::new())).collect();
+    list_document(all, params, &business_path(business, rest), false)
+}
+
+/// One record related to a booking, on its own: 404 when no booking has it, or while the
+/// `related_reads_missing` switch is on.
+fn related(
+    api: &ApiState,
+    business: &str,
+    headers: &HeaderMap,
+    what: &str,
+    find: impl FnOnce(&Business) -> Option<Value>,
+) -> Answer {
+    let store = api.lock();
+    let b = authorized(api, &store, business, headers)?;
+    match find(b) {
+        Some(data) if !api.listing.get().related_reads_missing => {
+            Ok(document(StatusCode::OK, json!({ "data": data })))
+        }
+        _ => Err(error(
+            StatusCode::NOT_FOUND,
+            "entityNotFound",
+            &format!("no such {what}"),
+        )),
+    }
 }
 
 /// `GET /users/me`: who the token belongs to (Reservio's public clients use it to check a token).
@@ -50,8 +95,7 @@ pub(super) async fn get_business(
     headers: HeaderMap,
 ) -> Answer {
     let store = api.lock();
-    authorize(&store, &business, &headers, api.clock.now())?;
-    let b = found(&store, &business)?;
+    let b = authorized(&api, &store, &business, &headers)?;
     Ok(document(
         StatusCode::OK,
         json!({ "data": render::business(&business, b) }),
@@ -64,15 +108,9 @@ pub(super) async fn list_resources(
     Query(params): Query<Params>,
     headers: HeaderMap,
 ) -> Answer {
-    let store = api.lock();
-    authorize(&store, &business, &headers, api.clock.now())?;
-    let b = found(&store, &business)?;
-    let all = b
-        .resources
-        .iter()
-        .map(|r| (render::resource(r), Vec::new()))
-        .collect();
-    list_document(all, &params, &business_path(&business, "/resources"), false)
+    list_of(&api, &business, &params, &headers, "/resources", |b| {
+        b.resources.iter().map(render::resource).collect()
+    })
 }
 
 pub(super) async fn list_services(
@@ -81,15 +119,9 @@ pub(super) async fn list_services(
     Query(params): Query<Params>,
     headers: HeaderMap,
 ) -> Answer {
-    let store = api.lock();
-    authorize(&store, &business, &headers, api.clock.now())?;
-    let services = store.businesses.get(&business).map(|b| b.services.clone());
-    let all = services
-        .unwrap_or_default()
-        .iter()
-        .map(|s| (render::service(s), Vec::new()))
-        .collect();
-    list_document(all, &params, &business_path(&business, "/services"), false)
+    list_of(&api, &business, &params, &headers, "/services", |b| {
+        b.services.iter().map(render::service).collect()
+    })
 }
 
 pub(super) async fn booking_slots(
@@ -99,7 +131,7 @@ pub(super) async fn booking_slots(
     headers: HeaderMap,
 ) -> Answer {
     let store = api.lock();
-    authorize(&store, &business, &headers, api.clock.now())?;
+    let b = authorized(&api, &store, &business, &headers)?;
     let from = instant_filter(&params, "filter[from]", false)?;
     let to = instant_filter(&params, "filter[to]", true)?;
     let (Some(from), Some(to)) = (from, to) else {
@@ -111,7 +143,6 @@ pub(super) async fn booking_slots(
     let Some(service_id) = params.get("filter[serviceId]") else {
         return Err(bad_request("filter[serviceId] is required"));
     };
-    let b = found(&store, &business)?;
     let Some(service) = b.service(service_id) else {
         return Err(invalid_value("no such service"));
     };
@@ -141,7 +172,7 @@ pub(super) async fn list_bookings(
     headers: HeaderMap,
 ) -> Answer {
     let store = api.lock();
-    authorize(&store, &business, &headers, api.clock.now())?;
+    let b = authorized(&api, &store, &business, &headers)?;
     let from = instant_filter(&params, "filter[from]", false)?.unwrap_or(i64::MIN);
     let to = instant_filter(&params, "filter[to]", true)?.unwrap_or(i64::MAX);
     let newest_first = match params.get("sort").map(String::as_str) {
@@ -151,7 +182,6 @@ pub(super) async fn list_bookings(
     };
     let quirks = api.listing.get();
     let include = render::Include::parse(params.get("include"), &quirks);
-    let b = found(&store, &business)?;
     let mut bookings: Vec<_> = b
         .bookings
         .iter()
@@ -179,8 +209,7 @@ pub(super) async fn get_booking(
     headers: HeaderMap,
 ) -> Answer {
     let store = api.lock();
-    authorize(&store, &business, &headers, api.clock.now())?;
-    let b = found(&store, &business)?;
+    let b = authorized(&api, &store, &business, &headers)?;
     let Some(booking) = b.booking(&id) else {
         return Err(error(StatusCode::NOT_FOUND, "notFound", "no such booking"));
     };
@@ -198,21 +227,10 @@ pub(super) async fn get_event(
     Path((business, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Answer {
-    let store = api.lock();
-    authorize(&store, &business, &headers, api.clock.now())?;
-    let b = found(&store, &business)?;
-    let event = b.bookings.iter().find(|bk| bk.event_id == id);
-    match event {
-        Some(bk) if !api.listing.get().related_reads_missing => Ok(document(
-            StatusCode::OK,
-            json!({ "data": render::event(bk, &b.timezone) }),
-        )),
-        _ => Err(error(
-            StatusCode::NOT_FOUND,
-            "entityNotFound",
-            "no such event",
-        )),
-    }
+    related(&api, &business, &headers, "event", |b| {
+        let bk = b.bookings.iter().find(|bk| bk.event_id == id)?;
+        Some(render::event(bk, &b.timezone))
+    })
 }
 
 /// `GET /clients/{id}`: not in Reservio's public docs; assumed, and switchable to 404.
@@ -221,19 +239,8 @@ pub(super) async fn get_client(
     Path((business, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Answer {
-    let store = api.lock();
-    authorize(&store, &business, &headers, api.clock.now())?;
-    let b = found(&store, &business)?;
-    let client = b.bookings.iter().find(|bk| bk.client_id == id);
-    match client {
-        Some(bk) if !api.listing.get().related_reads_missing => Ok(document(
-            StatusCode::OK,
-            json!({ "data": render::client(bk) }),
-        )),
-        _ => Err(error(
-            StatusCode::NOT_FOUND,
-            "entityNotFound",
-            "no such client",
-        )),
-    }
+    related(&api, &business, &headers, "client", |b| {
+        let bk = b.bookings.iter().find(|bk| bk.client_id == id)?;
+        Some(render::client(bk))
+    })
 }
