@@ -8,7 +8,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use crate::audit::Event;
 use crate::db::account_tokens::Purpose;
@@ -19,10 +18,9 @@ use crate::domain::{Email, PartnerName, Role};
 use crate::web::account_links::{self, Recipient};
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path, Query};
-use crate::web::form_request::{self, FormRequest};
+use crate::web::form_request::{self, ActionRequest, FormRequest};
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::session::AdminUser;
 use crate::web::state::AppState;
 
@@ -253,13 +251,16 @@ pub async fn create_user(
 }
 
 async fn set_user_disabled(
-    state: &AppState,
     admin: &AdminUser,
-    session: &Session,
-    request_id: &RequestId,
+    request: ActionRequest,
     id: i64,
     disabled: bool,
 ) -> Result<Response, AppError> {
+    let ActionRequest {
+        state,
+        session,
+        request_id,
+    } = &request;
     let user = users::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -291,23 +292,19 @@ async fn set_user_disabled(
 }
 
 pub async fn disable_user(
-    State(state): State<AppState>,
     admin: AdminUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    set_user_disabled(&state, &admin, &session, &request_id, id, true).await
+    set_user_disabled(&admin, request, id, true).await
 }
 
 pub async fn enable_user(
-    State(state): State<AppState>,
     admin: AdminUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    set_user_disabled(&state, &admin, &session, &request_id, id, false).await
+    set_user_disabled(&admin, request, id, false).await
 }
 
 #[derive(Default, Deserialize)]
@@ -398,13 +395,16 @@ pub async fn create_partner(
 }
 
 async fn set_partner_disabled(
-    state: &AppState,
     admin: &AdminUser,
-    session: &Session,
-    request_id: &RequestId,
+    request: ActionRequest,
     id: i64,
     disabled: bool,
 ) -> Result<Response, AppError> {
+    let ActionRequest {
+        state,
+        session,
+        request_id,
+    } = &request;
     let partner = partners::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -427,21 +427,17 @@ async fn set_partner_disabled(
 }
 
 pub async fn disable_partner(
-    State(state): State<AppState>,
     admin: AdminUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    set_partner_disabled(&state, &admin, &session, &request_id, id, true).await
+    set_partner_disabled(&admin, request, id, true).await
 }
 
 pub async fn enable_partner(
-    State(state): State<AppState>,
     admin: AdminUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    set_partner_disabled(&state, &admin, &session, &request_id, id, false).await
+    set_partner_disabled(&admin, request, id, false).await
 }

@@ -12,7 +12,7 @@ use crate::db::{Tx, emails, second_factor, sessions, users};
 use crate::web::account_links::{self, Recipient};
 use crate::web::error::AppError;
 use crate::web::extract::Path;
-use crate::web::form_request::{self, FormRequest};
+use crate::web::form_request::{self, ActionRequest, FormRequest};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
 use crate::web::session::{AdminUser, CurrentUser};
@@ -51,15 +51,12 @@ pub async fn resend_invitation(
 
 /// The open invitation stops working; the user stays, without a password, until resent.
 pub async fn revoke_invitation(
-    State(state): State<AppState>,
     admin: AdminUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let user = invited_user(&state, id).await?;
-    let back = paths::ADMIN_USERS;
-    revoke(&state, &admin.0, user, &session, &request_id, back).await
+    let user = invited_user(&request.state, id).await?;
+    revoke(&request, &admin.0, user, paths::ADMIN_USERS).await
 }
 
 /// Sends `invitee` a new invitation link (the earlier one stops working) as `by`, and back to
@@ -94,13 +91,16 @@ pub(crate) async fn resend(
 /// `by`, and back to `back` with a message naming them: the admin's action, and a partner
 /// user's for a colleague.
 pub(crate) async fn revoke(
-    state: &AppState,
+    request: &ActionRequest,
     by: &CurrentUser,
     invitee: users::User,
-    session: &Session,
-    request_id: &RequestId,
     back: &str,
 ) -> Result<Response, AppError> {
+    let ActionRequest {
+        state,
+        session,
+        request_id,
+    } = request;
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
     let revoked =

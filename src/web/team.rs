@@ -9,7 +9,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use crate::audit::Event;
 use crate::db::account_tokens::Purpose;
@@ -20,10 +19,9 @@ use crate::web::account_links::{self, Recipient};
 use crate::web::admin_access;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path};
-use crate::web::form_request::{self, FormRequest};
+use crate::web::form_request::{self, ActionRequest, FormRequest};
 use crate::web::page::Page;
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::session::PartnerUser;
 use crate::web::state::AppState;
 
@@ -179,16 +177,13 @@ pub async fn resend(
 
 /// The colleague's open invitation stops working; they stay, without a password.
 pub async fn revoke(
-    State(state): State<AppState>,
     user: PartnerUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    require_may_invite(&state, &user).await?;
-    let colleague = invited_colleague(&state, &user, id).await?;
-    let back = paths::TEAM;
-    admin_access::revoke(&state, &user.user, colleague, &session, &request_id, back).await
+    require_may_invite(&request.state, &user).await?;
+    let colleague = invited_colleague(&request.state, &user, id).await?;
+    admin_access::revoke(&request, &user.user, colleague, paths::TEAM).await
 }
 
 #[derive(Default, Deserialize)]
@@ -201,13 +196,16 @@ pub struct AllowForm {
 /// The admin's setting: whether the partner's own users may invite colleagues. Audited with
 /// what it was before.
 pub async fn set_allowed(
-    State(state): State<AppState>,
     admin: crate::web::session::AdminUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
     Form(form): Form<AllowForm>,
 ) -> Result<Response, AppError> {
+    let ActionRequest {
+        state,
+        session,
+        request_id,
+    } = &request;
     let partner = partners::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -232,5 +230,5 @@ pub async fn set_allowed(
         "flash-colleague-invitations-off"
     };
     let (value, back) = (Some(partner.name), paths::ADMIN_PARTNERS);
-    form_request::finish(tx, now, event, &session, key, value, back).await
+    form_request::finish(tx, now, event, session, key, value, back).await
 }
