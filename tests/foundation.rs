@@ -24,6 +24,8 @@ mod logs;
 mod people;
 #[path = "foundation/running.rs"]
 mod running;
+#[path = "foundation/sql_home.rs"]
+mod sql_home;
 #[path = "foundation/structure.rs"]
 mod structure;
 
@@ -41,5 +43,6 @@ fn main() {
     let mut plain = fuzz::plain();
     plain.extend(edge::plain());
     plain.extend(structure::plain());
+    plain.extend(sql_home::plain());
     common::run_with(plain, all);
 }

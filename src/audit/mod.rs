@@ -8,6 +8,10 @@
 //! head that [`checkpoint`] appends to a file outside the database. Rows written before the
 //! chain was keyed keep key id `legacy` and their plain SHA-256. No code path updates or deletes
 //! an audit row.
+//!
+//! This module owns its tables (`audit_log`, `audit_head`): their queries live here, beside the
+//! hashing and signing they must not be separated from, and are the one exception to "SQL
+//! lives in `db/`".
 
 pub mod checkpoint;
 mod entry;

@@ -324,6 +324,38 @@ pub async fn live_time(
     .await
 }
 
+/// The system's own answer a snapshot was read from (JSON), as it was stored.
+pub async fn raw_payload(db: &Db, id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT raw_payload FROM external_bookings WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.map(|(raw,)| raw))
+}
+
+/// Whether a live Reservio booking of the connection we know of, other than snapshot `except`,
+/// holds any part of `[start, end)`.
+pub async fn reservio_slot_taken(
+    db: &Db,
+    connection_id: i64,
+    (start, end): (i64, i64),
+    except: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM external_bookings WHERE connection_id = $1 AND system = 'reservio' \
+         AND status IN ('confirmed', 'pending') AND vanished_at IS NULL \
+         AND start_at < $2 AND end_at > $3 AND id <> $4",
+    )
+    .bind(connection_id)
+    .bind(end)
+    .bind(start)
+    .bind(except.unwrap_or(0))
+    .fetch_one(db.pool())
+    .await?;
+    Ok(n > 0)
+}
+
 /// Records that the sweep started at `started_at` listed this snapshot.
 pub async fn mark_swept(tx: &mut Tx, id: i64, started_at: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE external_bookings SET swept_at = $1 WHERE id = $2")

@@ -99,6 +99,29 @@ pub async fn of_link(db: &Db, link_id: i64) -> Result<Vec<CaseRecord>, sqlx::Err
         .await
 }
 
+/// The first unresolved case about a booking, if any.
+pub async fn open_for_link(db: &Db, link_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM cases WHERE link_id = $1 AND state <> 'resolved' ORDER BY id LIMIT 1",
+    )
+    .bind(link_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// Whether case `id` is unresolved and about this very booking.
+pub async fn is_open_about(db: &Db, id: i64, link_id: i64) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM cases WHERE id = $1 AND link_id = $2 AND state <> 'resolved'",
+    )
+    .bind(id)
+    .bind(link_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.is_some())
+}
+
 /// One case; with `partner_id`, only if it is that partner's.
 pub async fn find(
     db: &Db,

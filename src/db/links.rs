@@ -175,6 +175,39 @@ pub async fn find_row(db: &Db, id: i64) -> Result<Option<LinkRow>, sqlx::Error> 
         .await
 }
 
+/// The link that superseded link `id` (a service change's new booking), if one did; `None` too
+/// when there is no such link. Read apart from [`LinkRow`], the current link's view.
+pub async fn superseded_by(db: &Db, id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT superseded_by FROM booking_links WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.and_then(|(by,)| by))
+}
+
+/// The snapshot ids a link holds, (Reservio, Termino), `None` where a side is still missing.
+pub type SideIds = (Option<i64>, Option<i64>);
+
+const SIDE_IDS: &str =
+    "SELECT reservio_booking_id, termino_booking_id FROM booking_links WHERE id = $1";
+
+/// The sides link `id` holds so far; `None` when there is no such link.
+pub async fn side_ids(db: &Db, id: i64) -> Result<Option<SideIds>, sqlx::Error> {
+    sqlx::query_as(SIDE_IDS)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await
+}
+
+/// [`side_ids`] inside the caller's transaction.
+pub async fn side_ids_tx(tx: &mut Tx, id: i64) -> Result<Option<SideIds>, sqlx::Error> {
+    sqlx::query_as(SIDE_IDS)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
 /// The current link a snapshot belongs to, if any.
 pub async fn link_of_booking(tx: &mut Tx, booking_id: i64) -> Result<Option<i64>, sqlx::Error> {
     // One branch per column, so each is a look-up in its own index: SQLite answers
@@ -315,6 +348,32 @@ pub async fn merge_into(tx: &mut Tx, from: i64, into: i64, now: i64) -> Result<b
     }
     mark_for_check(tx, into).await?;
     Ok(true)
+}
+
+/// Sets when a link's appointment is, for a link whose snapshots are not stored yet (a service
+/// change's new booking, before it exists in either system).
+pub async fn set_appointment(tx: &mut Tx, id: i64, at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE booking_links SET appointment_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Link `from` is superseded by link `by` (a service change's new booking); nothing moves over.
+/// False when `from` was already superseded.
+pub async fn supersede(tx: &mut Tx, from: i64, by: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE booking_links SET superseded_by = $1, updated_at = $2 \
+         WHERE id = $3 AND superseded_by IS NULL",
+    )
+    .bind(by)
+    .bind(now)
+    .bind(from)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// `appointment_at` computed from the row's own columns: the base's start, else a snapshot's.

@@ -111,6 +111,28 @@ pub struct NewRequest<'a> {
     pub observe: bool,
 }
 
+/// How many of a partner's connections are still being set up (requested, mapped, verifying).
+pub async fn in_setup_count(tx: &mut Tx, partner_id: i64) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM connections WHERE partner_id = $1 \
+         AND state IN ('requested', 'mapped', 'verifying')",
+    )
+    .bind(partner_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(n)
+}
+
+/// Whether a connection already has this connection ID.
+pub async fn code_taken(tx: &mut Tx, code: &str) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM connections WHERE connection_code = $1")
+            .bind(code)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(row.is_some())
+}
+
 /// Stores a partner's request as a `requested` connection, observing or live as asked.
 pub async fn insert_request(tx: &mut Tx, r: &NewRequest<'_>, now: i64) -> Result<i64, sqlx::Error> {
     let keys = tx.keys()?;
@@ -206,6 +228,32 @@ pub async fn set_state(
     .bind(from.as_str())
     .changed_one(tx)
     .await
+}
+
+/// The partner's demo connections (their IDs start with `DEMO`) not yet disconnected.
+pub async fn open_demo_connections(tx: &mut Tx, partner_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT id FROM connections WHERE partner_id = $1 AND connection_code LIKE 'DEMO%' \
+         AND state <> 'disconnected'",
+    )
+    .bind(partner_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Disconnects a connection from whatever state it is in, by `by`.
+pub async fn disconnect(tx: &mut Tx, id: i64, by: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE connections SET state = 'disconnected', disconnected_at = $1, \
+         disconnected_by = $2, updated_at = $1 WHERE id = $3",
+    )
+    .bind(now)
+    .bind(by)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// A booking the channel holds, as the last sync stored it.

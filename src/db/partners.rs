@@ -37,6 +37,31 @@ pub async fn find(db: &Db, id: i64) -> Result<Option<Partner>, sqlx::Error> {
         .await
 }
 
+/// How a partner's own e-mails are written: in its time zone and language.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MailSettings {
+    pub timezone: String,
+    /// The admin's setting, else that of the partner's first active user who chose one.
+    pub locale: Option<String>,
+}
+
+/// The partner's [`MailSettings`]; the defaults when there is no such partner.
+pub async fn mail_settings(tx: &mut Tx, id: i64) -> Result<MailSettings, sqlx::Error> {
+    let row: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT p.timezone, p.locale, (SELECT u.locale FROM users u WHERE u.partner_id = p.id \
+         AND u.disabled = 0 AND u.locale IS NOT NULL ORDER BY u.id LIMIT 1) \
+         FROM partners p WHERE p.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let (timezone, partner_locale, user_locale) = row.unwrap_or_default();
+    Ok(MailSettings {
+        timezone,
+        locale: partner_locale.or(user_locale),
+    })
+}
+
 pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<Partner>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM partners WHERE LOWER(name) = LOWER($1)"

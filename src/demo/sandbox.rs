@@ -7,7 +7,7 @@ use rand::Rng;
 use crate::audit::{self, Actor, Event};
 use crate::clock::Clock;
 use crate::db::connections::{self, NewConnection, ServiceMapping};
-use crate::db::{Db, Tx, partners};
+use crate::db::{Db, Tx, onboarding, partners};
 use crate::domain::BookingStatus;
 use crate::sandbox::reservio::StaffBooking;
 use crate::sandbox::world::{CATALOGUE, DAY, DemoPartner, HOUR, Sandbox, customer, token};
@@ -129,22 +129,8 @@ async fn connect_one(
 
     let now = clock.now();
     let mut tx = db.begin_write().await?;
-    let old: Vec<(i64,)> = sqlx::query_as(
-        "SELECT id FROM connections WHERE partner_id = $1 AND connection_code LIKE 'DEMO%' \
-         AND state <> 'disconnected'",
-    )
-    .bind(partner_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    for (old_id,) in old {
-        sqlx::query(
-            "UPDATE connections SET state = 'disconnected', disconnected_at = $1, \
-             disconnected_by = 'system', updated_at = $1 WHERE id = $2",
-        )
-        .bind(now)
-        .bind(old_id)
-        .execute(&mut *tx)
-        .await?;
+    for old_id in onboarding::open_demo_connections(&mut tx, partner_id).await? {
+        onboarding::disconnect(&mut tx, old_id, "system", now).await?;
         let after = serde_json::json!({ "reason": "the demo sandbox of an earlier run is gone" });
         audit_connection(
             &mut tx,

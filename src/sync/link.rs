@@ -86,14 +86,9 @@ async fn link_one(
     if let Some(other) = &other {
         if let Some(link_id) = links::link_of_booking(tx, other.id).await? {
             // The other side's link may be waiting for us; fill the gap if it is ours to fill.
-            let row: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(
-                "SELECT reservio_booking_id, termino_booking_id FROM booking_links WHERE id = $1",
-            )
-            .bind(link_id)
-            .fetch_optional(&mut **tx)
-            .await?;
+            let sides = links::side_ids_tx(tx, link_id).await?;
             let gap = matches!(
-                (system, row),
+                (system, sides),
                 (System::Reservio, Some((None, _))) | (System::Termino, Some((_, None)))
             );
             if gap {

@@ -8,9 +8,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tower_sessions::Session;
 
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::account_tokens::Purpose;
 use crate::db::partners::{self, Partner};
 use crate::db::users::{self, NewUser, UserListing};
@@ -19,9 +18,9 @@ use crate::domain::{Email, PartnerName, Role};
 use crate::web::account_links::{self, Recipient};
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path, Query};
+use crate::web::form_request::{self, ActionRequest, FormRequest};
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::session::AdminUser;
 use crate::web::state::AppState;
 
@@ -182,17 +181,15 @@ async fn validate_user(
 }
 
 pub async fn create_user(
-    State(state): State<AppState>,
     admin: AdminUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Form(form): Form<NewUserForm>,
 ) -> Result<Response, AppError> {
-    let valid = match validate_user(&state, &form).await? {
+    let state = &request.state;
+    let valid = match validate_user(state, &form).await? {
         Ok(valid) => valid,
         Err(errors) => {
-            let page = users_page(&state, &admin, page, 1, form, errors).await?;
+            let page = users_page(state, &admin, request.page, 1, form, errors).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -210,7 +207,7 @@ pub async fn create_user(
         Err(e) if is_unique_violation(&e) => {
             drop(tx);
             let errors = FieldErrors::from([("email", "error-email-taken")]);
-            let page = users_page(&state, &admin, page, 1, form, errors).await?;
+            let page = users_page(state, &admin, request.page, 1, form, errors).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
         Err(e) => return Err(e.into()),
@@ -219,50 +216,51 @@ pub async fn create_user(
         user_id: id,
         email: valid.email.as_str(),
         partner_id: valid.partner_id,
-        lang: page.lang,
+        lang: request.page.lang,
     };
     let invitation = account_links::send(
         &mut tx,
-        &state,
+        state,
         Purpose::Invitation,
         &to,
         Some(admin.0.id),
         now,
     )
     .await?;
-    audit::append(
-        &mut tx,
+    let actor = admin.0.actor();
+    let event = Event::new(&actor, "user.created", "user", id)
+        .partner(valid.partner_id)
+        .after(serde_json::json!({
+            "email": valid.email.as_str(),
+            "role": valid.role.as_str(),
+            "partner_id": valid.partner_id,
+            "invitation": invitation,
+        }))
+        .request(Some(request.request_id.as_str()));
+    let (key, value) = ("flash-user-invited", Some(valid.email.as_str().to_string()));
+    form_request::finish(
+        tx,
         now,
-        Event::new(&admin.0.actor(), "user.created", "user", id)
-            .partner(valid.partner_id)
-            .after(serde_json::json!({
-                "email": valid.email.as_str(),
-                "role": valid.role.as_str(),
-                "partner_id": valid.partner_id,
-                "invitation": invitation,
-            }))
-            .request(Some(request_id.as_str())),
+        event,
+        &request.session,
+        key,
+        value,
+        paths::ADMIN_USERS,
     )
-    .await?;
-    tx.commit().await?;
-    flash(
-        &session,
-        FlashKind::Success,
-        "flash-user-invited",
-        Some(valid.email.as_str().to_string()),
-    )
-    .await?;
-    Ok(Redirect::to(paths::ADMIN_USERS).into_response())
+    .await
 }
 
 async fn set_user_disabled(
-    state: &AppState,
     admin: &AdminUser,
-    session: &Session,
-    request_id: &RequestId,
+    request: ActionRequest,
     id: i64,
     disabled: bool,
 ) -> Result<Response, AppError> {
+    let ActionRequest {
+        state,
+        session,
+        request_id,
+    } = &request;
     let user = users::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -278,53 +276,35 @@ async fn set_user_disabled(
     } else {
         0
     };
-    audit::append(
-        &mut tx,
-        now,
-        Event::new(
-            &admin.0.actor(),
-            if disabled {
-                "user.disabled"
-            } else {
-                "user.enabled"
-            },
-            "user",
-            id,
-        )
+    let (action, key) = if disabled {
+        ("user.disabled", "flash-user-disabled")
+    } else {
+        ("user.enabled", "flash-user-enabled")
+    };
+    let actor = admin.0.actor();
+    let event = Event::new(&actor, action, "user", id)
         .partner(user.partner_id)
         .before(serde_json::json!({ "disabled": user.is_disabled() }))
         .after(serde_json::json!({ "disabled": disabled, "sessions_ended": ended }))
-        .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
-    let key = if disabled {
-        "flash-user-disabled"
-    } else {
-        "flash-user-enabled"
-    };
-    flash(session, FlashKind::Success, key, Some(user.email)).await?;
-    Ok(Redirect::to(paths::ADMIN_USERS).into_response())
+        .request(Some(request_id.as_str()));
+    let value = Some(user.email);
+    form_request::finish(tx, now, event, session, key, value, paths::ADMIN_USERS).await
 }
 
 pub async fn disable_user(
-    State(state): State<AppState>,
     admin: AdminUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    set_user_disabled(&state, &admin, &session, &request_id, id, true).await
+    set_user_disabled(&admin, request, id, true).await
 }
 
 pub async fn enable_user(
-    State(state): State<AppState>,
     admin: AdminUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    set_user_disabled(&state, &admin, &session, &request_id, id, false).await
+    set_user_disabled(&admin, request, id, false).await
 }
 
 #[derive(Default, Deserialize)]
@@ -356,13 +336,11 @@ pub async fn list_partners(
 }
 
 pub async fn create_partner(
-    State(state): State<AppState>,
     admin: AdminUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Form(form): Form<NewPartnerForm>,
 ) -> Result<Response, AppError> {
+    let state = &request.state;
     let refuse = |page: Page, form: NewPartnerForm, key: &'static str, partners: Vec<Partner>| {
         (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -379,7 +357,7 @@ pub async fn create_partner(
         Ok(name) => name,
         Err(e) => {
             let partners = partners::list(&state.db).await?;
-            return Ok(refuse(page, form, e.0, partners));
+            return Ok(refuse(request.page, form, e.0, partners));
         }
     };
     let now = state.clock.now();
@@ -389,89 +367,77 @@ pub async fn create_partner(
         Err(e) if is_unique_violation(&e) => {
             drop(tx);
             let partners = partners::list(&state.db).await?;
-            return Ok(refuse(page, form, "error-partner-name-taken", partners));
+            return Ok(refuse(
+                request.page,
+                form,
+                "error-partner-name-taken",
+                partners,
+            ));
         }
         Err(e) => return Err(e.into()),
     };
-    audit::append(
-        &mut tx,
+    let actor = admin.0.actor();
+    let event = Event::new(&actor, "partner.created", "partner", id)
+        .partner(Some(id))
+        .after(serde_json::json!({ "name": name.as_str() }))
+        .request(Some(request.request_id.as_str()));
+    let (key, value) = ("flash-partner-created", Some(name.as_str().to_string()));
+    form_request::finish(
+        tx,
         now,
-        Event::new(&admin.0.actor(), "partner.created", "partner", id)
-            .partner(Some(id))
-            .after(serde_json::json!({ "name": name.as_str() }))
-            .request(Some(request_id.as_str())),
+        event,
+        &request.session,
+        key,
+        value,
+        paths::ADMIN_PARTNERS,
     )
-    .await?;
-    tx.commit().await?;
-    flash(
-        &session,
-        FlashKind::Success,
-        "flash-partner-created",
-        Some(name.as_str().to_string()),
-    )
-    .await?;
-    Ok(Redirect::to(paths::ADMIN_PARTNERS).into_response())
+    .await
 }
 
 async fn set_partner_disabled(
-    state: &AppState,
     admin: &AdminUser,
-    session: &Session,
-    request_id: &RequestId,
+    request: ActionRequest,
     id: i64,
     disabled: bool,
 ) -> Result<Response, AppError> {
+    let ActionRequest {
+        state,
+        session,
+        request_id,
+    } = &request;
     let partner = partners::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
     partners::set_disabled(&mut tx, id, disabled).await?;
-    audit::append(
-        &mut tx,
-        now,
-        Event::new(
-            &admin.0.actor(),
-            if disabled {
-                "partner.disabled"
-            } else {
-                "partner.enabled"
-            },
-            "partner",
-            id,
-        )
+    let (action, key) = if disabled {
+        ("partner.disabled", "flash-partner-disabled")
+    } else {
+        ("partner.enabled", "flash-partner-enabled")
+    };
+    let actor = admin.0.actor();
+    let event = Event::new(&actor, action, "partner", id)
         .partner(Some(id))
         .before(serde_json::json!({ "disabled": partner.is_disabled() }))
         .after(serde_json::json!({ "disabled": disabled }))
-        .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
-    let key = if disabled {
-        "flash-partner-disabled"
-    } else {
-        "flash-partner-enabled"
-    };
-    flash(session, FlashKind::Success, key, Some(partner.name)).await?;
-    Ok(Redirect::to(paths::ADMIN_PARTNERS).into_response())
+        .request(Some(request_id.as_str()));
+    let value = Some(partner.name);
+    form_request::finish(tx, now, event, session, key, value, paths::ADMIN_PARTNERS).await
 }
 
 pub async fn disable_partner(
-    State(state): State<AppState>,
     admin: AdminUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    set_partner_disabled(&state, &admin, &session, &request_id, id, true).await
+    set_partner_disabled(&admin, request, id, true).await
 }
 
 pub async fn enable_partner(
-    State(state): State<AppState>,
     admin: AdminUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    set_partner_disabled(&state, &admin, &session, &request_id, id, false).await
+    set_partner_disabled(&admin, request, id, false).await
 }

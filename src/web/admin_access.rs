@@ -12,11 +12,10 @@ use crate::db::{Tx, emails, second_factor, sessions, users};
 use crate::web::account_links::{self, Recipient};
 use crate::web::error::AppError;
 use crate::web::extract::Path;
-use crate::web::form_request;
-use crate::web::page::Page;
+use crate::web::form_request::{self, ActionRequest, FormRequest};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
-use crate::web::session::AdminUser;
+use crate::web::session::{AdminUser, CurrentUser};
 use crate::web::state::AppState;
 
 async fn invited_user(state: &AppState, id: i64) -> Result<users::User, AppError> {
@@ -42,72 +41,80 @@ async fn finish(
 
 /// A new invitation link; the earlier one stops working.
 pub async fn resend_invitation(
-    State(state): State<AppState>,
     admin: AdminUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let user = invited_user(&state, id).await?;
-    let now = state.clock.now();
-    let mut tx = state.db.begin_write().await?;
-    let to = Recipient {
-        user_id: user.id,
-        email: &user.email,
-        partner_id: user.partner_id,
-        lang: page.lang,
-    };
-    let invitation = account_links::send(
-        &mut tx,
-        &state,
-        Purpose::Invitation,
-        &to,
-        Some(admin.0.id),
-        now,
-    )
-    .await?;
-    finish(
-        tx,
-        now,
-        Event::new(&admin.0.actor(), "user.invitation_resent", "user", user.id)
-            .partner(user.partner_id)
-            .after(serde_json::json!({ "invitation": invitation }))
-            .request(Some(request_id.as_str())),
-        &session,
-        "flash-invitation-resent",
-        user.email,
-    )
-    .await
+    let user = invited_user(&request.state, id).await?;
+    resend(request, &admin.0, user, paths::ADMIN_USERS).await
 }
 
 /// The open invitation stops working; the user stays, without a password, until resent.
 pub async fn revoke_invitation(
-    State(state): State<AppState>,
     admin: AdminUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let user = invited_user(&state, id).await?;
+    let user = invited_user(&request.state, id).await?;
+    revoke(&request, &admin.0, user, paths::ADMIN_USERS).await
+}
+
+/// Sends `invitee` a new invitation link (the earlier one stops working) as `by`, and back to
+/// `back` with a message naming them: the admin's action, and a partner user's for a colleague.
+pub(crate) async fn resend(
+    request: FormRequest,
+    by: &CurrentUser,
+    invitee: users::User,
+    back: &str,
+) -> Result<Response, AppError> {
+    let state = &request.state;
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
-    let revoked = account_tokens::revoke_open(&mut tx, user.id, Purpose::Invitation, now).await?;
+    let to = Recipient {
+        user_id: invitee.id,
+        email: &invitee.email,
+        partner_id: invitee.partner_id,
+        lang: request.page.lang,
+    };
+    let invitation =
+        account_links::send(&mut tx, state, Purpose::Invitation, &to, Some(by.id), now).await?;
+    let actor = by.actor();
+    let event = Event::new(&actor, "user.invitation_resent", "user", invitee.id)
+        .partner(invitee.partner_id)
+        .after(serde_json::json!({ "invitation": invitation }))
+        .request(Some(request.request_id.as_str()));
+    let (key, email) = ("flash-invitation-resent", Some(invitee.email));
+    form_request::finish(tx, now, event, &request.session, key, email, back).await
+}
+
+/// Stops `invitee`'s open invitation (they stay, without a password, until it is resent) as
+/// `by`, and back to `back` with a message naming them: the admin's action, and a partner
+/// user's for a colleague.
+pub(crate) async fn revoke(
+    request: &ActionRequest,
+    by: &CurrentUser,
+    invitee: users::User,
+    back: &str,
+) -> Result<Response, AppError> {
+    let ActionRequest {
+        state,
+        session,
+        request_id,
+    } = request;
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let revoked =
+        account_tokens::revoke_open(&mut tx, invitee.id, Purpose::Invitation, now).await?;
     for token in &revoked {
         emails::withdraw_account_emails(&mut tx, *token).await?;
     }
-    finish(
-        tx,
-        now,
-        Event::new(&admin.0.actor(), "user.invitation_revoked", "user", user.id)
-            .partner(user.partner_id)
-            .after(serde_json::json!({ "revoked": revoked }))
-            .request(Some(request_id.as_str())),
-        &session,
-        "flash-invitation-revoked",
-        user.email,
-    )
-    .await
+    let actor = by.actor();
+    let event = Event::new(&actor, "user.invitation_revoked", "user", invitee.id)
+        .partner(invitee.partner_id)
+        .after(serde_json::json!({ "revoked": revoked }))
+        .request(Some(request_id.as_str()));
+    let (key, email) = ("flash-invitation-revoked", Some(invitee.email));
+    form_request::finish(tx, now, event, session, key, email, back).await
 }
 
 /// E-mails the user a reset link, as if they had asked for one; the admin never sees it.

@@ -42,6 +42,29 @@ impl FromRequestParts<AppState> for FormRequest {
     }
 }
 
+/// What a button's handler needs that shows no page of its own, only a redirect: the app, the
+/// session and the request's id. It reads no [`Page`], so the messages waiting in the session
+/// stay for the page the redirect leads to. Put it after the role extractor.
+pub struct ActionRequest {
+    pub state: AppState,
+    pub session: Session,
+    pub request_id: RequestId,
+}
+
+impl FromRequestParts<AppState> for ActionRequest {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let session = session_of(parts)?;
+        let Ok(request_id) = RequestId::from_request_parts(parts, state).await;
+        Ok(ActionRequest {
+            state: state.clone(),
+            session,
+            request_id,
+        })
+    }
+}
+
 /// What a form handler that changed something ends with: its audit row in the same
 /// transaction as the change, the commit, a success message (`flash_key`, with `value`), and a
 /// redirect to `to` (303, so a reload does not post again).

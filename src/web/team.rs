@@ -7,21 +7,21 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tower_sessions::Session;
 
-use crate::audit::{self, Event};
-use crate::db::account_tokens::{self, Purpose};
+use crate::audit::Event;
+use crate::db::account_tokens::Purpose;
 use crate::db::users::{self, NewUser, UserListing};
-use crate::db::{emails, is_unique_violation, partners};
+use crate::db::{is_unique_violation, partners};
 use crate::domain::{Email, Role};
 use crate::web::account_links::{self, Recipient};
+use crate::web::admin_access;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path};
-use crate::web::page::{FlashKind, Page, flash};
+use crate::web::form_request::{self, ActionRequest, FormRequest};
+use crate::web::page::Page;
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::session::PartnerUser;
 use crate::web::state::AppState;
 
@@ -97,18 +97,16 @@ pub struct InviteForm {
 /// Invites a colleague to the user's own partner, as a partner user; they choose their own
 /// password and language from the e-mail.
 pub async fn invite(
-    State(state): State<AppState>,
     user: PartnerUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Form(form): Form<InviteForm>,
 ) -> Result<Response, AppError> {
-    require_may_invite(&state, &user).await?;
+    let state = &request.state;
+    require_may_invite(state, &user).await?;
     let email = match Email::parse(&form.email) {
         Ok(email) => email,
         Err(e) => {
-            let page = team_page(&state, &user, page, form.email, Some(e.0)).await?;
+            let page = team_page(state, &user, request.page, form.email, Some(e.0)).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
@@ -124,8 +122,14 @@ pub async fn invite(
         Ok(id) => id,
         Err(e) if is_unique_violation(&e) => {
             drop(tx);
-            let page =
-                team_page(&state, &user, page, form.email, Some("error-email-taken")).await?;
+            let page = team_page(
+                state,
+                &user,
+                request.page,
+                form.email,
+                Some("error-email-taken"),
+            )
+            .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
         Err(e) => return Err(e.into()),
@@ -134,136 +138,52 @@ pub async fn invite(
         user_id: id,
         email: email.as_str(),
         partner_id: Some(user.partner_id),
-        lang: page.lang,
+        lang: request.page.lang,
     };
     let invitation = account_links::send(
         &mut tx,
-        &state,
+        state,
         Purpose::Invitation,
         &to,
         Some(user.user.id),
         now,
     )
     .await?;
-    audit::append(
-        &mut tx,
-        now,
-        Event::new(&user.user.actor(), "user.created", "user", id)
-            .partner(Some(user.partner_id))
-            .after(serde_json::json!({
-                "email": email.as_str(),
-                "role": Role::Partner.as_str(),
-                "partner_id": user.partner_id,
-                "invitation": invitation,
-                "invited_by_colleague": user.user.id,
-            }))
-            .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
-    flash(
-        &session,
-        FlashKind::Success,
-        "flash-user-invited",
-        Some(email.as_str().to_string()),
-    )
-    .await?;
-    Ok(Redirect::to(paths::TEAM).into_response())
+    let actor = user.user.actor();
+    let event = Event::new(&actor, "user.created", "user", id)
+        .partner(Some(user.partner_id))
+        .after(serde_json::json!({
+            "email": email.as_str(),
+            "role": Role::Partner.as_str(),
+            "partner_id": user.partner_id,
+            "invitation": invitation,
+            "invited_by_colleague": user.user.id,
+        }))
+        .request(Some(request.request_id.as_str()));
+    let (key, value) = ("flash-user-invited", Some(email.as_str().to_string()));
+    form_request::finish(tx, now, event, &request.session, key, value, paths::TEAM).await
 }
 
 /// A new link for a colleague's invitation; the earlier one stops working.
 pub async fn resend(
-    State(state): State<AppState>,
     user: PartnerUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    require_may_invite(&state, &user).await?;
-    let colleague = invited_colleague(&state, &user, id).await?;
-    let now = state.clock.now();
-    let mut tx = state.db.begin_write().await?;
-    let to = Recipient {
-        user_id: colleague.id,
-        email: &colleague.email,
-        partner_id: colleague.partner_id,
-        lang: page.lang,
-    };
-    let invitation = account_links::send(
-        &mut tx,
-        &state,
-        Purpose::Invitation,
-        &to,
-        Some(user.user.id),
-        now,
-    )
-    .await?;
-    audit::append(
-        &mut tx,
-        now,
-        Event::new(
-            &user.user.actor(),
-            "user.invitation_resent",
-            "user",
-            colleague.id,
-        )
-        .partner(Some(user.partner_id))
-        .after(serde_json::json!({ "invitation": invitation }))
-        .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
-    flash(
-        &session,
-        FlashKind::Success,
-        "flash-invitation-resent",
-        Some(colleague.email),
-    )
-    .await?;
-    Ok(Redirect::to(paths::TEAM).into_response())
+    require_may_invite(&request.state, &user).await?;
+    let colleague = invited_colleague(&request.state, &user, id).await?;
+    admin_access::resend(request, &user.user, colleague, paths::TEAM).await
 }
 
 /// The colleague's open invitation stops working; they stay, without a password.
 pub async fn revoke(
-    State(state): State<AppState>,
     user: PartnerUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    require_may_invite(&state, &user).await?;
-    let colleague = invited_colleague(&state, &user, id).await?;
-    let now = state.clock.now();
-    let mut tx = state.db.begin_write().await?;
-    let revoked =
-        account_tokens::revoke_open(&mut tx, colleague.id, Purpose::Invitation, now).await?;
-    for token in &revoked {
-        emails::withdraw_account_emails(&mut tx, *token).await?;
-    }
-    audit::append(
-        &mut tx,
-        now,
-        Event::new(
-            &user.user.actor(),
-            "user.invitation_revoked",
-            "user",
-            colleague.id,
-        )
-        .partner(Some(user.partner_id))
-        .after(serde_json::json!({ "revoked": revoked }))
-        .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
-    flash(
-        &session,
-        FlashKind::Success,
-        "flash-invitation-revoked",
-        Some(colleague.email),
-    )
-    .await?;
-    Ok(Redirect::to(paths::TEAM).into_response())
+    require_may_invite(&request.state, &user).await?;
+    let colleague = invited_colleague(&request.state, &user, id).await?;
+    admin_access::revoke(&request, &user.user, colleague, paths::TEAM).await
 }
 
 #[derive(Default, Deserialize)]
@@ -276,13 +196,16 @@ pub struct AllowForm {
 /// The admin's setting: whether the partner's own users may invite colleagues. Audited with
 /// what it was before.
 pub async fn set_allowed(
-    State(state): State<AppState>,
     admin: crate::web::session::AdminUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
     Form(form): Form<AllowForm>,
 ) -> Result<Response, AppError> {
+    let ActionRequest {
+        state,
+        session,
+        request_id,
+    } = &request;
     let partner = partners::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -290,27 +213,22 @@ pub async fn set_allowed(
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
     partners::set_users_may_invite(&mut tx, id, allow).await?;
-    audit::append(
-        &mut tx,
-        now,
-        Event::new(
-            &admin.0.actor(),
-            "partner.colleague_invitations_changed",
-            "partner",
-            id,
-        )
-        .partner(Some(id))
-        .before(serde_json::json!({ "users_may_invite": partner.users_may_invite() }))
-        .after(serde_json::json!({ "users_may_invite": allow }))
-        .request(Some(request_id.as_str())),
+    let actor = admin.0.actor();
+    let event = Event::new(
+        &actor,
+        "partner.colleague_invitations_changed",
+        "partner",
+        id,
     )
-    .await?;
-    tx.commit().await?;
+    .partner(Some(id))
+    .before(serde_json::json!({ "users_may_invite": partner.users_may_invite() }))
+    .after(serde_json::json!({ "users_may_invite": allow }))
+    .request(Some(request_id.as_str()));
     let key = if allow {
         "flash-colleague-invitations-on"
     } else {
         "flash-colleague-invitations-off"
     };
-    flash(&session, FlashKind::Success, key, Some(partner.name)).await?;
-    Ok(Redirect::to(paths::ADMIN_PARTNERS).into_response())
+    let (value, back) = (Some(partner.name), paths::ADMIN_PARTNERS);
+    form_request::finish(tx, now, event, session, key, value, back).await
 }

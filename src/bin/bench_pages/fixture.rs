@@ -5,7 +5,9 @@
 
 use anyhow::Context;
 use bookbridge::db::connections::{self, NewConnection, ServiceMapping};
-use bookbridge::db::{Backend, Db};
+use bookbridge::db::users::{self, NewUser};
+use bookbridge::db::{Backend, Db, partners};
+use bookbridge::domain::{Email, PartnerName, Role};
 
 /// What the benchmark needs to know about the stored partner.
 pub struct Fixture {
@@ -77,12 +79,10 @@ const MISMATCHES_SQL: &str = "INSERT INTO mismatches (link_id, partner_id, kind,
 
 /// Stores the benchmark's links for the demo partner of `email`.
 pub async fn store(db: &Db, email: &str, count: i64, now: i64) -> anyhow::Result<Fixture> {
-    let (user_id, partner_id): (i64, i64) =
-        sqlx::query_as("SELECT id, partner_id FROM users WHERE email = $1")
-            .bind(email)
-            .fetch_one(db.pool())
-            .await
-            .with_context(|| format!("the demo user {email} is missing"))?;
+    let user = users::find_by_email(db, email)
+        .await?
+        .with_context(|| format!("the demo user {email} is missing"))?;
+    let (user_id, partner_id) = (user.id, user.partner_id.context("the demo user's partner")?);
     let mut tx = db.begin_write().await?;
     let mismatches = store_connection(&mut tx, db.backend(), partner_id, "", count, now).await?;
     tx.commit().await?;
@@ -118,32 +118,27 @@ pub async fn store_partners(
     count: i64,
     now: i64,
 ) -> anyhow::Result<(Vec<OtherPartner>, i64, i64)> {
-    let (password_hash,): (String,) =
-        sqlx::query_as("SELECT password_hash FROM users WHERE email = $1")
-            .bind(demo_email)
-            .fetch_one(db.pool())
-            .await?;
+    let password_hash = users::find_by_email(db, demo_email)
+        .await?
+        .with_context(|| format!("the demo user {demo_email} is missing"))?
+        .password_hash;
     let backend = db.backend();
     let mut tx = db.begin_write().await?;
     let mut out = Vec::with_capacity(partners);
     let mut mismatches = 0;
     for i in 0..partners {
-        let (partner_id,): (i64,) =
-            sqlx::query_as("INSERT INTO partners (name, created_at) VALUES ($1, $2) RETURNING id")
-                .bind(format!("Bench partner {i}"))
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-        let (user_id,): (i64,) = sqlx::query_as(
-            "INSERT INTO users (email, password_hash, role, partner_id, created_at) \
-             VALUES ($1, $2, 'partner', $3, $4) RETURNING id",
-        )
-        .bind(format!("partner{i}@bench.test"))
-        .bind(&password_hash)
-        .bind(partner_id)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        let name =
+            PartnerName::parse(&format!("Bench partner {i}")).map_err(|e| anyhow::anyhow!(e.0))?;
+        let partner_id = partners::insert(&mut tx, &name, now).await?;
+        let email =
+            Email::parse(&format!("partner{i}@bench.test")).map_err(|e| anyhow::anyhow!(e.0))?;
+        let user = NewUser {
+            email: &email,
+            password_hash: &password_hash,
+            role: Role::Partner,
+            partner_id: Some(partner_id),
+        };
+        let user_id = users::insert(&mut tx, &user, now).await?;
         let suffix = format!("-{i}");
         mismatches += store_connection(&mut tx, backend, partner_id, &suffix, count, now).await?;
         out.push(OtherPartner { user_id });

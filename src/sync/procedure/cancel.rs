@@ -3,8 +3,8 @@
 use serde_json::json;
 
 use super::context::{CONFIRM_DEADLINE_SECS, Outcome, Reach, Snapshots, StepRun};
+use crate::domain::BookingStatus;
 use crate::domain::procedure::Params;
-use crate::domain::{BookingStatus, System};
 use crate::systems::SystemError;
 
 /// Asks Termino to cancel the voucher (FAQ rule 2: the channel's side first).
@@ -104,25 +104,13 @@ pub(super) async fn verify_cancelled(
     at: &Reach<'_>,
     seen: &mut Snapshots,
 ) -> Result<Outcome, SystemError> {
-    let Reach {
-        business: _,
-        partner: _,
-        reservio: _,
-        termino: _,
-        r_id: _,
-        t_id: _,
-        ..
-    } = *at;
     let mut problems = vec![];
-    for system in [System::Reservio, System::Termino] {
-        let (client, account, id) = at.side(system);
-        let Some(id) = id else { continue };
-        let now = client.get(account, id).await?;
+    at.read_back(seen, |system, now| {
         if now.status != BookingStatus::Cancelled {
             problems.push(format!("{system} shows it {}", now.status.as_str()));
         }
-        seen.push(now);
-    }
+    })
+    .await?;
     if problems.is_empty() {
         Ok(Outcome::Done(json!({ "both": "cancelled" })))
     } else {

@@ -108,21 +108,8 @@ pub(super) async fn create_new_booking(run: &StepRun<'_>) -> Result<Outcome, Sys
             now,
         )
         .await?;
-        sqlx::query("UPDATE booking_links SET appointment_at = $1 WHERE id = $2")
-            .bind(*start_at)
-            .bind(new_link)
-            .execute(&mut *tx)
-            .await?;
-        let superseded = sqlx::query(
-            "UPDATE booking_links SET superseded_by = $1, updated_at = $2 \
-             WHERE id = $3 AND superseded_by IS NULL",
-        )
-        .bind(new_link)
-        .bind(now)
-        .bind(run.op.link_id)
-        .execute(&mut *tx)
-        .await?;
-        if superseded.rows_affected() != 1 {
+        links::set_appointment(&mut tx, new_link, *start_at).await?;
+        if !links::supersede(&mut tx, run.op.link_id, new_link, now).await? {
             // Someone superseded it meanwhile; leave everything as it was.
             return Ok::<_, sqlx::Error>(None);
         }
@@ -303,22 +290,14 @@ async fn new_voucher(run: &StepRun<'_>) -> Result<Option<String>, SystemError> {
 
 /// The link this procedure started for the new booking, if it did.
 async fn new_link_id(run: &StepRun<'_>) -> Result<Option<i64>, SystemError> {
-    let row: Option<(Option<i64>,)> =
-        sqlx::query_as("SELECT superseded_by FROM booking_links WHERE id = $1")
-            .bind(run.op.link_id)
-            .fetch_optional(run.ctx.db.pool())
-            .await
-            .map_err(db_error)?;
-    Ok(row.and_then(|(id,)| id))
+    links::superseded_by(&run.ctx.db, run.op.link_id)
+        .await
+        .map_err(db_error)
 }
 
 async fn link_complete(run: &StepRun<'_>, link_id: i64) -> Result<bool, SystemError> {
-    let row: Option<(Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT reservio_booking_id, termino_booking_id FROM booking_links WHERE id = $1",
-    )
-    .bind(link_id)
-    .fetch_optional(run.ctx.db.pool())
-    .await
-    .map_err(db_error)?;
-    Ok(matches!(row, Some((Some(_), Some(_)))))
+    let sides = links::side_ids(&run.ctx.db, link_id)
+        .await
+        .map_err(db_error)?;
+    Ok(matches!(sides, Some((Some(_), Some(_)))))
 }

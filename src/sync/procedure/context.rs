@@ -128,6 +128,23 @@ impl<'a> Reach<'a> {
             System::Termino => (self.termino, self.partner, self.t_id),
         }
     }
+
+    /// Reads the booking back in each system it is in, Reservio first: `look` sees each answer
+    /// before it is kept as a snapshot. The last step of a procedure checks what it promised.
+    pub async fn read_back(
+        &self,
+        seen: &mut Snapshots,
+        mut look: impl FnMut(System, &RemoteBooking),
+    ) -> Result<(), SystemError> {
+        for system in [System::Reservio, System::Termino] {
+            let (client, account, id) = self.side(system);
+            let Some(id) = id else { continue };
+            let now = client.get(account, id).await?;
+            look(system, &now);
+            seen.push(now);
+        }
+        Ok(())
+    }
 }
 
 impl StepRun<'_> {

@@ -7,7 +7,7 @@ use super::context::{Hooks, StepRef, audit_step};
 use crate::audit::{self, Actor, Event};
 use crate::db::links::{self, LinkRow};
 use crate::db::procedures::{self, ProcedureRow};
-use crate::db::{Tx, cases, mismatches};
+use crate::db::{Tx, cases, mismatches, partners};
 use crate::domain::case::CaseOutcome;
 use crate::domain::mismatch::MismatchKind;
 use crate::domain::procedure::{ProcedureKind, Step};
@@ -69,20 +69,12 @@ async fn queue_confirmation(
     kind: ProcedureKind,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let settings: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT p.timezone, p.locale, (SELECT u.locale FROM users u WHERE u.partner_id = p.id \
-         AND u.disabled = 0 AND u.locale IS NOT NULL ORDER BY u.id LIMIT 1) \
-         FROM partners p WHERE p.id = $1",
-    )
-    .bind(row.partner_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let (timezone, partner_locale, user_locale) = settings.unwrap_or_default();
-    let lang = partner_locale
-        .or(user_locale)
+    let settings = partners::mail_settings(tx, row.partner_id).await?;
+    let lang = settings
+        .locale
         .and_then(|l| Lang::from_code(&l))
         .unwrap_or_default();
-    let tz = i18n::format::time_zone(&timezone);
+    let tz = i18n::format::time_zone(&settings.timezone);
     let customer = row
         .r_customer_name
         .clone()

@@ -42,15 +42,6 @@ pub(super) async fn apply_time(
     at: &Reach<'_>,
     seen: &mut Snapshots,
 ) -> Result<Outcome, SystemError> {
-    let Reach {
-        business: _,
-        partner: _,
-        reservio: _,
-        termino: _,
-        r_id: _,
-        t_id: _,
-        ..
-    } = *at;
     let Some((start, end)) = run.params.slot() else {
         return Ok(Outcome::Fail("no slot was chosen".into()));
     };
@@ -116,15 +107,6 @@ pub(super) async fn await_propagation(
     at: &Reach<'_>,
     seen: &mut Snapshots,
 ) -> Result<Outcome, SystemError> {
-    let Reach {
-        business: _,
-        partner: _,
-        reservio: _,
-        termino: _,
-        r_id: _,
-        t_id: _,
-        ..
-    } = *at;
     let Some((start, end)) = run.params.slot() else {
         return Ok(Outcome::Fail("no slot was chosen".into()));
     };
@@ -163,15 +145,6 @@ pub(super) async fn verify_time(
     at: &Reach<'_>,
     seen: &mut Snapshots,
 ) -> Result<Outcome, SystemError> {
-    let Reach {
-        business: _,
-        partner: _,
-        reservio: _,
-        termino: _,
-        r_id: _,
-        t_id: _,
-        ..
-    } = *at;
     let Some((start, end)) = run.params.slot() else {
         return Ok(Outcome::Fail("no slot was chosen".into()));
     };
@@ -180,10 +153,7 @@ pub(super) async fn verify_time(
     // rejected), and the same service.
     let mut problems = vec![];
     let mut services = (None, None);
-    for system in [System::Reservio, System::Termino] {
-        let (client, account, id) = at.side(system);
-        let Some(id) = id else { continue };
-        let now = client.get(account, id).await?;
+    at.read_back(seen, |system, now| {
         if (now.start_at, now.end_at) != (start, end) {
             problems.push(format!("{system} shows another time"));
         }
@@ -194,8 +164,8 @@ pub(super) async fn verify_time(
             System::Reservio => services.0 = Some(now.service_id.clone()),
             System::Termino => services.1 = Some(now.service_id.clone()),
         }
-        seen.push(now);
-    }
+    })
+    .await?;
     if let (Some(service), Some(offer)) = services {
         let map = ServiceMap::new(
             &connections::mappings(&run.ctx.db, run.conn.id)

@@ -2,6 +2,7 @@
 //! change of service starts, and again as its first step.
 
 use super::context::{StartError, connection_accounts};
+use crate::db::bookings;
 use crate::db::connections::Connection;
 use crate::db::links::LinkRow;
 use crate::domain::procedure::{self, SlotProblem};
@@ -12,13 +13,8 @@ use crate::systems::SystemError;
 /// snapshot: a move keeps it there.
 pub async fn booking_resource(ctx: &SyncContext, row: &LinkRow) -> Option<String> {
     let id = row.r_id?;
-    let raw: Option<(String,)> =
-        sqlx::query_as("SELECT raw_payload FROM external_bookings WHERE id = $1")
-            .bind(id)
-            .fetch_optional(ctx.db.pool())
-            .await
-            .ok()?;
-    let raw: serde_json::Value = serde_json::from_str(&raw?.0).ok()?;
+    let raw = bookings::raw_payload(&ctx.db, id).await.ok().flatten()?;
+    let raw: serde_json::Value = serde_json::from_str(&raw).ok()?;
     raw.get("included")?
         .as_array()?
         .iter()
@@ -51,27 +47,6 @@ pub async fn free_slots(
     Ok(slots)
 }
 
-/// Whether a booking we know of (other than `except`) holds any part of the slot in Reservio.
-async fn slot_taken(
-    ctx: &SyncContext,
-    connection_id: i64,
-    (start, end): (i64, i64),
-    except: Option<i64>,
-) -> Result<bool, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM external_bookings WHERE connection_id = $1 AND system = 'reservio' \
-         AND status IN ('confirmed', 'pending') AND vanished_at IS NULL \
-         AND start_at < $2 AND end_at > $3 AND id <> $4",
-    )
-    .bind(connection_id)
-    .bind(end)
-    .bind(start)
-    .bind(except.unwrap_or(0))
-    .fetch_one(ctx.db.pool())
-    .await?;
-    Ok(n > 0)
-}
-
 /// Checks a slot for a service against Reservio's availability right now.
 pub async fn check_slot(
     ctx: &SyncContext,
@@ -95,7 +70,7 @@ pub async fn check_slot(
         slot.0 + 1,
     )
     .await?;
-    let taken = slot_taken(ctx, conn.id, slot, row.r_id).await?;
+    let taken = bookings::reservio_slot_taken(&ctx.db, conn.id, slot, row.r_id).await?;
     Ok(procedure::check_slot(slot, now, &free, taken))
 }
 

@@ -7,6 +7,7 @@ use super::context::{Hooks, StartError, Starter, connection_syncs};
 use super::escalate::escalate;
 use super::slots::check_slot;
 use crate::audit::{self, Event};
+use crate::db::cases;
 use crate::db::connections::{self, ServiceMap};
 use crate::db::links::{self, LinkRow};
 use crate::db::procedures::{self, AlreadyActive, NewProcedure};
@@ -31,16 +32,6 @@ pub fn situation(row: &LinkRow, superseded: bool) -> Situation {
     }
 }
 
-/// Whether the link has been superseded (read separately: `LinkRow` is the current-link view).
-async fn is_superseded(ctx: &SyncContext, link_id: i64) -> Result<bool, sqlx::Error> {
-    let row: Option<(Option<i64>,)> =
-        sqlx::query_as("SELECT superseded_by FROM booking_links WHERE id = $1")
-            .bind(link_id)
-            .fetch_optional(ctx.db.pool())
-            .await?;
-    Ok(matches!(row, Some((Some(_),))))
-}
-
 /// The plan of `kind` for a booking, as the start form shows it.
 pub async fn preview(
     ctx: &SyncContext,
@@ -50,7 +41,7 @@ pub async fn preview(
     if !connection_syncs(&ctx.db, row.id).await? {
         return Ok(Err(Refusal::ConnectionEnded));
     }
-    let superseded = is_superseded(ctx, row.id).await?;
+    let superseded = links::superseded_by(&ctx.db, row.id).await?.is_some();
     Ok(procedure::plan(kind, &situation(row, superseded)))
 }
 
@@ -96,13 +87,7 @@ pub async fn start(
                 .map_err(StartError::Slot)?;
         }
         Params::Escalate { .. } => {
-            let open: Option<(i64,)> = sqlx::query_as(
-                "SELECT id FROM cases WHERE link_id = $1 AND state <> 'resolved' ORDER BY id LIMIT 1",
-            )
-            .bind(link_id)
-            .fetch_optional(ctx.db.pool())
-            .await?;
-            if let Some((case_id,)) = open {
+            if let Some(case_id) = cases::open_for_link(&ctx.db, link_id).await? {
                 return Err(StartError::CaseOpen(case_id));
             }
         }
@@ -110,14 +95,7 @@ pub async fn start(
     }
     if let Some(case_id) = by.case_id {
         // The case a procedure settles must be an open case about this very booking.
-        let open: Option<(i64,)> = sqlx::query_as(
-            "SELECT id FROM cases WHERE id = $1 AND link_id = $2 AND state <> 'resolved'",
-        )
-        .bind(case_id)
-        .bind(link_id)
-        .fetch_optional(ctx.db.pool())
-        .await?;
-        if open.is_none() {
+        if !cases::is_open_about(&ctx.db, case_id, link_id).await? {
             return Err(StartError::NotFound);
         }
     }

@@ -58,26 +58,14 @@ async fn create_request(
 ) -> Result<Result<ConnectionCode, &'static str>, AppError> {
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
-    let (pending,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM connections WHERE partner_id = $1 \
-         AND state IN ('requested', 'mapped', 'verifying')",
-    )
-    .bind(user.partner_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    if pending > 0 {
+    if onboarding::in_setup_count(&mut tx, user.partner_id).await? > 0 {
         return Ok(Err("connection-refused-pending"));
     }
     // 31^10 codes make a clash all but impossible; checking first keeps a clash from aborting
     // the transaction on PostgreSQL.
     let mut code = ConnectionCode::generate(&mut rand::rng());
     for _ in 0..5 {
-        let taken: Option<(i64,)> =
-            sqlx::query_as("SELECT id FROM connections WHERE connection_code = $1")
-                .bind(code.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-        if taken.is_none() {
+        if !onboarding::code_taken(&mut tx, code.as_str()).await? {
             break;
         }
         code = ConnectionCode::generate(&mut rand::rng());
