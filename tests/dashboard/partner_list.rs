@@ -1,8 +1,6 @@
 //! The partner's bookings list: both sides of every link, the filters, sorting, the htmx
 //! fragment and paging.
 
-use bookbridge::db::read::bookings_view::{self, ListQuery, Sort};
-use bookbridge::domain::{BookingStatus, MismatchKind};
 use bookbridge::sandbox::world::DemoPartner;
 use bookbridge::web::paths;
 use scraper::Html;
@@ -20,7 +18,6 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         the_htmx_fragment_is_the_same_table_as_the_page,
         the_list_is_paged_by_fifty_and_a_page_past_the_end_says_so,
         every_value_of_a_listed_side_reads_back_as_stored,
-        the_count_read_with_a_page_is_the_count_read_alone,
     ]
 }
 
@@ -448,64 +445,4 @@ async fn every_value_of_a_listed_side_reads_back_as_stored(app: TestApp) {
 fn local_time(at: i64) -> String {
     use bookbridge::i18n::format::{default_time_zone, format_time};
     format_time(bookbridge::i18n::Lang::En, at, &default_time_zone())
-}
-
-/// The list reads its capped count in the same query as its page: for every kind of filter
-/// (those that read the snapshots too), below and at the cap, it is what counting alone says,
-/// and a page past the end, which has no row to carry it, brings none.
-async fn the_count_read_with_a_page_is_the_count_read_alone(app: TestApp) {
-    settle(&app).await;
-    let w = first_partner(&app);
-    store_links(&app, &w, 73).await;
-    let partner = partner_id(&app, PARTNER).await;
-    let queries = [
-        ListQuery::default(),
-        ListQuery {
-            text: Some("bulk".into()),
-            ..ListQuery::default()
-        },
-        ListQuery {
-            status: Some(BookingStatus::Confirmed),
-            sort: Sort::Severity,
-            ..ListQuery::default()
-        },
-        ListQuery {
-            only_mismatches: true,
-            ..ListQuery::default()
-        },
-        ListQuery {
-            kind: Some(MismatchKind::ServiceDiffers),
-            sort: Sort::Changed,
-            ..ListQuery::default()
-        },
-    ];
-    let mut capped = 0;
-    for q in &queries {
-        for cap in [20, 1_000] {
-            let alone = bookings_view::count(&app.db, partner, q, cap)
-                .await
-                .expect("counted");
-            let (rows, with_page) = bookings_view::list_counted(&app.db, partner, q, (10, 0), cap)
-                .await
-                .expect("listed");
-            let expected = (!rows.is_empty()).then_some(alone);
-            assert_eq!(with_page, expected, "{q:?}, cap {cap}");
-            let page = bookings_view::list(&app.db, partner, q, 10, 0)
-                .await
-                .expect("listed");
-            assert_eq!(rows, page, "the same rows as the list alone: {q:?}");
-            capped += usize::from(alone == cap);
-        }
-    }
-    assert!(capped >= 2, "some counts reach their cap");
-    let bulk = &queries[1];
-    let (rows, counted) = bookings_view::list_counted(&app.db, partner, bulk, (50, 50), 1_000)
-        .await
-        .expect("listed");
-    assert_eq!((rows.len(), counted), (23, Some(73)));
-    let (rows, counted) = bookings_view::list_counted(&app.db, partner, bulk, (50, 400), 1_000)
-        .await
-        .expect("listed");
-    assert!(rows.is_empty());
-    assert_eq!(counted, None, "no row, no count");
 }

@@ -277,62 +277,18 @@ pub async fn list(
         w.sql(),
     );
     let rows: Vec<FlatRow> = w.bind_as(sqlx::query_as(&sql)).fetch_all(db.pool()).await?;
-    Ok(rows.into_iter().map(listed).collect())
-}
-
-fn listed(row: FlatRow) -> ListedLink {
-    ListedLink {
-        id: row.id,
-        voucher_code: row.voucher_code,
-        appointment_at: row.appointment_at,
-        change_pending_since: row.change_pending_since,
-        reservio: row.sides.reservio(),
-        termino: row.sides.termino(),
-        mismatches: badges(row.mismatch_code),
-    }
-}
-
-/// One row of [`list_counted`]: a listed link and the capped count of all that match.
-#[derive(FromRow)]
-struct CountedRow {
-    #[sqlx(flatten)]
-    row: FlatRow,
-    counted: i64,
-}
-
-/// One page of the partner's current links that match `q`, as [`list`] reads it, and how
-/// many match, counting no further than `cap` (see [`count`]): one query, whose count is a
-/// subquery the database runs once, not once per row. The count comes with the rows, so a
-/// page past the end (no row) gives `None`; [`count`] tells that total.
-pub async fn list_counted(
-    db: &Db,
-    partner_id: i64,
-    q: &ListQuery,
-    page: (i64, i64),
-    cap: i64,
-) -> Result<(Vec<ListedLink>, Option<i64>), sqlx::Error> {
-    let (limit, offset) = page;
-    let (mut w, needs_sides) = filter(partner_id, q);
-    let count_joins = if needs_sides { JOIN_SNAPSHOTS } else { "" };
-    let order = q.sort.order_sql();
-    let cap = w.bind(cap);
-    let limit = w.bind(limit);
-    let offset = w.bind(offset);
-    // The count's subquery has its own `l` (and `r`, `t`), which the same conditions name,
-    // with the same placeholders.
-    let conditions = w.sql();
-    let sql = format!(
-        "SELECT l.id, l.voucher_code, l.appointment_at, l.change_pending_since, {SIDES}, \
-         {} AS mismatch_code, \
-         (SELECT COUNT(*) FROM (SELECT 1 AS one FROM booking_links l {count_joins}{conditions} \
-         LIMIT {cap}) AS counted) AS counted \
-         FROM booking_links l {JOIN_SIDES}{conditions} \
-         ORDER BY {order} LIMIT {limit} OFFSET {offset}",
-        *MISMATCH_CODE,
-    );
-    let rows: Vec<CountedRow> = w.bind_as(sqlx::query_as(&sql)).fetch_all(db.pool()).await?;
-    let counted = rows.first().map(|r| r.counted);
-    Ok((rows.into_iter().map(|r| listed(r.row)).collect(), counted))
+    Ok(rows
+        .into_iter()
+        .map(|row| ListedLink {
+            id: row.id,
+            voucher_code: row.voucher_code,
+            appointment_at: row.appointment_at,
+            change_pending_since: row.change_pending_since,
+            reservio: row.sides.reservio(),
+            termino: row.sides.termino(),
+            mismatches: badges(row.mismatch_code),
+        })
+        .collect())
 }
 
 /// How many links match `q`, counting no further than `cap`: counting every one of a large
