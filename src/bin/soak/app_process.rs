@@ -46,6 +46,7 @@ impl AppProcess {
         database_url: &str,
         reservio_url: String,
         termino_url: String,
+        termino_channel_token: String,
         key_file: &Path,
         log: PathBuf,
     ) -> anyhow::Result<AppProcess> {
@@ -58,6 +59,8 @@ impl AppProcess {
                 ("DATABASE_URL", database_url.to_string()),
                 ("RESERVIO_URL", reservio_url),
                 ("TERMINO_URL", termino_url),
+                // Termino's changes through the channel feed, as in production.
+                ("TERMINO_CHANNEL_TOKEN", termino_channel_token),
                 ("BOOKBRIDGE_KEY_FILE", key_file.display().to_string()),
                 ("RUST_LOG", log_filter),
                 // A log file, not a terminal: no colour codes.

@@ -234,6 +234,7 @@ async fn soak(cli: &Cli, exe: PathBuf, scratch: &Scratch) -> anyhow::Result<Repo
         scratch.url().as_str(),
         sandbox.reservio.url(),
         sandbox.termino.url(),
+        sandbox.termino_channel_token.clone(),
         &key_file,
         scratch.dir().join("app.log"),
     )?;
