@@ -26,3 +26,14 @@ ALTER TABLE sync_cursors ADD COLUMN caught_up_at BIGINT;
 
 -- The feed names each change's account: its connections are found by it.
 CREATE INDEX connections_termino_account ON connections (termino_partner_id);
+
+-- What the channel feed brought for a connection, until the connection's own sync stores it
+-- under its lease (as its own read did): one row per reservation, its latest version kept.
+CREATE TABLE termino_inbox (
+    connection_id BIGINT NOT NULL REFERENCES connections (id),
+    external_id TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    payload TEXT NOT NULL,
+    received_at BIGINT NOT NULL,
+    PRIMARY KEY (connection_id, external_id)
+);

@@ -179,3 +179,73 @@ pub async fn connections_of(
     }
     Ok((fed, paused))
 }
+
+/// Hands a reservation the feed brought to a connection: kept until the connection's sync
+/// stores it, replaced only by a later version. False when the connection already held a
+/// version as new.
+pub async fn deliver(
+    tx: &mut Tx,
+    connection_id: i64,
+    external_id: &str,
+    version: i64,
+    payload: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO termino_inbox (connection_id, external_id, version, payload, received_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (connection_id, external_id) DO UPDATE \
+         SET version = excluded.version, payload = excluded.payload, \
+             received_at = excluded.received_at \
+         WHERE termino_inbox.version < excluded.version",
+    )
+    .bind(connection_id)
+    .bind(external_id)
+    .bind(version)
+    .bind(payload)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// One reservation waiting in a connection's inbox.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct Delivered {
+    pub external_id: String,
+    pub version: i64,
+    pub payload: String,
+}
+
+/// Up to `limit` of what waits in the connection's inbox, oldest change first.
+pub async fn inbox(db: &Db, connection_id: i64, limit: i64) -> Result<Vec<Delivered>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT external_id, version, payload FROM termino_inbox WHERE connection_id = $1 \
+         ORDER BY version LIMIT $2",
+    )
+    .bind(connection_id)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await
+}
+
+/// Takes a stored reservation out of the inbox, in the transaction that stored it — unless a
+/// later version arrived meanwhile, which stays for the next sync.
+pub async fn take(tx: &mut Tx, connection_id: i64, d: &Delivered) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM termino_inbox WHERE connection_id = $1 AND external_id = $2 \
+         AND version = $3",
+    )
+    .bind(connection_id)
+    .bind(&d.external_id)
+    .bind(d.version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// How many reservations wait in inboxes, and since when the oldest (for the figures).
+pub async fn inbox_backlog(db: &Db) -> Result<(i64, Option<i64>), sqlx::Error> {
+    sqlx::query_as("SELECT COUNT(*), MIN(received_at) FROM termino_inbox")
+        .fetch_one(db.pool())
+        .await
+}

@@ -2,10 +2,12 @@
 //! cursor by one instance at a time (a lease in `channel_feeds`), instead of one poll per
 //! connection.
 //!
-//! Each page is applied in one transaction: the snapshots of the connections whose account the
-//! change names, those connections made due (their reconcile and pushes run next), and the
-//! cursor moved — so a crash before the commit leaves the page to be read again, and one after
-//! it never reads it twice. A change of an account that no syncable connection has is counted
+//! Each page is applied in one transaction: each change handed to the connections whose account
+//! it names (their inbox, `termino_inbox`: the latest version of each reservation), those
+//! connections made due, and the cursor moved — so a crash before the commit leaves the page to
+//! be read again, and one after it never reads it twice. Each connection's own sync then stores
+//! what its inbox holds, under its lease, where its own read of Termino used to: a snapshot
+//! never changes under a sync that is reconciling it. A change of an account that no syncable connection has is counted
 //! and skipped. A page that is garbage is an error recorded with the feed; the cursor stays.
 //! When the feed cannot continue from our cursor (older than its retention), every connection
 //! reads its account in full again and the feed continues from where Termino says.
@@ -16,12 +18,14 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::context::{SYNC, SyncContext, SyncError};
+use super::pull::PullReport;
 use crate::audit::{self, Event};
 use crate::db::bookings::Stored;
 use crate::db::channel_feed::{self, Advance, Fed};
+use crate::db::connections::Connection;
 use crate::db::{cursors, schedule};
 use crate::domain::listing::unreadable_cause;
-use crate::systems::termino::{ChannelFeed, ChannelPage, ChannelRead};
+use crate::systems::termino::{ChannelFeed, ChannelPage, ChannelRead, reservation_from_payload};
 
 /// What one read of the feed did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -30,8 +34,8 @@ pub struct FeedReport {
     pub pages: usize,
     /// Changes the pages held.
     pub changes: usize,
-    /// Snapshots stored new or changed.
-    pub applied: usize,
+    /// Reservations handed to connections newer than what their inbox held.
+    pub delivered: usize,
     /// Changes of accounts no syncable connection has, skipped.
     pub unknown: usize,
     /// Reservations that could not be read, skipped (the sweep reads their accounts again).
@@ -169,15 +173,20 @@ async fn apply_page(
                 continue;
             }
         };
+        let version = booking.remote_version.unwrap_or(0);
         for f in fed {
-            match super::pull::store_for(&mut tx, f.connection_id, f.partner_id, booking, now, None)
-                .await?
+            if channel_feed::deliver(
+                &mut tx,
+                f.connection_id,
+                &booking.external_id,
+                version,
+                &booking.raw,
+                now,
+            )
+            .await?
             {
-                Stored::New(_) | Stored::Changed(_) => {
-                    report.applied += 1;
-                    touched.insert(f.connection_id);
-                }
-                Stored::Unchanged(_) => {}
+                report.delivered += 1;
+                touched.insert(f.connection_id);
             }
         }
     }
@@ -217,4 +226,43 @@ async fn apply_page(
     report.unknown += usize::try_from(unknown).unwrap_or(0);
     report.connections.extend(touched);
     Ok(())
+}
+
+/// Inbox entries stored per transaction.
+const INBOX_PAGE: i64 = 200;
+
+/// Stores what the channel feed handed the connection, under the connection's lease (its sync
+/// calls this where it would have read its own account): each reservation audited like a
+/// pull's, and taken out of the inbox in the same transaction.
+pub async fn take_inbox(
+    ctx: &SyncContext,
+    connection: &Connection,
+) -> Result<PullReport, SyncError> {
+    let mut report = PullReport::default();
+    loop {
+        let waiting = channel_feed::inbox(&ctx.db, connection.id, INBOX_PAGE).await?;
+        let now = ctx.clock.now();
+        let mut tx = ctx.db.begin_write().await?;
+        for delivered in &waiting {
+            match reservation_from_payload(&delivered.payload) {
+                Ok(booking) => {
+                    match super::pull::store(&mut tx, connection, &booking, now, None).await? {
+                        Stored::New(id) => report.new.push(id),
+                        Stored::Changed(id) => report.changed.push(id),
+                        Stored::Unchanged(_) => {}
+                    }
+                }
+                // It was read once already; what cannot be read again is skipped.
+                Err(e) => {
+                    report.unreadable += 1;
+                    tracing::warn!(connection = connection.id, error = %e, "unreadable inbox entry skipped");
+                }
+            }
+            channel_feed::take(&mut tx, connection.id, delivered).await?;
+        }
+        tx.commit().await?;
+        if (waiting.len() as i64) < INBOX_PAGE {
+            return Ok(report);
+        }
+    }
 }

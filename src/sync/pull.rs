@@ -124,26 +124,7 @@ pub(crate) async fn store(
     now: i64,
     sweep: Option<i64>,
 ) -> Result<Stored, sqlx::Error> {
-    store_for(
-        tx,
-        connection.id,
-        connection.partner_id,
-        booking,
-        now,
-        sweep,
-    )
-    .await
-}
-
-/// [`store`] for a connection known by its id and partner (the channel feed reads no more).
-pub(crate) async fn store_for(
-    tx: &mut crate::db::Tx,
-    connection_id: i64,
-    partner_id: i64,
-    booking: &crate::domain::RemoteBooking,
-    now: i64,
-    sweep: Option<i64>,
-) -> Result<Stored, sqlx::Error> {
+    let (connection_id, partner_id) = (connection.id, connection.partner_id);
     let system = booking.system;
     let previous = bookings::previous(tx, connection_id, system, &booking.external_id).await?;
     let stored = bookings::upsert(tx, connection_id, booking, now).await?;

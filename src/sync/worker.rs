@@ -426,9 +426,21 @@ async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, S
     // One system being down must not stop the other side from syncing.
     let termino = if fed_by_channel {
         feed_answered(ctx, conn, &mut silent_since).await?;
-        Ok(PullReport::default())
+        super::feed::take_inbox(ctx, conn).await
     } else {
-        pull(ctx, conn, System::Termino, systems.termino.as_ref()).await
+        let own = pull(ctx, conn, System::Termino, systems.termino.as_ref()).await;
+        match own {
+            // What the feed handed it meanwhile is stored too (a later version than the read
+            // wins; an older one changes nothing).
+            Ok(mut report) if ctx.connector.termino_channel().is_some() => {
+                let inbox = super::feed::take_inbox(ctx, conn).await?;
+                report.new.extend(inbox.new);
+                report.changed.extend(inbox.changed);
+                report.unreadable += inbox.unreadable;
+                Ok(report)
+            }
+            other => other,
+        }
     };
     let reservio = pull(ctx, conn, System::Reservio, systems.reservio.as_ref()).await;
     let mut refused = false;

@@ -100,6 +100,12 @@ pub(crate) fn page_from_slice(body: &[u8]) -> Result<ChannelPage, SystemError> {
     })
 }
 
+/// A reservation as a delivered change's payload keeps it (its JSON, `RemoteBooking::raw`).
+pub fn reservation_from_payload(payload: &str) -> Result<RemoteBooking, SystemError> {
+    let value: Value = serde_json::from_str(payload).map_err(invalid)?;
+    reservation_from_value(&value)
+}
+
 /// A `410` that asks for a resync, with the cursor to continue from.
 pub(crate) fn resync_from_slice(body: &[u8]) -> Result<ChannelRead, SystemError> {
     match serde_json::from_slice::<GoneWire>(body) {

@@ -16,7 +16,7 @@ use async_trait::async_trait;
 use reqwest::{RequestBuilder, Url};
 use serde_json::{Value, json};
 
-pub use channel::{ChannelChange, ChannelFeed, ChannelPage, ChannelRead};
+pub use channel::{ChannelChange, ChannelFeed, ChannelPage, ChannelRead, reservation_from_payload};
 pub use timestamp::{format_rfc3339, parse_rfc3339};
 pub use webhook::{
     MAX_AGE_SECS as WEBHOOK_MAX_AGE_SECS, SIGNATURE_HEADER, WebhookNotification, new_nonce,
