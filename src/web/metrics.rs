@@ -145,6 +145,18 @@ pub async fn show(
     );
     gauge(
         &mut registry,
+        "termino_inbox_waiting",
+        "Changes the channel feed handed to connections, not yet stored by their syncs",
+        sync.termino_inbox_waiting,
+    );
+    gauge(
+        &mut registry,
+        "termino_inbox_oldest_seconds",
+        "How long the oldest of those has waited",
+        sync.termino_inbox_oldest_secs,
+    );
+    gauge(
+        &mut registry,
         "termino_feed_resyncs",
         "Times the channel feed lost our place and every account was read in full again",
         sync.termino_feed_resyncs,

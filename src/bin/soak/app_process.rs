@@ -46,7 +46,6 @@ impl AppProcess {
         database_url: &str,
         reservio_url: String,
         termino_url: String,
-        termino_channel_token: String,
         key_file: &Path,
         log: PathBuf,
     ) -> anyhow::Result<AppProcess> {
@@ -59,8 +58,6 @@ impl AppProcess {
                 ("DATABASE_URL", database_url.to_string()),
                 ("RESERVIO_URL", reservio_url),
                 ("TERMINO_URL", termino_url),
-                // Termino's changes through the channel feed, as in production.
-                ("TERMINO_CHANNEL_TOKEN", termino_channel_token),
                 ("BOOKBRIDGE_KEY_FILE", key_file.display().to_string()),
                 ("RUST_LOG", log_filter),
                 // A log file, not a terminal: no colour codes.
@@ -72,6 +69,12 @@ impl AppProcess {
                 .timeout(Duration::from_secs(2))
                 .build()?,
         })
+    }
+
+    /// Reads Termino's changes through the channel feed with the channel's `token`.
+    pub fn with_termino_channel(mut self, token: String) -> AppProcess {
+        self.env.push(("TERMINO_CHANNEL_TOKEN", token));
+        self
     }
 
     pub fn base_url(&self) -> String {

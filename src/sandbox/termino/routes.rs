@@ -135,7 +135,11 @@ async fn channel_changes(
     let (cursor, limit) = feed_params(query.as_deref())?;
     let answer = shared.lock().channel_changes(cursor, limit);
     match answer {
-        Ok((cursor, page, has_more)) => {
+        Ok(super::store::ChannelChanges {
+            cursor,
+            changes: page,
+            has_more,
+        }) => {
             let next_cursor = page.last().map_or(cursor, |(_, r)| r.version);
             let changes: Vec<Value> = page
                 .iter()

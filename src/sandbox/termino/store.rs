@@ -35,6 +35,14 @@ pub(super) struct Store {
     feed_floor: u64,
 }
 
+/// A page of the channel feed: the cursor it was read from, each reservation with its partner,
+/// and whether more are waiting.
+pub(super) struct ChannelChanges {
+    pub cursor: u64,
+    pub changes: Vec<(String, Reservation)>,
+    pub has_more: bool,
+}
+
 /// Why the channel feed cannot continue from a cursor.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum FeedGap {
@@ -138,7 +146,7 @@ impl Store {
         &self,
         cursor: Option<u64>,
         limit: usize,
-    ) -> Result<(u64, Vec<(String, Reservation)>, bool), FeedGap> {
+    ) -> Result<ChannelChanges, FeedGap> {
         let cursor = cursor.unwrap_or(self.feed_floor);
         if cursor < self.feed_floor || cursor > self.version {
             return Err(FeedGap::Resync {
@@ -156,7 +164,11 @@ impl Store {
                 page.push((partner_id.clone(), r.clone()));
             }
         }
-        Ok((cursor, page, later.next().is_some()))
+        Ok(ChannelChanges {
+            cursor,
+            changes: page,
+            has_more: later.next().is_some(),
+        })
     }
 
     fn book(&self, partner_id: &str) -> Result<&PartnerBook, ApiError> {

@@ -6,7 +6,6 @@ use async_trait::async_trait;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::TerminoClient;
 use super::wire::{describe_error_body, reservation_from_value};
 use crate::domain::RemoteBooking;
 use crate::systems::SystemError;
@@ -120,33 +119,6 @@ pub(crate) fn resync_from_slice(body: &[u8]) -> Result<ChannelRead, SystemError>
             status: 410,
             body: describe_error_body(body),
         }),
-    }
-}
-
-#[async_trait]
-impl ChannelFeed for TerminoClient {
-    /// Reads one page with this client's token, which must be the channel's.
-    async fn read(&self, cursor: Option<&str>) -> Result<ChannelRead, SystemError> {
-        let mut url = self.base.clone();
-        url.path_segments_mut()
-            .map_err(|()| SystemError::Transport("the Termino URL cannot have a path".into()))?
-            .pop_if_empty()
-            .extend(["v1", "channel", "changes"]);
-        let limit = self.page_size.to_string();
-        let mut query = vec![("limit", limit.as_str())];
-        if let Some(cursor) = cursor {
-            query.push(("cursor", cursor));
-        }
-        let (status, body) = self.exchange(self.http.get(url).query(&query)).await?;
-        match status.as_u16() {
-            200..=299 => page_from_slice(&body).map(ChannelRead::Page),
-            410 => resync_from_slice(&body),
-            404 => Err(SystemError::NotFound),
-            code => Err(SystemError::Http {
-                status: code,
-                body: describe_error_body(&body),
-            }),
-        }
     }
 }
 

@@ -182,6 +182,33 @@ impl TerminoClient {
     }
 }
 
+#[async_trait]
+impl ChannelFeed for TerminoClient {
+    /// Reads one page with this client's token, which must be the channel's.
+    async fn read(&self, cursor: Option<&str>) -> Result<ChannelRead, SystemError> {
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .map_err(|()| SystemError::Transport("the Termino URL cannot have a path".into()))?
+            .pop_if_empty()
+            .extend(["v1", "channel", "changes"]);
+        let limit = self.page_size.to_string();
+        let mut query = vec![("limit", limit.as_str())];
+        if let Some(cursor) = cursor {
+            query.push(("cursor", cursor));
+        }
+        let (status, body) = self.exchange(self.http.get(url).query(&query)).await?;
+        match status.as_u16() {
+            200..=299 => channel::page_from_slice(&body).map(ChannelRead::Page),
+            410 => channel::resync_from_slice(&body),
+            404 => Err(SystemError::NotFound),
+            code => Err(SystemError::Http {
+                status: code,
+                body: wire::describe_error_body(&body),
+            }),
+        }
+    }
+}
+
 /// The largest answer we read; a runaway body is garbage, not something to buffer forever.
 const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
