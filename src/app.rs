@@ -78,15 +78,19 @@ impl App {
                 Some(SystemsConfig::Remote {
                     reservio_url,
                     termino_url,
-                }) => (
-                    Some(Arc::new(with_budget(
-                        HttpConnector::new(reservio_url, termino_url, timeout, clock.clone()),
-                        &db,
-                        &clock,
-                        &config.sync,
-                    ))),
-                    None,
-                ),
+                }) => {
+                    let mut connector =
+                        HttpConnector::new(reservio_url, termino_url, timeout, clock.clone());
+                    if let Some(token) = &config.termino_channel_token {
+                        connector = connector
+                            .with_termino_channel(token)
+                            .context("cannot set up Termino's channel feed")?;
+                    }
+                    (
+                        Some(Arc::new(with_budget(connector, &db, &clock, &config.sync))),
+                        None,
+                    )
+                }
                 Some(SystemsConfig::Sandbox {
                     bookings_per_partner,
                 }) => {
@@ -108,7 +112,9 @@ impl App {
                             &sandbox.termino.url(),
                             timeout,
                             clock.clone(),
-                        ),
+                        )
+                        .with_termino_channel(&sandbox.termino_channel_token)
+                        .context("cannot set up the sandbox's channel feed")?,
                         &db,
                         &clock,
                         &config.sync,

@@ -27,6 +27,10 @@ pub struct Config {
     pub hash_concurrency: usize,
     /// The external systems to sync with; `None` leaves the sync engine off.
     pub systems: Option<SystemsConfig>,
+    /// The channel's own Termino token (`TERMINO_CHANNEL_TOKEN`): with it Termino's changes of
+    /// every connection are read through one channel-wide feed; without it each connection
+    /// polls its own account. The sandbox always has one.
+    pub termino_channel_token: Option<String>,
     /// Whether this instance runs the background worker and the e-mail sender (tests drive
     /// them themselves).
     pub run_worker: bool,
@@ -176,6 +180,7 @@ impl Config {
             absolute_timeout: Duration::from_secs(12 * 60 * 60),
             hash_concurrency: cores,
             systems: None,
+            termino_channel_token: None,
             run_worker: true,
             sync: crate::sync::Settings::default(),
             page_cache_ttl: Duration::from_secs(1),

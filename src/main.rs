@@ -113,6 +113,10 @@ enum Command {
         /// Termino's API root.
         #[arg(long, env = "TERMINO_URL")]
         termino_url: Option<String>,
+        /// The channel's own Termino token: Termino's changes of every connection are read
+        /// through one channel-wide feed. Without it each connection polls its own account.
+        #[arg(long, env = "TERMINO_CHANNEL_TOKEN", hide_env_values = true)]
+        termino_channel_token: Option<String>,
         /// The SMTP server for partner e-mails, e.g. smtp://user:pass@host:587?tls=required or
         /// smtps://user:pass@host; without it they are held on the Outbox page.
         #[arg(long, env = "SMTP_URL", hide_env_values = true)]
@@ -355,6 +359,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             database_url,
             reservio_url,
             termino_url,
+            termino_channel_token,
             smtp_url,
             mail_from,
             limits,
@@ -380,6 +385,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             config.sync.reservio_budget = reservio_budget;
             config.sync.far_window_every_secs = i64::from(far_window_secs);
             config.metrics_token = metrics_token.filter(|t| !t.trim().is_empty());
+            config.termino_channel_token = termino_channel_token.filter(|t| !t.trim().is_empty());
             config.staff_second_factor = staff_second_factor;
             config.public_url = public_url;
             config.mail = match smtp_url.as_deref().map(str::trim) {

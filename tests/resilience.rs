@@ -275,6 +275,8 @@ async fn instance(app: &TestApp, w: &World) -> (String, tokio::task::JoinHandle<
         reservio_url: w.sandbox.reservio.url(),
         termino_url: w.sandbox.termino.url(),
     });
+    // Termino's changes through the channel feed, read by one instance at a time.
+    config.termino_channel_token = Some(w.sandbox.termino_channel_token.clone());
     config.sync.lease_secs = 3;
     config.sync.poll_interval_secs = 1;
     config.sync.retry_base_secs = 1;

@@ -10,6 +10,8 @@ mod common;
 mod credentials;
 #[path = "sync/faults.rs"]
 mod faults;
+#[path = "sync/feed.rs"]
+mod feed;
 #[path = "sync/flags.rs"]
 mod flags;
 #[path = "sync/holds.rs"]
@@ -40,6 +42,7 @@ fn main() {
     let mut all = propagation::tests();
     all.extend(flags::tests());
     all.extend(faults::tests());
+    all.extend(feed::tests());
     all.extend(tests![
         a_vanished_side_agrees_with_nothing_and_its_mismatches_carry_on_when_it_returns,
         a_change_whose_read_back_cannot_be_read_stays_pending_and_is_verified_later,

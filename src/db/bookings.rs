@@ -69,7 +69,17 @@ impl Stored {
     }
 }
 
-/// Stores the latest snapshot of a booking.
+/// Whether a snapshot of version `incoming` is older than the stored one: read before a change
+/// that is already stored (the channel feed's page and a push's answer may cross).
+fn older_than_stored(incoming: Option<i64>, stored: Option<&str>) -> bool {
+    match (incoming, stored.and_then(|s| s.parse::<i64>().ok())) {
+        (Some(incoming), Some(stored)) => incoming < stored,
+        _ => false,
+    }
+}
+
+/// Stores the latest snapshot of a booking. A snapshot of an older version than the stored one
+/// (where the system versions its bookings) changes nothing.
 pub async fn upsert(
     tx: &mut Tx,
     connection_id: i64,
@@ -77,8 +87,9 @@ pub async fn upsert(
     now: i64,
 ) -> Result<Stored, sqlx::Error> {
     let hash = booking.content_hash();
-    let existing: Option<(i64, String, Option<i64>)> = sqlx::query_as(
-        "SELECT id, content_hash, vanished_at FROM external_bookings \
+    let version = booking.remote_version.map(|v| v.to_string());
+    let existing: Option<(i64, String, Option<i64>, Option<String>)> = sqlx::query_as(
+        "SELECT id, content_hash, vanished_at, remote_version FROM external_bookings \
          WHERE connection_id = $1 AND system = $2 AND external_id = $3",
     )
     .bind(connection_id)
@@ -87,16 +98,32 @@ pub async fn upsert(
     .fetch_optional(&mut **tx)
     .await?;
     match existing {
-        Some((id, old_hash, None)) if old_hash == hash => Ok(Stored::Unchanged(id)),
-        Some((id, _, _)) => {
+        Some((id, _, _, stored))
+            if older_than_stored(booking.remote_version, stored.as_deref()) =>
+        {
+            Ok(Stored::Unchanged(id))
+        }
+        Some((id, old_hash, None, stored)) if old_hash == hash => {
+            // Nothing that matters changed, but a later read must not go back before it.
+            if version.is_some() && version != stored {
+                sqlx::query("UPDATE external_bookings SET remote_version = $1 WHERE id = $2")
+                    .bind(&version)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Ok(Stored::Unchanged(id))
+        }
+        Some((id, _, _, _)) => {
             let update = sqlx::query(
                 "UPDATE external_bookings SET start_at = $1, end_at = $2, service_id = $3, \
                  customer_name = $4, customer_email = $5, customer_phone = $6, status = $7, \
                  voucher_code = $8, counterpart_id = $9, self_rescheduled = $10, \
                  remote_updated_at = $11, content_hash = $12, raw_payload = $13, \
-                 fetched_at = $14, vanished_at = NULL WHERE id = $15",
+                 fetched_at = $14, vanished_at = NULL, remote_version = $15 WHERE id = $16",
             );
             bind_snapshot(update, booking, &hash, now)
+                .bind(&version)
                 .bind(id)
                 .execute(&mut **tx)
                 .await?;
@@ -108,11 +135,12 @@ pub async fn upsert(
                 "INSERT INTO external_bookings (start_at, end_at, service_id, customer_name, \
                  customer_email, customer_phone, status, voucher_code, counterpart_id, \
                  self_rescheduled, remote_updated_at, content_hash, raw_payload, fetched_at, \
-                 connection_id, system, external_id, awaiting_link) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1) \
+                 remote_version, connection_id, system, external_id, awaiting_link) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1) \
                  RETURNING id",
             );
             let row = bind_snapshot(insert, booking, &hash, now)
+                .bind(&version)
                 .bind(connection_id)
                 .bind(booking.system.as_str())
                 .bind(&booking.external_id)

@@ -8,6 +8,7 @@ pub mod account_tokens;
 pub mod bookings;
 pub mod budget;
 pub mod cases;
+pub mod channel_feed;
 pub mod connections;
 pub mod cursors;
 pub mod emails;

@@ -6,7 +6,7 @@
 //! take different rows instead of waiting for each other; SQLite has a single writer, so the
 //! same `UPDATE … RETURNING` is atomic there by itself.
 
-use super::{Backend, Db};
+use super::{Backend, Db, Tx};
 
 /// The PostgreSQL channel a notification is announced on, so that an idle worker of any
 /// instance wakes at once.
@@ -32,6 +32,34 @@ pub async fn request_sync(db: &Db, connection_id: i64, now: i64) -> Result<(), s
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(WAKE_CHANNEL)
             .bind(connection_id.to_string())
+            .execute(db.pool())
+            .await?;
+    }
+    Ok(())
+}
+
+/// The channel feed brought changes of the connection (stored in `tx`): it is due now, in the
+/// notified lane, and counts as changed just now for its polling interval. Announced to idle
+/// workers by [`announce`] after the commit.
+pub async fn changes_arrived(tx: &mut Tx, connection_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE connections SET sync_wanted_at = COALESCE(sync_wanted_at, $1), \
+         next_sync_at = CASE WHEN next_sync_at > $1 THEN $1 ELSE next_sync_at END, \
+         sync_requests = sync_requests + 1, last_change_at = $1 WHERE id = $2",
+    )
+    .bind(now)
+    .bind(connection_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Wakes idle workers of every instance (PostgreSQL); on SQLite the caller wakes its own.
+pub async fn announce(db: &Db) -> Result<(), sqlx::Error> {
+    if db.backend() == Backend::Postgres {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(WAKE_CHANNEL)
+            .bind("feed")
             .execute(db.pool())
             .await?;
     }

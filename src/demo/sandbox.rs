@@ -37,7 +37,7 @@ pub async fn connect_demo_partners(
 
 /// Connects the given partners (any names) to fresh accounts in the sandbox, each with
 /// `bookings_per_partner` seeded appointments; their catalogues repeat the demo's. For the
-/// benchmark of a whole channel.
+/// benchmark of a whole channel. Their accounts are numbered on from those the sandbox has.
 pub async fn connect_partners(
     sandbox: &Sandbox,
     db: &Db,
@@ -46,7 +46,8 @@ pub async fn connect_partners(
     partner_ids: &[i64],
     bookings_per_partner: usize,
 ) -> anyhow::Result<()> {
-    for (index, partner_id) in partner_ids.iter().enumerate() {
+    let first = sandbox.partners().len();
+    for (index, partner_id) in (first..).zip(partner_ids) {
         let seeded = connect_one(
             sandbox,
             db,

@@ -124,6 +124,9 @@ pub struct RemoteBooking {
     pub self_rescheduled: bool,
     /// When the system last changed it, if it says.
     pub updated_at: Option<i64>,
+    /// The system's own version of this state, where it has one (Termino's `version`): a
+    /// snapshot read earlier never overwrites one of a later version.
+    pub remote_version: Option<i64>,
     /// The payload as received, kept for diagnosis.
     pub raw: String,
 }
@@ -255,6 +258,7 @@ mod tests {
             counterpart_id: Some("t-1".into()),
             self_rescheduled: false,
             updated_at: Some(1),
+            remote_version: None,
             raw: "{}".into(),
         }
     }

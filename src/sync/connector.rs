@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::db::connections::Connection;
 use crate::systems::reservio::{AccountProfile, DateFilterSupport, ReservioClient, WindowPolicy};
-use crate::systems::termino::TerminoClient;
+use crate::systems::termino::{ChannelFeed, TerminoClient};
 use crate::systems::{BookingSystem, SystemError};
 
 /// Both systems of one connection, ready to call.
@@ -33,6 +33,13 @@ pub trait Connector: Send + Sync {
 
     /// A Termino client with `token`, for the offers a partner sells (mapping services).
     fn termino_client(&self, token: &str) -> Result<TerminoClient, SystemError>;
+
+    /// Termino's channel-wide change feed, when the deployment has the channel's credential:
+    /// then one read serves every connection, and a connection reads its own account only
+    /// until it has read it to the end once. `None`: each connection polls its own account.
+    fn termino_channel(&self) -> Option<Arc<dyn ChannelFeed>> {
+        None
+    }
 }
 
 /// The production connector: HTTP clients against configured base URLs.
@@ -45,6 +52,8 @@ pub struct HttpConnector {
     pub far_window_every_secs: i64,
     /// What every Reservio request passes first (the deployment's budget), when one is set.
     pub reservio_gate: Option<Arc<dyn crate::systems::RequestGate>>,
+    /// Termino's channel feed, read with the channel's token, when one is configured.
+    pub termino_channel: Option<Arc<TerminoClient>>,
     clients: std::sync::Mutex<std::collections::HashMap<CacheKey, ConnectionSystems>>,
 }
 
@@ -64,8 +73,19 @@ impl HttpConnector {
             clock,
             far_window_every_secs: 0,
             reservio_gate: None,
+            termino_channel: None,
             clients: Default::default(),
         }
+    }
+
+    /// Reads Termino's changes through the channel-wide feed with the channel's `token`.
+    pub fn with_termino_channel(mut self, token: &str) -> Result<Self, SystemError> {
+        self.termino_channel = Some(Arc::new(TerminoClient::new(
+            &self.termino_url,
+            token,
+            self.timeout,
+        )?));
+        Ok(self)
     }
 
     /// Every Reservio request of every connection passes `gate` first.
@@ -130,5 +150,11 @@ impl Connector for HttpConnector {
 
     fn termino_client(&self, token: &str) -> Result<TerminoClient, SystemError> {
         TerminoClient::new(&self.termino_url, token, self.timeout)
+    }
+
+    fn termino_channel(&self) -> Option<Arc<dyn ChannelFeed>> {
+        self.termino_channel
+            .clone()
+            .map(|c| c as Arc<dyn ChannelFeed>)
     }
 }

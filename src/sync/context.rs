@@ -22,6 +22,8 @@ pub enum SyncError {
     Busy(i64),
     #[error("connection {0} is not set up for sync: {1}")]
     NotConfigured(i64, &'static str),
+    #[error("Termino's channel feed is being read by another instance")]
+    FeedBusy,
 }
 
 /// Tuning of the engine, with defaults that suit the demo.

@@ -8,6 +8,7 @@ pub mod budget;
 pub mod catalogue;
 pub mod connector;
 pub mod context;
+pub mod feed;
 pub mod hold;
 pub mod link;
 mod listing;

@@ -116,6 +116,10 @@ pub async fn pull(
             report.vanished.extend(vanished);
         }
         cursors::set(&mut tx, connection.id, system, &batch.next_cursor, now).await?;
+        // Read to its end: from now on the channel feed (where there is one) brings its changes.
+        if system == System::Termino && !batch.has_more {
+            cursors::mark_caught_up(&mut tx, connection.id, now).await?;
+        }
         tx.commit().await?;
         report.unreadable += unreadable_here;
         if !batch.has_more {
@@ -135,9 +139,10 @@ pub(crate) async fn store(
     now: i64,
     sweep: Option<i64>,
 ) -> Result<Stored, sqlx::Error> {
+    let (connection_id, partner_id) = (connection.id, connection.partner_id);
     let system = booking.system;
-    let previous = bookings::previous(tx, connection.id, system, &booking.external_id).await?;
-    let stored = bookings::upsert(tx, connection.id, booking, now).await?;
+    let previous = bookings::previous(tx, connection_id, system, &booking.external_id).await?;
+    let stored = bookings::upsert(tx, connection_id, booking, now).await?;
     if let Some(started_at) = sweep {
         bookings::mark_swept(tx, stored.id(), started_at).await?;
     }
@@ -161,7 +166,7 @@ pub(crate) async fn store(
         after["found_by"] = serde_json::json!("sweep");
     }
     let mut event = Event::new(&SYNC, action, "external_booking", stored.id())
-        .partner(Some(connection.partner_id))
+        .partner(Some(partner_id))
         .after(after);
     // The state it changed from, so that the change can be told ("13:00 → 10:00").
     if let (Stored::Changed(_), Some(p)) = (stored, &previous) {

@@ -1,7 +1,9 @@
 //! The worker: syncs each connection when it falls due (its schedule is in the database, see
 //! [`crate::db::schedule`] and [`super::schedule`]) and at once when a system notifies us, several
 //! connections at a time. Each connection's sync runs in a task of its own, so a panic in one is
-//! logged and never stops the loop.
+//! logged and never stops the loop. Where the deployment has Termino's channel feed, a task of
+//! the worker follows it ([`super::feed`]): one read for every connection, at each
+//! notification and every poll interval, and the connections it brought changes for fall due.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,6 +13,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
 use super::context::{SyncContext, SyncError};
+use super::feed::read_feed;
 use super::link::link_new;
 use super::pull::{PullReport, pull};
 use super::push::{PushReport, push_due};
@@ -18,8 +21,9 @@ use super::reconcile::{ReconcileReport, reconcile_all, reconcile_connection};
 use super::sweep::{SweepReport, sweep};
 use crate::db::connections::{self, Connection, Hold, ServiceMap};
 use crate::db::schedule::{self, Lane};
-use crate::db::{Backend, DatabaseUrl, cursors};
+use crate::db::{Backend, DatabaseUrl, channel_feed, cursors};
 use crate::domain::System;
+use crate::systems::termino::ChannelFeed;
 
 /// What one sync of one connection did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -52,6 +56,8 @@ pub struct Notifier {
     db: crate::db::Db,
     clock: crate::clock::Clock,
     wake: Arc<Notify>,
+    /// Wakes the channel feed's reader, where there is one: the change is read from the feed.
+    feed: Option<Arc<Notify>>,
 }
 
 impl Notifier {
@@ -65,6 +71,12 @@ impl Notifier {
     /// still comes).
     pub async fn request(&self, connection_id: i64) {
         let now = self.clock.now();
+        if let Some(feed) = &self.feed {
+            if let Err(e) = channel_feed::request_read(&self.db, now).await {
+                tracing::warn!(error = %e, "cannot ask for a read of the channel feed");
+            }
+            feed.notify_one();
+        }
         if let Err(e) = schedule::request_sync(&self.db, connection_id, now).await {
             tracing::warn!(connection = connection_id, error = %e, "cannot request a sync");
         }
@@ -78,6 +90,7 @@ impl Notifier {
 pub struct Worker {
     ctx: SyncContext,
     wake: Arc<Notify>,
+    feed_wake: Arc<Notify>,
     listen: Option<DatabaseUrl>,
 }
 
@@ -94,15 +107,18 @@ const LOOK_EVERY: Duration = Duration::from_millis(500);
 impl Worker {
     pub fn new(ctx: SyncContext) -> (Worker, Notifier) {
         let wake = Arc::new(Notify::new());
+        let feed_wake = Arc::new(Notify::new());
         let notifier = Notifier {
             db: ctx.db.clone(),
             clock: ctx.clock.clone(),
             wake: wake.clone(),
+            feed: ctx.connector.termino_channel().map(|_| feed_wake.clone()),
         };
         (
             Worker {
                 ctx,
                 wake,
+                feed_wake,
                 listen: None,
             },
             notifier,
@@ -123,7 +139,19 @@ impl Worker {
         // Stops listening when the loop is dropped.
         let mut listener = JoinSet::new();
         if let Some(url) = self.listen.clone() {
-            listener.spawn(listen_for_requests(url, self.wake.clone()));
+            listener.spawn(listen_for_requests(
+                url,
+                self.wake.clone(),
+                self.feed_wake.clone(),
+            ));
+        }
+        if let Some(feed) = self.ctx.connector.termino_channel() {
+            listener.spawn(follow_feed(
+                self.ctx.clone(),
+                feed,
+                self.feed_wake.clone(),
+                self.wake.clone(),
+            ));
         }
         let concurrency = self.ctx.settings.concurrency.max(1);
         // Each sync is a task of this set: a panic in one is contained (its slot is found by
@@ -194,14 +222,69 @@ impl Worker {
     }
 }
 
-/// Wakes the worker whenever any instance requests a sync; reconnects after a failure.
-async fn listen_for_requests(url: DatabaseUrl, wake: Arc<Notify>) {
+/// Follows the channel feed: reads it when a notification asks (here or, on PostgreSQL, at
+/// another instance) and at least every poll interval, unless another instance read it
+/// meanwhile; wakes the worker for the connections it made due. Each read is a task of its
+/// own, so a panic in one is logged and the feed is still followed.
+async fn follow_feed(
+    ctx: SyncContext,
+    feed: Arc<dyn ChannelFeed>,
+    feed_wake: Arc<Notify>,
+    wake: Arc<Notify>,
+) {
+    let poll = Duration::from_secs(ctx.settings.poll_interval_secs.max(1));
+    loop {
+        let now = ctx.clock.now();
+        let due = match channel_feed::state(&ctx.db).await {
+            Ok(state) => {
+                state.wanted_at.is_some()
+                    || state.answered_at.is_none_or(|at| {
+                        at + i64::try_from(poll.as_secs()).unwrap_or(i64::MAX) <= now
+                    })
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the channel feed's state");
+                false
+            }
+        };
+        let mut more = false;
+        if due {
+            let (ctx, feed) = (ctx.clone(), feed.clone());
+            match tokio::spawn(async move { read_feed(&ctx, feed.as_ref()).await }).await {
+                Ok(Ok(report)) => {
+                    if !report.connections.is_empty() {
+                        wake.notify_one();
+                    }
+                    more = report.more;
+                }
+                Ok(Err(SyncError::FeedBusy)) => {}
+                Ok(Err(e)) => tracing::debug!(error = %e, "channel feed read failed"),
+                Err(e) => tracing::error!(error = %e, "a channel feed read panicked"),
+            }
+        }
+        if more {
+            continue;
+        }
+        tokio::select! {
+            () = feed_wake.notified() => {}
+            () = tokio::time::sleep(poll) => {}
+        }
+    }
+}
+
+/// Wakes the worker (and the channel feed's reader) whenever any instance requests a sync;
+/// reconnects after a failure.
+async fn listen_for_requests(url: DatabaseUrl, wake: Arc<Notify>, feed_wake: Arc<Notify>) {
     loop {
         let outcome = async {
             let mut listener = sqlx::postgres::PgListener::connect(url.as_str()).await?;
             listener.listen(schedule::WAKE_CHANNEL).await?;
             loop {
-                listener.recv().await?;
+                let notification = listener.recv().await?;
+                // The feed's own announcements make connections due; they need no feed read.
+                if notification.payload() != "feed" {
+                    feed_wake.notify_one();
+                }
                 wake.notify_one();
             }
             #[allow(unreachable_code)]
@@ -226,6 +309,26 @@ async fn sync_claimed(ctx: SyncContext, id: i64) {
     }
 }
 
+/// For a connection fed by the channel feed, the feed's answers stand in for its own reads of
+/// Termino: Termino answered this round if the feed answered since the connection's last
+/// round; else it counts as silent (as a failed read would).
+async fn feed_answered(
+    ctx: &SyncContext,
+    conn: &Connection,
+    silent_since: &mut HashMap<System, i64>,
+) -> Result<(), SyncError> {
+    let before = cursors::answered_at(&ctx.db, conn.id, System::Termino).await?;
+    match channel_feed::state(&ctx.db).await?.answered_at {
+        Some(at) if before.is_none_or(|b| at > b) => {
+            cursors::set_answered(&ctx.db, conn.id, System::Termino, at).await?;
+        }
+        _ => {
+            silent_since.remove(&System::Termino);
+        }
+    }
+    Ok(())
+}
+
 fn log_outcome(conn: &Connection, outcome: Result<SyncReport, SyncError>) {
     match outcome {
         Ok(report) => tracing::debug!(connection = conn.id, ?report, "synced"),
@@ -239,6 +342,19 @@ fn log_outcome(conn: &Connection, outcome: Result<SyncReport, SyncError>) {
 pub async fn sync_all(
     ctx: &SyncContext,
 ) -> Result<Vec<(i64, Result<SyncReport, SyncError>)>, SyncError> {
+    if let Some(feed) = ctx.connector.termino_channel() {
+        // The whole backlog of the channel feed first, as the worker's reader would have.
+        for _ in 0..100 {
+            match read_feed(ctx, feed.as_ref()).await {
+                Ok(report) if report.more => continue,
+                Ok(_) | Err(SyncError::FeedBusy) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "channel feed read failed");
+                    break;
+                }
+            }
+        }
+    }
     let mut results = vec![];
     for conn in connections::list_syncable(&ctx.db).await? {
         let outcome = sync_connection(ctx, &conn).await;
@@ -312,8 +428,29 @@ async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, S
         let answered = cursors::answered_at(&ctx.db, conn.id, system).await?;
         silent_since.insert(system, answered.unwrap_or(0).saturating_add(poll));
     }
+    // Termino's side comes from the channel feed once the connection has read its own
+    // account to the end; until then (new, or after a resync) it reads it itself.
+    let fed_by_channel =
+        ctx.connector.termino_channel().is_some() && cursors::caught_up(&ctx.db, conn.id).await?;
     // One system being down must not stop the other side from syncing.
-    let termino = pull(ctx, conn, System::Termino, systems.termino.as_ref()).await;
+    let termino = if fed_by_channel {
+        feed_answered(ctx, conn, &mut silent_since).await?;
+        super::feed::take_inbox(ctx, conn).await
+    } else {
+        let own = pull(ctx, conn, System::Termino, systems.termino.as_ref()).await;
+        match own {
+            // What the feed handed it meanwhile is stored too (a later version than the read
+            // wins; an older one changes nothing).
+            Ok(mut report) if ctx.connector.termino_channel().is_some() => {
+                let inbox = super::feed::take_inbox(ctx, conn).await?;
+                report.new.extend(inbox.new);
+                report.changed.extend(inbox.changed);
+                report.unreadable += inbox.unreadable;
+                Ok(report)
+            }
+            other => other,
+        }
+    };
     let reservio = pull(ctx, conn, System::Reservio, systems.reservio.as_ref()).await;
     let mut refused = false;
     for (system, outcome) in [(System::Termino, &termino), (System::Reservio, &reservio)] {

@@ -1,5 +1,6 @@
 //! `/metrics` in Prometheus' text format, for operators: the sync engine (lag per connection,
-//! due connections and the oldest, the Reservio budget used, pushes pending and failed), open
+//! due connections and the oldest, the Reservio budget used, pushes pending and failed, the lag
+//! of Termino's channel feed and what it skipped), open
 //! mismatches by kind, procedures by state, HTTP latency by route and the database pool.
 //!
 //! The database figures are read when scraped, so every instance reports the same; the HTTP
@@ -127,6 +128,38 @@ pub async fn show(
         "reconcile_missed_links",
         "Links the full reconcile found the incremental one missed (0 when healthy)",
         sync.missed_by_incremental,
+    );
+    if let Some(lag) = sync.termino_feed_lag_secs {
+        gauge(
+            &mut registry,
+            "termino_feed_lag_seconds",
+            "Seconds since a read of Termino's channel feed last reached its end",
+            lag,
+        );
+    }
+    gauge(
+        &mut registry,
+        "termino_feed_unknown_account_changes",
+        "Changes the channel feed brought for accounts no connection syncs (skipped)",
+        sync.termino_feed_unknown_changes,
+    );
+    gauge(
+        &mut registry,
+        "termino_inbox_waiting",
+        "Changes the channel feed handed to connections, not yet stored by their syncs",
+        sync.termino_inbox_waiting,
+    );
+    gauge(
+        &mut registry,
+        "termino_inbox_oldest_seconds",
+        "How long the oldest of those has waited",
+        sync.termino_inbox_oldest_secs,
+    );
+    gauge(
+        &mut registry,
+        "termino_feed_resyncs",
+        "Times the channel feed lost our place and every account was read in full again",
+        sync.termino_feed_resyncs,
     );
     let lag: Vec<(String, i64)> = figures::lag_per_connection(db, now).await?;
     family(

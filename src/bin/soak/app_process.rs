@@ -71,6 +71,12 @@ impl AppProcess {
         })
     }
 
+    /// Reads Termino's changes through the channel feed with the channel's `token`.
+    pub fn with_termino_channel(mut self, token: String) -> AppProcess {
+        self.env.push(("TERMINO_CHANNEL_TOKEN", token));
+        self
+    }
+
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
     }

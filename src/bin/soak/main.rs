@@ -236,7 +236,9 @@ async fn soak(cli: &Cli, exe: PathBuf, scratch: &Scratch) -> anyhow::Result<Repo
         sandbox.termino.url(),
         &key_file,
         scratch.dir().join("app.log"),
-    )?;
+    )?
+    // Termino's changes through the channel feed, as in production.
+    .with_termino_channel(sandbox.termino_channel_token.clone());
     app.start(START_LIMIT).await?;
     let base = app.base_url();
     eprintln!(

@@ -16,6 +16,18 @@ pub struct SyncFigures {
     pub reservio_requests_last_minute: i64,
     /// Links the safety net found the incremental reconcile missed, in all.
     pub missed_by_incremental: i64,
+    /// Termino's channel feed: seconds since a read last reached its end — no change older
+    /// than that is unread. `None` where the feed has never been read to its end (or the
+    /// deployment has none).
+    pub termino_feed_lag_secs: Option<i64>,
+    /// Changes the feed brought for accounts no syncable connection has (skipped), in all.
+    pub termino_feed_unknown_changes: i64,
+    /// Times the feed could not continue from our cursor and every account was read again.
+    pub termino_feed_resyncs: i64,
+    /// Changes the feed handed to connections that their syncs have not stored yet, and the
+    /// seconds the oldest has waited.
+    pub termino_inbox_waiting: i64,
+    pub termino_inbox_oldest_secs: i64,
 }
 
 pub async fn sync_figures(db: &Db, now: i64) -> Result<SyncFigures, sqlx::Error> {
@@ -27,6 +39,8 @@ pub async fn sync_figures(db: &Db, now: i64) -> Result<SyncFigures, sqlx::Error>
     )
     .fetch_one(db.pool())
     .await?;
+    let feed = crate::db::channel_feed::state(db).await?;
+    let (inbox, inbox_oldest) = crate::db::channel_feed::inbox_backlog(db).await?;
     Ok(SyncFigures {
         due_connections: backlog.due,
         oldest_due_secs: backlog
@@ -37,6 +51,11 @@ pub async fn sync_figures(db: &Db, now: i64) -> Result<SyncFigures, sqlx::Error>
         reservio_requests_last_minute: crate::db::budget::used_since(db, "reservio", now - 59)
             .await?,
         missed_by_incremental: crate::db::schedule::full_check_found(db).await?,
+        termino_feed_lag_secs: feed.caught_up_at.map(|at| now.saturating_sub(at).max(0)),
+        termino_feed_unknown_changes: feed.unknown_changes,
+        termino_feed_resyncs: feed.resyncs,
+        termino_inbox_waiting: inbox,
+        termino_inbox_oldest_secs: inbox_oldest.map_or(0, |at| now.saturating_sub(at).max(0)),
     })
 }
 

@@ -21,6 +21,7 @@ use tokio::task::JoinHandle;
 
 pub use self::model::{Effect, EffectKind, Reservation};
 use self::shared::Shared;
+pub use self::shared::TerminoTraffic;
 use self::store::{NewReservation, Store, Webhook};
 use super::faults::FaultSwitch;
 use crate::clock::Clock;
@@ -67,6 +68,7 @@ impl FakeTermino {
             webhook_http,
             webhook_slots: Arc::new(tokio::sync::Semaphore::new(WEBHOOKS_IN_FLIGHT)),
             runtime,
+            traffic: Default::default(),
         });
         let faults = FaultSwitch::default();
         let app = routes::router(shared.clone(), faults.clone());
@@ -97,6 +99,30 @@ impl FakeTermino {
     pub fn add_partner(&self, partner_id: &str, token: &str) {
         self.shared
             .with_store(|store, _| store.add_partner(partner_id, token));
+    }
+
+    /// Sets the channel's own token, which reads the channel-wide change feed (every partner's
+    /// changes) and nothing else.
+    pub fn set_channel_token(&self, token: &str) {
+        self.shared
+            .with_store(|store, _| store.set_channel_token(token));
+    }
+
+    /// The channel feed's retention passes: a cursor older than the newest change now is
+    /// answered `410 resync_required`.
+    pub fn expire_channel_changes(&self) {
+        self.shared
+            .with_store(|store, _| store.expire_channel_changes());
+    }
+
+    /// The newest version handed out so far (a valid cursor of the channel feed).
+    pub fn head_version(&self) -> u64 {
+        self.shared.with_store(|store, _| store.head())
+    }
+
+    /// The requests answered so far, by kind.
+    pub fn traffic(&self) -> TerminoTraffic {
+        self.shared.traffic.get()
     }
 
     /// Adds (or replaces) an offer of a registered partner.

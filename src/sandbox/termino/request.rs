@@ -33,6 +33,20 @@ pub(super) fn authorize(
     }
 }
 
+/// The channel's own token, for the channel-wide feed.
+pub(super) fn authorize_channel(shared: &Shared, headers: &HeaderMap) -> Result<(), ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(ApiError::unauthorized)?;
+    if shared.lock().authorizes_channel(token.trim()) {
+        Ok(())
+    } else {
+        Err(ApiError::unauthorized())
+    }
+}
+
 fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
     let key = headers
         .get("Idempotency-Key")

@@ -1,6 +1,7 @@
 //! What the fake Termino's server and its handle share: the store, the clock and the webhook
 //! sender.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use serde_json::json;
@@ -22,6 +23,54 @@ pub(super) struct Shared {
     /// The runtime the server was started on: direct handle methods are plain functions, yet
     /// their notifications must be sent from a task.
     pub(super) runtime: tokio::runtime::Handle,
+    /// Requests served, for tests and benchmarks that count what the sync costs.
+    pub(super) traffic: Traffic,
+}
+
+/// Requests the fake has answered (faulted ones included), by kind.
+#[derive(Default)]
+pub(super) struct Traffic {
+    all: AtomicU64,
+    channel_feed: AtomicU64,
+    partner_feed: AtomicU64,
+}
+
+/// What a fake Termino has been asked so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TerminoTraffic {
+    /// Every API request (the sandbox's control paths not counted).
+    pub requests: u64,
+    /// Pages of the channel-wide change feed.
+    pub channel_feed: u64,
+    /// Pages of one partner's change feed.
+    pub partner_feed: u64,
+}
+
+/// Which kind of request one was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum RequestKind {
+    ChannelFeed,
+    PartnerFeed,
+    Other,
+}
+
+impl Traffic {
+    pub(super) fn count(&self, kind: RequestKind) {
+        self.all.fetch_add(1, Ordering::Relaxed);
+        match kind {
+            RequestKind::ChannelFeed => self.channel_feed.fetch_add(1, Ordering::Relaxed),
+            RequestKind::PartnerFeed => self.partner_feed.fetch_add(1, Ordering::Relaxed),
+            RequestKind::Other => 0,
+        };
+    }
+
+    pub(super) fn get(&self) -> TerminoTraffic {
+        TerminoTraffic {
+            requests: self.all.load(Ordering::Relaxed),
+            channel_feed: self.channel_feed.load(Ordering::Relaxed),
+            partner_feed: self.partner_feed.load(Ordering::Relaxed),
+        }
+    }
 }
 
 /// One webhook call waiting to be sent.

@@ -2,7 +2,7 @@
 //! handle's direct methods go through these operations, so a change made "by a customer" and one
 //! made through the API follow the same rules and bump the same version counter.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use axum::http::StatusCode;
 use rand::Rng;
@@ -25,6 +25,30 @@ pub(super) struct Store {
     pub(super) effects: Vec<Effect>,
     /// Changes not yet announced by webhook: (partner, reservation, version).
     pub(super) unannounced: Vec<(String, String, u64)>,
+    /// The channel's own token, for the channel-wide change feed.
+    channel_token: Option<String>,
+    /// Every reservation of every partner by the version of its latest change: the channel
+    /// feed in order, without a scan of all partners.
+    by_version: BTreeMap<u64, (String, String)>,
+    /// The oldest cursor the channel feed still continues from: changes before it are past
+    /// the feed's retention (the sandbox moves it on request).
+    feed_floor: u64,
+}
+
+/// A page of the channel feed: the cursor it was read from, each reservation with its partner,
+/// and whether more are waiting.
+pub(super) struct ChannelChanges {
+    pub cursor: u64,
+    pub changes: Vec<(String, Reservation)>,
+    pub has_more: bool,
+}
+
+/// Why the channel feed cannot continue from a cursor.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum FeedGap {
+    /// The cursor is older than what the feed keeps, or ahead of its newest change: the
+    /// client reads each partner in full and continues from `resume`.
+    Resync { resume: u64 },
 }
 
 #[derive(Default)]
@@ -92,6 +116,59 @@ impl Store {
     /// Whether `token` grants access to `partner_id`.
     pub fn authorizes(&self, token: &str, partner_id: &str) -> bool {
         self.tokens.get(token).is_some_and(|p| p == partner_id)
+    }
+
+    pub fn set_channel_token(&mut self, token: &str) {
+        self.channel_token = Some(token.to_owned());
+    }
+
+    /// Whether `token` is the channel's own (a partner's token never is).
+    pub fn authorizes_channel(&self, token: &str) -> bool {
+        self.channel_token.as_deref().is_some_and(|t| t == token) && !token.is_empty()
+    }
+
+    /// The retention passes: the channel feed no longer continues from a cursor older than
+    /// the newest change now.
+    pub fn expire_channel_changes(&mut self) {
+        self.feed_floor = self.version;
+    }
+
+    /// The newest version handed out so far.
+    pub fn head(&self) -> u64 {
+        self.version
+    }
+
+    /// Reservations of every partner changed after version `cursor`, oldest change first, at
+    /// most `limit`, each with its partner; the cursor read from and whether more are waiting.
+    /// No cursor reads from the oldest change kept. A cursor older than the retention, or
+    /// ahead of the newest change, cannot be continued from.
+    pub fn channel_changes(
+        &self,
+        cursor: Option<u64>,
+        limit: usize,
+    ) -> Result<ChannelChanges, FeedGap> {
+        let cursor = cursor.unwrap_or(self.feed_floor);
+        if cursor < self.feed_floor || cursor > self.version {
+            return Err(FeedGap::Resync {
+                resume: self.version,
+            });
+        }
+        let mut page = Vec::with_capacity(limit.min(self.by_version.len()));
+        let mut later = self.by_version.range(cursor + 1..);
+        for (_, (partner_id, id)) in later.by_ref().take(limit) {
+            if let Some(r) = self
+                .partners
+                .get(partner_id)
+                .and_then(|book| book.reservations.get(id))
+            {
+                page.push((partner_id.clone(), r.clone()));
+            }
+        }
+        Ok(ChannelChanges {
+            cursor,
+            changes: page,
+            has_more: later.next().is_some(),
+        })
     }
 
     fn book(&self, partner_id: &str) -> Result<&PartnerBook, ApiError> {
@@ -198,6 +275,9 @@ impl Store {
         reservation.updated_at = now;
         let after = reservation.clone();
         self.version = next_version;
+        self.by_version.remove(&before.version);
+        self.by_version
+            .insert(next_version, (partner_id.to_owned(), id.to_owned()));
         self.unannounced
             .push((partner_id.to_owned(), id.to_owned(), next_version));
         Ok((after, true))
@@ -266,6 +346,8 @@ impl Store {
         book.reservations.insert(id.clone(), reservation.clone());
         self.next_reservation += 1;
         self.version = version;
+        self.by_version
+            .insert(version, (partner_id.to_owned(), id.clone()));
         self.unannounced.push((partner_id.to_owned(), id, version));
         Ok(reservation)
     }
@@ -409,6 +491,7 @@ impl Store {
         if let Some(voucher) = book.vouchers.get_mut(&removed.voucher_code) {
             voucher.reservations.retain(|rid| rid != id);
         }
+        self.by_version.remove(&removed.version);
         self.version += 1;
         self.unannounced
             .push((partner_id.to_owned(), id.to_owned(), self.version));

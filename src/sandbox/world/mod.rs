@@ -73,6 +73,8 @@ pub struct DemoPartner {
 pub struct Sandbox {
     pub reservio: FakeReservio,
     pub termino: FakeTermino,
+    /// The channel's own token at the fake Termino: it reads the channel-wide change feed.
+    pub termino_channel_token: String,
     clock: Clock,
     /// Distinguishes this run's accounts from earlier runs on the same database.
     pub(crate) run: String,
@@ -123,9 +125,12 @@ impl Sandbox {
         let termino = FakeTermino::start_with_clock(clock.clone()).await?;
         let mut rng = StdRng::from_rng(&mut rand::rng());
         let run = format!("{:06x}", rng.random_range(0..0xff_ffff));
+        let termino_channel_token = token(&mut rng);
+        termino.set_channel_token(&termino_channel_token);
         Ok(Sandbox {
             reservio,
             termino,
+            termino_channel_token,
             clock,
             run,
             partners: Mutex::new(vec![]),

@@ -244,6 +244,7 @@ pub fn booking_from(item: &Value, included: &Included) -> Result<RemoteBooking, 
         counterpart_id: markers.termino_id,
         self_rescheduled: false,
         updated_at,
+        remote_version: None,
         raw,
     })
 }

@@ -2,6 +2,7 @@
 //! Termino has no public one. Every Termino reservation belongs to a voucher, so besides the
 //! [`BookingSystem`] calls the client can cancel and reissue vouchers (FAQ rules 2 and 5).
 
+mod channel;
 mod timestamp;
 mod webhook;
 mod wire;
@@ -15,6 +16,7 @@ use async_trait::async_trait;
 use reqwest::{RequestBuilder, Url};
 use serde_json::{Value, json};
 
+pub use channel::{ChannelChange, ChannelFeed, ChannelPage, ChannelRead, reservation_from_payload};
 pub use timestamp::{format_rfc3339, parse_rfc3339};
 pub use webhook::{
     MAX_AGE_SECS as WEBHOOK_MAX_AGE_SECS, SIGNATURE_HEADER, WebhookNotification, new_nonce,
@@ -147,13 +149,7 @@ impl TerminoClient {
     /// Sends with the bearer token and reads a JSON answer; any other answer becomes the
     /// matching [`SystemError`].
     async fn send(&self, request: RequestBuilder) -> Result<Value, SystemError> {
-        let response = request
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .map_err(transport_error)?;
-        let status = response.status();
-        let body = read_capped(response).await?;
+        let (status, body) = self.exchange(request).await?;
         if !status.is_success() {
             return Err(match status.as_u16() {
                 404 => SystemError::NotFound,
@@ -167,6 +163,49 @@ impl TerminoClient {
         }
         serde_json::from_slice(&body)
             .map_err(|e| SystemError::InvalidPayload(format!("Termino answer is not JSON: {e}")))
+    }
+}
+
+impl TerminoClient {
+    /// Sends with the bearer token; the status and the whole body, whatever they are.
+    async fn exchange(
+        &self,
+        request: RequestBuilder,
+    ) -> Result<(reqwest::StatusCode, Vec<u8>), SystemError> {
+        let response = request
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(transport_error)?;
+        let status = response.status();
+        Ok((status, read_capped(response).await?))
+    }
+}
+
+#[async_trait]
+impl ChannelFeed for TerminoClient {
+    /// Reads one page with this client's token, which must be the channel's.
+    async fn read(&self, cursor: Option<&str>) -> Result<ChannelRead, SystemError> {
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .map_err(|()| SystemError::Transport("the Termino URL cannot have a path".into()))?
+            .pop_if_empty()
+            .extend(["v1", "channel", "changes"]);
+        let limit = self.page_size.to_string();
+        let mut query = vec![("limit", limit.as_str())];
+        if let Some(cursor) = cursor {
+            query.push(("cursor", cursor));
+        }
+        let (status, body) = self.exchange(self.http.get(url).query(&query)).await?;
+        match status.as_u16() {
+            200..=299 => channel::page_from_slice(&body).map(ChannelRead::Page),
+            410 => channel::resync_from_slice(&body),
+            404 => Err(SystemError::NotFound),
+            code => Err(SystemError::Http {
+                status: code,
+                body: wire::describe_error_body(&body),
+            }),
+        }
     }
 }
 

@@ -41,9 +41,6 @@ struct ReservationWire {
     status: String,
     self_rescheduled: bool,
     reservio_booking_id: Option<String>,
-    // Read to reject a reservation without a valid version, though RemoteBooking has no slot
-    // for it: the change feed's cursor carries it instead.
-    #[allow(dead_code)]
     version: u64,
     updated_at: String,
 }
@@ -105,6 +102,7 @@ pub(crate) fn reservation_from_value(value: &Value) -> Result<RemoteBooking, Sys
         voucher_code: Some(wire.voucher_code),
         counterpart_id: wire.reservio_booking_id,
         self_rescheduled: wire.self_rescheduled,
+        remote_version: Some(i64::try_from(wire.version).map_err(|e| invalid("reservation", e))?),
         raw: value.to_string(),
     })
 }

@@ -64,6 +64,7 @@ fn booking(system: System, id: &str, start: i64) -> RemoteBooking {
         counterpart_id: None,
         self_rescheduled: false,
         updated_at: None,
+        remote_version: None,
         raw: "{}".into(),
     }
 }
