@@ -91,8 +91,7 @@ pub fn view_of(row: &LinkRow, map: &ServiceMap) -> LinkView {
     });
     LinkView {
         base,
-        reservio: sides.reservio,
-        termino: sides.termino,
+        sides,
         origin: row.origin_system.parse().unwrap_or(System::Termino),
         created_at: row.created_at,
         change_pending_since: row.change_pending_since,
@@ -336,9 +335,11 @@ async fn reconcile_row(
     let agreed = outcome.findings.is_empty() && outcome.pushes.is_empty() && !view.pending_pushes;
     // A side we cannot see agrees with nothing: while one has vanished, what was found by
     // looking at it stays open, and the same row carries on when the booking comes back.
-    let out_of_view = [&view.reservio, &view.termino]
-        .into_iter()
-        .any(|side| matches!(side, Side::Vanished { .. }));
+    let out_of_view = view
+        .sides
+        .pairs()
+        .iter()
+        .any(|(_, side)| matches!(side, Side::Vanished { .. }));
     for open in unresolved {
         let compares = open
             .kind
