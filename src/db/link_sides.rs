@@ -357,3 +357,29 @@ impl Sides<Option<Snapshot>> {
             .map(|_, s| s.as_ref().is_none_or(|s| s.vanished_at.is_some()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_reader_selects_what_it_decodes_and_nothing_it_does_not() {
+        let has = |read: Read, column: &str| read.columns().contains(column);
+        // The list reads names, never the base or where a snapshot came from.
+        assert!(has(Read::List, "AS t_mapped_service") && has(Read::List, "AS r_vanished_at"));
+        assert!(!has(Read::List, "base_") && !has(Read::List, "external_id"));
+        // Reconcile maps services itself: no names, no mapping joined.
+        assert!(!has(Read::Sync, "service_name") && !Read::Sync.joins().contains("mappings"));
+        assert!(has(Read::Sync, "AS t_self_rescheduled") && has(Read::Sync, "l.base_status"));
+        assert!(!has(Read::Sync, "fetched_at"));
+        // One link in full has everything, the base's service name too.
+        for column in [
+            "AS r_fetched_at",
+            "AS base_service_name",
+            "AS r_service_name",
+        ] {
+            assert!(has(Read::Full, column), "{column}");
+        }
+        assert!(Read::Full.joins().contains(" bs ON "));
+    }
+}
