@@ -53,6 +53,7 @@ fn main() {
         a_notification_that_arrives_during_a_sync_keeps_its_connection_due,
         a_quiet_connection_is_polled_less_often_than_one_that_just_changed,
         reconcile_reads_only_the_links_that_changed_or_whose_check_falls_due,
+        a_push_retried_or_a_flag_seen_again_marks_its_link_only_when_its_state_changes,
         the_request_budget_is_shared_by_every_instance_through_the_database,
         a_429_with_retry_after_holds_off_every_instance,
         metrics_want_the_bearer_token_and_follow_the_schedule,

@@ -211,13 +211,21 @@ pub async fn find_by_external_id(
 }
 
 /// Snapshots of one connection that the link step has not placed yet: those stored since its
-/// last run, found through their own index (`awaiting_link`), however many links there are.
-pub async fn unlinked(tx: &mut Tx, connection_id: i64) -> Result<Vec<StoredBooking>, sqlx::Error> {
+/// last run, found through their own index (`awaiting_link`), however many links there are;
+/// up to `limit` of them after id `after`, in id order.
+pub async fn unlinked(
+    tx: &mut Tx,
+    connection_id: i64,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<StoredBooking>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM external_bookings b WHERE b.connection_id = $1 \
-         AND b.awaiting_link = 1 ORDER BY b.id"
+         AND b.awaiting_link = 1 AND b.id > $2 ORDER BY b.id LIMIT $3"
     ))
     .bind(connection_id)
+    .bind(after)
+    .bind(limit)
     .fetch_all(&mut **tx)
     .await
 }

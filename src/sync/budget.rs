@@ -1,7 +1,13 @@
 //! The Reservio request budget of the whole deployment, kept in the database so that every
 //! instance draws from the same one (`BOOKBRIDGE_RESERVIO_BUDGET` requests per second), and a
 //! 429's `Retry-After` holds every instance off, not only the connection that got it.
+//!
+//! When the budget is short, a sync a notification asked for goes first: while one of its
+//! requests waits, this instance's polls wait too, so a notified change does not queue behind a
+//! channel's worth of polls for the same seconds of budget.
 
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -16,6 +22,39 @@ const MAX_WAIT: Duration = Duration::from_secs(30);
 
 /// How long a request waits before asking the budget again within a full second.
 const RETRY_EVERY: Duration = Duration::from_millis(50);
+/// The same for a notified sync's request, so it takes the next second's first request.
+const URGENT_RETRY_EVERY: Duration = Duration::from_millis(10);
+
+tokio::task_local! {
+    /// Set while a sync a notification asked for runs (see [`notified`]).
+    static NOTIFIED: ();
+}
+
+/// Runs `sync` as a notified sync: its requests go before this instance's polls when the
+/// budget is short.
+pub async fn notified<F: Future>(sync: F) -> F::Output {
+    NOTIFIED.scope((), sync).await
+}
+
+fn is_notified() -> bool {
+    NOTIFIED.try_with(|()| ()).is_ok()
+}
+
+/// Counts a notified request as waiting for as long as it lives.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn new(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        Waiting(count)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 /// A request budget of `per_second` for `system`, shared through the database.
 pub struct SharedBudget {
@@ -23,6 +62,8 @@ pub struct SharedBudget {
     clock: Clock,
     system: &'static str,
     per_second: i64,
+    /// Requests of notified syncs of this instance waiting for the budget.
+    urgent_waiting: AtomicUsize,
 }
 
 impl SharedBudget {
@@ -32,6 +73,7 @@ impl SharedBudget {
             clock,
             system,
             per_second: i64::from(per_second.max(1)),
+            urgent_waiting: AtomicUsize::new(0),
         }
     }
 }
@@ -44,6 +86,13 @@ fn unavailable(e: sqlx::Error) -> SystemError {
 impl RequestGate for SharedBudget {
     async fn admit(&self) -> Result<(), SystemError> {
         let started = tokio::time::Instant::now();
+        let urgent = is_notified();
+        let _waiting = urgent.then(|| Waiting::new(&self.urgent_waiting));
+        let retry = if urgent {
+            URGENT_RETRY_EVERY
+        } else {
+            RETRY_EVERY
+        };
         loop {
             let now = self.clock.now();
             let paused = budget::paused_until(&self.db, self.system)
@@ -51,6 +100,8 @@ impl RequestGate for SharedBudget {
                 .map_err(unavailable)?;
             let wait = match paused {
                 Some(until) if until > now => Duration::from_secs((until - now).unsigned_abs()),
+                // A notified sync's request is waiting: it takes the next free one.
+                _ if !urgent && self.urgent_waiting.load(Ordering::SeqCst) > 0 => retry,
                 _ => {
                     if budget::take(&self.db, self.system, now, self.per_second)
                         .await
@@ -58,7 +109,7 @@ impl RequestGate for SharedBudget {
                     {
                         return Ok(());
                     }
-                    RETRY_EVERY
+                    retry
                 }
             };
             if started.elapsed() + wait > MAX_WAIT {

@@ -9,26 +9,43 @@ use crate::db::connections::Connection;
 use crate::db::links::{self, NewLink};
 use crate::domain::System;
 
+/// Snapshots placed per transaction. Every new link is audited, and the audit chain's head
+/// stays locked until its transaction commits: placing a first sync's hundreds of snapshots in
+/// one transaction kept every other writer of the audit trail (a login, say) waiting for seconds.
+const BATCH: i64 = 20;
+
 /// Links every unlinked snapshot of the connection; returns the ids of links created or
 /// completed.
 pub async fn link_new(ctx: &SyncContext, connection: &Connection) -> Result<Vec<i64>, SyncError> {
-    let now = ctx.clock.now();
-    let mut tx = ctx.db.begin_write().await?;
-    let unlinked = bookings::unlinked(&mut tx, connection.id).await?;
     let mut touched = vec![];
-    for booking in unlinked {
-        let Some(system) = booking.system() else {
-            continue;
+    let mut after = 0;
+    loop {
+        let now = ctx.clock.now();
+        let mut tx = ctx.db.begin_write().await?;
+        let unlinked = bookings::unlinked(&mut tx, connection.id, after, BATCH).await?;
+        let Some(last) = unlinked.last() else {
+            break;
         };
-        // Earlier iterations may have linked this one already (as the counterpart of another).
-        if links::link_of_booking(&mut tx, booking.id).await?.is_some() {
-            links::placed(&mut tx, booking.id).await?;
-            continue;
+        after = last.id;
+        let full = unlinked.len() as i64 == BATCH;
+        for booking in unlinked {
+            let Some(system) = booking.system() else {
+                continue;
+            };
+            // Earlier iterations may have linked this one already (as the counterpart of
+            // another).
+            if links::link_of_booking(&mut tx, booking.id).await?.is_some() {
+                links::placed(&mut tx, booking.id).await?;
+                continue;
+            }
+            let link_id = link_one(&mut tx, connection, &booking, system, now).await?;
+            touched.push(link_id);
         }
-        let link_id = link_one(&mut tx, connection, &booking, system, now).await?;
-        touched.push(link_id);
+        tx.commit().await?;
+        if !full {
+            break;
+        }
     }
-    tx.commit().await?;
     Ok(touched)
 }
 

@@ -140,7 +140,12 @@ impl Worker {
                     in_flight[slot as usize] += 1;
                     syncing.push(id);
                     let ctx = self.ctx.clone();
-                    let task = running.spawn(sync_claimed(ctx, id));
+                    let task = match slot {
+                        Slot::Notified => {
+                            running.spawn(super::budget::notified(sync_claimed(ctx, id)))
+                        }
+                        Slot::Polled => running.spawn(sync_claimed(ctx, id)),
+                    };
                     tasks.insert(task.id(), (slot, id));
                 }
             }
@@ -254,6 +259,7 @@ pub async fn sync_connection(
     conn: &Connection,
 ) -> Result<SyncReport, SyncError> {
     let now = ctx.clock.now();
+    let started_at = now;
     let Some(requests_seen) = schedule::claim_one(
         &ctx.db,
         conn.id,
@@ -282,7 +288,10 @@ pub async fn sync_connection(
             now,
             error: error.as_deref(),
             requests_seen,
-            next_sync_at: now + super::schedule::poll_delay(&ctx.settings, now, last_change_at),
+            // Counted from when this sync began reading, not from when it ended: a change
+            // made just after the read waits one interval plus one sync, not two syncs.
+            next_sync_at: started_at
+                + super::schedule::poll_delay(&ctx.settings, now, last_change_at),
             changed,
         },
     )

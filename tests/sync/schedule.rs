@@ -263,3 +263,153 @@ pub async fn reconcile_reads_only_the_links_that_changed_or_whose_check_falls_du
         0
     );
 }
+
+async fn next_check_of(app: &TestApp, link: i64) -> Option<i64> {
+    let (at,): (Option<i64>,) =
+        sqlx::query_as("SELECT next_check_at FROM booking_links WHERE id = $1")
+            .bind(link)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("link row");
+    at
+}
+
+async fn put_off_check(app: &TestApp, link: i64, at: i64) {
+    sqlx::query("UPDATE booking_links SET next_check_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(link)
+        .execute(app.db.pool())
+        .await
+        .expect("put the check off");
+}
+
+pub async fn a_push_retried_or_a_flag_seen_again_marks_its_link_only_when_its_state_changes(
+    app: TestApp,
+) {
+    use bookbridge::db::mismatches::{self, Detected};
+    use bookbridge::db::outbox::{self, NewPush};
+    let w = World::of(&app);
+    let (reservation, _, _) = w.agreed_booking(0, tomorrow(&app), 1).await;
+    w.settle().await;
+    let (link,): (i64,) = sqlx::query_as(
+        "SELECT l.id FROM booking_links l JOIN external_bookings t ON t.id = l.termino_booking_id \
+         WHERE t.external_id = $1 AND l.superseded_by IS NULL",
+    )
+    .bind(&reservation)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("the booking's link");
+    let later = app.clock.now() + 10 * HOUR;
+    let now = app.clock.now();
+
+    // A new push is news for its link's reconcile.
+    put_off_check(&app, link, later).await;
+    let mut tx = app.db.begin_write().await.expect("tx");
+    let push = outbox::enqueue(
+        &mut tx,
+        &NewPush {
+            connection_id: w.partner.connection_id,
+            link_id: Some(link),
+            procedure_id: None,
+            system: "reservio",
+            action: "update_time",
+            payload: "{}",
+            idempotency_key: "quiet-marks-1",
+            reason: "a test push",
+        },
+        now,
+    )
+    .await
+    .expect("enqueue")
+    .expect("a new key");
+    tx.commit().await.expect("commit");
+    assert_eq!(next_check_of(&app, link).await, Some(0), "a new push marks");
+
+    // Its lease and a failed attempt leave it pending: reconcile would decide nothing new.
+    put_off_check(&app, link, later).await;
+    let owner = "quiet-marks-test";
+    let claimed = outbox::claim_due(&app.db, w.partner.connection_id, owner, now, now + 60, 10)
+        .await
+        .expect("claim");
+    assert!(claimed.iter().any(|r| r.id == push), "the push is taken");
+    let mut tx = app.db.begin_write().await.expect("tx");
+    assert!(
+        outbox::mark_retry(&mut tx, push, owner, "no answer", now)
+            .await
+            .expect("retry")
+    );
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        next_check_of(&app, link).await,
+        Some(later),
+        "taking a push and trying it again later are no news for reconcile"
+    );
+
+    // Done: the pending push is gone, which reconcile reads.
+    let claimed = outbox::claim_due(&app.db, w.partner.connection_id, owner, now, now + 60, 10)
+        .await
+        .expect("claim again");
+    assert!(
+        claimed.iter().any(|r| r.id == push),
+        "the push is due again"
+    );
+    let mut tx = app.db.begin_write().await.expect("tx");
+    assert!(
+        outbox::mark_done(&mut tx, push, owner, now)
+            .await
+            .expect("done")
+    );
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        next_check_of(&app, link).await,
+        Some(0),
+        "a push done marks"
+    );
+
+    // A flag raised marks; seen again (its details refreshed) it does not; resolved it does.
+    let detected = Detected {
+        link_id: link,
+        partner_id: w.partner.partner_id,
+        kind: "conflict",
+        severity: "high",
+        details: "first look",
+    };
+    put_off_check(&app, link, later).await;
+    let mut tx = app.db.begin_write().await.expect("tx");
+    let (flag, opened) = mismatches::open_or_refresh(&mut tx, &detected, now)
+        .await
+        .expect("open");
+    tx.commit().await.expect("commit");
+    assert!(opened);
+    assert_eq!(next_check_of(&app, link).await, Some(0), "a new flag marks");
+    put_off_check(&app, link, later).await;
+    let mut tx = app.db.begin_write().await.expect("tx");
+    mismatches::open_or_refresh(
+        &mut tx,
+        &Detected {
+            details: "second look",
+            ..detected
+        },
+        now + 1,
+    )
+    .await
+    .expect("refresh");
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        next_check_of(&app, link).await,
+        Some(later),
+        "a flag seen again is no news"
+    );
+    let mut tx = app.db.begin_write().await.expect("tx");
+    assert!(
+        mismatches::resolve(&mut tx, flag, "sync", "a test", now + 2)
+            .await
+            .expect("resolve")
+    );
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        next_check_of(&app, link).await,
+        Some(0),
+        "a resolved flag marks"
+    );
+}

@@ -74,6 +74,7 @@ async fn add_partners(db: &Db, n: usize) -> anyhow::Result<Vec<i64>> {
 /// Waits until every connection has finished a sync and no push is pending.
 async fn wait_for_first_syncs(db: &Db, patience: Duration) -> anyhow::Result<Duration> {
     let started = Instant::now();
+    let mut last_told = started;
     loop {
         let (unsynced,): (i64,) = sqlx::query_as(
             "SELECT COUNT(*) FROM connections WHERE state IN ('verifying', 'active') \
@@ -88,6 +89,13 @@ async fn wait_for_first_syncs(db: &Db, patience: Duration) -> anyhow::Result<Dur
         if unsynced == 0 && pending == 0 {
             return Ok(started.elapsed());
         }
+        if last_told.elapsed() >= Duration::from_secs(30) {
+            last_told = Instant::now();
+            eprintln!(
+                "bench: {:.0} s: {unsynced} connections not synced yet, {pending} pushes pending",
+                started.elapsed().as_secs_f64()
+            );
+        }
         anyhow::ensure!(
             started.elapsed() < patience,
             "the first syncs did not finish within {} s ({unsynced} connections never synced, \
@@ -98,7 +106,9 @@ async fn wait_for_first_syncs(db: &Db, patience: Duration) -> anyhow::Result<Dur
     }
 }
 
-pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyhow::Result<()> {
+/// Runs the channel and adds its rows to the table; returns how many measured moves never
+/// arrived (the caller fails the run when any did).
+pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyhow::Result<usize> {
     let keys = bookbridge::config::KeySettings::in_memory(
         std::env::temp_dir().join(format!("bench-scale-{}.checkpoints", std::process::id())),
     );
@@ -148,6 +158,18 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         Verdict::Info,
     );
 
+    let all_lanes = lanes(&sandbox);
+    anyhow::ensure!(!all_lanes.is_empty(), "no clean appointments to move");
+    // Spread the measured appointments over the whole channel.
+    let step = (all_lanes.len() / POLLED_LANES).max(1);
+    let lanes: Vec<_> = all_lanes
+        .into_iter()
+        .step_by(step)
+        .take(POLLED_LANES)
+        .collect();
+    // The activity never touches the measured appointments: a measured move must arrive as a
+    // move, not meet a cancellation, a deletion or a conflicting move of the generator's.
+    sandbox.set_aside(lanes.iter().map(|lane| lane.reservation_id.as_str()));
     // The activity generator, across all connections, for as long as the changes are measured.
     let stop = Arc::new(AtomicBool::new(false));
     let activity = {
@@ -165,27 +187,23 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
             done
         })
     };
+    crate::memory::reset_peak();
     let (cpu0, links0, wall0) = (
         cpu_secs(),
         bookbridge::sync::reconcile::links_read(),
         Instant::now(),
     );
-    crate::memory::reset_peak();
-    let all_lanes = lanes(&sandbox);
-    anyhow::ensure!(!all_lanes.is_empty(), "no clean appointments to move");
-    // Spread the measured appointments over the whole channel.
-    let step = (all_lanes.len() / POLLED_LANES).max(1);
-    let lanes: Vec<_> = all_lanes
-        .into_iter()
-        .step_by(step)
-        .take(POLLED_LANES)
-        .collect();
     let n = plan.connections as f64;
     let poll_bound = (settings.quiet_poll_interval_secs as f64)
         .max(n * REQUESTS_PER_POLL / f64::from(plan.budget));
     let polled_target = Duration::from_secs_f64(poll_bound + 2.0);
     let timeout = polled_target + Duration::from_secs(30);
     let notified = sequential(&sandbox, &lanes, plan.changes, timeout).await;
+    eprintln!(
+        "bench: {} notified moves measured after {:.0} s",
+        notified.len(),
+        wall0.elapsed().as_secs_f64()
+    );
     let polled = concurrent(
         &sandbox,
         &lanes,
@@ -206,14 +224,13 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         sqlx::query_as("SELECT COUNT(*) FROM booking_links WHERE superseded_by IS NULL")
             .fetch_one(db.pool())
             .await?;
-    rows(
+    let lost = rows(
         table,
         "Termino → Reservio (notified)",
         &notified,
         NOTIFIED_TARGET,
         timeout,
-    );
-    rows(
+    ) + rows(
         table,
         "Reservio → Termino (polled)",
         &polled,
@@ -316,5 +333,5 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         human(polled_target),
         open_mismatches(&db).await?
     ));
-    Ok(())
+    Ok(lost)
 }

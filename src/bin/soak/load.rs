@@ -21,6 +21,14 @@ const PAGES: [(Who, &str); 3] = [
 /// A page that takes longer than this counts as timed out.
 const PATIENCE: Duration = Duration::from_secs(10);
 
+/// How long the two logins before the load may take. They come as the app starts its first
+/// sync of every demo partner: hundreds of snapshots and links, each audited, and every audited
+/// write (a login too) takes its turn at the audit chain's head. On PostgreSQL, on a machine
+/// busy with other builds, the turns ahead of a login added up to more than `PATIENCE` (the
+/// app's log shows no error; the login waits on the chain's row lock). What the soak checks
+/// starts after the logins, so waiting longer for them weakens none of it.
+const LOGIN_PATIENCE: Duration = Duration::from_secs(60);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Who {
     Partner,
@@ -296,7 +304,7 @@ async fn run_in_process(
 pub async fn log_in(base: &str, email: &str, password: &str) -> anyhow::Result<String> {
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(PATIENCE)
+        .timeout(LOGIN_PATIENCE)
         .build()?;
     let form = client.get(format!("{base}/login")).send().await?;
     let before = session_cookie(form.headers());

@@ -3,6 +3,7 @@
 
 pub mod onboarding;
 
+use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -77,6 +78,9 @@ pub struct Sandbox {
     pub(crate) run: String,
     pub(crate) partners: Mutex<Vec<DemoPartner>>,
     pub(crate) rng: Mutex<StdRng>,
+    /// Termino reservation ids of appointments the activity leaves alone (someone is measuring
+    /// them: a move of theirs must arrive as a move, not meet a cancellation or a conflict).
+    set_aside: Mutex<HashSet<String>>,
 }
 
 // The fake systems hold tokens; a debug print names the run and nothing else.
@@ -126,12 +130,20 @@ impl Sandbox {
             run,
             partners: Mutex::new(vec![]),
             rng: Mutex::new(rng),
+            set_aside: Mutex::new(HashSet::new()),
         })
     }
 
     /// The demo partners connected so far.
     pub fn partners(&self) -> Vec<DemoPartner> {
         self.partners.lock().map(|p| p.clone()).unwrap_or_default()
+    }
+
+    /// Keeps the activity away from these appointments (by Termino reservation id) from now on.
+    pub fn set_aside<'a>(&self, reservations: impl IntoIterator<Item = &'a str>) {
+        if let Ok(mut aside) = self.set_aside.lock() {
+            aside.extend(reservations.into_iter().map(str::to_string));
+        }
     }
 
     /// Customers and staff doing ordinary things, a change every few seconds, forever.
@@ -154,8 +166,18 @@ impl Sandbox {
             return Err("no partners".into());
         }
         let p = &partners[rng.random_range(0..partners.len())];
-        let pick = rng.random_range(0..p.appointments.len().max(1));
-        let Some((booking, reservation, voucher)) = p.appointments.get(pick).cloned() else {
+        let free: Vec<&(String, String, String)> = {
+            let aside = self
+                .set_aside
+                .lock()
+                .map_err(|_| "set-aside list poisoned")?;
+            p.appointments
+                .iter()
+                .filter(|(_, reservation, _)| !aside.contains(reservation))
+                .collect()
+        };
+        let pick = rng.random_range(0..free.len().max(1));
+        let Some((booking, reservation, voucher)) = free.get(pick).map(|a| (*a).clone()) else {
             return Err("no appointments".into());
         };
         let now = self.clock.now();
