@@ -1,13 +1,17 @@
 //! `booking_links`: the two sides of one appointment, with the base (the last state both sides
 //! agreed on). A link is superseded by another (service change), never removed.
 
-use sqlx::FromRow;
+use std::sync::LazyLock;
 
+use sqlx::any::AnyRow;
+
+use super::link_sides::{self, Read, Snapshot, StoredBase};
 use super::{Db, Tx};
-use crate::domain::System;
+use crate::domain::reconcile::Base;
+use crate::domain::{Sides, System};
 
-/// A link joined with both of its snapshots: everything reconcile needs, in one row.
-#[derive(Clone, Debug, FromRow)]
+/// A link with both of its snapshots and its base: everything reconcile needs, in one row.
+#[derive(Clone, Debug)]
 pub struct LinkRow {
     pub id: i64,
     pub connection_id: i64,
@@ -16,35 +20,10 @@ pub struct LinkRow {
     pub voucher_code: Option<String>,
     pub created_at: i64,
     pub change_pending_since: Option<i64>,
-    pub base_start_at: Option<i64>,
-    pub base_end_at: Option<i64>,
-    pub base_service_id: Option<String>,
-    pub base_customer_name: Option<String>,
-    pub base_customer_email: Option<String>,
-    pub base_customer_phone: Option<String>,
-    pub base_status: Option<String>,
-    pub r_id: Option<i64>,
-    pub r_external_id: Option<String>,
-    pub r_start_at: Option<i64>,
-    pub r_end_at: Option<i64>,
-    pub r_service_id: Option<String>,
-    pub r_customer_name: Option<String>,
-    pub r_customer_email: Option<String>,
-    pub r_customer_phone: Option<String>,
-    pub r_status: Option<String>,
-    pub r_self_rescheduled: Option<i64>,
-    pub r_vanished_at: Option<i64>,
-    pub t_id: Option<i64>,
-    pub t_external_id: Option<String>,
-    pub t_start_at: Option<i64>,
-    pub t_end_at: Option<i64>,
-    pub t_service_id: Option<String>,
-    pub t_customer_name: Option<String>,
-    pub t_customer_email: Option<String>,
-    pub t_customer_phone: Option<String>,
-    pub t_status: Option<String>,
-    pub t_self_rescheduled: Option<i64>,
-    pub t_vanished_at: Option<i64>,
+    /// Each system's latest snapshot; `None` for a side not seen yet.
+    pub sides: Sides<Option<Snapshot>>,
+    /// The last state both sides agreed on; `None` until they agreed once.
+    pub base: Option<StoredBase>,
     pub has_open_case: i64,
     pub pending_pushes: i64,
     pub open_mismatches: i64,
@@ -54,32 +33,89 @@ pub struct LinkRow {
     pub next_check_at: Option<i64>,
 }
 
-const JOINED: &str = "SELECT l.id, l.connection_id, l.partner_id, l.origin_system, l.voucher_code, \
-     l.created_at, l.change_pending_since, l.base_start_at, l.base_end_at, l.base_service_id, \
-     l.base_customer_name, l.base_customer_email, l.base_customer_phone, l.base_status, \
-     r.id AS r_id, r.external_id AS r_external_id, r.start_at AS r_start_at, \
-     r.end_at AS r_end_at, r.service_id AS r_service_id, r.customer_name AS r_customer_name, \
-     r.customer_email AS r_customer_email, r.customer_phone AS r_customer_phone, \
-     r.status AS r_status, r.self_rescheduled AS r_self_rescheduled, \
-     r.vanished_at AS r_vanished_at, \
-     t.id AS t_id, t.external_id AS t_external_id, t.start_at AS t_start_at, \
-     t.end_at AS t_end_at, t.service_id AS t_service_id, t.customer_name AS t_customer_name, \
-     t.customer_email AS t_customer_email, t.customer_phone AS t_customer_phone, \
-     t.status AS t_status, t.self_rescheduled AS t_self_rescheduled, \
-     t.vanished_at AS t_vanished_at, \
-     CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.link_id = l.id AND c.state <> 'resolved') \
-          THEN 1 ELSE 0 END AS has_open_case, \
-     CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.link_id = l.id AND o.state = 'pending') \
-          THEN 1 ELSE 0 END AS pending_pushes, \
-     (SELECT COUNT(*) FROM mismatches m WHERE m.link_id = l.id AND m.state <> 'resolved') \
-          AS open_mismatches, \
-     (SELECT o.kind FROM procedures o WHERE o.link_id = l.id \
-          AND o.state IN ('pending', 'running', 'waiting') ORDER BY o.id LIMIT 1) \
-          AS active_procedure, \
-     l.next_check_at \
-     FROM booking_links l \
-     LEFT JOIN external_bookings r ON r.id = l.reservio_booking_id \
-     LEFT JOIN external_bookings t ON t.id = l.termino_booking_id";
+impl LinkRow {
+    /// A row selected by [`joined`] with the same `read`.
+    pub fn decode(row: &AnyRow, read: Read) -> Result<LinkRow, sqlx::Error> {
+        use sqlx::Row;
+        let (sides, base) = link_sides::decode(row, read)?;
+        Ok(LinkRow {
+            id: row.try_get("id")?,
+            connection_id: row.try_get("connection_id")?,
+            partner_id: row.try_get("partner_id")?,
+            origin_system: row.try_get("origin_system")?,
+            voucher_code: row.try_get("voucher_code")?,
+            created_at: row.try_get("created_at")?,
+            change_pending_since: row.try_get("change_pending_since")?,
+            sides,
+            base,
+            has_open_case: row.try_get("has_open_case")?,
+            pending_pushes: row.try_get("pending_pushes")?,
+            open_mismatches: row.try_get("open_mismatches")?,
+            active_procedure: row.try_get("active_procedure")?,
+            next_check_at: row.try_get("next_check_at")?,
+        })
+    }
+}
+
+impl LinkRow {
+    /// The side of `system`, once it has been seen.
+    pub fn side(&self, system: System) -> Option<&Snapshot> {
+        self.sides.get(system).as_ref()
+    }
+
+    /// The Reservio service the booking is on, once Reservio has shown it.
+    pub fn reservio_service(&self) -> Option<&str> {
+        self.side(System::Reservio).map(|s| s.service_id.as_str())
+    }
+
+    /// Each side's id in its own system, once seen.
+    pub fn external_ids(&self) -> Sides<Option<&str>> {
+        self.sides
+            .as_ref()
+            .map(|_, s| s.as_ref().map(|s| s.external_id.as_str()))
+    }
+}
+
+/// The links with their sides, as `read` selects them, and what reconcile asks of their
+/// cases, pushes, mismatches and procedures; a query adds its WHERE.
+pub fn joined(read: Read) -> &'static str {
+    static JOINED: LazyLock<[String; 3]> = LazyLock::new(|| {
+        Read::ALL.map(|read| {
+            format!(
+                "SELECT l.id, l.connection_id, l.partner_id, l.origin_system, l.voucher_code, \
+                 l.created_at, l.change_pending_since, {}, \
+                 CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.link_id = l.id \
+                      AND c.state <> 'resolved') THEN 1 ELSE 0 END AS has_open_case, \
+                 CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.link_id = l.id \
+                      AND o.state = 'pending') THEN 1 ELSE 0 END AS pending_pushes, \
+                 (SELECT COUNT(*) FROM mismatches m WHERE m.link_id = l.id \
+                      AND m.state <> 'resolved') AS open_mismatches, \
+                 (SELECT o.kind FROM procedures o WHERE o.link_id = l.id \
+                      AND o.state IN ('pending', 'running', 'waiting') ORDER BY o.id LIMIT 1) \
+                      AS active_procedure, \
+                 l.next_check_at \
+                 FROM booking_links l {}",
+                read.columns(),
+                read.joins()
+            )
+        })
+    });
+    &JOINED[read as usize]
+}
+
+/// Runs a query over [`joined`] `read` with its binds, decoding each row.
+async fn fetch_rows<'q>(
+    db: &Db,
+    read: Read,
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+) -> Result<Vec<LinkRow>, sqlx::Error> {
+    query
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|row| LinkRow::decode(row, read))
+        .collect()
+}
 
 /// One page of a connection's current links, in id order after `after_id`.
 pub async fn page_for_connection(
@@ -88,15 +124,16 @@ pub async fn page_for_connection(
     after_id: i64,
     limit: i64,
 ) -> Result<Vec<LinkRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "{JOINED} WHERE l.connection_id = $1 AND l.superseded_by IS NULL AND l.id > $2 \
-         ORDER BY l.id LIMIT $3"
-    ))
-    .bind(connection_id)
-    .bind(after_id)
-    .bind(limit)
-    .fetch_all(db.pool())
-    .await
+    let sql = format!(
+        "{} WHERE l.connection_id = $1 AND l.superseded_by IS NULL AND l.id > $2 \
+         ORDER BY l.id LIMIT $3",
+        joined(Read::Sync)
+    );
+    let query = sqlx::query(&sql)
+        .bind(connection_id)
+        .bind(after_id)
+        .bind(limit);
+    fetch_rows(db, Read::Sync, query).await
 }
 
 /// One page of a connection's current links that reconcile must look at by `now` — one of
@@ -108,16 +145,17 @@ pub async fn page_due_for_connection(
     after_id: i64,
     limit: i64,
 ) -> Result<Vec<LinkRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "{JOINED} WHERE l.connection_id = $1 AND l.next_check_at <= $2 \
-         AND l.superseded_by IS NULL AND l.id > $3 ORDER BY l.id LIMIT $4"
-    ))
-    .bind(connection_id)
-    .bind(now)
-    .bind(after_id)
-    .bind(limit)
-    .fetch_all(db.pool())
-    .await
+    let sql = format!(
+        "{} WHERE l.connection_id = $1 AND l.next_check_at <= $2 \
+         AND l.superseded_by IS NULL AND l.id > $3 ORDER BY l.id LIMIT $4",
+        joined(Read::Sync)
+    );
+    let query = sqlx::query(&sql)
+        .bind(connection_id)
+        .bind(now)
+        .bind(after_id)
+        .bind(limit);
+    fetch_rows(db, Read::Sync, query).await
 }
 
 /// Sets when reconcile must look at the link again, on its own.
@@ -167,12 +205,11 @@ pub async fn count_due(db: &Db, connection_id: i64, now: i64) -> Result<i64, sql
     Ok(n)
 }
 
-/// One link with its snapshots.
+/// One link with its snapshots in full (their ids, service names, when they were read).
 pub async fn find_row(db: &Db, id: i64) -> Result<Option<LinkRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{JOINED} WHERE l.id = $1"))
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await
+    let sql = format!("{} WHERE l.id = $1", joined(Read::Full));
+    let query = sqlx::query(&sql).bind(id);
+    Ok(fetch_rows(db, Read::Full, query).await?.pop())
 }
 
 /// The link that superseded link `id` (a service change's new booking), if one did; `None` too
@@ -409,23 +446,11 @@ pub async fn refresh_appointment_of_booking(
     Ok(())
 }
 
-/// The agreed state of a link.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StoredBase {
-    pub start_at: i64,
-    pub end_at: i64,
-    pub service_id: Option<String>,
-    pub customer_name: String,
-    pub customer_email: String,
-    pub customer_phone: String,
-    pub status: String,
-}
-
 /// Records a new base and whether a change is on its way.
 pub async fn set_base(
     tx: &mut Tx,
     link_id: i64,
-    base: Option<&StoredBase>,
+    base: Option<&Base>,
     change_pending_since: Option<i64>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -439,11 +464,11 @@ pub async fn set_base(
             )
             .bind(b.start_at)
             .bind(b.end_at)
-            .bind(&b.service_id)
-            .bind(&b.customer_name)
-            .bind(&b.customer_email)
-            .bind(&b.customer_phone)
-            .bind(&b.status)
+            .bind(&b.service)
+            .bind(&b.customer.name)
+            .bind(&b.customer.email)
+            .bind(&b.customer.phone)
+            .bind(b.status.as_str())
             .bind(change_pending_since)
             .bind(now)
             .bind(link_id)

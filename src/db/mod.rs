@@ -15,6 +15,7 @@ pub mod emails;
 pub mod filter;
 pub mod holds;
 pub mod lease;
+pub mod link_sides;
 pub mod links;
 pub mod listing;
 pub mod login_attempts;

@@ -39,8 +39,10 @@ pub mod note;
 pub mod password_policy;
 pub mod procedure;
 pub mod reconcile;
+pub mod sides;
 pub mod verification;
 
 pub use account::{Email, NewPassword, PartnerName, Role};
 pub use booking::{BookingStatus, Customer, NewBooking, RemoteBooking, System};
 pub use mismatch::{MismatchKind, MismatchState, Severity};
+pub use sides::Sides;

@@ -8,7 +8,7 @@ use super::context::{SYNC, SyncContext, SyncError};
 use crate::audit::{self, Event};
 use crate::db::accepted;
 use crate::db::connections::{Connection, ServiceMap};
-use crate::db::links::{self, LinkRow, StoredBase};
+use crate::db::links::{self, LinkRow};
 use crate::db::mismatches::{self, Detected};
 use crate::db::outbox::{self, NewPush};
 use crate::domain::mismatch::MismatchKind;
@@ -47,89 +47,56 @@ pub fn links_read() -> u64 {
 /// a connection has.
 pub const PAGE: i64 = 5000;
 
-fn status(raw: Option<&str>) -> BookingStatus {
-    raw.and_then(|s| s.parse().ok())
-        .unwrap_or(BookingStatus::Confirmed)
+fn status(raw: &str) -> BookingStatus {
+    raw.parse().unwrap_or(BookingStatus::Confirmed)
 }
 
 /// The link as the pure merge sees it. Termino offers are translated to Reservio services so
 /// both sides name services alike; an unmapped one becomes `None`.
 pub fn view_of(row: &LinkRow, map: &ServiceMap) -> LinkView {
-    let reservio = match (row.r_id, row.r_vanished_at) {
-        (None, _) => Side::NotYetSeen,
-        (Some(_), Some(since)) => Side::Vanished { since },
-        (Some(_), None) => Side::Present(Snapshot {
-            start_at: row.r_start_at.unwrap_or_default(),
-            end_at: row.r_end_at.unwrap_or_default(),
-            service: row
-                .r_service_id
-                .as_deref()
-                .filter(|s| map.offer_for_service(s).is_some())
+    let sides = row.sides.as_ref().map(|system, side| match side {
+        None => Side::NotYetSeen,
+        Some(s) => match s.vanished_at {
+            Some(since) => Side::Vanished { since },
+            None => Side::Present(Snapshot {
+                start_at: s.start_at,
+                end_at: s.end_at,
+                service: match system {
+                    System::Reservio => map
+                        .offer_for_service(&s.service_id)
+                        .map(|_| s.service_id.as_str()),
+                    System::Termino => map.service_for_offer(&s.service_id),
+                }
                 .map(str::to_string),
-            customer: Customer {
-                name: row.r_customer_name.clone().unwrap_or_default(),
-                email: row.r_customer_email.clone().unwrap_or_default(),
-                phone: row.r_customer_phone.clone().unwrap_or_default(),
-            },
-            status: status(row.r_status.as_deref()),
-            self_rescheduled: row.r_self_rescheduled.unwrap_or(0) != 0,
-        }),
-    };
-    let termino = match (row.t_id, row.t_vanished_at) {
-        (None, _) => Side::NotYetSeen,
-        (Some(_), Some(since)) => Side::Vanished { since },
-        (Some(_), None) => Side::Present(Snapshot {
-            start_at: row.t_start_at.unwrap_or_default(),
-            end_at: row.t_end_at.unwrap_or_default(),
-            service: row
-                .t_service_id
-                .as_deref()
-                .and_then(|offer| map.service_for_offer(offer))
-                .map(str::to_string),
-            customer: Customer {
-                name: row.t_customer_name.clone().unwrap_or_default(),
-                email: row.t_customer_email.clone().unwrap_or_default(),
-                phone: row.t_customer_phone.clone().unwrap_or_default(),
-            },
-            status: status(row.t_status.as_deref()),
-            self_rescheduled: row.t_self_rescheduled.unwrap_or(0) != 0,
-        }),
-    };
-    let base = match (row.base_start_at, row.base_end_at) {
-        (Some(start_at), Some(end_at)) => Some(Base {
-            start_at,
-            end_at,
-            service: row.base_service_id.clone(),
-            customer: Customer {
-                name: row.base_customer_name.clone().unwrap_or_default(),
-                email: row.base_customer_email.clone().unwrap_or_default(),
-                phone: row.base_customer_phone.clone().unwrap_or_default(),
-            },
-            status: status(row.base_status.as_deref()),
-        }),
-        _ => None,
-    };
+                customer: Customer {
+                    name: s.customer_name.clone(),
+                    email: s.customer_email.clone(),
+                    phone: s.customer_phone.clone(),
+                },
+                status: status(&s.status),
+                self_rescheduled: s.self_rescheduled,
+            }),
+        },
+    });
+    let base = row.base.as_ref().map(|b| Base {
+        start_at: b.start_at,
+        end_at: b.end_at,
+        service: b.service_id.clone(),
+        customer: Customer {
+            name: b.customer_name.clone(),
+            email: b.customer_email.clone(),
+            phone: b.customer_phone.clone(),
+        },
+        status: status(&b.status),
+    });
     LinkView {
         base,
-        reservio,
-        termino,
+        sides,
         origin: row.origin_system.parse().unwrap_or(System::Termino),
         created_at: row.created_at,
         change_pending_since: row.change_pending_since,
         has_open_care_case: row.has_open_case != 0,
         pending_pushes: row.pending_pushes != 0,
-    }
-}
-
-fn stored_base(base: &Base) -> StoredBase {
-    StoredBase {
-        start_at: base.start_at,
-        end_at: base.end_at,
-        service_id: base.service.clone(),
-        customer_name: base.customer.name.clone(),
-        customer_email: base.customer.email.clone(),
-        customer_phone: base.customer.phone.clone(),
-        status: base.status.as_str().to_string(),
     }
 }
 
@@ -250,15 +217,11 @@ async fn reconcile_row(
         .new_base
         .as_ref()
         .is_some_and(|new| view.base.as_ref() != Some(new));
-    let new_base = outcome.new_base.as_ref().map(stored_base);
+    let new_base = outcome.new_base.as_ref();
     links::set_base(
         &mut tx,
         row.id,
-        if base_changed {
-            new_base.as_ref()
-        } else {
-            None
-        },
+        if base_changed { new_base } else { None },
         outcome.change_pending_since,
         now,
     )
@@ -270,9 +233,9 @@ async fn reconcile_row(
             Event::new(&SYNC, "link.agreed", "booking_link", row.id)
                 .partner(Some(row.partner_id))
                 .after(serde_json::json!({
-                    "start_at": new_base.as_ref().map(|b| b.start_at),
-                    "end_at": new_base.as_ref().map(|b| b.end_at),
-                    "status": new_base.as_ref().map(|b| b.status.clone()),
+                    "start_at": new_base.map(|b| b.start_at),
+                    "end_at": new_base.map(|b| b.end_at),
+                    "status": new_base.map(|b| b.status.as_str()),
                 })),
         )
         .await?;
@@ -372,9 +335,11 @@ async fn reconcile_row(
     let agreed = outcome.findings.is_empty() && outcome.pushes.is_empty() && !view.pending_pushes;
     // A side we cannot see agrees with nothing: while one has vanished, what was found by
     // looking at it stays open, and the same row carries on when the booking comes back.
-    let out_of_view = [&view.reservio, &view.termino]
-        .into_iter()
-        .any(|side| matches!(side, Side::Vanished { .. }));
+    let out_of_view = view
+        .sides
+        .pairs()
+        .iter()
+        .any(|(_, side)| matches!(side, Side::Vanished { .. }));
     for open in unresolved {
         let compares = open
             .kind
@@ -425,10 +390,7 @@ struct PlannedPush {
 }
 
 fn external_id(row: &LinkRow, system: System) -> Option<String> {
-    match system {
-        System::Reservio => row.r_external_id.clone(),
-        System::Termino => row.t_external_id.clone(),
-    }
+    Some(row.sides.get(system).as_ref()?.external_id.clone())
 }
 
 fn plan_push(row: &LinkRow, map: &ServiceMap, push: &Push) -> Option<PlannedPush> {
@@ -452,8 +414,8 @@ fn plan_push(row: &LinkRow, map: &ServiceMap, push: &Push) -> Option<PlannedPush
                 "link{}-time-{}-from-{}-{}-to-{start_at}-{end_at}",
                 row.id,
                 to.as_str(),
-                row.base_start_at.unwrap_or_default(),
-                row.base_end_at.unwrap_or_default()
+                row.base.as_ref().map_or(0, |b| b.start_at),
+                row.base.as_ref().map_or(0, |b| b.end_at)
             ),
             reason: "a date change propagates to the other system",
         }),
@@ -467,13 +429,14 @@ fn plan_push(row: &LinkRow, map: &ServiceMap, push: &Push) -> Option<PlannedPush
                 use sha2::{Digest, Sha256};
                 let mut hasher = Sha256::new();
                 hasher.update(payload.as_bytes());
+                let base = row.base.as_ref();
                 for field in [
-                    &row.base_customer_name,
-                    &row.base_customer_email,
-                    &row.base_customer_phone,
+                    base.map(|b| &b.customer_name),
+                    base.map(|b| &b.customer_email),
+                    base.map(|b| &b.customer_phone),
                 ] {
                     hasher.update(b"\x1f");
-                    hasher.update(field.as_deref().unwrap_or_default().as_bytes());
+                    hasher.update(field.map_or("", String::as_str).as_bytes());
                 }
                 hex::encode(&hasher.finalize()[..8])
             };
@@ -486,37 +449,28 @@ fn plan_push(row: &LinkRow, map: &ServiceMap, push: &Push) -> Option<PlannedPush
             })
         }
         Push::Create { to } => {
-            let booking = match to {
-                // A voucher redeemed in Termino must appear in the partner's calendar.
-                System::Reservio => NewBooking {
-                    start_at: row.t_start_at?,
-                    end_at: row.t_end_at?,
-                    service_id: map
-                        .service_for_offer(row.t_service_id.as_deref()?)?
-                        .to_string(),
-                    customer: Customer {
-                        name: row.t_customer_name.clone()?,
-                        email: row.t_customer_email.clone()?,
-                        phone: row.t_customer_phone.clone()?,
-                    },
-                    voucher_code: row.voucher_code.clone(),
-                    counterpart_id: row.t_external_id.clone(),
+            // A copy of the other side: a voucher redeemed in Termino must appear in the
+            // partner's calendar, and a Reservio booking gets its Termino reservation.
+            let from = row.sides.get(to.other()).as_ref()?;
+            let service_id = match to {
+                System::Reservio => map.service_for_offer(&from.service_id)?,
+                System::Termino => map.offer_for_service(&from.service_id)?,
+            };
+            let booking = NewBooking {
+                start_at: from.start_at,
+                end_at: from.end_at,
+                service_id: service_id.to_string(),
+                customer: Customer {
+                    name: from.customer_name.clone(),
+                    email: from.customer_email.clone(),
+                    phone: from.customer_phone.clone(),
                 },
-                System::Termino => NewBooking {
-                    start_at: row.r_start_at?,
-                    end_at: row.r_end_at?,
-                    service_id: map
-                        .offer_for_service(row.r_service_id.as_deref()?)?
-                        .to_string(),
-                    customer: Customer {
-                        name: row.r_customer_name.clone()?,
-                        email: row.r_customer_email.clone()?,
-                        phone: row.r_customer_phone.clone()?,
-                    },
+                voucher_code: match to {
+                    System::Reservio => row.voucher_code.clone(),
                     // Termino reservations always belong to a voucher.
-                    voucher_code: Some(row.voucher_code.clone()?),
-                    counterpart_id: row.r_external_id.clone(),
+                    System::Termino => Some(row.voucher_code.clone()?),
                 },
+                counterpart_id: Some(from.external_id.clone()),
             };
             Some(PlannedPush {
                 system: *to,

@@ -5,11 +5,10 @@ use jiff::Span;
 use jiff::civil::Date;
 
 use crate::db::Db;
-use crate::db::read::bookings_view::{self, ListQuery};
+use crate::db::read::bookings_view::{self, ListQuery, ListedLink};
 use crate::db::read::dashboard::{self, SLOT_SECS};
 use crate::domain::MismatchKind;
 use crate::i18n::format::{local_date, start_of_day};
-use crate::web::bookings::row::LinkRow;
 use crate::web::chart::{ActivityChart, Day};
 use crate::web::error::AppError;
 use crate::web::page::Page;
@@ -38,7 +37,7 @@ pub struct DayList {
     pub date: Date,
     /// When the day starts, for showing the date in the reader's language.
     pub start: i64,
-    pub rows: Vec<LinkRow>,
+    pub rows: Vec<ListedLink>,
     /// All of the day's bookings, counted up to a cap.
     pub total: i64,
 }
@@ -98,7 +97,7 @@ async fn day_list(db: &Db, partner_id: i64, date: Date, page: &Page) -> Result<D
     Ok(DayList {
         date,
         start,
-        rows: links?.into_iter().map(LinkRow::new).collect(),
+        rows: links?,
         total: total?,
     })
 }

@@ -2,34 +2,26 @@
 //!
 //! Scoped like the list: a link of another partner is simply not found.
 
-use sqlx::FromRow;
+use sqlx::{FromRow, Row};
 
 use super::bookings_view::{Badge, ListedLink};
-use super::link_sides::{FlatSides, JOIN_SIDES, SIDES, Snapshot};
 use crate::db::Db;
+use crate::db::link_sides::{self, Read, Snapshot, StoredBase};
 use crate::domain::mismatch::Severity;
 
 /// A link in full: both sides, the base, its unresolved mismatches, what supersedes it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LinkDetail {
-    /// The sides; its badges are those of `mismatches`.
+    /// The sides (each with its id in its own system and when sync last read it); its badges
+    /// are those of `mismatches`.
     pub link: ListedLink,
     pub origin_system: String,
     pub created_at: i64,
     pub superseded_by: Option<i64>,
-    pub base: Option<AgreedBase>,
+    /// The last state both sides agreed on, with its service's name.
+    pub base: Option<StoredBase>,
     /// Worst first.
     pub mismatches: Vec<MismatchSummary>,
-    /// Each side's id in its own system and when sync last read it.
-    pub reservio_record: Option<SideRecord>,
-    pub termino_record: Option<SideRecord>,
-}
-
-/// Where one side's snapshot came from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SideRecord {
-    pub external_id: String,
-    pub fetched_at: i64,
 }
 
 /// An unresolved mismatch of the link.
@@ -41,42 +33,6 @@ pub struct MismatchSummary {
     pub detected_at: i64,
 }
 
-/// The last state both sides agreed on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AgreedBase {
-    pub start_at: i64,
-    pub end_at: i64,
-    pub service_name: Option<String>,
-    pub customer_name: String,
-    pub customer_email: String,
-    pub customer_phone: String,
-    pub status: String,
-}
-
-#[derive(FromRow)]
-struct DetailRow {
-    id: i64,
-    voucher_code: Option<String>,
-    origin_system: String,
-    appointment_at: i64,
-    created_at: i64,
-    change_pending_since: Option<i64>,
-    superseded_by: Option<i64>,
-    base_start_at: Option<i64>,
-    base_end_at: Option<i64>,
-    base_service_name: Option<String>,
-    base_customer_name: Option<String>,
-    base_customer_email: Option<String>,
-    base_customer_phone: Option<String>,
-    base_status: Option<String>,
-    r_external_id: Option<String>,
-    r_fetched_at: Option<i64>,
-    t_external_id: Option<String>,
-    t_fetched_at: Option<i64>,
-    #[sqlx(flatten)]
-    sides: FlatSides,
-}
-
 #[derive(FromRow)]
 struct MismatchRow {
     id: i64,
@@ -84,13 +40,6 @@ struct MismatchRow {
     severity: String,
     state: String,
     detected_at: i64,
-}
-
-fn record(external_id: Option<String>, fetched_at: Option<i64>) -> Option<SideRecord> {
-    Some(SideRecord {
-        external_id: external_id?,
-        fetched_at: fetched_at.unwrap_or_default(),
-    })
 }
 
 /// One of the partner's links, current or superseded, with its unresolved mismatches; `None`
@@ -102,17 +51,12 @@ pub async fn detail(
 ) -> Result<Option<LinkDetail>, sqlx::Error> {
     let sql = format!(
         "SELECT l.id, l.voucher_code, l.origin_system, l.appointment_at, l.created_at, \
-         l.change_pending_since, l.superseded_by, l.base_start_at, l.base_end_at, \
-         bs.reservio_service_name AS base_service_name, l.base_customer_name, \
-         l.base_customer_email, l.base_customer_phone, l.base_status, \
-         r.external_id AS r_external_id, r.fetched_at AS r_fetched_at, \
-         t.external_id AS t_external_id, t.fetched_at AS t_fetched_at, {SIDES} \
-         FROM booking_links l {JOIN_SIDES} \
-         LEFT JOIN service_mappings bs ON bs.connection_id = l.connection_id \
-             AND bs.reservio_service_id = l.base_service_id \
-         WHERE l.id = $1 AND l.partner_id = $2"
+         l.change_pending_since, l.superseded_by, {} \
+         FROM booking_links l {} WHERE l.id = $1 AND l.partner_id = $2",
+        Read::Full.columns(),
+        Read::Full.joins()
     );
-    let Some(row): Option<DetailRow> = sqlx::query_as(&sql)
+    let Some(row) = sqlx::query(&sql)
         .bind(link_id)
         .bind(partner_id)
         .fetch_optional(db.pool())
@@ -120,6 +64,7 @@ pub async fn detail(
     else {
         return Ok(None);
     };
+    let (sides, base) = link_sides::decode(&row, Read::Full)?;
     let rows: Vec<MismatchRow> = sqlx::query_as(
         "SELECT id, kind, severity, state, detected_at FROM mismatches \
          WHERE link_id = $1 AND partner_id = $2 AND state <> 'resolved' ORDER BY id",
@@ -141,35 +86,20 @@ pub async fn detail(
         })
         .collect();
     mismatches.sort_by_key(|m| std::cmp::Reverse(m.badge.severity));
-    let base = match (row.base_start_at, row.base_end_at) {
-        (Some(start_at), Some(end_at)) => Some(AgreedBase {
-            start_at,
-            end_at,
-            service_name: row.base_service_name,
-            customer_name: row.base_customer_name.unwrap_or_default(),
-            customer_email: row.base_customer_email.unwrap_or_default(),
-            customer_phone: row.base_customer_phone.unwrap_or_default(),
-            status: row.base_status.unwrap_or_default(),
-        }),
-        _ => None,
-    };
     Ok(Some(LinkDetail {
         link: ListedLink {
-            id: row.id,
-            voucher_code: row.voucher_code,
-            appointment_at: row.appointment_at,
-            change_pending_since: row.change_pending_since,
-            reservio: row.sides.reservio(),
-            termino: row.sides.termino(),
+            id: row.try_get("id")?,
+            voucher_code: row.try_get("voucher_code")?,
+            appointment_at: row.try_get("appointment_at")?,
+            change_pending_since: row.try_get("change_pending_since")?,
+            sides,
             mismatches: mismatches.iter().map(|m| m.badge).collect(),
         },
-        origin_system: row.origin_system,
-        created_at: row.created_at,
-        superseded_by: row.superseded_by,
+        origin_system: row.try_get("origin_system")?,
+        created_at: row.try_get("created_at")?,
+        superseded_by: row.try_get("superseded_by")?,
         base,
         mismatches,
-        reservio_record: record(row.r_external_id, row.r_fetched_at),
-        termino_record: record(row.t_external_id, row.t_fetched_at),
     }))
 }
 
@@ -216,8 +146,8 @@ pub async fn timeline(
     )
     .bind(partner_id)
     .bind(detail.link.id.to_string())
-    .bind(side_id(&detail.link.reservio))
-    .bind(side_id(&detail.link.termino))
+    .bind(side_id(&detail.link.sides.reservio))
+    .bind(side_id(&detail.link.sides.termino))
     .bind(detail.link.id)
     .bind(limit)
     .fetch_all(db.pool())

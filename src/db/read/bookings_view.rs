@@ -6,14 +6,13 @@
 
 use std::sync::LazyLock;
 
-use sqlx::FromRow;
+use sqlx::Row;
 
-pub use super::link_sides::Snapshot;
-use super::link_sides::{FlatSides, JOIN_SIDES, JOIN_SNAPSHOTS, SIDES};
 use crate::db::Db;
 use crate::db::filter::{Bind, Where, like_escape};
+use crate::db::link_sides::{self, JOIN_SNAPSHOTS, Read, Snapshot};
 use crate::domain::mismatch::Severity;
-use crate::domain::{BookingStatus, MismatchKind};
+use crate::domain::{BookingStatus, MismatchKind, Sides};
 
 /// How the list is ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -115,22 +114,10 @@ pub struct ListedLink {
     pub appointment_at: i64,
     /// Since when a propagated change has been on its way to the other side.
     pub change_pending_since: Option<i64>,
-    pub reservio: Option<Snapshot>,
-    pub termino: Option<Snapshot>,
+    /// Each system's latest snapshot; `None` for a side not seen yet.
+    pub sides: Sides<Option<Snapshot>>,
     /// Worst first.
     pub mismatches: Vec<Badge>,
-}
-
-/// One row of the list query.
-#[derive(FromRow)]
-struct FlatRow {
-    id: i64,
-    voucher_code: Option<String>,
-    appointment_at: i64,
-    change_pending_since: Option<i64>,
-    #[sqlx(flatten)]
-    sides: FlatSides,
-    mismatch_code: i64,
 }
 
 /// Bits per kind in a mismatch code: a severity rank of 1–4, 0 for none.
@@ -270,25 +257,28 @@ pub async fn list(
     let limit = w.bind(limit);
     let offset = w.bind(offset);
     let sql = format!(
-        "SELECT l.id, l.voucher_code, l.appointment_at, l.change_pending_since, {SIDES}, \
-         {} AS mismatch_code FROM booking_links l {JOIN_SIDES}{} \
+        "SELECT l.id, l.voucher_code, l.appointment_at, l.change_pending_since, {}, \
+         {} AS mismatch_code FROM booking_links l {}{} \
          ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+        Read::List.columns(),
         *MISMATCH_CODE,
+        Read::List.joins(),
         w.sql(),
     );
-    let rows: Vec<FlatRow> = w.bind_as(sqlx::query_as(&sql)).fetch_all(db.pool()).await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| ListedLink {
-            id: row.id,
-            voucher_code: row.voucher_code,
-            appointment_at: row.appointment_at,
-            change_pending_since: row.change_pending_since,
-            reservio: row.sides.reservio(),
-            termino: row.sides.termino(),
-            mismatches: badges(row.mismatch_code),
+    let rows = w.bind_to(sqlx::query(&sql)).fetch_all(db.pool()).await?;
+    rows.iter()
+        .map(|row| {
+            let (sides, _) = link_sides::decode(row, Read::List)?;
+            Ok(ListedLink {
+                id: row.try_get("id")?,
+                voucher_code: row.try_get("voucher_code")?,
+                appointment_at: row.try_get("appointment_at")?,
+                change_pending_since: row.try_get("change_pending_since")?,
+                sides,
+                mismatches: badges(row.try_get("mismatch_code")?),
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// How many links match `q`, counting no further than `cap`: counting every one of a large

@@ -6,5 +6,4 @@ pub mod booking_detail;
 pub mod bookings_view;
 pub mod care_queue;
 pub mod dashboard;
-pub mod link_sides;
 pub mod metrics;

@@ -38,7 +38,9 @@ pub fn reconcile(link: &LinkView, now: i64, policy: &Policy) -> Outcome {
     };
     sides::check_presence(link, now, policy, &mut draft);
     sides::check_answers(link, now, policy, &mut draft);
-    if let (Side::Present(reservio), Side::Present(termino)) = (&link.reservio, &link.termino) {
+    if let (Side::Present(reservio), Side::Present(termino)) =
+        (&link.sides.reservio, &link.sides.termino)
+    {
         pair::merge(link, reservio, termino, now, policy, &mut draft);
     }
     draft.finish()

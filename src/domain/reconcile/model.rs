@@ -3,6 +3,7 @@
 
 use crate::domain::booking::{BookingStatus, Customer, System};
 use crate::domain::mismatch::{MismatchKind, Severity};
+use crate::domain::sides::Sides;
 
 /// One side's booking as the caller loaded it, normalised for comparison.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,8 +91,8 @@ impl Side {
 pub struct LinkView {
     /// `None` until the two sides have agreed once.
     pub base: Option<Base>,
-    pub reservio: Side,
-    pub termino: Side,
+    /// What each system shows of the booking.
+    pub sides: Sides<Side>,
     /// Where the booking was created; its values win while the link has no base (rule 3: edit
     /// where it was created), and only its counterpart is ever created automatically.
     pub origin: System,
@@ -108,10 +109,7 @@ pub struct LinkView {
 impl LinkView {
     /// The side of `system`.
     pub fn side(&self, system: System) -> &Side {
-        match system {
-            System::Reservio => &self.reservio,
-            System::Termino => &self.termino,
-        }
+        self.sides.get(system)
     }
 }
 

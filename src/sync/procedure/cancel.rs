@@ -42,10 +42,10 @@ pub(super) async fn confirm_voucher_cancelled(
     let Reach {
         partner,
         termino,
-        t_id,
+        ids,
         ..
     } = *at;
-    let Some(id) = t_id else {
+    let Some(id) = ids.termino else {
         return Ok(Outcome::Done(json!({ "reservation": null })));
     };
     let now = termino.get(partner, id).await?;
@@ -72,10 +72,10 @@ pub(super) async fn cancel_reservio(
     let Reach {
         business,
         reservio,
-        r_id,
+        ids,
         ..
     } = *at;
-    let Some(id) = r_id else {
+    let Some(id) = ids.reservio else {
         return Ok(Outcome::Done(json!({ "booking": null })));
     };
     let before = reservio.get(business, id).await?;

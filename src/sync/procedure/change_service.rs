@@ -62,25 +62,15 @@ pub(super) async fn create_new_booking(run: &StepRun<'_>) -> Result<Outcome, Sys
             json!({ "link_id": existing, "voucher": voucher }),
         ));
     }
+    // Termino's customer details, else Reservio's.
+    let seen = run
+        .row
+        .side(System::Termino)
+        .or(run.row.side(System::Reservio));
     let customer = Customer {
-        name: run
-            .row
-            .t_customer_name
-            .clone()
-            .or_else(|| run.row.r_customer_name.clone())
-            .unwrap_or_default(),
-        email: run
-            .row
-            .t_customer_email
-            .clone()
-            .or_else(|| run.row.r_customer_email.clone())
-            .unwrap_or_default(),
-        phone: run
-            .row
-            .t_customer_phone
-            .clone()
-            .or_else(|| run.row.r_customer_phone.clone())
-            .unwrap_or_default(),
+        name: seen.map(|s| s.customer_name.clone()).unwrap_or_default(),
+        email: seen.map(|s| s.customer_email.clone()).unwrap_or_default(),
+        phone: seen.map(|s| s.customer_phone.clone()).unwrap_or_default(),
     };
     let booking = NewBooking {
         start_at: *start_at,
@@ -243,14 +233,14 @@ pub(super) async fn verify_new_booking(
             System::Reservio,
             reservio,
             business,
-            new_row.r_external_id.as_deref(),
+            new_row.external_ids().reservio,
             service_id,
         ),
         (
             System::Termino,
             termino,
             partner,
-            new_row.t_external_id.as_deref(),
+            new_row.external_ids().termino,
             offer_id,
         ),
     ] {

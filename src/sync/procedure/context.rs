@@ -12,7 +12,7 @@ use crate::db::links::LinkRow;
 use crate::db::procedures::{ProcedureRow, StepRow};
 use crate::domain::connection::ConnectionState;
 use crate::domain::procedure::{Params, Refusal, SlotProblem, Step};
-use crate::domain::{RemoteBooking, System};
+use crate::domain::{RemoteBooking, Sides, System};
 use crate::sync::context::{SyncContext, SyncError};
 use crate::sync::worker::{Notifier, sync_connection};
 use crate::systems::{BookingSystem, SystemError};
@@ -116,16 +116,16 @@ pub(super) struct Reach<'a> {
     pub t_token: &'a str,
     pub reservio: &'a dyn BookingSystem,
     pub termino: &'a dyn BookingSystem,
-    pub r_id: Option<&'a str>,
-    pub t_id: Option<&'a str>,
+    /// The booking's id in each system, once seen.
+    pub ids: Sides<Option<&'a str>>,
 }
 
 impl<'a> Reach<'a> {
     /// The client, the account and the booking's id in `system`.
     pub fn side(&self, system: System) -> (&'a dyn BookingSystem, &'a str, Option<&'a str>) {
         match system {
-            System::Reservio => (self.reservio, self.business, self.r_id),
-            System::Termino => (self.termino, self.partner, self.t_id),
+            System::Reservio => (self.reservio, self.business, self.ids.reservio),
+            System::Termino => (self.termino, self.partner, self.ids.termino),
         }
     }
 

@@ -8,6 +8,7 @@ use crate::audit::{self, Actor, Event};
 use crate::db::links::{self, LinkRow};
 use crate::db::procedures::{self, ProcedureRow};
 use crate::db::{Tx, cases, mismatches, partners};
+use crate::domain::System;
 use crate::domain::case::CaseOutcome;
 use crate::domain::mismatch::MismatchKind;
 use crate::domain::procedure::{ProcedureKind, Step};
@@ -76,9 +77,9 @@ async fn queue_confirmation(
         .unwrap_or_default();
     let tz = i18n::format::time_zone(&settings.timezone);
     let customer = row
-        .r_customer_name
-        .clone()
-        .or_else(|| row.t_customer_name.clone())
+        .side(System::Reservio)
+        .or(row.side(System::Termino))
+        .map(|s| s.customer_name.clone())
         .unwrap_or_default();
     let voucher = row.voucher_code.clone().unwrap_or_else(|| "—".into());
     let mut args = vec![
@@ -103,7 +104,8 @@ async fn queue_confirmation(
     args.push(("steps", story.as_str().into()));
     let subject = i18n::text_with(lang, &format!("mail-subject-{}", kind.as_str()), &args);
     let mut body = i18n::text_with(lang, &format!("mail-body-{}", kind.as_str()), &args);
-    if let Some(start) = row.r_start_at.or(row.t_start_at) {
+    let seen = row.side(System::Reservio).or(row.side(System::Termino));
+    if let Some(start) = seen.map(|s| s.start_at) {
         let when = i18n::format::format_datetime(lang, start, &tz);
         body.push('\n');
         body.push_str(&i18n::text_with(
@@ -132,13 +134,13 @@ fn cancel_story(
     voucher_step: Option<&str>,
     reservio_step: Option<&str>,
 ) -> [&'static str; 2] {
-    let voucher = match (voucher_step, row.t_external_id.is_some()) {
+    let voucher = match (voucher_step, row.sides.termino.is_some()) {
         (Some(_), _) => "mail-cancel-voucher-done",
         (None, true) => "mail-cancel-voucher-already",
         (None, false) => "mail-cancel-voucher-none",
     };
     let result = reservio_step.and_then(|r| serde_json::from_str::<Value>(r).ok());
-    let reservio = match (result, row.r_external_id.is_some()) {
+    let reservio = match (result, row.sides.reservio.is_some()) {
         (Some(r), _) if r.get("already").and_then(Value::as_bool) == Some(true) => {
             "mail-cancel-reservio-already"
         }

@@ -22,10 +22,11 @@ pub(super) async fn check_slot(
     };
     let service = match run.params {
         Params::ChangeService { service_id, .. } => service_id.clone(),
-        _ => run.row.r_service_id.clone().unwrap_or_default(),
+        _ => run.row.reservio_service().unwrap_or_default().to_string(),
     };
     // A retry after the slot was taken over by this very booking is fine.
-    if run.row.r_start_at == Some(slot.0) && run.row.r_end_at == Some(slot.1) {
+    let reservio = run.row.side(System::Reservio);
+    if reservio.is_some_and(|r| (r.start_at, r.end_at) == slot) {
         return Ok(Outcome::Done(json!({ "slot": slot, "already": true })));
     }
     match slots::check_slot(run.ctx, run.conn, run.row, &service, slot).await {

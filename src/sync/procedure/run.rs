@@ -350,8 +350,7 @@ async fn run_step(
         t_token,
         reservio: systems.reservio.as_ref(),
         termino: systems.termino.as_ref(),
-        r_id: run.row.r_external_id.as_deref(),
-        t_id: run.row.t_external_id.as_deref(),
+        ids: run.row.external_ids(),
     };
     match step {
         Step::CancelVoucher => cancel::cancel_voucher(run, &at, seen).await,

@@ -5,6 +5,7 @@ use super::context::{StartError, connection_accounts};
 use crate::db::bookings;
 use crate::db::connections::Connection;
 use crate::db::links::LinkRow;
+use crate::domain::System;
 use crate::domain::procedure::{self, SlotProblem};
 use crate::sync::context::SyncContext;
 use crate::systems::SystemError;
@@ -12,7 +13,7 @@ use crate::systems::SystemError;
 /// The resource (staff member or room) a linked booking is on in Reservio, from its stored
 /// snapshot: a move keeps it there.
 pub async fn booking_resource(ctx: &SyncContext, row: &LinkRow) -> Option<String> {
-    let id = row.r_id?;
+    let id = row.side(System::Reservio)?.booking_id;
     let raw = bookings::raw_payload(&ctx.db, id).await.ok().flatten()?;
     let raw: serde_json::Value = serde_json::from_str(&raw).ok()?;
     raw.get("included")?
@@ -70,7 +71,8 @@ pub async fn check_slot(
         slot.0 + 1,
     )
     .await?;
-    let taken = bookings::reservio_slot_taken(&ctx.db, conn.id, slot, row.r_id).await?;
+    let own = row.side(System::Reservio).map(|r| r.booking_id);
+    let taken = bookings::reservio_slot_taken(&ctx.db, conn.id, slot, own).await?;
     Ok(procedure::check_slot(slot, now, &free, taken))
 }
 

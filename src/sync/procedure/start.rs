@@ -17,16 +17,15 @@ use crate::sync::context::SyncContext;
 
 /// The booking as a procedure sees it.
 pub fn situation(row: &LinkRow, superseded: bool) -> Situation {
-    let status = |present: Option<i64>, vanished: Option<i64>, s: &Option<String>| {
-        if present.is_none() || vanished.is_some() {
-            None
-        } else {
-            s.as_deref().and_then(|s| s.parse::<BookingStatus>().ok())
-        }
-    };
+    // A side not seen, or gone from its system, has no status to plan with.
+    let status = row.sides.as_ref().map(|_, side| {
+        side.as_ref()
+            .filter(|s| s.vanished_at.is_none())
+            .and_then(|s| s.status.parse::<BookingStatus>().ok())
+    });
     Situation {
-        reservio: status(row.r_id, row.r_vanished_at, &row.r_status),
-        termino: status(row.t_id, row.t_vanished_at, &row.t_status),
+        reservio: status.reservio,
+        termino: status.termino,
         voucher_code: row.voucher_code.clone(),
         superseded,
     }
@@ -67,7 +66,7 @@ pub async fn start(
         .ok_or(StartError::NoConnection)?;
     match &params {
         Params::Reschedule { start_at, end_at } => {
-            let service = row.r_service_id.clone().unwrap_or_default();
+            let service = row.reservio_service().unwrap_or_default().to_string();
             check_slot(ctx, &conn, &row, &service, (*start_at, *end_at))
                 .await?
                 .map_err(StartError::Slot)?;

@@ -11,10 +11,11 @@ use axum::response::{IntoResponse, Response};
 use jiff::tz::TimeZone;
 
 use super::filter::{Filters, RawFilters};
-use super::row::{LinkRow, status_key};
+use super::row::status_key;
 use crate::audit::search::csv_line;
 use crate::db::Db;
-use crate::db::read::bookings_view::{self, ListQuery, ListedLink, Snapshot};
+use crate::db::link_sides::Snapshot;
+use crate::db::read::bookings_view::{self, ListQuery, ListedLink};
 use crate::i18n::format::format_sortable_datetime;
 use crate::i18n::{self, Lang};
 use crate::web::error::AppError;
@@ -84,23 +85,20 @@ impl Writer {
     }
 
     fn line(&self, link: ListedLink) -> String {
-        let row = LinkRow::new(link);
         let mut fields = vec![
-            row.link.id.to_string(),
-            row.link.voucher_code.clone().unwrap_or_default(),
+            link.id.to_string(),
+            link.voucher_code.clone().unwrap_or_default(),
         ];
-        self.side(&row.link.reservio, &mut fields);
-        self.side(&row.link.termino, &mut fields);
-        let kinds: Vec<String> = row
-            .link
+        self.side(&link.sides.reservio, &mut fields);
+        self.side(&link.sides.termino, &mut fields);
+        let kinds: Vec<String> = link
             .mismatches
             .iter()
             .map(|m| self.t(m.label_key()))
             .collect();
         fields.push(kinds.join("; "));
         fields.push(
-            row.link
-                .change_pending_since
+            link.change_pending_since
                 .map(|at| format_sortable_datetime(at, &self.tz))
                 .unwrap_or_default(),
         );

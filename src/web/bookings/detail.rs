@@ -7,12 +7,13 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 
-use super::row::{LinkRow, status_key, system_key};
+use super::row::{status_key, system_key};
 use super::timeline::TimelineItem;
+use crate::db::link_sides::{Snapshot, StoredBase};
 use crate::db::outbox::{self, LinkPush, Undelivered};
 use crate::db::procedures::{self, ProcedureRow};
-use crate::db::read::booking_detail::{self, AgreedBase, MismatchSummary, SideRecord};
-use crate::db::read::bookings_view::Snapshot;
+use crate::db::read::booking_detail::{self, MismatchSummary};
+use crate::db::read::bookings_view::ListedLink;
 use crate::domain::MismatchKind;
 use crate::domain::procedure::{self, ProcedureKind, Situation};
 use crate::sync::procedure::situation;
@@ -226,12 +227,8 @@ fn towards_key(system: &str) -> &'static str {
 
 /// Which system a change is crossing to, from the snapshots: the side still at the agreed
 /// time is the one waiting for it.
-fn towards_from_sides(row: &LinkRow, base: Option<&AgreedBase>) -> Option<&'static str> {
-    let (r, t, base) = (
-        row.link.reservio.as_ref()?,
-        row.link.termino.as_ref()?,
-        base?,
-    );
+fn towards_from_sides(row: &ListedLink, base: Option<&StoredBase>) -> Option<&'static str> {
+    let ((r, t), base) = (row.sides.both()?, base?);
     let at_base = |s: &Snapshot| (s.start_at, s.end_at) == (base.start_at, base.end_at);
     match (at_base(r), at_base(t)) {
         (true, false) => Some(towards_key("reservio")),
@@ -244,14 +241,12 @@ fn towards_from_sides(row: &LinkRow, base: Option<&AgreedBase>) -> Option<&'stat
 #[template(path = "bookings/detail.html")]
 pub struct BookingDetailPage {
     pub page: Page,
-    pub row: LinkRow,
+    pub row: ListedLink,
     pub created_at: i64,
     pub superseded_by: Option<i64>,
-    pub base: Option<AgreedBase>,
+    pub base: Option<StoredBase>,
     pub origin_system: String,
     pub mismatches: Vec<MismatchSummary>,
-    pub reservio_record: Option<SideRecord>,
-    pub termino_record: Option<SideRecord>,
     pub in_flight: Option<InFlight>,
     pub promise_secs: i64,
     pub timeline: Vec<TimelineItem>,
@@ -390,8 +385,8 @@ impl BookingDetailPage {
         };
         let line = |label_key, differs, f: &dyn Fn(&Snapshot) -> String, base: String| FieldRow {
             label_key,
-            reservio: value(&row.link.reservio, f),
-            termino: value(&row.link.termino, f),
+            reservio: value(&row.sides.reservio, f),
+            termino: value(&row.sides.termino, f),
             base,
             differs,
         };
@@ -407,44 +402,55 @@ impl BookingDetailPage {
         [
             line(
                 "booking-field-time",
-                row.time_differs(),
+                row.sides.time_differs(),
                 &|s| when(s.start_at, s.end_at),
                 base.map(|b| when(b.start_at, b.end_at)).unwrap_or_default(),
             ),
             line(
                 "booking-field-service",
-                row.service_differs(),
+                row.sides.service_differs(),
                 &|s| s.service_label(page),
                 base.and_then(|b| b.service_name.clone())
                     .unwrap_or_default(),
             ),
             line(
                 "booking-field-name",
-                row.name_differs(),
+                row.sides.name_differs(),
                 &|s| s.customer_name.clone(),
                 base.map(|b| b.customer_name.clone()).unwrap_or_default(),
             ),
             line(
                 "booking-field-email",
-                row.email_differs(),
+                row.sides.email_differs(),
                 &|s| s.customer_email.clone(),
                 base.map(|b| b.customer_email.clone()).unwrap_or_default(),
             ),
             line(
                 "booking-field-phone",
-                row.phone_differs(),
+                row.sides.phone_differs(),
                 &|s| s.customer_phone.clone(),
                 base.map(|b| b.customer_phone.clone()).unwrap_or_default(),
             ),
             line(
                 "booking-field-status",
-                row.status_differs(),
+                row.sides.status_differs(),
                 &|s| page.t(s.status_key()),
                 base.map(|b| page.t(status_key(&b.status)))
                     .unwrap_or_default(),
             ),
-            self.record_line("booking-field-external-id", &|r| r.external_id.clone()),
-            self.record_line("booking-field-fetched", &|r| page.datetime(r.fetched_at)),
+            // Where each side's snapshot came from.
+            line(
+                "booking-field-external-id",
+                false,
+                &|s| s.external_id.clone(),
+                String::new(),
+            ),
+            line(
+                "booking-field-fetched",
+                false,
+                &|s| page.datetime(s.fetched_at),
+                String::new(),
+            ),
         ]
         .into_iter()
         .chain(self.vanished().then(|| {
@@ -465,22 +471,7 @@ impl BookingDetailPage {
     /// Whether a side has disappeared from its system.
     fn vanished(&self) -> bool {
         let gone = |side: &Option<Snapshot>| side.as_ref().is_some_and(|s| s.vanished_at.is_some());
-        gone(&self.row.link.reservio) || gone(&self.row.link.termino)
-    }
-
-    /// A line about where each side's snapshot came from.
-    fn record_line(&self, label_key: &'static str, f: &dyn Fn(&SideRecord) -> String) -> FieldRow {
-        let value = |record: &Option<SideRecord>| match record {
-            Some(r) => f(r),
-            None => self.page.t("bookings-side-absent"),
-        };
-        FieldRow {
-            label_key,
-            reservio: value(&self.reservio_record),
-            termino: value(&self.termino_record),
-            base: String::new(),
-            differs: false,
-        }
+        gone(&self.row.sides.reservio) || gone(&self.row.sides.termino)
     }
 
     /// The origin system's name: where the booking was created.
@@ -522,7 +513,7 @@ pub async fn show(
         .any(|m| m.badge.kind_name() == MismatchKind::PushFailed.as_str());
     let undelivered = outbox::undelivered_for_link(&state.db, id).await?;
     let current = outbox::current_for_link(&state.db, id).await?;
-    let row = LinkRow::new(detail.link);
+    let row = detail.link;
     let in_flight = InFlight::decide(
         &undelivered,
         push_failed_open,
@@ -543,8 +534,6 @@ pub async fn show(
         base: detail.base,
         origin_system: detail.origin_system,
         mismatches: detail.mismatches,
-        reservio_record: detail.reservio_record,
-        termino_record: detail.termino_record,
         promise_secs,
         timeline,
         procedures,

@@ -28,7 +28,6 @@ use crate::web::session::PartnerUser;
 use crate::web::state::AppState;
 use filter::{BadFilter, Filters, RawFilters};
 use fluent_bundle::FluentValue;
-use row::LinkRow;
 
 /// Links per page.
 pub const PAGE_SIZE: i64 = 50;
@@ -105,7 +104,7 @@ pub fn count_cap(page: u32) -> i64 {
 pub struct BookingsPage {
     pub page: Page,
     pub filters: Filters,
-    pub rows: Vec<LinkRow>,
+    pub rows: Vec<ListedLink>,
     pub position: Position,
     /// Whether filters beyond the default view are set (for the empty state).
     pub narrowed: bool,
@@ -127,7 +126,7 @@ impl BookingsPage {
         let position = Position::new(filters.page, links.len(), counted);
         BookingsPage {
             narrowed: filters.narrows(today),
-            rows: links.into_iter().map(LinkRow::new).collect(),
+            rows: links,
             position,
             filters,
             page,

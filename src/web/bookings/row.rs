@@ -1,112 +1,47 @@
 //! A linked booking as the pages show it: which fields differ between the two sides, and the
 //! catalogue keys of statuses, mismatch kinds and severities.
 
-use crate::db::read::bookings_view::{Badge, ListedLink, Snapshot};
+use crate::db::link_sides::Snapshot;
+use crate::db::read::bookings_view::{Badge, ListedLink};
 use crate::domain::mismatch::Severity;
 use crate::web::page::Page;
 use crate::web::paths::IntArg;
 use crate::web::procedures::labels::NextStep;
 
-/// A link on a page. Wraps the database row with the comparisons the templates need.
-#[derive(Clone, Debug)]
-pub struct LinkRow {
-    pub link: ListedLink,
-}
-
-/// Whether two sides disagree on a field; a missing side disagrees with nothing (its absence
-/// is shown, and flagged, by itself).
-fn differs(link: &ListedLink, field: impl Fn(&Snapshot, &Snapshot) -> bool) -> bool {
-    match (&link.reservio, &link.termino) {
-        (Some(r), Some(t)) => field(r, t),
-        _ => false,
-    }
-}
-
-impl LinkRow {
-    pub fn new(link: ListedLink) -> Self {
-        LinkRow { link }
-    }
-
-    pub fn time_differs(&self) -> bool {
-        differs(&self.link, |r, t| {
-            (r.start_at, r.end_at) != (t.start_at, t.end_at)
-        })
-    }
-
-    /// Services are compared through the mappings: an unmapped side matches nothing.
-    pub fn service_differs(&self) -> bool {
-        differs(&self.link, |r, t| {
-            r.mapped_service.is_none() || r.mapped_service != t.mapped_service
-        })
-    }
-
-    pub fn customer_differs(&self) -> bool {
-        self.name_differs() || self.email_differs() || self.phone_differs()
-    }
-
-    pub fn name_differs(&self) -> bool {
-        differs(&self.link, |r, t| r.customer_name != t.customer_name)
-    }
-
-    pub fn email_differs(&self) -> bool {
-        differs(&self.link, |r, t| r.customer_email != t.customer_email)
-    }
-
-    pub fn phone_differs(&self) -> bool {
-        differs(&self.link, |r, t| r.customer_phone != t.customer_phone)
-    }
-
-    pub fn status_differs(&self) -> bool {
-        differs(&self.link, |r, t| r.status != t.status)
-    }
-
+/// What the pages ask of a listed link beyond its sides' own comparisons
+/// ([`crate::db::link_sides`]).
+impl ListedLink {
     /// Both sides in the order the pages show them, with their system's catalogue key.
-    pub fn sides(&self) -> [(&Option<Snapshot>, &'static str); 2] {
-        [
-            (&self.link.reservio, "system-reservio"),
-            (&self.link.termino, "system-termino"),
-        ]
-    }
-
-    /// Whether any shown field differs between the sides.
-    pub fn any_differs(&self) -> bool {
-        self.time_differs()
-            || self.service_differs()
-            || self.customer_differs()
-            || self.status_differs()
+    pub fn by_system(&self) -> [(&Option<Snapshot>, &'static str); 2] {
+        self.sides
+            .pairs()
+            .map(|(system, side)| (side, system_key(system.as_str())))
     }
 
     pub fn has_mismatches(&self) -> bool {
-        !self.link.mismatches.is_empty()
+        !self.mismatches.is_empty()
     }
 
     /// The procedure that settles the row's first mismatch one procedure can settle.
     pub fn next_step(&self) -> Option<NextStep> {
-        self.link
-            .mismatches
+        self.mismatches
             .iter()
             .filter_map(|m| m.kind)
-            .find_map(|kind| NextStep::for_mismatch(self.link.id, kind))
-    }
-
-    /// Whether only one system has shown the booking so far: that is waiting for the other
-    /// system, never agreement (a side that vanished is flagged by itself).
-    pub fn one_sided(&self) -> bool {
-        self.link.reservio.is_none() || self.link.termino.is_none()
+            .find_map(|kind| NextStep::for_mismatch(self.id, kind))
     }
 
     /// The voucher code, or the link's number when it has none.
     pub fn title(&self) -> String {
-        match &self.link.voucher_code {
+        match &self.voucher_code {
             Some(code) if !code.is_empty() => code.clone(),
-            _ => format!("#{}", self.link.id),
+            _ => format!("#{}", self.id),
         }
     }
 
     /// A change crossing over, and whether it is past the promise, if one is.
     pub fn crossing(&self, now: impl IntArg, promise_secs: impl IntArg) -> Option<Crossing> {
         let now = now.int();
-        let since = self.link.change_pending_since?;
+        let since = self.change_pending_since?;
         let elapsed = (now - since).max(0);
         Some(Crossing {
             minutes: elapsed / 60,
@@ -117,7 +52,7 @@ impl LinkRow {
     /// Whether the row may say the sides are in agreement: nothing flagged, nothing crossing,
     /// no field different.
     pub fn in_agreement(&self) -> bool {
-        !self.has_mismatches() && self.link.change_pending_since.is_none() && !self.any_differs()
+        !self.has_mismatches() && self.change_pending_since.is_none() && !self.sides.any_differs()
     }
 }
 
@@ -215,6 +150,8 @@ impl Badge {
 mod tests {
     use super::*;
 
+    use crate::domain::Sides;
+
     fn side(start_at: i64, service: Option<&str>, name: &str, status: &str) -> Snapshot {
         Snapshot {
             booking_id: 1,
@@ -227,20 +164,19 @@ mod tests {
             customer_email: "a@example.test".into(),
             customer_phone: "+420 1".into(),
             status: status.into(),
-            vanished_at: None,
+            ..Snapshot::default()
         }
     }
 
-    fn row(reservio: Option<Snapshot>, termino: Option<Snapshot>) -> LinkRow {
-        LinkRow::new(ListedLink {
+    fn row(reservio: Option<Snapshot>, termino: Option<Snapshot>) -> ListedLink {
+        ListedLink {
             id: 7,
             voucher_code: None,
             appointment_at: 0,
             change_pending_since: Some(100),
-            reservio,
-            termino,
+            sides: Sides { reservio, termino },
             mismatches: vec![],
-        })
+        }
     }
 
     #[test]
@@ -249,8 +185,9 @@ mod tests {
             Some(side(0, Some("svc-1"), "Eva", "confirmed")),
             Some(side(0, Some("svc-1"), "Eva", "confirmed")),
         );
-        assert!(!r.time_differs() && !r.service_differs());
-        assert!(!r.customer_differs() && !r.status_differs());
+        let s = &r.sides;
+        assert!(!s.time_differs() && !s.service_differs());
+        assert!(!s.customer_differs() && !s.status_differs());
     }
 
     #[test]
@@ -259,9 +196,10 @@ mod tests {
             Some(side(0, Some("svc-1"), "Eva", "confirmed")),
             Some(side(3600, Some("svc-2"), "Eva N.", "cancelled")),
         );
-        assert!(r.time_differs() && r.service_differs());
-        assert!(r.name_differs() && !r.email_differs() && r.customer_differs());
-        assert!(r.status_differs());
+        let s = &r.sides;
+        assert!(s.time_differs() && s.service_differs());
+        assert!(s.name_differs() && !s.email_differs() && s.customer_differs());
+        assert!(s.status_differs());
     }
 
     #[test]
@@ -270,14 +208,15 @@ mod tests {
             Some(side(0, None, "Eva", "confirmed")),
             Some(side(0, None, "Eva", "confirmed")),
         );
-        assert!(r.service_differs());
+        assert!(r.sides.service_differs());
     }
 
     #[test]
     fn a_missing_side_highlights_no_field() {
         let r = row(None, Some(side(0, Some("svc-1"), "Eva", "confirmed")));
-        assert!(!r.time_differs() && !r.status_differs() && !r.service_differs());
-        assert!(r.one_sided(), "waiting for the other system, not agreeing");
+        let s = &r.sides;
+        assert!(!s.time_differs() && !s.status_differs() && !s.service_differs());
+        assert!(s.one_sided(), "waiting for the other system, not agreeing");
         assert_eq!(r.title(), "#7");
     }
 
@@ -295,9 +234,9 @@ mod tests {
     fn a_row_with_a_change_crossing_is_never_in_agreement() {
         let same = || Some(side(0, Some("svc-1"), "Eva", "confirmed"));
         let mut r = row(same(), same());
-        r.link.change_pending_since = None;
+        r.change_pending_since = None;
         assert!(r.in_agreement());
-        r.link.change_pending_since = Some(100);
+        r.change_pending_since = Some(100);
         assert!(!r.in_agreement());
     }
 

@@ -6,7 +6,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
-use super::sides::{self, Sides};
+use super::sides::{self, SidesView};
 use super::{age_text, kind_help_key, kind_key, severity_class, severity_key, state_key};
 use crate::db::connections::{self, ServiceMap};
 use crate::db::links::{self, LinkRow};
@@ -90,7 +90,7 @@ impl MismatchItem {
 pub struct MismatchPage {
     page: Page,
     item: MismatchItem,
-    sides: Option<Sides>,
+    sides: Option<SidesView>,
     history: Vec<MismatchItem>,
     note: String,
     errors: FormErrors,

@@ -13,7 +13,7 @@ use crate::db::cases::{self, CaseFilter, CaseNote, CaseRecord};
 use crate::db::partners::{self, Partner};
 use crate::domain::Role;
 use crate::domain::case::{CaseKind, CaseOutcome, CaseState};
-use crate::web::care::sides::{self, Sides};
+use crate::web::care::sides::{self, SidesView};
 use crate::web::error::AppError;
 use crate::web::extract::{Path, Query};
 use crate::web::page::Page;
@@ -158,7 +158,7 @@ pub struct CasePage {
     item: CaseItem,
     notes: Vec<CaseNote>,
     /// Both sides of the case's booking; Partner Care only.
-    sides: Option<Sides>,
+    sides: Option<SidesView>,
     /// Partner Care sees the actions; the partner sees the conversation.
     staff: bool,
     outcomes: [CaseOutcome; 5],

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::audit;
 use crate::db::connections::{self, Connection};
+use crate::db::link_sides::Snapshot;
 use crate::db::links::{self, LinkRow};
 use crate::db::onboarding::{self, ConnectionOverview};
 use crate::domain::verification::{
@@ -96,32 +97,18 @@ pub struct ReportFragment {
 }
 
 fn sample_of(row: &LinkRow) -> BookingSample {
-    let side = |start, end, service: &Option<String>, name: &Option<String>, status| {
-        Some(SideSample {
-            start_at: start?,
-            end_at: end?,
-            service_id: service.clone()?,
-            customer_name: name.clone().unwrap_or_default(),
-            status: Option::<&String>::cloned(status)?,
-        })
+    let side = |s: &Snapshot| SideSample {
+        start_at: s.start_at,
+        end_at: s.end_at,
+        service_id: s.service_id.clone(),
+        customer_name: s.customer_name.clone(),
+        status: s.status.clone(),
     };
     BookingSample {
         link_id: row.id,
         voucher_code: row.voucher_code.clone(),
-        reservio: side(
-            row.r_start_at,
-            row.r_end_at,
-            &row.r_service_id,
-            &row.r_customer_name,
-            row.r_status.as_ref(),
-        ),
-        termino: side(
-            row.t_start_at,
-            row.t_end_at,
-            &row.t_service_id,
-            &row.t_customer_name,
-            row.t_status.as_ref(),
-        ),
+        reservio: row.sides.reservio.as_ref().map(side),
+        termino: row.sides.termino.as_ref().map(side),
     }
 }
 

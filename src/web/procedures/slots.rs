@@ -77,7 +77,7 @@ pub struct SlotQuery<'a> {
 /// Whether `service` is one the booking's slots may be asked for: its own service or a mapped
 /// one of its connection.
 async fn known_service(state: &AppState, row: &LinkRow, service: &str) -> Result<bool, AppError> {
-    if row.r_service_id.as_deref() == Some(service) {
+    if row.reservio_service() == Some(service) {
         return Ok(true);
     }
     let mappings = connections::mappings(&state.db, row.connection_id).await?;
@@ -205,7 +205,7 @@ pub async fn fragment(
     Query(params): Query<SlotsParams>,
 ) -> Result<Response, AppError> {
     let row = booking_for(&state, &who, id).await?;
-    let own = row.r_service_id.clone().unwrap_or_default();
+    let own = row.reservio_service().unwrap_or_default().to_string();
     let service = params.service.as_deref().unwrap_or(own.as_str());
     let query = SlotQuery {
         service,

@@ -16,6 +16,7 @@ use super::slots::{self, SlotQuery, SlotsView};
 use super::{booking_for, booking_title, engine, partner_zone};
 use crate::db::links::LinkRow;
 use crate::db::{cases, connections, procedures};
+use crate::domain::System;
 use crate::domain::procedure::{PlannedStep, ProcedureKind};
 use crate::i18n::format::local_date;
 use crate::sync::procedure::{self, StartError, Starter};
@@ -181,7 +182,7 @@ async fn service_choices(
     row: &LinkRow,
 ) -> Result<(Vec<ServiceChoice>, Option<String>), AppError> {
     let mappings = connections::mappings(&state.db, row.connection_id).await?;
-    let own = row.r_service_id.as_deref();
+    let own = row.reservio_service();
     let own_name = mappings
         .iter()
         .find(|m| Some(m.reservio_service_id.as_str()) == own)
@@ -215,7 +216,7 @@ async fn render(state: &AppState, page: Page, r: Render<'_>) -> Result<Response,
         },
     };
     let (services, own_service_name) = service_choices(state, &row).await?;
-    let own_service = row.r_service_id.clone().unwrap_or_default();
+    let own_service = row.reservio_service().unwrap_or_default().to_string();
     let (tz, _) = partner_zone(state, row.partner_id).await?;
     let today = local_date(state.clock.now(), &tz)
         .map(|d| d.to_string())
@@ -252,7 +253,9 @@ async fn render(state: &AppState, page: Page, r: Render<'_>) -> Result<Response,
         own_service_name,
         services,
         slots,
-        self_rescheduled: row.t_self_rescheduled.unwrap_or(0) != 0,
+        self_rescheduled: row
+            .side(System::Termino)
+            .is_some_and(|t| t.self_rescheduled),
         origin_key: system_key(&row.origin_system),
         today,
         form: r.form,
@@ -288,9 +291,9 @@ async fn default_day(state: &AppState, row: &LinkRow) -> Result<String, AppError
     let now = state.clock.now();
     let today = local_date(now, &tz);
     let own = row
-        .r_start_at
-        .or(row.t_start_at)
-        .and_then(|at| local_date(at, &tz));
+        .side(System::Reservio)
+        .or(row.side(System::Termino))
+        .and_then(|s| local_date(s.start_at, &tz));
     let day = match (own, today) {
         (Some(own), Some(today)) if own > today => Some(own),
         (_, Some(today)) => today.tomorrow().ok(),

@@ -19,8 +19,7 @@ fn snapshot(status: BookingStatus, start_at: i64) -> Snapshot {
 fn link(reservio: Side, termino: Side) -> LinkView {
     LinkView {
         base: None,
-        reservio,
-        termino,
+        sides: Sides::new(reservio, termino),
         origin: System::Termino,
         created_at: 1_000,
         change_pending_since: None,

@@ -78,7 +78,7 @@ fn one_scenario_per_kind() -> Vec<(&'static str, LinkView, i64, Vec<MismatchKind
     scenarios.push(("never answered", link, NOW, vec![Unanswered]));
 
     let mut link = agreed_link();
-    link.termino = Side::Vanished { since: NOW };
+    link.sides.termino = Side::Vanished { since: NOW };
     scenarios.push(("deleted", link, NOW, vec![DeletedRemotely]));
 
     let mut link = agreed_link();
@@ -166,8 +166,7 @@ fn the_invariants_hold_over_a_grid_of_situations() {
                         for change_pending_since in [None, Some(NOW - 2 * HOUR)] {
                             let link = LinkView {
                                 base: base.clone(),
-                                reservio: reservio.clone(),
-                                termino: termino.clone(),
+                                sides: Sides::new(reservio.clone(), termino.clone()),
                                 origin,
                                 created_at: CREATED,
                                 change_pending_since,

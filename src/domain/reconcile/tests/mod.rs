@@ -15,6 +15,7 @@ use super::model::instant;
 use super::*;
 use crate::domain::booking::{BookingStatus, Customer, System};
 use crate::domain::mismatch::{MismatchKind, Severity};
+use crate::domain::sides::Sides;
 
 const MINUTE: i64 = 60;
 const HOUR: i64 = 60 * MINUTE;
@@ -55,8 +56,7 @@ fn booking() -> Snapshot {
 fn agreed_link() -> LinkView {
     LinkView {
         base: Some(Base::of(&booking())),
-        reservio: Side::Present(booking()),
-        termino: Side::Present(booking()),
+        sides: Sides::new(Side::Present(booking()), Side::Present(booking())),
         origin: System::Termino,
         created_at: CREATED,
         change_pending_since: None,
@@ -69,8 +69,7 @@ fn agreed_link() -> LinkView {
 fn new_link_from(origin: System) -> LinkView {
     let mut link = LinkView {
         base: None,
-        reservio: Side::NotYetSeen,
-        termino: Side::NotYetSeen,
+        sides: Sides::new(Side::NotYetSeen, Side::NotYetSeen),
         origin,
         created_at: CREATED,
         change_pending_since: None,
@@ -82,10 +81,7 @@ fn new_link_from(origin: System) -> LinkView {
 }
 
 fn side_mut(link: &mut LinkView, system: System) -> &mut Side {
-    match system {
-        System::Reservio => &mut link.reservio,
-        System::Termino => &mut link.termino,
-    }
+    link.sides.get_mut(system)
 }
 
 /// The present snapshot of `system`, to edit a scenario.

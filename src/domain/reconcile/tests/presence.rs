@@ -95,7 +95,7 @@ fn a_rejected_or_pending_booking_is_still_created_on_the_other_side() {
 #[test]
 fn a_link_seen_on_neither_side_is_flagged_missing_on_both_and_creates_nothing() {
     let mut link = new_link_from(Termino);
-    link.termino = Side::NotYetSeen;
+    link.sides.termino = Side::NotYetSeen;
     assert!(reconcile_at(&link, CREATED).findings.is_empty());
     let outcome = reconcile_at(&link, CREATED + GRACE + 1);
     assert!(outcome.pushes.is_empty());
@@ -121,7 +121,7 @@ fn a_created_counterpart_settles_into_an_agreed_link_with_a_base() {
 #[test]
 fn a_booking_deleted_in_reservio_is_critical_and_never_recreated() {
     let mut link = agreed_link();
-    link.reservio = Side::Vanished { since: NOW - HOUR };
+    link.sides.reservio = Side::Vanished { since: NOW - HOUR };
     let outcome = reconcile_now(&link);
     assert!(outcome.pushes.is_empty(), "never re-created");
     assert_eq!(outcome.kinds(), vec![MismatchKind::DeletedRemotely]);
@@ -138,7 +138,7 @@ fn a_booking_deleted_in_reservio_is_critical_and_never_recreated() {
 fn a_booking_deleted_in_termino_is_critical_and_never_recreated_even_for_the_origin() {
     let mut link = agreed_link();
     link.origin = Reservio;
-    link.termino = Side::Vanished { since: NOW - HOUR };
+    link.sides.termino = Side::Vanished { since: NOW - HOUR };
     let outcome = reconcile_now(&link);
     assert!(outcome.pushes.is_empty());
     assert_eq!(outcome.kinds(), vec![MismatchKind::DeletedRemotely]);
@@ -148,7 +148,7 @@ fn a_booking_deleted_in_termino_is_critical_and_never_recreated_even_for_the_ori
 fn a_cancelled_booking_that_is_then_deleted_is_still_flagged_because_deletes_are_forbidden() {
     let mut link = agreed_link();
     snapshot_mut(&mut link, Termino).status = BookingStatus::Cancelled;
-    link.reservio = Side::Vanished { since: NOW - HOUR };
+    link.sides.reservio = Side::Vanished { since: NOW - HOUR };
     assert_eq!(
         reconcile_now(&link).kinds(),
         vec![MismatchKind::DeletedRemotely]
@@ -158,8 +158,8 @@ fn a_cancelled_booking_that_is_then_deleted_is_still_flagged_because_deletes_are
 #[test]
 fn bookings_deleted_on_both_sides_are_reported_once() {
     let mut link = agreed_link();
-    link.reservio = Side::Vanished { since: NOW - HOUR };
-    link.termino = Side::Vanished {
+    link.sides.reservio = Side::Vanished { since: NOW - HOUR };
+    link.sides.termino = Side::Vanished {
         since: NOW - 2 * HOUR,
     };
     let outcome = reconcile_now(&link);
@@ -174,7 +174,7 @@ fn bookings_deleted_on_both_sides_are_reported_once() {
 #[test]
 fn a_deleted_side_does_not_hide_a_silent_rejection_on_the_other() {
     let mut link = agreed_link();
-    link.termino = Side::Vanished { since: NOW - HOUR };
+    link.sides.termino = Side::Vanished { since: NOW - HOUR };
     snapshot_mut(&mut link, Reservio).status = BookingStatus::Rejected;
     assert_eq!(
         reconcile_now(&link).kinds(),
@@ -189,7 +189,7 @@ fn a_deleted_side_does_not_hide_a_silent_rejection_on_the_other() {
 fn a_deleted_side_keeps_the_clock_and_the_base_as_they_were() {
     let mut link = agreed_link();
     link.change_pending_since = Some(NOW - 10 * MINUTE);
-    link.termino = Side::Vanished { since: NOW };
+    link.sides.termino = Side::Vanished { since: NOW };
     let outcome = reconcile_now(&link);
     assert_eq!(outcome.change_pending_since, Some(NOW - 10 * MINUTE));
     assert_eq!(outcome.new_base, link.base);

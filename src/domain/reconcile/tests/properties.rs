@@ -157,8 +157,10 @@ fn edited_link() -> impl Strategy<Value = (LinkView, i64)> {
             |(base, r_edits, t_edits, origin, pending_since, care_case)| {
                 let link = LinkView {
                     base: Some(Base::of(&base)),
-                    reservio: Side::Present(apply_edits(base.clone(), &r_edits)),
-                    termino: Side::Present(apply_edits(base, &t_edits)),
+                    sides: Sides::new(
+                        Side::Present(apply_edits(base.clone(), &r_edits)),
+                        Side::Present(apply_edits(base, &t_edits)),
+                    ),
                     origin,
                     created_at: CREATED,
                     change_pending_since: pending_since,
@@ -194,7 +196,7 @@ fn moved<T: PartialEq>(base: &T, reservio: &T, termino: &T) -> Moved {
 
 /// The three sides of a generated link.
 fn parts(link: &LinkView) -> (&Base, &Snapshot, &Snapshot) {
-    match (&link.base, &link.reservio, &link.termino) {
+    match (&link.base, &link.sides.reservio, &link.sides.termino) {
         (Some(base), Side::Present(r), Side::Present(t)) => (base, r, t),
         _ => unreachable!("edited_link() always has a base and both sides"),
     }
@@ -405,8 +407,7 @@ fn any_link() -> impl Strategy<Value = (LinkView, i64)> {
             |(base, reservio, termino, origin, since, care, pending, now)| {
                 let link = LinkView {
                     base,
-                    reservio,
-                    termino,
+                    sides: Sides::new(reservio, termino),
                     origin,
                     created_at: CREATED,
                     change_pending_since: since.filter(|since| *since <= now),
