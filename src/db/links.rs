@@ -192,19 +192,6 @@ pub async fn mark_for_check(tx: &mut Tx, link_id: i64) -> Result<(), sqlx::Error
     set_next_check_in(tx, link_id, Some(0)).await
 }
 
-/// How many current links of a connection reconcile must look at by `now`.
-pub async fn count_due(db: &Db, connection_id: i64, now: i64) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM booking_links WHERE connection_id = $1 AND next_check_at <= $2 \
-         AND superseded_by IS NULL",
-    )
-    .bind(connection_id)
-    .bind(now)
-    .fetch_one(db.pool())
-    .await?;
-    Ok(n)
-}
-
 /// One link with its snapshots in full (their ids, service names, when they were read).
 pub async fn find_row(db: &Db, id: i64) -> Result<Option<LinkRow>, sqlx::Error> {
     let sql = format!("{} WHERE l.id = $1", joined(Read::Full));
@@ -257,28 +244,6 @@ pub async fn link_of_booking(tx: &mut Tx, booking_id: i64) -> Result<Option<i64>
          ORDER BY id LIMIT 1",
     )
     .bind(booking_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.map(|r| r.0))
-}
-
-/// A link waiting for its other side: the snapshot id of the side it has.
-pub async fn half_link_with(
-    tx: &mut Tx,
-    connection_id: i64,
-    missing: System,
-    voucher_code: &str,
-) -> Result<Option<i64>, sqlx::Error> {
-    let column = match missing {
-        System::Reservio => "reservio_booking_id",
-        System::Termino => "termino_booking_id",
-    };
-    let row: Option<(i64,)> = sqlx::query_as(&format!(
-        "SELECT id FROM booking_links WHERE connection_id = $1 AND superseded_by IS NULL \
-         AND {column} IS NULL AND voucher_code = $2 ORDER BY id LIMIT 1"
-    ))
-    .bind(connection_id)
-    .bind(voucher_code)
     .fetch_optional(&mut **tx)
     .await?;
     Ok(row.map(|r| r.0))

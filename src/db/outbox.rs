@@ -145,17 +145,6 @@ pub async fn mark_failed(
         .await
 }
 
-/// How many pushes of a connection are still pending.
-pub async fn pending_count(db: &Db, connection_id: i64) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM outbox WHERE connection_id = $1 AND state = 'pending'",
-    )
-    .bind(connection_id)
-    .fetch_one(db.pool())
-    .await?;
-    Ok(n)
-}
-
 /// A push that failed for good and may go again: the newest of its link, system and action,
 /// failed since its link's open `push_failed` mismatch was raised.
 #[derive(Clone, Debug, FromRow)]

@@ -19,11 +19,6 @@ pub fn refused_credentials(error: &SystemError) -> bool {
     matches!(error, SystemError::Http { status: 401, .. })
 }
 
-/// The same, for an error of a sync step.
-pub fn refused_credentials_in(error: &SyncError) -> bool {
-    matches!(error, SyncError::System(e) if refused_credentials(e))
-}
-
 /// Marks the connection's credentials as refused by `system` (audited once) and holds its
 /// pending pushes. Returns whether this was news.
 pub async fn credentials_refused(
