@@ -3,5 +3,6 @@
 
 pub mod faults;
 pub mod reservio;
+pub mod server;
 pub mod termino;
 pub mod world;
