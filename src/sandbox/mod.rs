@@ -4,5 +4,6 @@
 pub mod faults;
 pub mod reservio;
 pub mod server;
+pub mod switch;
 pub mod termino;
 pub mod world;
