@@ -2,9 +2,7 @@
 //! reset link, and reset a lost second factor. Each is audited; none lets the admin choose or
 //! see a password.
 
-use axum::extract::State;
 use axum::response::Response;
-use tower_sessions::Session;
 
 use crate::audit::Event;
 use crate::db::account_tokens::{self, Purpose};
@@ -14,7 +12,6 @@ use crate::web::error::AppError;
 use crate::web::extract::Path;
 use crate::web::form_request::{self, ActionRequest, FormRequest};
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::session::{AdminUser, CurrentUser};
 use crate::web::state::AppState;
 
@@ -25,17 +22,18 @@ async fn invited_user(state: &AppState, id: i64) -> Result<users::User, AppError
         .ok_or(AppError::NotFound)
 }
 
-/// What every action here ends with ([`form_request::finish`]): a message naming the user, and
-/// back to the users page.
+/// What the admin's own actions here end with ([`form_request::finish`]): `event` with the
+/// request's id, a message naming the user, and back to the users page.
 async fn finish(
     tx: Tx,
     now: i64,
     event: Event<'_>,
-    session: &Session,
+    request: &ActionRequest,
     flash_key: &'static str,
     email: String,
 ) -> Result<Response, AppError> {
-    let to = paths::ADMIN_USERS;
+    let event = event.request(Some(request.request_id.as_str()));
+    let (session, to) = (&request.session, paths::ADMIN_USERS);
     form_request::finish(tx, now, event, session, flash_key, Some(email), to).await
 }
 
@@ -119,12 +117,11 @@ pub(crate) async fn revoke(
 
 /// E-mails the user a reset link, as if they had asked for one; the admin never sees it.
 pub async fn send_password_reset(
-    State(state): State<AppState>,
     admin: AdminUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
+    let state = &request.state;
     let user = users::find(&state.db, id)
         .await?
         .filter(|u| u.password_hash != users::INVITED && !u.is_disabled())
@@ -143,35 +140,22 @@ pub async fn send_password_reset(
         lang,
     };
     let link =
-        account_links::send(&mut tx, &state, Purpose::Reset, &to, Some(admin.0.id), now).await?;
-    finish(
-        tx,
-        now,
-        Event::new(
-            &admin.0.actor(),
-            "user.password_reset_sent",
-            "user",
-            user.id,
-        )
+        account_links::send(&mut tx, state, Purpose::Reset, &to, Some(admin.0.id), now).await?;
+    let actor = admin.0.actor();
+    let event = Event::new(&actor, "user.password_reset_sent", "user", user.id)
         .partner(user.partner_id)
-        .after(serde_json::json!({ "reset": link }))
-        .request(Some(request_id.as_str())),
-        &session,
-        "flash-reset-sent",
-        user.email,
-    )
-    .await
+        .after(serde_json::json!({ "reset": link }));
+    finish(tx, now, event, &request, "flash-reset-sent", user.email).await
 }
 
 /// Removes a user's second factor (a lost phone and lost codes): their sessions end, and they
 /// enrol again at their next login (staff) or when they choose (partners).
 pub async fn reset_second_factor(
-    State(state): State<AppState>,
     admin: AdminUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
+    let state = &request.state;
     let user = users::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -185,7 +169,7 @@ pub async fn reset_second_factor(
     if had {
         account_links::notify_account_change(
             &mut tx,
-            &state,
+            state,
             account_links::AccountChange::SecondFactorRemoved,
             user.id,
             &user.email,
@@ -194,20 +178,16 @@ pub async fn reset_second_factor(
         )
         .await?;
     }
+    let actor = admin.0.actor();
+    let event = Event::new(&actor, "user.second_factor_reset", "user", user.id)
+        .partner(user.partner_id)
+        .before(serde_json::json!({ "second_factor": had }))
+        .after(serde_json::json!({ "second_factor": false, "sessions_ended": ended }));
     finish(
         tx,
         now,
-        Event::new(
-            &admin.0.actor(),
-            "user.second_factor_reset",
-            "user",
-            user.id,
-        )
-        .partner(user.partner_id)
-        .before(serde_json::json!({ "second_factor": had }))
-        .after(serde_json::json!({ "second_factor": false, "sessions_ended": ended }))
-        .request(Some(request_id.as_str())),
-        &session,
+        event,
+        &request,
         "flash-second-factor-reset",
         user.email,
     )
