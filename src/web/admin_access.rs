@@ -1,12 +1,13 @@
-//! The admin's actions on a user's access: resend or revoke an invitation, send a password
-//! reset link, and reset a lost second factor. Each is audited; none lets the admin choose or
-//! see a password.
+//! The admin's actions on a user's access: invite a new user, resend or revoke an invitation,
+//! send a password reset link, and reset a lost second factor. Each is audited; none lets the
+//! admin choose or see a password.
 
 use axum::response::Response;
 
 use crate::audit::Event;
 use crate::db::account_tokens::{self, Purpose};
-use crate::db::{Tx, emails, second_factor, sessions, users};
+use crate::db::users::NewUser;
+use crate::db::{Tx, emails, is_unique_violation, second_factor, sessions, users};
 use crate::web::account_links::{self, Recipient};
 use crate::web::error::AppError;
 use crate::web::extract::Path;
@@ -55,6 +56,56 @@ pub async fn revoke_invitation(
 ) -> Result<Response, AppError> {
     let user = invited_user(&request.state, id).await?;
     revoke(&request, &admin.0, user, paths::ADMIN_USERS).await
+}
+
+/// The e-mail address of a new user already belongs to someone.
+pub(crate) struct EmailTaken;
+
+/// Creates `invitee` without a password (they choose one from the invitation) and sends them
+/// the invitation in the reader's language, as `by`, audited as `user.created`; then back to
+/// `back` with a message naming them. A partner user inviting a colleague is said so in the
+/// audit row. `Err(EmailTaken)`, with nothing written, when the address is taken.
+pub(crate) async fn invite(
+    request: &FormRequest,
+    by: &CurrentUser,
+    invitee: &NewUser<'_>,
+    colleague: bool,
+    back: &str,
+) -> Result<Result<Response, EmailTaken>, AppError> {
+    let state = &request.state;
+    let now = state.clock.now();
+    let mut tx = state.db.begin_write().await?;
+    let id = match users::insert(&mut tx, invitee, now).await {
+        Ok(id) => id,
+        Err(e) if is_unique_violation(&e) => return Ok(Err(EmailTaken)),
+        Err(e) => return Err(e.into()),
+    };
+    let email = invitee.email.as_str();
+    let to = Recipient {
+        user_id: id,
+        email,
+        partner_id: invitee.partner_id,
+        lang: request.page.lang,
+    };
+    let invitation =
+        account_links::send(&mut tx, state, Purpose::Invitation, &to, Some(by.id), now).await?;
+    let mut after = serde_json::json!({
+        "email": email,
+        "role": invitee.role.as_str(),
+        "partner_id": invitee.partner_id,
+        "invitation": invitation,
+    });
+    if colleague {
+        after["invited_by_colleague"] = by.id.into();
+    }
+    let actor = by.actor();
+    let event = Event::new(&actor, "user.created", "user", id)
+        .partner(invitee.partner_id)
+        .after(after)
+        .request(Some(request.request_id.as_str()));
+    let (session, value) = (&request.session, Some(email.to_string()));
+    let done = form_request::finish(tx, now, event, session, "flash-user-invited", value, back);
+    Ok(Ok(done.await?))
 }
 
 /// Sends `invitee` a new invitation link (the earlier one stops working) as `by`, and back to
