@@ -108,7 +108,7 @@ impl Instance {
     /// CPU seconds its threads have used so far.
     pub fn cpu_secs(&self) -> f64 {
         let prefix = thread_prefix(self.number);
-        threads_cpu_secs(|name| {
+        crate::cpu::threads_secs(|name| {
             name == prefix || (self.owns_sqlite_threads && name.starts_with(SQLITE_THREADS))
         })
     }
@@ -122,20 +122,4 @@ impl Drop for Instance {
             runtime.shutdown_background();
         }
     }
-}
-
-/// CPU seconds (user + system) used by this process's live threads whose name `wanted` takes.
-fn threads_cpu_secs(wanted: impl Fn(&str) -> bool) -> f64 {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return 0.0;
-    };
-    tasks
-        .flatten()
-        .filter_map(|task| std::fs::read_to_string(task.path().join("stat")).ok())
-        .filter_map(|stat| {
-            let (head, rest) = stat.rsplit_once(')')?;
-            let name = head.split_once('(')?.1;
-            wanted(name).then(|| crate::scale::stat_cpu_secs(rest))?
-        })
-        .sum()
 }

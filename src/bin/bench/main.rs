@@ -13,6 +13,7 @@
 //! machine, so a missed target only shows in the table; a measured move that never arrived
 //! (`--connections`) makes the run exit with a failure.
 
+mod cpu;
 mod fixture;
 mod instances;
 mod latency;

@@ -44,23 +44,6 @@ const POLLED_LANES: usize = 40;
 /// window of 100 bookings at 50 a page: docs/reservio.md "What one poll costs").
 const REQUESTS_PER_POLL: f64 = 2.0;
 
-/// CPU seconds this process has used (user + system), from /proc/self/stat.
-fn cpu_secs() -> f64 {
-    std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| stat_cpu_secs(s.rsplit_once(')')?.1))
-        .unwrap_or(0.0)
-}
-
-/// User + system CPU seconds from a `/proc/…/stat` line's fields after the name's `)`.
-pub(crate) fn stat_cpu_secs(after_name: &str) -> Option<f64> {
-    let ticks = 100.0; // USER_HZ on Linux
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / ticks)
-}
-
 async fn add_partners(db: &Db, n: usize) -> anyhow::Result<Vec<i64>> {
     let now = Clock::System.now();
     let mut ids = Vec::with_capacity(n);
@@ -228,7 +211,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     };
     crate::memory::reset_peak();
     let (cpu0, links0, wall0) = (
-        cpu_secs(),
+        crate::cpu::process_secs(),
         bookbridge::sync::reconcile::links_read(),
         Instant::now(),
     );
@@ -255,7 +238,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     stop.store(true, Ordering::SeqCst);
     let activity_done = activity.await.unwrap_or(0);
     let (cpu1, links1, wall1) = (
-        cpu_secs(),
+        crate::cpu::process_secs(),
         bookbridge::sync::reconcile::links_read(),
         Instant::now(),
     );
@@ -309,14 +292,17 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     tokio::time::sleep(Duration::from_secs(10)).await;
     let (requests0, _) = sandbox.reservio.traffic();
     let (cpu2, links2, wall2) = (
-        cpu_secs(),
+        crate::cpu::process_secs(),
         bookbridge::sync::reconcile::links_read(),
         Instant::now(),
     );
     let idle0 = Effort::of(&instances);
     tokio::time::sleep(Duration::from_secs(plan.idle_secs)).await;
     let (requests1, _) = sandbox.reservio.traffic();
-    let (cpu3, links3) = (cpu_secs(), bookbridge::sync::reconcile::links_read());
+    let (cpu3, links3) = (
+        crate::cpu::process_secs(),
+        bookbridge::sync::reconcile::links_read(),
+    );
     let idle_minutes = wall2.elapsed().as_secs_f64() / 60.0;
     let idle1 = Effort::of(&instances);
     let read_share = 100.0 * (links3 - links2) as f64 / idle_minutes / links.max(1) as f64;
