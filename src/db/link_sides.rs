@@ -244,11 +244,7 @@ fn snapshot(row: &AnyRow, read: Read, n: &Names) -> Result<Option<Snapshot>, sql
         vanished_at: row.try_get(n.vanished_at)?,
         external_id: text(n.external_id)?,
         self_rescheduled: int(n.self_rescheduled)? != 0,
-        fetched_at: if read.full() {
-            int(n.fetched_at)?
-        } else {
-            0
-        },
+        fetched_at: if read.full() { int(n.fetched_at)? } else { 0 },
     }))
 }
 
@@ -428,6 +424,9 @@ mod tests {
         assert_eq!(r.mapped_service.as_deref(), Some("svc"), "named, so mapped");
         assert_eq!(r.status, "confirmed");
         assert!(sides.termino.is_none());
-        assert!(decode_list_row("{}").is_err(), "a row without its sides is an error");
+        assert!(
+            decode_list_row("{}").is_err(),
+            "a row without its sides is an error"
+        );
     }
 }

@@ -100,17 +100,21 @@ async fn the_list_shows_every_change_to_a_link_whichever_path_wrote_it(app: Test
         row.sides.termino.expect("the Termino side"),
     );
     assert_eq!((r.start_at, t.start_at), (start, start));
-    assert!(r.service_name.is_some() && t.service_name.is_some(), "mapped");
+    assert!(
+        r.service_name.is_some() && t.service_name.is_some(),
+        "mapped"
+    );
     assert_eq!(r.mapped_service, t.mapped_service);
 
     // Pull and reconcile: staff move the booking in the calendar; the move crosses over.
     let moved = start + 2 * HOUR;
     let duration = r.end_at - r.start_at;
-    assert!(
-        w.sandbox
-            .reservio
-            .staff_move(&w.partner.business_id, &booking, moved, moved + duration)
-    );
+    assert!(w.sandbox.reservio.staff_move(
+        &w.partner.business_id,
+        &booking,
+        moved,
+        moved + duration
+    ));
     w.settle().await;
     let row = listed_link(&app, partner, id).await;
     let side_starts = row.sides.map(|_, s| s.expect("both sides").start_at);
@@ -137,7 +141,13 @@ async fn the_list_shows_every_change_to_a_link_whichever_path_wrote_it(app: Test
         .expect("vanished");
     tx.commit().await.expect("commit");
     let row = listed_link(&app, partner, id).await;
-    assert!(row.sides.reservio.expect("calendar side").vanished_at.is_some());
+    assert!(
+        row.sides
+            .reservio
+            .expect("calendar side")
+            .vanished_at
+            .is_some()
+    );
 
     // The connection's mapping is renamed, then removed: the names follow, then go.
     let mut renamed = bookbridge::db::connections::mappings(&app.db, connection)
@@ -223,5 +233,8 @@ async fn the_list_shows_every_change_to_a_link_whichever_path_wrote_it(app: Test
     .expect("stored");
     tx.commit().await.expect("commit");
     let row = listed_link(&app, partner, solo).await;
-    assert_eq!(row.sides.termino.expect("stored").customer_name, "Solo Renamed");
+    assert_eq!(
+        row.sides.termino.expect("stored").customer_name,
+        "Solo Renamed"
+    );
 }
