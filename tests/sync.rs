@@ -18,6 +18,8 @@ mod flags;
 mod holds;
 #[path = "sync/integrity.rs"]
 mod integrity;
+#[path = "sync/list_rows.rs"]
+mod list_rows;
 #[path = "sync/listing.rs"]
 mod listing;
 #[path = "sync/metrics.rs"]
@@ -69,6 +71,7 @@ fn main() {
     all.extend(credentials::tests());
     all.extend(integrity::tests());
     all.extend(holds::tests());
+    all.extend(list_rows::tests());
     common::run_configured(
         |config| {
             config.systems = Some(SystemsConfig::Sandbox {

@@ -1,11 +1,13 @@
-//! A link's two snapshots and its base as every read decodes them — the sync's link read, the
-//! bookings list, one booking in full: one list of columns, one set of joins, one decoder.
+//! A link's two snapshots and its base as every read decodes them — the sync's link read, one
+//! booking in full: one list of columns, one set of joins, one decoder. The bookings list reads
+//! the sides ready, as one value kept on the link ([`decode_list_row`]).
 //!
-//! What is selected depends on the reader ([`Read`]): the list reads fifty links at a time on
-//! every view and refresh and reconcile reads thousands, so each takes only the columns it uses.
+//! What is selected depends on the reader ([`Read`]): reconcile reads thousands of links, so it
+//! takes only the columns it uses.
 
 use std::sync::LazyLock;
 
+use serde::Deserialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -31,9 +33,9 @@ pub struct Snapshot {
     pub status: String,
     /// When sync noticed the booking had gone from its system.
     pub vanished_at: Option<i64>,
-    /// The booking's id in its own system (empty when the read did not take it: [`Read::List`]).
+    /// The booking's id in its own system (empty in the bookings list's row).
     pub external_id: String,
-    /// Termino: the customer has used their one self-reschedule (not read by [`Read::List`]).
+    /// Termino: the customer has used their one self-reschedule (not in the list's row).
     pub self_rescheduled: bool,
     /// When sync last read it (only read by [`Read::Full`]).
     pub fetched_at: i64,
@@ -60,29 +62,16 @@ pub enum Read {
     /// Reconcile over a connection's links: the snapshots with their external ids, and the
     /// base; no service names (reconcile maps services itself).
     Sync,
-    /// The bookings list: the snapshots with their service names; no base.
-    List,
     /// One link in full: everything.
     Full,
 }
 
 impl Read {
     /// Every reader, in the order of their discriminants (an index into per-read tables).
-    pub const ALL: [Read; 3] = [Read::Sync, Read::List, Read::Full];
+    pub const ALL: [Read; 2] = [Read::Sync, Read::Full];
 
-    fn names(self) -> bool {
-        self != Read::Sync
-    }
-
-    fn sources(self) -> bool {
-        self != Read::List
-    }
-
-    fn base(self) -> bool {
-        self != Read::List
-    }
-
-    fn fetched(self) -> bool {
+    /// Service names and when each side was read: only one link in full.
+    fn full(self) -> bool {
         self == Read::Full
     }
 
@@ -97,7 +86,6 @@ impl Read {
     pub fn joins(self) -> &'static str {
         match self {
             Read::Sync => JOIN_SNAPSHOTS,
-            Read::List => JOIN_NAMED,
             Read::Full => JOIN_FULL,
         }
     }
@@ -118,26 +106,22 @@ impl Read {
             ] {
                 columns.push(format!("{p}.{c} AS {p}_{c}"));
             }
-            if self.sources() {
-                for c in ["external_id", "self_rescheduled"] {
-                    columns.push(format!("{p}.{c} AS {p}_{c}"));
-                }
+            for c in ["external_id", "self_rescheduled"] {
+                columns.push(format!("{p}.{c} AS {p}_{c}"));
             }
-            if self.fetched() {
+            if self.full() {
                 columns.push(format!("{p}.fetched_at AS {p}_fetched_at"));
             }
         }
-        if self.names() {
+        if self.full() {
             columns.push("rs.reservio_service_name AS r_service_name".into());
             columns.push("ts.termino_offer_name AS t_service_name".into());
             columns.push("ts.reservio_service_id AS t_mapped_service".into());
         }
-        if self.base() {
-            for c in BASE {
-                columns.push(format!("l.base_{c}"));
-            }
+        for c in BASE {
+            columns.push(format!("l.base_{c}"));
         }
-        if self.fetched() {
+        if self.full() {
             columns.push("bs.reservio_service_name AS base_service_name".into());
         }
         columns.join(", ")
@@ -155,21 +139,14 @@ const BASE: [&str; 7] = [
     "status",
 ];
 
-static COLUMNS: LazyLock<[String; 3]> = LazyLock::new(|| Read::ALL.map(Read::build_columns));
+static COLUMNS: LazyLock<[String; 2]> = LazyLock::new(|| Read::ALL.map(Read::build_columns));
 
 /// Both snapshots of `booking_links l`, without their service names (also for counting).
 pub const JOIN_SNAPSHOTS: &str = "LEFT JOIN external_bookings r ON r.id = l.reservio_booking_id \
      LEFT JOIN external_bookings t ON t.id = l.termino_booking_id";
 
-/// Both snapshots of `booking_links l` and the mappings that name their services.
-const JOIN_NAMED: &str = "LEFT JOIN external_bookings r ON r.id = l.reservio_booking_id \
-     LEFT JOIN external_bookings t ON t.id = l.termino_booking_id \
-     LEFT JOIN service_mappings rs ON rs.connection_id = l.connection_id \
-         AND rs.reservio_service_id = r.service_id \
-     LEFT JOIN service_mappings ts ON ts.connection_id = l.connection_id \
-         AND ts.termino_offer_id = t.service_id";
-
-/// [`JOIN_NAMED`] and the mapping that names the base's service.
+/// Both snapshots of `booking_links l`, the mappings that name their services and the one that
+/// names the base's service.
 const JOIN_FULL: &str = "LEFT JOIN external_bookings r ON r.id = l.reservio_booking_id \
      LEFT JOIN external_bookings t ON t.id = l.termino_booking_id \
      LEFT JOIN service_mappings rs ON rs.connection_id = l.connection_id \
@@ -180,8 +157,7 @@ const JOIN_FULL: &str = "LEFT JOIN external_bookings r ON r.id = l.reservio_book
          AND bs.reservio_service_id = l.base_service_id";
 
 /// Both snapshots (`None` for a side not seen yet) and the base (`None` until the sides
-/// agreed once, or when the read took no base), from a row that selected
-/// [`Read::columns`] of `read`.
+/// agreed once), from a row that selected [`Read::columns`] of `read`.
 pub fn decode(
     row: &AnyRow,
     read: Read,
@@ -192,8 +168,7 @@ pub fn decode(
         s
     });
     let termino = snapshot(row, read, &TERMINO)?;
-    let base = if read.base() { base(row, read)? } else { None };
-    Ok((Sides { reservio, termino }, base))
+    Ok((Sides { reservio, termino }, base(row, read)?))
 }
 
 /// The column names of one side, as [`Read::columns`] selects them.
@@ -251,14 +226,9 @@ fn snapshot(row: &AnyRow, read: Read, n: &Names) -> Result<Option<Snapshot>, sql
     };
     let named = |c: Option<&str>| -> Result<Option<String>, sqlx::Error> {
         match c {
-            Some(c) if read.names() => row.try_get(c),
+            Some(c) if read.full() => row.try_get(c),
             _ => Ok(None),
         }
-    };
-    let (external_id, self_rescheduled) = if read.sources() {
-        (text(n.external_id)?, int(n.self_rescheduled)? != 0)
-    } else {
-        (String::new(), false)
     };
     Ok(Some(Snapshot {
         booking_id,
@@ -272,13 +242,9 @@ fn snapshot(row: &AnyRow, read: Read, n: &Names) -> Result<Option<Snapshot>, sql
         customer_phone: text(n.customer_phone)?,
         status: text(n.status)?,
         vanished_at: row.try_get(n.vanished_at)?,
-        external_id,
-        self_rescheduled,
-        fetched_at: if read.fetched() {
-            int(n.fetched_at)?
-        } else {
-            0
-        },
+        external_id: text(n.external_id)?,
+        self_rescheduled: int(n.self_rescheduled)? != 0,
+        fetched_at: if read.full() { int(n.fetched_at)? } else { 0 },
     }))
 }
 
@@ -295,7 +261,7 @@ fn base(row: &AnyRow, read: Read) -> Result<Option<StoredBase>, sqlx::Error> {
         start_at,
         end_at,
         service_id: row.try_get("base_service_id")?,
-        service_name: if read.fetched() {
+        service_name: if read.full() {
             row.try_get("base_service_name")?
         } else {
             None
@@ -305,6 +271,68 @@ fn base(row: &AnyRow, read: Read) -> Result<Option<StoredBase>, sqlx::Error> {
         customer_phone: text("base_customer_phone")?,
         status: text("base_status")?,
     }))
+}
+
+/// The bookings list's row of a link as stored ready in `booking_links.list_row`: an object
+/// with one object per side, `r` and `t`, each with what the list shows of its snapshot and the
+/// names its connection's mappings give its service. Written by the database itself, by the
+/// triggers and the view `link_list_rows` of migration 0019, whenever the link, either
+/// snapshot or a mapping of their services changes; every key of a side not seen yet is null.
+#[derive(Deserialize)]
+struct ListRow {
+    r: ListSide,
+    t: ListSide,
+}
+
+/// One side of a [`ListRow`]. Reservio's side has no `mapped_service`: a Reservio service is
+/// mapped when a mapping names it.
+#[derive(Deserialize)]
+struct ListSide {
+    id: Option<i64>,
+    start_at: Option<i64>,
+    end_at: Option<i64>,
+    service_id: Option<String>,
+    service_name: Option<String>,
+    mapped_service: Option<String>,
+    customer_name: Option<String>,
+    customer_email: Option<String>,
+    customer_phone: Option<String>,
+    status: Option<String>,
+    vanished_at: Option<i64>,
+}
+
+impl ListSide {
+    fn snapshot(self) -> Option<Snapshot> {
+        Some(Snapshot {
+            booking_id: self.id?,
+            start_at: self.start_at.unwrap_or_default(),
+            end_at: self.end_at.unwrap_or_default(),
+            service_id: self.service_id.unwrap_or_default(),
+            service_name: self.service_name,
+            mapped_service: self.mapped_service,
+            customer_name: self.customer_name.unwrap_or_default(),
+            customer_email: self.customer_email.unwrap_or_default(),
+            customer_phone: self.customer_phone.unwrap_or_default(),
+            status: self.status.unwrap_or_default(),
+            vanished_at: self.vanished_at,
+            ..Snapshot::default()
+        })
+    }
+}
+
+/// Both snapshots as the bookings list shows them (`None` for a side not seen yet), from a
+/// link's ready list row (`booking_links.list_row`, see [`ListRow`]).
+pub fn decode_list_row(json: &str) -> Result<Sides<Option<Snapshot>>, sqlx::Error> {
+    let row: ListRow = serde_json::from_str(json).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let reservio = row.r.snapshot().map(|mut s| {
+        // A Reservio service is mapped when a mapping names it.
+        s.mapped_service = s.service_name.as_ref().map(|_| s.service_id.clone());
+        s
+    });
+    Ok(Sides {
+        reservio,
+        termino: row.t.snapshot(),
+    })
 }
 
 impl Sides<Option<Snapshot>> {
@@ -365,9 +393,6 @@ mod tests {
     #[test]
     fn each_reader_selects_what_it_decodes_and_nothing_it_does_not() {
         let has = |read: Read, column: &str| read.columns().contains(column);
-        // The list reads names, never the base or where a snapshot came from.
-        assert!(has(Read::List, "AS t_mapped_service") && has(Read::List, "AS r_vanished_at"));
-        assert!(!has(Read::List, "base_") && !has(Read::List, "external_id"));
         // Reconcile maps services itself: no names, no mapping joined.
         assert!(!has(Read::Sync, "service_name") && !Read::Sync.joins().contains("mappings"));
         assert!(has(Read::Sync, "AS t_self_rescheduled") && has(Read::Sync, "l.base_status"));
@@ -381,5 +406,27 @@ mod tests {
             assert!(has(Read::Full, column), "{column}");
         }
         assert!(Read::Full.joins().contains(" bs ON "));
+    }
+
+    #[test]
+    fn a_ready_list_row_gives_back_both_sides_and_a_missing_one_as_none() {
+        let json = r#"{"r" : {"id" : 3, "start_at" : 100, "end_at" : 200, "service_id" : "svc",
+            "service_name" : "Massage", "customer_name" : "Eva \"N\"", "customer_email" : "e@x",
+            "customer_phone" : "+1", "status" : "confirmed", "vanished_at" : null},
+            "t" : {"id" : null, "start_at" : null, "end_at" : null, "service_id" : null,
+            "service_name" : null, "mapped_service" : null, "customer_name" : null,
+            "customer_email" : null, "customer_phone" : null, "status" : null,
+            "vanished_at" : null}}"#;
+        let sides = decode_list_row(json).expect("decodes");
+        let r = sides.reservio.expect("reservio side");
+        assert_eq!((r.booking_id, r.start_at, r.end_at), (3, 100, 200));
+        assert_eq!(r.customer_name, "Eva \"N\"");
+        assert_eq!(r.mapped_service.as_deref(), Some("svc"), "named, so mapped");
+        assert_eq!(r.status, "confirmed");
+        assert!(sides.termino.is_none());
+        assert!(
+            decode_list_row("{}").is_err(),
+            "a row without its sides is an error"
+        );
     }
 }

@@ -79,7 +79,7 @@ impl LinkRow {
 /// The links with their sides, as `read` selects them, and what reconcile asks of their
 /// cases, pushes, mismatches and procedures; a query adds its WHERE.
 pub fn joined(read: Read) -> &'static str {
-    static JOINED: LazyLock<[String; 3]> = LazyLock::new(|| {
+    static JOINED: LazyLock<[String; 2]> = LazyLock::new(|| {
         Read::ALL.map(|read| {
             format!(
                 "SELECT l.id, l.connection_id, l.partner_id, l.origin_system, l.voucher_code, \

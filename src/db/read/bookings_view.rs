@@ -10,7 +10,7 @@ use sqlx::Row;
 
 use crate::db::Db;
 use crate::db::filter::{Bind, Where, like_escape};
-use crate::db::link_sides::{self, JOIN_SNAPSHOTS, Read, Snapshot};
+use crate::db::link_sides::{self, JOIN_SNAPSHOTS, Snapshot};
 use crate::domain::mismatch::Severity;
 use crate::domain::{BookingStatus, MismatchKind, Sides};
 
@@ -243,8 +243,14 @@ fn filter(partner_id: i64, q: &ListQuery) -> (Where, bool) {
     (w, needs_sides)
 }
 
+/// A link's sides as the list shows them: the ready value the database keeps on the link
+/// (migration 0019), or, should one be missing, the same value computed by its view.
+const LIST_ROW: &str = "COALESCE(l.list_row, \
+     (SELECT v.list_row FROM link_list_rows v WHERE v.link_id = l.id)) AS list_row";
+
 /// One page of the partner's current links that match `q`, each with both sides and its
-/// unresolved mismatches: one query.
+/// unresolved mismatches: one query. The sides come ready, one value per link; the snapshots
+/// are joined only when a filter reads them.
 pub async fn list(
     db: &Db,
     partner_id: i64,
@@ -252,23 +258,22 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ListedLink>, sqlx::Error> {
-    let (mut w, _) = filter(partner_id, q);
+    let (mut w, needs_sides) = filter(partner_id, q);
+    let joins = if needs_sides { JOIN_SNAPSHOTS } else { "" };
     let order = q.sort.order_sql();
     let limit = w.bind(limit);
     let offset = w.bind(offset);
     let sql = format!(
-        "SELECT l.id, l.voucher_code, l.appointment_at, l.change_pending_since, {}, \
-         {} AS mismatch_code FROM booking_links l {}{} \
+        "SELECT l.id, l.voucher_code, l.appointment_at, l.change_pending_since, {LIST_ROW}, \
+         {} AS mismatch_code FROM booking_links l {joins}{} \
          ORDER BY {order} LIMIT {limit} OFFSET {offset}",
-        Read::List.columns(),
         *MISMATCH_CODE,
-        Read::List.joins(),
         w.sql(),
     );
     let rows = w.bind_to(sqlx::query(&sql)).fetch_all(db.pool()).await?;
     rows.iter()
         .map(|row| {
-            let (sides, _) = link_sides::decode(row, Read::List)?;
+            let sides = link_sides::decode_list_row(row.try_get::<&str, _>("list_row")?)?;
             Ok(ListedLink {
                 id: row.try_get("id")?,
                 voucher_code: row.try_get("voucher_code")?,
