@@ -239,13 +239,22 @@ fn seed_bookings(
         .lock()
         .map_err(|_| anyhow::anyhow!("rng poisoned"))?;
     let day0 = now.div_euclid(DAY) * DAY + DAY;
+    // Codes are drawn at random; one drawn twice for the same partner would be a second
+    // redemption of one voucher, which Termino refuses (at a thousand partners it happens).
+    let mut drawn = std::collections::HashSet::new();
+    let mut fresh_voucher = |rng: &mut rand::rngs::StdRng| loop {
+        let code = format!("SLV{:08}", rng.random_range(0..100_000_000u32));
+        if drawn.insert(code.clone()) {
+            break code;
+        }
+    };
     for n in 0..count {
         let (service_id, offer_id, minutes) = p.services[n % p.services.len()].clone();
         // Eight bookings a day, on the hour between 08:00 and 19:00, over 30 days.
         let start =
             day0 + (n as i64 / 8) * DAY + (8 + (n as i64 % 8) + rng.random_range(0..4)) * HOUR;
         let end = start + i64::from(minutes) * 60;
-        let voucher = format!("SLV{:08}", rng.random_range(0..100_000_000u32));
+        let voucher = fresh_voucher(&mut rng);
         let who = customer(&mut rng);
         let reservation = sandbox
             .termino
@@ -304,7 +313,7 @@ fn seed_bookings(
     // A voucher for an offer nobody mapped: it cannot be copied into the calendar.
     let start = day0 + 2 * DAY + 18 * HOUR;
     let who = customer(&mut rng);
-    let voucher = format!("SLV{:08}", rng.random_range(0..100_000_000u32));
+    let voucher = fresh_voucher(&mut rng);
     sandbox
         .termino
         .redeem_voucher(
