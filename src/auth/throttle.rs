@@ -8,6 +8,7 @@
 //! that has not failed is never refused. A password guesser gets 4 tries per address and
 //! window, and at most 20 per address over all accounts.
 
+use crate::db::account_attempts::{self, Kind};
 use crate::db::{Db, login_attempts};
 
 /// How far back failures count.
@@ -63,6 +64,37 @@ pub async fn check(db: &Db, email: &str, ip: &str, now: i64) -> Result<Decision,
     Ok(decide(account, address))
 }
 
+/// [`check`] for the other attempts counted like logins (second-factor codes, the current
+/// password, reset requests): `subject`'s recent failures of `kind` from `ip`, and all from
+/// `ip`.
+pub async fn check_attempts(
+    db: &Db,
+    kind: Kind,
+    subject: &str,
+    ip: &str,
+    now: i64,
+) -> Result<Decision, sqlx::Error> {
+    let since = now - WINDOW_SECS;
+    let (by_subject, by_ip) = account_attempts::failures(db, kind, subject, ip, since).await?;
+    Ok(decide(by_subject, by_ip))
+}
+
+/// One more than the longest e-mail address `Email::parse` accepts (254 bytes).
+const MAX_CLAIMED_EMAIL_CHARS: usize = 255;
+
+/// The address someone not logged in typed (at login, or asking for a reset link), as it is
+/// looked up, counted and audited: trimmed, lower-cased, and cut to one more character than
+/// any user's address can have. Stored whole, a long claim could outgrow what PostgreSQL can
+/// put in an index entry, and a wrong login would become a 500.
+pub fn claimed_email(typed: &str) -> String {
+    typed
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(MAX_CLAIMED_EMAIL_CHARS)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +110,20 @@ mod tests {
         assert_eq!(decide(0, 19), Decision::Allowed);
         assert_eq!(decide(0, 20), Decision::AddressLocked);
         assert_eq!(decide(5, 20), Decision::AccountLockedFromAddress);
+    }
+
+    #[test]
+    fn a_claimed_address_is_trimmed_lower_cased_and_cut() {
+        assert_eq!(claimed_email("  Ana@Example.CZ \n"), "ana@example.cz");
+        let long = "a".repeat(300);
+        assert_eq!(
+            claimed_email(&long).chars().count(),
+            MAX_CLAIMED_EMAIL_CHARS
+        );
+        assert_eq!(
+            claimed_email(&"é".repeat(300)),
+            "é".repeat(MAX_CLAIMED_EMAIL_CHARS)
+        );
     }
 
     #[test]

@@ -10,12 +10,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::audit::Event;
-use crate::db::account_tokens::Purpose;
 use crate::db::partners::{self, Partner};
 use crate::db::users::{self, NewUser, UserListing};
 use crate::db::{is_unique_violation, sessions};
 use crate::domain::{Email, PartnerName, Role};
-use crate::web::account_links::{self, Recipient};
+use crate::web::admin_access::{self, EmailTaken};
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path, Query};
 use crate::web::form_request::{self, ActionRequest, FormRequest};
@@ -194,60 +193,21 @@ pub async fn create_user(
         }
     };
     // The admin never sets a password: the new user chooses one from the invitation.
-    let now = state.clock.now();
-    let mut tx = state.db.begin_write().await?;
     let new_user = NewUser {
         email: &valid.email,
         password_hash: users::INVITED,
         role: valid.role,
         partner_id: valid.partner_id,
     };
-    let id = match users::insert(&mut tx, &new_user, now).await {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
-            drop(tx);
+    let back = paths::ADMIN_USERS;
+    match admin_access::invite(&request, &admin.0, &new_user, false, back).await? {
+        Ok(done) => Ok(done),
+        Err(EmailTaken) => {
             let errors = FieldErrors::from([("email", "error-email-taken")]);
             let page = users_page(state, &admin, request.page, 1, form, errors).await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => return Err(e.into()),
-    };
-    let to = Recipient {
-        user_id: id,
-        email: valid.email.as_str(),
-        partner_id: valid.partner_id,
-        lang: request.page.lang,
-    };
-    let invitation = account_links::send(
-        &mut tx,
-        state,
-        Purpose::Invitation,
-        &to,
-        Some(admin.0.id),
-        now,
-    )
-    .await?;
-    let actor = admin.0.actor();
-    let event = Event::new(&actor, "user.created", "user", id)
-        .partner(valid.partner_id)
-        .after(serde_json::json!({
-            "email": valid.email.as_str(),
-            "role": valid.role.as_str(),
-            "partner_id": valid.partner_id,
-            "invitation": invitation,
-        }))
-        .request(Some(request.request_id.as_str()));
-    let (key, value) = ("flash-user-invited", Some(valid.email.as_str().to_string()));
-    form_request::finish(
-        tx,
-        now,
-        event,
-        &request.session,
-        key,
-        value,
-        paths::ADMIN_USERS,
-    )
-    .await
+    }
 }
 
 async fn set_user_disabled(

@@ -48,9 +48,6 @@ pub struct ForgotForm {
     email: String,
 }
 
-/// Longest address kept for counting and the audit (as at login).
-const MAX_CLAIMED_EMAIL_CHARS: usize = 255;
-
 pub async fn submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -58,13 +55,7 @@ pub async fn submit(
     page: Page,
     Form(form): Form<ForgotForm>,
 ) -> Result<Response, AppError> {
-    let email: String = form
-        .email
-        .trim()
-        .to_lowercase()
-        .chars()
-        .take(MAX_CLAIMED_EMAIL_CHARS)
-        .collect();
+    let email = throttle::claimed_email(&form.email);
     let ip = peer.ip().to_string();
     let now = state.clock.now();
     let actor = Actor::Anonymous {
@@ -72,15 +63,9 @@ pub async fn submit(
     };
     // Every request counts: a reset request never "succeeds" in a way the throttle could see
     // without telling which addresses exist.
-    let (by_email, by_ip) = account_attempts::failures(
-        &state.db,
-        Kind::ResetRequest,
-        &email,
-        &ip,
-        now - throttle::WINDOW_SECS,
-    )
-    .await?;
-    if throttle::decide(by_email, by_ip) != Decision::Allowed {
+    let decision =
+        throttle::check_attempts(&state.db, Kind::ResetRequest, &email, &ip, now).await?;
+    if decision != Decision::Allowed {
         audit::record(
             &state.db,
             now,

@@ -1,5 +1,5 @@
 //! What a form handler needs of its request besides its role, its path and its form, as one
-//! extractor; and the step most form handlers end with: audit, commit, flash, redirect.
+//! extractor; and the steps most form handlers end with: audit, commit, flash, redirect.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -79,6 +79,18 @@ pub async fn finish(
 ) -> Result<Response, AppError> {
     audit::append(&mut tx, now, event).await?;
     tx.commit().await?;
+    done(session, flash_key, value, to).await
+}
+
+/// What a handler answers once its change is made and committed (or made elsewhere, such as
+/// by a procedure step): a success message (`flash_key`, with `value`) for the next page, and a
+/// redirect to `to` (303, so a reload does not post again). [`finish`] ends with it.
+pub async fn done(
+    session: &Session,
+    flash_key: &str,
+    value: Option<String>,
+    to: &str,
+) -> Result<Response, AppError> {
     flash(session, FlashKind::Success, flash_key, value).await?;
     Ok(Redirect::to(to).into_response())
 }

@@ -1,20 +1,17 @@
 //! The language switcher in the page header.
 
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use crate::audit::{self, Event};
 use crate::db::users;
 use crate::i18n::Lang;
 use crate::web::error::AppError;
 use crate::web::extract::Form;
+use crate::web::form_request::ActionRequest;
 use crate::web::login::CurrentUserOpt;
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::session::LANG_KEY;
-use crate::web::state::AppState;
 
 #[derive(Deserialize)]
 pub struct LanguageForm {
@@ -29,12 +26,11 @@ pub struct LanguageForm {
 /// A change of a user's preference is audited: it decides the language of everything the
 /// user reads, so when a partner says they were shown the wrong language, the trail tells.
 pub async fn switch(
-    State(state): State<AppState>,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     user: Option<CurrentUserOpt>,
     Form(form): Form<LanguageForm>,
 ) -> Result<Response, AppError> {
+    let (state, session) = (&request.state, &request.session);
     let lang = Lang::from_code(&form.lang).ok_or(AppError::BadRequest("error-language-unknown"))?;
     session.insert(LANG_KEY, lang.code()).await?;
     // Choosing the language already saved changes nothing, so it is not audited.
@@ -49,7 +45,7 @@ pub async fn switch(
                 .partner(user.partner_id)
                 .before(serde_json::json!({ "locale": user.locale }))
                 .after(serde_json::json!({ "locale": lang.code() }))
-                .request(Some(request_id.as_str())),
+                .request(Some(request.request_id.as_str())),
         )
         .await?;
         tx.commit().await?;

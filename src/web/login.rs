@@ -4,18 +4,18 @@ use std::net::SocketAddr;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::ConnectInfo;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use crate::audit::{self, Actor, Event};
 use crate::auth::throttle::{self, Decision};
 use crate::db::{login_attempts, users};
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Query};
-use crate::web::page::{FlashKind, Page, flash};
+use crate::web::form_request::{self, ActionRequest, FormRequest};
+use crate::web::page::Page;
 use crate::web::paths;
 use crate::web::request_id::RequestId;
 use crate::web::session::{CurrentUser, LANG_KEY};
@@ -59,27 +59,13 @@ pub struct LoginForm {
     next: String,
 }
 
-/// One more than the longest e-mail address `Email::parse` accepts (254 bytes).
-const MAX_CLAIMED_EMAIL_CHARS: usize = 255;
-
 pub async fn submit(
-    State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    // No address longer than `MAX_CLAIMED_EMAIL_CHARS` can belong to a user, so a longer claim
-    // is cut before it is looked up, counted and audited: stored whole it could outgrow what
-    // PostgreSQL can put in an index entry, and a wrong login would become a 500.
-    let email: String = form
-        .email
-        .trim()
-        .to_lowercase()
-        .chars()
-        .take(MAX_CLAIMED_EMAIL_CHARS)
-        .collect();
+    let (state, page, request_id) = (&request.state, request.page, &request.request_id);
+    let email = throttle::claimed_email(&form.email);
     let ip = peer.ip().to_string();
     let now = state.clock.now();
     let refuse = |page: Page, status: StatusCode, key: &'static str| {
@@ -101,7 +87,7 @@ pub async fn submit(
 
     let decision = throttle::check(&state.db, &email, &ip, now).await?;
     if decision != Decision::Allowed {
-        audit_refusal(&state, &actor, decision, &email, &ip, &request_id, now).await?;
+        audit_refusal(state, &actor, decision, &email, &ip, request_id, now).await?;
         return Ok(refuse(
             page,
             StatusCode::TOO_MANY_REQUESTS,
@@ -122,7 +108,7 @@ pub async fn submit(
     // A right password is not yet a login when the second step is owed: `login.succeeded`
     // is then audited by that step.
     let owes_second_step = match &user {
-        Some(user) => crate::web::sign_in::owes_second_step(&state, user).await?,
+        Some(user) => crate::web::sign_in::owes_second_step(state, user).await?,
         None => false,
     };
     let mut tx = state.db.begin_write().await?;
@@ -160,7 +146,8 @@ pub async fn submit(
     tx.commit().await?;
 
     // A new id at login defeats session fixation; the second step, when owed, comes first.
-    crate::web::sign_in::after_password(&state, &session, &user, now, &form.next).await
+    let session = &request.session;
+    crate::web::sign_in::after_password(state, session, &user, now, &form.next).await
 }
 
 /// Counts a throttled attempt and audits the first of its window, limit, account and address:
@@ -206,18 +193,17 @@ async fn audit_refusal(
 }
 
 pub async fn logout(
-    State(state): State<AppState>,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     user: Option<CurrentUserOpt>,
 ) -> Result<Response, AppError> {
+    let (state, session) = (&request.state, &request.session);
     if let Some(CurrentUserOpt(user)) = user {
         audit::record(
             &state.db,
             state.clock.now(),
             Event::new(&user.actor(), "logout", "user", user.id)
                 .partner(user.partner_id)
-                .request(Some(request_id.as_str())),
+                .request(Some(request.request_id.as_str())),
         )
         .await?;
     }
@@ -228,8 +214,7 @@ pub async fn logout(
     if let Some(lang) = lang {
         session.insert(LANG_KEY, lang).await?;
     }
-    flash(&session, FlashKind::Success, "logout-done", None).await?;
-    Ok(Redirect::to(paths::LOGIN).into_response())
+    form_request::done(session, "logout-done", None, paths::LOGIN).await
 }
 
 /// The current user if there is one; logging out works for an expired session too.

@@ -1,22 +1,18 @@
 //! An admin sets a partner's time zone and language: its users read times on the partner's
 //! wall clock and pages in its language (unless they chose their own).
 
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tower_sessions::Session;
 
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::partners;
 use crate::i18n::Lang;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path};
-use crate::web::page::{FlashKind, flash};
+use crate::web::form_request::{self, ActionRequest};
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::session::AdminUser;
-use crate::web::state::AppState;
 
 /// The time zones partners work in: the channel's markets.
 pub const TIME_ZONES: [&str; 6] = [
@@ -39,13 +35,12 @@ pub struct SettingsForm {
 
 /// Saves a partner's time zone and language; anything outside the lists is refused.
 pub async fn save(
-    State(state): State<AppState>,
     admin: AdminUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
     Form(form): Form<SettingsForm>,
 ) -> Result<Response, AppError> {
+    let state = &request.state;
     let partner = partners::find(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -64,23 +59,13 @@ pub async fn save(
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
     partners::set_settings(&mut tx, id, timezone, locale).await?;
-    audit::append(
-        &mut tx,
-        now,
-        Event::new(&admin.0.actor(), "partner.settings_changed", "partner", id)
-            .partner(Some(id))
-            .before(serde_json::json!({ "timezone": partner.timezone, "locale": partner.locale }))
-            .after(serde_json::json!({ "timezone": timezone, "locale": locale }))
-            .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
-    flash(
-        &session,
-        FlashKind::Success,
-        "flash-partner-settings",
-        Some(partner.name),
-    )
-    .await?;
-    Ok(Redirect::to(paths::ADMIN_PARTNERS).into_response())
+    let actor = admin.0.actor();
+    let event = Event::new(&actor, "partner.settings_changed", "partner", id)
+        .partner(Some(id))
+        .before(serde_json::json!({ "timezone": partner.timezone, "locale": partner.locale }))
+        .after(serde_json::json!({ "timezone": timezone, "locale": locale }))
+        .request(Some(request.request_id.as_str()));
+    let (key, value) = ("flash-partner-settings", Some(partner.name));
+    let session = &request.session;
+    form_request::finish(tx, now, event, session, key, value, paths::ADMIN_PARTNERS).await
 }

@@ -20,6 +20,7 @@ use crate::db::account_attempts::{self, Kind};
 use crate::db::{Tx, second_factor, users};
 use crate::web::error::AppError;
 use crate::web::extract::Form;
+use crate::web::form_request::FormRequest;
 use crate::web::page::Page;
 use crate::web::paths;
 use crate::web::request_id::RequestId;
@@ -142,15 +143,10 @@ pub struct CodeForm {
 
 /// Whether more codes may be tried for this user from this address.
 async fn throttled(state: &AppState, user_id: i64, ip: &str, now: i64) -> Result<bool, AppError> {
-    let (by_user, by_ip) = account_attempts::failures(
-        &state.db,
-        Kind::SecondFactor,
-        &user_id.to_string(),
-        ip,
-        now - throttle::WINDOW_SECS,
-    )
-    .await?;
-    Ok(throttle::decide(by_user, by_ip) != Decision::Allowed)
+    let subject = user_id.to_string();
+    let decision =
+        throttle::check_attempts(&state.db, Kind::SecondFactor, &subject, ip, now).await?;
+    Ok(decision != Decision::Allowed)
 }
 
 async fn record_attempt(
@@ -189,14 +185,13 @@ fn actor(user: &users::User) -> Actor {
 }
 
 pub async fn submit(
-    State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, AppError> {
-    let Some(user) = pending(&state, &session).await? else {
+    let (state, session, page) = (&request.state, &request.session, request.page);
+    let request_id = &request.request_id;
+    let Some(user) = pending(state, session).await? else {
         return Ok(back_to_login());
     };
     let Some((secret, _)) = second_factor::secret(&state.db, user.id).await? else {
@@ -204,7 +199,7 @@ pub async fn submit(
     };
     let ip = peer.ip().to_string();
     let now = state.clock.now();
-    if throttled(&state, user.id, &ip, now).await? {
+    if throttled(state, user.id, &ip, now).await? {
         audit::record(
             &state.db,
             now,
@@ -244,7 +239,7 @@ pub async fn submit(
         };
         (accepted, "totp")
     };
-    record_attempt(&mut tx, &user, &ip, ok, how, &request_id, now).await?;
+    record_attempt(&mut tx, &user, &ip, ok, how, request_id, now).await?;
     tx.commit().await?;
     if !ok {
         let page = SecondStepPage {
@@ -254,7 +249,7 @@ pub async fn submit(
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     }
     let next: String = session.get(PENDING_NEXT_KEY).await?.unwrap_or_default();
-    establish(&session, user.id, user.locale.as_deref(), now).await?;
+    establish(session, user.id, user.locale.as_deref(), now).await?;
     let target = paths::local_redirect_target(&next).unwrap_or(paths::HOME);
     Ok(Redirect::to(target).into_response())
 }
@@ -317,14 +312,13 @@ pub struct EnrolForm {
 /// Enrolment during login, for staff who must have a second factor: the confirmed code is the
 /// second step.
 pub async fn enrol(
-    State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Form(form): Form<EnrolForm>,
 ) -> Result<Response, AppError> {
-    let Some(user) = pending(&state, &session).await? else {
+    let (state, session, page) = (&request.state, &request.session, request.page);
+    let request_id = &request.request_id;
+    let Some(user) = pending(state, session).await? else {
         return Ok(back_to_login());
     };
     if second_factor::secret(&state.db, user.id).await?.is_some() {
@@ -332,16 +326,16 @@ pub async fn enrol(
     }
     let ip = peer.ip().to_string();
     let now = state.clock.now();
-    let error = if throttled(&state, user.id, &ip, now).await? {
+    let error = if throttled(state, user.id, &ip, now).await? {
         Some((StatusCode::TOO_MANY_REQUESTS, "second-factor-throttled"))
     } else {
-        match confirm_enrolment(&state, &session, &user, &form.code, &request_id, now).await? {
+        match confirm_enrolment(state, session, &user, &form.code, request_id, now).await? {
             Some(codes) => {
                 let mut tx = state.db.begin_write().await?;
-                record_attempt(&mut tx, &user, &ip, true, "enrolment", &request_id, now).await?;
+                record_attempt(&mut tx, &user, &ip, true, "enrolment", request_id, now).await?;
                 tx.commit().await?;
                 let next: String = session.get(PENDING_NEXT_KEY).await?.unwrap_or_default();
-                establish(&session, user.id, user.locale.as_deref(), now).await?;
+                establish(session, user.id, user.locale.as_deref(), now).await?;
                 let continue_to = paths::local_redirect_target(&next)
                     .unwrap_or(paths::HOME)
                     .to_string();
@@ -358,7 +352,7 @@ pub async fn enrol(
             }
             None => {
                 let mut tx = state.db.begin_write().await?;
-                record_attempt(&mut tx, &user, &ip, false, "enrolment", &request_id, now).await?;
+                record_attempt(&mut tx, &user, &ip, false, "enrolment", request_id, now).await?;
                 tx.commit().await?;
                 Some((StatusCode::UNAUTHORIZED, "second-factor-wrong"))
             }
@@ -366,7 +360,7 @@ pub async fn enrol(
     };
     let (status, key) = error.unwrap_or((StatusCode::UNAUTHORIZED, "second-factor-wrong"));
     let page = enrol_page(
-        &session,
+        session,
         page,
         &user.email,
         paths::LOGIN_SECOND_FACTOR_ENROL,

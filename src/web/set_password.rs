@@ -6,11 +6,10 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tower_sessions::Session;
 
-use crate::audit::{self, Actor, Event};
+use crate::audit::{Actor, Event};
 use crate::db::account_tokens::{self, Purpose, TokenRow};
 use crate::db::{emails, sessions, users};
 use crate::domain::NewPassword;
@@ -19,9 +18,9 @@ use crate::web::account::FieldErrors;
 use crate::web::account_links;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path};
-use crate::web::page::{FlashKind, Page, flash};
+use crate::web::form_request::{self, FormRequest};
+use crate::web::page::Page;
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::state::AppState;
 
 #[derive(Template, WebTemplate)]
@@ -116,15 +115,13 @@ pub struct SetPasswordForm {
 }
 
 async fn submit(
-    state: AppState,
+    request: FormRequest,
     purpose: Purpose,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
     token: String,
     form: SetPasswordForm,
 ) -> Result<Response, AppError> {
-    let Some(link) = usable_link(&state, purpose, &token).await? else {
+    let (state, page) = (&request.state, request.page);
+    let Some(link) = usable_link(state, purpose, &token).await? else {
         return Ok(invalid(page));
     };
     let mut errors = FieldErrors::new();
@@ -171,7 +168,7 @@ async fn submit(
             let ended = sessions::end_all_for_user(&mut tx, link.user_id).await?;
             crate::web::account_links::notify_account_change(
                 &mut tx,
-                &state,
+                state,
                 crate::web::account_links::AccountChange::PasswordChanged,
                 link.user_id,
                 &link.email,
@@ -183,59 +180,28 @@ async fn submit(
                 .after(serde_json::json!({ "sessions_ended": ended }))
         }
     };
-    audit::append(
-        &mut tx,
-        now,
-        event
-            .partner(link.partner_id)
-            .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
+    let event = event
+        .partner(link.partner_id)
+        .request(Some(request.request_id.as_str()));
     let key = match purpose {
         Purpose::Invitation => "invitation-accepted",
         Purpose::Reset => "reset-done",
     };
-    flash(&session, FlashKind::Success, key, None).await?;
-    Ok(Redirect::to(paths::LOGIN).into_response())
+    form_request::finish(tx, now, event, &request.session, key, None, paths::LOGIN).await
 }
 
 pub async fn submit_invitation(
-    State(state): State<AppState>,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(token): Path<String>,
     Form(form): Form<SetPasswordForm>,
 ) -> Result<Response, AppError> {
-    submit(
-        state,
-        Purpose::Invitation,
-        session,
-        request_id,
-        page,
-        token,
-        form,
-    )
-    .await
+    submit(request, Purpose::Invitation, token, form).await
 }
 
 pub async fn submit_reset(
-    State(state): State<AppState>,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(token): Path<String>,
     Form(form): Form<SetPasswordForm>,
 ) -> Result<Response, AppError> {
-    submit(
-        state,
-        Purpose::Reset,
-        session,
-        request_id,
-        page,
-        token,
-        form,
-    )
-    .await
+    submit(request, Purpose::Reset, token, form).await
 }

@@ -20,6 +20,14 @@ impl AppState {
     pub fn new(shared: Shared) -> AppState {
         AppState(Arc::new(shared))
     }
+
+    /// Wakes the worker for connection `id` after a change it should act on now rather than
+    /// at its next poll; nothing when sync is off.
+    pub fn sync_soon(&self, id: i64) {
+        if let Some(notifier) = &self.notifier {
+            notifier.notify(id);
+        }
+    }
 }
 
 #[derive(Debug)]

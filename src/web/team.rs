@@ -11,12 +11,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::audit::Event;
-use crate::db::account_tokens::Purpose;
+use crate::db::partners;
 use crate::db::users::{self, NewUser, UserListing};
-use crate::db::{is_unique_violation, partners};
 use crate::domain::{Email, Role};
-use crate::web::account_links::{self, Recipient};
-use crate::web::admin_access;
+use crate::web::admin_access::{self, EmailTaken};
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path};
 use crate::web::form_request::{self, ActionRequest, FormRequest};
@@ -110,58 +108,20 @@ pub async fn invite(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let now = state.clock.now();
-    let mut tx = state.db.begin_write().await?;
     let new_user = NewUser {
         email: &email,
         password_hash: users::INVITED,
         role: Role::Partner,
         partner_id: Some(user.partner_id),
     };
-    let id = match users::insert(&mut tx, &new_user, now).await {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
-            drop(tx);
-            let page = team_page(
-                state,
-                &user,
-                request.page,
-                form.email,
-                Some("error-email-taken"),
-            )
-            .await?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    match admin_access::invite(&request, &user.user, &new_user, true, paths::TEAM).await? {
+        Ok(done) => Ok(done),
+        Err(EmailTaken) => {
+            let taken = Some("error-email-taken");
+            let page = team_page(state, &user, request.page, form.email, taken).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
-        Err(e) => return Err(e.into()),
-    };
-    let to = Recipient {
-        user_id: id,
-        email: email.as_str(),
-        partner_id: Some(user.partner_id),
-        lang: request.page.lang,
-    };
-    let invitation = account_links::send(
-        &mut tx,
-        state,
-        Purpose::Invitation,
-        &to,
-        Some(user.user.id),
-        now,
-    )
-    .await?;
-    let actor = user.user.actor();
-    let event = Event::new(&actor, "user.created", "user", id)
-        .partner(Some(user.partner_id))
-        .after(serde_json::json!({
-            "email": email.as_str(),
-            "role": Role::Partner.as_str(),
-            "partner_id": user.partner_id,
-            "invitation": invitation,
-            "invited_by_colleague": user.user.id,
-        }))
-        .request(Some(request.request_id.as_str()));
-    let (key, value) = ("flash-user-invited", Some(email.as_str().to_string()));
-    form_request::finish(tx, now, event, &request.session, key, value, paths::TEAM).await
+    }
 }
 
 /// A new link for a colleague's invitation; the earlier one stops working.

@@ -11,7 +11,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -25,9 +25,9 @@ use crate::domain::NewPassword;
 use crate::i18n::Lang;
 use crate::web::error::AppError;
 use crate::web::extract::Form;
-use crate::web::page::{FlashKind, Page, flash};
+use crate::web::form_request::{self, FormRequest};
+use crate::web::page::Page;
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::session::CurrentUser;
 use crate::web::session::LANG_KEY;
 use crate::web::state::AppState;
@@ -111,14 +111,12 @@ pub struct PasswordForm {
 
 /// Changes the password: the current one is required; every other session ends.
 pub async fn change_password(
-    State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    session: Session,
     user: CurrentUser,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
+    let (state, session, page) = (&request.state, &request.session, request.page);
     let stored = users::find(&state.db, user.id)
         .await?
         .ok_or(AppError::Unauthenticated { htmx: false })?;
@@ -127,17 +125,11 @@ pub async fn change_password(
     let ip = peer.ip().to_string();
     let subject = user.id.to_string();
     // Someone holding a stolen session must not be able to guess the password behind it.
-    let (by_user, by_ip) = account_attempts::failures(
-        &state.db,
-        Kind::CurrentPassword,
-        &subject,
-        &ip,
-        now - throttle::WINDOW_SECS,
-    )
-    .await?;
-    if throttle::decide(by_user, by_ip) != Decision::Allowed {
+    let decision =
+        throttle::check_attempts(&state.db, Kind::CurrentPassword, &subject, &ip, now).await?;
+    if decision != Decision::Allowed {
         errors.insert("current_password", "error-current-password-throttled");
-        let page = account_page(&state, &session, &user, page, errors).await?;
+        let page = account_page(state, session, &user, page, errors).await?;
         return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
     }
     let current_ok = state
@@ -159,7 +151,7 @@ pub async fn change_password(
             )
             .partner(user.partner_id)
             .after(serde_json::json!({ "ip": ip }))
-            .request(Some(request_id.as_str())),
+            .request(Some(request.request_id.as_str())),
         )
         .await?;
         tx.commit().await?;
@@ -171,7 +163,7 @@ pub async fn change_password(
         errors.insert("confirm_password", "error-password-mismatch");
     }
     let Some(new) = new.filter(|_| errors.is_empty()) else {
-        let page = account_page(&state, &session, &user, page, errors).await?;
+        let page = account_page(state, session, &user, page, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let hash = state
@@ -190,7 +182,7 @@ pub async fn change_password(
     }
     crate::web::account_links::notify_account_change(
         &mut tx,
-        &state,
+        state,
         crate::web::account_links::AccountChange::PasswordChanged,
         user.id,
         &user.email,
@@ -204,19 +196,12 @@ pub async fn change_password(
         Event::new(&user.actor(), "user.password_changed", "user", user.id)
             .partner(user.partner_id)
             .after(serde_json::json!({ "other_sessions_ended": ended }))
-            .request(Some(request_id.as_str())),
+            .request(Some(request.request_id.as_str())),
     )
     .await?;
     tx.commit().await?;
     session.cycle_id().await?;
-    flash(
-        &session,
-        FlashKind::Success,
-        "account-password-changed",
-        None,
-    )
-    .await?;
-    Ok(Redirect::to(paths::ACCOUNT).into_response())
+    form_request::done(session, "account-password-changed", None, paths::ACCOUNT).await
 }
 
 #[derive(Deserialize)]
@@ -229,13 +214,11 @@ pub struct PreferencesForm {
 
 /// Saves the user's language and time zone (empty: the partner's, or the default).
 pub async fn preferences(
-    State(state): State<AppState>,
-    session: Session,
     user: CurrentUser,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Form(form): Form<PreferencesForm>,
 ) -> Result<Response, AppError> {
+    let (state, session, page) = (&request.state, &request.session, request.page);
     let mut errors = FieldErrors::new();
     let lang = Lang::from_code(form.lang.trim());
     if lang.is_none() {
@@ -248,7 +231,7 @@ pub async fn preferences(
         errors.insert("timezone", "error-timezone-unknown");
     }
     let Some(lang) = lang.filter(|_| errors.is_empty()) else {
-        let page = account_page(&state, &session, &user, page, errors).await?;
+        let page = account_page(state, session, &user, page, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let before = users::preferences(&state.db, user.id)
@@ -264,17 +247,10 @@ pub async fn preferences(
             .partner(user.partner_id)
             .before(serde_json::json!({ "locale": before.0, "timezone": before.1 }))
             .after(serde_json::json!({ "locale": lang.code(), "timezone": timezone }))
-            .request(Some(request_id.as_str())),
+            .request(Some(request.request_id.as_str())),
     )
     .await?;
     tx.commit().await?;
     session.insert(LANG_KEY, lang.code()).await?;
-    flash(
-        &session,
-        FlashKind::Success,
-        "account-preferences-saved",
-        None,
-    )
-    .await?;
-    Ok(Redirect::to(paths::ACCOUNT).into_response())
+    form_request::done(session, "account-preferences-saved", None, paths::ACCOUNT).await
 }

@@ -10,9 +10,9 @@ use tower_sessions::Session;
 use crate::db::{second_factor as factor_db, users};
 use crate::web::error::AppError;
 use crate::web::extract::Form;
+use crate::web::form_request::FormRequest;
 use crate::web::page::Page;
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::second_step::{RecoveryCodesPage, confirm_enrolment, enrol_page};
 use crate::web::session::CurrentUser;
 use crate::web::state::AppState;
@@ -45,13 +45,11 @@ pub struct ConfirmForm {
 }
 
 pub async fn confirm(
-    State(state): State<AppState>,
-    session: Session,
     user: CurrentUser,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
+    let (state, session, page) = (&request.state, &request.session, request.page);
     if factor_db::secret(&state.db, user.id).await?.is_some() {
         return Ok(Redirect::to(paths::ACCOUNT).into_response());
     }
@@ -59,7 +57,8 @@ pub async fn confirm(
         .await?
         .ok_or(AppError::Unauthenticated { htmx: false })?;
     let now = state.clock.now();
-    match confirm_enrolment(&state, &session, &stored, &form.code, &request_id, now).await? {
+    let request_id = &request.request_id;
+    match confirm_enrolment(state, session, &stored, &form.code, request_id, now).await? {
         Some(codes) => Ok(RecoveryCodesPage {
             page,
             codes,
@@ -68,7 +67,7 @@ pub async fn confirm(
         .into_response()),
         None => {
             let page = enrol_page(
-                &session,
+                session,
                 page,
                 &user.email,
                 paths::ACCOUNT_SECOND_FACTOR,

@@ -3,18 +3,16 @@
 //! A session is named on the page by a handle (a hash of its id), never by its id: the id is
 //! the cookie's secret.
 
-use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use tower_sessions::Session;
 
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::auth::tokens;
 use crate::db::sessions as session_db;
 use crate::web::error::AppError;
 use crate::web::extract::Path;
-use crate::web::page::{FlashKind, flash};
+use crate::web::form_request::{self, ActionRequest};
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::session::CurrentUser;
 use crate::web::session::{ADDRESS_KEY, DEVICE_KEY, LOGIN_AT_KEY, SEEN_AT_KEY};
 use crate::web::state::AppState;
@@ -69,12 +67,11 @@ pub async fn items(
 
 /// Signs out one other session of the user.
 pub async fn end_one(
-    State(state): State<AppState>,
-    session: Session,
     user: CurrentUser,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(target): Path<String>,
 ) -> Result<Response, AppError> {
+    let (state, session) = (&request.state, &request.session);
     let current = session.id().map(|id| id.to_string()).unwrap_or_default();
     let stored = session_db::list_for_user(&state.db, user.id, state.clock.now()).await?;
     let Some(found) = stored
@@ -85,40 +82,26 @@ pub async fn end_one(
     };
     let mut tx = state.db.begin_write().await?;
     session_db::end_one(&mut tx, user.id, &found.id).await?;
-    audit::append(
-        &mut tx,
-        state.clock.now(),
-        Event::new(&user.actor(), "user.session_ended", "user", user.id)
-            .partner(user.partner_id)
-            .after(serde_json::json!({ "session": target }))
-            .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
-    flash(&session, FlashKind::Success, "account-session-ended", None).await?;
-    Ok(Redirect::to(paths::ACCOUNT).into_response())
+    let actor = user.actor();
+    let event = Event::new(&actor, "user.session_ended", "user", user.id)
+        .partner(user.partner_id)
+        .after(serde_json::json!({ "session": target }))
+        .request(Some(request.request_id.as_str()));
+    let (now, key) = (state.clock.now(), "account-session-ended");
+    form_request::finish(tx, now, event, session, key, None, paths::ACCOUNT).await
 }
 
 /// Signs out every session of the user but this one.
-pub async fn end_others(
-    State(state): State<AppState>,
-    session: Session,
-    user: CurrentUser,
-    request_id: RequestId,
-) -> Result<Response, AppError> {
+pub async fn end_others(user: CurrentUser, request: ActionRequest) -> Result<Response, AppError> {
+    let (state, session) = (&request.state, &request.session);
     let current = session.id().map(|id| id.to_string()).unwrap_or_default();
     let mut tx = state.db.begin_write().await?;
     let ended = session_db::end_others(&mut tx, user.id, &current).await?;
-    audit::append(
-        &mut tx,
-        state.clock.now(),
-        Event::new(&user.actor(), "user.other_sessions_ended", "user", user.id)
-            .partner(user.partner_id)
-            .after(serde_json::json!({ "ended": ended }))
-            .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
-    flash(&session, FlashKind::Success, "account-sessions-ended", None).await?;
-    Ok(Redirect::to(paths::ACCOUNT).into_response())
+    let actor = user.actor();
+    let event = Event::new(&actor, "user.other_sessions_ended", "user", user.id)
+        .partner(user.partner_id)
+        .after(serde_json::json!({ "ended": ended }))
+        .request(Some(request.request_id.as_str()));
+    let (now, key) = (state.clock.now(), "account-sessions-ended");
+    form_request::finish(tx, now, event, session, key, None, paths::ACCOUNT).await
 }

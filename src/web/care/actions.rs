@@ -3,11 +3,9 @@
 //! against the mismatch life cycle, written with its audit row in one transaction, and refused
 //! with a clear message when someone else got there first.
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use super::filters::QueueParams;
 use super::{Notice, detail, queue_with_notice, render_queue};
@@ -21,8 +19,7 @@ use crate::domain::note::Note;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path};
 use crate::web::form_request::{self, FormRequest};
-use crate::web::htmx::Htmx;
-use crate::web::page::{FlashKind, Page, flash};
+use crate::web::page::{FlashKind, flash};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
 use crate::web::session::CareUser;
@@ -153,17 +150,10 @@ async fn act(
     form: &ActionForm,
     done_key: &'static str,
 ) -> Result<Response, AppError> {
-    let FormRequest {
-        state,
-        session,
-        request_id,
-        page,
-        htmx,
-    } = request;
-    let state = &state;
+    let (state, page) = (&request.state, request.page);
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
-    let applied = apply(&mut tx, user, &request_id, id, &action, now)
+    let applied = apply(&mut tx, user, &request.request_id, id, &action, now)
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
@@ -173,7 +163,7 @@ async fn act(
     };
     let number = format!("#{id}");
     let on_detail = form.from == "detail";
-    if !on_detail && htmx.fragment {
+    if !on_detail && request.htmx.fragment {
         let text = page.t_value(key, &number);
         let notice = Notice { kind, text };
         return queue_with_notice(state, user, page, &form.back, status, notice).await;
@@ -197,15 +187,22 @@ async fn act(
         };
         return Ok((status, html).into_response());
     }
-    flash(&session, kind, key, Some(number)).await?;
+    flash(&request.session, kind, key, Some(number)).await?;
     let target = if form.from == "detail" {
         paths::care_mismatch(id)
-    } else if form.back.is_empty() {
-        paths::CARE_MISMATCHES.to_string()
     } else {
-        format!("{}?{}", paths::CARE_MISMATCHES, form.back)
+        queue_at(&form.back)
     };
     Ok(Redirect::to(&target).into_response())
+}
+
+/// The queue's address with `back`, the query string of the view the reader acted from.
+fn queue_at(back: &str) -> String {
+    if back.is_empty() {
+        paths::CARE_MISMATCHES.to_string()
+    } else {
+        format!("{}?{}", paths::CARE_MISMATCHES, back)
+    }
 }
 
 pub async fn assign(
@@ -236,43 +233,41 @@ pub struct ResolveForm {
 
 /// Resolves with a note; an empty note is shown next to the field, on the mismatch's page.
 pub async fn resolve(
-    State(state): State<AppState>,
     user: CareUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(id): Path<i64>,
     Form(form): Form<ResolveForm>,
 ) -> Result<Response, AppError> {
+    let (state, page) = (&request.state, request.page);
     let note = match Note::parse(&form.note) {
         Ok(note) => note,
         Err(e) => {
             let errors = detail::FormErrors::note(e.0);
-            let html = detail::render(&state, page, id, form.note, errors).await?;
+            let html = detail::render(state, page, id, form.note, errors).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
         }
     };
     let now = state.clock.now();
     // A note does not make two systems agree: the next sync would flag the same again.
-    if still_differs_now(&state, id, now).await? {
+    if still_differs_now(state, id, now).await? {
         let errors = detail::FormErrors::form("care-refused-still-differs");
-        let html = detail::render(&state, page, id, form.note, errors).await?;
+        let html = detail::render(state, page, id, form.note, errors).await?;
         return Ok((StatusCode::CONFLICT, html).into_response());
     }
     let mut tx = state.db.begin_write().await?;
-    let applied = apply(&mut tx, &user, &request_id, id, &Action::Resolve(note), now)
+    let resolve = Action::Resolve(note);
+    let applied = apply(&mut tx, &user, &request.request_id, id, &resolve, now)
         .await?
         .ok_or(AppError::NotFound)?;
     tx.commit().await?;
     match applied {
         Applied::Done => {
-            let number = Some(format!("#{id}"));
-            flash(&session, FlashKind::Success, "care-done-resolved", number).await?;
-            Ok(Redirect::to(&paths::care_mismatch(id)).into_response())
+            let (number, to) = (Some(format!("#{id}")), paths::care_mismatch(id));
+            form_request::done(&request.session, "care-done-resolved", number, &to).await
         }
         Applied::Refused(key) => {
             let errors = detail::FormErrors::form(key);
-            let html = detail::render(&state, page, id, form.note, errors).await?;
+            let html = detail::render(state, page, id, form.note, errors).await?;
             Ok((StatusCode::CONFLICT, html).into_response())
         }
     }
@@ -304,19 +299,17 @@ pub struct AcceptForm {
 /// Accepts the difference on purpose, with a reason: the mismatch is resolved and exactly this
 /// difference stays silent until either side changes again.
 pub async fn accept(
-    State(state): State<AppState>,
     user: CareUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(id): Path<i64>,
     Form(form): Form<AcceptForm>,
 ) -> Result<Response, AppError> {
+    let (state, page) = (&request.state, request.page);
     let reason = match Note::parse(&form.reason) {
         Ok(reason) => reason,
         Err(e) => {
             let errors = detail::FormErrors::note(e.0);
-            let html = detail::render(&state, page, id, form.reason, errors).await?;
+            let html = detail::render(state, page, id, form.reason, errors).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
         }
     };
@@ -343,13 +336,13 @@ pub async fn accept(
     if !accepted {
         tx.rollback().await?;
         let errors = detail::FormErrors::form("care-refused-changed");
-        let html = detail::render(&state, page, id, form.reason, errors).await?;
+        let html = detail::render(state, page, id, form.reason, errors).await?;
         return Ok((StatusCode::CONFLICT, html).into_response());
     }
     let actor = me.actor();
     let event = Event::new(&actor, "mismatch.accepted", "mismatch", id)
         .partner(Some(m.partner_id))
-        .request(Some(request_id.as_str()))
+        .request(Some(request.request_id.as_str()))
         .before(serde_json::json!({ "state": m.state }))
         .after(serde_json::json!({
             "state": MismatchState::Resolved.as_str(),
@@ -359,19 +352,17 @@ pub async fn accept(
         }));
     let number = Some(format!("#{id}"));
     let to = paths::care_mismatch(id);
-    form_request::finish(tx, now, event, &session, "care-done-accepted", number, &to).await
+    let key = "care-done-accepted";
+    form_request::finish(tx, now, event, &request.session, key, number, &to).await
 }
 
 /// Bulk actions on the rows ticked in the queue.
 pub async fn bulk(
-    State(state): State<AppState>,
     user: CareUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
-    htmx: Htmx,
+    request: FormRequest,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let (state, page) = (&request.state, request.page);
     let field = |name: &str| {
         fields
             .iter()
@@ -399,7 +390,7 @@ pub async fn bulk(
         let mut tx = state.db.begin_write().await?;
         let (mut done, mut skipped) = (0_i64, 0_i64);
         for id in &ids {
-            match apply(&mut tx, &user, &request_id, *id, &action, now).await? {
+            match apply(&mut tx, &user, &request.request_id, *id, &action, now).await? {
                 Some(Applied::Done) => done += 1,
                 _ => skipped += 1,
             }
@@ -410,7 +401,7 @@ pub async fn bulk(
             messages.push((FlashKind::Info, "care-bulk-skipped", skipped.to_string()));
         }
     }
-    if htmx.fragment {
+    if request.htmx.fragment {
         let text = messages
             .iter()
             .map(|(_, key, value)| page.t_value(key, value))
@@ -423,15 +414,10 @@ pub async fn bulk(
             StatusCode::OK
         };
         let notice = Notice { kind, text };
-        return queue_with_notice(&state, &user, page, &back, status, notice).await;
+        return queue_with_notice(state, &user, page, &back, status, notice).await;
     }
     for (kind, key, value) in messages {
-        flash(&session, kind, key, Some(value)).await?;
+        flash(&request.session, kind, key, Some(value)).await?;
     }
-    let target = if back.is_empty() {
-        paths::CARE_MISMATCHES.to_string()
-    } else {
-        format!("{}?{}", paths::CARE_MISMATCHES, back)
-    };
-    Ok(Redirect::to(&target).into_response())
+    Ok(Redirect::to(&queue_at(&back)).into_response())
 }

@@ -3,20 +3,18 @@
 //! confirm ("the bookings really are gone") so that the sync marks them; bookings a poll could
 //! not read are one line per connection and cause, with a count.
 
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use fluent_bundle::FluentValue;
-use tower_sessions::Session;
 
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::listing::{self, AlarmRecord, ListingIssue};
 use crate::i18n;
 use crate::web::bookings::row::system_key;
 use crate::web::error::AppError;
 use crate::web::extract::Path;
+use crate::web::form_request::{self, ActionRequest};
 use crate::web::page::{FlashKind, Page, flash};
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::session::CareUser;
 use crate::web::state::AppState;
 
@@ -121,12 +119,11 @@ pub async fn load(
 /// Partner Care confirms the bookings really are gone: the next clean listing marks them
 /// vanished (each a `deleted_remotely` mismatch) and resolves the alarm.
 pub async fn confirm(
-    State(state): State<AppState>,
     user: CareUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
+    let (state, session) = (&request.state, &request.session);
     let alarm = listing::find_alarm(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -134,18 +131,11 @@ pub async fn confirm(
     let mut tx = state.db.begin_write().await?;
     if !listing::confirm_alarm(&mut tx, id, user.0.id, now).await? {
         drop(tx);
-        flash(&session, FlashKind::Error, "listing-alarm-refused", None).await?;
+        flash(session, FlashKind::Error, "listing-alarm-refused", None).await?;
         return Ok(Redirect::to(paths::CARE_MISMATCHES).into_response());
     }
-    audit::append(
-        &mut tx,
-        now,
-        Event::new(
-            &user.0.actor(),
-            "connection.alarm_confirmed",
-            "connection_alarm",
-            id,
-        )
+    let actor = user.0.actor();
+    let event = Event::new(&actor, "connection.alarm_confirmed", "connection_alarm", id)
         .partner(Some(alarm.partner_id))
         .before(serde_json::json!({ "state": alarm.state }))
         .after(serde_json::json!({
@@ -154,16 +144,7 @@ pub async fn confirm(
             "system": alarm.system,
             "missing": alarm.missing,
         }))
-        .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
-    flash(
-        &session,
-        FlashKind::Success,
-        "listing-alarm-confirmed",
-        None,
-    )
-    .await?;
-    Ok(Redirect::to(paths::CARE_MISMATCHES).into_response())
+        .request(Some(request.request_id.as_str()));
+    let (key, to) = ("listing-alarm-confirmed", paths::CARE_MISMATCHES);
+    form_request::finish(tx, now, event, session, key, None, to).await
 }

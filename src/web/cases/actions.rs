@@ -2,26 +2,21 @@
 //! Partner Care taking it, and resolving it with an outcome. Each change is checked against
 //! the case life cycle and audited into the partner's trail.
 
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use super::{CaseErrors, CaseForm, render, scope};
-use crate::audit::{self, Event};
+use crate::audit::Event;
 use crate::db::cases;
 use crate::domain::Role;
 use crate::domain::case::{CaseOutcome, CaseState};
 use crate::domain::note::Note;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path};
-use crate::web::form_request;
-use crate::web::page::{FlashKind, Page, flash};
+use crate::web::form_request::{self, FormRequest};
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::session::{CareUser, CurrentUser, PartnerUser};
-use crate::web::state::AppState;
 
 #[derive(Default, Deserialize)]
 pub struct NoteForm {
@@ -31,14 +26,12 @@ pub struct NoteForm {
 
 /// Adds a message to the conversation, as Partner Care or as the case's partner.
 async fn add_note(
-    state: &AppState,
     user: &CurrentUser,
-    session: &Session,
-    request_id: &RequestId,
-    page: Page,
+    request: FormRequest,
     id: i64,
     form: NoteForm,
 ) -> Result<Response, AppError> {
+    let state = &request.state;
     let refuse = |page, status, errors, body| async move {
         let form = CaseForm {
             body,
@@ -57,7 +50,13 @@ async fn add_note(
                 body: Some(e.0),
                 ..CaseErrors::default()
             };
-            return refuse(page, StatusCode::UNPROCESSABLE_ENTITY, errors, form.body).await;
+            return refuse(
+                request.page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                form.body,
+            )
+            .await;
         }
     };
     let now = state.clock.now();
@@ -69,63 +68,58 @@ async fn add_note(
             form: Some("case-refused-resolved"),
             ..CaseErrors::default()
         };
-        return refuse(page, StatusCode::CONFLICT, errors, form.body).await;
+        return refuse(request.page, StatusCode::CONFLICT, errors, form.body).await;
     }
     let note_id = cases::add_note(&mut tx, id, user.id, note.as_str(), now).await?;
-    audit::append(
-        &mut tx,
-        now,
-        Event::new(&user.actor(), "case.note_added", "case", id)
-            .partner(Some(case.partner_id))
-            .after(serde_json::json!({ "note_id": note_id, "body": note.as_str() }))
-            .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
-    flash(session, FlashKind::Success, "case-done-note", None).await?;
+    let actor = user.actor();
+    let event = Event::new(&actor, "case.note_added", "case", id)
+        .partner(Some(case.partner_id))
+        .after(serde_json::json!({ "note_id": note_id, "body": note.as_str() }))
+        .request(Some(request.request_id.as_str()));
     let target = if user.role == Role::Partner {
         paths::partner_case(id)
     } else {
         paths::care_case(id)
     };
-    Ok(Redirect::to(&target).into_response())
+    form_request::finish(
+        tx,
+        now,
+        event,
+        &request.session,
+        "case-done-note",
+        None,
+        &target,
+    )
+    .await
 }
 
 /// Partner Care's message in a case.
 pub async fn care_note(
-    State(state): State<AppState>,
     user: CareUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(id): Path<i64>,
     Form(form): Form<NoteForm>,
 ) -> Result<Response, AppError> {
-    add_note(&state, &user.0, &session, &request_id, page, id, form).await
+    add_note(&user.0, request, id, form).await
 }
 
 /// The partner's message in its own case.
 pub async fn partner_note(
-    State(state): State<AppState>,
     user: PartnerUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(id): Path<i64>,
     Form(form): Form<NoteForm>,
 ) -> Result<Response, AppError> {
-    add_note(&state, &user.user, &session, &request_id, page, id, form).await
+    add_note(&user.user, request, id, form).await
 }
 
 /// Partner Care takes an open case.
 pub async fn take(
-    State(state): State<AppState>,
     user: CareUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
+    let state = &request.state;
     let case = cases::find(&state.db, id, None)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -141,7 +135,7 @@ pub async fn take(
             form: Some("case-refused-taken"),
             ..CaseErrors::default()
         };
-        let html = render(&state, &user.0, page, id, Default::default(), errors).await?;
+        let html = render(state, &user.0, request.page, id, Default::default(), errors).await?;
         return Ok((StatusCode::CONFLICT, html).into_response());
     }
     form_request::finish(
@@ -151,8 +145,8 @@ pub async fn take(
             .partner(Some(case.partner_id))
             .before(serde_json::json!({ "state": "open" }))
             .after(serde_json::json!({ "state": "in_progress", "assignee": user.0.email }))
-            .request(Some(request_id.as_str())),
-        &session,
+            .request(Some(request.request_id.as_str())),
+        &request.session,
         "case-done-taken",
         None,
         &paths::care_case(id),
@@ -170,14 +164,12 @@ pub struct ResolveForm {
 
 /// Partner Care resolves a case with an outcome, and optionally a last word to the partner.
 pub async fn resolve(
-    State(state): State<AppState>,
     user: CareUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(id): Path<i64>,
     Form(form): Form<ResolveForm>,
 ) -> Result<Response, AppError> {
+    let state = &request.state;
     let case = cases::find(&state.db, id, None)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -199,7 +191,7 @@ pub async fn resolve(
                 resolve_body: form.body,
                 ..CaseForm::default()
             };
-            let html = render(&state, &user.0, page, id, form, errors).await?;
+            let html = render(state, &user.0, request.page, id, form, errors).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
         }
     };
@@ -215,7 +207,7 @@ pub async fn resolve(
             form: Some("case-refused-resolved"),
             ..CaseErrors::default()
         };
-        let html = render(&state, &user.0, page, id, Default::default(), errors).await?;
+        let html = render(state, &user.0, request.page, id, Default::default(), errors).await?;
         return Ok((StatusCode::CONFLICT, html).into_response());
     }
     if let Some(note) = &note {
@@ -232,8 +224,8 @@ pub async fn resolve(
                 "outcome": outcome.as_str(),
                 "note": note.as_ref().map(Note::as_str),
             }))
-            .request(Some(request_id.as_str())),
-        &session,
+            .request(Some(request.request_id.as_str())),
+        &request.session,
         "case-done-resolved",
         None,
         &paths::care_case(id),

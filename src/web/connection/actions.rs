@@ -2,9 +2,8 @@
 //! go live after checking, or report a problem to Partner Care. Each writes its audit row in
 //! the same transaction as the change.
 
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -19,7 +18,8 @@ use crate::domain::note::Note;
 use crate::sync::catalogue;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path};
-use crate::web::page::{FlashKind, Page, flash};
+use crate::web::form_request::{self, FormRequest};
+use crate::web::page::Page;
 use crate::web::paths;
 use crate::web::request_id::RequestId;
 use crate::web::session::PartnerUser;
@@ -107,15 +107,8 @@ async fn create_request(
 
 /// Answers a successful request: the new ID in a flash, back to the page.
 async fn requested(session: &Session, code: ConnectionCode) -> Result<Response, AppError> {
-    let value = Some(code.as_str().to_string());
-    flash(
-        session,
-        FlashKind::Success,
-        "connection-done-requested",
-        value,
-    )
-    .await?;
-    Ok(Redirect::to(paths::CONNECTION).into_response())
+    let (key, value) = ("connection-done-requested", Some(code.as_str().to_string()));
+    form_request::done(session, key, value, paths::CONNECTION).await
 }
 
 async fn refuse_request(
@@ -131,13 +124,11 @@ async fn refuse_request(
 
 /// The partner asks for a connection with its Reservio business and API token.
 pub async fn request(
-    State(state): State<AppState>,
     user: PartnerUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Form(fields): Form<RequestFields>,
 ) -> Result<Response, AppError> {
+    let (state, page) = (request.state, request.page);
     let business = credential(&fields.reservio_business_id, 100);
     let token = credential(&fields.reservio_token, 200);
     let mut form = RequestForm {
@@ -174,8 +165,9 @@ pub async fn request(
                 .await;
         }
     }
-    match create_request(&state, &user, &request_id, &business, &token, false).await? {
-        Ok(code) => requested(&session, code).await,
+    let request_id = &request.request_id;
+    match create_request(&state, &user, request_id, &business, &token, false).await? {
+        Ok(code) => requested(&request.session, code).await,
         Err(key) => {
             form.form_error = Some(key);
             refuse_request(&state, &user, page, StatusCode::CONFLICT, form).await
@@ -185,29 +177,19 @@ pub async fn request(
 
 /// The demo's helper: a fresh sandbox calendar business, and the request made with it.
 pub async fn request_sandbox(
-    State(state): State<AppState>,
     user: PartnerUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
 ) -> Result<Response, AppError> {
+    let (state, page) = (request.state, request.page);
     let Some(sandbox) = state.sandbox.clone() else {
         return Err(AppError::NotFound);
     };
     let account = sandbox
         .new_business()
         .map_err(|e| AppError::Internal(anyhow::anyhow!("sandbox business: {e}")))?;
-    match create_request(
-        &state,
-        &user,
-        &request_id,
-        &account.id,
-        &account.token,
-        true,
-    )
-    .await?
-    {
-        Ok(code) => requested(&session, code).await,
+    let request_id = &request.request_id;
+    match create_request(&state, &user, request_id, &account.id, &account.token, true).await? {
+        Ok(code) => requested(&request.session, code).await,
         Err(key) => {
             let form = RequestForm {
                 form_error: Some(key),
@@ -220,13 +202,11 @@ pub async fn request_sandbox(
 
 /// "Everything matches — go live": `verifying → active`.
 pub async fn go_live(
-    State(state): State<AppState>,
     user: PartnerUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
+    let (state, page) = (request.state, request.page);
     let c = onboarding::find(&state.db, id, Some(user.partner_id))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -252,22 +232,16 @@ pub async fn go_live(
         drop(tx);
         return refused(page).await;
     }
-    audit::append(
-        &mut tx,
-        now,
-        Event::new(&user.user.actor(), "connection.went_live", "connection", id)
-            .partner(Some(user.partner_id))
-            .before(serde_json::json!({ "state": from.as_str() }))
-            .after(serde_json::json!({ "state": to.as_str() }))
-            .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
-    if let Some(notifier) = &state.notifier {
-        notifier.notify(id);
-    }
-    flash(&session, FlashKind::Success, "connection-done-live", None).await?;
-    Ok(Redirect::to(paths::CONNECTION).into_response())
+    let actor = user.user.actor();
+    let event = Event::new(&actor, "connection.went_live", "connection", id)
+        .partner(Some(user.partner_id))
+        .before(serde_json::json!({ "state": from.as_str() }))
+        .after(serde_json::json!({ "state": to.as_str() }))
+        .request(Some(request.request_id.as_str()));
+    let (session, key) = (&request.session, "connection-done-live");
+    let done = form_request::finish(tx, now, event, session, key, None, paths::CONNECTION).await?;
+    state.sync_soon(id);
+    Ok(done)
 }
 
 #[derive(Default, Deserialize)]
@@ -278,14 +252,12 @@ pub struct ProblemFields {
 
 /// "Report a problem": opens a Partner Care case; the connection stays in verification.
 pub async fn report_problem(
-    State(state): State<AppState>,
     user: PartnerUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(id): Path<i64>,
     Form(fields): Form<ProblemFields>,
 ) -> Result<Response, AppError> {
+    let (state, page) = (request.state, request.page);
     let c = onboarding::find(&state.db, id, Some(user.partner_id))
         .await?
         .ok_or(AppError::NotFound)?;
@@ -330,6 +302,7 @@ pub async fn report_problem(
     )
     .await?;
     let actor = user.user.actor();
+    let request_id = Some(request.request_id.as_str());
     audit::append(
         &mut tx,
         now,
@@ -340,26 +313,14 @@ pub async fn report_problem(
                 "connection_id": id,
                 "reason": description.as_str(),
             }))
-            .request(Some(request_id.as_str())),
+            .request(request_id),
     )
     .await?;
-    audit::append(
-        &mut tx,
-        now,
-        Event::new(&actor, "connection.problem_reported", "connection", id)
-            .partner(Some(user.partner_id))
-            .after(serde_json::json!({ "case_id": case_id, "state": c.state }))
-            .request(Some(request_id.as_str())),
-    )
-    .await?;
-    tx.commit().await?;
-    let value = Some(format!("#{case_id}"));
-    flash(
-        &session,
-        FlashKind::Success,
-        "connection-done-problem",
-        value,
-    )
-    .await?;
-    Ok(Redirect::to(paths::CONNECTION).into_response())
+    let reported = Event::new(&actor, "connection.problem_reported", "connection", id)
+        .partner(Some(user.partner_id))
+        .after(serde_json::json!({ "case_id": case_id, "state": c.state }))
+        .request(request_id);
+    let (key, value) = ("connection-done-problem", Some(format!("#{case_id}")));
+    let session = &request.session;
+    form_request::finish(tx, now, reported, session, key, value, paths::CONNECTION).await
 }

@@ -3,10 +3,8 @@
 //! and live. Credentials are tried before they are kept, sealed like the others, and never
 //! written to the audit log; replacing them lifts the hold, and the waiting pushes go.
 
-use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use crate::audit::{self, Actor, Event};
 use crate::db::connections::{self, Connection, Credential};
@@ -15,9 +13,8 @@ use crate::db::onboarding;
 use crate::systems::reservio::auth::Credentials;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path};
-use crate::web::page::{FlashKind, flash};
+use crate::web::form_request::{self, ActionRequest};
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::session::{PartnerUser, SalesUser};
 use crate::web::state::AppState;
 
@@ -107,14 +104,15 @@ async fn try_credential(
 }
 
 /// Stores the credential (sealed), clears the expiry, lets held pushes go unless the
-/// connection observes, audits without the secret.
+/// connection observes, audits without the secret; then a message, and back to `back`.
 async fn replace(
-    state: &AppState,
+    request: &ActionRequest,
     actor: &Actor,
-    request_id: &RequestId,
     conn: &Connection,
     fields: &CredentialFields,
-) -> Result<(), AppError> {
+    back: &str,
+) -> Result<Response, AppError> {
+    let state = &request.state;
     let (column, plain, kind) = parse(fields)?;
     try_credential(state, conn, column, &plain).await?;
     let now = state.clock.now();
@@ -134,28 +132,27 @@ async fn replace(
         Column::Reservio => "reservio",
         Column::Termino => "termino",
     };
-    audit::append(
-        &mut tx,
-        now,
-        Event::new(actor, "connection.credentials_replaced", "connection", conn.id)
-            .partner(Some(conn.partner_id))
-            .before(serde_json::json!({
-                "credentials": if conn.credentials_expired_at.is_some() { "expired" } else { "accepted" },
-            }))
-            .after(serde_json::json!({
-                "credentials": "accepted",
-                "system": system,
-                "kind": kind,
-                "pushes_released": released,
-            }))
-            .request(Some(request_id.as_str())),
+    let event = Event::new(
+        actor,
+        "connection.credentials_replaced",
+        "connection",
+        conn.id,
     )
-    .await?;
-    tx.commit().await?;
-    if let Some(notifier) = &state.notifier {
-        notifier.notify(conn.id);
-    }
-    Ok(())
+    .partner(Some(conn.partner_id))
+    .before(serde_json::json!({
+        "credentials": if conn.credentials_expired_at.is_some() { "expired" } else { "accepted" },
+    }))
+    .after(serde_json::json!({
+        "credentials": "accepted",
+        "system": system,
+        "kind": kind,
+        "pushes_released": released,
+    }))
+    .request(Some(request.request_id.as_str()));
+    let (session, key) = (&request.session, "credentials-done");
+    let done = form_request::finish(tx, now, event, session, key, None, back).await?;
+    state.sync_soon(conn.id);
+    Ok(done)
 }
 
 async fn connection(state: &AppState, id: i64) -> Result<Connection, AppError> {
@@ -166,13 +163,12 @@ async fn connection(state: &AppState, id: i64) -> Result<Connection, AppError> {
 
 /// The partner enters new credentials for its connection.
 pub async fn partner_replace(
-    State(state): State<AppState>,
     user: PartnerUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
     Form(fields): Form<CredentialFields>,
 ) -> Result<Response, AppError> {
+    let state = &request.state;
     // Another partner's connection is not found.
     onboarding::find(&state.db, id, Some(user.partner_id))
         .await?
@@ -181,25 +177,27 @@ pub async fn partner_replace(
         // The channel's own token is the sales rep's to enter.
         return Err(AppError::Forbidden);
     }
-    let conn = connection(&state, id).await?;
-    replace(&state, &user.user.actor(), &request_id, &conn, &fields).await?;
-    flash(&session, FlashKind::Success, "credentials-done", None).await?;
-    Ok(Redirect::to(paths::CONNECTION).into_response())
+    let conn = connection(state, id).await?;
+    replace(
+        &request,
+        &user.user.actor(),
+        &conn,
+        &fields,
+        paths::CONNECTION,
+    )
+    .await
 }
 
 /// The sales rep enters new credentials for a connection.
 pub async fn sales_replace(
-    State(state): State<AppState>,
     user: SalesUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
     Form(fields): Form<CredentialFields>,
 ) -> Result<Response, AppError> {
-    let conn = connection(&state, id).await?;
-    replace(&state, &user.0.actor(), &request_id, &conn, &fields).await?;
-    flash(&session, FlashKind::Success, "credentials-done", None).await?;
-    Ok(Redirect::to(&paths::sales_connection(id)).into_response())
+    let conn = connection(&request.state, id).await?;
+    let back = paths::sales_connection(id);
+    replace(&request, &user.0.actor(), &conn, &fields, &back).await
 }
 
 #[derive(Default, Deserialize)]
@@ -212,19 +210,18 @@ pub struct ModeFields {
 /// The sales rep switches a connection between observe mode and live (audited). Going live
 /// lets the pushes recorded meanwhile go, unless the credentials are refused.
 pub async fn sales_set_mode(
-    State(state): State<AppState>,
     user: SalesUser,
-    session: Session,
-    request_id: RequestId,
+    request: ActionRequest,
     Path(id): Path<i64>,
     Form(fields): Form<ModeFields>,
 ) -> Result<Response, AppError> {
+    let state = &request.state;
     let observe = match fields.mode.as_str() {
         "observe" => true,
         "live" => false,
         _ => return Err(AppError::BadRequest("mode-error-unknown")),
     };
-    let conn = connection(&state, id).await?;
+    let conn = connection(state, id).await?;
     let now = state.clock.now();
     let mut tx = state.db.begin_write().await?;
     if holds::set_observe(&mut tx, id, observe, &user.0.email, now).await? {
@@ -241,19 +238,17 @@ pub async fn sales_set_mode(
                 .partner(Some(conn.partner_id))
                 .before(serde_json::json!({ "mode": name(conn.observe != 0) }))
                 .after(serde_json::json!({ "mode": name(observe), "pushes_released": released }))
-                .request(Some(request_id.as_str())),
+                .request(Some(request.request_id.as_str())),
         )
         .await?;
     }
     tx.commit().await?;
-    if let Some(notifier) = &state.notifier {
-        notifier.notify(id);
-    }
+    state.sync_soon(id);
     let key = if observe {
         "mode-done-observe"
     } else {
         "mode-done-live"
     };
-    flash(&session, FlashKind::Success, key, None).await?;
-    Ok(Redirect::to(&paths::sales_connection(id)).into_response())
+    let back = paths::sales_connection(id);
+    form_request::done(&request.session, key, None, &back).await
 }

@@ -4,11 +4,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use super::engine;
 use super::labels::{kind_key, procedure_state, step_key};
@@ -18,21 +16,18 @@ use crate::domain::procedure::{ProcedureKind, ProcedureState, Step};
 use crate::sync::procedure;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path};
-use crate::web::page::{FlashKind, Page, flash};
+use crate::web::form_request::{self, FormRequest};
+use crate::web::page::Page;
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::session::BookingUser;
-use crate::web::state::AppState;
 
 /// Sends a stopped procedure back to its failed step.
 pub async fn retry(
-    State(state): State<AppState>,
     who: BookingUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
+    let (state, page) = (request.state, request.page);
     let op = procedure_for(&state, &who, id).await?;
     let Some(ctx) = engine(&state) else {
         let status = StatusCode::SERVICE_UNAVAILABLE;
@@ -43,17 +38,10 @@ pub async fn retry(
         return refused(&state, &who, page, op, "procedure-connection-ended", status).await;
     }
     let actor = who.user().actor();
-    if procedure::retry(
-        ctx,
-        &state.procedures,
-        id,
-        &actor,
-        Some(request_id.as_str()),
-    )
-    .await?
-    {
-        flash(&session, FlashKind::Success, "procedure-retried", None).await?;
-        Ok(Redirect::to(&paths::procedure(id)).into_response())
+    let request_id = Some(request.request_id.as_str());
+    if procedure::retry(ctx, &state.procedures, id, &actor, request_id).await? {
+        let to = paths::procedure(id);
+        form_request::done(&request.session, "procedure-retried", None, &to).await
     } else {
         let status = StatusCode::CONFLICT;
         refused(&state, &who, page, op, "procedure-refused-retry", status).await
@@ -91,14 +79,12 @@ impl AbandonPage {
 
 /// Gives a procedure up, once the reader has confirmed that nothing done is undone.
 pub async fn abandon(
-    State(state): State<AppState>,
     who: BookingUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(id): Path<i64>,
     Form(form): Form<AbandonForm>,
 ) -> Result<Response, AppError> {
+    let (state, page) = (request.state, request.page);
     let op = procedure_for(&state, &who, id).await?;
     let can = matches!(
         procedure_state(&op.state),
@@ -139,15 +125,9 @@ pub async fn abandon(
         return refused(&state, &who, page, op, "procedure-not-connected", status).await;
     };
     let actor = who.user().actor();
-    if procedure::abandon(ctx, id, &actor, Some(request_id.as_str())).await? {
-        flash(
-            &session,
-            FlashKind::Success,
-            "procedure-abandoned-flash",
-            None,
-        )
-        .await?;
-        Ok(Redirect::to(&paths::procedure(id)).into_response())
+    if procedure::abandon(ctx, id, &actor, Some(request.request_id.as_str())).await? {
+        let (key, to) = ("procedure-abandoned-flash", paths::procedure(id));
+        form_request::done(&request.session, key, None, &to).await
     } else {
         let status = StatusCode::CONFLICT;
         refused(&state, &who, page, op, "procedure-refused-abandon", status).await

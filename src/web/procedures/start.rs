@@ -23,9 +23,9 @@ use crate::sync::procedure::{self, StartError, Starter};
 use crate::web::bookings::row::system_key;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path, Query};
+use crate::web::form_request::FormRequest;
 use crate::web::page::Page;
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::session::BookingUser;
 use crate::web::state::AppState;
 
@@ -353,13 +353,12 @@ pub async fn show(
 
 /// Starts the procedure, or shows the form again with what is wrong and everything typed.
 pub async fn submit(
-    State(state): State<AppState>,
     who: BookingUser,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path((id, kind)): Path<(i64, String)>,
     Form(form): Form<ProcedureForm>,
 ) -> Result<Response, AppError> {
+    let (state, page) = (request.state, request.page);
     let kind = kind_of(&kind)?;
     let row = booking_for(&state, &who, id).await?;
     let case = match form.case.trim() {
@@ -397,7 +396,7 @@ pub async fn submit(
     let starter = Starter {
         actor: &actor,
         user_id: Some(user.id),
-        request_id: Some(request_id.as_str()),
+        request_id: Some(request.request_id.as_str()),
         case_id,
     };
     let refused = match procedure::start(ctx, &state.procedures, r.row.id, params, &starter).await {

@@ -1,9 +1,8 @@
 //! The channel's side of a connection: the sales rep enters the Termino partner account (or,
 //! in the demo, has the sandbox make one), and it is tried before it is kept.
 
-use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -13,7 +12,7 @@ use crate::db::onboarding;
 use crate::sync::catalogue;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path};
-use crate::web::page::{FlashKind, Page, flash};
+use crate::web::form_request::{self, FormRequest};
 use crate::web::paths;
 use crate::web::request_id::RequestId;
 use crate::web::session::SalesUser;
@@ -64,14 +63,12 @@ async fn save_account(
 
 /// The sales rep enters the partner's Termino account.
 pub async fn account(
-    State(state): State<AppState>,
     user: SalesUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(id): Path<i64>,
     Form(form): Form<AccountForm>,
 ) -> Result<Response, AppError> {
+    let (state, page) = (request.state, request.page);
     let (_, mut conn) = load(&state, id).await?;
     let partner = form.termino_partner_id.trim().to_string();
     let token = form.termino_token.trim().to_string();
@@ -94,23 +91,27 @@ pub async fn account(
             return refuse(&state, page, id, StatusCode::UNPROCESSABLE_ENTITY, forms).await;
         }
     }
-    if !save_account(&state, &user, &request_id, id, &partner, &token, false).await? {
+    let request_id = &request.request_id;
+    if !save_account(&state, &user, request_id, id, &partner, &token, false).await? {
         forms.form_error = Some("sales-refused-state");
         return refuse(&state, page, id, StatusCode::CONFLICT, forms).await;
     }
-    flash(&session, FlashKind::Success, "sales-done-account", None).await?;
-    Ok(Redirect::to(&paths::sales_connection(id)).into_response())
+    account_saved(&request.session, id).await
+}
+
+/// Answers a channel account kept: a message, and back to the connection's page.
+async fn account_saved(session: &Session, id: i64) -> Result<Response, AppError> {
+    let to = paths::sales_connection(id);
+    form_request::done(session, "sales-done-account", None, &to).await
 }
 
 /// The demo's helper: a fresh sandbox channel account selling the partner's services.
 pub async fn sandbox_account(
-    State(state): State<AppState>,
     user: SalesUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
+    let (state, page) = (request.state, request.page);
     let Some(sandbox) = state.sandbox.clone() else {
         return Err(AppError::NotFound);
     };
@@ -132,13 +133,13 @@ pub async fn sandbox_account(
     let made = sandbox
         .new_channel_account(&business, &services)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("sandbox channel account: {e}")))?;
-    if !save_account(&state, &user, &request_id, id, &made.id, &made.token, true).await? {
+    let request_id = &request.request_id;
+    if !save_account(&state, &user, request_id, id, &made.id, &made.token, true).await? {
         let forms = SalesForms {
             form_error: Some("sales-refused-state"),
             ..SalesForms::default()
         };
         return refuse(&state, page, id, StatusCode::CONFLICT, forms).await;
     }
-    flash(&session, FlashKind::Success, "sales-done-account", None).await?;
-    Ok(Redirect::to(&paths::sales_connection(id)).into_response())
+    account_saved(&request.session, id).await
 }

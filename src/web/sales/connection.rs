@@ -265,14 +265,7 @@ async fn step(
     action: &str,
     done_key: &'static str,
 ) -> Result<Response, AppError> {
-    let FormRequest {
-        state,
-        session,
-        request_id,
-        page,
-        ..
-    } = request;
-    let state = &state;
+    let (state, page) = (&request.state, request.page);
     let (c, _) = load(state, id).await?;
     let from = c.state();
     let ready =
@@ -295,13 +288,11 @@ async fn step(
         .partner(Some(c.partner_id))
         .before(serde_json::json!({ "state": from.as_str() }))
         .after(serde_json::json!({ "state": to.as_str() }))
-        .request(Some(request_id.as_str()));
-    let to = paths::sales_connection(id);
-    let done = form_request::finish(tx, now, event, &session, done_key, None, &to).await?;
+        .request(Some(request.request_id.as_str()));
+    let (session, to) = (&request.session, paths::sales_connection(id));
+    let done = form_request::finish(tx, now, event, session, done_key, None, &to).await?;
     // Verifying connections sync; start now rather than at the next poll.
-    if let Some(notifier) = &state.notifier {
-        notifier.notify(id);
-    }
+    state.sync_soon(id);
     Ok(done)
 }
 

@@ -4,10 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use tower_sessions::Session;
 
 use super::connection::{OFFER_FIELD, SalesForms, load, read_catalogues, refuse};
 use crate::audit::Event;
@@ -17,23 +15,18 @@ use crate::domain::connection::ConnectionState;
 use crate::systems::termino::Offer;
 use crate::web::error::AppError;
 use crate::web::extract::{Form, Path};
-use crate::web::form_request;
-use crate::web::page::Page;
+use crate::web::form_request::{self, FormRequest};
 use crate::web::paths;
-use crate::web::request_id::RequestId;
 use crate::web::session::SalesUser;
-use crate::web::state::AppState;
 
 /// Saves the mapping; a requested connection becomes `mapped`.
 pub async fn mapping(
-    State(state): State<AppState>,
     user: SalesUser,
-    session: Session,
-    request_id: RequestId,
-    page: Page,
+    request: FormRequest,
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let (state, page) = (request.state, request.page);
     let (c, conn) = load(&state, id).await?;
     let chosen: HashMap<String, String> = fields
         .iter()
@@ -125,8 +118,8 @@ pub async fn mapping(
                 "state": ConnectionState::Mapped.as_str(),
                 "mappings": pairs(&new_mappings),
             }))
-            .request(Some(request_id.as_str())),
-        &session,
+            .request(Some(request.request_id.as_str())),
+        &request.session,
         "sales-done-mapped",
         None,
         &paths::sales_connection(id),
