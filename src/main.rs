@@ -151,6 +151,11 @@ enum Command {
         /// between read the next 48 hours only. 0: every poll reads the whole window.
         #[arg(long, env = "BOOKBRIDGE_FAR_WINDOW_SECS", default_value_t = 60)]
         far_window_secs: u32,
+        /// Seconds between removals of expired sessions from the database (by the worker).
+        #[arg(long, env = "BOOKBRIDGE_SESSION_CLEANUP_SECS",
+              default_value_t = bookbridge::sync::Settings::default().session_cleanup_secs,
+              value_parser = clap::value_parser!(u64).range(1..))]
+        session_cleanup_secs: u64,
         /// The bearer token `/metrics` wants; without it `/metrics` answers 404.
         #[arg(long, env = "BOOKBRIDGE_METRICS_TOKEN", hide_env_values = true)]
         metrics_token: Option<String>,
@@ -369,6 +374,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             quiet_poll_secs,
             reservio_budget,
             far_window_secs,
+            session_cleanup_secs,
             metrics_token,
             keys,
             staff_second_factor,
@@ -384,6 +390,7 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             config.sync.quiet_poll_interval_secs = quiet_poll_secs;
             config.sync.reservio_budget = reservio_budget;
             config.sync.far_window_every_secs = i64::from(far_window_secs);
+            config.sync.session_cleanup_secs = session_cleanup_secs;
             config.metrics_token = metrics_token.filter(|t| !t.trim().is_empty());
             config.termino_channel_token = termino_channel_token.filter(|t| !t.trim().is_empty());
             config.staff_second_factor = staff_second_factor;

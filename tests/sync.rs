@@ -28,6 +28,8 @@ mod propagation;
 mod reservio_contract;
 #[path = "sync/schedule.rs"]
 mod schedule;
+#[path = "sync/sessions.rs"]
+mod sessions;
 
 use std::time::Duration;
 
@@ -37,6 +39,7 @@ use listing::*;
 use metrics::*;
 use reservio_contract::the_verification_report_shows_the_probed_reservio_profile_in_plain_words;
 use schedule::*;
+use sessions::the_worker_removes_expired_sessions_and_keeps_live_ones;
 
 fn main() {
     let mut all = propagation::tests();
@@ -55,11 +58,13 @@ fn main() {
         due_connections_are_claimed_once_across_instances_and_a_notification_makes_one_due_now,
         a_notification_that_arrives_during_a_sync_keeps_its_connection_due,
         a_quiet_connection_is_polled_less_often_than_one_that_just_changed,
+        the_poll_that_reads_the_whole_reservio_window_comes_when_it_falls_due,
         reconcile_reads_only_the_links_that_changed_or_whose_check_falls_due,
         a_push_retried_or_a_flag_seen_again_marks_its_link_only_when_its_state_changes,
         the_request_budget_is_shared_by_every_instance_through_the_database,
         a_429_with_retry_after_holds_off_every_instance,
         metrics_want_the_bearer_token_and_follow_the_schedule,
+        the_worker_removes_expired_sessions_and_keeps_live_ones,
     ]);
     all.extend(credentials::tests());
     all.extend(integrity::tests());

@@ -2,7 +2,6 @@
 //! are applied but whose response is lost. Each fake server runs its handlers behind
 //! [`inject`], which consults the server's [`FaultSwitch`].
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::{Request, State};
@@ -11,6 +10,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
+
+use super::switch::Switch;
 
 /// Which faults are on, as rates between 0 and 1.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -48,20 +49,7 @@ impl Faults {
 }
 
 /// The faults of one server; shared between the server and whoever steers it.
-#[derive(Clone, Debug, Default)]
-pub struct FaultSwitch(Arc<Mutex<Faults>>);
-
-impl FaultSwitch {
-    pub fn set(&self, faults: Faults) {
-        if let Ok(mut f) = self.0.lock() {
-            *f = faults;
-        }
-    }
-
-    pub fn get(&self) -> Faults {
-        self.0.lock().map(|f| *f).unwrap_or_default()
-    }
-}
+pub type FaultSwitch = Switch<Faults>;
 
 /// How long a "timeout" hangs: longer than any client timeout we configure.
 pub const HANG: Duration = Duration::from_secs(60);

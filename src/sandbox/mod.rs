@@ -3,5 +3,7 @@
 
 pub mod faults;
 pub mod reservio;
+pub mod server;
+pub mod switch;
 pub mod termino;
 pub mod world;

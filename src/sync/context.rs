@@ -2,6 +2,7 @@
 //! actor, apart from the steps so that they never import the module that wires them.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::audit::Actor;
 use crate::clock::Clock;
@@ -66,6 +67,9 @@ pub struct Settings {
     /// When bookings missing from one listing are too many to be deletions: the marking is
     /// held and the connection gets one alarm instead.
     pub mass_vanish: crate::domain::listing::MassVanishPolicy,
+    /// How often the worker removes the sessions whose expiry has passed
+    /// (`BOOKBRIDGE_SESSION_CLEANUP_SECS`).
+    pub session_cleanup_secs: u64,
 }
 
 impl Default for Settings {
@@ -86,6 +90,7 @@ impl Default for Settings {
             sweep_pages: 2,
             policy: Policy::default(),
             mass_vanish: Default::default(),
+            session_cleanup_secs: 60 * 60,
         }
     }
 }
@@ -99,6 +104,39 @@ pub struct SyncContext {
     pub owner: String,
     pub settings: Settings,
     pub connector: Arc<dyn Connector>,
+    /// The syncs this instance's worker has finished, per lane.
+    pub syncs: Arc<SyncCounts>,
+}
+
+/// How many syncs one instance's worker has finished, in the lane each was claimed in: how the
+/// claims spread a channel's connections over the instances (`/metrics`,
+/// `bookbridge_worker_syncs_total`). This instance's own, like its HTTP latencies.
+#[derive(Debug, Default)]
+pub struct SyncCounts {
+    notified: AtomicU64,
+    polled: AtomicU64,
+}
+
+impl SyncCounts {
+    /// Counts one finished sync, claimed for a notification or because it fell due.
+    pub fn count(&self, notified: bool) {
+        let lane = if notified {
+            &self.notified
+        } else {
+            &self.polled
+        };
+        lane.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Syncs claimed for a notification.
+    pub fn notified(&self) -> u64 {
+        self.notified.load(Ordering::Relaxed)
+    }
+
+    /// Syncs claimed because they fell due (polls).
+    pub fn polled(&self) -> u64 {
+        self.polled.load(Ordering::Relaxed)
+    }
 }
 
 impl SyncContext {
@@ -114,6 +152,7 @@ impl SyncContext {
             owner,
             settings,
             connector,
+            syncs: Arc::default(),
         }
     }
 }

@@ -21,7 +21,7 @@ use super::reconcile::{ReconcileReport, reconcile_all, reconcile_connection};
 use super::sweep::{SweepReport, sweep};
 use crate::db::connections::{self, Connection, Hold, ServiceMap};
 use crate::db::schedule::{self, Lane};
-use crate::db::{Backend, DatabaseUrl, channel_feed, cursors};
+use crate::db::{Backend, DatabaseUrl, channel_feed, cursors, sessions};
 use crate::domain::System;
 use crate::systems::termino::ChannelFeed;
 
@@ -136,7 +136,7 @@ impl Worker {
 
     /// Runs until dropped.
     pub async fn run(self) {
-        // Stops listening when the loop is dropped.
+        // The tasks beside the loop (listening, the feed, housekeeping) stop when it is dropped.
         let mut listener = JoinSet::new();
         if let Some(url) = self.listen.clone() {
             listener.spawn(listen_for_requests(
@@ -145,6 +145,7 @@ impl Worker {
                 self.feed_wake.clone(),
             ));
         }
+        listener.spawn(remove_expired_sessions_forever(self.ctx.clone()));
         if let Some(feed) = self.ctx.connector.termino_channel() {
             listener.spawn(follow_feed(
                 self.ctx.clone(),
@@ -189,6 +190,7 @@ impl Worker {
                     if let Some((slot, id)) = tasks.remove(&task) {
                         in_flight[slot as usize] = in_flight[slot as usize].saturating_sub(1);
                         syncing.retain(|c| *c != id);
+                        self.ctx.syncs.count(slot == Slot::Notified);
                     }
                 }
                 () = self.wake.notified() => {}
@@ -269,6 +271,32 @@ async fn follow_feed(
             () = feed_wake.notified() => {}
             () = tokio::time::sleep(poll) => {}
         }
+    }
+}
+
+/// Removes the sessions whose expiry has passed: the worker's periodic housekeeping, run by
+/// [`Worker::run`] every `session_cleanup_secs` (every instance does it; a second removal finds
+/// nothing). Returns how many went.
+pub async fn remove_expired_sessions(ctx: &SyncContext) -> Result<u64, sqlx::Error> {
+    let removed = sessions::delete_expired(&ctx.db, ctx.clock.now()).await?;
+    if removed > 0 {
+        tracing::info!(sessions = removed, "expired sessions removed");
+    }
+    Ok(removed)
+}
+
+/// Runs [`remove_expired_sessions`] at start and then every `session_cleanup_secs`, each time in
+/// a task of its own, so a panic is logged and the next round still comes.
+async fn remove_expired_sessions_forever(ctx: SyncContext) {
+    let every = Duration::from_secs(ctx.settings.session_cleanup_secs.max(1));
+    loop {
+        let round = ctx.clone();
+        match tokio::spawn(async move { remove_expired_sessions(&round).await }).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "cannot remove expired sessions"),
+            Err(e) => tracing::error!(error = %e, "removing expired sessions panicked"),
+        }
+        tokio::time::sleep(every).await;
     }
 }
 
@@ -387,7 +415,10 @@ pub async fn sync_connection(
     else {
         return Err(SyncError::Busy(conn.id));
     };
-    let outcome = run_steps(ctx, conn).await;
+    let outcome = tokio::select! {
+        outcome = run_steps(ctx, conn) => outcome,
+        never = keep_lease(ctx, conn.id) => match never {},
+    };
     let error = outcome.as_ref().err().map(|e| e.to_string());
     let now = ctx.clock.now();
     let changed = outcome.as_ref().is_ok_and(SyncReport::saw_a_change);
@@ -395,6 +426,23 @@ pub async fn sync_connection(
         Some(now)
     } else {
         schedule::last_change_at(&ctx.db, conn.id).await?
+    };
+    // Counted from when this sync began reading, not from when it ended: a change made just
+    // after the read waits one interval plus one sync, not two syncs.
+    let polled_at = started_at + super::schedule::poll_delay(&ctx.settings, now, last_change_at);
+    let next_sync_at = match &outcome {
+        // Reservio's whole window falls due at a time of its own: the poll that reads it comes
+        // then, not at the first poll after it. Not after a failed sync, whose cursor may be
+        // old (never sooner than a second on: a cursor that did not move cannot spin it).
+        Ok(_) => match reads_due_at(ctx, conn).await {
+            Ok(Some(due)) => due.max(started_at + 1).min(polled_at),
+            Ok(None) => polled_at,
+            Err(e) => {
+                tracing::warn!(connection = conn.id, error = %e, "cannot read the reads' due time");
+                polled_at
+            }
+        },
+        Err(_) => polled_at,
     };
     schedule::finish(
         &ctx.db,
@@ -404,15 +452,51 @@ pub async fn sync_connection(
             now,
             error: error.as_deref(),
             requests_seen,
-            // Counted from when this sync began reading, not from when it ended: a change
-            // made just after the read waits one interval plus one sync, not two syncs.
-            next_sync_at: started_at
-                + super::schedule::poll_delay(&ctx.settings, now, last_change_at),
+            next_sync_at,
             changed,
         },
     )
     .await?;
     outcome
+}
+
+/// Renews the connection's sync lease every third of its length for as long as its sync runs
+/// (the caller drops this when the sync ends). A sync slower than the lease — a first sync of a
+/// large account on a busy database — would otherwise be claimed by another instance while it
+/// still runs, and the two would sync the same connection at once. Taken over all the same
+/// (this instance stalled past the lease), it stops renewing and the sync runs on as before:
+/// its finish no longer counts, since the lease is not its own.
+async fn keep_lease(ctx: &SyncContext, connection_id: i64) -> std::convert::Infallible {
+    let lease = ctx.settings.lease_secs.max(1);
+    let every = Duration::from_secs(lease.unsigned_abs().div_ceil(3));
+    loop {
+        tokio::time::sleep(every).await;
+        let now = ctx.clock.now();
+        match schedule::claim_one(&ctx.db, connection_id, &ctx.owner, now, now + lease).await {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                tracing::warn!(
+                    connection = connection_id,
+                    "another instance took the sync lease over while this one was syncing"
+                );
+                return std::future::pending().await;
+            }
+            Err(e) => tracing::warn!(
+                connection = connection_id,
+                error = %e,
+                "cannot renew the sync lease"
+            ),
+        }
+    }
+}
+
+/// When Reservio's reader wants to read the connection again whatever its poll interval says
+/// (its whole window), from the cursor this sync left. Termino notifies: only Reservio's reads
+/// keep a time of their own.
+async fn reads_due_at(ctx: &SyncContext, conn: &Connection) -> Result<Option<i64>, SyncError> {
+    let systems = ctx.connector.systems(conn)?;
+    let cursor = cursors::get(&ctx.db, conn.id, System::Reservio).await?;
+    Ok(systems.reservio.read_due_at(cursor.as_deref()))
 }
 
 async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, SyncError> {

@@ -74,6 +74,13 @@ pub type Account = str;
 pub trait BookingSystem: Send + Sync {
     fn system(&self) -> System;
 
+    /// When a read of this system falls due whatever the connection's own poll interval says,
+    /// given the cursor its last read left (Unix seconds); `None` when the poll interval alone
+    /// decides. Reservio's: when its whole window is due to be read again.
+    fn read_due_at(&self, _cursor: Option<&str>) -> Option<i64> {
+        None
+    }
+
     /// Changes since `cursor` (None: from the beginning of what the system offers).
     async fn changes_since(
         &self,

@@ -4,7 +4,7 @@
 //! mismatches by kind, procedures by state, HTTP latency by route and the database pool.
 //!
 //! The database figures are read when scraped, so every instance reports the same; the HTTP
-//! latencies are this instance's own. Under `serve` the route wants
+//! latencies and the worker's syncs are this instance's own. Under `serve` the route wants
 //! `Authorization: Bearer <BOOKBRIDGE_METRICS_TOKEN>` and is a 404 without that setting; the
 //! demo answers requests from its own machine (loopback) without a token.
 
@@ -15,6 +15,7 @@ use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
@@ -193,6 +194,22 @@ pub async fn show(
         "Database connections of this instance in use",
         i64::from(pool.size()) - idle,
     );
+    if let Some(ctx) = &state.sync {
+        let syncs = Family::<Vec<(String, String)>, Counter>::default();
+        for (lane, n) in [
+            ("notified", ctx.syncs.notified()),
+            ("polled", ctx.syncs.polled()),
+        ] {
+            syncs
+                .get_or_create(&vec![("lane".to_string(), lane.to_string())])
+                .inc_by(n);
+        }
+        registry.register(
+            "worker_syncs",
+            "Syncs this instance's worker finished, by the lane they were claimed in",
+            syncs,
+        );
+    }
     registry.register(
         "http_request_duration_seconds",
         "Time to answer, per route",

@@ -3,8 +3,10 @@
 //! notification makes its connection due at once (and survives a sync already under way), and
 //! quiet connections are polled less often than active ones.
 
+use std::sync::Arc;
+
 use bookbridge::db::schedule::{self, Finished, Lane};
-use bookbridge::sync::sync_all;
+use bookbridge::sync::{HttpConnector, SyncContext, sync_all};
 
 use crate::common::TestApp;
 use crate::common::world::{HOUR, World, open_kind, tomorrow};
@@ -412,4 +414,73 @@ pub async fn a_push_retried_or_a_flag_seen_again_marks_its_link_only_when_its_st
         Some(0),
         "a resolved flag marks"
     );
+}
+
+/// Reservio's whole window is read every `far_window_every_secs`, at a poll: the poll that
+/// reads it is scheduled for when it falls due, not left for the first poll after that time (a
+/// change beyond the next 48 hours would wait up to one more poll interval).
+pub async fn the_poll_that_reads_the_whole_reservio_window_comes_when_it_falls_due(app: TestApp) {
+    let w = World::of(&app);
+    // The tests read the whole window at every poll; here, as by default, once a minute.
+    let far = bookbridge::sync::Settings::default().far_window_every_secs;
+    assert_eq!(far, 60, "the default the arithmetic below assumes");
+    let mut connector = HttpConnector::new(
+        &w.sandbox.reservio.url(),
+        &w.sandbox.termino.url(),
+        w.ctx.settings.call_timeout,
+        app.clock.clone(),
+    )
+    .with_termino_channel(&w.sandbox.termino_channel_token)
+    .expect("the channel's feed");
+    connector.far_window_every_secs = far;
+    let settings = bookbridge::sync::Settings {
+        far_window_every_secs: far,
+        ..w.ctx.settings.clone()
+    };
+    let ctx = SyncContext::new(
+        app.db.clone(),
+        app.clock.clone(),
+        settings,
+        Arc::new(connector),
+    );
+    let (id,): (i64,) = sqlx::query_as(
+        "SELECT id FROM connections WHERE termino_partner_id = $1 \
+         AND state IN ('verifying', 'active')",
+    )
+    .bind(&w.partner.termino_partner_id)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("connection");
+    // A change, so the connection is polled often for a while.
+    w.redeem(0, tomorrow(&app), 1);
+    sync_all(&ctx).await.expect("sync round");
+    sync_all(&ctx).await.expect("sync round");
+    // 200 s later: this poll reads the whole window; quiet since, the next poll is 20 s on.
+    app.clock.advance(200);
+    sync_all(&ctx).await.expect("sync round");
+    let whole_read_at = app.clock.now();
+    assert_eq!(next_sync_at(&app, id).await.0, whole_read_at + 20);
+    // 50 s after it the poll reads the next 48 hours only; by the poll interval the next would
+    // come 25 s on, 75 s after the whole read: it comes when the whole window falls due.
+    app.clock.advance(50);
+    sync_all(&ctx).await.expect("sync round");
+    assert_eq!(
+        next_sync_at(&app, id).await.0,
+        whole_read_at + far,
+        "the poll interval alone would say {}",
+        app.clock.now() + 25
+    );
+    // That poll reads it whole, and the schedule goes on from there.
+    app.clock.advance(10);
+    sync_all(&ctx).await.expect("sync round");
+    let now = app.clock.now();
+    let (cursor,): (Option<String>,) = sqlx::query_as(
+        "SELECT position FROM sync_cursors WHERE connection_id = $1 AND system = 'reservio'",
+    )
+    .bind(id)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("cursor");
+    assert_eq!(cursor.as_deref(), Some(format!("full@{now}").as_str()));
+    assert_eq!(next_sync_at(&app, id).await.0, now + 26);
 }

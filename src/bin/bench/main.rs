@@ -13,9 +13,11 @@
 //! machine, so a missed target only shows in the table; a measured move that never arrived
 //! (`--connections`) makes the run exit with a failure.
 
+mod cpu;
 #[path = "../shared/fill.rs"]
 mod fill;
 mod fixture;
+mod instances;
 mod latency;
 mod memory;
 mod report;
@@ -85,6 +87,10 @@ struct Cli {
     /// Seconds the idle cost is measured over with --connections.
     #[arg(long, default_value_t = 60)]
     idle_secs: u64,
+    /// App instances with --connections, each as a `serve` process would be (its own pool,
+    /// worker and listener) on the one database; more than one needs PostgreSQL.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]
+    instances: u64,
     /// Keep the scratch database instead of removing it (to inspect it).
     #[arg(long)]
     keep: bool,
@@ -147,6 +153,7 @@ async fn run(cli: &Cli) -> anyhow::Result<(Table, usize)> {
                 activity_per_sec: cli.activity_rate,
                 changes: cli.changes,
                 idle_secs: cli.idle_secs,
+                instances: usize::try_from(cli.instances).unwrap_or(1),
             },
             &mut table,
         )

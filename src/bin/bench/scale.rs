@@ -6,18 +6,17 @@
 //! The fake systems run in the same process: CPU and memory are the whole process's, an upper
 //! bound for the app's own.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use bookbridge::app::App;
 use bookbridge::clock::Clock;
-use bookbridge::config::{Config, SystemsConfig};
-use bookbridge::db::{Db, partners};
+use bookbridge::db::{Backend, Db, partners};
 use bookbridge::domain::PartnerName;
+use bookbridge::sandbox::world::Sandbox;
 
+use crate::instances::{Instance, Setup};
 use crate::latency::{concurrent, human, lanes, open_mismatches, rows, sequential};
 use crate::report::{Table, Verdict};
 use crate::scratch::Scratch;
@@ -34,6 +33,8 @@ pub struct Plan {
     pub changes: usize,
     /// Seconds of measuring quiet after the activity.
     pub idle_secs: u64,
+    /// App instances on the one database (PostgreSQL when more than one).
+    pub instances: usize,
 }
 
 const NOTIFIED_TARGET: Duration = Duration::from_secs(2);
@@ -42,21 +43,6 @@ const POLLED_LANES: usize = 40;
 /// Reservio requests one poll of a connection costs in the sandbox (the documented variant,
 /// window of 100 bookings at 50 a page: docs/reservio.md "What one poll costs").
 const REQUESTS_PER_POLL: f64 = 2.0;
-
-/// CPU seconds this process has used (user + system), from /proc/self/stat.
-fn cpu_secs() -> f64 {
-    let ticks = 100.0; // USER_HZ on Linux
-    std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| {
-            let rest = s.rsplit_once(')')?.1;
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            let utime: f64 = fields.get(11)?.parse().ok()?;
-            let stime: f64 = fields.get(12)?.parse().ok()?;
-            Some((utime + stime) / ticks)
-        })
-        .unwrap_or(0.0)
-}
 
 async fn add_partners(db: &Db, n: usize) -> anyhow::Result<Vec<i64>> {
     let now = Clock::System.now();
@@ -109,6 +95,13 @@ async fn wait_for_first_syncs(db: &Db, patience: Duration) -> anyhow::Result<Dur
 /// Runs the channel and adds its rows to the table; returns how many measured moves never
 /// arrived (the caller fails the run when any did).
 pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyhow::Result<usize> {
+    anyhow::ensure!(plan.instances >= 1, "--instances must be at least 1");
+    anyhow::ensure!(
+        plan.instances == 1 || scratch.url().backend() == Backend::Postgres,
+        "--instances {} needs PostgreSQL (--database-url postgres://…): several instances share \
+         one database, and a SQLite file has one writer, so bookbridge runs one instance on it",
+        plan.instances
+    );
     let keys = bookbridge::config::KeySettings::in_memory(
         std::env::temp_dir().join(format!("bench-scale-{}.checkpoints", std::process::id())),
     );
@@ -118,42 +111,71 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     db.migrate().await?;
     let ids = add_partners(&db, plan.connections).await?;
 
-    let addr: SocketAddr = "127.0.0.1:0".parse().context("loopback address")?;
-    let mut config = Config::new(scratch.url().clone(), addr);
-    config.keys = Some(keys);
-    config.systems = Some(SystemsConfig::Sandbox {
-        bookings_per_partner: 0,
-    });
-    config.run_worker = true;
-    config.sync.reservio_budget = Some(plan.budget);
-    let settings = config.sync.clone();
-    let app = App::build(config, Clock::System).await?;
-    let sandbox = app.sandbox().context("the sandbox runs when configured")?;
+    // The fake systems on the bench's own runtime; the instances each on theirs.
+    let sandbox = Arc::new(
+        Sandbox::start(Clock::System)
+            .await
+            .context("cannot start the sandbox")?,
+    );
+    let setup = Setup {
+        url: scratch.url(),
+        keys: &keys,
+        sandbox: &sandbox,
+        budget: plan.budget,
+    };
+    let mut instances = Vec::with_capacity(plan.instances);
+    let mut apps = Vec::with_capacity(plan.instances);
+    for number in 1..=plan.instances {
+        let (instance, app) = Instance::build(number, &setup).await?;
+        instances.push(instance);
+        apps.push(app);
+    }
+    // The instances run with the default schedule (see `Instance::build`).
+    let settings = bookbridge::sync::Settings::default();
     let started = Instant::now();
-    bookbridge::demo::sandbox::connect_partners(
-        &sandbox,
-        &db,
-        &Clock::System,
-        app.port(),
-        &ids,
-        plan.bookings_per_connection,
-    )
-    .await?;
+    // Termino's webhooks of each share of the partners go to one instance, as a load balancer
+    // in front of them would spread them.
+    let share = plan.connections.div_ceil(plan.instances).max(1);
+    for (chunk, instance) in ids.chunks(share).zip(&instances) {
+        bookbridge::demo::sandbox::connect_partners(
+            &sandbox,
+            &db,
+            &Clock::System,
+            instance.port,
+            chunk,
+            plan.bookings_per_connection,
+        )
+        .await?;
+    }
     eprintln!(
         "bench: {} connections × {} bookings seeded in {:.0} s",
         plan.connections,
         plan.bookings_per_connection,
         started.elapsed().as_secs_f64()
     );
-    let server = tokio::spawn(app.run());
+    for (instance, app) in instances.iter().zip(apps) {
+        instance.serve(app);
+    }
     let first = wait_for_first_syncs(&db, Duration::from_secs(3600)).await?;
     eprintln!(
         "bench: first sync of every connection took {:.0} s",
         first.as_secs_f64()
     );
+    let spread: Vec<String> = instances
+        .iter()
+        .map(|i| (i.syncs.notified() + i.syncs.polled()).to_string())
+        .collect();
     table.row(
         format!("first sync of {} connections", plan.connections),
-        format!("{:.0} s", first.as_secs_f64()),
+        if instances.len() > 1 {
+            format!(
+                "{:.0} s (syncs per instance: {})",
+                first.as_secs_f64(),
+                spread.join(" / ")
+            )
+        } else {
+            format!("{:.0} s", first.as_secs_f64())
+        },
         "-",
         Verdict::Info,
     );
@@ -189,10 +211,11 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     };
     crate::memory::reset_peak();
     let (cpu0, links0, wall0) = (
-        cpu_secs(),
+        crate::cpu::process_secs(),
         bookbridge::sync::reconcile::links_read(),
         Instant::now(),
     );
+    let busy0 = Effort::of(&instances);
     let n = plan.connections as f64;
     let poll_bound = (settings.quiet_poll_interval_secs as f64)
         .max(n * REQUESTS_PER_POLL / f64::from(plan.budget));
@@ -215,10 +238,11 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     stop.store(true, Ordering::SeqCst);
     let activity_done = activity.await.unwrap_or(0);
     let (cpu1, links1, wall1) = (
-        cpu_secs(),
+        crate::cpu::process_secs(),
         bookbridge::sync::reconcile::links_read(),
         Instant::now(),
     );
+    let busy1 = Effort::of(&instances);
     let minutes = wall1.duration_since(wall0).as_secs_f64() / 60.0;
     let (links,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM booking_links WHERE superseded_by IS NULL")
@@ -253,6 +277,9 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         "-",
         Verdict::Info,
     );
+    busy1
+        .since(&busy0)
+        .rows(table, "activity running", minutes * 60.0);
     let peak = crate::memory::peak_rss_kib()?;
     table.row(
         "peak RSS, activity running (with the fake systems)",
@@ -265,14 +292,19 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     tokio::time::sleep(Duration::from_secs(10)).await;
     let (requests0, _) = sandbox.reservio.traffic();
     let (cpu2, links2, wall2) = (
-        cpu_secs(),
+        crate::cpu::process_secs(),
         bookbridge::sync::reconcile::links_read(),
         Instant::now(),
     );
+    let idle0 = Effort::of(&instances);
     tokio::time::sleep(Duration::from_secs(plan.idle_secs)).await;
     let (requests1, _) = sandbox.reservio.traffic();
-    let (cpu3, links3) = (cpu_secs(), bookbridge::sync::reconcile::links_read());
+    let (cpu3, links3) = (
+        crate::cpu::process_secs(),
+        bookbridge::sync::reconcile::links_read(),
+    );
     let idle_minutes = wall2.elapsed().as_secs_f64() / 60.0;
+    let idle1 = Effort::of(&instances);
     let read_share = 100.0 * (links3 - links2) as f64 / idle_minutes / links.max(1) as f64;
     table.row(
         "idle: links read by reconcile per minute",
@@ -292,6 +324,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         "-",
         Verdict::Info,
     );
+    idle1.since(&idle0).rows(table, "idle", idle_minutes * 60.0);
     table.row(
         "idle: Reservio requests per connection per minute",
         format!("{:.2}", (requests1 - requests0) as f64 / idle_minutes / n),
@@ -315,12 +348,15 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         "0",
         Verdict::of(missed == 0),
     );
-    server.abort();
+    drop(instances);
     table.note(format!(
         "scale: {} connections × {} bookings on {}; {activity_done} sandbox changes at {}/s \
          across all of them while {} changes were measured each way on {} appointments; \
          Reservio budget {} requests/s; polled target = max(quiet poll {} s, N × {} requests \
-         per poll ÷ B) + 2 s = {}; {} mismatches open at the end",
+         per poll ÷ B) + 2 s = {}; {} mismatches open at the end; {} app instance(s) on the \
+         one database, each with its own pool, worker and listener on a runtime of its own, \
+         Termino's webhooks spread over them by partner (CPU per instance: its runtime's \
+         threads{})",
         plan.connections,
         plan.bookings_per_connection,
         scratch.describe(),
@@ -331,7 +367,63 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         settings.quiet_poll_interval_secs,
         REQUESTS_PER_POLL,
         human(polled_target),
-        open_mismatches(&db).await?
+        open_mismatches(&db).await?,
+        plan.instances,
+        if scratch.url().backend() == Backend::Sqlite {
+            " and SQLite's"
+        } else {
+            ""
+        }
     ));
     Ok(lost)
+}
+
+/// What each instance had done by one moment: syncs finished (notified, polled) and CPU
+/// seconds used.
+struct Effort(Vec<(u64, u64, f64)>);
+
+impl Effort {
+    fn of(instances: &[Instance]) -> Effort {
+        Effort(
+            instances
+                .iter()
+                .map(|i| (i.syncs.notified(), i.syncs.polled(), i.cpu_secs()))
+                .collect(),
+        )
+    }
+
+    /// What was done between `earlier` and this.
+    fn since(&self, earlier: &Effort) -> Effort {
+        Effort(
+            self.0
+                .iter()
+                .zip(&earlier.0)
+                .map(|(now, then)| {
+                    (
+                        now.0.saturating_sub(then.0),
+                        now.1.saturating_sub(then.1),
+                        now.2 - then.2,
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    /// One row per instance: its syncs (and its share of them all) and its CPU over `secs`.
+    fn rows(&self, table: &mut Table, when: &str, secs: f64) {
+        let all: u64 = self.0.iter().map(|(n, p, _)| n + p).sum();
+        for (number, (notified, polled, cpu)) in (1..).zip(&self.0) {
+            let syncs = notified + polled;
+            table.row(
+                format!("{when}: instance {number}: syncs (notified + polled), CPU"),
+                format!(
+                    "{syncs} ({notified} + {polled}; {:.0}% of {all}), {:.3} cores",
+                    100.0 * syncs as f64 / all.max(1) as f64,
+                    cpu / secs.max(0.001)
+                ),
+                "-",
+                Verdict::Info,
+            );
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! booking slots, moves a booking, changes a client or meets a rate limit, so each assumption we
 //! make about them is a switch a test can flip at run time, like the fault switches.
 
-use std::sync::{Arc, Mutex};
+use crate::sandbox::switch::Switch;
 
 /// What `filter[from]` / `filter[to]` on `GET /bookings` select by.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -83,20 +83,7 @@ impl ListingQuirks {
 }
 
 /// The quirks of one fake server, shared between its handlers and whoever steers it.
-#[derive(Clone, Debug, Default)]
-pub struct ListingSwitch(Arc<Mutex<ListingQuirks>>);
-
-impl ListingSwitch {
-    pub fn set(&self, quirks: ListingQuirks) {
-        if let Ok(mut q) = self.0.lock() {
-            *q = quirks;
-        }
-    }
-
-    pub fn get(&self) -> ListingQuirks {
-        self.0.lock().map(|q| *q).unwrap_or_default()
-    }
-}
+pub type ListingSwitch = Switch<ListingQuirks>;
 
 #[cfg(test)]
 mod tests {

@@ -12,8 +12,6 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use tokio::task::JoinHandle;
-
 use self::api::{ApiState, Traffic};
 use self::listing::{ListingQuirks, ListingSwitch};
 use self::store::Store;
@@ -22,17 +20,8 @@ pub use self::store::{
 };
 use crate::clock::Clock;
 use crate::sandbox::faults::FaultSwitch;
+use crate::sandbox::server::ServerTask;
 use crate::systems::reservio::Service;
-
-/// Stops the server when the last handle is dropped, so tests do not leak listeners.
-#[derive(Debug)]
-struct ServerTask(JoinHandle<()>);
-
-impl Drop for ServerTask {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
 
 /// A running fake Reservio. Clones share the server and its storage.
 #[derive(Clone)]
@@ -62,16 +51,12 @@ impl FakeReservio {
         };
         let faults = FaultSwitch::default();
         let app = api::routes::router(state.clone(), faults.clone());
-        let server = tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, app).await {
-                tracing::error!(error = %e, "fake Reservio stopped");
-            }
-        });
+        let server = ServerTask::serve(listener, app, "fake Reservio");
         Ok(FakeReservio {
             addr,
             state,
             faults,
-            _server: Arc::new(ServerTask(server)),
+            _server: Arc::new(server),
         })
     }
 

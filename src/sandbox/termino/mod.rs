@@ -17,28 +17,19 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::task::JoinHandle;
-
+use self::error::ApiError;
 pub use self::model::{Effect, EffectKind, Reservation};
 use self::shared::Shared;
 pub use self::shared::TerminoTraffic;
 use self::store::{NewReservation, Store, Webhook};
 use super::faults::FaultSwitch;
+use super::server::ServerTask;
 use crate::clock::Clock;
 use crate::domain::{BookingStatus, Customer};
 use crate::systems::termino::Offer;
 
 /// Webhooks the fake sends at once.
 const WEBHOOKS_IN_FLIGHT: usize = 8;
-
-/// Stops the server when the last handle goes away.
-struct ServerTask(JoinHandle<()>);
-
-impl Drop for ServerTask {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
 
 /// A running fake Termino. Clones share the server; it stops when the last clone is dropped.
 #[derive(Clone)]
@@ -72,16 +63,12 @@ impl FakeTermino {
         });
         let faults = FaultSwitch::default();
         let app = routes::router(shared.clone(), faults.clone());
-        let server = tokio::spawn(async move {
-            if let Err(err) = axum::serve(listener, app).await {
-                tracing::error!(error = %err, "fake Termino stopped");
-            }
-        });
+        let server = ServerTask::serve(listener, app, "fake Termino");
         Ok(FakeTermino {
             addr,
             shared,
             faults,
-            _server: Arc::new(ServerTask(server)),
+            _server: Arc::new(server),
         })
     }
 
@@ -127,9 +114,7 @@ impl FakeTermino {
 
     /// Adds (or replaces) an offer of a registered partner.
     pub fn add_offer(&self, partner_id: &str, offer: Offer) -> Result<(), String> {
-        self.shared
-            .with_store(|store, _| store.add_offer(partner_id, offer))
-            .map_err(|e| e.message)
+        self.change(|store, _| store.add_offer(partner_id, offer))
     }
 
     /// The partner's offers.
@@ -145,9 +130,7 @@ impl FakeTermino {
             url: url.to_owned(),
             secret: secret.to_owned(),
         };
-        self.shared
-            .with_store(|store, _| store.set_webhook(partner_id, hook))
-            .map_err(|e| e.message)
+        self.change(|store, _| store.set_webhook(partner_id, hook))
     }
 
     /// A customer books a slot with their voucher on the channel; the reservation waits for the
@@ -170,10 +153,8 @@ impl FakeTermino {
             reservio_booking_id: None,
             status: BookingStatus::Pending,
         };
-        self.shared
-            .with_store(|store, now| store.create(partner_id, new, now))
+        self.change(|store, now| store.create(partner_id, new, now))
             .map(|r| r.id)
-            .map_err(|e| e.message)
     }
 
     /// The customer moves their reservation from their channel account: allowed once (FAQ rule 3).
@@ -184,12 +165,7 @@ impl FakeTermino {
         start_at: i64,
         end_at: i64,
     ) -> Result<(), String> {
-        self.shared
-            .with_store(|store, now| {
-                store.reschedule(partner_id, reservation_id, (start_at, end_at), true, now)
-            })
-            .map(|_| ())
-            .map_err(|e| e.message)
+        self.reschedule(partner_id, reservation_id, (start_at, end_at), true)
     }
 
     /// The partner moves a reservation in Termino's own screens.
@@ -200,12 +176,21 @@ impl FakeTermino {
         start_at: i64,
         end_at: i64,
     ) -> Result<(), String> {
-        self.shared
-            .with_store(|store, now| {
-                store.reschedule(partner_id, reservation_id, (start_at, end_at), false, now)
-            })
-            .map(|_| ())
-            .map_err(|e| e.message)
+        self.reschedule(partner_id, reservation_id, (start_at, end_at), false)
+    }
+
+    /// Moves a reservation outside the API; `by_customer` as in [`Store::reschedule`].
+    fn reschedule(
+        &self,
+        partner_id: &str,
+        reservation_id: &str,
+        slot: (i64, i64),
+        by_customer: bool,
+    ) -> Result<(), String> {
+        self.change(|store, now| {
+            store.reschedule(partner_id, reservation_id, slot, by_customer, now)
+        })
+        .map(|_| ())
     }
 
     /// Sets a reservation's status, as the partner confirming or rejecting it would.
@@ -215,10 +200,8 @@ impl FakeTermino {
         reservation_id: &str,
         status: BookingStatus,
     ) -> Result<(), String> {
-        self.shared
-            .with_store(|store, now| store.set_status(partner_id, reservation_id, status, now))
+        self.change(|store, now| store.set_status(partner_id, reservation_id, status, now))
             .map(|_| ())
-            .map_err(|e| e.message)
     }
 
     /// Partner Care cancels a voucher on the channel side (FAQ rule 2), with its reservation.
@@ -227,17 +210,13 @@ impl FakeTermino {
         partner_id: &str,
         voucher_code: &str,
     ) -> Result<(), String> {
-        self.shared
-            .with_store(|store, now| store.cancel_voucher(partner_id, voucher_code, now))
+        self.change(|store, now| store.cancel_voucher(partner_id, voucher_code, now))
             .map(|_| ())
-            .map_err(|e| e.message)
     }
 
     /// Someone deletes a reservation, which FAQ rule 2 forbids: it vanishes from reads and feed.
     pub fn delete_reservation(&self, partner_id: &str, reservation_id: &str) -> Result<(), String> {
-        self.shared
-            .with_store(|store, _| store.delete(partner_id, reservation_id))
-            .map_err(|e| e.message)
+        self.change(|store, _| store.delete(partner_id, reservation_id))
     }
 
     /// One reservation, if it exists.
@@ -256,5 +235,14 @@ impl FakeTermino {
     /// Every change applied through the API so far, in order.
     pub fn effects(&self) -> Vec<Effect> {
         self.shared.with_store(|store, _| store.effects.clone())
+    }
+
+    /// Runs one change on the store as an API call would, webhooks included; a refusal comes
+    /// back as its message.
+    fn change<T>(
+        &self,
+        change: impl FnOnce(&mut Store, i64) -> Result<T, ApiError>,
+    ) -> Result<T, String> {
+        self.shared.with_store(change).map_err(|e| e.message)
     }
 }

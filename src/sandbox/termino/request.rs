@@ -1,9 +1,13 @@
 //! What every write of the fake Termino does with a request: authorise it, read its
 //! idempotency key and body, and answer a repeated key with the first answer.
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::body::Bytes;
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -112,75 +116,111 @@ impl Applied {
     }
 }
 
-/// A changing request that passed the guard: what [`Write::apply`] needs to run it once.
+/// A changing request that passed the guard: what [`Write::apply`] needs to run it once for
+/// the partner it names.
 pub(super) struct Write {
+    shared: Arc<Shared>,
+    partner_id: String,
     key: String,
     fingerprint: String,
 }
 
-/// The guard of every changing request: the partner's token checked, its `Idempotency-Key`
-/// read and its JSON body parsed as `T`, in that order (so each refusal is the one a client
-/// gets today). Returns the request and the [`Write`] that applies it.
-pub(super) fn guarded<T: DeserializeOwned>(
-    shared: &Shared,
-    partner_id: &str,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> Result<(T, Write), ApiError> {
-    authorize(shared, headers, partner_id)?;
-    let key = idempotency_key(headers)?;
-    let (request, canonical) = parse_body(body)?;
-    let fingerprint = format!("POST {} {canonical}", uri.path());
-    Ok((request, Write { key, fingerprint }))
-}
+/// The guard of every changing request, as the handler's last extractor: the body read, then
+/// the partner's token checked, its `Idempotency-Key` read and its JSON body parsed as `T`, in
+/// that order (so each refusal is the one a client gets today). Holds the request and the
+/// [`Write`] that applies it.
+pub(super) struct Guarded<T>(pub T, pub Write);
 
-impl Write {
-    /// Runs the change once per idempotency key (see [`idempotent`]).
-    pub(super) fn apply(
-        self,
-        shared: &Shared,
-        partner_id: &str,
-        change: impl FnOnce(&mut Store, i64) -> Result<Applied, ApiError>,
-    ) -> ApiResult {
-        idempotent(shared, partner_id, self.key, self.fingerprint, change)
+impl<T: DeserializeOwned> FromRequest<Arc<Shared>> for Guarded<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, shared: &Arc<Shared>) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let params = RawPathParams::from_request_parts(&mut parts, shared)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        // Every changing route names its partner; one that did not would be no endpoint.
+        let partner_id = params
+            .iter()
+            .find(|(name, _)| *name == "partner_id")
+            .map(|(_, value)| value.to_owned())
+            .ok_or_else(|| ApiError::not_found("no such endpoint").into_response())?;
+        let body = Bytes::from_request(Request::from_parts(parts.clone(), body), shared)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        guard(shared, partner_id, &parts, &body).map_err(IntoResponse::into_response)
     }
 }
 
-/// Runs a change once per idempotency key: a repeat of the same request gets the first answer
-/// again without touching anything; the same key on a different request is refused.
-fn idempotent(
-    shared: &Shared,
-    partner_id: &str,
-    key: String,
-    fingerprint: String,
-    change: impl FnOnce(&mut Store, i64) -> Result<Applied, ApiError>,
-) -> ApiResult {
-    shared.with_store(|store, now| {
-        if let Some(replay) = store.replay(partner_id, &key) {
-            if replay.fingerprint != fingerprint {
-                return Err(ApiError::unprocessable(
-                    "idempotency_key_reused",
-                    "this Idempotency-Key was used for a different request",
-                ));
-            }
-            return Ok((replay.status, Json(replay.body.clone())).into_response());
-        }
-        let applied = change(store, now)?;
-        for (kind, reservation_id) in applied.effects {
-            store.effects.push(Effect {
-                kind,
-                partner_id: partner_id.to_owned(),
-                reservation_id,
-                idempotency_key: key.clone(),
-            });
-        }
-        let replay = Replay {
+/// The checks of [`Guarded`] after the body is read.
+fn guard<T: DeserializeOwned>(
+    shared: &Arc<Shared>,
+    partner_id: String,
+    parts: &Parts,
+    body: &Bytes,
+) -> Result<Guarded<T>, ApiError> {
+    authorize(shared, &parts.headers, &partner_id)?;
+    let key = idempotency_key(&parts.headers)?;
+    let (request, canonical) = parse_body(body)?;
+    let fingerprint = format!("POST {} {canonical}", parts.uri.path());
+    let write = Write {
+        shared: shared.clone(),
+        partner_id,
+        key,
+        fingerprint,
+    };
+    Ok(Guarded(request, write))
+}
+
+impl Write {
+    /// Runs a change once per idempotency key: a repeat of the same request gets the first
+    /// answer again without touching anything; the same key on a different request is refused.
+    pub(super) fn apply(
+        self,
+        change: impl FnOnce(&mut Store, i64) -> Result<Applied, ApiError>,
+    ) -> ApiResult {
+        let Write {
+            shared,
+            partner_id,
+            key,
             fingerprint,
-            status: applied.status,
-            body: applied.body.clone(),
-        };
-        store.remember(partner_id, &key, replay);
-        Ok((applied.status, Json(applied.body)).into_response())
-    })
+        } = self;
+        shared.with_store(|store, now| {
+            if let Some(replay) = store.replay(&partner_id, &key) {
+                if replay.fingerprint != fingerprint {
+                    return Err(ApiError::unprocessable(
+                        "idempotency_key_reused",
+                        "this Idempotency-Key was used for a different request",
+                    ));
+                }
+                return Ok((replay.status, Json(replay.body.clone())).into_response());
+            }
+            let applied = change(store, now)?;
+            for (kind, reservation_id) in applied.effects {
+                store.effects.push(Effect {
+                    kind,
+                    partner_id: partner_id.clone(),
+                    reservation_id,
+                    idempotency_key: key.clone(),
+                });
+            }
+            let replay = Replay {
+                fingerprint,
+                status: applied.status,
+                body: applied.body.clone(),
+            };
+            store.remember(&partner_id, &key, replay);
+            Ok((applied.status, Json(applied.body)).into_response())
+        })
+    }
+
+    /// Runs a change of one reservation once (see [`apply`](Write::apply)): answers the
+    /// reservation, and records `kind` only when the change changed anything.
+    pub(super) fn apply_to_reservation(
+        self,
+        kind: EffectKind,
+        change: impl FnOnce(&mut Store, i64) -> Result<(Reservation, bool), ApiError>,
+    ) -> ApiResult {
+        self.apply(|store, now| Ok(Applied::reservation(kind, change(store, now)?)))
+    }
 }

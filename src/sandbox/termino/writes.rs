@@ -1,24 +1,20 @@
-//! The fake Termino's changing endpoints: each passes the one guard ([`guarded`]: token,
+//! The fake Termino's changing endpoints: each passes the one guard ([`Guarded`]: token,
 //! `Idempotency-Key`, body) and applies its change through it, so a retried request is applied
 //! once.
 
-use std::sync::Arc;
-
-use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::extract::Path;
+use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::error::ApiError;
 use super::model::EffectKind;
-use super::request::{ApiResult, Applied, guarded, parse_time};
-use super::shared::Shared;
+use super::request::{ApiResult, Applied, Guarded, parse_time};
 use super::store::NewReservation;
 use crate::domain::{BookingStatus, Customer};
 
 #[derive(Deserialize)]
-struct CreateRequest {
+pub(super) struct CreateRequest {
     voucher_code: String,
     offer_id: String,
     start: String,
@@ -29,14 +25,9 @@ struct CreateRequest {
 }
 
 pub(super) async fn create_reservation(
-    State(shared): State<Arc<Shared>>,
     Path(partner_id): Path<String>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Guarded(request, write): Guarded<CreateRequest>,
 ) -> ApiResult {
-    let (request, write): (CreateRequest, _) =
-        guarded(&shared, &partner_id, &uri, &headers, &body)?;
     if request.voucher_code.trim().is_empty() {
         return Err(ApiError::bad_request(
             "invalid_request",
@@ -53,7 +44,7 @@ pub(super) async fn create_reservation(
         // Created from the partner's own calendar, so the partner has accepted it already.
         status: BookingStatus::Confirmed,
     };
-    write.apply(&shared, &partner_id, |store, now| {
+    write.apply(|store, now| {
         let reservation = store.create(&partner_id, new, now)?;
         Ok(Applied {
             status: StatusCode::CREATED,
@@ -64,82 +55,60 @@ pub(super) async fn create_reservation(
 }
 
 #[derive(Deserialize)]
-struct RescheduleRequest {
+pub(super) struct RescheduleRequest {
     start: String,
     end: String,
 }
 
 pub(super) async fn reschedule(
-    State(shared): State<Arc<Shared>>,
     Path((partner_id, id)): Path<(String, String)>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Guarded(request, write): Guarded<RescheduleRequest>,
 ) -> ApiResult {
-    let (request, write): (RescheduleRequest, _) =
-        guarded(&shared, &partner_id, &uri, &headers, &body)?;
     let slot = (
         parse_time("start", &request.start)?,
         parse_time("end", &request.end)?,
     );
-    write.apply(&shared, &partner_id, |store, now| {
-        let outcome = store.reschedule(&partner_id, &id, slot, false, now)?;
-        Ok(Applied::reservation(EffectKind::Reschedule, outcome))
+    write.apply_to_reservation(EffectKind::Reschedule, |store, now| {
+        store.reschedule(&partner_id, &id, slot, false, now)
     })
 }
 
 #[derive(Deserialize)]
-struct CustomerRequest {
+pub(super) struct CustomerRequest {
     customer: Customer,
 }
 
 pub(super) async fn update_customer(
-    State(shared): State<Arc<Shared>>,
     Path((partner_id, id)): Path<(String, String)>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Guarded(request, write): Guarded<CustomerRequest>,
 ) -> ApiResult {
-    let (request, write): (CustomerRequest, _) =
-        guarded(&shared, &partner_id, &uri, &headers, &body)?;
-    write.apply(&shared, &partner_id, |store, now| {
-        let outcome = store.set_customer(&partner_id, &id, request.customer, now)?;
-        Ok(Applied::reservation(EffectKind::UpdateCustomer, outcome))
+    write.apply_to_reservation(EffectKind::UpdateCustomer, |store, now| {
+        store.set_customer(&partner_id, &id, request.customer, now)
     })
 }
 
 #[derive(Deserialize)]
-struct EmptyRequest {}
+pub(super) struct EmptyRequest {}
 
 pub(super) async fn cancel_reservation(
-    State(shared): State<Arc<Shared>>,
     Path((partner_id, id)): Path<(String, String)>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Guarded(EmptyRequest {}, write): Guarded<EmptyRequest>,
 ) -> ApiResult {
-    let (EmptyRequest {}, write) = guarded(&shared, &partner_id, &uri, &headers, &body)?;
-    write.apply(&shared, &partner_id, |store, now| {
-        let outcome = store.set_status(&partner_id, &id, BookingStatus::Cancelled, now)?;
-        Ok(Applied::reservation(EffectKind::CancelReservation, outcome))
+    write.apply_to_reservation(EffectKind::CancelReservation, |store, now| {
+        store.set_status(&partner_id, &id, BookingStatus::Cancelled, now)
     })
 }
 
 #[derive(Deserialize)]
-struct VoucherCancelRequest {
+pub(super) struct VoucherCancelRequest {
     reason: String,
 }
 
 pub(super) async fn cancel_voucher(
-    State(shared): State<Arc<Shared>>,
     Path((partner_id, code)): Path<(String, String)>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Guarded(request, write): Guarded<VoucherCancelRequest>,
 ) -> ApiResult {
-    let (request, write): (VoucherCancelRequest, _) =
-        guarded(&shared, &partner_id, &uri, &headers, &body)?;
-    write.apply(&shared, &partner_id, |store, now| {
+    write.apply_to_reservation(EffectKind::CancelVoucher, |store, now| {
         let outcome = store.cancel_voucher(&partner_id, &code, now)?;
         if outcome.1 {
             tracing::info!(
@@ -149,25 +118,20 @@ pub(super) async fn cancel_voucher(
                 "fake Termino: voucher cancelled"
             );
         }
-        Ok(Applied::reservation(EffectKind::CancelVoucher, outcome))
+        Ok(outcome)
     })
 }
 
 #[derive(Deserialize)]
-struct ReissueRequest {
+pub(super) struct ReissueRequest {
     offer_id: String,
 }
 
 pub(super) async fn reissue_voucher(
-    State(shared): State<Arc<Shared>>,
     Path((partner_id, code)): Path<(String, String)>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    Guarded(request, write): Guarded<ReissueRequest>,
 ) -> ApiResult {
-    let (request, write): (ReissueRequest, _) =
-        guarded(&shared, &partner_id, &uri, &headers, &body)?;
-    write.apply(&shared, &partner_id, |store, now| {
+    write.apply(|store, now| {
         let (cancelled, new_voucher_code) =
             store.reissue_voucher(&partner_id, &code, &request.offer_id, now)?;
         Ok(Applied {

@@ -58,6 +58,13 @@ const FULL_POLL_MARK: &str = "full@";
 
 const DAY: i64 = 24 * 60 * 60;
 
+/// When the whole window was last read, as a Reservio cursor records it.
+fn last_full_read(cursor: Option<&str>) -> Option<i64> {
+    cursor
+        .and_then(|c| c.strip_prefix(FULL_POLL_MARK))
+        .and_then(|at| at.parse::<i64>().ok())
+}
+
 /// How far a create's search for an earlier attempt looks around the booking's own time: a
 /// booking staff moved further than this after a lost response would be created again.
 const KEY_SEARCH_MARGIN: i64 = DAY;
@@ -80,10 +87,7 @@ impl WindowPolicy {
     pub fn window_for(&self, cursor: Option<&str>) -> ((i64, i64), String) {
         let now = self.clock.now();
         let (from, to) = self.window();
-        let last_full = cursor
-            .and_then(|c| c.strip_prefix(FULL_POLL_MARK))
-            .and_then(|at| at.parse::<i64>().ok())
-            .filter(|at| *at <= now);
+        let last_full = last_full_read(cursor).filter(|at| *at <= now);
         match last_full {
             Some(at) if now - at < self.far_every_secs => (
                 (from, to.min(now + self.near_secs)),
@@ -91,6 +95,17 @@ impl WindowPolicy {
             ),
             _ => ((from, to), format!("{FULL_POLL_MARK}{now}")),
         }
+    }
+
+    /// When the whole window falls due again after the read that left `cursor`: the poll
+    /// that reads it must not wait for the next poll after that time (a change beyond the near
+    /// part would wait up to one more poll interval). `None` when every poll reads it whole,
+    /// or none has yet (the next poll does).
+    pub fn whole_window_due_at(&self, cursor: Option<&str>) -> Option<i64> {
+        if self.far_every_secs <= 0 {
+            return None;
+        }
+        last_full_read(cursor).map(|at| at.saturating_add(self.far_every_secs))
     }
 
     /// The window as of now, in Unix seconds: `[from, to)`.
@@ -444,6 +459,10 @@ fn service_from(item: &Value) -> Result<Service, SystemError> {
 impl BookingSystem for ReservioClient {
     fn system(&self) -> System {
         System::Reservio
+    }
+
+    fn read_due_at(&self, cursor: Option<&str>) -> Option<i64> {
+        self.window.whole_window_due_at(cursor)
     }
 
     /// Polls the rolling window; `cursor` is ignored (Reservio has no feed) and the returned

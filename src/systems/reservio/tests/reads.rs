@@ -202,3 +202,31 @@ fn the_near_window_is_read_at_every_poll_and_the_whole_window_only_now_and_then(
         policy.window()
     );
 }
+
+#[test]
+fn the_whole_window_falls_due_a_far_interval_after_it_was_last_read() {
+    let clock = Clock::fixed(NOW);
+    let policy = WindowPolicy {
+        far_every_secs: 60,
+        ..WindowPolicy::rolling(clock.clone())
+    };
+    assert_eq!(
+        policy.whole_window_due_at(None),
+        None,
+        "the next poll reads it whole"
+    );
+    let (_, cursor) = policy.window_for(None);
+    assert_eq!(policy.whole_window_due_at(Some(&cursor)), Some(NOW + 60));
+    // A near read keeps the time of the last whole one.
+    clock.advance(30);
+    let (_, near) = policy.window_for(Some(&cursor));
+    assert_eq!(policy.whole_window_due_at(Some(&near)), Some(NOW + 60));
+    // A poll at that time reads it whole (and the next falls due a minute on).
+    clock.advance(30);
+    let (whole, later) = policy.window_for(Some(&near));
+    assert_eq!(whole, policy.window());
+    assert_eq!(policy.whole_window_due_at(Some(&later)), Some(NOW + 120));
+    // Every poll reading the whole window: no time of its own.
+    let every = WindowPolicy::rolling(clock);
+    assert_eq!(every.whole_window_due_at(Some(&later)), None);
+}
