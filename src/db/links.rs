@@ -3,7 +3,8 @@
 
 use std::sync::LazyLock;
 
-use sqlx::any::AnyRow;
+use sqlx::Executor;
+use sqlx::any::{Any, AnyRow};
 
 use super::link_sides::{self, Read, Snapshot, StoredBase};
 use super::{Db, Tx};
@@ -158,18 +159,23 @@ pub async fn page_due_for_connection(
     fetch_rows(db, Read::Sync, query).await
 }
 
+/// Every current link of every connection, in id order: a look over the whole database (the
+/// soak's final check against the systems' own state).
+pub async fn all_current(db: &Db) -> Result<Vec<LinkRow>, sqlx::Error> {
+    let sql = format!(
+        "{} WHERE l.superseded_by IS NULL ORDER BY l.id",
+        joined(Read::Sync)
+    );
+    fetch_rows(db, Read::Sync, sqlx::query(&sql)).await
+}
+
 /// Sets when reconcile must look at the link again, on its own.
 pub async fn set_next_check(
     db: &Db,
     link_id: i64,
     next_check_at: Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE booking_links SET next_check_at = $1 WHERE id = $2")
-        .bind(next_check_at)
-        .bind(link_id)
-        .execute(db.pool())
-        .await?;
-    Ok(())
+    write_next_check(db.pool(), link_id, next_check_at).await
 }
 
 /// Sets when reconcile must look at the link again, in the transaction that applied its
@@ -179,10 +185,18 @@ pub async fn set_next_check_in(
     link_id: i64,
     next_check_at: Option<i64>,
 ) -> Result<(), sqlx::Error> {
+    write_next_check(&mut **tx, link_id, next_check_at).await
+}
+
+async fn write_next_check<'c>(
+    conn: impl Executor<'c, Database = Any>,
+    link_id: i64,
+    next_check_at: Option<i64>,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE booking_links SET next_check_at = $1 WHERE id = $2")
         .bind(next_check_at)
         .bind(link_id)
-        .execute(&mut **tx)
+        .execute(conn)
         .await?;
     Ok(())
 }
@@ -213,23 +227,26 @@ pub async fn superseded_by(db: &Db, id: i64) -> Result<Option<i64>, sqlx::Error>
 /// The snapshot ids a link holds, (Reservio, Termino), `None` where a side is still missing.
 pub type SideIds = (Option<i64>, Option<i64>);
 
-const SIDE_IDS: &str =
-    "SELECT reservio_booking_id, termino_booking_id FROM booking_links WHERE id = $1";
-
 /// The sides link `id` holds so far; `None` when there is no such link.
 pub async fn side_ids(db: &Db, id: i64) -> Result<Option<SideIds>, sqlx::Error> {
-    sqlx::query_as(SIDE_IDS)
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await
+    read_side_ids(db.pool(), id).await
 }
 
 /// [`side_ids`] inside the caller's transaction.
 pub async fn side_ids_tx(tx: &mut Tx, id: i64) -> Result<Option<SideIds>, sqlx::Error> {
-    sqlx::query_as(SIDE_IDS)
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await
+    read_side_ids(&mut **tx, id).await
+}
+
+async fn read_side_ids<'c>(
+    conn: impl Executor<'c, Database = Any>,
+    id: i64,
+) -> Result<Option<SideIds>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT reservio_booking_id, termino_booking_id FROM booking_links WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await
 }
 
 /// The current link a snapshot belongs to, if any.
@@ -385,13 +402,7 @@ const APPOINTMENT_AT: &str = "COALESCE(base_start_at, \
 
 /// Recomputes when a link's appointment is, for the lists that sort and filter by it.
 async fn refresh_appointment(tx: &mut Tx, link_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(&format!(
-        "UPDATE booking_links SET appointment_at = {APPOINTMENT_AT} WHERE id = $1"
-    ))
-    .bind(link_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    refresh_appointments(tx, "id = $1", link_id).await
 }
 
 /// Recomputes the appointment of the current links of a snapshot that changed. Only links
@@ -400,12 +411,17 @@ pub async fn refresh_appointment_of_booking(
     tx: &mut Tx,
     booking_id: i64,
 ) -> Result<(), sqlx::Error> {
+    let which = "base_start_at IS NULL AND superseded_by IS NULL \
+         AND (reservio_booking_id = $1 OR termino_booking_id = $1)";
+    refresh_appointments(tx, which, booking_id).await
+}
+
+/// Recomputes `appointment_at` of the links `which` picks, a condition on `$1` = `id`.
+async fn refresh_appointments(tx: &mut Tx, which: &str, id: i64) -> Result<(), sqlx::Error> {
     sqlx::query(&format!(
-        "UPDATE booking_links SET appointment_at = {APPOINTMENT_AT} \
-         WHERE base_start_at IS NULL AND superseded_by IS NULL \
-         AND (reservio_booking_id = $1 OR termino_booking_id = $1)"
+        "UPDATE booking_links SET appointment_at = {APPOINTMENT_AT} WHERE {which}"
     ))
-    .bind(booking_id)
+    .bind(id)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -120,49 +120,49 @@ async fn link_one(
                 .voucher_code
                 .as_deref()
                 .or(other.voucher_code.as_deref());
-            let link_id = links::insert(
-                tx,
-                &NewLink {
-                    connection_id: connection.id,
-                    partner_id: connection.partner_id,
-                    reservio_booking_id: Some(reservio),
-                    termino_booking_id: Some(termino),
-                    voucher_code: voucher,
-                    origin,
-                },
-                now,
-            )
-            .await?;
-            audit_link(
-                tx,
-                connection,
-                "link.created",
-                link_id,
-                booking,
-                system,
-                now,
-            )
-            .await?;
-            return Ok(link_id);
+            let sides = (Some(reservio), Some(termino));
+            let seen = (booking, system);
+            return create_link(tx, connection, sides, voucher, origin, seen, now).await;
         }
     }
     let (reservio, termino) = match system {
         System::Reservio => (Some(booking.id), None),
         System::Termino => (None, Some(booking.id)),
     };
-    let link_id = links::insert(
+    let voucher = booking.voucher_code.as_deref();
+    let seen = (booking, system);
+    create_link(
         tx,
-        &NewLink {
-            connection_id: connection.id,
-            partner_id: connection.partner_id,
-            reservio_booking_id: reservio,
-            termino_booking_id: termino,
-            voucher_code: booking.voucher_code.as_deref(),
-            origin: system,
-        },
+        connection,
+        (reservio, termino),
+        voucher,
+        system,
+        seen,
         now,
     )
-    .await?;
+    .await
+}
+
+/// Stores a new link of `connection` with its sides (Reservio, Termino), and audits its
+/// creation on `seen`: the booking in its system that the link step was placing.
+async fn create_link(
+    tx: &mut Tx,
+    connection: &Connection,
+    sides: links::SideIds,
+    voucher_code: Option<&str>,
+    origin: System,
+    (booking, system): (&StoredBooking, System),
+    now: i64,
+) -> Result<i64, SyncError> {
+    let link = NewLink {
+        connection_id: connection.id,
+        partner_id: connection.partner_id,
+        reservio_booking_id: sides.0,
+        termino_booking_id: sides.1,
+        voucher_code,
+        origin,
+    };
+    let link_id = links::insert(tx, &link, now).await?;
     audit_link(
         tx,
         connection,

@@ -7,9 +7,11 @@
 //! services, so reconcile has nothing to write — the common case it must be fast at.
 
 use anyhow::Context;
-use bookbridge::db::connections::{self, Connection, NewConnection, ServiceMapping};
+use bookbridge::db::connections::{self, Connection};
 use bookbridge::db::{Backend, Db, partners};
 use bookbridge::domain::PartnerName;
+
+use crate::fill;
 
 /// What was stored.
 pub struct Fixture {
@@ -23,17 +25,6 @@ const SERVICES: [(&str, &str, i64); 3] = [
     ("svc-bench-1", "offer-bench-1", 45),
     ("svc-bench-2", "offer-bench-2", 90),
 ];
-
-/// A sequence `n` = 1..=$2 as a row source, in each backend's fastest way.
-fn sequence(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => {
-            "(WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < $2) \
-             SELECT n FROM seq) AS g"
-        }
-        Backend::Postgres => "generate_series(1::BIGINT, $2) AS g(n)",
-    }
-}
 
 /// Appointments over the next 60 days, eight a day; times, services and customers vary so
 /// rows are as long as real ones. `$1` connection, `$2` count, `$3` first day, `$4` now.
@@ -52,7 +43,7 @@ fn bookings_sql(backend: Backend, system: &str, prefix: &str, service_prefix: &s
          'confirmed', 'SLV' || (10000000 + n), NULL, 0, \
          'bench-' || n, '{{}}', $4 \
          FROM {}",
-        sequence(backend)
+        fill::sequence(backend)
     )
 }
 
@@ -75,38 +66,14 @@ pub async fn store_links(db: &Db, count: u64, now: i64) -> anyhow::Result<Fixtur
     let mut tx = db.begin_write().await?;
     let name = PartnerName::parse("Benchmark Spa").map_err(|e| anyhow::anyhow!(e.0))?;
     let partner_id = partners::insert(&mut tx, &name, now).await?;
-    let connection_id = connections::insert(
-        &mut tx,
-        &NewConnection {
-            partner_id,
-            connection_code: "BENCH",
-            reservio_business_id: "biz-bench",
-            termino_partner_id: "slv-bench",
-            reservio_token: "unused",
-            termino_token: "unused",
-            webhook_secret: "unused",
-            state: "active",
-            actor: "system",
-        },
-        now,
-    )
-    .await?;
-    for (service, offer, minutes) in SERVICES {
-        connections::insert_mapping(
-            &mut tx,
-            &ServiceMapping {
-                id: 0,
-                connection_id,
-                reservio_service_id: service.into(),
-                reservio_service_name: format!("Service {service}"),
-                termino_offer_id: offer.into(),
-                termino_offer_name: format!("Voucher {offer}"),
-                duration_minutes: minutes,
-            },
-            now,
-        )
-        .await?;
-    }
+    let services = SERVICES.map(|(id, offer_id, minutes)| fill::Service {
+        id,
+        name: format!("Service {id}"),
+        offer_id,
+        offer_name: format!("Voucher {offer_id}"),
+        minutes,
+    });
+    let connection_id = fill::connection(&mut tx, partner_id, "bench", services, now).await?;
     let first_day = (now.div_euclid(86_400) + 1) * 86_400;
     let backend = db.backend();
     for (system, prefix, service_prefix) in [

@@ -78,10 +78,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     let keys = bookbridge::config::KeySettings::in_memory(
         std::env::temp_dir().join(format!("bench-{}.checkpoints", std::process::id())),
     );
-    let db = Db::connect(scratch.url())
-        .await?
-        .with_keys(keys.keyring.clone(), Some(keys.checkpoint_file.clone()));
-    db.migrate().await?;
+    let db = scratch.migrated_db(&keys).await?;
     add_demo_partners(&db).await?;
     if plan.background_links > 0 {
         let started = Instant::now();

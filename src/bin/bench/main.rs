@@ -14,6 +14,8 @@
 //! (`--connections`) makes the run exit with a failure.
 
 mod cpu;
+#[path = "../shared/fill.rs"]
+mod fill;
 mod fixture;
 mod instances;
 mod latency;
@@ -22,6 +24,8 @@ mod report;
 mod scale;
 #[path = "../shared/scratch.rs"]
 mod scratch;
+#[path = "../shared/setup.rs"]
+mod setup;
 mod throughput;
 
 use std::process::ExitCode;
@@ -111,21 +115,11 @@ impl Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "bookbridge=error".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("bench: cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    setup::log_errors_to_stderr();
+    let Some(outcome) = setup::block_on("bench", run(&cli)) else {
+        return ExitCode::FAILURE;
     };
-    match runtime.block_on(run(&cli)) {
+    match outcome {
         Ok((table, lost)) => {
             println!("{}", table.render());
             if lost > 0 {
@@ -174,27 +168,25 @@ async fn run(cli: &Cli) -> anyhow::Result<(Table, usize)> {
     }
     let reconcile = cli.runs(Part::Reconcile);
     let memory = cli.runs(Part::Memory);
+    let server = cli.database_url.as_deref();
+    let keep = |_: &anyhow::Result<()>| cli.keep;
     if reconcile || memory {
-        let scratch = Scratch::create(cli.database_url.as_deref(), "bench_links").await?;
-        let outcome = links_part(cli, &scratch, reconcile, &mut table).await;
-        scratch.finish(cli.keep).await;
-        outcome?;
+        Scratch::around(server, "bench_links", keep, async |scratch| {
+            links_part(cli, scratch, reconcile, &mut table).await
+        })
+        .await?;
     }
     if cli.runs(Part::Latency) {
-        let scratch = Scratch::create(cli.database_url.as_deref(), "bench_latency").await?;
-        let outcome = latency::measure(
-            &scratch,
-            &latency::Plan {
-                changes: cli.changes,
-                poll_interval_secs: cli.poll_interval,
-                bookings_per_partner: cli.bookings_per_partner,
-                background_links: cli.background_links,
-            },
-            &mut table,
-        )
-        .await;
-        scratch.finish(cli.keep).await;
-        outcome?;
+        let plan = latency::Plan {
+            changes: cli.changes,
+            poll_interval_secs: cli.poll_interval,
+            bookings_per_partner: cli.bookings_per_partner,
+            background_links: cli.background_links,
+        };
+        Scratch::around(server, "bench_latency", keep, async |scratch| {
+            latency::measure(scratch, &plan, &mut table).await
+        })
+        .await?;
     }
     table.note(format!(
         "peak RSS of the whole benchmark process (VmHWM): {}",

@@ -236,33 +236,24 @@ pub async fn measure(bench: &LinkBench, repeat: usize, table: &mut Table) -> any
     let links_only = median(links_only);
     let paged = median(paged_reads);
     let ratio = reconciled / plain;
-    table.row(
-        "plain SELECT of the links with both snapshots",
-        format!("{plain:.2} s ({:.0} rows/s)", links / plain),
-        "-",
-        Verdict::Info,
+    let paged_query = format!(
+        "reconcile's paged query alone ({} links a page)",
+        bookbridge::sync::reconcile::PAGE
     );
-    table.row(
-        "plain SELECT of the links table alone",
-        format!("{links_only:.2} s ({:.0} rows/s)", links / links_only),
-        "-",
-        Verdict::Info,
-    );
-    table.row(
-        format!(
-            "reconcile's paged query alone ({} links a page)",
-            bookbridge::sync::reconcile::PAGE
+    // How long each took, and how many rows (or links) a second that is.
+    for (metric, secs, per) in [
+        (
+            "plain SELECT of the links with both snapshots",
+            plain,
+            "rows",
         ),
-        format!("{paged:.2} s ({:.0} rows/s)", links / paged),
-        "-",
-        Verdict::Info,
-    );
-    table.row(
-        "reconcile pass, links that agree",
-        format!("{reconciled:.2} s ({:.0} links/s)", links / reconciled),
-        "-",
-        Verdict::Info,
-    );
+        ("plain SELECT of the links table alone", links_only, "rows"),
+        (paged_query.as_str(), paged, "rows"),
+        ("reconcile pass, links that agree", reconciled, "links"),
+    ] {
+        let value = format!("{secs:.2} s ({:.0} {per}/s)", links / secs);
+        table.row(metric, value, "-", Verdict::Info);
+    }
     table.row(
         "reconcile time / plain SELECT time",
         format!("{ratio:.2}×"),

@@ -4,10 +4,11 @@
 //! filled by one `INSERT … SELECT` over a generated sequence, in one transaction.
 
 use anyhow::Context;
-use bookbridge::db::connections::{self, NewConnection, ServiceMapping};
 use bookbridge::db::users::{self, NewUser};
 use bookbridge::db::{Backend, Db, partners};
 use bookbridge::domain::{Email, PartnerName, Role};
+
+use crate::fill;
 
 /// What the benchmark needs to know about the stored partner.
 pub struct Fixture {
@@ -23,17 +24,6 @@ const SERVICES: [(&str, &str, &str, i64); 3] = [
     ("svc-p-1", "Manicure", "offer-p-1", 45),
     ("svc-p-2", "Facial treatment", "offer-p-2", 90),
 ];
-
-/// `n` = 1..=`$2` as a row source.
-fn sequence(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => {
-            "(WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < $2) \
-             SELECT n FROM seq) AS g"
-        }
-        Backend::Postgres => "generate_series(1::BIGINT, $2) AS g(n)",
-    }
-}
 
 /// One system's snapshots. `$1` connection, `$2` count, `$3` midnight today (UTC), `$4` now.
 /// Days are scattered (7919 is prime) so neighbouring ids are not neighbouring times; one
@@ -54,7 +44,7 @@ fn snapshots_sql(backend: Backend, system: &str, prefix: &str, service: &str) ->
            'customer.' || n || '@example.test', '+420 6' || (10000000 + n % 89999999), \
            {status}, 'SLV' || (10000000 + n), 0, 'bench-' || n, '{{}}', $4 \
          FROM {}",
-        sequence(backend)
+        fill::sequence(backend)
     )
 }
 
@@ -170,41 +160,15 @@ async fn store_connection(
     count: i64,
     now: i64,
 ) -> anyhow::Result<i64> {
-    let code = format!("BENCH-PAGES{suffix}");
-    let business = format!("biz-bench-pages{suffix}");
-    let slv = format!("slv-bench-pages{suffix}");
-    let connection_id = connections::insert(
-        tx,
-        &NewConnection {
-            partner_id,
-            connection_code: &code,
-            reservio_business_id: &business,
-            termino_partner_id: &slv,
-            reservio_token: "unused",
-            termino_token: "unused",
-            webhook_secret: "unused",
-            state: "active",
-            actor: "system",
-        },
-        now,
-    )
-    .await?;
-    for (service, name, offer, minutes) in SERVICES {
-        connections::insert_mapping(
-            tx,
-            &ServiceMapping {
-                id: 0,
-                connection_id,
-                reservio_service_id: service.into(),
-                reservio_service_name: name.into(),
-                termino_offer_id: offer.into(),
-                termino_offer_name: format!("Voucher: {name}"),
-                duration_minutes: minutes,
-            },
-            now,
-        )
-        .await?;
-    }
+    let services = SERVICES.map(|(id, name, offer_id, minutes)| fill::Service {
+        id,
+        name: name.into(),
+        offer_id,
+        offer_name: format!("Voucher: {name}"),
+        minutes,
+    });
+    let name = format!("bench-pages{suffix}");
+    let connection_id = fill::connection(tx, partner_id, &name, services, now).await?;
     let midnight = now.div_euclid(86_400) * 86_400;
     // External ids unique across the partners' connections (`r-n`, `r-7-n`), so that `r…`
     // pairs with `t…` by its id alone.

@@ -21,6 +21,8 @@
 //! SQL statements one page view runs. The load comes from `wrk` when it is installed
 //! (Debian: `apt-get install wrk`), else from an in-process generator of the same shape.
 
+#[path = "../shared/fill.rs"]
+mod fill;
 mod fixture;
 mod load;
 mod queries;
@@ -28,6 +30,8 @@ mod routes;
 #[path = "../shared/scratch.rs"]
 mod scratch;
 mod sessions;
+#[path = "../shared/setup.rs"]
+mod setup;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -156,10 +160,14 @@ fn row(name: &str, f: &Figures, reference: Option<&Figures>) -> String {
 }
 
 async fn run(cli: Cli, counter: QueryCounter) -> anyhow::Result<bool> {
-    let scratch = Scratch::create(cli.database_url.as_deref(), "bench_pages").await?;
-    let outcome = measure(&cli, scratch.url().as_str(), counter).await;
-    scratch.finish(cli.keep_database).await;
-    outcome
+    let keep = |_: &anyhow::Result<bool>| cli.keep_database;
+    Scratch::around(
+        cli.database_url.as_deref(),
+        "bench_pages",
+        keep,
+        async |scratch| measure(&cli, scratch.url().as_str(), counter).await,
+    )
+    .await
 }
 
 async fn measure(cli: &Cli, url: &str, counter: QueryCounter) -> anyhow::Result<bool> {
@@ -387,24 +395,16 @@ fn serve(
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // reqwest is built without a TLS provider of its own (it only talks to loopback here).
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    setup::install_tls_provider();
     let counter = QueryCounter::default();
     let subscriber = tracing_subscriber::registry().with(counter.clone());
     if tracing::subscriber::set_global_default(subscriber).is_err() {
         eprintln!("a tracing subscriber was already set; statements are not counted");
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(outcome) = setup::block_on("bench_pages", run(cli, counter)) else {
+        return ExitCode::FAILURE;
     };
-    match runtime.block_on(run(cli, counter)) {
+    match outcome {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(2),
         Err(e) => {

@@ -9,7 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use bookbridge::db::DatabaseUrl;
+use bookbridge::config::KeySettings;
+use bookbridge::db::{DatabaseUrl, Db};
 use sqlx::Executor;
 
 /// Where the run keeps its files and its database, and how to remove them.
@@ -74,6 +75,30 @@ impl Scratch {
             return Err(e);
         }
         Ok(scratch)
+    }
+
+    /// Runs `work` on a fresh scratch (see [`Scratch::create`]), then removes it, or keeps it
+    /// when `keep` says so of the outcome.
+    pub async fn around<T>(
+        server: Option<&str>,
+        purpose: &'static str,
+        keep: impl FnOnce(&anyhow::Result<T>) -> bool,
+        work: impl AsyncFnOnce(&Scratch) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let scratch = Scratch::create(server, purpose).await?;
+        let outcome = work(&scratch).await;
+        scratch.finish(keep(&outcome)).await;
+        outcome
+    }
+
+    /// The database, opened with `keys` and migrated: the app's schema, no rows yet.
+    pub async fn migrated_db(&self, keys: &KeySettings) -> anyhow::Result<Db> {
+        let db = Db::connect(&self.url)
+            .await
+            .context("cannot open the database")?
+            .with_keys(keys.keyring.clone(), Some(keys.checkpoint_file.clone()));
+        db.migrate().await.context("cannot migrate the database")?;
+        Ok(db)
     }
 
     pub fn url(&self) -> &DatabaseUrl {

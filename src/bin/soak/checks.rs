@@ -5,11 +5,11 @@
 use std::collections::{HashMap, HashSet};
 
 use bookbridge::db::Db;
+use bookbridge::db::link_sides::Snapshot;
 use bookbridge::domain::BookingStatus;
 use bookbridge::sandbox::reservio::EffectKind;
 use bookbridge::sandbox::world::{DemoPartner, Sandbox};
 use bookbridge::systems::reservio::wire::status_from_state;
-use sqlx::FromRow;
 
 /// How many examples of each failure the report shows.
 const EXAMPLES: usize = 8;
@@ -65,48 +65,8 @@ fn worlds(sandbox: &Sandbox, partners: &[DemoPartner]) -> HashMap<i64, World> {
         .collect()
 }
 
-/// The current links with both sides, each side's snapshot, and whether anything flags them.
-#[derive(FromRow)]
-struct LinkRow {
-    id: i64,
-    connection_id: i64,
-    r_external_id: String,
-    r_start_at: i64,
-    r_end_at: i64,
-    r_status: String,
-    r_vanished_at: Option<i64>,
-    t_external_id: String,
-    t_start_at: i64,
-    t_end_at: i64,
-    t_status: String,
-    t_vanished_at: Option<i64>,
-    unresolved: i64,
-}
-
-const LINKS: &str = "\
-    SELECT l.id, l.connection_id, \
-        r.external_id AS r_external_id, r.start_at AS r_start_at, r.end_at AS r_end_at, \
-        r.status AS r_status, r.vanished_at AS r_vanished_at, \
-        t.external_id AS t_external_id, t.start_at AS t_start_at, t.end_at AS t_end_at, \
-        t.status AS t_status, t.vanished_at AS t_vanished_at, \
-        (SELECT COUNT(*) FROM mismatches m WHERE m.link_id = l.id AND m.state <> 'resolved') \
-            AS unresolved \
-    FROM booking_links l \
-    JOIN external_bookings r ON r.id = l.reservio_booking_id \
-    JOIN external_bookings t ON t.id = l.termino_booking_id \
-    WHERE l.superseded_by IS NULL \
-    ORDER BY l.id";
-
-/// One snapshot as the database holds it.
-struct Snapshot<'a> {
-    start_at: i64,
-    end_at: i64,
-    status: &'a str,
-    vanished_at: Option<i64>,
-}
-
 /// Whether a snapshot still describes the booking it stands for.
-fn compare(system: &str, snapshot: &Snapshot<'_>, remote: Option<&Remote>) -> Result<(), String> {
+fn compare(system: &str, snapshot: &Snapshot, remote: Option<&Remote>) -> Result<(), String> {
     match (remote, snapshot.vanished_at) {
         (None, Some(_)) => Ok(()),
         (None, None) => Err(format!("{system}: gone, the snapshot does not say so")),
@@ -179,29 +139,19 @@ pub async fn links(
 ) -> Result<(Links, Coverage), sqlx::Error> {
     let worlds = worlds(sandbox, partners);
     let mut links = Links::default();
-    let rows: Vec<LinkRow> = sqlx::query_as(LINKS).fetch_all(db.pool()).await?;
-    for row in rows {
-        let Some(world) = worlds.get(&row.connection_id) else {
+    // The links with both sides; one still missing a side has nothing to compare yet.
+    for row in bookbridge::db::links::all_current(db).await? {
+        let (Some((r_snapshot, t_snapshot)), Some(world)) =
+            (row.sides.both(), worlds.get(&row.connection_id))
+        else {
             continue;
         };
         links.total += 1;
-        let reservio = world.reservio.get(&row.r_external_id);
-        let termino = world.termino.get(&row.t_external_id);
-        let r_snapshot = Snapshot {
-            start_at: row.r_start_at,
-            end_at: row.r_end_at,
-            status: &row.r_status,
-            vanished_at: row.r_vanished_at,
-        };
-        let t_snapshot = Snapshot {
-            start_at: row.t_start_at,
-            end_at: row.t_end_at,
-            status: &row.t_status,
-            vanished_at: row.t_vanished_at,
-        };
+        let reservio = world.reservio.get(&r_snapshot.external_id);
+        let termino = world.termino.get(&t_snapshot.external_id);
         let problems: Vec<String> = [
-            compare("reservio", &r_snapshot, reservio),
-            compare("termino", &t_snapshot, termino),
+            compare("reservio", r_snapshot, reservio),
+            compare("termino", t_snapshot, termino),
             across(reservio, termino),
         ]
         .into_iter()
@@ -209,7 +159,7 @@ pub async fn links(
         .collect();
         if problems.is_empty() {
             links.agree += 1;
-        } else if row.unresolved > 0 {
+        } else if row.open_mismatches > 0 {
             links.flagged += 1;
         } else {
             links.lost += 1;
@@ -321,12 +271,12 @@ mod tests {
         }
     }
 
-    fn snapshot(start_at: i64, status: &str) -> Snapshot<'_> {
+    fn snapshot(start_at: i64, status: &str) -> Snapshot {
         Snapshot {
             start_at,
             end_at: start_at + 3600,
-            status,
-            vanished_at: None,
+            status: status.into(),
+            ..Snapshot::default()
         }
     }
 

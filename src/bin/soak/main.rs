@@ -28,6 +28,8 @@ mod load;
 mod report;
 #[path = "../shared/scratch.rs"]
 mod scratch;
+#[path = "../shared/setup.rs"]
+mod setup;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -202,11 +204,7 @@ async fn soak(cli: &Cli, exe: PathBuf, scratch: &Scratch) -> anyhow::Result<Repo
     let key_file = scratch.dir().join("soak.key");
     let keys = bookbridge::config::KeySettings::load(&key_file, None, true)
         .context("cannot create the key file")?;
-    let db = Db::connect(scratch.url())
-        .await
-        .context("cannot open the database")?
-        .with_keys(keys.keyring.clone(), Some(keys.checkpoint_file.clone()));
-    db.migrate().await.context("cannot migrate the database")?;
+    let db = scratch.migrated_db(&keys).await?;
     let passwords = Passwords::new(2)?;
     let demo = DemoSettings {
         password: PASSWORD.into(),
@@ -381,17 +379,14 @@ async fn soak(cli: &Cli, exe: PathBuf, scratch: &Scratch) -> anyhow::Result<Repo
 
 async fn run(cli: Cli) -> anyhow::Result<bool> {
     let exe = AppProcess::beside_this_program()?;
-    let scratch = Scratch::create(cli.database_url.as_deref(), "soak").await?;
-    let outcome = soak(&cli, exe, &scratch).await;
-    let passed = match &outcome {
-        Ok(report) => {
-            report.print();
-            report.passed()
-        }
-        Err(_) => false,
-    };
-    scratch.finish(cli.keep || !passed).await;
-    outcome.map(|_| passed)
+    // The database and the app's log stay for a look when the soak fails.
+    let keep = |passed: &anyhow::Result<bool>| cli.keep || !matches!(passed, Ok(true));
+    Scratch::around(cli.database_url.as_deref(), "soak", keep, async |scratch| {
+        let report = soak(&cli, exe, scratch).await?;
+        report.print();
+        Ok(report.passed())
+    })
+    .await
 }
 
 fn main() -> ExitCode {
@@ -400,28 +395,14 @@ fn main() -> ExitCode {
         eprintln!("soak: {e}");
         return ExitCode::from(2);
     }
-    // reqwest is built without a TLS provider of its own (it only talks to loopback here).
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    setup::install_tls_provider();
     // The fake systems warn about every webhook the killed app could not take; that is the
     // point of the exercise, not news.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "bookbridge=error".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("soak: cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
+    setup::log_errors_to_stderr();
+    let Some(outcome) = setup::block_on("soak", run(cli)) else {
+        return ExitCode::FAILURE;
     };
-    match runtime.block_on(run(cli)) {
+    match outcome {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {

@@ -51,16 +51,14 @@ pub(super) async fn confirm_voucher_cancelled(
     let now = termino.get(partner, id).await?;
     let cancelled = now.status == BookingStatus::Cancelled;
     seen.push(now);
-    if cancelled {
-        Ok(Outcome::Done(
-            json!({ "reservation": id, "status": "cancelled" }),
-        ))
-    } else {
-        Ok(Outcome::Wait {
+    Ok(Outcome::done_if(
+        cancelled,
+        json!({ "reservation": id, "status": "cancelled" }),
+        Outcome::Wait {
             reason: "waiting for Termino to confirm the cancellation".into(),
             deadline: run.deadline(CONFIRM_DEADLINE_SECS),
-        })
-    }
+        },
+    ))
 }
 
 /// Cancels the booking in Reservio (never deletes it); the old booking of a service change too.
@@ -87,15 +85,11 @@ pub(super) async fn cancel_reservio(
     let after = reservio.get(business, id).await?;
     let cancelled = after.status == BookingStatus::Cancelled;
     seen.push(after);
-    if cancelled {
-        Ok(Outcome::Done(
-            json!({ "booking": id, "status": "cancelled" }),
-        ))
-    } else {
-        Ok(Outcome::Fail(
-            "Reservio still shows the booking as not cancelled".into(),
-        ))
-    }
+    Ok(Outcome::done_if(
+        cancelled,
+        json!({ "booking": id, "status": "cancelled" }),
+        Outcome::Fail("Reservio still shows the booking as not cancelled".into()),
+    ))
 }
 
 /// Reads both systems back: both must show the booking cancelled.
@@ -111,12 +105,10 @@ pub(super) async fn verify_cancelled(
         }
     })
     .await?;
-    if problems.is_empty() {
-        Ok(Outcome::Done(json!({ "both": "cancelled" })))
-    } else {
-        Ok(Outcome::Fail(format!(
-            "not cancelled everywhere: {}",
-            problems.join(", ")
-        )))
-    }
+    let failed = Outcome::Fail(format!("not cancelled everywhere: {}", problems.join(", ")));
+    Ok(Outcome::done_if(
+        problems.is_empty(),
+        json!({ "both": "cancelled" }),
+        failed,
+    ))
 }

@@ -160,9 +160,7 @@ pub(super) async fn create_new_booking(run: &StepRun<'_>) -> Result<Outcome, Sys
     };
     match write.await.map_err(db_error)? {
         Some(new_link) => {
-            if let Some(notifier) = &run.hooks.notifier {
-                notifier.notify(run.conn.id);
-            }
+            run.notify_sync();
             Ok(Outcome::Done(
                 json!({ "link_id": new_link, "voucher": voucher }),
             ))
@@ -186,14 +184,11 @@ pub(super) async fn await_new_booking(
         return Ok(Outcome::Done(json!({ "link_id": new_link })));
     }
     run.sync_now().await;
-    if link_complete(run, new_link).await? {
-        Ok(Outcome::Done(json!({ "link_id": new_link })))
-    } else {
-        Ok(Outcome::Wait {
-            reason: "waiting for the new booking to exist in both systems".into(),
-            deadline: run.deadline(run.ctx.settings.policy.propagation_sla_secs),
-        })
-    }
+    Ok(Outcome::done_if(
+        link_complete(run, new_link).await?,
+        json!({ "link_id": new_link }),
+        run.wait_for_sync("waiting for the new booking to exist in both systems".into()),
+    ))
 }
 
 /// Reads the new booking back in both systems: live, at the new time, for the new service.
@@ -260,11 +255,7 @@ pub(super) async fn verify_new_booking(
         }
         seen.push(now);
     }
-    if problems.is_empty() {
-        Ok(Outcome::Done(json!({ "link_id": new_link })))
-    } else {
-        Ok(Outcome::Fail(problems.join(", ")))
-    }
+    Ok(Outcome::verified(problems, json!({ "link_id": new_link })))
 }
 
 async fn new_voucher(run: &StepRun<'_>) -> Result<Option<String>, SystemError> {

@@ -82,6 +82,24 @@ pub(super) enum Outcome {
     CredentialsRefused(SystemError),
 }
 
+impl Outcome {
+    /// `Done(result)` when the step found what it looked for, else `otherwise` (wait, or fail).
+    pub fn done_if(found: bool, result: Value, otherwise: Outcome) -> Outcome {
+        if found {
+            Outcome::Done(result)
+        } else {
+            otherwise
+        }
+    }
+
+    /// How a read-back ends: `Done(result)` when it found nothing wrong, else a failure that
+    /// lists what it found.
+    pub fn verified(problems: Vec<String>, result: Value) -> Outcome {
+        let failed = Outcome::Fail(problems.join(", "));
+        Outcome::done_if(problems.is_empty(), result, failed)
+    }
+}
+
 impl From<SystemError> for Outcome {
     fn from(e: SystemError) -> Self {
         if crate::sync::hold::refused_credentials(&e) {
@@ -163,6 +181,22 @@ impl StepRun<'_> {
 
     pub fn deadline(&self, secs: i64) -> i64 {
         self.step_row.started_at.unwrap_or(self.ctx.clock.now()) + secs
+    }
+
+    /// Wakes the sync worker for the booking's connection, so a change made in one system
+    /// crosses over sooner.
+    pub fn notify_sync(&self) {
+        if let Some(notifier) = &self.hooks.notifier {
+            notifier.notify(self.conn.id);
+        }
+    }
+
+    /// Waits for the sync to carry a change over, until the propagation deadline.
+    pub fn wait_for_sync(&self, reason: String) -> Outcome {
+        Outcome::Wait {
+            reason,
+            deadline: self.deadline(self.ctx.settings.policy.propagation_sla_secs),
+        }
     }
 
     /// Runs a sync of the connection now; another instance already syncing it is fine.

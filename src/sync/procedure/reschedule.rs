@@ -79,15 +79,13 @@ pub(super) async fn apply_time(
         return Ok(wait_for_move_by_hand(run));
     }
     if moved {
-        if let Some(notifier) = &run.hooks.notifier {
-            notifier.notify(run.conn.id);
-        }
-        Ok(Outcome::Done(
-            json!({ "system": origin.as_str(), "start_at": start, "end_at": end }),
-        ))
-    } else {
-        Ok(Outcome::Fail(format!("{origin} did not take the new time")))
+        run.notify_sync();
     }
+    Ok(Outcome::done_if(
+        moved,
+        json!({ "system": origin.as_str(), "start_at": start, "end_at": end }),
+        Outcome::Fail(format!("{origin} did not take the new time")),
+    ))
 }
 
 /// How long the partner has to move a booking by hand in Reservio's own calendar before the
@@ -130,14 +128,11 @@ pub(super) async fn await_propagation(
     let now = client.get(account, id).await?;
     let done = arrived(&now);
     seen.push(now);
-    if done {
-        Ok(Outcome::Done(json!({ "system": other.as_str() })))
-    } else {
-        Ok(Outcome::Wait {
-            reason: format!("waiting for the new time to reach {other}"),
-            deadline: run.deadline(run.ctx.settings.policy.propagation_sla_secs),
-        })
-    }
+    Ok(Outcome::done_if(
+        done,
+        json!({ "system": other.as_str() }),
+        run.wait_for_sync(format!("waiting for the new time to reach {other}")),
+    ))
 }
 
 /// Reads both systems back: the new time, confirmed, the same service.
@@ -177,11 +172,8 @@ pub(super) async fn verify_time(
             problems.push("the two systems show different services".into());
         }
     }
-    if problems.is_empty() {
-        Ok(Outcome::Done(
-            json!({ "start_at": start, "end_at": end, "status": "confirmed" }),
-        ))
-    } else {
-        Ok(Outcome::Fail(problems.join(", ")))
-    }
+    Ok(Outcome::verified(
+        problems,
+        json!({ "start_at": start, "end_at": end, "status": "confirmed" }),
+    ))
 }

@@ -173,23 +173,17 @@ async fn drive(
             bookings::upsert(&mut tx, conn.id, snapshot, now).await?;
         }
         let position = step_row.position;
+        // Which step the audit rows of its outcome are about.
+        let at = StepRef {
+            procedure_id: id,
+            partner_id: op.partner_id,
+            position,
+            step,
+        };
         let carry_on = match outcome {
             Outcome::Done(result) => {
                 procedures::finish_step(&mut tx, id, position, &result.to_string(), now).await?;
-                audit_step(
-                    &mut tx,
-                    &actor,
-                    StepRef {
-                        procedure_id: id,
-                        partner_id: op.partner_id,
-                        position,
-                        step,
-                    },
-                    "operation.step_done",
-                    result,
-                    now,
-                )
-                .await?;
+                audit_step(&mut tx, &actor, at, "operation.step_done", result, now).await?;
                 true
             }
             Outcome::Wait { reason, deadline } if now < deadline => {
@@ -197,12 +191,7 @@ async fn drive(
                     audit_step(
                         &mut tx,
                         &actor,
-                        StepRef {
-                            procedure_id: id,
-                            partner_id: op.partner_id,
-                            position,
-                            step,
-                        },
+                        at,
                         "operation.step_waiting",
                         json!({ "reason": reason }),
                         now,
@@ -227,12 +216,7 @@ async fn drive(
                 audit_step(
                     &mut tx,
                     &actor,
-                    StepRef {
-                        procedure_id: id,
-                        partner_id: op.partner_id,
-                        position,
-                        step,
-                    },
+                    at,
                     "operation.step_retry",
                     json!({ "error": message, "attempt": step_row.attempts + 1 }),
                     now,
