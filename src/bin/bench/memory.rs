@@ -4,13 +4,22 @@ use anyhow::Context;
 
 /// The peak resident set size (`VmHWM`) in KiB since start or since the last [`reset_peak`].
 pub fn peak_rss_kib() -> anyhow::Result<u64> {
+    status_kib("VmHWM:")
+}
+
+/// The resident set size now (`VmRSS`) in KiB.
+pub fn rss_kib() -> anyhow::Result<u64> {
+    status_kib("VmRSS:")
+}
+
+fn status_kib(field: &str) -> anyhow::Result<u64> {
     let status = std::fs::read_to_string("/proc/self/status")
-        .context("cannot read /proc/self/status (peak memory is measured on Linux only)")?;
+        .context("cannot read /proc/self/status (memory is measured on Linux only)")?;
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .find_map(|line| line.strip_prefix(field))
         .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .context("/proc/self/status has no VmHWM line")
+        .with_context(|| format!("/proc/self/status has no {field} line"))
 }
 
 /// Starts a new peak from the current resident size, so that a phase's peak is its own and
