@@ -224,7 +224,7 @@ pub fn after_failure(
     if error.permanent || previous_attempts + 1 >= settings.max_attempts {
         return AfterFailure::GiveUp;
     }
-    AfterFailure::RetryIn(crate::sync::push::backoff_secs(
+    AfterFailure::RetryIn(crate::domain::backoff::secs(
         previous_attempts,
         settings.retry_base_secs,
         settings.retry_max_secs,

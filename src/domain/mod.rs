@@ -28,6 +28,7 @@ macro_rules! stored_by_name {
 }
 
 pub mod account;
+pub mod backoff;
 pub mod booking;
 pub mod case;
 pub mod connection;

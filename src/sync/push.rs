@@ -171,15 +171,6 @@ async fn execute_change(
     }
 }
 
-/// The delay before attempt `attempts + 1`: exponential, capped, with ±50 % jitter so that
-/// many failed pushes do not all retry in the same second.
-pub fn backoff_secs(attempts: i64, base: i64, max: i64, jitter: f64) -> i64 {
-    let exp = base.saturating_mul(1_i64 << attempts.clamp(0, 20));
-    let capped = exp.min(max).max(1) as f64;
-    let factor = 0.5 + jitter.clamp(0.0, 1.0);
-    ((capped * factor).round() as i64).max(1)
-}
-
 /// Pushes the connection's due outbox rows.
 pub async fn push_due(
     ctx: &SyncContext,
@@ -284,7 +275,7 @@ pub async fn push_due(
                         use rand::Rng;
                         rand::rng().random()
                     };
-                    let delay = backoff_secs(
+                    let delay = crate::domain::backoff::secs(
                         row.attempts,
                         ctx.settings.retry_base_secs,
                         ctx.settings.retry_max_secs,
@@ -463,24 +454,4 @@ async fn flag_push_failed(
         now,
     )
     .await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_the_cap() {
-        assert_eq!(backoff_secs(0, 2, 300, 0.5), 2);
-        assert_eq!(backoff_secs(1, 2, 300, 0.5), 4);
-        assert_eq!(backoff_secs(3, 2, 300, 0.5), 16);
-        assert_eq!(backoff_secs(30, 2, 300, 0.5), 300);
-    }
-
-    #[test]
-    fn jitter_spreads_retries_between_half_and_one_and_a_half_times() {
-        assert_eq!(backoff_secs(2, 2, 300, 0.0), 4);
-        assert_eq!(backoff_secs(2, 2, 300, 1.0), 12);
-        assert!(backoff_secs(0, 0, 300, 0.0) >= 1);
-    }
 }

@@ -207,7 +207,7 @@ async fn drive(
                 false
             }
             Outcome::Transient(message) if step_row.attempts + 1 < ctx.settings.max_attempts => {
-                let delay = crate::sync::push::backoff_secs(
+                let delay = crate::domain::backoff::secs(
                     step_row.attempts,
                     ctx.settings.retry_base_secs,
                     ctx.settings.retry_max_secs,
