@@ -23,6 +23,9 @@ pub struct PullReport {
     pub vanished: Vec<i64>,
     /// Bookings the system sent that could not be read.
     pub unreadable: usize,
+    /// When the system's next read falls due whatever the poll interval says, from the cursor
+    /// this pull left ([`BookingSystem::read_due_at`]).
+    pub read_due_at: Option<i64>,
 }
 
 /// Who moved a booking, where its system says: Termino marks the customer's one
@@ -116,6 +119,7 @@ pub async fn pull(
             report.vanished.extend(vanished);
         }
         cursors::set(&mut tx, connection.id, system, &batch.next_cursor, now).await?;
+        report.read_due_at = client.read_due_at(Some(&batch.next_cursor));
         // Read to its end: from now on the channel feed (where there is one) brings its changes.
         if system == System::Termino && !batch.has_more {
             cursors::mark_caught_up(&mut tx, connection.id, now).await?;

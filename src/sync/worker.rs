@@ -434,13 +434,9 @@ pub async fn sync_connection(
         // Reservio's whole window falls due at a time of its own: the poll that reads it comes
         // then, not at the first poll after it. Not after a failed sync, whose cursor may be
         // old (never sooner than a second on: a cursor that did not move cannot spin it).
-        Ok(_) => match reads_due_at(ctx, conn).await {
-            Ok(Some(due)) => due.max(started_at + 1).min(polled_at),
-            Ok(None) => polled_at,
-            Err(e) => {
-                tracing::warn!(connection = conn.id, error = %e, "cannot read the reads' due time");
-                polled_at
-            }
+        Ok(report) => match report.reservio.read_due_at {
+            Some(due) => due.max(started_at + 1).min(polled_at),
+            None => polled_at,
         },
         Err(_) => polled_at,
     };
@@ -488,15 +484,6 @@ async fn keep_lease(ctx: &SyncContext, connection_id: i64) -> std::convert::Infa
             ),
         }
     }
-}
-
-/// When Reservio's reader wants to read the connection again whatever its poll interval says
-/// (its whole window), from the cursor this sync left. Termino notifies: only Reservio's reads
-/// keep a time of their own.
-async fn reads_due_at(ctx: &SyncContext, conn: &Connection) -> Result<Option<i64>, SyncError> {
-    let systems = ctx.connector.systems(conn)?;
-    let cursor = cursors::get(&ctx.db, conn.id, System::Reservio).await?;
-    Ok(systems.reservio.read_due_at(cursor.as_deref()))
 }
 
 async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, SyncError> {
