@@ -318,8 +318,7 @@ async fn audit_outcome(
         Event::new(&SENDER, action, "email", row.id)
             .partner(row.partner_id)
             .after(after),
-    )
-    .await?;
+    )?;
     Ok(())
 }
 

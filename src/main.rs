@@ -598,8 +598,7 @@ async fn add_user(
             .after(
                 serde_json::json!({ "email": email.as_str(), "role": role.as_str(), "via": "cli" }),
             ),
-    )
-    .await?;
+    )?;
     tx.commit().await?;
     println!("user {} added with id {id}", email.as_str());
     Ok(ExitCode::SUCCESS)

@@ -166,8 +166,7 @@ async fn fifty_concurrent_writers_never_see_busy_and_the_chain_stays_intact(app:
                         clock.now(),
                         Event::new(&Actor::System, "test.contention", "writer", writer)
                             .after(serde_json::json!({ "round": round })),
-                    )
-                    .await?;
+                    )?;
                     tx.commit().await?;
                     Ok::<_, sqlx::Error>(())
                 };

@@ -15,6 +15,7 @@
 
 pub mod checkpoint;
 mod entry;
+pub mod pending;
 pub mod search;
 mod verify;
 
@@ -111,16 +112,14 @@ impl<'a> Event<'a> {
 }
 
 /// Appends one event inside the caller's transaction, so the audit row commits or rolls back
-/// together with the change it describes. Returns the new row's id.
-pub async fn append(tx: &mut Tx, now: i64, event: Event<'_>) -> Result<i64, sqlx::Error> {
-    // Taking the next number from the head row locks it until commit: writers queue up here
-    // and the chain stays linear on both databases.
-    let (seq, prev_hash): (i64, String) =
-        sqlx::query_as("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash")
-            .fetch_one(&mut **tx)
-            .await?;
-    let mut entry = Entry {
-        id: seq,
+/// together with the change it describes. The row takes its place in the chain when the
+/// transaction commits ([`pending`]): until then it holds no lock, and rows of one transaction
+/// keep the order they were appended in.
+pub fn append(tx: &mut Tx, now: i64, event: Event<'_>) -> Result<(), sqlx::Error> {
+    // A missing key fails here, where the caller can still say what it was doing.
+    let key_id = tx.keys()?.current_id().to_string();
+    tx.audit_rows().push(Entry {
+        id: 0,
         at: now,
         actor: event.actor.label(),
         actor_user_id: event.actor.user_id(),
@@ -131,49 +130,18 @@ pub async fn append(tx: &mut Tx, now: i64, event: Event<'_>) -> Result<i64, sqlx
         before_state: event.before.map(|v| v.to_string()),
         after_state: event.after.map(|v| v.to_string()),
         request_id: event.request_id.map(str::to_string),
-        prev_hash,
+        prev_hash: String::new(),
         hash: String::new(),
-        key_id: String::new(),
-    };
-    let keys = tx.keys()?;
-    entry.key_id = keys.current_id().to_string();
-    entry.hash = entry
-        .expected_hash(keys)
-        .map_err(|e| sqlx::Error::Configuration(format!("{e:?}").into()))?;
-    sqlx::query(
-        "INSERT INTO audit_log (id, at, actor, actor_user_id, action, entity_type, entity_id, \
-         partner_id, before_state, after_state, request_id, prev_hash, hash, key_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-    )
-    .bind(entry.id)
-    .bind(entry.at)
-    .bind(&entry.actor)
-    .bind(entry.actor_user_id)
-    .bind(&entry.action)
-    .bind(&entry.entity_type)
-    .bind(&entry.entity_id)
-    .bind(entry.partner_id)
-    .bind(&entry.before_state)
-    .bind(&entry.after_state)
-    .bind(&entry.request_id)
-    .bind(&entry.prev_hash)
-    .bind(&entry.hash)
-    .bind(&entry.key_id)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
-        .bind(&entry.hash)
-        .execute(&mut **tx)
-        .await?;
-    Ok(entry.id)
+        key_id,
+    });
+    Ok(())
 }
 
 /// Appends one event in a transaction of its own.
-pub async fn record(db: &Db, now: i64, event: Event<'_>) -> Result<i64, sqlx::Error> {
+pub async fn record(db: &Db, now: i64, event: Event<'_>) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    let id = append(&mut tx, now, event).await?;
-    tx.commit().await?;
-    Ok(id)
+    append(&mut tx, now, event)?;
+    tx.commit().await
 }
 
 /// Filters for reading the log; `partner_id` scopes a partner user to its own rows.

@@ -262,8 +262,7 @@ pub async fn seal_credentials(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
             )
             .partner(Some(c.partner_id))
             .after(serde_json::json!({ "columns": changed, "key_id": keys.current_id() })),
-        )
-        .await?;
+        )?;
         tx.commit().await?;
     }
     Ok(sealed_values)

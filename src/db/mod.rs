@@ -41,6 +41,7 @@ use std::sync::Arc;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
+use crate::audit::pending::Pending;
 use crate::keys::Keyring;
 
 /// A query being built, for a helper that binds part of its values.
@@ -67,10 +68,18 @@ pub struct Tx {
     secrets: Arc<Secrets>,
     /// SQLite: this process's turn at the single writer, released with the transaction.
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    /// Audit rows appended in it, placed in the chain at commit.
+    audit: Pending,
 }
 
 impl Tx {
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
+    /// Places the audit rows appended in it in the chain, then commits.
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        let rows = std::mem::take(&mut self.audit);
+        let secrets = self.secrets.clone();
+        if !rows.is_empty() {
+            rows.chain(&mut self.inner, secrets.keys()?).await?;
+        }
         self.inner.commit().await
     }
 
@@ -81,6 +90,11 @@ impl Tx {
     /// The keys, or an error saying none is configured.
     pub fn keys(&self) -> Result<&Keyring, sqlx::Error> {
         self.secrets.keys()
+    }
+
+    /// The audit rows appended in it so far (see [`crate::audit::append`]).
+    pub(crate) fn audit_rows(&mut self) -> &mut Pending {
+        &mut self.audit
     }
 }
 
@@ -320,6 +334,7 @@ impl Db {
             inner,
             secrets: self.secrets.clone(),
             _turn: turn,
+            audit: Pending::default(),
         })
     }
 

@@ -85,8 +85,7 @@ pub async fn seal_secrets(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
                 )
                 .partner(partner_id)
                 .after(serde_json::json!({ "key_id": keys.current_id() })),
-            )
-            .await?;
+            )?;
             count += 1;
         }
         tx.commit().await?;

@@ -59,8 +59,7 @@ pub async fn seed(
                     Event::new(&actor, "partner.created", "partner", id)
                         .partner(Some(id))
                         .after(serde_json::json!({ "name": name.as_str(), "demo": true })),
-                )
-                .await?;
+                )?;
                 tx.commit().await?;
                 id
             }
@@ -97,8 +96,7 @@ pub async fn seed(
                     "role": role.as_str(),
                     "demo": true,
                 })),
-        )
-        .await?;
+        )?;
         tx.commit().await?;
     }
     Ok(())

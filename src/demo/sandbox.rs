@@ -223,7 +223,7 @@ async fn audit_connection(
     let event = Event::new(&Actor::System, action, "connection", connection_id)
         .partner(Some(partner_id))
         .after(after);
-    audit::append(tx, now, event).await?;
+    audit::append(tx, now, event)?;
     Ok(())
 }
 

@@ -204,8 +204,7 @@ pub(crate) async fn flag(
             crate::audit::Event::new(&SYNC, "mismatch.opened", "mismatch", id)
                 .partner(Some(partner_id))
                 .after(after),
-        )
-        .await?;
+        )?;
     }
     Ok(())
 }

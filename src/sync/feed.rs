@@ -123,8 +123,7 @@ async fn resync(ctx: &SyncContext, from: Option<&str>, resume: &str) -> Result<(
         Event::new(&SYNC, "termino_feed.resync", "channel_feed", "termino")
             .before(serde_json::json!({ "cursor": from }))
             .after(serde_json::json!({ "cursor": resume, "read_in_full": "every connection" })),
-    )
-    .await?;
+    )?;
     tx.commit().await?;
     tracing::warn!(
         from = ?from,

@@ -61,8 +61,7 @@ pub async fn mark_refused(
                 "system": system,
                 "detail": detail,
             })),
-        )
-        .await?;
+        )?;
         tracing::warn!(
             connection = connection.id,
             system = system.unwrap_or("?"),
@@ -101,8 +100,7 @@ pub async fn hold_pushes(
                     "why": hold.as_str(),
                     "payload": payload,
                 })),
-        )
-        .await?;
+        )?;
     }
     Ok(held.len())
 }

@@ -9,9 +9,8 @@ use crate::db::connections::Connection;
 use crate::db::links::{self, NewLink};
 use crate::domain::System;
 
-/// Snapshots placed per transaction. Every new link is audited, and the audit chain's head
-/// stays locked until its transaction commits: placing a first sync's hundreds of snapshots in
-/// one transaction kept every other writer of the audit trail (a login, say) waiting for seconds.
+/// Snapshots placed per transaction: a first sync's hundreds in one transaction would hold the
+/// rows they touch (and SQLite's single writer) until all of them were placed.
 const BATCH: i64 = 20;
 
 /// Links every unlinked snapshot of the connection; returns the ids of links created or
@@ -195,7 +194,6 @@ async fn audit_link(
                 "external_id": booking.external_id,
                 "voucher_code": booking.voucher_code,
             })),
-    )
-    .await?;
+    )?;
     Ok(())
 }

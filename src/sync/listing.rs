@@ -63,7 +63,7 @@ pub(super) async fn mark_vanished_unless_mass(
                 now,
             )
             .await?;
-            audit::append(tx, now, event("connection.alarm_opened", id).after(counts)).await?;
+            audit::append(tx, now, event("connection.alarm_opened", id).after(counts))?;
             tracing::warn!(
                 connection = connection.id,
                 %system,
@@ -80,7 +80,7 @@ pub(super) async fn mark_vanished_unless_mass(
                     let e = event("connection.alarm_updated", a.id)
                         .before(before)
                         .after(counts);
-                    audit::append(tx, now, e).await?;
+                    audit::append(tx, now, e)?;
                 }
             }
             Ok(vec![])
@@ -96,7 +96,7 @@ pub(super) async fn mark_vanished_unless_mass(
                             "missing": missing_count,
                             "known": known,
                         }));
-                    audit::append(tx, now, e).await?;
+                    audit::append(tx, now, e)?;
                     tracing::info!(connection = connection.id, %system, reason, "listing alarm resolved");
                 }
             }
@@ -170,8 +170,7 @@ pub(super) async fn note_unreadable(
                     "cause": cause,
                     "unreadable": unreadable,
                 })),
-        )
-        .await?;
+        )?;
     }
     tx.commit().await?;
     Ok(())

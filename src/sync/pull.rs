@@ -44,11 +44,9 @@ fn moved_by(
 /// Most pages read in one pull, so one busy system cannot starve the others.
 const MAX_PAGES: usize = 50;
 
-/// Snapshots stored per transaction. Each new or changed one is audited, and the audit chain's
-/// head stays locked until its transaction commits: a first sync storing a page of a hundred
-/// in one transaction, on three connections at once, kept a login waiting for the chain for
-/// over ten seconds on PostgreSQL under load. The cursor still moves only with the page's last
-/// ones; a crash in between reads the page again, and what was stored already is unchanged
+/// Snapshots stored per transaction, so that a first sync's page of a hundred does not hold
+/// SQLite's single writer for all of them at once. The cursor still moves only with the page's
+/// last ones; a crash in between reads the page again, and what was stored already is unchanged
 /// (neither stored nor audited twice).
 const STORE_BATCH: usize = 20;
 
@@ -113,8 +111,7 @@ pub async fn pull(
                     Event::new(&SYNC, "booking.vanished", "external_booking", id)
                         .partner(Some(connection.partner_id))
                         .after(serde_json::json!({ "system": system.as_str() })),
-                )
-                .await?;
+                )?;
             }
             report.vanished.extend(vanished);
         }
@@ -181,6 +178,6 @@ pub(crate) async fn store(
             "self_rescheduled": p.self_rescheduled != 0,
         }));
     }
-    audit::append(tx, now, event).await?;
+    audit::append(tx, now, event)?;
     Ok(stored)
 }

@@ -261,8 +261,7 @@ pub async fn push_due(
                         "external_id": booking.external_id,
                         "link_id": row.link_id,
                     })),
-                )
-                .await?;
+                )?;
                 report.applied += 1;
                 report.links.extend(row.link_id);
             }
@@ -343,8 +342,7 @@ async fn attach_created(
                 Event::new(&SYNC, "link.merged", "booking_link", link_id)
                     .partner(Some(connection.partner_id))
                     .after(serde_json::json!({ "superseded_by": owner })),
-            )
-            .await?;
+            )?;
             for open in mismatches::unresolved_for_link(tx, link_id).await? {
                 let note = format!("the booking's link was merged into #{owner}");
                 if mismatches::resolve(tx, open.id, "sync", &note, now).await? {
@@ -355,8 +353,7 @@ async fn attach_created(
                             .partner(Some(connection.partner_id))
                             .before(serde_json::json!({ "kind": open.kind, "state": open.state }))
                             .after(serde_json::json!({ "state": "resolved", "by": "sync" })),
-                    )
-                    .await?;
+                    )?;
                 }
             }
             Ok(())
@@ -400,8 +397,7 @@ pub async fn confirm_observed(
                         "external_id": p.external_id,
                         "link_id": link_id,
                     })),
-            )
-            .await?;
+            )?;
             confirmed += 1;
         }
         tx.commit().await?;
@@ -428,8 +424,7 @@ async fn audit_failure(
                 "attempt": row.attempts + 1,
                 "error": message,
             })),
-    )
-    .await?;
+    )?;
     Ok(())
 }
 

@@ -237,8 +237,7 @@ async fn reconcile_row(
                     "end_at": new_base.map(|b| b.end_at),
                     "status": new_base.map(|b| b.status.as_str()),
                 })),
-        )
-        .await?;
+        )?;
     }
 
     for push in &outcome.pushes {
@@ -273,8 +272,7 @@ async fn reconcile_row(
                         "action": planned.action,
                         "payload": planned.payload,
                     })),
-            )
-            .await?;
+            )?;
         }
     }
 
@@ -327,8 +325,7 @@ async fn reconcile_row(
                         "severity": finding.severity.as_str(),
                         "detail": finding.detail,
                     })),
-            )
-            .await?;
+            )?;
         }
     }
     // A failed push stays flagged until the link is fully in agreement again.
@@ -362,8 +359,7 @@ async fn reconcile_row(
                     .partner(Some(row.partner_id))
                     .before(serde_json::json!({ "kind": open.kind, "state": open.state }))
                     .after(serde_json::json!({ "state": "resolved", "by": "sync" })),
-            )
-            .await?;
+            )?;
         }
     }
     // Last: the writes above marked the link for a check of their own.

@@ -175,7 +175,6 @@ async fn audit_vanished(
         Event::new(&SYNC, "booking.vanished", "external_booking", id)
             .partner(Some(connection.partner_id))
             .after(serde_json::json!({ "system": system.as_str(), "found_by": "sweep" })),
-    )
-    .await?;
+    )?;
     Ok(())
 }

@@ -141,8 +141,7 @@ async fn requeue(
                 "link_id": push.link_id,
                 "why": why,
             })),
-    )
-    .await?;
+    )?;
     Ok(true)
 }
 

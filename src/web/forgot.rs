@@ -108,8 +108,7 @@ pub async fn submit(
                     .partner(user.partner_id)
                     .after(serde_json::json!({ "ip": ip }))
                     .request(Some(request_id.as_str())),
-            )
-            .await?;
+            )?;
         }
         None => {
             audit::append(
@@ -118,8 +117,7 @@ pub async fn submit(
                 Event::new(&actor, "password_reset.requested_unknown", "login", &email)
                     .after(serde_json::json!({ "ip": ip }))
                     .request(Some(request_id.as_str())),
-            )
-            .await?;
+            )?;
         }
     }
     tx.commit().await?;

@@ -77,7 +77,7 @@ pub async fn finish(
     value: Option<String>,
     to: &str,
 ) -> Result<Response, AppError> {
-    audit::append(&mut tx, now, event).await?;
+    audit::append(&mut tx, now, event)?;
     tx.commit().await?;
     done(session, flash_key, value, to).await
 }

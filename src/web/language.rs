@@ -46,8 +46,7 @@ pub async fn switch(
                 .before(serde_json::json!({ "locale": user.locale }))
                 .after(serde_json::json!({ "locale": lang.code() }))
                 .request(Some(request.request_id.as_str())),
-        )
-        .await?;
+        )?;
         tx.commit().await?;
     }
     let target = paths::local_redirect_target(&form.next).unwrap_or(paths::HOME);

@@ -120,8 +120,7 @@ pub async fn submit(
             Event::new(&actor, "login.failed", "login", &email)
                 .after(serde_json::json!({ "ip": ip }))
                 .request(Some(request_id.as_str())),
-        )
-        .await?;
+        )?;
         tx.commit().await?;
         return Ok(refuse(page, StatusCode::UNAUTHORIZED, "login-failed"));
     };
@@ -141,8 +140,7 @@ pub async fn submit(
             .partner(user.partner_id)
             .after(serde_json::json!({ "ip": ip }))
             .request(Some(request_id.as_str())),
-    )
-    .await?;
+    )?;
     tx.commit().await?;
 
     // A new id at login defeats session fixation; the second step, when owed, comes first.
@@ -185,8 +183,7 @@ async fn audit_refusal(
                     "note": "further refusals in this window are counted, not audited",
                 }))
                 .request(Some(request_id.as_str())),
-        )
-        .await?;
+        )?;
     }
     tx.commit().await?;
     Ok(())

@@ -209,6 +209,14 @@ pub async fn show(
             "Syncs this instance's worker finished, by the lane they were claimed in",
             syncs,
         );
+        let links_read = Counter::<u64>::default();
+        links_read.inc_by(crate::sync::reconcile::links_read());
+        registry.register(
+            "reconcile_links_read",
+            "Links this instance's reconcile has read (a quiet channel's cost is how slowly \
+             this grows)",
+            links_read,
+        );
     }
     registry.register(
         "http_request_duration_seconds",

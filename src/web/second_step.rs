@@ -172,8 +172,7 @@ async fn record_attempt(
             .partner(user.partner_id)
             .after(serde_json::json!({ "ip": ip, "second_factor": how }))
             .request(Some(request_id.as_str())),
-    )
-    .await?;
+    )?;
     Ok(())
 }
 
@@ -296,8 +295,7 @@ pub async fn confirm_enrolment(
             .partner(user.partner_id)
             .after(serde_json::json!({ "recovery_codes": codes.len() }))
             .request(Some(request_id.as_str())),
-    )
-    .await?;
+    )?;
     tx.commit().await?;
     session.remove_value(ENROL_SECRET_KEY).await?;
     Ok(Some(codes))

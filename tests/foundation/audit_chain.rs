@@ -15,6 +15,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         rewriting_the_chain_without_the_key_is_caught_row_by_row,
         cutting_off_the_newest_rows_is_caught_by_the_signed_checkpoint,
         rows_written_before_the_chain_was_keyed_still_verify_and_cannot_be_imitated,
+        a_transactions_rows_take_their_place_in_the_chain_at_commit_in_order,
     ]
 }
 
@@ -50,6 +51,70 @@ async fn the_audit_chain_verifies_and_names_a_tampered_row(app: TestApp) {
         select_attr(&doc, "#chain-status", "class")
             .expect("status")
             .contains("bad")
+    );
+}
+
+fn event(n: i64) -> audit::Event<'static> {
+    audit::Event::new(&audit::Actor::System, "test.ordered", "row", n)
+        .after(serde_json::json!({ "n": n }))
+}
+
+/// Rows of one transaction keep their order and stay together; a transaction that rolls back
+/// leaves no row and no gap; and on PostgreSQL a transaction that has appended rows but not
+/// committed holds no lock on the chain, so another writer's rows go in before it (the chain's
+/// order is the order of commits).
+async fn a_transactions_rows_take_their_place_in_the_chain_at_commit_in_order(app: TestApp) {
+    let now = app.clock.now();
+    let before = app.count("SELECT COALESCE(MAX(id), 0) FROM audit_log").await;
+
+    let mut abandoned = app.db.begin_write().await.expect("begin");
+    audit::append(&mut abandoned, now, event(-1)).expect("append");
+    abandoned.rollback().await.expect("rollback");
+
+    let mut first = app.db.begin_write().await.expect("begin");
+    for n in 1..=3 {
+        audit::append(&mut first, now, event(n)).expect("append");
+    }
+    if app.backend == bookbridge::db::Backend::Postgres {
+        // Another writer appends and commits while `first` is still open: it must not wait.
+        let db = app.db.clone();
+        let other = async move {
+            let mut tx = db.begin_write().await?;
+            audit::append(&mut tx, now, event(100))?;
+            tx.commit().await
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(10), other)
+            .await
+            .expect("an open transaction with audit rows held the chain's head")
+            .expect("the other writer commits");
+    }
+    first.commit().await.expect("commit");
+
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, entity_id FROM audit_log WHERE id > $1 AND action = 'test.ordered' \
+         ORDER BY id",
+    )
+    .bind(before)
+    .fetch_all(app.db.pool())
+    .await
+    .expect("rows");
+    let order: Vec<&str> = rows.iter().map(|(_, e)| e.as_str()).collect();
+    let expected: &[&str] = if app.backend == bookbridge::db::Backend::Postgres {
+        &["100", "1", "2", "3"]
+    } else {
+        &["1", "2", "3"]
+    };
+    assert_eq!(order, expected, "commit order, each transaction's rows together");
+    let ids: Vec<i64> = rows.iter().rev().take(3).map(|(id, _)| *id).collect();
+    assert!(
+        ids.windows(2).all(|w| w[0] == w[1] + 1),
+        "one transaction's rows are consecutive: {ids:?}"
+    );
+    // The verifier reports any gap in the ids: the rolled-back row left none.
+    let all = app.count("SELECT COUNT(*) FROM audit_log").await;
+    assert_eq!(
+        audit::verify(&app.db).await.expect("verify runs"),
+        Verdict::Intact { rows: all }
     );
 }
 

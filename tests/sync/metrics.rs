@@ -42,6 +42,12 @@ pub async fn metrics_want_the_bearer_token_and_follow_the_schedule(app: TestApp)
         "{body}"
     );
     assert!(body.contains("bookbridge_db_pool_in_use "), "{body}");
+    // The round reconciled the demo's links, and the counter says so (it is the process's, so
+    // other tests' rounds may add to it, never take away).
+    assert!(
+        value(&body, "bookbridge_reconcile_links_read_total") > 0,
+        "{body}"
+    );
 
     // A notification makes one connection due: the figure moves, and so does its age.
     let (id,): (i64,) =

@@ -1,27 +1,16 @@
-//! CPU time used, from Linux's `/proc`: the whole process's, or that of some of its threads.
+//! CPU time used by a whole process, from Linux's `/proc`.
 
 /// CPU seconds this process has used (user + system), from /proc/self/stat.
 pub fn process_secs() -> f64 {
-    std::fs::read_to_string("/proc/self/stat")
+    process_secs_of("self")
+}
+
+/// CPU seconds process `pid` (or `self`) has used, 0 when it is gone.
+pub fn process_secs_of(pid: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
         .and_then(|s| stat_secs(s.rsplit_once(')')?.1))
         .unwrap_or(0.0)
-}
-
-/// CPU seconds (user + system) used by this process's live threads whose name `wanted` takes.
-pub fn threads_secs(wanted: impl Fn(&str) -> bool) -> f64 {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return 0.0;
-    };
-    tasks
-        .flatten()
-        .filter_map(|task| std::fs::read_to_string(task.path().join("stat")).ok())
-        .filter_map(|stat| {
-            let (head, rest) = stat.rsplit_once(')')?;
-            let name = head.split_once('(')?.1;
-            wanted(name).then(|| stat_secs(rest))?
-        })
-        .sum()
 }
 
 /// User + system CPU seconds from a `/proc/…/stat` line's fields after the name's `)`.

@@ -1,125 +1,225 @@
-//! The app instances of a channel run (`--instances K`): each one is what a `serve` process
-//! would be — its own `App` (database pool, worker, HTTP listener) on a tokio runtime of its
-//! own — on the one database and the one set of fake systems, which run on the bench's own
-//! runtime. Nothing is shared between instances in memory; the claims, the leases and the
-//! Reservio budget go through the database as between processes.
+//! The app instances of a channel run (`--instances K`): each one is a `bookbridge serve`
+//! process — the binary built next to the bench — on the one database and the one set of fake
+//! systems, which run in the bench's own process. Nothing is shared between instances, nor
+//! between an instance and the fakes, but the database and HTTP.
 //!
-//! Each instance's runtime names its threads after it, so the CPU each one used is read from
-//! its threads' own counters (`/proc/self/task/*/stat`); the fake systems' and the bench's
-//! threads are not counted.
+//! So the app's memory and CPU are exactly what its processes use, read from their `/proc`
+//! entries; what an instance has done (syncs by lane, links read by reconcile) is read from its
+//! `/metrics`, as an operator's Prometheus would. `BOOKBRIDGE_*` settings in the bench's
+//! environment reach the instances (`BOOKBRIDGE_SYNC_CONCURRENCY`, say); the bench sets those
+//! a run needs.
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use bookbridge::app::App;
-use bookbridge::clock::Clock;
-use bookbridge::config::{Config, KeySettings, SystemsConfig};
-use bookbridge::db::{Backend, DatabaseUrl};
+use bookbridge::db::DatabaseUrl;
 use bookbridge::sandbox::world::Sandbox;
-use bookbridge::sync::context::SyncCounts;
 
-/// The prefix of an instance's thread names (Linux keeps 15 bytes of a thread's name).
-fn thread_prefix(number: usize) -> String {
-    format!("bb-inst-{number}")
-}
-
-/// SQLite's own threads (sqlx runs each SQLite connection on a thread of its own): counted
-/// with the one instance a SQLite database can have.
-const SQLITE_THREADS: &str = "sqlx-sqlite-wor";
-
-/// One running instance.
+/// One `bookbridge serve` process.
 pub struct Instance {
     /// 1-based, as the table shows it.
     pub number: usize,
     pub port: u16,
-    /// The syncs its worker has finished.
-    pub syncs: Arc<SyncCounts>,
-    /// Also counts SQLite's threads as its own.
-    owns_sqlite_threads: bool,
-    runtime: Option<tokio::runtime::Runtime>,
+    child: Option<Child>,
+    log: PathBuf,
+    metrics_token: String,
+    http: reqwest::Client,
 }
 
-/// What K instances need: the database, the keys, the fake systems and the budget.
+/// What K instances need: the database, the key file, the fake systems and the budget.
 pub struct Setup<'a> {
     pub url: &'a DatabaseUrl,
-    pub keys: &'a KeySettings,
+    pub key_file: &'a Path,
     pub sandbox: &'a Sandbox,
     pub budget: u32,
 }
 
+/// What an instance has done so far, from its `/metrics`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Counts {
+    pub notified: u64,
+    pub polled: u64,
+    pub links_read: u64,
+}
+
 impl Instance {
-    /// Builds instance `number` (not serving yet: see [`Instance::serve`]).
-    pub async fn build(number: usize, setup: &Setup<'_>) -> anyhow::Result<(Instance, App)> {
-        let prefix = thread_prefix(number);
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .thread_name(prefix)
-            // Its blocking threads stay, so that the CPU they used stays readable.
-            .thread_keep_alive(std::time::Duration::from_secs(24 * 60 * 60))
-            .enable_all()
-            .build()
-            .with_context(|| format!("cannot start instance {number}'s runtime"))?;
-        let addr: SocketAddr = "127.0.0.1:0".parse().context("loopback address")?;
-        let mut config = Config::new(setup.url.clone(), addr);
-        config.keys = Some(setup.keys.clone());
-        // As a `serve` process against the fake systems: their addresses and the channel's
-        // token for Termino's change feed.
-        config.systems = Some(SystemsConfig::Remote {
-            reservio_url: setup.sandbox.reservio.url(),
-            termino_url: setup.sandbox.termino.url(),
-        });
-        config.termino_channel_token = Some(setup.sandbox.termino_channel_token.clone());
-        config.run_worker = true;
-        config.sync.reservio_budget = Some(setup.budget);
-        // Built on its own runtime, so its pool and its listener belong to that runtime.
-        let app = runtime
-            .spawn(App::build(config, Clock::System))
-            .await
-            .context("an instance's start panicked")?
-            .with_context(|| format!("cannot start instance {number}"))?;
-        let syncs = app
-            .state()
-            .sync
-            .as_ref()
-            .map(|ctx| ctx.syncs.clone())
-            .context("the instance's sync engine is configured")?;
-        let instance = Instance {
+    /// Instance `number`, with the port it will listen on (not running yet: the fake Termino
+    /// must know where to send its webhooks before the instance starts; see [`Instance::start`]).
+    pub fn reserve(number: usize) -> anyhow::Result<Instance> {
+        // A port the kernel hands out now and the instance binds a moment later.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .context("cannot find a free loopback port")?
+            .port();
+        let token: [u8; 16] = rand::random();
+        Ok(Instance {
             number,
-            port: app.port(),
-            syncs,
-            owns_sqlite_threads: setup.url.backend() == Backend::Sqlite,
-            runtime: Some(runtime),
-        };
-        Ok((instance, app))
+            port,
+            child: None,
+            log: std::env::temp_dir().join(format!(
+                "bench-scale-{}-instance-{number}.log",
+                std::process::id()
+            )),
+            metrics_token: hex::encode(token),
+            http: reqwest::Client::new(),
+        })
     }
 
-    /// Serves `app` (and runs its worker) on the instance's runtime until the instance is
-    /// dropped.
-    pub fn serve(&self, app: App) {
-        if let Some(runtime) = &self.runtime {
-            runtime.spawn(async move {
-                if let Err(e) = app.run().await {
-                    eprintln!("bench: an instance stopped serving: {e}");
-                }
-            });
+    /// Starts `bookbridge serve` and waits until it answers.
+    pub async fn start(&mut self, setup: &Setup<'_>) -> anyhow::Result<()> {
+        let binary = serve_binary()?;
+        let log = std::fs::File::create(&self.log)
+            .with_context(|| format!("cannot write {}", self.log.display()))?;
+        let mut command = Command::new(&binary);
+        command
+            .arg("serve")
+            .env("DATABASE_URL", setup.url.as_str())
+            .env("BOOKBRIDGE_ADDR", format!("127.0.0.1:{}", self.port))
+            .env("RESERVIO_URL", setup.sandbox.reservio.url())
+            .env("TERMINO_URL", setup.sandbox.termino.url())
+            .env(
+                "TERMINO_CHANNEL_TOKEN",
+                &setup.sandbox.termino_channel_token,
+            )
+            .env("BOOKBRIDGE_RESERVIO_BUDGET", setup.budget.to_string())
+            .env("BOOKBRIDGE_KEY_FILE", setup.key_file)
+            .env("BOOKBRIDGE_METRICS_TOKEN", &self.metrics_token)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().context("the instance's log")?)
+            .stderr(log);
+        if std::env::var_os("RUST_LOG").is_none() {
+            command.env("RUST_LOG", "bookbridge=warn");
+        }
+        let child = command
+            .spawn()
+            .with_context(|| format!("cannot start {}", binary.display()))?;
+        self.child = Some(child);
+        let started = Instant::now();
+        loop {
+            let health = format!("http://127.0.0.1:{}/healthz", self.port);
+            if let Ok(answer) = self.http.get(&health).send().await
+                && answer.status().is_success()
+            {
+                return Ok(());
+            }
+            if let Some(child) = self.child.as_mut()
+                && let Ok(Some(status)) = child.try_wait()
+            {
+                anyhow::bail!(
+                    "instance {} stopped at start ({status}); its log, {}:\n{}",
+                    self.number,
+                    self.log.display(),
+                    tail(&self.log)
+                );
+            }
+            anyhow::ensure!(
+                started.elapsed() < Duration::from_secs(120),
+                "instance {} did not answer within 120 s; its log: {}",
+                self.number,
+                self.log.display()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
-    /// CPU seconds its threads have used so far.
-    pub fn cpu_secs(&self) -> f64 {
-        let prefix = thread_prefix(self.number);
-        crate::cpu::threads_secs(|name| {
-            name == prefix || (self.owns_sqlite_threads && name.starts_with(SQLITE_THREADS))
+    /// Its syncs and links read so far.
+    pub async fn counts(&self) -> anyhow::Result<Counts> {
+        let body = self
+            .http
+            .get(format!("http://127.0.0.1:{}/metrics", self.port))
+            .bearer_auth(&self.metrics_token)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .with_context(|| format!("instance {}'s /metrics", self.number))?
+            .text()
+            .await?;
+        Ok(Counts {
+            notified: metric(&body, "bookbridge_worker_syncs_total{lane=\"notified\"}"),
+            polled: metric(&body, "bookbridge_worker_syncs_total{lane=\"polled\"}"),
+            links_read: metric(&body, "bookbridge_reconcile_links_read_total"),
         })
+    }
+
+    fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// CPU seconds the process has used so far.
+    pub fn cpu_secs(&self) -> f64 {
+        self.pid()
+            .map_or(0.0, |pid| crate::cpu::process_secs_of(&pid.to_string()))
+    }
+
+    /// Its peak resident size (KiB) since start or since [`Instance::reset_peak`].
+    pub fn peak_rss_kib(&self) -> anyhow::Result<u64> {
+        let pid = self.pid().context("the instance is not running")?;
+        crate::memory::peak_rss_kib_of(&pid.to_string())
+    }
+
+    /// Starts a new peak from its resident size now.
+    pub fn reset_peak(&self) {
+        if let Some(pid) = self.pid() {
+            crate::memory::reset_peak_of(&pid.to_string());
+        }
     }
 }
 
 impl Drop for Instance {
     fn drop(&mut self) {
-        // A runtime may not be dropped from within another one; this stops its tasks without
-        // waiting for them.
-        if let Some(runtime) = self.runtime.take() {
-            runtime.shutdown_background();
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
         }
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+/// `bookbridge`, built beside this bench binary.
+fn serve_binary() -> anyhow::Result<PathBuf> {
+    let bench = std::env::current_exe().context("where the bench binary is")?;
+    let binary = bench.with_file_name(format!("bookbridge{}", std::env::consts::EXE_SUFFIX));
+    anyhow::ensure!(
+        binary.exists(),
+        "the channel bench runs the app as `bookbridge serve`, and {} is missing: build both \
+         with `cargo build --release --bins`",
+        binary.display()
+    );
+    Ok(binary)
+}
+
+/// A sample's value in a Prometheus text scrape (0 when absent, as a counter not yet counted).
+fn metric(body: &str, sample: &str) -> u64 {
+    body.lines()
+        .find_map(|line| line.strip_prefix(sample)?.strip_prefix(' '))
+        .and_then(|value| value.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(0, |value| value as u64)
+}
+
+/// The last lines of a log, to say why an instance stopped.
+fn tail(log: &Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(20)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::metric;
+
+    #[test]
+    fn a_labelled_counter_is_read_from_a_scrape() {
+        let body = "# TYPE bookbridge_worker_syncs counter\n\
+                    bookbridge_worker_syncs_total{lane=\"notified\"} 12\n\
+                    bookbridge_worker_syncs_total{lane=\"polled\"} 340\n\
+                    bookbridge_reconcile_links_read_total 5\n";
+        assert_eq!(
+            metric(body, "bookbridge_worker_syncs_total{lane=\"polled\"}"),
+            340
+        );
+        assert_eq!(metric(body, "bookbridge_reconcile_links_read_total"), 5);
+        assert_eq!(metric(body, "bookbridge_missing_total"), 0);
     }
 }

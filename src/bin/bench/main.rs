@@ -87,8 +87,9 @@ struct Cli {
     /// Seconds the idle cost is measured over with --connections.
     #[arg(long, default_value_t = 60)]
     idle_secs: u64,
-    /// App instances with --connections, each as a `serve` process would be (its own pool,
-    /// worker and listener) on the one database; more than one needs PostgreSQL.
+    /// App instances with --connections, each a `bookbridge serve` process (the binary built
+    /// beside the bench: `cargo build --release --bins`) on the one database; more than one
+    /// needs PostgreSQL.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]
     instances: u64,
     /// Keep the scratch database instead of removing it (to inspect it).

@@ -3,8 +3,9 @@
 //! propagation both ways measured while the activity runs, what reconcile reads, the process's
 //! CPU and memory, and what a connection costs when nothing happens.
 //!
-//! The fake systems run in the same process: CPU and memory are the whole process's, an upper
-//! bound for the app's own.
+//! The app runs as `bookbridge serve` processes of its own (see [`crate::instances`]); the fake
+//! systems run in the bench's process. So the app's CPU and memory are its processes', counted
+//! apart from the fakes'.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,7 +17,7 @@ use bookbridge::db::{Backend, Db, partners};
 use bookbridge::domain::PartnerName;
 use bookbridge::sandbox::world::Sandbox;
 
-use crate::instances::{Instance, Setup};
+use crate::instances::{Counts, Instance, Setup};
 use crate::latency::{concurrent, human, lanes, open_mismatches, rows, sequential};
 use crate::report::{Table, Verdict};
 use crate::scratch::Scratch;
@@ -102,9 +103,15 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
          one database, and a SQLite file has one writer, so bookbridge runs one instance on it",
         plan.instances
     );
-    let keys = bookbridge::config::KeySettings::in_memory(
-        std::env::temp_dir().join(format!("bench-scale-{}.checkpoints", std::process::id())),
-    );
+    // One key file for the bench (which seeds the connections' sealed credentials) and the
+    // instances (which open them).
+    let key_file = std::env::temp_dir().join(format!("bench-scale-{}.key", std::process::id()));
+    let _remove = RemoveOnDrop(vec![
+        key_file.clone(),
+        key_file.with_extension("checkpoints"),
+    ]);
+    let keys = bookbridge::config::KeySettings::load(&key_file, None, true)
+        .map_err(|e| anyhow::anyhow!("cannot create the bench's key file: {e:?}"))?;
     let db = Db::connect(scratch.url())
         .await?
         .with_keys(keys.keyring.clone(), Some(keys.checkpoint_file.clone()));
@@ -119,17 +126,13 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     );
     let setup = Setup {
         url: scratch.url(),
-        keys: &keys,
+        key_file: &key_file,
         sandbox: &sandbox,
         budget: plan.budget,
     };
-    let mut instances = Vec::with_capacity(plan.instances);
-    let mut apps = Vec::with_capacity(plan.instances);
-    for number in 1..=plan.instances {
-        let (instance, app) = Instance::build(number, &setup).await?;
-        instances.push(instance);
-        apps.push(app);
-    }
+    let mut instances = (1..=plan.instances)
+        .map(Instance::reserve)
+        .collect::<anyhow::Result<Vec<_>>>()?;
     // The instances run with the default schedule (see `Instance::build`).
     let settings = bookbridge::sync::Settings::default();
     let started = Instant::now();
@@ -153,21 +156,19 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         plan.bookings_per_connection,
         started.elapsed().as_secs_f64()
     );
-    // The fake systems hold every booking of the channel in memory; what the process holds now,
-    // before any instance has synced, is theirs (and the runtime's), and is counted apart from
-    // the app's below.
-    let before_app = crate::memory::rss_kib()?;
-    for (instance, app) in instances.iter().zip(apps) {
-        instance.serve(app);
+    for instance in &mut instances {
+        instance.start(&setup).await?;
     }
-    let first = wait_for_first_syncs(&db, Duration::from_secs(3600)).await?;
+    let first = wait_for_first_syncs(&db, Duration::from_secs(3 * 3600)).await?;
     eprintln!(
         "bench: first sync of every connection took {:.0} s",
         first.as_secs_f64()
     );
-    let spread: Vec<String> = instances
+    let at_first = Effort::of(&instances).await?;
+    let spread: Vec<String> = at_first
+        .0
         .iter()
-        .map(|i| (i.syncs.notified() + i.syncs.polled()).to_string())
+        .map(|(counts, _)| (counts.notified + counts.polled).to_string())
         .collect();
     table.row(
         format!("first sync of {} connections", plan.connections),
@@ -180,6 +181,13 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         } else {
             format!("{:.0} s", first.as_secs_f64())
         },
+        "-",
+        Verdict::Info,
+    );
+    let first_peak = app_peak_kib(&instances)?;
+    table.row(
+        "the app's peak RSS through the first sync (its processes, fakes apart)",
+        crate::memory::mib(first_peak),
         "-",
         Verdict::Info,
     );
@@ -214,12 +222,11 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         })
     };
     crate::memory::reset_peak();
-    let (cpu0, links0, wall0) = (
-        crate::cpu::process_secs(),
-        bookbridge::sync::reconcile::links_read(),
-        Instant::now(),
-    );
-    let busy0 = Effort::of(&instances);
+    for instance in &instances {
+        instance.reset_peak();
+    }
+    let (fakes_cpu0, wall0) = (crate::cpu::process_secs(), Instant::now());
+    let busy0 = Effort::of(&instances).await?;
     let n = plan.connections as f64;
     let poll_bound = (settings.quiet_poll_interval_secs as f64)
         .max(n * REQUESTS_PER_POLL / f64::from(plan.budget));
@@ -241,12 +248,9 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     .await?;
     stop.store(true, Ordering::SeqCst);
     let activity_done = activity.await.unwrap_or(0);
-    let (cpu1, links1, wall1) = (
-        crate::cpu::process_secs(),
-        bookbridge::sync::reconcile::links_read(),
-        Instant::now(),
-    );
-    let busy1 = Effort::of(&instances);
+    let (fakes_cpu1, wall1) = (crate::cpu::process_secs(), Instant::now());
+    let busy1 = Effort::of(&instances).await?;
+    let active = busy1.since(&busy0);
     let minutes = wall1.duration_since(wall0).as_secs_f64() / 60.0;
     let (links,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM booking_links WHERE superseded_by IS NULL")
@@ -265,69 +269,58 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         polled_target,
         timeout,
     );
+    let links_read = active.links_read();
     table.row(
         "links read by reconcile per minute, activity running",
         format!(
             "{:.0} ({:.2}% of {links})",
-            (links1 - links0) as f64 / minutes,
-            100.0 * (links1 - links0) as f64 / minutes / links.max(1) as f64
+            links_read as f64 / minutes,
+            100.0 * links_read as f64 / minutes / links.max(1) as f64
         ),
         "-",
         Verdict::Info,
     );
     table.row(
-        "process CPU, activity running",
-        format!("{:.2} cores", (cpu1 - cpu0) / (minutes * 60.0)),
-        "-",
-        Verdict::Info,
-    );
-    busy1
-        .since(&busy0)
-        .rows(table, "activity running", minutes * 60.0);
-    let peak = crate::memory::peak_rss_kib()?;
-    table.row(
-        "peak RSS, activity running (with the fake systems)",
-        crate::memory::mib(peak),
-        "-",
-        Verdict::Info,
-    );
-    // An upper bound: the fake systems grow with the activity, and that growth counts as the
-    // app's here (a lower bound is taken once the app has stopped, below).
-    let app = peak.saturating_sub(before_app);
-    table.row(
-        "the app's share: peak RSS − RSS once the fake systems were seeded",
+        "the app's CPU, activity running (fake systems apart)",
         format!(
-            "{} (fake systems {})",
-            crate::memory::mib(app),
-            crate::memory::mib(before_app)
+            "{:.2} cores (fake systems and bench {:.2})",
+            active.cpu_secs() / (minutes * 60.0),
+            (fakes_cpu1 - fakes_cpu0) / (minutes * 60.0)
         ),
+        "-",
+        Verdict::Info,
+    );
+    active.rows(table, "activity running", minutes * 60.0);
+    let peak = app_peak_kib(&instances)?;
+    table.row(
+        "the app's peak RSS, activity running (its processes, fakes apart)",
+        crate::memory::mib(peak),
         "< 500 MiB",
-        Verdict::of(app < 500 * 1024),
+        Verdict::of(peak < 500 * 1024),
+    );
+    table.row(
+        "peak RSS of the fake systems (and the bench), activity running",
+        crate::memory::mib(crate::memory::peak_rss_kib()?),
+        "-",
+        Verdict::Info,
     );
 
     // Quiet: no activity, nothing to carry over. What does a connection cost?
     tokio::time::sleep(Duration::from_secs(10)).await;
     let (requests0, _) = sandbox.reservio.traffic();
-    let (cpu2, links2, wall2) = (
-        crate::cpu::process_secs(),
-        bookbridge::sync::reconcile::links_read(),
-        Instant::now(),
-    );
-    let idle0 = Effort::of(&instances);
+    let wall2 = Instant::now();
+    let idle0 = Effort::of(&instances).await?;
     tokio::time::sleep(Duration::from_secs(plan.idle_secs)).await;
     let (requests1, _) = sandbox.reservio.traffic();
-    let (cpu3, links3) = (
-        crate::cpu::process_secs(),
-        bookbridge::sync::reconcile::links_read(),
-    );
+    let idle = Effort::of(&instances).await?.since(&idle0);
     let idle_minutes = wall2.elapsed().as_secs_f64() / 60.0;
-    let idle1 = Effort::of(&instances);
-    let read_share = 100.0 * (links3 - links2) as f64 / idle_minutes / links.max(1) as f64;
+    let idle_read = idle.links_read();
+    let read_share = 100.0 * idle_read as f64 / idle_minutes / links.max(1) as f64;
     table.row(
         "idle: links read by reconcile per minute",
         format!(
             "{:.0} ({read_share:.3}% of {links})",
-            (links3 - links2) as f64 / idle_minutes
+            idle_read as f64 / idle_minutes
         ),
         "< 1% of links",
         Verdict::of(read_share < 1.0),
@@ -336,12 +329,12 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         "idle: CPU per connection",
         format!(
             "{:.3} ms/s",
-            1000.0 * (cpu3 - cpu2) / (idle_minutes * 60.0) / n
+            1000.0 * idle.cpu_secs() / (idle_minutes * 60.0) / n
         ),
         "-",
         Verdict::Info,
     );
-    idle1.since(&idle0).rows(table, "idle", idle_minutes * 60.0);
+    idle.rows(table, "idle", idle_minutes * 60.0);
     table.row(
         "idle: Reservio requests per connection per minute",
         format!("{:.2}", (requests1 - requests0) as f64 / idle_minutes / n),
@@ -366,29 +359,13 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         Verdict::of(missed == 0),
     );
     drop(instances);
-    // With the instances stopped, what the process holds is the fake systems' (as seeded, and
-    // grown with all the run stored in them) and the bench's own: the peak less this is a
-    // lower bound of the app's share, as the row above is an upper one.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let fakes_at_end = crate::memory::rss_kib()?;
-    table.row(
-        "the app's share at least: peak RSS − RSS once the app was stopped",
-        format!(
-            "{} (fake systems at the end {})",
-            crate::memory::mib(peak.saturating_sub(fakes_at_end)),
-            crate::memory::mib(fakes_at_end)
-        ),
-        "-",
-        Verdict::Info,
-    );
     table.note(format!(
         "scale: {} connections × {} bookings on {}; {activity_done} sandbox changes at {}/s \
          across all of them while {} changes were measured each way on {} appointments; \
          Reservio budget {} requests/s; polled target = max(quiet poll {} s, N × {} requests \
          per poll ÷ B) + 2 s = {}; {} mismatches open at the end; {} app instance(s) on the \
-         one database, each with its own pool, worker and listener on a runtime of its own, \
-         Termino's webhooks spread over them by partner (CPU per instance: its runtime's \
-         threads{})",
+         one database, each a `bookbridge serve` process, Termino's webhooks spread over \
+         them by partner",
         plan.connections,
         plan.bookings_per_connection,
         scratch.describe(),
@@ -401,27 +378,36 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         human(polled_target),
         open_mismatches(&db).await?,
         plan.instances,
-        if scratch.url().backend() == Backend::Sqlite {
-            " and SQLite's"
-        } else {
-            ""
-        }
     ));
     Ok(lost)
 }
 
-/// What each instance had done by one moment: syncs finished (notified, polled) and CPU
-/// seconds used.
-struct Effort(Vec<(u64, u64, f64)>);
+/// The sum of the instances' peak resident sizes (KiB).
+fn app_peak_kib(instances: &[Instance]) -> anyhow::Result<u64> {
+    instances.iter().map(Instance::peak_rss_kib).sum()
+}
+
+/// Removes the bench's own files (the key file and its checkpoints) when the run ends.
+struct RemoveOnDrop(Vec<std::path::PathBuf>);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        for path in &self.0 {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// What each instance had done by one moment: its counts and the CPU seconds it used.
+struct Effort(Vec<(Counts, f64)>);
 
 impl Effort {
-    fn of(instances: &[Instance]) -> Effort {
-        Effort(
-            instances
-                .iter()
-                .map(|i| (i.syncs.notified(), i.syncs.polled(), i.cpu_secs()))
-                .collect(),
-        )
+    async fn of(instances: &[Instance]) -> anyhow::Result<Effort> {
+        let mut each = Vec::with_capacity(instances.len());
+        for instance in instances {
+            each.push((instance.counts().await?, instance.cpu_secs()));
+        }
+        Ok(Effort(each))
     }
 
     /// What was done between `earlier` and this.
@@ -430,26 +416,39 @@ impl Effort {
             self.0
                 .iter()
                 .zip(&earlier.0)
-                .map(|(now, then)| {
+                .map(|((now, now_cpu), (then, then_cpu))| {
                     (
-                        now.0.saturating_sub(then.0),
-                        now.1.saturating_sub(then.1),
-                        now.2 - then.2,
+                        Counts {
+                            notified: now.notified.saturating_sub(then.notified),
+                            polled: now.polled.saturating_sub(then.polled),
+                            links_read: now.links_read.saturating_sub(then.links_read),
+                        },
+                        now_cpu - then_cpu,
                     )
                 })
                 .collect(),
         )
     }
 
+    fn links_read(&self) -> u64 {
+        self.0.iter().map(|(counts, _)| counts.links_read).sum()
+    }
+
+    fn cpu_secs(&self) -> f64 {
+        self.0.iter().map(|(_, cpu)| cpu).sum()
+    }
+
     /// One row per instance: its syncs (and its share of them all) and its CPU over `secs`.
     fn rows(&self, table: &mut Table, when: &str, secs: f64) {
-        let all: u64 = self.0.iter().map(|(n, p, _)| n + p).sum();
-        for (number, (notified, polled, cpu)) in (1..).zip(&self.0) {
-            let syncs = notified + polled;
+        let all: u64 = self.0.iter().map(|(c, _)| c.notified + c.polled).sum();
+        for (number, (counts, cpu)) in (1..).zip(&self.0) {
+            let syncs = counts.notified + counts.polled;
             table.row(
                 format!("{when}: instance {number}: syncs (notified + polled), CPU"),
                 format!(
-                    "{syncs} ({notified} + {polled}; {:.0}% of {all}), {:.3} cores",
+                    "{syncs} ({} + {}; {:.0}% of {all}), {:.3} cores",
+                    counts.notified,
+                    counts.polled,
                     100.0 * syncs as f64 / all.max(1) as f64,
                     cpu / secs.max(0.001)
                 ),

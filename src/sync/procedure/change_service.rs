@@ -124,16 +124,14 @@ pub(super) async fn create_new_booking(run: &StepRun<'_>) -> Result<Outcome, Sys
             Event::new(&actor, "link.created", "booking_link", new_link)
                 .partner(Some(run.row.partner_id))
                 .after(json!({ "voucher_code": voucher, "operation_id": run.op.id })),
-        )
-        .await?;
+        )?;
         audit::append(
             &mut tx,
             now,
             Event::new(&actor, "link.superseded", "booking_link", run.op.link_id)
                 .partner(Some(run.row.partner_id))
                 .after(json!({ "superseded_by": new_link, "operation_id": run.op.id })),
-        )
-        .await?;
+        )?;
         // The old booking's flags belong to it; the new link starts clean.
         for open in mismatches::unresolved_for_link(&mut tx, run.op.link_id).await? {
             if mismatches::resolve(
@@ -151,8 +149,7 @@ pub(super) async fn create_new_booking(run: &StepRun<'_>) -> Result<Outcome, Sys
                     Event::new(&actor, "mismatch.resolved", "mismatch", open.id)
                         .partner(Some(run.row.partner_id))
                         .after(json!({ "link_id": run.op.link_id, "kind": open.kind, "superseded_by": new_link })),
-                )
-                .await?;
+                )?;
             }
         }
         tx.commit().await?;

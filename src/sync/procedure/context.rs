@@ -261,7 +261,6 @@ pub(super) async fn audit_step(
         Event::new(actor, action, "operation", procedure_id)
             .partner(Some(partner_id))
             .after(json!({ "position": position, "step": step.as_str(), "detail": detail })),
-    )
-    .await?;
+    )?;
     Ok(())
 }

@@ -47,8 +47,7 @@ pub(super) async fn escalate(
                 "proposal": proposal,
                 "operation_id": procedure_id,
             })),
-    )
-    .await?;
+    )?;
     let result = json!({ "case_id": case_id }).to_string();
     procedures::start_step(tx, procedure_id, 0, now).await?;
     procedures::finish_step(tx, procedure_id, 0, &result, now).await?;

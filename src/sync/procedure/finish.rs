@@ -33,8 +33,7 @@ pub(super) async fn complete(
         Event::new(actor, "operation.completed", "operation", procedure_id)
             .partner(Some(row.partner_id))
             .after(json!({ "link_id": row.id, "kind": kind.as_str() })),
-    )
-    .await?;
+    )?;
     clear_failure(tx, actor, row, procedure_id, "the procedure completed", now).await?;
     let op = procedures::find_tx(tx, procedure_id).await?;
     if let Some(case_id) = op.as_ref().and_then(|o| o.case_id) {
@@ -52,8 +51,7 @@ pub(super) async fn complete(
                 Event::new(actor, "case.resolved", "case", case_id)
                     .partner(Some(row.partner_id))
                     .after(json!({ "outcome": outcome, "operation_id": procedure_id })),
-            )
-            .await?;
+            )?;
         }
     }
     queue_confirmation(tx, hooks, row, procedure_id, kind, now).await?;
@@ -177,8 +175,7 @@ async fn clear_failure(
                         "note": note,
                         "operation_id": procedure_id,
                     })),
-            )
-            .await?;
+            )?;
         }
     }
     Ok(())
@@ -243,8 +240,7 @@ pub async fn abandon(
             .partner(Some(op.partner_id))
             .request(request_id)
             .after(json!({ "link_id": op.link_id, "at_step": op.current_step })),
-    )
-    .await?;
+    )?;
     if let Some(row) = &row {
         clear_failure(
             &mut tx,

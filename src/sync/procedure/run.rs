@@ -300,8 +300,7 @@ pub async fn retry(
             .partner(Some(op.partner_id))
             .request(request_id)
             .after(json!({ "link_id": op.link_id, "from_step": op.current_step })),
-    )
-    .await?;
+    )?;
     tx.commit().await?;
     hooks.wake.notify_one();
     Ok(true)

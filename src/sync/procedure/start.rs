@@ -135,8 +135,7 @@ pub async fn start(
                     "skipped": s.skip,
                 })).collect::<Vec<_>>(),
             })),
-    )
-    .await?;
+    )?;
     for (position, s) in steps.iter().enumerate() {
         if let Some(reason) = s.skip {
             audit::append(
@@ -148,8 +147,7 @@ pub async fn start(
                     .after(
                         json!({ "position": position, "step": s.step.as_str(), "reason": reason }),
                     ),
-            )
-            .await?;
+            )?;
         }
     }
     if let Params::Escalate { reason, proposal } = &params {

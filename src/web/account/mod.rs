@@ -152,8 +152,7 @@ pub async fn change_password(
             .partner(user.partner_id)
             .after(serde_json::json!({ "ip": ip }))
             .request(Some(request.request_id.as_str())),
-        )
-        .await?;
+        )?;
         tx.commit().await?;
     }
     let new = NewPassword::parse_for(&form.new_password, &user.email)
@@ -197,8 +196,7 @@ pub async fn change_password(
             .partner(user.partner_id)
             .after(serde_json::json!({ "other_sessions_ended": ended }))
             .request(Some(request.request_id.as_str())),
-    )
-    .await?;
+    )?;
     tx.commit().await?;
     session.cycle_id().await?;
     form_request::done(session, "account-password-changed", None, paths::ACCOUNT).await
@@ -248,8 +246,7 @@ pub async fn preferences(
             .before(serde_json::json!({ "locale": before.0, "timezone": before.1 }))
             .after(serde_json::json!({ "locale": lang.code(), "timezone": timezone }))
             .request(Some(request.request_id.as_str())),
-    )
-    .await?;
+    )?;
     tx.commit().await?;
     session.insert(LANG_KEY, lang.code()).await?;
     form_request::done(session, "account-preferences-saved", None, paths::ACCOUNT).await

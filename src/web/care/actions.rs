@@ -77,7 +77,7 @@ async fn apply(
                 let e = event("mismatch.assigned")
                     .before(serde_json::json!({ "assignee": m.assignee_email }))
                     .after(serde_json::json!({ "assignee": me.email }));
-                audit::append(tx, now, e).await?;
+                audit::append(tx, now, e)?;
             }
             done
         }
@@ -93,7 +93,7 @@ async fn apply(
                         "state": MismatchState::Acknowledged.as_str(),
                         "assignee": m.assignee_email.as_deref().unwrap_or(&me.email),
                     }));
-                audit::append(tx, now, e).await?;
+                audit::append(tx, now, e)?;
             }
             done
         }
@@ -109,7 +109,7 @@ async fn apply(
                         "state": MismatchState::Resolved.as_str(),
                         "note": note.as_str(),
                     }));
-                audit::append(tx, now, e).await?;
+                audit::append(tx, now, e)?;
             }
             done
         }

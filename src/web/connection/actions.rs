@@ -99,8 +99,7 @@ async fn create_request(
                 "mode": if sandbox { "live" } else { "observe" },
             }))
             .request(Some(request_id.as_str())),
-    )
-    .await?;
+    )?;
     tx.commit().await?;
     Ok(Ok(code))
 }
@@ -314,8 +313,7 @@ pub async fn report_problem(
                 "reason": description.as_str(),
             }))
             .request(request_id),
-    )
-    .await?;
+    )?;
     let reported = Event::new(&actor, "connection.problem_reported", "connection", id)
         .partner(Some(user.partner_id))
         .after(serde_json::json!({ "case_id": case_id, "state": c.state }))

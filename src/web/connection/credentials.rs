@@ -239,8 +239,7 @@ pub async fn sales_set_mode(
                 .before(serde_json::json!({ "mode": name(conn.observe != 0) }))
                 .after(serde_json::json!({ "mode": name(observe), "pushes_released": released }))
                 .request(Some(request.request_id.as_str())),
-        )
-        .await?;
+        )?;
     }
     tx.commit().await?;
     state.sync_soon(id);

@@ -55,8 +55,7 @@ async fn save_account(
         .before(serde_json::json!({ "termino_partner_id": c.termino_partner_id }))
         .after(serde_json::json!({ "termino_partner_id": partner, "sandbox": sandbox }))
         .request(Some(request_id.as_str())),
-    )
-    .await?;
+    )?;
     tx.commit().await?;
     Ok(true)
 }
