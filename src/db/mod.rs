@@ -28,6 +28,7 @@ pub mod read;
 pub mod schedule;
 pub mod second_factor;
 pub mod sessions;
+pub mod statistics;
 pub mod sweeps;
 pub mod users;
 pub mod webhook_nonces;

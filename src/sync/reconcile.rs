@@ -6,11 +6,11 @@ use std::collections::HashSet;
 
 use super::context::{SYNC, SyncContext, SyncError};
 use crate::audit::{self, Event};
-use crate::db::accepted;
 use crate::db::connections::{Connection, ServiceMap};
 use crate::db::links::{self, LinkRow};
 use crate::db::mismatches::{self, Detected};
 use crate::db::outbox::{self, NewPush};
+use crate::db::{Tx, accepted};
 use crate::domain::mismatch::MismatchKind;
 use crate::domain::procedure::ProcedureKind;
 use crate::domain::reconcile::{
@@ -162,10 +162,12 @@ where
         after = last.id;
         let full_page = rows.len() as i64 == PAGE;
         LINKS_READ.fetch_add(rows.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        let mut writes = Writes::new(ctx);
         for row in &rows {
             report.links_seen += 1;
-            reconcile_row(ctx, connection, map, row, &mut report).await?;
+            reconcile_row(ctx, connection, map, row, &mut report, &mut writes).await?;
         }
+        writes.finish().await?;
         if !full_page {
             break;
         }
@@ -183,9 +185,76 @@ pub async fn reconcile_link(
     let mut report = ReconcileReport::default();
     if let Some(row) = links::find_row(&ctx.db, link_id).await? {
         report.links_seen = 1;
-        reconcile_row(ctx, connection, map, &row, &mut report).await?;
+        let mut writes = Writes::new(ctx);
+        reconcile_row(ctx, connection, map, &row, &mut report, &mut writes).await?;
+        writes.finish().await?;
     }
     Ok(report)
+}
+
+/// Links whose writes share one transaction. A first sync writes nearly every link it places
+/// (its agreed state, a mismatch), and a transaction of its own for each one made that many
+/// commits, each one a turn at the audit chain's head; this many to a transaction keeps the
+/// rows a transaction holds (and SQLite's single writer) to a short while.
+const WRITE_BATCH: usize = 20;
+
+/// The write transaction links of one page share: begun when the first of them has something
+/// to write, committed every [`WRITE_BATCH`] links and at the end of the page. A failure rolls
+/// back the links since the last commit; they stay marked, so the next sync does them again.
+struct Writes<'c> {
+    ctx: &'c SyncContext,
+    tx: Option<Tx>,
+    links: usize,
+}
+
+impl<'c> Writes<'c> {
+    fn new(ctx: &'c SyncContext) -> Self {
+        Writes {
+            ctx,
+            tx: None,
+            links: 0,
+        }
+    }
+
+    async fn tx(&mut self) -> Result<&mut Tx, sqlx::Error> {
+        if self.tx.is_none() {
+            self.tx = Some(self.ctx.db.begin_write().await?);
+        }
+        self.tx
+            .as_mut()
+            .ok_or_else(|| sqlx::Error::Protocol("no write transaction".into()))
+    }
+
+    /// When reconcile must look at a link again, for a link with nothing else to write: in the
+    /// open transaction if there is one (on SQLite, a write beside it would wait for it), else
+    /// on its own.
+    async fn next_check(&mut self, link_id: i64, at: Option<i64>) -> Result<(), sqlx::Error> {
+        match self.tx.as_mut() {
+            Some(tx) => links::set_next_check_in(tx, link_id, at).await,
+            None => links::set_next_check(&self.ctx.db, link_id, at).await,
+        }
+    }
+
+    /// One more link's writes are in; commits when the batch is full.
+    async fn link_written(&mut self) -> Result<(), sqlx::Error> {
+        self.links += 1;
+        if self.links >= WRITE_BATCH {
+            self.finish_batch().await?;
+        }
+        Ok(())
+    }
+
+    async fn finish_batch(&mut self) -> Result<(), sqlx::Error> {
+        self.links = 0;
+        match self.tx.take() {
+            Some(tx) => tx.commit().await,
+            None => Ok(()),
+        }
+    }
+
+    async fn finish(mut self) -> Result<(), sqlx::Error> {
+        self.finish_batch().await
+    }
 }
 
 async fn reconcile_row(
@@ -194,6 +263,7 @@ async fn reconcile_row(
     map: &ServiceMap,
     row: &LinkRow,
     report: &mut ReconcileReport,
+    writes: &mut Writes<'_>,
 ) -> Result<(), SyncError> {
     let now = ctx.clock.now();
     let view = view_of(row, map);
@@ -201,7 +271,7 @@ async fn reconcile_row(
     let next_check = next_check_at(&view, &outcome, now, &ctx.settings.policy);
     if is_noop(row, &view, &outcome) {
         if row.next_check_at != next_check {
-            links::set_next_check(&ctx.db, row.id, next_check).await?;
+            writes.next_check(row.id, next_check).await?;
         }
         return Ok(());
     }
@@ -211,7 +281,7 @@ async fn reconcile_row(
         report.mismatches_opened,
         report.mismatches_resolved,
     );
-    let mut tx = ctx.db.begin_write().await?;
+    let tx = writes.tx().await?;
 
     let base_changed = outcome
         .new_base
@@ -219,7 +289,7 @@ async fn reconcile_row(
         .is_some_and(|new| view.base.as_ref() != Some(new));
     let new_base = outcome.new_base.as_ref();
     links::set_base(
-        &mut tx,
+        tx,
         row.id,
         if base_changed { new_base } else { None },
         outcome.change_pending_since,
@@ -228,7 +298,7 @@ async fn reconcile_row(
     .await?;
     if base_changed {
         audit::append(
-            &mut tx,
+            tx,
             now,
             Event::new(&SYNC, "link.agreed", "booking_link", row.id)
                 .partner(Some(row.partner_id))
@@ -245,7 +315,7 @@ async fn reconcile_row(
             continue;
         };
         let enqueued = outbox::enqueue(
-            &mut tx,
+            tx,
             &NewPush {
                 connection_id: connection.id,
                 link_id: Some(row.id),
@@ -262,7 +332,7 @@ async fn reconcile_row(
         if let Some(id) = enqueued {
             report.pushes_enqueued += 1;
             audit::append(
-                &mut tx,
+                tx,
                 now,
                 Event::new(&SYNC, "push.enqueued", "outbox", id)
                     .partner(Some(row.partner_id))
@@ -276,7 +346,7 @@ async fn reconcile_row(
         }
     }
 
-    let unresolved = mismatches::unresolved_for_link(&mut tx, row.id).await?;
+    let unresolved = mismatches::unresolved_for_link(tx, row.id).await?;
     let intended = row
         .active_procedure
         .as_deref()
@@ -286,7 +356,7 @@ async fn reconcile_row(
     let accepted = if outcome.findings.is_empty() {
         vec![]
     } else {
-        accepted::still_accepted(&mut tx, row.id).await?
+        accepted::still_accepted(tx, row.id).await?
     };
     let mut present: HashSet<&str> = HashSet::new();
     for finding in &outcome.findings {
@@ -301,7 +371,7 @@ async fn reconcile_row(
         }
         present.insert(finding.kind.as_str());
         let (id, opened) = mismatches::open_or_refresh(
-            &mut tx,
+            tx,
             &Detected {
                 link_id: row.id,
                 partner_id: row.partner_id,
@@ -315,7 +385,7 @@ async fn reconcile_row(
         if opened {
             report.mismatches_opened += 1;
             audit::append(
-                &mut tx,
+                tx,
                 now,
                 Event::new(&SYNC, "mismatch.opened", "mismatch", id)
                     .partner(Some(row.partner_id))
@@ -350,10 +420,10 @@ async fn reconcile_row(
         if keep {
             continue;
         }
-        if mismatches::resolve(&mut tx, open.id, "sync", "both sides agree again", now).await? {
+        if mismatches::resolve(tx, open.id, "sync", "both sides agree again", now).await? {
             report.mismatches_resolved += 1;
             audit::append(
-                &mut tx,
+                tx,
                 now,
                 Event::new(&SYNC, "mismatch.resolved", "mismatch", open.id)
                     .partner(Some(row.partner_id))
@@ -363,8 +433,8 @@ async fn reconcile_row(
         }
     }
     // Last: the writes above marked the link for a check of their own.
-    links::set_next_check_in(&mut tx, row.id, next_check).await?;
-    tx.commit().await?;
+    links::set_next_check_in(tx, row.id, next_check).await?;
+    writes.link_written().await?;
     let after = (
         report.pushes_enqueued,
         report.mismatches_opened,

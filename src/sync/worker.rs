@@ -21,7 +21,7 @@ use super::reconcile::{ReconcileReport, reconcile_all, reconcile_connection};
 use super::sweep::{SweepReport, sweep};
 use crate::db::connections::{self, Connection, Hold, ServiceMap};
 use crate::db::schedule::{self, Lane};
-use crate::db::{Backend, DatabaseUrl, channel_feed, cursors, sessions};
+use crate::db::{Backend, DatabaseUrl, channel_feed, cursors, sessions, statistics};
 use crate::domain::System;
 use crate::systems::termino::ChannelFeed;
 
@@ -146,6 +146,7 @@ impl Worker {
             ));
         }
         listener.spawn(remove_expired_sessions_forever(self.ctx.clone()));
+        listener.spawn(keep_statistics_forever(self.ctx.clone()));
         if let Some(feed) = self.ctx.connector.termino_channel() {
             listener.spawn(follow_feed(
                 self.ctx.clone(),
@@ -297,6 +298,38 @@ async fn remove_expired_sessions_forever(ctx: SyncContext) {
             Err(e) => tracing::error!(error = %e, "removing expired sessions panicked"),
         }
         tokio::time::sleep(every).await;
+    }
+}
+
+/// How often, on a PostgreSQL server without autovacuum, the worker looks for tables that
+/// changed enough to analyze (see [`crate::db::statistics`]).
+const STATISTICS_EVERY: Duration = Duration::from_secs(30);
+
+/// On a PostgreSQL server with autovacuum off, analyzes the tables that changed enough, every
+/// [`STATISTICS_EVERY`], as autovacuum would; elsewhere returns at once.
+async fn keep_statistics_forever(ctx: SyncContext) {
+    match statistics::unattended(&ctx.db).await {
+        Ok(true) => tracing::warn!(
+            "PostgreSQL runs with autovacuum off: this instance analyzes the tables that change \
+             in its place, so that their plans follow their size"
+        ),
+        Ok(false) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot tell whether PostgreSQL runs autovacuum");
+            return;
+        }
+    }
+    loop {
+        tokio::time::sleep(STATISTICS_EVERY).await;
+        let round = ctx.clone();
+        match tokio::spawn(async move { statistics::analyze_changed(&round.db).await }).await {
+            Ok(Ok(tables)) if !tables.is_empty() => {
+                tracing::info!(tables = %tables.join(", "), "statistics refreshed");
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "cannot refresh the statistics"),
+            Err(e) => tracing::error!(error = %e, "refreshing the statistics panicked"),
+        }
     }
 }
 

@@ -65,7 +65,9 @@ fn event(n: i64) -> audit::Event<'static> {
 /// order is the order of commits).
 async fn a_transactions_rows_take_their_place_in_the_chain_at_commit_in_order(app: TestApp) {
     let now = app.clock.now();
-    let before = app.count("SELECT COALESCE(MAX(id), 0) FROM audit_log").await;
+    let before = app
+        .count("SELECT COALESCE(MAX(id), 0) FROM audit_log")
+        .await;
 
     let mut abandoned = app.db.begin_write().await.expect("begin");
     audit::append(&mut abandoned, now, event(-1)).expect("append");
@@ -104,7 +106,10 @@ async fn a_transactions_rows_take_their_place_in_the_chain_at_commit_in_order(ap
     } else {
         &["1", "2", "3"]
     };
-    assert_eq!(order, expected, "commit order, each transaction's rows together");
+    assert_eq!(
+        order, expected,
+        "commit order, each transaction's rows together"
+    );
     let ids: Vec<i64> = rows.iter().rev().take(3).map(|(id, _)| *id).collect();
     assert!(
         ids.windows(2).all(|w| w[0] == w[1] + 1),

@@ -10,6 +10,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
     tests![
         health_check_answers_once_the_database_is_reachable,
         restarting_the_demo_keeps_what_is_there,
+        tables_that_changed_enough_are_analyzed_where_autovacuum_is_off,
     ]
 }
 
@@ -46,4 +47,45 @@ async fn restarting_the_demo_keeps_what_is_there(app: TestApp) {
             rows: app.count("SELECT COUNT(*) FROM audit_log").await
         }
     );
+}
+
+/// Where PostgreSQL runs without autovacuum, the worker analyzes what changed, by autovacuum's
+/// rule (50 rows and a tenth of the table): a table that grew is analyzed once, then not again
+/// until it changes enough. SQLite needs none of it.
+async fn tables_that_changed_enough_are_analyzed_where_autovacuum_is_off(app: TestApp) {
+    use bookbridge::db::statistics;
+    if app.backend == bookbridge::db::Backend::Sqlite {
+        assert!(!statistics::unattended(&app.db).await.expect("setting"));
+        return;
+    }
+    let (setting,): (String,) =
+        sqlx::query_as("SELECT setting FROM pg_settings WHERE name = 'autovacuum'")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("setting");
+    assert_eq!(
+        statistics::unattended(&app.db).await.expect("setting"),
+        setting == "off"
+    );
+    // Whatever the server's setting, the rule itself: a table that grew is analyzed.
+    statistics::analyze_changed(&app.db).await.expect("analyze");
+    for n in 0..200 {
+        sqlx::query("INSERT INTO partners (name, created_at) VALUES ($1, 0)")
+            .bind(format!("Statistics partner {n}"))
+            .execute(app.db.pool())
+            .await
+            .expect("partner");
+    }
+    // The writers' counts reach pg_stat_user_tables within seconds (at most 10 s when idle).
+    let mut analyzed = vec![];
+    for _ in 0..150 {
+        analyzed = statistics::analyze_changed(&app.db).await.expect("analyze");
+        if analyzed.iter().any(|t| t == "partners") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(analyzed.iter().any(|t| t == "partners"), "{analyzed:?}");
+    let again = statistics::analyze_changed(&app.db).await.expect("analyze");
+    assert!(!again.iter().any(|t| t == "partners"), "{again:?}");
 }
