@@ -167,13 +167,24 @@ impl ReservioClient {
         timeout: Duration,
         window: WindowPolicy,
     ) -> Result<ReservioClient, SystemError> {
+        Self::over(http_client(timeout)?, base_url, token, window)
+    }
+
+    /// The same client over an HTTP client shared with others (its timeout is `http`'s): one
+    /// connection pool and TLS configuration for every business instead of one each.
+    pub fn over(
+        http: reqwest::Client,
+        base_url: &str,
+        token: &str,
+        window: WindowPolicy,
+    ) -> Result<ReservioClient, SystemError> {
         let base = Url::parse(base_url.trim_end_matches('/'))
             .map_err(|e| SystemError::Transport(format!("bad base URL {base_url:?}: {e}")))?;
         if base.cannot_be_a_base() {
             return Err(SystemError::Transport(format!("bad base URL {base_url:?}")));
         }
         Ok(ReservioClient {
-            http: http_client(timeout)?,
+            http,
             base,
             auth: auth::Auth::new(auth::Credentials::parse(token), window.clock.clone()),
             window: WindowPolicy {

@@ -48,6 +48,12 @@ impl TerminoClient {
     /// A client for the API under `base_url` (e.g. `https://termino.example/`), sending `token`
     /// as its bearer token; every call fails with [`SystemError::Timeout`] after `timeout`.
     pub fn new(base_url: &str, token: &str, timeout: Duration) -> Result<Self, SystemError> {
+        Self::over(http_client(timeout)?, base_url, token)
+    }
+
+    /// The same client over an HTTP client shared with others (its timeout is `http`'s): one
+    /// connection pool and TLS configuration for every account instead of one each.
+    pub fn over(http: reqwest::Client, base_url: &str, token: &str) -> Result<Self, SystemError> {
         let base = Url::parse(base_url).map_err(|e| {
             SystemError::Transport(format!("invalid Termino URL {base_url:?}: {e}"))
         })?;
@@ -57,7 +63,7 @@ impl TerminoClient {
             )));
         }
         Ok(TerminoClient {
-            http: http_client(timeout)?,
+            http,
             base,
             token: token.to_owned(),
             page_size: FEED_PAGE_SIZE,
