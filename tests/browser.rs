@@ -42,6 +42,33 @@ async fn sync(app: &TestApp) {
     bookbridge::sync::sync_all(ctx).await.expect("sync runs");
 }
 
+/// What the audit trail says about link `link`, its snapshots and its mismatches, one line per
+/// row: what an assertion about the link's history prints when it fails.
+async fn history_of(app: &TestApp, link: i64) -> String {
+    let rows: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT at, actor, action, entity_type, after_state FROM audit_log \
+         WHERE (entity_type = 'booking_link' AND entity_id = $1) OR after_state LIKE $2 \
+         OR entity_id IN (SELECT CAST(id AS TEXT) FROM external_bookings WHERE id IN \
+            (SELECT reservio_booking_id FROM booking_links WHERE id = $3 \
+             UNION SELECT termino_booking_id FROM booking_links WHERE id = $3)) \
+         ORDER BY id",
+    )
+    .bind(link.to_string())
+    .bind(format!("%\"link_id\":{link}%"))
+    .bind(link)
+    .fetch_all(app.db.pool())
+    .await
+    .expect("the link's history");
+    rows.iter()
+        .map(|(at, actor, action, entity, after)| {
+            format!(
+                "{at} {actor} {action} {entity} {}\n",
+                after.as_deref().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
 /// The test's name for its screenshots, with the database it ran on.
 fn named(app: &TestApp, test: &str) -> String {
     format!("{}-{test}", app.backend.name())
@@ -156,7 +183,12 @@ async fn partner_care_assigns_and_resolves_a_mismatch(app: TestApp) {
     .fetch_one(app.db.pool())
     .await
     .expect("count");
-    assert_eq!(again, 0, "the accepted difference is not flagged again");
+    assert_eq!(
+        again,
+        0,
+        "the accepted difference ({kind}) is not flagged again:\n{}",
+        history_of(&app, link).await
+    );
 }
 
 async fn a_sales_rep_maps_services_and_the_partner_goes_live(app: TestApp) {
@@ -420,11 +452,14 @@ async fn a_partner_cancels_a_booking_and_watches_the_steps_complete(app: TestApp
     b.goto(&format!("/bookings/{link}")).await;
     b.wait_for("#booking-timeline").await;
     b.snapshot("history").await;
+    let flagged = b
+        .count("#booking-timeline li[data-action='mismatch.opened']")
+        .await;
     assert_eq!(
-        b.count("#booking-timeline li[data-action='mismatch.opened']")
-            .await,
+        flagged,
         0,
-        "the procedure's own in-between state is not flagged"
+        "the procedure's own in-between state is not flagged:\n{}",
+        history_of(&app, link).await
     );
     b.close().await;
 
