@@ -7,6 +7,28 @@ use std::sync::atomic::{AtomicI64, Ordering};
 /// Unix time in seconds, UTC.
 pub type UnixTime = i64;
 
+/// When a read of another system began, in microseconds of the machine's clock (never a fixed
+/// clock's: it orders reads, not events of the world). Of two reads of the same booking, the
+/// one that began later saw its later state; a system that versions its bookings says so
+/// itself, Reservio does not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ReadMark(pub i64);
+
+impl ReadMark {
+    /// A read beginning now.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the one place that reads the system clock"
+    )]
+    pub fn now() -> Self {
+        let micros = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        ReadMark(micros)
+    }
+}
+
 /// A source of the current time.
 #[derive(Clone, Debug, Default)]
 pub enum Clock {

@@ -4,6 +4,7 @@
 use sqlx::{FromRow, Row};
 
 use super::{AnyQuery, Db, Tx};
+use crate::clock::ReadMark;
 use crate::domain::{BookingStatus, Customer, RemoteBooking, System};
 
 /// A stored snapshot.
@@ -69,61 +70,85 @@ impl Stored {
     }
 }
 
-/// Whether a snapshot of version `incoming` is older than the stored one: read before a change
-/// that is already stored (the channel feed's page and a push's answer may cross).
-fn older_than_stored(incoming: Option<i64>, stored: Option<&str>) -> bool {
-    match (incoming, stored.and_then(|s| s.parse::<i64>().ok())) {
+/// Whether a snapshot is older than the stored one: read before a change that is already
+/// stored. A poll's listing, a procedure's read-back, a push's answer and the channel feed's
+/// page may cross: a listing asked for before a procedure cancelled the booking, and stored
+/// after the procedure stored its cancelled read-back, would put the booking back as it was.
+/// Where the system versions its bookings (Termino) the versions decide; where it does not
+/// (Reservio) the read that began later wins.
+fn older_than_stored(
+    incoming: (Option<i64>, Option<ReadMark>),
+    stored: (Option<&str>, Option<i64>),
+) -> bool {
+    match (incoming.0, stored.0.and_then(|s| s.parse::<i64>().ok())) {
         (Some(incoming), Some(stored)) => incoming < stored,
-        _ => false,
+        _ => matches!((incoming.1, stored.1), (Some(read), Some(stored)) if read.0 < stored),
     }
 }
 
-/// Stores the latest snapshot of a booking. A snapshot of an older version than the stored one
-/// (where the system versions its bookings) changes nothing.
+/// What [`upsert`] compares a new snapshot with.
+#[derive(FromRow)]
+struct StoredSnapshot {
+    id: i64,
+    content_hash: String,
+    vanished_at: Option<i64>,
+    remote_version: Option<String>,
+    read_began_us: Option<i64>,
+}
+
+/// Stores the latest snapshot of a booking, read by a read that began at `read` (`None`: not
+/// known). A snapshot older than the stored one changes nothing (see [`older_than_stored`]).
 pub async fn upsert(
     tx: &mut Tx,
     connection_id: i64,
     booking: &RemoteBooking,
+    read: Option<ReadMark>,
     now: i64,
 ) -> Result<Stored, sqlx::Error> {
     let hash = booking.content_hash();
     let version = booking.remote_version.map(|v| v.to_string());
-    let existing: Option<(i64, String, Option<i64>, Option<String>)> = sqlx::query_as(
-        "SELECT id, content_hash, vanished_at, remote_version FROM external_bookings \
-         WHERE connection_id = $1 AND system = $2 AND external_id = $3",
+    let existing: Option<StoredSnapshot> = sqlx::query_as(
+        "SELECT id, content_hash, vanished_at, remote_version, read_began_us \
+         FROM external_bookings WHERE connection_id = $1 AND system = $2 AND external_id = $3",
     )
     .bind(connection_id)
     .bind(booking.system.as_str())
     .bind(&booking.external_id)
     .fetch_optional(&mut **tx)
     .await?;
+    let read_began = read.map(|r| r.0);
     match existing {
-        Some((id, _, _, stored))
-            if older_than_stored(booking.remote_version, stored.as_deref()) =>
+        Some(s)
+            if older_than_stored(
+                (booking.remote_version, read),
+                (s.remote_version.as_deref(), s.read_began_us),
+            ) =>
         {
-            Ok(Stored::Unchanged(id))
+            Ok(Stored::Unchanged(s.id))
         }
-        Some((id, old_hash, None, stored)) if old_hash == hash => {
+        Some(s) if s.vanished_at.is_none() && s.content_hash == hash => {
             // Nothing that matters changed, but a later read must not go back before it.
-            if version.is_some() && version != stored {
+            if version.is_some() && version != s.remote_version {
                 sqlx::query("UPDATE external_bookings SET remote_version = $1 WHERE id = $2")
                     .bind(&version)
-                    .bind(id)
+                    .bind(s.id)
                     .execute(&mut **tx)
                     .await?;
             }
-            Ok(Stored::Unchanged(id))
+            Ok(Stored::Unchanged(s.id))
         }
-        Some((id, _, _, _)) => {
+        Some(StoredSnapshot { id, .. }) => {
             let update = sqlx::query(
                 "UPDATE external_bookings SET start_at = $1, end_at = $2, service_id = $3, \
                  customer_name = $4, customer_email = $5, customer_phone = $6, status = $7, \
                  voucher_code = $8, counterpart_id = $9, self_rescheduled = $10, \
                  remote_updated_at = $11, content_hash = $12, raw_payload = $13, \
-                 fetched_at = $14, vanished_at = NULL, remote_version = $15 WHERE id = $16",
+                 fetched_at = $14, vanished_at = NULL, remote_version = $15, \
+                 read_began_us = $16 WHERE id = $17",
             );
             bind_snapshot(update, booking, &hash, now)
                 .bind(&version)
+                .bind(read_began)
                 .bind(id)
                 .execute(&mut **tx)
                 .await?;
@@ -135,12 +160,13 @@ pub async fn upsert(
                 "INSERT INTO external_bookings (start_at, end_at, service_id, customer_name, \
                  customer_email, customer_phone, status, voucher_code, counterpart_id, \
                  self_rescheduled, remote_updated_at, content_hash, raw_payload, fetched_at, \
-                 remote_version, connection_id, system, external_id, awaiting_link) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1) \
-                 RETURNING id",
+                 remote_version, read_began_us, connection_id, system, external_id, \
+                 awaiting_link) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+                 $14, $15, $16, $17, $18, $19, 1) RETURNING id",
             );
             let row = bind_snapshot(insert, booking, &hash, now)
                 .bind(&version)
+                .bind(read_began)
                 .bind(connection_id)
                 .bind(booking.system.as_str())
                 .bind(&booking.external_id)
@@ -178,23 +204,27 @@ fn bind_snapshot<'q>(
         .bind(now)
 }
 
-/// The bookings of a polled window we believe are there (not vanished): id and external id.
-/// Those a complete listing no longer shows have vanished — unless they are too many to be
-/// deletions (`sync::listing` decides).
+/// The bookings of a polled window we believe are there (not vanished) and knew of before the
+/// listing began at `listed`: id and external id. Those a complete listing no longer shows have
+/// vanished — unless they are too many to be deletions (`sync::listing` decides). A booking
+/// read after the listing began (a procedure's new booking) cannot be in it, and is not gone.
 pub async fn present_in_window(
     tx: &mut Tx,
     connection_id: i64,
     system: System,
     window: (i64, i64),
+    listed: ReadMark,
 ) -> Result<Vec<(i64, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, external_id FROM external_bookings WHERE connection_id = $1 AND system = $2 \
-         AND vanished_at IS NULL AND start_at >= $3 AND start_at < $4 ORDER BY id",
+         AND vanished_at IS NULL AND start_at >= $3 AND start_at < $4 \
+         AND (read_began_us IS NULL OR read_began_us < $5) ORDER BY id",
     )
     .bind(connection_id)
     .bind(system.as_str())
     .bind(window.0)
     .bind(window.1)
+    .bind(listed.0)
     .fetch_all(&mut **tx)
     .await
 }

@@ -245,7 +245,8 @@ pub async fn take_inbox(
         for delivered in &waiting {
             match reservation_from_payload(&delivered.payload) {
                 Ok(booking) => {
-                    match super::pull::store(&mut tx, connection, &booking, now, None).await? {
+                    match super::pull::store(&mut tx, connection, &booking, None, now, None).await?
+                    {
                         Stored::New(id) => report.new.push(id),
                         Stored::Changed(id) => report.changed.push(id),
                         Stored::Unchanged(_) => {}

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::context::{SYNC, SyncContext, SyncError};
 use crate::audit::{self, Event};
+use crate::clock::ReadMark;
 use crate::db::Tx;
 use crate::db::bookings;
 use crate::db::connections::Connection;
@@ -23,10 +24,10 @@ pub(super) async fn mark_vanished_unless_mass(
     connection: &Connection,
     system: System,
     window: (i64, i64),
-    seen: &HashSet<String>,
+    (seen, listed): (&HashSet<String>, ReadMark),
     now: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let known = bookings::present_in_window(tx, connection.id, system, window).await?;
+    let known = bookings::present_in_window(tx, connection.id, system, window, listed).await?;
     let missing: Vec<i64> = known
         .iter()
         .filter(|(_, external_id)| !seen.contains(external_id))

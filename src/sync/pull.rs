@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::context::{SYNC, SyncContext, SyncError};
 use crate::audit::{self, Event};
+use crate::clock::ReadMark;
 use crate::db::bookings::{self, Stored};
 use crate::db::connections::Connection;
 use crate::db::cursors;
@@ -69,6 +70,7 @@ pub async fn pull(
     let mut causes: BTreeMap<String, i64> = BTreeMap::new();
     for _ in 0..MAX_PAGES {
         let cursor = cursors::get(&ctx.db, connection.id, system).await?;
+        let read = ReadMark::now();
         let batch = client.changes_since(account, cursor.as_deref()).await?;
         let now = ctx.clock.now();
         let mut tx = ctx.db.begin_write().await?;
@@ -92,7 +94,7 @@ pub async fn pull(
             };
             seen.insert(booking.external_id.clone());
             in_tx += 1;
-            match store(&mut tx, connection, booking, now, None).await? {
+            match store(&mut tx, connection, booking, Some(read), now, None).await? {
                 Stored::New(id) => report.new.push(id),
                 Stored::Changed(id) => report.changed.push(id),
                 Stored::Unchanged(_) => {}
@@ -101,7 +103,13 @@ pub async fn pull(
         // A booking we could not read is not gone: only a clean listing proves absence.
         if let (Some(window), 0) = (batch.complete_window, unreadable_here) {
             let vanished = super::listing::mark_vanished_unless_mass(
-                &mut tx, ctx, connection, system, window, &seen, now,
+                &mut tx,
+                ctx,
+                connection,
+                system,
+                window,
+                (&seen, read),
+                now,
             )
             .await?;
             for id in &vanished {
@@ -137,13 +145,14 @@ pub(crate) async fn store(
     tx: &mut crate::db::Tx,
     connection: &Connection,
     booking: &crate::domain::RemoteBooking,
+    read: Option<ReadMark>,
     now: i64,
     sweep: Option<i64>,
 ) -> Result<Stored, sqlx::Error> {
     let (connection_id, partner_id) = (connection.id, connection.partner_id);
     let system = booking.system;
     let previous = bookings::previous(tx, connection_id, system, &booking.external_id).await?;
-    let stored = bookings::upsert(tx, connection_id, booking, now).await?;
+    let stored = bookings::upsert(tx, connection_id, booking, read, now).await?;
     if let Some(started_at) = sweep {
         bookings::mark_swept(tx, stored.id(), started_at).await?;
     }

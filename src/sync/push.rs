@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::connector::ConnectionSystems;
 use super::context::{SYNC, SyncContext, SyncError};
 use crate::audit::{self, Event};
+use crate::clock::ReadMark;
 use crate::db::Tx;
 use crate::db::bookings;
 use crate::db::connections::Connection;
@@ -187,6 +188,7 @@ pub async fn push_due(
         let Ok(system) = row.system.parse::<System>() else {
             continue;
         };
+        let read = ReadMark::now();
         let result = match account(connection, system) {
             Some(account) => execute(systems.of(system).as_ref(), account, &row).await,
             None => Err(SystemError::Refused(
@@ -218,7 +220,8 @@ pub async fn push_due(
                     // Our lease ran out and someone else took over; they will record it.
                     continue;
                 }
-                let stored = bookings::upsert(&mut tx, connection.id, &booking, now).await?;
+                let stored =
+                    bookings::upsert(&mut tx, connection.id, &booking, Some(read), now).await?;
                 if let Some(link_id) = row.link_id {
                     match row.action.as_str() {
                         "create" => {

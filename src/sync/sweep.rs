@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use super::context::{SYNC, SyncContext, SyncError};
 use super::pull::store;
 use crate::audit::{self, Event};
+use crate::clock::ReadMark;
 use crate::db::bookings;
 use crate::db::connections::Connection;
 use crate::db::sweeps::{self, LISTED, Sweep};
@@ -71,6 +72,7 @@ pub async fn sweep(
     let mut windowed = false;
 
     while state.position.as_deref() != Some(LISTED) && report.pages < ctx.settings.sweep_pages {
+        let read = ReadMark::now();
         let batch = client
             .changes_since(account, state.position.as_deref())
             .await?;
@@ -86,7 +88,15 @@ pub async fn sweep(
             };
             seen.insert(booking.external_id.clone());
             if !matches!(
-                store(&mut tx, connection, booking, now, Some(started_at)).await?,
+                store(
+                    &mut tx,
+                    connection,
+                    booking,
+                    Some(read),
+                    now,
+                    Some(started_at)
+                )
+                .await?,
                 bookings::Stored::Unchanged(_)
             ) {
                 report.repaired += 1;
@@ -94,7 +104,13 @@ pub async fn sweep(
         }
         if let (Some(window), 0) = (batch.complete_window, unreadable) {
             let gone = super::listing::mark_vanished_unless_mass(
-                &mut tx, ctx, connection, system, window, &seen, now,
+                &mut tx,
+                ctx,
+                connection,
+                system,
+                window,
+                (&seen, read),
+                now,
             )
             .await?;
             for id in &gone {
@@ -123,13 +139,22 @@ pub async fn sweep(
         bookings::not_swept(&ctx.db, connection.id, system, started_at, CHECKS_PER_ROUND).await?
     };
     for (id, external_id) in &unseen {
+        let read = ReadMark::now();
         let found = client.get(account, external_id).await;
         let now = ctx.clock.now();
         let mut tx = ctx.db.begin_write().await?;
         match found {
             Ok(booking) if &booking.external_id == external_id => {
                 if !matches!(
-                    store(&mut tx, connection, &booking, now, Some(started_at)).await?,
+                    store(
+                        &mut tx,
+                        connection,
+                        &booking,
+                        Some(read),
+                        now,
+                        Some(started_at)
+                    )
+                    .await?,
                     bookings::Stored::Unchanged(_)
                 ) {
                     report.repaired += 1;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use bookbridge::domain::{BookingStatus, Customer};
+use bookbridge::domain::{BookingStatus, Customer, RemoteBooking, System};
 use bookbridge::sandbox::world::{DemoPartner, Sandbox};
 use bookbridge::sync::{SyncContext, sync_all};
 use bookbridge::systems::reservio::note::NoteMarkers;
@@ -13,6 +13,30 @@ use super::TestApp;
 
 pub const HOUR: i64 = 3600;
 pub const DAY: i64 = 24 * HOUR;
+
+/// A booking as a system would hand it over, for tests that store snapshots themselves: an hour
+/// from `start_at`, confirmed, of a service nobody mapped, with voucher SOLO0001.
+pub fn remote(system: System, external_id: &str, start_at: i64, name: &str) -> RemoteBooking {
+    RemoteBooking {
+        system,
+        external_id: external_id.into(),
+        start_at,
+        end_at: start_at + HOUR,
+        service_id: "not-mapped".into(),
+        customer: Customer {
+            name: name.into(),
+            email: "solo@example.test".into(),
+            phone: "+420 1".into(),
+        },
+        status: BookingStatus::Confirmed,
+        voucher_code: Some("SOLO0001".into()),
+        counterpart_id: None,
+        self_rescheduled: false,
+        updated_at: None,
+        remote_version: None,
+        raw: "{}".into(),
+    }
+}
 
 /// The sandbox and the first demo partner's world in it.
 pub struct World {

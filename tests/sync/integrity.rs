@@ -1,6 +1,7 @@
 //! Integrity under a hostile look: bookings of different connections never overwrite each
 //! other, a lost local row never turns into a double booking, a full comparison finds what the
-//! change feed will never show again, and a procedure on a disconnected connection stops.
+//! change feed will never show again, a procedure on a disconnected connection stops, and a
+//! poll's listing that crosses a procedure never undoes what the procedure did.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -8,10 +9,11 @@ use std::sync::Arc;
 use bookbridge::app::App;
 use bookbridge::db::connections::Connection;
 use bookbridge::domain::BookingStatus;
+use bookbridge::domain::{Customer, NewBooking, RemoteBooking};
 use bookbridge::sync::{ConnectionSystems, Connector, SyncContext, sync_all};
-use bookbridge::systems::SystemError;
 use bookbridge::systems::reservio::ReservioClient;
 use bookbridge::systems::termino::TerminoClient;
+use bookbridge::systems::{BookingSystem, ChangeBatch, SystemError};
 
 use crate::common::world::{HOUR, World, open_kind, restart_demo, tomorrow};
 use crate::common::{self, TestApp, TestFn};
@@ -22,6 +24,8 @@ pub fn tests() -> Vec<(&'static str, TestFn)> {
         the_demo_restarted_twice_on_one_database_shows_no_mismatch_the_sandbox_did_not_cause,
         losing_snapshots_and_links_at_random_never_books_a_voucher_twice,
         a_full_comparison_finds_what_the_change_feed_will_never_show_again,
+        a_poll_that_crosses_a_procedure_never_puts_back_what_the_procedure_changed,
+        of_two_reads_that_cross_the_later_one_is_kept_and_a_listing_misses_nothing_read_after_it,
     ]
 }
 
@@ -539,5 +543,300 @@ async fn a_full_comparison_finds_what_the_change_feed_will_never_show_again(app:
         w.calendar_bookings_for(lost_voucher),
         1,
         "nothing was booked twice"
+    );
+}
+
+/// What runs while a listing is on its way: armed once, it runs after the system answered and
+/// before the answer is stored.
+type Meanwhile = Arc<tokio::sync::Mutex<Option<futures_util::future::BoxFuture<'static, ()>>>>;
+
+/// Reaches the systems through `inner`; Reservio's next listing carries the answer it was
+/// given before `meanwhile` ran, as a slow answer does.
+struct Crossing {
+    inner: Arc<dyn Connector>,
+    meanwhile: Meanwhile,
+}
+
+struct CrossingSystem {
+    inner: Arc<dyn BookingSystem>,
+    meanwhile: Meanwhile,
+}
+
+#[async_trait::async_trait]
+impl BookingSystem for CrossingSystem {
+    fn system(&self) -> bookbridge::domain::System {
+        self.inner.system()
+    }
+
+    fn read_due_at(&self, cursor: Option<&str>) -> Option<i64> {
+        self.inner.read_due_at(cursor)
+    }
+
+    async fn changes_since(
+        &self,
+        account: &str,
+        cursor: Option<&str>,
+    ) -> Result<ChangeBatch, SystemError> {
+        let answer = self.inner.changes_since(account, cursor).await;
+        let armed = self.meanwhile.lock().await.take();
+        if let Some(meanwhile) = armed {
+            meanwhile.await;
+        }
+        answer
+    }
+
+    async fn get(&self, account: &str, id: &str) -> Result<RemoteBooking, SystemError> {
+        self.inner.get(account, id).await
+    }
+
+    async fn find_existing(
+        &self,
+        account: &str,
+        booking: &NewBooking,
+    ) -> Result<Option<RemoteBooking>, SystemError> {
+        self.inner.find_existing(account, booking).await
+    }
+
+    async fn create(
+        &self,
+        account: &str,
+        booking: &NewBooking,
+        key: &str,
+    ) -> Result<RemoteBooking, SystemError> {
+        self.inner.create(account, booking, key).await
+    }
+
+    async fn update_time(
+        &self,
+        account: &str,
+        id: &str,
+        start: i64,
+        end: i64,
+        key: &str,
+    ) -> Result<RemoteBooking, SystemError> {
+        self.inner.update_time(account, id, start, end, key).await
+    }
+
+    async fn update_customer(
+        &self,
+        account: &str,
+        id: &str,
+        customer: &Customer,
+        key: &str,
+    ) -> Result<RemoteBooking, SystemError> {
+        self.inner.update_customer(account, id, customer, key).await
+    }
+
+    async fn cancel(
+        &self,
+        account: &str,
+        id: &str,
+        key: &str,
+    ) -> Result<RemoteBooking, SystemError> {
+        self.inner.cancel(account, id, key).await
+    }
+}
+
+impl Connector for Crossing {
+    fn systems(&self, connection: &Connection) -> Result<ConnectionSystems, SystemError> {
+        let real = self.inner.systems(connection)?;
+        Ok(ConnectionSystems {
+            reservio: Arc::new(CrossingSystem {
+                inner: real.reservio,
+                meanwhile: self.meanwhile.clone(),
+            }),
+            termino: real.termino,
+        })
+    }
+
+    fn reservio_client(&self, token: &str) -> Result<ReservioClient, SystemError> {
+        self.inner.reservio_client(token)
+    }
+
+    fn termino_client(&self, token: &str) -> Result<TerminoClient, SystemError> {
+        self.inner.termino_client(token)
+    }
+}
+
+/// Reservio does not version its bookings: a listing asked for before a procedure cancelled the
+/// booking, and stored after the procedure stored its read-back, used to put the booking back
+/// as confirmed — the procedure "completed", the link flagged as differing, and a calendar
+/// listing that never showed a booking the procedure had just read marked it gone.
+async fn a_poll_that_crosses_a_procedure_never_puts_back_what_the_procedure_changed(app: TestApp) {
+    use crate::common::procedure::{hooks, link_of, start};
+    use bookbridge::domain::procedure::Params;
+
+    let w = World::of(&app);
+    let (_, voucher, booking) = w.agreed_booking(0, tomorrow(&app) + 3 * HOUR, 7).await;
+    let link = link_of(&app, &voucher).await;
+    let op = start(
+        &app,
+        &w,
+        link,
+        Params::Cancel {
+            reason: "the customer asked".into(),
+        },
+    )
+    .await
+    .expect("the procedure starts");
+
+    // While the poll's listing is on its way, the procedure runs to its end.
+    let (ctx, db, clock) = (w.ctx.clone(), app.db.clone(), app.clock.clone());
+    let meanwhile: Meanwhile = Arc::new(tokio::sync::Mutex::new(Some(Box::pin(async move {
+        for _ in 0..30 {
+            bookbridge::sync::procedure::run_one(&ctx, &hooks(), op)
+                .await
+                .expect("the runner runs");
+            let (state,): (String,) = sqlx::query_as("SELECT state FROM procedures WHERE id = $1")
+                .bind(op)
+                .fetch_one(db.pool())
+                .await
+                .expect("the procedure");
+            if state != "running" && state != "pending" {
+                assert_eq!(state, "completed", "the procedure completes");
+                return;
+            }
+            clock.advance(5);
+        }
+        panic!("the procedure did not end");
+    })
+        as futures_util::future::BoxFuture<'static, ()>)));
+    let crossing = SyncContext::new(
+        app.db.clone(),
+        app.clock.clone(),
+        w.ctx.settings.clone(),
+        Arc::new(Crossing {
+            inner: w.ctx.connector.clone(),
+            meanwhile: meanwhile.clone(),
+        }),
+    );
+    for _ in 0..10 {
+        if meanwhile.lock().await.is_none() {
+            break;
+        }
+        app.clock.advance(10 * 60);
+        sync_all(&crossing).await.expect("sync round runs");
+    }
+    assert!(
+        meanwhile.lock().await.is_none(),
+        "a Reservio listing crossed the procedure"
+    );
+    assert_eq!(
+        crate::common::procedure::reservio_state(&w, &voucher),
+        "canceled"
+    );
+
+    let (status, vanished): (String, Option<i64>) = sqlx::query_as(
+        "SELECT status, vanished_at FROM external_bookings WHERE system = 'reservio' \
+         AND external_id = $1",
+    )
+    .bind(&booking)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("the calendar booking's snapshot");
+    assert_eq!(
+        (status.as_str(), vanished),
+        ("cancelled", None),
+        "the stored snapshot is the procedure's read-back, not the older listing"
+    );
+    sync_all(&crossing).await.expect("sync round runs");
+    let flagged = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM mismatches WHERE link_id = {link}"
+        ))
+        .await;
+    assert_eq!(flagged, 0, "nothing was flagged on the way");
+}
+
+/// The rule behind the crossing above, row by row: without versions the read that began later
+/// is kept; with versions (Termino) the versions decide whatever the order of the reads; and a
+/// listing's "no longer there" never covers a booking first read after the listing began.
+async fn of_two_reads_that_cross_the_later_one_is_kept_and_a_listing_misses_nothing_read_after_it(
+    app: TestApp,
+) {
+    use bookbridge::clock::ReadMark;
+    use bookbridge::db::bookings::{self, Stored};
+    use bookbridge::domain::System;
+
+    let w = World::of(&app);
+    let connection = w.partner.connection_id;
+    let start = tomorrow(&app) + 30 * 24 * HOUR;
+    let now = app.clock.now();
+    let confirmed = common::world::remote(System::Reservio, "cross-1", start, "Cross");
+    let cancelled = bookbridge::domain::RemoteBooking {
+        status: BookingStatus::Cancelled,
+        ..confirmed.clone()
+    };
+    let mut tx = app.db.begin_write().await.expect("tx");
+    let first = bookings::upsert(&mut tx, connection, &cancelled, Some(ReadMark(300)), now)
+        .await
+        .expect("stored");
+    let id = first.id();
+    assert!(matches!(first, Stored::New(_)));
+    let older = bookings::upsert(&mut tx, connection, &confirmed, Some(ReadMark(200)), now)
+        .await
+        .expect("stored");
+    assert_eq!(
+        older,
+        Stored::Unchanged(id),
+        "a read that began earlier is not kept"
+    );
+    let newer = bookings::upsert(&mut tx, connection, &confirmed, Some(ReadMark(400)), now)
+        .await
+        .expect("stored");
+    assert_eq!(newer, Stored::Changed(id), "a read that began later is");
+
+    let versioned = |v, status| bookbridge::domain::RemoteBooking {
+        system: System::Termino,
+        external_id: "cross-t".into(),
+        remote_version: Some(v),
+        status,
+        ..confirmed.clone()
+    };
+    let t = bookings::upsert(
+        &mut tx,
+        connection,
+        &versioned(6, BookingStatus::Cancelled),
+        Some(ReadMark(100)),
+        now,
+    )
+    .await
+    .expect("stored")
+    .id();
+    let stale = bookings::upsert(
+        &mut tx,
+        connection,
+        &versioned(5, BookingStatus::Confirmed),
+        Some(ReadMark(900)),
+        now,
+    )
+    .await
+    .expect("stored");
+    assert_eq!(
+        stale,
+        Stored::Unchanged(t),
+        "an older version read later is not kept"
+    );
+
+    let early = common::world::remote(System::Reservio, "cross-2", start, "Early");
+    let early = bookings::upsert(&mut tx, connection, &early, Some(ReadMark(350)), now)
+        .await
+        .expect("stored")
+        .id();
+    let known = bookings::present_in_window(
+        &mut tx,
+        connection,
+        System::Reservio,
+        (start, start + HOUR),
+        ReadMark(370),
+    )
+    .await
+    .expect("listed");
+    tx.commit().await.expect("commit");
+    let ids: Vec<i64> = known.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        ids,
+        vec![early],
+        "read at 400, after the listing began at 370: not among what the listing must show"
     );
 }

@@ -6,9 +6,9 @@
 use bookbridge::db::link_sides::Snapshot;
 use bookbridge::db::read::bookings_view::{self, ListQuery, ListedLink};
 use bookbridge::db::{bookings, links, onboarding};
-use bookbridge::domain::{BookingStatus, Customer, RemoteBooking, System};
+use bookbridge::domain::{BookingStatus, System};
 
-use crate::common::world::{HOUR, World, tomorrow};
+use crate::common::world::{HOUR, World, remote, tomorrow};
 use crate::common::{self, TestApp};
 use crate::tests;
 
@@ -56,28 +56,6 @@ async fn listed_link(app: &TestApp, partner_id: i64, id: i64) -> ListedLink {
         .into_iter()
         .find(|l| l.id == id)
         .expect("the link is listed")
-}
-
-fn remote(system: System, external_id: &str, start_at: i64, name: &str) -> RemoteBooking {
-    RemoteBooking {
-        system,
-        external_id: external_id.into(),
-        start_at,
-        end_at: start_at + HOUR,
-        service_id: "not-mapped".into(),
-        customer: Customer {
-            name: name.into(),
-            email: "solo@example.test".into(),
-            phone: "+420 1".into(),
-        },
-        status: BookingStatus::Confirmed,
-        voucher_code: Some("SOLO0001".into()),
-        counterpart_id: None,
-        self_rescheduled: false,
-        updated_at: None,
-        remote_version: None,
-        raw: "{}".into(),
-    }
 }
 
 async fn the_list_shows_every_change_to_a_link_whichever_path_wrote_it(app: TestApp) {
@@ -182,6 +160,7 @@ async fn the_list_shows_every_change_to_a_link_whichever_path_wrote_it(app: Test
         &mut tx,
         connection,
         &remote(System::Reservio, "solo-r", solo_start, "Solo"),
+        None,
         now,
     )
     .await
@@ -210,6 +189,7 @@ async fn the_list_shows_every_change_to_a_link_whichever_path_wrote_it(app: Test
         &mut tx,
         connection,
         &remote(System::Termino, "solo-t", solo_start, "Solo"),
+        None,
         now,
     )
     .await
@@ -227,6 +207,7 @@ async fn the_list_shows_every_change_to_a_link_whichever_path_wrote_it(app: Test
         &mut tx,
         connection,
         &remote(System::Termino, "solo-t", solo_start, "Solo Renamed"),
+        None,
         now,
     )
     .await

@@ -10,6 +10,7 @@ use super::context::{
 use super::finish::{complete, stop};
 use super::{cancel, change_service, reschedule};
 use crate::audit::{self, Actor, Event};
+use crate::clock::ReadMark;
 use crate::db::connections::{self, Hold, ServiceMap};
 use crate::db::links;
 use crate::db::procedures::{ProcedureRow, StepRow};
@@ -166,11 +167,12 @@ async fn drive(
             conn: &conn,
             params: &params,
         };
+        let read = ReadMark::now();
         let (outcome, snapshots) = execute(&run, step).await;
         let now = ctx.clock.now();
         let mut tx = ctx.db.begin_write().await?;
         for snapshot in &snapshots {
-            bookings::upsert(&mut tx, conn.id, snapshot, now).await?;
+            bookings::upsert(&mut tx, conn.id, snapshot, Some(read), now).await?;
         }
         let position = step_row.position;
         // Which step the audit rows of its outcome are about.

@@ -147,7 +147,7 @@ pub async fn stored(app: &TestApp) -> World {
     let mut stored = Vec::new();
     for (system, id) in [(System::Reservio, "r-fuzz"), (System::Termino, "t-fuzz")] {
         let booking = booking(system, id, start);
-        let row = bookings::upsert(&mut tx, partner_connection, &booking, now)
+        let row = bookings::upsert(&mut tx, partner_connection, &booking, None, now)
             .await
             .expect("a booking snapshot");
         stored.push(row.id());
