@@ -31,8 +31,8 @@ pub struct Config {
     /// every connection are read through one channel-wide feed; without it each connection
     /// polls its own account. The sandbox always has one.
     pub termino_channel_token: Option<String>,
-    /// Whether this instance runs the background worker and the e-mail sender (tests drive
-    /// them themselves).
+    /// Whether this instance runs the background worker, the e-mail sender and, in the demo,
+    /// the sandbox's activity (tests drive them themselves).
     pub run_worker: bool,
     /// The sync engine's tuning.
     pub sync: crate::sync::Settings,
