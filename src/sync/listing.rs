@@ -15,19 +15,32 @@ use crate::db::listing::{self, Health, MASS_VANISH, NewAlarm};
 use crate::domain::System;
 use crate::domain::listing::{AlarmState, VanishDecision, decide_vanish, summarize_causes};
 
-/// Marks the bookings of `window` that a complete listing no longer shows as vanished — unless
-/// they are too many to be real deletions, which holds the marking under a connection alarm.
-/// Returns the ids it marked.
+/// What a complete listing of one system showed.
+pub(super) struct Listed<'a> {
+    pub system: System,
+    /// The part of the calendar it listed in full.
+    pub window: (i64, i64),
+    /// The external ids it showed.
+    pub seen: &'a HashSet<String>,
+    /// When the read began: a booking first read after it cannot be in it.
+    pub began: ReadMark,
+    /// The safety net's full comparison read it (said so in the audit).
+    pub by_sweep: bool,
+}
+
+/// Marks the bookings of the listed window that the listing no longer shows as vanished, each
+/// audited — unless they are too many to be real deletions, which holds the marking under a
+/// connection alarm. Returns the ids it marked.
 pub(super) async fn mark_vanished_unless_mass(
     tx: &mut Tx,
     ctx: &SyncContext,
     connection: &Connection,
-    system: System,
-    window: (i64, i64),
-    (seen, listed): (&HashSet<String>, ReadMark),
+    listed: &Listed<'_>,
     now: i64,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let known = bookings::present_in_window(tx, connection.id, system, window, listed).await?;
+    let (system, seen) = (listed.system, listed.seen);
+    let known =
+        bookings::present_in_window(tx, connection.id, system, listed.window, listed.began).await?;
     let missing: Vec<i64> = known
         .iter()
         .filter(|(_, external_id)| !seen.contains(external_id))
@@ -103,6 +116,14 @@ pub(super) async fn mark_vanished_unless_mass(
             }
             for id in &missing {
                 bookings::mark_one_vanished(tx, *id, now).await?;
+                let mut after = serde_json::json!({ "system": system.as_str() });
+                if listed.by_sweep {
+                    after["found_by"] = serde_json::json!("sweep");
+                }
+                let e = Event::new(&SYNC, "booking.vanished", "external_booking", id)
+                    .partner(Some(connection.partner_id))
+                    .after(after);
+                audit::append(tx, now, e)?;
             }
             Ok(missing)
         }

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::context::{SYNC, SyncContext, SyncError};
+use super::listing::{Listed, mark_vanished_unless_mass};
 use crate::audit::{self, Event};
 use crate::clock::ReadMark;
 use crate::db::bookings::{self, Stored};
@@ -102,25 +103,15 @@ pub async fn pull(
         }
         // A booking we could not read is not gone: only a clean listing proves absence.
         if let (Some(window), 0) = (batch.complete_window, unreadable_here) {
-            let vanished = super::listing::mark_vanished_unless_mass(
-                &mut tx,
-                ctx,
-                connection,
+            let listed = Listed {
                 system,
                 window,
-                (&seen, read),
-                now,
-            )
-            .await?;
-            for id in &vanished {
-                audit::append(
-                    &mut tx,
-                    now,
-                    Event::new(&SYNC, "booking.vanished", "external_booking", id)
-                        .partner(Some(connection.partner_id))
-                        .after(serde_json::json!({ "system": system.as_str() })),
-                )?;
-            }
+                seen: &seen,
+                began: read,
+                by_sweep: false,
+            };
+            let vanished =
+                mark_vanished_unless_mass(&mut tx, ctx, connection, &listed, now).await?;
             report.vanished.extend(vanished);
         }
         cursors::set(&mut tx, connection.id, system, &batch.next_cursor, now).await?;

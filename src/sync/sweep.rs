@@ -9,6 +9,7 @@
 use std::collections::HashSet;
 
 use super::context::{SYNC, SyncContext, SyncError};
+use super::listing::{Listed, mark_vanished_unless_mass};
 use super::pull::store;
 use crate::audit::{self, Event};
 use crate::clock::ReadMark;
@@ -103,19 +104,14 @@ pub async fn sweep(
             }
         }
         if let (Some(window), 0) = (batch.complete_window, unreadable) {
-            let gone = super::listing::mark_vanished_unless_mass(
-                &mut tx,
-                ctx,
-                connection,
+            let listed = Listed {
                 system,
                 window,
-                (&seen, read),
-                now,
-            )
-            .await?;
-            for id in &gone {
-                audit_vanished(&mut tx, connection, system, *id, now).await?;
-            }
+                seen: &seen,
+                began: read,
+                by_sweep: true,
+            };
+            let gone = mark_vanished_unless_mass(&mut tx, ctx, connection, &listed, now).await?;
             report.vanished += gone.len();
             windowed = true;
         }

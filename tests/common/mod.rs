@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 pub mod procedure;
+pub mod tap;
 pub mod world;
 
 use std::future::Future;

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::common::procedure::link_of;
+use crate::common::tap::{Call, Tap, tapped};
 use crate::common::world::{DAY, HOUR, World, open_kind, open_mismatches, tomorrow};
 use crate::common::{TestApp, html, select_attr, select_texts};
-use bookbridge::domain::{Customer, NewBooking, RemoteBooking};
+use bookbridge::domain::System;
 use bookbridge::sandbox::faults::Faults;
 use bookbridge::sync::{SyncContext, sync_all};
-use bookbridge::systems::{BookingSystem, ChangeBatch, SystemError};
 
 use crate::common;
 use crate::tests;
@@ -368,7 +368,8 @@ async fn churn(
             if rng.random_bool(0.2) {
                 // A crash mid-sync: the k-th call to a system takes effect, then the "process"
                 // never hears back and is abandoned. Its leases run out and another takes over.
-                let crashing = Crashing::wrap(ctx, rng.random_range(1..6));
+                let crash = Crash(std::sync::atomic::AtomicI64::new(rng.random_range(1..6)));
+                let crashing = tapped(ctx, Arc::new(crash));
                 let _ = tokio::time::timeout(Duration::from_secs(3), sync_all(&crashing)).await;
                 app.clock.advance(ctx.settings.lease_secs + 1);
             } else if ctxs.len() > 1 {
@@ -383,150 +384,18 @@ async fn churn(
     expected
 }
 
-/// A connector whose systems stop answering for good after a number of calls — right after the
-/// call's effect, the worst moment for a crash. Only the external call hangs, never a database
+/// Systems that stop answering for good after a number of calls — right after the call's
+/// effect, the worst moment for a crash. Only the external call hangs, never a database
 /// transaction, as when a real process dies while waiting for a system.
-struct Crashing {
-    inner: Arc<dyn bookbridge::sync::Connector>,
-    calls_left: Arc<std::sync::atomic::AtomicI64>,
-}
+struct Crash(std::sync::atomic::AtomicI64);
 
-impl Crashing {
-    fn wrap(ctx: &SyncContext, after_calls: i64) -> SyncContext {
-        let connector = Crashing {
-            inner: ctx.connector.clone(),
-            calls_left: Arc::new(std::sync::atomic::AtomicI64::new(after_calls)),
-        };
-        SyncContext::new(
-            ctx.db.clone(),
-            ctx.clock.clone(),
-            ctx.settings.clone(),
-            Arc::new(connector),
-        )
-    }
-}
-
-struct CrashingSystem {
-    inner: Arc<dyn BookingSystem>,
-    calls_left: Arc<std::sync::atomic::AtomicI64>,
-}
-
-impl CrashingSystem {
-    async fn answer<T>(&self, result: T) -> T {
-        if self
-            .calls_left
-            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst)
-            <= 1
-        {
-            std::future::pending::<()>().await;
-        }
-        result
-    }
-}
-
-#[async_trait::async_trait]
-impl BookingSystem for CrashingSystem {
-    fn system(&self) -> bookbridge::domain::System {
-        self.inner.system()
-    }
-
-    async fn changes_since(
-        &self,
-        account: &str,
-        cursor: Option<&str>,
-    ) -> Result<ChangeBatch, SystemError> {
-        let r = self.inner.changes_since(account, cursor).await;
-        self.answer(r).await
-    }
-
-    async fn get(&self, account: &str, id: &str) -> Result<RemoteBooking, SystemError> {
-        let r = self.inner.get(account, id).await;
-        self.answer(r).await
-    }
-
-    async fn find_existing(
-        &self,
-        account: &str,
-        booking: &NewBooking,
-    ) -> Result<Option<RemoteBooking>, SystemError> {
-        let r = self.inner.find_existing(account, booking).await;
-        self.answer(r).await
-    }
-
-    async fn create(
-        &self,
-        account: &str,
-        booking: &NewBooking,
-        key: &str,
-    ) -> Result<RemoteBooking, SystemError> {
-        let r = self.inner.create(account, booking, key).await;
-        self.answer(r).await
-    }
-
-    async fn update_time(
-        &self,
-        account: &str,
-        id: &str,
-        start: i64,
-        end: i64,
-        key: &str,
-    ) -> Result<RemoteBooking, SystemError> {
-        let r = self.inner.update_time(account, id, start, end, key).await;
-        self.answer(r).await
-    }
-
-    async fn update_customer(
-        &self,
-        account: &str,
-        id: &str,
-        customer: &Customer,
-        key: &str,
-    ) -> Result<RemoteBooking, SystemError> {
-        let r = self.inner.update_customer(account, id, customer, key).await;
-        self.answer(r).await
-    }
-
-    async fn cancel(
-        &self,
-        account: &str,
-        id: &str,
-        key: &str,
-    ) -> Result<RemoteBooking, SystemError> {
-        let r = self.inner.cancel(account, id, key).await;
-        self.answer(r).await
-    }
-}
-
-impl bookbridge::sync::Connector for Crashing {
-    fn systems(
-        &self,
-        connection: &bookbridge::db::connections::Connection,
-    ) -> Result<bookbridge::sync::ConnectionSystems, SystemError> {
-        let real = self.inner.systems(connection)?;
-        let wrap = |inner: Arc<dyn BookingSystem>| -> Arc<dyn BookingSystem> {
-            Arc::new(CrashingSystem {
-                inner,
-                calls_left: self.calls_left.clone(),
-            })
-        };
-        Ok(bookbridge::sync::ConnectionSystems {
-            reservio: wrap(real.reservio),
-            termino: wrap(real.termino),
+impl Tap for Crash {
+    fn after(&self, _: System, _: Call) -> futures_util::future::BoxFuture<'_, ()> {
+        Box::pin(async move {
+            if self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) <= 1 {
+                std::future::pending::<()>().await;
+            }
         })
-    }
-
-    fn reservio_client(
-        &self,
-        token: &str,
-    ) -> Result<bookbridge::systems::reservio::ReservioClient, SystemError> {
-        self.inner.reservio_client(token)
-    }
-
-    fn termino_client(
-        &self,
-        token: &str,
-    ) -> Result<bookbridge::systems::termino::TerminoClient, SystemError> {
-        self.inner.termino_client(token)
     }
 }
 

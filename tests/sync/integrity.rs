@@ -8,13 +8,14 @@ use std::sync::Arc;
 
 use bookbridge::app::App;
 use bookbridge::db::connections::Connection;
-use bookbridge::domain::BookingStatus;
-use bookbridge::domain::{Customer, NewBooking, RemoteBooking};
+use bookbridge::domain::{BookingStatus, System};
 use bookbridge::sync::{ConnectionSystems, Connector, SyncContext, sync_all};
+use bookbridge::systems::SystemError;
 use bookbridge::systems::reservio::ReservioClient;
 use bookbridge::systems::termino::TerminoClient;
-use bookbridge::systems::{BookingSystem, ChangeBatch, SystemError};
+use futures_util::future::BoxFuture;
 
+use crate::common::tap::{Call, Tap, tapped};
 use crate::common::world::{HOUR, World, open_kind, restart_demo, tomorrow};
 use crate::common::{self, TestApp, TestFn};
 
@@ -546,115 +547,22 @@ async fn a_full_comparison_finds_what_the_change_feed_will_never_show_again(app:
     );
 }
 
-/// What runs while a listing is on its way: armed once, it runs after the system answered and
-/// before the answer is stored.
-type Meanwhile = Arc<tokio::sync::Mutex<Option<futures_util::future::BoxFuture<'static, ()>>>>;
+/// What runs while a Reservio listing is on its way: armed once, it runs after the system
+/// answered and before the answer is stored, as with a slow answer.
+#[derive(Default)]
+struct Meanwhile(tokio::sync::Mutex<Option<BoxFuture<'static, ()>>>);
 
-/// Reaches the systems through `inner`; Reservio's next listing carries the answer it was
-/// given before `meanwhile` ran, as a slow answer does.
-struct Crossing {
-    inner: Arc<dyn Connector>,
-    meanwhile: Meanwhile,
-}
-
-struct CrossingSystem {
-    inner: Arc<dyn BookingSystem>,
-    meanwhile: Meanwhile,
-}
-
-#[async_trait::async_trait]
-impl BookingSystem for CrossingSystem {
-    fn system(&self) -> bookbridge::domain::System {
-        self.inner.system()
-    }
-
-    fn read_due_at(&self, cursor: Option<&str>) -> Option<i64> {
-        self.inner.read_due_at(cursor)
-    }
-
-    async fn changes_since(
-        &self,
-        account: &str,
-        cursor: Option<&str>,
-    ) -> Result<ChangeBatch, SystemError> {
-        let answer = self.inner.changes_since(account, cursor).await;
-        let armed = self.meanwhile.lock().await.take();
-        if let Some(meanwhile) = armed {
-            meanwhile.await;
-        }
-        answer
-    }
-
-    async fn get(&self, account: &str, id: &str) -> Result<RemoteBooking, SystemError> {
-        self.inner.get(account, id).await
-    }
-
-    async fn find_existing(
-        &self,
-        account: &str,
-        booking: &NewBooking,
-    ) -> Result<Option<RemoteBooking>, SystemError> {
-        self.inner.find_existing(account, booking).await
-    }
-
-    async fn create(
-        &self,
-        account: &str,
-        booking: &NewBooking,
-        key: &str,
-    ) -> Result<RemoteBooking, SystemError> {
-        self.inner.create(account, booking, key).await
-    }
-
-    async fn update_time(
-        &self,
-        account: &str,
-        id: &str,
-        start: i64,
-        end: i64,
-        key: &str,
-    ) -> Result<RemoteBooking, SystemError> {
-        self.inner.update_time(account, id, start, end, key).await
-    }
-
-    async fn update_customer(
-        &self,
-        account: &str,
-        id: &str,
-        customer: &Customer,
-        key: &str,
-    ) -> Result<RemoteBooking, SystemError> {
-        self.inner.update_customer(account, id, customer, key).await
-    }
-
-    async fn cancel(
-        &self,
-        account: &str,
-        id: &str,
-        key: &str,
-    ) -> Result<RemoteBooking, SystemError> {
-        self.inner.cancel(account, id, key).await
-    }
-}
-
-impl Connector for Crossing {
-    fn systems(&self, connection: &Connection) -> Result<ConnectionSystems, SystemError> {
-        let real = self.inner.systems(connection)?;
-        Ok(ConnectionSystems {
-            reservio: Arc::new(CrossingSystem {
-                inner: real.reservio,
-                meanwhile: self.meanwhile.clone(),
-            }),
-            termino: real.termino,
+impl Tap for Meanwhile {
+    fn after(&self, system: System, call: Call) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            if (system, call) != (System::Reservio, Call::Listing) {
+                return;
+            }
+            let armed = self.0.lock().await.take();
+            if let Some(meanwhile) = armed {
+                meanwhile.await;
+            }
         })
-    }
-
-    fn reservio_client(&self, token: &str) -> Result<ReservioClient, SystemError> {
-        self.inner.reservio_client(token)
-    }
-
-    fn termino_client(&self, token: &str) -> Result<TerminoClient, SystemError> {
-        self.inner.termino_client(token)
     }
 }
 
@@ -682,7 +590,7 @@ async fn a_poll_that_crosses_a_procedure_never_puts_back_what_the_procedure_chan
 
     // While the poll's listing is on its way, the procedure runs to its end.
     let (ctx, db, clock) = (w.ctx.clone(), app.db.clone(), app.clock.clone());
-    let meanwhile: Meanwhile = Arc::new(tokio::sync::Mutex::new(Some(Box::pin(async move {
+    let procedure: BoxFuture<'static, ()> = Box::pin(async move {
         for _ in 0..30 {
             bookbridge::sync::procedure::run_one(&ctx, &hooks(), op)
                 .await
@@ -699,26 +607,18 @@ async fn a_poll_that_crosses_a_procedure_never_puts_back_what_the_procedure_chan
             clock.advance(5);
         }
         panic!("the procedure did not end");
-    })
-        as futures_util::future::BoxFuture<'static, ()>)));
-    let crossing = SyncContext::new(
-        app.db.clone(),
-        app.clock.clone(),
-        w.ctx.settings.clone(),
-        Arc::new(Crossing {
-            inner: w.ctx.connector.clone(),
-            meanwhile: meanwhile.clone(),
-        }),
-    );
+    });
+    let meanwhile = Arc::new(Meanwhile(tokio::sync::Mutex::new(Some(procedure))));
+    let crossing = tapped(&w.ctx, meanwhile.clone());
     for _ in 0..10 {
-        if meanwhile.lock().await.is_none() {
+        if meanwhile.0.lock().await.is_none() {
             break;
         }
         app.clock.advance(10 * 60);
         sync_all(&crossing).await.expect("sync round runs");
     }
     assert!(
-        meanwhile.lock().await.is_none(),
+        meanwhile.0.lock().await.is_none(),
         "a Reservio listing crossed the procedure"
     );
     assert_eq!(
@@ -756,7 +656,6 @@ async fn of_two_reads_that_cross_the_later_one_is_kept_and_a_listing_misses_noth
 ) {
     use bookbridge::clock::ReadMark;
     use bookbridge::db::bookings::{self, Stored};
-    use bookbridge::domain::System;
 
     let w = World::of(&app);
     let connection = w.partner.connection_id;
