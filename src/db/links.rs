@@ -32,6 +32,9 @@ pub struct LinkRow {
     pub active_procedure: Option<String>,
     /// When reconcile must look at the link again (0: now; `None`: only when it changes).
     pub next_check_at: Option<i64>,
+    /// How many times the link has been marked for reconcile so far (see
+    /// [`set_next_check_unless_marked`]).
+    pub marks: i64,
 }
 
 impl LinkRow {
@@ -54,6 +57,7 @@ impl LinkRow {
             open_mismatches: row.try_get("open_mismatches")?,
             active_procedure: row.try_get("active_procedure")?,
             next_check_at: row.try_get("next_check_at")?,
+            marks: row.try_get("marks")?,
         })
     }
 }
@@ -94,7 +98,7 @@ pub fn joined(read: Read) -> &'static str {
                  (SELECT o.kind FROM procedures o WHERE o.link_id = l.id \
                       AND o.state IN ('pending', 'running', 'waiting') ORDER BY o.id LIMIT 1) \
                       AS active_procedure, \
-                 l.next_check_at \
+                 l.next_check_at, l.marks \
                  FROM booking_links l {}",
                 read.columns(),
                 read.joins()
@@ -199,6 +203,42 @@ async fn write_next_check<'c>(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Sets when reconcile must look at a link it read with `marks` again — unless something marked
+/// the link since: then it stays marked, for a reconcile that sees what marked it. False then.
+pub async fn set_next_check_unless_marked<'c>(
+    conn: impl Executor<'c, Database = Any>,
+    link_id: i64,
+    next_check_at: Option<i64>,
+    marks: i64,
+) -> Result<bool, sqlx::Error> {
+    let done =
+        sqlx::query("UPDATE booking_links SET next_check_at = $1 WHERE id = $2 AND marks = $3")
+            .bind(next_check_at)
+            .bind(link_id)
+            .bind(marks)
+            .execute(conn)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Takes link `link_id`, read with `marks`, for the writes of this transaction — unless
+/// something marked it since it was read (false): what reconcile decided from that read is
+/// then already out of date, and the link is left marked. Once taken, a mark from elsewhere
+/// waits for this transaction (PostgreSQL's row lock; SQLite's single writer), so it is not lost
+/// to the next check this transaction sets.
+pub async fn take_unless_marked(
+    tx: &mut Tx,
+    link_id: i64,
+    marks: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE booking_links SET marks = marks WHERE id = $1 AND marks = $2")
+        .bind(link_id)
+        .bind(marks)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Marks a link for the next reconcile.

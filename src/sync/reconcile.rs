@@ -227,12 +227,16 @@ impl<'c> Writes<'c> {
 
     /// When reconcile must look at a link again, for a link with nothing else to write: in the
     /// open transaction if there is one (on SQLite, a write beside it would wait for it), else
-    /// on its own.
-    async fn next_check(&mut self, link_id: i64, at: Option<i64>) -> Result<(), sqlx::Error> {
+    /// on its own. Not if the link was marked since it was read.
+    async fn next_check(&mut self, row: &LinkRow, at: Option<i64>) -> Result<(), sqlx::Error> {
         match self.tx.as_mut() {
-            Some(tx) => links::set_next_check_in(tx, link_id, at).await,
-            None => links::set_next_check(&self.ctx.db, link_id, at).await,
+            Some(tx) => links::set_next_check_unless_marked(&mut **tx, row.id, at, row.marks).await,
+            None => {
+                let pool = self.ctx.db.pool();
+                links::set_next_check_unless_marked(pool, row.id, at, row.marks).await
+            }
         }
+        .map(|_| ())
     }
 
     /// One more link's writes are in; commits when the batch is full.
@@ -271,8 +275,14 @@ async fn reconcile_row(
     let next_check = next_check_at(&view, &outcome, now, &ctx.settings.policy);
     if is_noop(row, &view, &outcome) {
         if row.next_check_at != next_check {
-            writes.next_check(row.id, next_check).await?;
+            writes.next_check(row, next_check).await?;
         }
+        return Ok(());
+    }
+    let tx = writes.tx().await?;
+    // Marked since it was read (a procedure's step, a push's answer): decided on what is
+    // already out of date. It stays marked, and the next pass decides on what marked it.
+    if !links::take_unless_marked(tx, row.id, row.marks).await? {
         return Ok(());
     }
     report.links_written += 1;
@@ -281,7 +291,6 @@ async fn reconcile_row(
         report.mismatches_opened,
         report.mismatches_resolved,
     );
-    let tx = writes.tx().await?;
 
     let base_changed = outcome
         .new_base

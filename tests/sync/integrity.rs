@@ -27,6 +27,7 @@ pub fn tests() -> Vec<(&'static str, TestFn)> {
         a_full_comparison_finds_what_the_change_feed_will_never_show_again,
         a_poll_that_crosses_a_procedure_never_puts_back_what_the_procedure_changed,
         of_two_reads_that_cross_the_later_one_is_kept_and_a_listing_misses_nothing_read_after_it,
+        a_mark_made_while_reconcile_decides_survives_what_reconcile_writes,
     ]
 }
 
@@ -737,5 +738,74 @@ async fn of_two_reads_that_cross_the_later_one_is_kept_and_a_listing_misses_noth
         ids,
         vec![early],
         "read at 400, after the listing began at 370: not among what the listing must show"
+    );
+}
+
+/// Reconcile reads a page of links, then writes what it decided. A link marked in between (a
+/// procedure's step, a push's answer, Partner Care's action) used to be unmarked again by that
+/// write, and waited for the safety net, hours later. Each mark is counted, even on a link
+/// already marked, and reconcile writes a link only while the count is the one it read.
+async fn a_mark_made_while_reconcile_decides_survives_what_reconcile_writes(app: TestApp) {
+    use bookbridge::db::links;
+
+    let w = World::of(&app);
+    let (_, voucher, _) = w.agreed_booking(0, tomorrow(&app) + 5 * HOUR, 11).await;
+    let link = crate::common::procedure::link_of(&app, &voucher).await;
+    let read = links::find_row(&app.db, link)
+        .await
+        .expect("read")
+        .expect("the link");
+    let mark = || async {
+        let mut tx = app.db.begin_write().await.expect("tx");
+        links::mark_for_check(&mut tx, link).await.expect("marked");
+        tx.commit().await.expect("commit");
+    };
+    mark().await;
+    mark().await;
+    let next_check = |id: i64| {
+        let db = app.db.clone();
+        async move {
+            let (at, marks): (Option<i64>, i64) =
+                sqlx::query_as("SELECT next_check_at, marks FROM booking_links WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(db.pool())
+                    .await
+                    .expect("the link");
+            (at, marks)
+        }
+    };
+    let (at, marks) = next_check(link).await;
+    assert_eq!(at, Some(0), "marked");
+    assert_eq!(marks, read.marks + 2, "a mark on a marked link counts too");
+
+    let written = links::set_next_check_unless_marked(app.db.pool(), link, None, read.marks).await;
+    assert!(
+        !written.expect("runs"),
+        "what was read before the mark is not written"
+    );
+    let mut tx = app.db.begin_write().await.expect("tx");
+    let taken = links::take_unless_marked(&mut tx, link, read.marks)
+        .await
+        .expect("runs");
+    tx.commit().await.expect("commit");
+    assert!(!taken, "nor taken for writes");
+    assert_eq!(next_check(link).await.0, Some(0), "still marked");
+
+    let written = links::set_next_check_unless_marked(app.db.pool(), link, None, marks).await;
+    assert!(written.expect("runs"), "what was read after it is");
+    assert_eq!(
+        next_check(link).await,
+        (None, marks),
+        "and unmarks nothing else"
+    );
+
+    // A sync still reconciles it: nothing differs, nothing is flagged.
+    w.settle().await;
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM mismatches WHERE link_id = {link}"
+        ))
+        .await,
+        0
     );
 }

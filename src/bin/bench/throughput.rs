@@ -179,7 +179,7 @@ fn plain_read_sql() -> String {
         "SELECT l.id, l.connection_id, l.partner_id, l.origin_system, l.voucher_code, \
          l.created_at, l.change_pending_since, {}, \
          0 AS has_open_case, 0 AS pending_pushes, 0 AS open_mismatches, \
-         CAST(NULL AS TEXT) AS active_procedure, l.next_check_at \
+         CAST(NULL AS TEXT) AS active_procedure, l.next_check_at, l.marks \
          FROM booking_links l {} \
          WHERE l.connection_id = $1 AND l.superseded_by IS NULL ORDER BY l.id",
         Read::Sync.columns(),
