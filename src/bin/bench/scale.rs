@@ -44,6 +44,20 @@ const POLLED_LANES: usize = 40;
 /// Reservio requests one poll of a connection costs in the sandbox (the documented variant,
 /// window of 100 bookings at 50 a page: docs/reservio.md "What one poll costs").
 const REQUESTS_PER_POLL: f64 = 2.0;
+/// Reservio requests a notified sync takes from the budget besides its poll: a move's update
+/// and its read-back (`sync::push`).
+const REQUESTS_PER_NOTIFIED_PUSH: f64 = 2.0;
+
+/// Worst-case polled propagation less one sync (README, "Polling Reservio within a budget"):
+/// each connection's turn comes round every N·c / (B − n·(c + w)) seconds — the notified syncs,
+/// `n` a second, take their requests first — and never sooner than the quiet interval.
+fn polled_bound(quiet_secs: f64, connections: f64, budget: f64, notified_per_sec: f64) -> f64 {
+    let left = budget - notified_per_sec * (REQUESTS_PER_POLL + REQUESTS_PER_NOTIFIED_PUSH);
+    if left <= 0.0 {
+        return f64::INFINITY;
+    }
+    quiet_secs.max(connections * REQUESTS_PER_POLL / left)
+}
 
 async fn add_partners(db: &Db, n: usize) -> anyhow::Result<Vec<i64>> {
     let now = Clock::System.now();
@@ -228,16 +242,17 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     let (fakes_cpu0, wall0) = (crate::cpu::process_secs(), Instant::now());
     let busy0 = Effort::of(&instances).await?;
     let n = plan.connections as f64;
-    let poll_bound = (settings.quiet_poll_interval_secs as f64)
-        .max(n * REQUESTS_PER_POLL / f64::from(plan.budget));
-    let polled_target = Duration::from_secs_f64(poll_bound + 2.0);
-    let timeout = polled_target + Duration::from_secs(30);
+    let quiet = settings.quiet_poll_interval_secs as f64;
+    let budget = f64::from(plan.budget);
+    // Until the notified syncs' share is measured, waits are sized on the budget alone.
+    let timeout = Duration::from_secs_f64(1.5 * polled_bound(quiet, n, budget, 0.0) + 30.0);
     let notified = sequential(&sandbox, &lanes, plan.changes, timeout).await;
     eprintln!(
         "bench: {} notified moves measured after {:.0} s",
         notified.len(),
         wall0.elapsed().as_secs_f64()
     );
+    let (busy_polled, polled_from) = (Effort::of(&instances).await?, Instant::now());
     let polled = concurrent(
         &sandbox,
         &lanes,
@@ -251,6 +266,10 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     let (fakes_cpu1, wall1) = (crate::cpu::process_secs(), Instant::now());
     let busy1 = Effort::of(&instances).await?;
     let active = busy1.since(&busy0);
+    let notified_per_sec = busy1.since(&busy_polled).notified() as f64
+        / wall1.duration_since(polled_from).as_secs_f64().max(0.001);
+    let polled_target =
+        Duration::from_secs_f64(polled_bound(quiet, n, budget, notified_per_sec) + 2.0);
     let minutes = wall1.duration_since(wall0).as_secs_f64() / 60.0;
     let (links,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM booking_links WHERE superseded_by IS NULL")
@@ -362,10 +381,11 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     table.note(format!(
         "scale: {} connections × {} bookings on {}; {activity_done} sandbox changes at {}/s \
          across all of them while {} changes were measured each way on {} appointments; \
-         Reservio budget {} requests/s; polled target = max(quiet poll {} s, N × {} requests \
-         per poll ÷ B) + 2 s = {}; {} mismatches open at the end; {} app instance(s) on the \
-         one database, each a `bookbridge serve` process, Termino's webhooks spread over \
-         them by partner",
+         Reservio budget B = {} requests/s; polled target = max(quiet poll {} s, N × c ÷ \
+         (B − n × (c + w))) + 2 s = {} with c = {} requests per poll, w = {} per notified \
+         push and n = {notified_per_sec:.2} notified syncs/s measured while the polled moves \
+         ran; {} mismatches open at the end; {} app instance(s) on the one database, each a \
+         `bookbridge serve` process, Termino's webhooks spread over them by partner",
         plan.connections,
         plan.bookings_per_connection,
         scratch.describe(),
@@ -374,8 +394,9 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         lanes.len(),
         plan.budget,
         settings.quiet_poll_interval_secs,
-        REQUESTS_PER_POLL,
         human(polled_target),
+        REQUESTS_PER_POLL,
+        REQUESTS_PER_NOTIFIED_PUSH,
         open_mismatches(&db).await?,
         plan.instances,
     ));
@@ -430,6 +451,10 @@ impl Effort {
         )
     }
 
+    fn notified(&self) -> u64 {
+        self.0.iter().map(|(counts, _)| counts.notified).sum()
+    }
+
     fn links_read(&self) -> u64 {
         self.0.iter().map(|(counts, _)| counts.links_read).sum()
     }
@@ -456,5 +481,23 @@ impl Effort {
                 Verdict::Info,
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::polled_bound;
+
+    #[test]
+    fn the_polled_bound_is_the_round_of_what_the_notified_syncs_leave_of_the_budget() {
+        // README's example: 10,000 connections, B = 50, c = 2: a turn every 400 s.
+        assert_eq!(polled_bound(60.0, 10_000.0, 50.0, 0.0), 400.0);
+        // Half a notified sync a second takes 0.5 × (2 + 2) requests of each second.
+        let stretched = polled_bound(60.0, 10_000.0, 50.0, 0.5);
+        assert!((stretched - 20_000.0 / 48.0).abs() < 1e-9, "{stretched}");
+        // A small channel waits for the quiet interval, not the budget.
+        assert_eq!(polled_bound(60.0, 100.0, 50.0, 1.0), 60.0);
+        // Notified syncs that take the whole budget leave the polls nothing.
+        assert!(polled_bound(60.0, 100.0, 8.0, 2.0).is_infinite());
     }
 }
