@@ -70,22 +70,6 @@ impl Stored {
     }
 }
 
-/// Whether a snapshot is older than the stored one: read before a change that is already
-/// stored. A poll's listing, a procedure's read-back, a push's answer and the channel feed's
-/// page may cross: a listing asked for before a procedure cancelled the booking, and stored
-/// after the procedure stored its cancelled read-back, would put the booking back as it was.
-/// Where the system versions its bookings (Termino) the versions decide; where it does not
-/// (Reservio) the read that began later wins.
-fn older_than_stored(
-    incoming: (Option<i64>, Option<ReadMark>),
-    stored: (Option<&str>, Option<i64>),
-) -> bool {
-    match (incoming.0, stored.0.and_then(|s| s.parse::<i64>().ok())) {
-        (Some(incoming), Some(stored)) => incoming < stored,
-        _ => matches!((incoming.1, stored.1), (Some(read), Some(stored)) if read.0 < stored),
-    }
-}
-
 /// What [`upsert`] compares a new snapshot with.
 #[derive(FromRow)]
 struct StoredSnapshot {
@@ -96,8 +80,30 @@ struct StoredSnapshot {
     read_began_us: Option<i64>,
 }
 
+impl StoredSnapshot {
+    /// Whether `incoming`, read by a read that began at `read`, is older than this: read before
+    /// a change that is already stored. A poll's listing, a procedure's read-back, a push's
+    /// answer and the channel feed's page may cross: a listing asked for before a procedure
+    /// cancelled the booking, and stored after the procedure stored its cancelled read-back,
+    /// would put the booking back as it was. Where the system versions its bookings (Termino)
+    /// the versions decide; where it does not (Reservio) the read that began later wins.
+    fn is_newer_than(&self, incoming: &RemoteBooking, read: Option<ReadMark>) -> bool {
+        let stored = self
+            .remote_version
+            .as_deref()
+            .and_then(|s| s.parse::<i64>().ok());
+        match (incoming.remote_version, stored) {
+            (Some(incoming), Some(stored)) => incoming < stored,
+            _ => {
+                matches!((read, self.read_began_us), (Some(read), Some(stored)) if read.0 < stored)
+            }
+        }
+    }
+}
+
 /// Stores the latest snapshot of a booking, read by a read that began at `read` (`None`: not
-/// known). A snapshot older than the stored one changes nothing (see [`older_than_stored`]).
+/// known). A snapshot older than the stored one changes nothing (see
+/// [`StoredSnapshot::is_newer_than`]).
 pub async fn upsert(
     tx: &mut Tx,
     connection_id: i64,
@@ -118,14 +124,7 @@ pub async fn upsert(
     .await?;
     let read_began = read.map(|r| r.0);
     match existing {
-        Some(s)
-            if older_than_stored(
-                (booking.remote_version, read),
-                (s.remote_version.as_deref(), s.read_began_us),
-            ) =>
-        {
-            Ok(Stored::Unchanged(s.id))
-        }
+        Some(s) if s.is_newer_than(booking, read) => Ok(Stored::Unchanged(s.id)),
         Some(s) if s.vanished_at.is_none() && s.content_hash == hash => {
             // Nothing that matters changed, but a later read must not go back before it.
             if version.is_some() && version != s.remote_version {

@@ -173,15 +173,6 @@ pub async fn all_current(db: &Db) -> Result<Vec<LinkRow>, sqlx::Error> {
     fetch_rows(db, Read::Sync, sqlx::query(&sql)).await
 }
 
-/// Sets when reconcile must look at the link again, on its own.
-pub async fn set_next_check(
-    db: &Db,
-    link_id: i64,
-    next_check_at: Option<i64>,
-) -> Result<(), sqlx::Error> {
-    write_next_check(db.pool(), link_id, next_check_at).await
-}
-
 /// Sets when reconcile must look at the link again, in the transaction that applied its
 /// outcome (after its writes, which marked it).
 pub async fn set_next_check_in(
@@ -189,18 +180,10 @@ pub async fn set_next_check_in(
     link_id: i64,
     next_check_at: Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    write_next_check(&mut **tx, link_id, next_check_at).await
-}
-
-async fn write_next_check<'c>(
-    conn: impl Executor<'c, Database = Any>,
-    link_id: i64,
-    next_check_at: Option<i64>,
-) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE booking_links SET next_check_at = $1 WHERE id = $2")
         .bind(next_check_at)
         .bind(link_id)
-        .execute(conn)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }

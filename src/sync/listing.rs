@@ -116,18 +116,31 @@ pub(super) async fn mark_vanished_unless_mass(
             }
             for id in &missing {
                 bookings::mark_one_vanished(tx, *id, now).await?;
-                let mut after = serde_json::json!({ "system": system.as_str() });
-                if listed.by_sweep {
-                    after["found_by"] = serde_json::json!("sweep");
-                }
-                let e = Event::new(&SYNC, "booking.vanished", "external_booking", id)
-                    .partner(Some(connection.partner_id))
-                    .after(after);
-                audit::append(tx, now, e)?;
+                audit_vanished(tx, connection, system, *id, listed.by_sweep, now)?;
             }
             Ok(missing)
         }
     }
+}
+
+/// Audits snapshot `id` of `system` marked vanished; `by_sweep`: the safety net's full
+/// comparison found it gone.
+pub(super) fn audit_vanished(
+    tx: &mut Tx,
+    connection: &Connection,
+    system: System,
+    id: i64,
+    by_sweep: bool,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut after = serde_json::json!({ "system": system.as_str() });
+    if by_sweep {
+        after["found_by"] = serde_json::json!("sweep");
+    }
+    let event = Event::new(&SYNC, "booking.vanished", "external_booking", id)
+        .partner(Some(connection.partner_id))
+        .after(after);
+    audit::append(tx, now, event)
 }
 
 /// Records what a pull could not read, per cause with a count. Logs and audits only when the

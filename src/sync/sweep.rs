@@ -8,10 +8,9 @@
 
 use std::collections::HashSet;
 
-use super::context::{SYNC, SyncContext, SyncError};
-use super::listing::{Listed, mark_vanished_unless_mass};
+use super::context::{SyncContext, SyncError};
+use super::listing::{Listed, audit_vanished, mark_vanished_unless_mass};
 use super::pull::store;
-use crate::audit::{self, Event};
 use crate::clock::ReadMark;
 use crate::db::bookings;
 use crate::db::connections::Connection;
@@ -158,7 +157,7 @@ pub async fn sweep(
             }
             Err(SystemError::NotFound) => {
                 bookings::mark_one_vanished(&mut tx, *id, now).await?;
-                audit_vanished(&mut tx, connection, system, *id, now).await?;
+                audit_vanished(&mut tx, connection, system, *id, true, now)?;
                 report.vanished += 1;
             }
             // The answer names another booking: the system is confused; look again next sweep.
@@ -181,21 +180,4 @@ pub async fn sweep(
     tx.commit().await?;
     report.finished = true;
     Ok(report)
-}
-
-async fn audit_vanished(
-    tx: &mut crate::db::Tx,
-    connection: &Connection,
-    system: System,
-    id: i64,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    audit::append(
-        tx,
-        now,
-        Event::new(&SYNC, "booking.vanished", "external_booking", id)
-            .partner(Some(connection.partner_id))
-            .after(serde_json::json!({ "system": system.as_str(), "found_by": "sweep" })),
-    )?;
-    Ok(())
 }
