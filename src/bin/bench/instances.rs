@@ -124,6 +124,14 @@ impl Instance {
         }
     }
 
+    /// Stops the process (its counters start again from zero at the next start).
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
     /// Its syncs and links read so far.
     pub async fn counts(&self) -> anyhow::Result<Counts> {
         let body = self
@@ -169,10 +177,7 @@ impl Instance {
 
 impl Drop for Instance {
     fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        self.stop();
         let _ = std::fs::remove_file(&self.log);
     }
 }

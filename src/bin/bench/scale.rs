@@ -28,6 +28,9 @@ pub struct Plan {
     pub bookings_per_connection: usize,
     /// Requests per second to Reservio for the deployment.
     pub budget: u32,
+    /// Requests per second to Reservio through the first sync; when it is not `budget`, the
+    /// instances restart with `budget` once every connection has synced.
+    pub first_sync_budget: u32,
     /// Sandbox changes per second across all connections while measuring.
     pub activity_per_sec: f64,
     /// Changes measured in each direction.
@@ -142,7 +145,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         url: scratch.url(),
         key_file: &key_file,
         sandbox: &sandbox,
-        budget: plan.budget,
+        budget: plan.first_sync_budget,
     };
     let mut instances = (1..=plan.instances)
         .map(Instance::reserve)
@@ -205,6 +208,31 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         "-",
         Verdict::Info,
     );
+    if plan.first_sync_budget != plan.budget {
+        // Everything from here on runs on the deployment's budget B.
+        let setup = Setup {
+            budget: plan.budget,
+            ..setup
+        };
+        for instance in &mut instances {
+            instance.stop();
+            instance.start(&setup).await?;
+        }
+        // The faster first sync left every connection's next poll due within a short span;
+        // one round of the budget (every connection polled once at B, never less than the
+        // quiet interval) lets the schedule spread as a deployment running at B has it.
+        let round = polled_bound(
+            settings.quiet_poll_interval_secs as f64,
+            plan.connections as f64,
+            f64::from(plan.budget),
+            0.0,
+        );
+        eprintln!(
+            "bench: instances restarted with the budget of {} requests/s; settling for {round:.0} s",
+            plan.budget
+        );
+        tokio::time::sleep(Duration::from_secs_f64(round)).await;
+    }
 
     let all_lanes = lanes(&sandbox);
     anyhow::ensure!(!all_lanes.is_empty(), "no clean appointments to move");
@@ -381,7 +409,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     table.note(format!(
         "scale: {} connections × {} bookings on {}; {activity_done} sandbox changes at {}/s \
          across all of them while {} changes were measured each way on {} appointments; \
-         Reservio budget B = {} requests/s; polled target = max(quiet poll {} s, N × c ÷ \
+         Reservio budget B = {} requests/s ({} through the first sync); polled target = max(quiet poll {} s, N × c ÷ \
          (B − n × (c + w))) + 2 s = {} with c = {} requests per poll, w = {} per notified \
          push and n = {notified_per_sec:.2} notified syncs/s measured while the polled moves \
          ran; {} mismatches open at the end; {} app instance(s) on the one database, each a \
@@ -393,6 +421,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         plan.changes,
         lanes.len(),
         plan.budget,
+        plan.first_sync_budget,
         settings.quiet_poll_interval_secs,
         human(polled_target),
         REQUESTS_PER_POLL,
