@@ -1,6 +1,8 @@
 //! The partner's bookings list: both sides of every link, the filters, sorting, the htmx
 //! fragment and paging.
 
+use bookbridge::db::read::bookings_view::{self, ListQuery, Sort};
+use bookbridge::domain::{BookingStatus, MismatchKind};
 use bookbridge::sandbox::world::DemoPartner;
 use bookbridge::web::paths;
 use scraper::Html;
@@ -18,6 +20,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         the_htmx_fragment_is_the_same_table_as_the_page,
         the_list_is_paged_by_fifty_and_a_page_past_the_end_says_so,
         every_value_of_a_listed_side_reads_back_as_stored,
+        the_count_read_with_a_page_is_the_count_read_alone,
     ]
 }
 
@@ -445,4 +448,60 @@ async fn every_value_of_a_listed_side_reads_back_as_stored(app: TestApp) {
 fn local_time(at: i64) -> String {
     use bookbridge::i18n::format::{default_time_zone, format_time};
     format_time(bookbridge::i18n::Lang::En, at, &default_time_zone())
+}
+
+/// The page's count rides in the list's own statement: for every filter, page and cap it is the
+/// count its own query gives, over the same rows, and a page past the end brings none.
+async fn the_count_read_with_a_page_is_the_count_read_alone(app: TestApp) {
+    settle(&app).await;
+    let w = first_partner(&app);
+    store_links(&app, &w, 73).await;
+    let partner = partner_id(&app, PARTNER).await;
+    let queries = [
+        ListQuery::default(),
+        ListQuery {
+            only_mismatches: true,
+            ..ListQuery::default()
+        },
+        ListQuery {
+            kind: Some(MismatchKind::StatusDiffers),
+            sort: Sort::Severity,
+            ..ListQuery::default()
+        },
+        ListQuery {
+            status: Some(BookingStatus::Cancelled),
+            ..ListQuery::default()
+        },
+        ListQuery {
+            text: Some("bulk".into()),
+            sort: Sort::TimeDesc,
+            ..ListQuery::default()
+        },
+        ListQuery {
+            from: Some(app.clock.now() + 3 * 86_400),
+            until: Some(app.clock.now() + 9 * 86_400),
+            sort: Sort::Changed,
+            ..ListQuery::default()
+        },
+    ];
+    for q in &queries {
+        let total = bookings_view::count(&app.db, partner, q, 100_000)
+            .await
+            .expect("the count reads");
+        for (limit, offset) in [(50, 0), (50, 50), (20, 40), (50, 10_000)] {
+            for cap in [5, 60, 100_000] {
+                let (rows, counted) =
+                    bookings_view::list_counted(&app.db, partner, q, (limit, offset), cap)
+                        .await
+                        .expect("the page reads");
+                let alone = bookings_view::list(&app.db, partner, q, limit, offset)
+                    .await
+                    .expect("the page reads alone");
+                assert_eq!(rows, alone, "{q:?} at {offset}");
+                let expected = (!rows.is_empty()).then_some(total.min(cap));
+                assert_eq!(counted, expected, "{q:?} at {offset}, cap {cap}");
+            }
+        }
+        assert!(total > 0, "the world has links for {q:?}");
+    }
 }

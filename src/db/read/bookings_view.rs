@@ -258,20 +258,64 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ListedLink>, sqlx::Error> {
+    Ok(read(db, partner_id, q, (limit, offset), None).await?.0)
+}
+
+/// [`list`], and how many links match, counting no further than `cap` (see [`count`]), in the
+/// same query: the count is a subquery the database runs once per statement, not once per
+/// row. It comes with the rows, so a page past the end (no row) gives `None`; [`count`] tells
+/// that total.
+pub async fn list_counted(
+    db: &Db,
+    partner_id: i64,
+    q: &ListQuery,
+    page: (i64, i64),
+    cap: i64,
+) -> Result<(Vec<ListedLink>, Option<i64>), sqlx::Error> {
+    read(db, partner_id, q, page, Some(cap)).await
+}
+
+async fn read(
+    db: &Db,
+    partner_id: i64,
+    q: &ListQuery,
+    page: (i64, i64),
+    cap: Option<i64>,
+) -> Result<(Vec<ListedLink>, Option<i64>), sqlx::Error> {
+    let (limit, offset) = page;
     let (mut w, needs_sides) = filter(partner_id, q);
     let joins = if needs_sides { JOIN_SNAPSHOTS } else { "" };
     let order = q.sort.order_sql();
+    // The count's subquery has its own `l` (and `r`, `t`), which the same conditions name
+    // with the same placeholders.
+    let counted = match cap {
+        Some(cap) => {
+            let cap = w.bind(cap);
+            format!(
+                "(SELECT COUNT(*) FROM (SELECT 1 AS one FROM booking_links l {joins}{} \
+                 LIMIT {cap}) AS counted)",
+                w.sql()
+            )
+        }
+        None => "NULL".to_string(),
+    };
     let limit = w.bind(limit);
     let offset = w.bind(offset);
     let sql = format!(
         "SELECT l.id, l.voucher_code, l.appointment_at, l.change_pending_since, {LIST_ROW}, \
-         {} AS mismatch_code FROM booking_links l {joins}{} \
+         {} AS mismatch_code, CAST({counted} AS BIGINT) AS counted \
+         FROM booking_links l {joins}{} \
          ORDER BY {order} LIMIT {limit} OFFSET {offset}",
         *MISMATCH_CODE,
         w.sql(),
     );
     let rows = w.bind_to(sqlx::query(&sql)).fetch_all(db.pool()).await?;
-    rows.iter()
+    let counted = match rows.first() {
+        Some(row) => row.try_get::<Option<i64>, _>("counted")?,
+        None => None,
+    };
+    let links = rows
+        .iter()
         .map(|row| {
             let sides = link_sides::decode_list_row(row.try_get::<&str, _>("list_row")?)?;
             Ok(ListedLink {
@@ -283,7 +327,8 @@ pub async fn list(
                 mismatches: badges(row.try_get("mismatch_code")?),
             })
         })
-        .collect()
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok((links, counted))
 }
 
 /// How many links match `q`, counting no further than `cap`: counting every one of a large

@@ -213,8 +213,9 @@ pub fn today(page: &Page, now: i64) -> Result<Date, AppError> {
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the clock is out of range")))
 }
 
-/// One page of the list and, when the page alone cannot tell the total, a capped count; the
-/// two queries run side by side.
+/// One page of the list and, when the page alone cannot tell the total, a capped count. Both
+/// come from one query; only a page past the end, which has no row to bring the count, asks
+/// for it again on its own.
 pub async fn load_page(
     db: &Db,
     partner_id: i64,
@@ -224,18 +225,17 @@ pub async fn load_page(
     let query = filters.list_query(&page.time_zone);
     let offset = offset_of(filters.page);
     let cap = count_cap(filters.page);
-    let (links, counted) = tokio::join!(
-        bookings_view::list(db, partner_id, &query, PAGE_SIZE, offset),
-        bookings_view::count(db, partner_id, &query, cap),
-    );
-    let links = links?;
-    // A short page tells the total by itself, so the count is only read when it cannot.
-    let counted = if (links.len() as i64) < PAGE_SIZE && (offset == 0 || !links.is_empty()) {
-        None
-    } else {
-        Some((counted?, cap))
+    let (links, counted) =
+        bookings_view::list_counted(db, partner_id, &query, (PAGE_SIZE, offset), cap).await?;
+    // A short page tells the total by itself, so the count is only shown when it cannot.
+    if (links.len() as i64) < PAGE_SIZE && (offset == 0 || !links.is_empty()) {
+        return Ok((links, None));
+    }
+    let counted = match counted {
+        Some(n) => n,
+        None => bookings_view::count(db, partner_id, &query, cap).await?,
     };
-    Ok((links, counted))
+    Ok((links, Some((counted, cap))))
 }
 
 /// `GET /bookings`: the whole page, or for htmx only the results.
