@@ -281,6 +281,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         wall0.elapsed().as_secs_f64()
     );
     let (busy_polled, polled_from) = (Effort::of(&instances).await?, Instant::now());
+    let (reservio_polled0, _) = sandbox.reservio.traffic();
     let polled = concurrent(
         &sandbox,
         &lanes,
@@ -293,6 +294,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     let activity_done = activity.await.unwrap_or(0);
     let (fakes_cpu1, wall1) = (crate::cpu::process_secs(), Instant::now());
     let busy1 = Effort::of(&instances).await?;
+    let (reservio_polled1, _) = sandbox.reservio.traffic();
     let active = busy1.since(&busy0);
     let notified_per_sec = busy1.since(&busy_polled).notified() as f64
         / wall1.duration_since(polled_from).as_secs_f64().max(0.001);
@@ -315,6 +317,23 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         &polled,
         polled_target,
         timeout,
+    );
+    // What the formula's c and the budget look like in fact while the polled moves ran: the
+    // requests Reservio answered, a second and per sync (notified or polled).
+    let polled_secs = wall1.duration_since(polled_from).as_secs_f64().max(0.001);
+    let polled_requests = reservio_polled1.saturating_sub(reservio_polled0) as f64;
+    let polled_syncs = busy1.since(&busy_polled).syncs();
+    table.row(
+        "Reservio requests while the polled moves ran: a second; per sync",
+        format!(
+            "{:.1} /s (budget {}); {:.2} per sync ({polled_syncs} syncs, c = {} in the formula)",
+            polled_requests / polled_secs,
+            plan.budget,
+            polled_requests / polled_syncs.max(1) as f64,
+            REQUESTS_PER_POLL,
+        ),
+        "-",
+        Verdict::Info,
     );
     let links_read = active.links_read();
     table.row(
@@ -382,6 +401,16 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         Verdict::Info,
     );
     idle.rows(table, "idle", idle_minutes * 60.0);
+    table.row(
+        "idle: Reservio requests per sync",
+        format!(
+            "{:.2} ({} syncs)",
+            (requests1 - requests0) as f64 / idle.syncs().max(1) as f64,
+            idle.syncs()
+        ),
+        "-",
+        Verdict::Info,
+    );
     table.row(
         "idle: Reservio requests per connection per minute",
         format!("{:.2}", (requests1 - requests0) as f64 / idle_minutes / n),
@@ -482,6 +511,13 @@ impl Effort {
 
     fn notified(&self) -> u64 {
         self.0.iter().map(|(counts, _)| counts.notified).sum()
+    }
+
+    fn syncs(&self) -> u64 {
+        self.0
+            .iter()
+            .map(|(counts, _)| counts.notified + counts.polled)
+            .sum()
     }
 
     fn links_read(&self) -> u64 {
