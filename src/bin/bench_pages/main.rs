@@ -188,6 +188,9 @@ async fn measure(cli: &Cli, url: &str, counter: QueryCounter) -> anyhow::Result<
     let state = app.state().clone();
     eprintln!("storing {} links on {backend}…", cli.links);
     let fixture = fixture::store(&state.db, PARTNER, cli.links, clock.now()).await?;
+    if cli.partners.is_none() {
+        fixture::analyze(&state.db).await?;
+    }
 
     let (cookie, page_bytes) = probe(&state).await?;
     let mut cookies = vec![cookie.clone()];
@@ -205,6 +208,7 @@ async fn measure(cli: &Cli, url: &str, counter: QueryCounter) -> anyhow::Result<
             clock.now(),
         )
         .await?;
+        fixture::analyze(&state.db).await?;
         others = (links, mismatches);
         let users: Vec<i64> = stored.iter().map(|p| p.user_id).collect();
         cookies = sessions::copy_for(&state.db, &cookie, &users).await?;
