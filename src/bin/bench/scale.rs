@@ -208,6 +208,12 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         "-",
         Verdict::Info,
     );
+    let n = plan.connections as f64;
+    let quiet = settings.quiet_poll_interval_secs as f64;
+    let budget = f64::from(plan.budget);
+    // One round of the budget: every connection polled once at B, never sooner than the quiet
+    // interval (the notified syncs' share is not known yet).
+    let round = polled_bound(quiet, n, budget, 0.0);
     if plan.first_sync_budget != plan.budget {
         // Everything from here on runs on the deployment's budget B.
         let setup = Setup {
@@ -219,14 +225,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
             instance.start(&setup).await?;
         }
         // The faster first sync left every connection's next poll due within a short span;
-        // one round of the budget (every connection polled once at B, never less than the
-        // quiet interval) lets the schedule spread as a deployment running at B has it.
-        let round = polled_bound(
-            settings.quiet_poll_interval_secs as f64,
-            plan.connections as f64,
-            f64::from(plan.budget),
-            0.0,
-        );
+        // one round lets the schedule spread as a deployment running at B has it.
         eprintln!(
             "bench: instances restarted with the budget of {} requests/s; settling for {round:.0} s",
             plan.budget
@@ -269,11 +268,8 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     }
     let (fakes_cpu0, wall0) = (crate::cpu::process_secs(), Instant::now());
     let busy0 = Effort::of(&instances).await?;
-    let n = plan.connections as f64;
-    let quiet = settings.quiet_poll_interval_secs as f64;
-    let budget = f64::from(plan.budget);
     // Until the notified syncs' share is measured, waits are sized on the budget alone.
-    let timeout = Duration::from_secs_f64(1.5 * polled_bound(quiet, n, budget, 0.0) + 30.0);
+    let timeout = Duration::from_secs_f64(1.5 * round + 30.0);
     let notified = sequential(&sandbox, &lanes, plan.changes, timeout).await;
     eprintln!(
         "bench: {} notified moves measured after {:.0} s",
@@ -296,8 +292,9 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     let busy1 = Effort::of(&instances).await?;
     let (reservio_polled1, _) = sandbox.reservio.traffic();
     let active = busy1.since(&busy0);
-    let notified_per_sec = busy1.since(&busy_polled).notified() as f64
-        / wall1.duration_since(polled_from).as_secs_f64().max(0.001);
+    let during_polled = busy1.since(&busy_polled);
+    let polled_secs = wall1.duration_since(polled_from).as_secs_f64().max(0.001);
+    let notified_per_sec = during_polled.notified() as f64 / polled_secs;
     let polled_target =
         Duration::from_secs_f64(polled_bound(quiet, n, budget, notified_per_sec) + 2.0);
     let minutes = wall1.duration_since(wall0).as_secs_f64() / 60.0;
@@ -320,9 +317,8 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     );
     // What the formula's c and the budget look like in fact while the polled moves ran: the
     // requests Reservio answered, a second and per sync (notified or polled).
-    let polled_secs = wall1.duration_since(polled_from).as_secs_f64().max(0.001);
     let polled_requests = reservio_polled1.saturating_sub(reservio_polled0) as f64;
-    let polled_syncs = busy1.since(&busy_polled).syncs();
+    let polled_syncs = during_polled.syncs();
     table.row(
         "Reservio requests while the polled moves ran: a second; per sync",
         format!(

@@ -188,9 +188,6 @@ async fn measure(cli: &Cli, url: &str, counter: QueryCounter) -> anyhow::Result<
     let state = app.state().clone();
     eprintln!("storing {} links on {backend}…", cli.links);
     let fixture = fixture::store(&state.db, PARTNER, cli.links, clock.now()).await?;
-    if cli.partners.is_none() {
-        fixture::analyze(&state.db).await?;
-    }
 
     let (cookie, page_bytes) = probe(&state).await?;
     let mut cookies = vec![cookie.clone()];
@@ -208,11 +205,11 @@ async fn measure(cli: &Cli, url: &str, counter: QueryCounter) -> anyhow::Result<
             clock.now(),
         )
         .await?;
-        fixture::analyze(&state.db).await?;
         others = (links, mismatches);
         let users: Vec<i64> = stored.iter().map(|p| p.user_id).collect();
         cookies = sessions::copy_for(&state.db, &cookie, &users).await?;
     }
+    fixture::analyze(&state.db).await?;
     drop(app);
     let cap = bookbridge::web::bookings::count_cap(1);
     let bench_state = Arc::new(routes::BenchState {
