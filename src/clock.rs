@@ -60,6 +60,27 @@ impl Clock {
         }
     }
 
+    /// How long until the next whole second of [`Clock::now`] begins: `None` for a fixed
+    /// clock, which moves only when told to.
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the one place that reads the system clock"
+    )]
+    pub fn until_next_second(&self) -> Option<std::time::Duration> {
+        match self {
+            Clock::System => {
+                let into = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.subsec_nanos())
+                    .unwrap_or(0);
+                Some(std::time::Duration::from_nanos(
+                    1_000_000_000 - u64::from(into.min(999_999_999)),
+                ))
+            }
+            Clock::Fixed(_) => None,
+        }
+    }
+
     /// Moves a fixed clock forward; a no-op for the system clock.
     pub fn advance(&self, seconds: i64) {
         if let Clock::Fixed(at) = self {

@@ -65,6 +65,7 @@ fn main() {
         a_push_retried_or_a_flag_seen_again_marks_its_link_only_when_its_state_changes,
         the_request_budget_is_shared_by_every_instance_through_the_database,
         a_429_with_retry_after_holds_off_every_instance,
+        requests_over_a_seconds_budget_go_in_the_seconds_after,
         metrics_want_the_bearer_token_and_follow_the_schedule,
         the_worker_removes_expired_sessions_and_keeps_live_ones,
     ]);

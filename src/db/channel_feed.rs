@@ -182,7 +182,9 @@ pub async fn connections_of(
 
 /// Hands a reservation the feed brought to a connection: kept until the connection's sync
 /// stores it, replaced only by a later version. False when the connection already held a
-/// version as new.
+/// version as new, in its inbox or stored: the feed also brings back what our own pushes wrote
+/// to Termino, whose answers were stored when they were made, and such an echo must not make
+/// the connection due (its sync would poll Reservio for nothing).
 pub async fn deliver(
     tx: &mut Tx,
     connection_id: i64,
@@ -191,6 +193,18 @@ pub async fn deliver(
     payload: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
+    let (stored,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM external_bookings WHERE connection_id = $1 AND system = 'termino' \
+         AND external_id = $2 AND vanished_at IS NULL AND CAST(remote_version AS BIGINT) >= $3",
+    )
+    .bind(connection_id)
+    .bind(external_id)
+    .bind(version)
+    .fetch_one(&mut **tx)
+    .await?;
+    if stored > 0 {
+        return Ok(false);
+    }
     let done = sqlx::query(
         "INSERT INTO termino_inbox (connection_id, external_id, version, payload, received_at) \
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (connection_id, external_id) DO UPDATE \

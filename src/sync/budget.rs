@@ -20,10 +20,15 @@ use crate::systems::{RequestGate, SystemError};
 /// its next turn).
 const MAX_WAIT: Duration = Duration::from_secs(30);
 
-/// How long a request waits before asking the budget again within a full second.
+/// How long a poll's request waits before looking again while a notified sync's request of
+/// this instance waits for the budget.
+const YIELD_EVERY: Duration = Duration::from_millis(50);
+/// How long a request waits before asking a full second's budget again when the clock cannot
+/// say when the next second begins (a test's fixed clock).
 const RETRY_EVERY: Duration = Duration::from_millis(50);
-/// The same for a notified sync's request, so it takes the next second's first request.
-const URGENT_RETRY_EVERY: Duration = Duration::from_millis(10);
+/// How far into the next second a poll's request asks again, so that a notified sync's
+/// request, which asks as the second begins, takes the second's first request.
+const POLL_AFTER_URGENT: Duration = Duration::from_millis(5);
 
 tokio::task_local! {
     /// Set while a sync a notification asked for runs (see [`notified`]).
@@ -88,28 +93,34 @@ impl RequestGate for SharedBudget {
         let started = tokio::time::Instant::now();
         let urgent = is_notified();
         let _waiting = urgent.then(|| Waiting::new(&self.urgent_waiting));
-        let retry = if urgent {
-            URGENT_RETRY_EVERY
-        } else {
-            RETRY_EVERY
-        };
         loop {
-            let now = self.clock.now();
-            let paused = budget::paused_until(&self.db, self.system)
-                .await
-                .map_err(unavailable)?;
-            let wait = match paused {
-                Some(until) if until > now => Duration::from_secs((until - now).unsigned_abs()),
+            let wait = if !urgent && self.urgent_waiting.load(Ordering::SeqCst) > 0 {
                 // A notified sync's request is waiting: it takes the next free one.
-                _ if !urgent && self.urgent_waiting.load(Ordering::SeqCst) > 0 => retry,
-                _ => {
-                    if budget::take(&self.db, self.system, now, self.per_second)
-                        .await
-                        .map_err(unavailable)?
-                    {
-                        return Ok(());
+                YIELD_EVERY
+            } else {
+                let now = self.clock.now();
+                let paused = budget::paused_until(&self.db, self.system)
+                    .await
+                    .map_err(unavailable)?;
+                match paused {
+                    Some(until) if until > now => Duration::from_secs((until - now).unsigned_abs()),
+                    _ => {
+                        if budget::take(&self.db, self.system, now, self.per_second)
+                            .await
+                            .map_err(unavailable)?
+                        {
+                            return Ok(());
+                        }
+                        // This second's budget is spent and nothing frees it: ask again when
+                        // the next one begins, not every few milliseconds (each asking is a
+                        // write to the one row every waiting request of the deployment
+                        // contends for).
+                        match self.clock.until_next_second() {
+                            Some(next) if urgent => next,
+                            Some(next) => next + POLL_AFTER_URGENT,
+                            None => RETRY_EVERY,
+                        }
                     }
-                    retry
                 }
             };
             if started.elapsed() + wait > MAX_WAIT {

@@ -72,6 +72,19 @@ pub struct Settings {
     pub session_cleanup_secs: u64,
 }
 
+impl Settings {
+    /// Syncs an instance runs at once in each lane unless told otherwise: most of a sync's
+    /// time is spent waiting for Reservio and its budget, so PostgreSQL takes more at once than
+    /// SQLite, whose single writer gains nothing from more. With 8 at a time on PostgreSQL,
+    /// nearly all 8 were busy at 2,000 connections and a budget of 50 requests a second.
+    pub fn default_concurrency(backend: crate::db::Backend) -> usize {
+        match backend {
+            crate::db::Backend::Postgres => 16,
+            crate::db::Backend::Sqlite => 8,
+        }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -110,22 +123,31 @@ pub struct SyncContext {
 
 /// How many syncs one instance's worker has finished, in the lane each was claimed in: how the
 /// claims spread a channel's connections over the instances (`/metrics`,
-/// `bookbridge_worker_syncs_total`). This instance's own, like its HTTP latencies.
+/// `bookbridge_worker_syncs_total`), and how long they took in all
+/// (`bookbridge_worker_sync_seconds_total`: with the count, the mean time a sync holds one of
+/// the worker's places). This instance's own, like its HTTP latencies.
 #[derive(Debug, Default)]
 pub struct SyncCounts {
     notified: AtomicU64,
     polled: AtomicU64,
+    notified_micros: AtomicU64,
+    polled_micros: AtomicU64,
 }
 
 impl SyncCounts {
-    /// Counts one finished sync, claimed for a notification or because it fell due.
-    pub fn count(&self, notified: bool) {
-        let lane = if notified {
-            &self.notified
+    /// Counts one finished sync, claimed for a notification or because it fell due, that took
+    /// `took` from its claim to its end.
+    pub fn count(&self, notified: bool, took: std::time::Duration) {
+        let (lane, micros) = if notified {
+            (&self.notified, &self.notified_micros)
         } else {
-            &self.polled
+            (&self.polled, &self.polled_micros)
         };
         lane.fetch_add(1, Ordering::Relaxed);
+        micros.fetch_add(
+            u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
     }
 
     /// Syncs claimed for a notification.
@@ -136,6 +158,16 @@ impl SyncCounts {
     /// Syncs claimed because they fell due (polls).
     pub fn polled(&self) -> u64 {
         self.polled.load(Ordering::Relaxed)
+    }
+
+    /// Seconds the syncs of one lane took in all.
+    pub fn seconds(&self, notified: bool) -> f64 {
+        let micros = if notified {
+            &self.notified_micros
+        } else {
+            &self.polled_micros
+        };
+        micros.load(Ordering::Relaxed) as f64 / 1e6
     }
 }
 

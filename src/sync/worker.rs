@@ -61,27 +61,52 @@ pub struct Notifier {
 }
 
 impl Notifier {
-    /// Never blocks: the request is written in a task of its own.
+    /// A change made here (a user's) that the connection's sync should act on now: the
+    /// connection is made due at once. Never blocks: the request is written in a task of its
+    /// own; a failed write is logged (the poll still comes).
     pub fn notify(&self, connection_id: i64) {
         let notifier = self.clone();
-        tokio::spawn(async move { notifier.request(connection_id).await });
+        tokio::spawn(async move {
+            let now = notifier.clock.now();
+            if let Err(e) = schedule::request_sync(&notifier.db, connection_id, now).await {
+                tracing::warn!(connection = connection_id, error = %e, "cannot request a sync");
+            }
+            notifier.wake.notify_one();
+        });
     }
 
-    /// Makes the connection due now and wakes the worker; a failed write is logged (the poll
-    /// still comes).
+    /// Termino notified a change of the connection: asks for its sync ([`ask_for_sync`]) and
+    /// wakes the worker and the feed's reader; a failed write is logged (the poll still comes).
     pub async fn request(&self, connection_id: i64) {
         let now = self.clock.now();
-        if let Some(feed) = &self.feed {
-            if let Err(e) = channel_feed::request_read(&self.db, now).await {
-                tracing::warn!(error = %e, "cannot ask for a read of the channel feed");
-            }
-            feed.notify_one();
-        }
-        if let Err(e) = schedule::request_sync(&self.db, connection_id, now).await {
+        if let Err(e) = ask_for_sync(&self.db, connection_id, now, self.feed.is_some()).await {
             tracing::warn!(connection = connection_id, error = %e, "cannot request a sync");
+        }
+        if let Some(feed) = &self.feed {
+            feed.notify_one();
         }
         self.wake.notify_one();
     }
+}
+
+/// What a notification of a change in Termino asks for: the connection's sync now. Where the
+/// channel feed brings the connection's changes (`channel_feed`, once the connection has read
+/// its own account to the end), a read of the feed instead, which makes the connection due if
+/// the change is news to it: a notification of what our own push wrote is not, and a sync for
+/// it would only poll Reservio.
+pub async fn ask_for_sync(
+    db: &crate::db::Db,
+    connection_id: i64,
+    now: i64,
+    channel_feed: bool,
+) -> Result<(), sqlx::Error> {
+    if channel_feed {
+        channel_feed::request_read(db, now).await?;
+        if cursors::caught_up(db, connection_id).await? {
+            return Ok(());
+        }
+    }
+    schedule::request_sync(db, connection_id, now).await
 }
 
 /// The background loop: claims due connections from the database and syncs up to
@@ -158,7 +183,7 @@ impl Worker {
         let concurrency = self.ctx.settings.concurrency.max(1);
         // Each sync is a task of this set: a panic in one is contained (its slot is found by
         // its task id), and dropping the loop stops them all, so nothing writes after it.
-        let mut running: JoinSet<()> = JoinSet::new();
+        let mut running: JoinSet<Duration> = JoinSet::new();
         let mut tasks: HashMap<tokio::task::Id, (Slot, i64)> = HashMap::new();
         // Syncs under way per slot (notified, polled), and their connections.
         let mut in_flight = [0usize; 2];
@@ -172,26 +197,26 @@ impl Worker {
                     let ctx = self.ctx.clone();
                     let task = match slot {
                         Slot::Notified => {
-                            running.spawn(super::budget::notified(sync_claimed(ctx, id)))
+                            running.spawn(super::budget::notified(timed(sync_claimed(ctx, id))))
                         }
-                        Slot::Polled => running.spawn(sync_claimed(ctx, id)),
+                        Slot::Polled => running.spawn(timed(sync_claimed(ctx, id))),
                     };
                     tasks.insert(task.id(), (slot, id));
                 }
             }
             tokio::select! {
                 Some(done) = running.join_next_with_id(), if !running.is_empty() => {
-                    let task = match done {
-                        Ok((task, ())) => task,
+                    let (task, took) = match done {
+                        Ok((task, took)) => (task, took),
                         Err(e) => {
                             tracing::error!(error = %e, "a sync task panicked or was cancelled");
-                            e.id()
+                            (e.id(), Duration::ZERO)
                         }
                     };
                     if let Some((slot, id)) = tasks.remove(&task) {
                         in_flight[slot as usize] = in_flight[slot as usize].saturating_sub(1);
                         syncing.retain(|c| *c != id);
-                        self.ctx.syncs.count(slot == Slot::Notified);
+                        self.ctx.syncs.count(slot == Slot::Notified, took);
                     }
                 }
                 () = self.wake.notified() => {}
@@ -359,6 +384,13 @@ async fn listen_for_requests(url: DatabaseUrl, wake: Arc<Notify>, feed_wake: Arc
         wake.notify_one();
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
+}
+
+/// Runs `work` and says how long it took.
+async fn timed(work: impl std::future::Future<Output = ()>) -> Duration {
+    let started = tokio::time::Instant::now();
+    work.await;
+    started.elapsed()
 }
 
 /// Syncs one claimed connection (in a task of the worker's set).

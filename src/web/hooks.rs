@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 
-use crate::db::{connections, schedule, webhook_nonces};
+use crate::db::{connections, webhook_nonces};
 use crate::systems::termino::{SIGNATURE_HEADER, parse_webhook, verify_webhook_signature};
 use crate::web::error::AppError;
 use crate::web::extract::Path;
@@ -75,7 +75,13 @@ pub async fn termino(
     // this one runs no worker; then this instance's worker is woken at once.
     match &state.notifier {
         Some(notifier) => notifier.request(connection.id).await,
-        None => schedule::request_sync(&state.db, connection.id, now).await?,
+        None => {
+            let channel_feed = state
+                .sync
+                .as_ref()
+                .is_some_and(|ctx| ctx.connector.termino_channel().is_some());
+            crate::sync::worker::ask_for_sync(&state.db, connection.id, now, channel_feed).await?
+        }
     }
     Ok(StatusCode::ACCEPTED)
 }

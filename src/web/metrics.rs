@@ -9,6 +9,7 @@
 //! demo answers requests from its own machine (loopback) without a token.
 
 use std::net::SocketAddr;
+use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
@@ -18,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
-use prometheus_client::registry::Registry;
+use prometheus_client::registry::{Registry, Unit};
 
 use crate::db::read::metrics as figures;
 use crate::web::error::AppError;
@@ -208,6 +209,18 @@ pub async fn show(
             "worker_syncs",
             "Syncs this instance's worker finished, by the lane they were claimed in",
             syncs,
+        );
+        let seconds = Family::<Vec<(String, String)>, Counter<f64, AtomicU64>>::default();
+        for (lane, notified) in [("notified", true), ("polled", false)] {
+            seconds
+                .get_or_create(&vec![("lane".to_string(), lane.to_string())])
+                .inc_by(ctx.syncs.seconds(notified));
+        }
+        registry.register_with_unit(
+            "worker_sync",
+            "Time the syncs this instance's worker finished took in all, by lane",
+            Unit::Seconds,
+            seconds,
         );
         let links_read = Counter::<u64>::default();
         links_read.inc_by(crate::sync::reconcile::links_read());

@@ -52,3 +52,35 @@ pub async fn a_429_with_retry_after_holds_off_every_instance(app: TestApp) {
     app.clock.advance(121);
     other.admit().await.expect("the pause is over");
 }
+
+pub async fn requests_over_a_seconds_budget_go_in_the_seconds_after(app: TestApp) {
+    // The machine's clock: the budget is counted per second of it.
+    let gate = SharedBudget::new(
+        app.db.clone(),
+        bookbridge::clock::Clock::System,
+        "reservio",
+        2,
+    );
+    let first = bookbridge::clock::Clock::System.now();
+    let admitted = futures_util::future::join_all((0..5).map(|_| gate.admit())).await;
+    assert!(
+        admitted.iter().all(Result::is_ok),
+        "each waits for a second with room: {admitted:?}"
+    );
+    let last = bookbridge::clock::Clock::System.now();
+    let mut used = 0;
+    for second in first..=last {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COALESCE(MAX(used), 0) FROM request_budget WHERE system = 'reservio' \
+             AND second = $1",
+        )
+        .bind(second)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("budget row");
+        assert!(n <= 2, "never more than the budget in second {second}: {n}");
+        used += n;
+    }
+    assert_eq!(used, 5, "every request counted once");
+    assert!(last >= first + 2, "five at two a second span three seconds");
+}

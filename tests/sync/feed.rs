@@ -26,6 +26,7 @@ pub fn tests() -> Vec<(&'static str, TestFn)> {
         a_cursor_past_the_feeds_retention_reads_every_account_in_full_and_loses_nothing,
         a_change_of_an_account_no_connection_syncs_is_counted_and_skipped,
         garbage_from_the_channel_feed_is_recorded_and_the_cursor_stays,
+        our_own_push_coming_back_through_the_feed_makes_no_connection_due,
     ]
 }
 
@@ -512,4 +513,83 @@ async fn garbage_from_the_channel_feed_is_recorded_and_the_cursor_stays(app: Tes
     read_feed(&w.ctx, feed_of(&w).as_ref()).await.expect("read");
     let state = channel_feed::state(&app.db).await.expect("state");
     assert_eq!(state.last_error, None);
+}
+
+/// What our own push wrote to Termino comes back through the feed: it was stored when the push
+/// was answered, so it makes nobody due (a sync for it would poll Reservio for nothing), while
+/// the partner's own change of the same reservation does.
+async fn our_own_push_coming_back_through_the_feed_makes_no_connection_due(app: TestApp) {
+    let w = World::of(&app);
+    let start = tomorrow(&app);
+    let (reservation, _, booking) = w.agreed_booking(0, start, 950).await;
+    let (connection,): (i64,) =
+        sqlx::query_as("SELECT id FROM connections WHERE termino_partner_id = $1")
+            .bind(&w.partner.termino_partner_id)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("connection");
+    let termino = &w.sandbox.termino;
+    let partner = &w.partner.termino_partner_id;
+    let (_, _, duration) = w.offer(0);
+
+    // Staff move the booking in the calendar; the sync carries the move over to Termino.
+    assert!(w.sandbox.reservio.staff_move(
+        &w.partner.business_id,
+        &booking,
+        start + HOUR,
+        start + HOUR + duration
+    ));
+    app.clock.advance(1);
+    sync_all(&w.ctx).await.expect("round");
+    let moved = termino
+        .get_reservation(partner, &reservation)
+        .expect("reservation");
+    assert_eq!(moved.start_at, start + HOUR, "the move reached Termino");
+
+    // The feed brings that change back: read, and nobody made due for it.
+    app.clock.advance(1);
+    let echo = read_feed(&w.ctx, feed_of(&w).as_ref())
+        .await
+        .expect("feed read");
+    assert!(
+        echo.changes >= 1,
+        "the feed brought our push back: {echo:?}"
+    );
+    assert!(
+        !echo.connections.contains(&connection),
+        "our own push makes its connection due: {echo:?}"
+    );
+    let (wanted,): (Option<i64>,) =
+        sqlx::query_as("SELECT sync_wanted_at FROM connections WHERE id = $1")
+            .bind(connection)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("schedule");
+    assert_eq!(wanted, None, "no notified sync asked for");
+
+    // The partner moves it in Termino: that change is news, and its connection is due now.
+    termino
+        .reschedule_by_partner(
+            partner,
+            &reservation,
+            start + 2 * HOUR,
+            start + 2 * HOUR + duration,
+        )
+        .expect("moved");
+    app.clock.advance(1);
+    let news = read_feed(&w.ctx, feed_of(&w).as_ref())
+        .await
+        .expect("feed read");
+    assert_eq!(news.connections, vec![connection], "{news:?}");
+    sync_all(&w.ctx).await.expect("round");
+    let calendar = w
+        .sandbox
+        .reservio
+        .get_booking(&w.partner.business_id, &booking)
+        .expect("calendar booking");
+    assert_eq!(
+        calendar.start_at,
+        start + 2 * HOUR,
+        "the partner's move reached the calendar"
+    );
 }

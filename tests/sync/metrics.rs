@@ -33,6 +33,17 @@ pub async fn metrics_want_the_bearer_token_and_follow_the_schedule(app: TestApp)
     assert_eq!(scrape(&app, None).await.0, 404, "no token: as if absent");
     assert_eq!(scrape(&app, Some("not-the-token")).await.0, 404);
 
+    w.redeem(0, app.clock.now() + 2 * 86_400, 901);
+    sync_all(&w.ctx).await.expect("sync round");
+    // One link marked for reconcile: the next round reads it, whatever ran before this test.
+    let before = bookbridge::sync::reconcile::links_read();
+    sqlx::query(
+        "UPDATE booking_links SET next_check_at = 0 \
+         WHERE id = (SELECT MIN(id) FROM booking_links WHERE superseded_by IS NULL)",
+    )
+    .execute(app.db.pool())
+    .await
+    .expect("mark a link");
     sync_all(&w.ctx).await.expect("sync round");
     let (status, body) = scrape(&app, Some(METRICS_TOKEN)).await;
     assert_eq!(status, 200);
@@ -42,10 +53,14 @@ pub async fn metrics_want_the_bearer_token_and_follow_the_schedule(app: TestApp)
         "{body}"
     );
     assert!(body.contains("bookbridge_db_pool_in_use "), "{body}");
-    // The round reconciled the demo's links, and the counter says so (it is the process's, so
-    // other tests' rounds may add to it, never take away).
     assert!(
-        value(&body, "bookbridge_reconcile_links_read_total") > 0,
+        body.contains("bookbridge_worker_sync_seconds_total{lane=\"polled\"} "),
+        "the time the worker's syncs took, beside their count: {body}"
+    );
+    // The round read the marked link, and the counter says so (it is the process's, so other
+    // tests' rounds may add to it, never take away).
+    assert!(
+        u64::try_from(value(&body, "bookbridge_reconcile_links_read_total")).unwrap_or(0) > before,
         "{body}"
     );
 

@@ -24,6 +24,8 @@ pub struct Instance {
     pub port: u16,
     child: Option<Child>,
     log: PathBuf,
+    /// Leave the log behind when the run ends (`--keep`).
+    keep_log: bool,
     metrics_token: String,
     http: reqwest::Client,
 }
@@ -42,12 +44,15 @@ pub struct Counts {
     pub notified: u64,
     pub polled: u64,
     pub links_read: u64,
+    /// Seconds the syncs took in all, from claim to end (both lanes).
+    pub sync_secs: f64,
 }
 
 impl Instance {
     /// Instance `number`, with the port it will listen on (not running yet: the fake Termino
     /// must know where to send its webhooks before the instance starts; see [`Instance::start`]).
-    pub fn reserve(number: usize) -> anyhow::Result<Instance> {
+    /// With `keep_log`, its log stays behind when the run ends.
+    pub fn reserve(number: usize, keep_log: bool) -> anyhow::Result<Instance> {
         // A port the kernel hands out now and the instance binds a moment later.
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
@@ -62,6 +67,7 @@ impl Instance {
                 "bench-scale-{}-instance-{number}.log",
                 std::process::id()
             )),
+            keep_log,
             metrics_token: hex::encode(token),
             http: reqwest::Client::new(),
         })
@@ -70,7 +76,11 @@ impl Instance {
     /// Starts `bookbridge serve` and waits until it answers.
     pub async fn start(&mut self, setup: &Setup<'_>) -> anyhow::Result<()> {
         let binary = serve_binary()?;
-        let log = std::fs::File::create(&self.log)
+        // A restart (a budget of its own for the first sync) writes on after the first run.
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
             .with_context(|| format!("cannot write {}", self.log.display()))?;
         let mut command = Command::new(&binary);
         command
@@ -148,6 +158,15 @@ impl Instance {
             notified: metric(&body, "bookbridge_worker_syncs_total{lane=\"notified\"}"),
             polled: metric(&body, "bookbridge_worker_syncs_total{lane=\"polled\"}"),
             links_read: metric(&body, "bookbridge_reconcile_links_read_total"),
+            sync_secs: ["notified", "polled"]
+                .into_iter()
+                .map(|lane| {
+                    value(
+                        &body,
+                        &format!("bookbridge_worker_sync_seconds_total{{lane=\"{lane}\"}}"),
+                    )
+                })
+                .sum(),
         })
     }
 
@@ -178,7 +197,15 @@ impl Instance {
 impl Drop for Instance {
     fn drop(&mut self) {
         self.stop();
-        let _ = std::fs::remove_file(&self.log);
+        if self.keep_log {
+            eprintln!(
+                "bench: instance {}'s log: {}",
+                self.number,
+                self.log.display()
+            );
+        } else {
+            let _ = std::fs::remove_file(&self.log);
+        }
     }
 }
 
@@ -195,12 +222,17 @@ fn serve_binary() -> anyhow::Result<PathBuf> {
     Ok(binary)
 }
 
-/// A sample's value in a Prometheus text scrape (0 when absent, as a counter not yet counted).
+/// A counter's value in a Prometheus text scrape (0 when absent, as a counter not yet counted).
 fn metric(body: &str, sample: &str) -> u64 {
+    value(body, sample) as u64
+}
+
+/// A sample's value in a Prometheus text scrape (0 when absent).
+fn value(body: &str, sample: &str) -> f64 {
     body.lines()
         .find_map(|line| line.strip_prefix(sample)?.strip_prefix(' '))
         .and_then(|value| value.split_whitespace().next()?.parse::<f64>().ok())
-        .map_or(0, |value| value as u64)
+        .unwrap_or(0.0)
 }
 
 /// The last lines of a log, to say why an instance stopped.
@@ -212,19 +244,27 @@ fn tail(log: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::metric;
+    use super::{metric, value};
 
     #[test]
     fn a_labelled_counter_is_read_from_a_scrape() {
         let body = "# TYPE bookbridge_worker_syncs counter\n\
                     bookbridge_worker_syncs_total{lane=\"notified\"} 12\n\
                     bookbridge_worker_syncs_total{lane=\"polled\"} 340\n\
-                    bookbridge_reconcile_links_read_total 5\n";
+                    bookbridge_reconcile_links_read_total 5\n\
+                    bookbridge_worker_sync_seconds_total{lane=\"polled\"} 1.5\n";
         assert_eq!(
             metric(body, "bookbridge_worker_syncs_total{lane=\"polled\"}"),
             340
         );
         assert_eq!(metric(body, "bookbridge_reconcile_links_read_total"), 5);
         assert_eq!(metric(body, "bookbridge_missing_total"), 0);
+        assert_eq!(
+            value(
+                body,
+                "bookbridge_worker_sync_seconds_total{lane=\"polled\"}"
+            ),
+            1.5
+        );
     }
 }

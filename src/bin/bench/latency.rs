@@ -304,6 +304,9 @@ async fn one_change(
     }
 }
 
+/// A notified change slower than this is named on stderr.
+const SLOW_NOTIFIED: Duration = Duration::from_secs(2);
+
 /// Changes one after another, going round the lanes.
 pub(crate) async fn sequential(
     sandbox: &Sandbox,
@@ -314,8 +317,20 @@ pub(crate) async fn sequential(
     let mut samples = Vec::with_capacity(changes);
     for i in 0..changes {
         let lane = &lanes[i % lanes.len()];
+        let began = Clock::System.now();
         match one_change(sandbox, lane, Direction::TerminoToReservio, timeout).await {
-            Ok(sample) => samples.push(sample),
+            Ok(sample) => {
+                // A slow one is named, so its way can be followed in the audit trail.
+                if sample.is_none_or(|took| took > SLOW_NOTIFIED) {
+                    eprintln!(
+                        "bench: notified change {i} (Termino reservation {}, made at Unix \
+                         {began}) took {}",
+                        lane.reservation_id,
+                        sample.map_or_else(|| "too long".to_string(), human)
+                    );
+                }
+                samples.push(sample)
+            }
             Err(e) => {
                 eprintln!("bench: change {i} not made: {e}");
                 samples.push(None);

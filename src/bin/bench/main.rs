@@ -98,7 +98,8 @@ struct Cli {
     /// needs PostgreSQL.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]
     instances: u64,
-    /// Keep the scratch database instead of removing it (to inspect it).
+    /// Keep the scratch database instead of removing it (to inspect it), and with
+    /// --connections the instances' logs.
     #[arg(long)]
     keep: bool,
 }
@@ -162,6 +163,7 @@ async fn run(cli: &Cli) -> anyhow::Result<(Table, usize)> {
                 changes: cli.changes,
                 idle_secs: cli.idle_secs,
                 instances: usize::try_from(cli.instances).unwrap_or(1),
+                keep_logs: cli.keep,
             },
             &mut table,
         )

@@ -39,6 +39,8 @@ pub struct Plan {
     pub idle_secs: u64,
     /// App instances on the one database (PostgreSQL when more than one).
     pub instances: usize,
+    /// Leave the instances' logs behind (`--keep`).
+    pub keep_logs: bool,
 }
 
 const NOTIFIED_TARGET: Duration = Duration::from_secs(2);
@@ -60,6 +62,13 @@ fn polled_bound(quiet_secs: f64, connections: f64, budget: f64, notified_per_sec
         return f64::INFINITY;
     }
     quiet_secs.max(connections * REQUESTS_PER_POLL / left)
+}
+
+/// The syncs an instance runs at once in each lane: `BOOKBRIDGE_SYNC_CONCURRENCY`, which the
+/// instances take from the bench's environment, or the app's default for the database.
+fn sync_places(backend: Backend) -> String {
+    std::env::var("BOOKBRIDGE_SYNC_CONCURRENCY")
+        .unwrap_or_else(|_| bookbridge::sync::Settings::default_concurrency(backend).to_string())
 }
 
 async fn add_partners(db: &Db, n: usize) -> anyhow::Result<Vec<i64>> {
@@ -148,7 +157,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         budget: plan.first_sync_budget,
     };
     let mut instances = (1..=plan.instances)
-        .map(Instance::reserve)
+        .map(|number| Instance::reserve(number, plan.keep_logs))
         .collect::<anyhow::Result<Vec<_>>>()?;
     // The instances run with the default schedule (see `Instance::build`).
     let settings = bookbridge::sync::Settings::default();
@@ -331,6 +340,20 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         "-",
         Verdict::Info,
     );
+    // Whether the budget or the worker's places bound the syncs: a sync holds a place from its
+    // claim to its end, so the mean number under way is their seconds over the wall's.
+    table.row(
+        "syncs while the polled moves ran: a second; mean time each; mean under way",
+        format!(
+            "{:.1} /s; {:.0} ms; {:.1} (of {} places an instance, each lane)",
+            polled_syncs as f64 / polled_secs,
+            1000.0 * during_polled.sync_secs() / polled_syncs.max(1) as f64,
+            during_polled.sync_secs() / polled_secs,
+            sync_places(db.backend()),
+        ),
+        "-",
+        Verdict::Info,
+    );
     let links_read = active.links_read();
     table.row(
         "links read by reconcile per minute, activity running",
@@ -497,6 +520,7 @@ impl Effort {
                             notified: now.notified.saturating_sub(then.notified),
                             polled: now.polled.saturating_sub(then.polled),
                             links_read: now.links_read.saturating_sub(then.links_read),
+                            sync_secs: now.sync_secs - then.sync_secs,
                         },
                         now_cpu - then_cpu,
                     )
@@ -514,6 +538,11 @@ impl Effort {
             .iter()
             .map(|(counts, _)| counts.notified + counts.polled)
             .sum()
+    }
+
+    /// Seconds the syncs took in all.
+    fn sync_secs(&self) -> f64 {
+        self.0.iter().map(|(counts, _)| counts.sync_secs).sum()
     }
 
     fn links_read(&self) -> u64 {
