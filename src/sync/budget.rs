@@ -2,9 +2,10 @@
 //! instance draws from the same one (`BOOKBRIDGE_RESERVIO_BUDGET` requests per second), and a
 //! 429's `Retry-After` holds every instance off, not only the connection that got it.
 //!
-//! When the budget is short, a sync a notification asked for goes first: while one of its
-//! requests waits, this instance's polls wait too, so a notified change does not queue behind a
-//! channel's worth of polls for the same seconds of budget.
+//! When the budget is short, a sync a notification asked for goes first, so a notified change
+//! does not queue behind a channel's worth of polls for the same seconds of budget: polls of
+//! every instance leave a fifth of each second's budget to notified syncs until the second is
+//! half over, and while a notified sync's request waits, this instance's polls wait too.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -29,6 +30,36 @@ const RETRY_EVERY: Duration = Duration::from_millis(50);
 /// How far into the next second a poll's request asks again, so that a notified sync's
 /// request, which asks as the second begins, takes the second's first request.
 const POLL_AFTER_URGENT: Duration = Duration::from_millis(5);
+/// The part of each second's budget that polls leave to notified syncs in the second's first
+/// half (one in this many): a notified sync's requests then seldom wait for the next second,
+/// while what the notified syncs leave of it goes to the polls in the second half, so a
+/// backlog of polls still uses the whole budget.
+const RESERVED_ONE_IN: i64 = 5;
+const HALF_SECOND: Duration = Duration::from_millis(500);
+
+/// How many of the second's requests a request may be one of, with `left` of the second to
+/// go (`None`: the clock cannot say, as a test's fixed clock): every one for a notified sync,
+/// all but the reserve for a poll in the first half.
+fn second_limit(per_second: i64, urgent: bool, left: Option<Duration>) -> i64 {
+    match left {
+        Some(left) if !urgent && left > HALF_SECOND => per_second - per_second / RESERVED_ONE_IN,
+        _ => per_second,
+    }
+}
+
+/// How long a request the second's budget refused waits before asking again: a poll refused
+/// by the reserve until the second's half, else until the next second begins (a poll a
+/// moment later than a notified sync).
+fn wait_after_refusal(per_second: i64, urgent: bool, left: Option<Duration>) -> Duration {
+    match left {
+        None => RETRY_EVERY,
+        Some(left) if urgent => left,
+        Some(left) if per_second / RESERVED_ONE_IN > 0 && left > HALF_SECOND => {
+            left - HALF_SECOND + POLL_AFTER_URGENT
+        }
+        Some(left) => left + POLL_AFTER_URGENT,
+    }
+}
 
 tokio::task_local! {
     /// Set while a sync a notification asked for runs (see [`notified`]).
@@ -105,21 +136,19 @@ impl RequestGate for SharedBudget {
                 match paused {
                     Some(until) if until > now => Duration::from_secs((until - now).unsigned_abs()),
                     _ => {
-                        if budget::take(&self.db, self.system, now, self.per_second)
+                        let left = self.clock.until_next_second();
+                        let limit = second_limit(self.per_second, urgent, left);
+                        if budget::take(&self.db, self.system, now, limit)
                             .await
                             .map_err(unavailable)?
                         {
                             return Ok(());
                         }
-                        // This second's budget is spent and nothing frees it: ask again when
-                        // the next one begins, not every few milliseconds (each asking is a
-                        // write to the one row every waiting request of the deployment
-                        // contends for).
-                        match self.clock.until_next_second() {
-                            Some(next) if urgent => next,
-                            Some(next) => next + POLL_AFTER_URGENT,
-                            None => RETRY_EVERY,
-                        }
+                        // What this request may take of this second is spent, and nothing
+                        // frees it: ask again when more is open to it, not every few
+                        // milliseconds (each asking is a write to the one row every waiting
+                        // request of the deployment contends for).
+                        wait_after_refusal(self.per_second, urgent, left)
                     }
                 }
             };
@@ -138,5 +167,48 @@ impl RequestGate for SharedBudget {
         if let Err(e) = budget::pause(&self.db, self.system, until).await {
             tracing::warn!(error = %e, "cannot record the system's request to wait");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EARLY: Option<Duration> = Some(Duration::from_millis(900));
+    const LATE: Option<Duration> = Some(Duration::from_millis(200));
+
+    #[test]
+    fn polls_leave_a_fifth_of_a_seconds_first_half_to_notified_syncs() {
+        assert_eq!(second_limit(50, false, EARLY), 40);
+        assert_eq!(second_limit(50, true, EARLY), 50);
+        // In the second half, what the notified syncs left is the polls' too.
+        assert_eq!(second_limit(50, false, LATE), 50);
+        // Under five a second there is nothing to keep back; a fixed clock keeps nothing.
+        assert_eq!(second_limit(4, false, EARLY), 4);
+        assert_eq!(second_limit(50, false, None), 50);
+    }
+
+    #[test]
+    fn a_refused_request_asks_again_when_more_of_the_budget_is_open_to_it() {
+        // A poll refused by the reserve asks at the second's half...
+        assert_eq!(
+            wait_after_refusal(50, false, EARLY),
+            Duration::from_millis(405)
+        );
+        // ... one refused later, and a notified sync's, when the next second begins (the
+        // notified sync's a moment first).
+        assert_eq!(
+            wait_after_refusal(50, false, LATE),
+            Duration::from_millis(205)
+        );
+        assert_eq!(
+            wait_after_refusal(50, true, EARLY),
+            Duration::from_millis(900)
+        );
+        assert_eq!(
+            wait_after_refusal(4, false, EARLY),
+            Duration::from_millis(905)
+        );
+        assert_eq!(wait_after_refusal(50, false, None), RETRY_EVERY);
     }
 }
