@@ -126,6 +126,9 @@ enum Slot {
     Polled = 1,
 }
 
+/// A sync that takes longer than this is logged: a notified change waits behind it.
+const SLOW_SYNC: Duration = Duration::from_secs(10);
+
 /// How often an idle worker looks for connections that fell due.
 const LOOK_EVERY: Duration = Duration::from_millis(500);
 
@@ -217,6 +220,15 @@ impl Worker {
                         in_flight[slot as usize] = in_flight[slot as usize].saturating_sub(1);
                         syncing.retain(|c| *c != id);
                         self.ctx.syncs.count(slot == Slot::Notified, took);
+                        if took > SLOW_SYNC {
+                            tracing::warn!(
+                                connection = id,
+                                notified = slot == Slot::Notified,
+                                seconds = took.as_secs_f64(),
+                                "a sync took long (its Reservio requests waited for the budget, \
+                                 or a system or the database was slow)"
+                            );
+                        }
                     }
                 }
                 () = self.wake.notified() => {}
