@@ -165,12 +165,21 @@ impl Sandbox {
 
     /// One random everyday change in one of the systems.
     pub fn one_activity(&self) -> Result<String, String> {
-        let partners = self.partners();
         let mut rng = self.rng.lock().map_err(|_| "rng poisoned".to_string())?;
-        if partners.is_empty() {
-            return Err("no partners".into());
-        }
-        let p = &partners[rng.random_range(0..partners.len())];
+        // Only the partner picked is copied: a channel of 10,000 partners holds a million
+        // appointments, and copying them all for each change kept a core of the fake systems'
+        // process busy.
+        let p = {
+            let partners = self
+                .partners
+                .lock()
+                .map_err(|_| "partners poisoned".to_string())?;
+            if partners.is_empty() {
+                return Err("no partners".into());
+            }
+            partners[rng.random_range(0..partners.len())].clone()
+        };
+        let p = &p;
         let free: Vec<&(String, String, String)> = {
             let aside = self
                 .set_aside
