@@ -47,8 +47,7 @@ const NOTIFIED_TARGET: Duration = Duration::from_secs(2);
 /// Lanes (appointments moved concurrently) of the polled direction.
 const POLLED_LANES: usize = 40;
 /// Reservio requests one poll of a connection costs in the sandbox (the documented variant,
-/// window of 100 bookings at 50 a page: docs/reservio.md "What one poll costs"), unless the
-/// bench measures it while the schedule settles.
+/// window of 100 bookings at 50 a page: docs/reservio.md "What one poll costs").
 const REQUESTS_PER_POLL: f64 = 2.0;
 /// Reservio requests a notified sync takes from the budget besides its poll: a move's update
 /// and its read-back (`sync::push`).
@@ -56,20 +55,13 @@ const REQUESTS_PER_NOTIFIED_PUSH: f64 = 2.0;
 
 /// Worst-case polled propagation less one sync (README, "Polling Reservio within a budget"):
 /// each connection's turn comes round every N·c / (B − n·(c + w)) seconds — the notified syncs,
-/// `n` a second, take their requests first — and never sooner than the quiet interval. `c` is
-/// the Reservio requests of one poll.
-fn polled_bound(
-    quiet_secs: f64,
-    connections: f64,
-    budget: f64,
-    c: f64,
-    notified_per_sec: f64,
-) -> f64 {
-    let left = budget - notified_per_sec * (c + REQUESTS_PER_NOTIFIED_PUSH);
+/// `n` a second, take their requests first — and never sooner than the quiet interval.
+fn polled_bound(quiet_secs: f64, connections: f64, budget: f64, notified_per_sec: f64) -> f64 {
+    let left = budget - notified_per_sec * (REQUESTS_PER_POLL + REQUESTS_PER_NOTIFIED_PUSH);
     if left <= 0.0 {
         return f64::INFINITY;
     }
-    quiet_secs.max(connections * c / left)
+    quiet_secs.max(connections * REQUESTS_PER_POLL / left)
 }
 
 /// The syncs an instance runs at once in each lane: `BOOKBRIDGE_SYNC_CONCURRENCY`, which the
@@ -230,10 +222,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     let budget = f64::from(plan.budget);
     // One round of the budget: every connection polled once at B, never sooner than the quiet
     // interval (the notified syncs' share is not known yet).
-    let round = polled_bound(quiet, n, budget, REQUESTS_PER_POLL, 0.0);
-    // The requests one poll costs: measured while the schedule settles (polls alone, no
-    // activity), else the documented variant's.
-    let mut c = (REQUESTS_PER_POLL, "the documented variant's");
+    let round = polled_bound(quiet, n, budget, 0.0);
     if plan.first_sync_budget != plan.budget {
         // Everything from here on runs on the deployment's budget B.
         let setup = Setup {
@@ -250,16 +239,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
             "bench: instances restarted with the budget of {} requests/s; settling for {round:.0} s",
             plan.budget
         );
-        let (requests0, effort0) = (sandbox.reservio.traffic().0, Effort::of(&instances).await?);
         tokio::time::sleep(Duration::from_secs_f64(round)).await;
-        let syncs = Effort::of(&instances).await?.since(&effort0).syncs();
-        let requests = sandbox.reservio.traffic().0.saturating_sub(requests0);
-        if syncs > 0 {
-            c = (
-                requests as f64 / syncs as f64,
-                "measured while the schedule settled",
-            );
-        }
     }
 
     let all_lanes = lanes(&sandbox);
@@ -298,7 +278,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     let (fakes_cpu0, wall0) = (crate::cpu::process_secs(), Instant::now());
     let busy0 = Effort::of(&instances).await?;
     // Until the notified syncs' share is measured, waits are sized on the budget alone.
-    let timeout = Duration::from_secs_f64(1.5 * polled_bound(quiet, n, budget, c.0, 0.0) + 30.0);
+    let timeout = Duration::from_secs_f64(1.5 * round + 30.0);
     let notified = sequential(&sandbox, &lanes, plan.changes, timeout).await;
     eprintln!(
         "bench: {} notified moves measured after {:.0} s",
@@ -325,7 +305,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     let polled_secs = wall1.duration_since(polled_from).as_secs_f64().max(0.001);
     let notified_per_sec = during_polled.notified() as f64 / polled_secs;
     let polled_target =
-        Duration::from_secs_f64(polled_bound(quiet, n, budget, c.0, notified_per_sec) + 2.0);
+        Duration::from_secs_f64(polled_bound(quiet, n, budget, notified_per_sec) + 2.0);
     let minutes = wall1.duration_since(wall0).as_secs_f64() / 60.0;
     let (links,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM booking_links WHERE superseded_by IS NULL")
@@ -351,11 +331,11 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     table.row(
         "Reservio requests while the polled moves ran: a second; per sync",
         format!(
-            "{:.1} /s (budget {}); {:.2} per sync ({polled_syncs} syncs, c = {:.2} in the formula)",
+            "{:.1} /s (budget {}); {:.2} per sync ({polled_syncs} syncs, c = {} in the formula)",
             polled_requests / polled_secs,
             plan.budget,
             polled_requests / polled_syncs.max(1) as f64,
-            c.0,
+            REQUESTS_PER_POLL,
         ),
         "-",
         Verdict::Info,
@@ -478,7 +458,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         "scale: {} connections × {} bookings on {}; {activity_done} sandbox changes at {}/s \
          across all of them while {} changes were measured each way on {} appointments; \
          Reservio budget B = {} requests/s ({} through the first sync); polled target = max(quiet poll {} s, N × c ÷ \
-         (B − n × (c + w))) + 2 s = {} with c = {:.2} requests per poll ({}), w = {} per notified \
+         (B − n × (c + w))) + 2 s = {} with c = {} requests per poll, w = {} per notified \
          push and n = {notified_per_sec:.2} notified syncs/s measured while the polled moves \
          ran; {} mismatches open at the end; {} app instance(s) on the one database, each a \
          `bookbridge serve` process, Termino's webhooks spread over them by partner",
@@ -492,8 +472,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         plan.first_sync_budget,
         settings.quiet_poll_interval_secs,
         human(polled_target),
-        c.0,
-        c.1,
+        REQUESTS_PER_POLL,
         REQUESTS_PER_NOTIFIED_PUSH,
         open_mismatches(&db).await?,
         plan.instances,
@@ -602,15 +581,13 @@ mod tests {
     #[test]
     fn the_polled_bound_is_the_round_of_what_the_notified_syncs_leave_of_the_budget() {
         // README's example: 10,000 connections, B = 50, c = 2: a turn every 400 s.
-        assert_eq!(polled_bound(60.0, 10_000.0, 50.0, 2.0, 0.0), 400.0);
+        assert_eq!(polled_bound(60.0, 10_000.0, 50.0, 0.0), 400.0);
         // Half a notified sync a second takes 0.5 × (2 + 2) requests of each second.
-        let stretched = polled_bound(60.0, 10_000.0, 50.0, 2.0, 0.5);
+        let stretched = polled_bound(60.0, 10_000.0, 50.0, 0.5);
         assert!((stretched - 20_000.0 / 48.0).abs() < 1e-9, "{stretched}");
-        // Three pages a poll: a turn every 600 s.
-        assert_eq!(polled_bound(60.0, 10_000.0, 50.0, 3.0, 0.0), 600.0);
         // A small channel waits for the quiet interval, not the budget.
-        assert_eq!(polled_bound(60.0, 100.0, 50.0, 2.0, 1.0), 60.0);
+        assert_eq!(polled_bound(60.0, 100.0, 50.0, 1.0), 60.0);
         // Notified syncs that take the whole budget leave the polls nothing.
-        assert!(polled_bound(60.0, 100.0, 8.0, 2.0, 2.0).is_infinite());
+        assert!(polled_bound(60.0, 100.0, 8.0, 2.0).is_infinite());
     }
 }
