@@ -193,21 +193,13 @@ pub async fn deliver(
     payload: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let (stored,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM external_bookings WHERE connection_id = $1 AND system = 'termino' \
-         AND external_id = $2 AND vanished_at IS NULL AND CAST(remote_version AS BIGINT) >= $3",
-    )
-    .bind(connection_id)
-    .bind(external_id)
-    .bind(version)
-    .fetch_one(&mut **tx)
-    .await?;
-    if stored > 0 {
-        return Ok(false);
-    }
     let done = sqlx::query(
         "INSERT INTO termino_inbox (connection_id, external_id, version, payload, received_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (connection_id, external_id) DO UPDATE \
+         SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS ( \
+             SELECT 1 FROM external_bookings WHERE connection_id = $1 AND system = 'termino' \
+             AND external_id = $2 AND vanished_at IS NULL \
+             AND CAST(remote_version AS BIGINT) >= $3) \
+         ON CONFLICT (connection_id, external_id) DO UPDATE \
          SET version = excluded.version, payload = excluded.payload, \
              received_at = excluded.received_at \
          WHERE termino_inbox.version < excluded.version",

@@ -37,14 +37,20 @@ const POLL_AFTER_URGENT: Duration = Duration::from_millis(5);
 const RESERVED_ONE_IN: i64 = 5;
 const HALF_SECOND: Duration = Duration::from_millis(500);
 
-/// How many of the second's requests a request may be one of, with `left` of the second to
-/// go (`None`: the clock cannot say, as a test's fixed clock): every one for a notified sync,
+/// The part of the second's budget a request must leave to others, with `left` of the second
+/// to go (`None`: the clock cannot say, as a test's fixed clock): the reserve for a poll in the
+/// first half, nothing for a notified sync or later in the second.
+fn reserved(per_second: i64, urgent: bool, left: Option<Duration>) -> i64 {
+    match left {
+        Some(left) if !urgent && left > HALF_SECOND => per_second / RESERVED_ONE_IN,
+        _ => 0,
+    }
+}
+
+/// How many of the second's requests a request may be one of: every one for a notified sync,
 /// all but the reserve for a poll in the first half.
 fn second_limit(per_second: i64, urgent: bool, left: Option<Duration>) -> i64 {
-    match left {
-        Some(left) if !urgent && left > HALF_SECOND => per_second - per_second / RESERVED_ONE_IN,
-        _ => per_second,
-    }
+    per_second - reserved(per_second, urgent, left)
 }
 
 /// How long a request the second's budget refused waits before asking again: a poll refused
@@ -54,7 +60,7 @@ fn wait_after_refusal(per_second: i64, urgent: bool, left: Option<Duration>) -> 
     match left {
         None => RETRY_EVERY,
         Some(left) if urgent => left,
-        Some(left) if per_second / RESERVED_ONE_IN > 0 && left > HALF_SECOND => {
+        Some(left) if reserved(per_second, urgent, Some(left)) > 0 => {
             left - HALF_SECOND + POLL_AFTER_URGENT
         }
         Some(left) => left + POLL_AFTER_URGENT,

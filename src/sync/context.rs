@@ -128,23 +128,32 @@ pub struct SyncContext {
 /// the worker's places). This instance's own, like its HTTP latencies.
 #[derive(Debug, Default)]
 pub struct SyncCounts {
-    notified: AtomicU64,
-    polled: AtomicU64,
-    notified_micros: AtomicU64,
-    polled_micros: AtomicU64,
+    notified: LaneCounts,
+    polled: LaneCounts,
+}
+
+/// One lane's finished syncs and the microseconds they took.
+#[derive(Debug, Default)]
+struct LaneCounts {
+    syncs: AtomicU64,
+    micros: AtomicU64,
 }
 
 impl SyncCounts {
+    fn lane(&self, notified: bool) -> &LaneCounts {
+        if notified {
+            &self.notified
+        } else {
+            &self.polled
+        }
+    }
+
     /// Counts one finished sync, claimed for a notification or because it fell due, that took
     /// `took` from its claim to its end.
     pub fn count(&self, notified: bool, took: std::time::Duration) {
-        let (lane, micros) = if notified {
-            (&self.notified, &self.notified_micros)
-        } else {
-            (&self.polled, &self.polled_micros)
-        };
-        lane.fetch_add(1, Ordering::Relaxed);
-        micros.fetch_add(
+        let lane = self.lane(notified);
+        lane.syncs.fetch_add(1, Ordering::Relaxed);
+        lane.micros.fetch_add(
             u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
             Ordering::Relaxed,
         );
@@ -152,22 +161,17 @@ impl SyncCounts {
 
     /// Syncs claimed for a notification.
     pub fn notified(&self) -> u64 {
-        self.notified.load(Ordering::Relaxed)
+        self.notified.syncs.load(Ordering::Relaxed)
     }
 
     /// Syncs claimed because they fell due (polls).
     pub fn polled(&self) -> u64 {
-        self.polled.load(Ordering::Relaxed)
+        self.polled.syncs.load(Ordering::Relaxed)
     }
 
     /// Seconds the syncs of one lane took in all.
     pub fn seconds(&self, notified: bool) -> f64 {
-        let micros = if notified {
-            &self.notified_micros
-        } else {
-            &self.polled_micros
-        };
-        micros.load(Ordering::Relaxed) as f64 / 1e6
+        self.lane(notified).micros.load(Ordering::Relaxed) as f64 / 1e6
     }
 }
 
