@@ -214,6 +214,31 @@ pub async fn deliver(
     Ok(done.rows_affected() == 1)
 }
 
+/// Whether the connection already holds `version` of the reservation or a later one, stored or
+/// waiting in its inbox: a notification of it is then no news (our own push coming back).
+pub async fn holds(
+    db: &Db,
+    connection_id: i64,
+    external_id: &str,
+    version: i64,
+) -> Result<bool, sqlx::Error> {
+    let (held,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM ( \
+             SELECT 1 AS one FROM external_bookings WHERE connection_id = $1 \
+             AND system = 'termino' AND external_id = $2 AND vanished_at IS NULL \
+             AND CAST(remote_version AS BIGINT) >= $3 \
+             UNION ALL \
+             SELECT 1 AS one FROM termino_inbox WHERE connection_id = $1 AND external_id = $2 \
+             AND version >= $3) held",
+    )
+    .bind(connection_id)
+    .bind(external_id)
+    .bind(version)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(held > 0)
+}
+
 /// One reservation waiting in a connection's inbox.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct Delivered {

@@ -4,11 +4,11 @@
 //!
 //! When the budget is short, a sync a notification asked for goes first, so a notified change
 //! does not queue behind a channel's worth of polls for the same seconds of budget: polls of
-//! every instance leave a fifth of each second's budget to notified syncs until the second is
-//! half over, and while a notified sync's request waits, this instance's polls wait too.
+//! every instance leave a fifth of each second's budget to notified syncs until the second's
+//! last fifth, and while a notified sync's request waits, this instance's polls wait too.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -30,41 +30,52 @@ const RETRY_EVERY: Duration = Duration::from_millis(50);
 /// How far into the next second a poll's request asks again, so that a notified sync's
 /// request, which asks as the second begins, takes the second's first request.
 const POLL_AFTER_URGENT: Duration = Duration::from_millis(5);
-/// The part of each second's budget that polls leave to notified syncs in the second's first
-/// half (one in this many): a notified sync's requests then seldom wait for the next second,
-/// while what the notified syncs leave of it goes to the polls in the second half, so a
-/// backlog of polls still uses the whole budget.
+/// The part of each second's budget that polls leave to notified syncs until the second's last
+/// fifth (one in this many): a notified sync's request then waits for the next second only
+/// when it asks in that last fifth, and at most that long, while what the notified syncs leave
+/// of it goes to the polls in the last fifth, so a backlog of polls still uses the whole budget.
 const RESERVED_ONE_IN: i64 = 5;
-const HALF_SECOND: Duration = Duration::from_millis(500);
+/// The reserve is kept while more than this is left of the second.
+const RESERVE_KEPT_WHILE: Duration = Duration::from_millis(200);
 
 /// The part of the second's budget a request must leave to others, with `left` of the second
 /// to go (`None`: the clock cannot say, as a test's fixed clock): the reserve for a poll in the
-/// first half, nothing for a notified sync or later in the second.
+/// second's first four fifths, nothing for a notified sync or later in the second.
 fn reserved(per_second: i64, urgent: bool, left: Option<Duration>) -> i64 {
     match left {
-        Some(left) if !urgent && left > HALF_SECOND => per_second / RESERVED_ONE_IN,
+        Some(left) if !urgent && left > RESERVE_KEPT_WHILE => per_second / RESERVED_ONE_IN,
         _ => 0,
     }
 }
 
 /// How many of the second's requests a request may be one of: every one for a notified sync,
-/// all but the reserve for a poll in the first half.
+/// all but the reserve for a poll in the second's first four fifths.
 fn second_limit(per_second: i64, urgent: bool, left: Option<Duration>) -> i64 {
     per_second - reserved(per_second, urgent, left)
 }
 
 /// How long a request the second's budget refused waits before asking again: a poll refused
-/// by the reserve until the second's half, else until the next second begins (a poll a
+/// by the reserve until the reserve is released, else until the next second begins (a poll a
 /// moment later than a notified sync).
 fn wait_after_refusal(per_second: i64, urgent: bool, left: Option<Duration>) -> Duration {
     match left {
         None => RETRY_EVERY,
         Some(left) if urgent => left,
         Some(left) if reserved(per_second, urgent, Some(left)) > 0 => {
-            left - HALF_SECOND + POLL_AFTER_URGENT
+            left - RESERVE_KEPT_WHILE + POLL_AFTER_URGENT
         }
         Some(left) => left + POLL_AFTER_URGENT,
     }
+}
+
+/// Requests this process took from a shared budget, by whether a notified sync made them.
+static ADMITTED: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+
+/// Requests this process took from a shared budget: those of notified syncs (`true`), or of
+/// polls and everything else (`false`). With the syncs of each lane, what one sync of the lane
+/// costs (`/metrics`).
+pub fn admitted(notified: bool) -> u64 {
+    ADMITTED[usize::from(notified)].load(Ordering::Relaxed)
 }
 
 tokio::task_local! {
@@ -148,6 +159,7 @@ impl RequestGate for SharedBudget {
                             .await
                             .map_err(unavailable)?
                         {
+                            ADMITTED[usize::from(urgent)].fetch_add(1, Ordering::Relaxed);
                             return Ok(());
                         }
                         // What this request may take of this second is spent, and nothing
@@ -181,13 +193,18 @@ mod tests {
     use super::*;
 
     const EARLY: Option<Duration> = Some(Duration::from_millis(900));
-    const LATE: Option<Duration> = Some(Duration::from_millis(200));
+    const LATE: Option<Duration> = Some(Duration::from_millis(150));
 
     #[test]
-    fn polls_leave_a_fifth_of_a_seconds_first_half_to_notified_syncs() {
+    fn polls_leave_a_fifth_of_a_seconds_first_four_fifths_to_notified_syncs() {
         assert_eq!(second_limit(50, false, EARLY), 40);
         assert_eq!(second_limit(50, true, EARLY), 50);
-        // In the second half, what the notified syncs left is the polls' too.
+        // Still kept at the second's half...
+        assert_eq!(
+            second_limit(50, false, Some(Duration::from_millis(400))),
+            40
+        );
+        // ... and in its last fifth, what the notified syncs left is the polls' too.
         assert_eq!(second_limit(50, false, LATE), 50);
         // Under five a second there is nothing to keep back; a fixed clock keeps nothing.
         assert_eq!(second_limit(4, false, EARLY), 4);
@@ -196,16 +213,16 @@ mod tests {
 
     #[test]
     fn a_refused_request_asks_again_when_more_of_the_budget_is_open_to_it() {
-        // A poll refused by the reserve asks at the second's half...
+        // A poll refused by the reserve asks when the reserve is released...
         assert_eq!(
             wait_after_refusal(50, false, EARLY),
-            Duration::from_millis(405)
+            Duration::from_millis(705)
         );
         // ... one refused later, and a notified sync's, when the next second begins (the
         // notified sync's a moment first).
         assert_eq!(
             wait_after_refusal(50, false, LATE),
-            Duration::from_millis(205)
+            Duration::from_millis(155)
         );
         assert_eq!(
             wait_after_refusal(50, true, EARLY),

@@ -227,6 +227,52 @@ async fn apply_page(
     Ok(())
 }
 
+/// Termino notified a change of reservation `reservation_id` (its `version`) of a connection
+/// the feed serves: the reservation is read at once and handed to the connection's inbox as
+/// the feed would hand it, and the connection made due. The change then does not wait for the
+/// feed to get through whatever it must read first (after a start or a resync, the whole
+/// channel's history). True when it was news; false when the connection already held that
+/// version (our own push coming back: no read, nobody due). The feed's read, asked for as well,
+/// brings the change in any case, so a failed read here loses nothing.
+pub async fn take_notified(
+    ctx: &SyncContext,
+    connection: &Connection,
+    reservation_id: &str,
+    version: i64,
+) -> Result<bool, SyncError> {
+    if channel_feed::holds(&ctx.db, connection.id, reservation_id, version).await? {
+        return Ok(false);
+    }
+    let account = connection
+        .termino_partner_id
+        .as_deref()
+        .ok_or(SyncError::NotConfigured(
+            connection.id,
+            "account id missing",
+        ))?;
+    let systems = ctx.connector.systems(connection)?;
+    let booking = systems.termino.get(account, reservation_id).await?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin_write().await?;
+    let news = channel_feed::deliver(
+        &mut tx,
+        connection.id,
+        &booking.external_id,
+        booking.remote_version.unwrap_or(0),
+        &booking.raw,
+        now,
+    )
+    .await?;
+    if news {
+        schedule::changes_arrived(&mut tx, connection.id, now).await?;
+    }
+    tx.commit().await?;
+    if news {
+        schedule::announce(&ctx.db).await?;
+    }
+    Ok(news)
+}
+
 /// Inbox entries stored per transaction.
 const INBOX_PAGE: i64 = 200;
 

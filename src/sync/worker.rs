@@ -58,6 +58,15 @@ pub struct Notifier {
     wake: Arc<Notify>,
     /// Wakes the channel feed's reader, where there is one: the change is read from the feed.
     feed: Option<Arc<Notify>>,
+    /// Reads a notified reservation at once where the feed serves its connection.
+    sync: SyncContext,
+}
+
+/// What a Termino notification names: the reservation that changed, and its version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotifiedChange {
+    pub reservation_id: String,
+    pub version: i64,
 }
 
 impl Notifier {
@@ -77,15 +86,47 @@ impl Notifier {
 
     /// Termino notified a change of the connection: asks for its sync ([`ask_for_sync`]) and
     /// wakes the worker and the feed's reader; a failed write is logged (the poll still comes).
-    pub async fn request(&self, connection_id: i64) {
+    /// Where the feed serves the connection, the reservation the notification names is also
+    /// read at once, in a task of its own ([`super::feed::take_notified`]), so that the change
+    /// does not wait for the feed to read everything before it.
+    pub async fn request(&self, connection_id: i64, change: Option<NotifiedChange>) {
         let now = self.clock.now();
-        if let Err(e) = ask_for_sync(&self.db, connection_id, now, self.feed.is_some()).await {
-            tracing::warn!(connection = connection_id, error = %e, "cannot request a sync");
-        }
+        let fed = match ask_for_sync(&self.db, connection_id, now, self.feed.is_some()).await {
+            Ok(fed) => fed,
+            Err(e) => {
+                tracing::warn!(connection = connection_id, error = %e, "cannot request a sync");
+                false
+            }
+        };
         if let Some(feed) = &self.feed {
             feed.notify_one();
         }
+        if let (true, Some(change)) = (fed, change) {
+            let notifier = self.clone();
+            tokio::spawn(async move { notifier.take_notified(connection_id, &change).await });
+        }
         self.wake.notify_one();
+    }
+
+    async fn take_notified(&self, connection_id: i64, change: &NotifiedChange) {
+        let outcome = async {
+            let Some(conn) = connections::find(&self.db, connection_id).await? else {
+                return Ok(false);
+            };
+            super::feed::take_notified(&self.sync, &conn, &change.reservation_id, change.version)
+                .await
+        }
+        .await;
+        match outcome {
+            Ok(true) => self.wake.notify_one(),
+            Ok(false) => {}
+            // The feed's read, asked for already, brings the change.
+            Err(e) => tracing::debug!(
+                connection = connection_id,
+                error = %e,
+                "reading a notified reservation failed; the channel feed brings it"
+            ),
+        }
     }
 }
 
@@ -93,20 +134,21 @@ impl Notifier {
 /// channel feed brings the connection's changes (`channel_feed`, once the connection has read
 /// its own account to the end), a read of the feed instead, which makes the connection due if
 /// the change is news to it: a notification of what our own push wrote is not, and a sync for
-/// it would only poll Reservio.
+/// it would only poll Reservio. True in that case: the feed serves the connection.
 pub async fn ask_for_sync(
     db: &crate::db::Db,
     connection_id: i64,
     now: i64,
     channel_feed: bool,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     if channel_feed {
         channel_feed::request_read(db, now).await?;
         if cursors::caught_up(db, connection_id).await? {
-            return Ok(());
+            return Ok(true);
         }
     }
-    schedule::request_sync(db, connection_id, now).await
+    schedule::request_sync(db, connection_id, now).await?;
+    Ok(false)
 }
 
 /// The background loop: claims due connections from the database and syncs up to
@@ -141,6 +183,7 @@ impl Worker {
             clock: ctx.clock.clone(),
             wake: wake.clone(),
             feed: ctx.connector.termino_channel().map(|_| feed_wake.clone()),
+            sync: ctx.clone(),
         };
         (
             Worker {
@@ -292,12 +335,15 @@ async fn follow_feed(
             let (ctx, feed) = (ctx.clone(), feed.clone());
             match tokio::spawn(async move { read_feed(&ctx, feed.as_ref()).await }).await {
                 Ok(Ok(report)) => {
+                    tracing::debug!(?report, "channel feed read");
                     if !report.connections.is_empty() {
                         wake.notify_one();
                     }
                     more = report.more;
                 }
-                Ok(Err(SyncError::FeedBusy)) => {}
+                Ok(Err(SyncError::FeedBusy)) => {
+                    tracing::debug!("channel feed read by another instance");
+                }
                 Ok(Err(e)) => tracing::debug!(error = %e, "channel feed read failed"),
                 Err(e) => tracing::error!(error = %e, "a channel feed read panicked"),
             }

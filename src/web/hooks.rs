@@ -74,14 +74,27 @@ pub async fn termino(
     // Due in the database before the answer, so whichever instance is free syncs it even when
     // this one runs no worker; then this instance's worker is woken at once.
     match &state.notifier {
-        Some(notifier) => notifier.request(connection.id).await,
+        Some(notifier) => {
+            let change = i64::try_from(notification.version).ok().map(|version| {
+                crate::sync::worker::NotifiedChange {
+                    reservation_id: notification.reservation_id.clone(),
+                    version,
+                }
+            });
+            notifier.request(connection.id, change).await
+        }
         None => {
             let channel_feed = state
                 .sync
                 .as_ref()
                 .is_some_and(|ctx| ctx.connector.termino_channel().is_some());
-            crate::sync::worker::ask_for_sync(&state.db, connection.id, now, channel_feed).await?
+            crate::sync::worker::ask_for_sync(&state.db, connection.id, now, channel_feed).await?;
         }
     }
+    tracing::debug!(
+        connection = connection.id,
+        sent_at = notification.sent_at,
+        "Termino notification accepted"
+    );
     Ok(StatusCode::ACCEPTED)
 }

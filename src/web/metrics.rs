@@ -222,6 +222,18 @@ pub async fn show(
             Unit::Seconds,
             seconds,
         );
+        let admitted = Family::<Vec<(String, String)>, Counter>::default();
+        for (lane, notified) in [("notified", true), ("polled", false)] {
+            admitted
+                .get_or_create(&vec![("lane".to_string(), lane.to_string())])
+                .inc_by(crate::sync::budget::admitted(notified));
+        }
+        registry.register(
+            "reservio_budget_requests",
+            "Reservio requests this instance took from the shared budget, by the lane of the \
+             sync that made them (polled: polls and anything outside a notified sync)",
+            admitted,
+        );
         let links_read = Counter::<u64>::default();
         links_read.inc_by(crate::sync::reconcile::links_read());
         registry.register(

@@ -9,7 +9,7 @@ use std::time::Duration;
 use bookbridge::db::channel_feed;
 use bookbridge::db::connections::Connection;
 use bookbridge::domain::PartnerName;
-use bookbridge::sync::feed::read_feed;
+use bookbridge::sync::feed::{read_feed, take_notified};
 use bookbridge::sync::{ConnectionSystems, Connector, SyncContext, SyncError, sync_all};
 use bookbridge::systems::SystemError;
 use bookbridge::systems::reservio::ReservioClient;
@@ -27,6 +27,7 @@ pub fn tests() -> Vec<(&'static str, TestFn)> {
         a_change_of_an_account_no_connection_syncs_is_counted_and_skipped,
         garbage_from_the_channel_feed_is_recorded_and_the_cursor_stays,
         our_own_push_coming_back_through_the_feed_makes_no_connection_due,
+        a_notified_change_is_read_at_once_not_behind_the_feeds_backlog,
     ]
 }
 
@@ -592,4 +593,97 @@ async fn our_own_push_coming_back_through_the_feed_makes_no_connection_due(app: 
         start + 2 * HOUR,
         "the partner's move reached the calendar"
     );
+}
+
+/// A notification names the reservation and its version: where the feed serves the connection,
+/// that reservation is read at once and handed to the connection's inbox, so the change does
+/// not wait for the feed to read everything before it (after a start, the whole channel's
+/// history). A notification of a version the connection holds (our own push coming back) reads
+/// nothing and makes nobody due.
+async fn a_notified_change_is_read_at_once_not_behind_the_feeds_backlog(app: TestApp) {
+    let w = World::of(&app);
+    let start = tomorrow(&app);
+    let (reservation, _, booking) = w.agreed_booking(0, start, 960).await;
+    let termino = &w.sandbox.termino;
+    let partner = &w.partner.termino_partner_id;
+    let (_, _, duration) = w.offer(0);
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM connections WHERE termino_partner_id = $1")
+        .bind(partner)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("connection");
+    let connection = bookbridge::db::connections::find(&app.db, id)
+        .await
+        .expect("read")
+        .expect("connection");
+    let held = termino
+        .get_reservation(partner, &reservation)
+        .expect("reservation");
+    let requests = termino.traffic().requests;
+    assert!(
+        !take_notified(&w.ctx, &connection, &reservation, held.version as i64)
+            .await
+            .expect("no news"),
+        "a version the connection holds is news"
+    );
+    assert_eq!(
+        termino.traffic().requests,
+        requests,
+        "a notification of what the connection holds was read from Termino"
+    );
+
+    // A backlog in the feed: other reservations of the channel are made and moved first.
+    let made: Vec<(String, String)> = (0..3)
+        .map(|n| {
+            let (other, _) = w.redeem(0, start + (6 + 3 * n) * HOUR, 961 + n as u32);
+            (partner.clone(), other)
+        })
+        .collect();
+    move_all(&w, &made);
+    let before = position(&app).await;
+    termino
+        .reschedule_by_partner(
+            partner,
+            &reservation,
+            start + 3 * HOUR,
+            start + 3 * HOUR + duration,
+        )
+        .expect("moved");
+    let moved = termino
+        .get_reservation(partner, &reservation)
+        .expect("reservation");
+    app.clock.advance(1);
+    assert!(
+        take_notified(&w.ctx, &connection, &reservation, moved.version as i64)
+            .await
+            .expect("read"),
+        "the partner's move is news"
+    );
+    assert_eq!(position(&app).await, before, "the feed was read");
+    let (wanted,): (Option<i64>,) =
+        sqlx::query_as("SELECT sync_wanted_at FROM connections WHERE id = $1")
+            .bind(id)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("schedule");
+    assert!(wanted.is_some(), "the connection is not due for the move");
+    // The connection's own sync carries it over, with the feed still unread.
+    let report = bookbridge::sync::sync_connection(&w.ctx, &connection)
+        .await
+        .expect("sync");
+    assert!(
+        !report.termino.changed.is_empty(),
+        "the sync did not store the notified change: {report:?}"
+    );
+    let calendar = w
+        .sandbox
+        .reservio
+        .get_booking(&w.partner.business_id, &booking)
+        .expect("calendar booking");
+    assert_eq!(
+        calendar.start_at,
+        start + 3 * HOUR,
+        "the partner's move reached the calendar"
+    );
+    assert_eq!(position(&app).await, before, "the feed was read");
 }

@@ -46,6 +46,9 @@ pub struct Counts {
     pub links_read: u64,
     /// Seconds the syncs took in all, from claim to end (both lanes).
     pub sync_secs: f64,
+    /// Reservio requests taken from the budget by notified syncs, and by the rest (polls).
+    pub requests_notified: u64,
+    pub requests_polled: u64,
 }
 
 impl Instance {
@@ -167,6 +170,14 @@ impl Instance {
                     )
                 })
                 .sum(),
+            requests_notified: metric(
+                &body,
+                "bookbridge_reservio_budget_requests_total{lane=\"notified\"}",
+            ),
+            requests_polled: metric(
+                &body,
+                "bookbridge_reservio_budget_requests_total{lane=\"polled\"}",
+            ),
         })
     }
 

@@ -15,6 +15,7 @@ use anyhow::Context;
 use bookbridge::clock::Clock;
 use bookbridge::db::{Backend, Db, partners};
 use bookbridge::domain::PartnerName;
+use bookbridge::sandbox::reservio::RequestKind;
 use bookbridge::sandbox::world::Sandbox;
 
 use crate::instances::{Counts, Instance, Setup};
@@ -47,21 +48,43 @@ const NOTIFIED_TARGET: Duration = Duration::from_secs(2);
 /// Lanes (appointments moved concurrently) of the polled direction.
 const POLLED_LANES: usize = 40;
 /// Reservio requests one poll of a connection costs in the sandbox (the documented variant,
-/// window of 100 bookings at 50 a page: docs/reservio.md "What one poll costs").
+/// window of 100 bookings at 50 a page: docs/reservio.md "What one poll costs"): what the
+/// settling and the waits are sized on before anything is measured.
 const REQUESTS_PER_POLL: f64 = 2.0;
-/// Reservio requests a notified sync takes from the budget besides its poll: a move's update
-/// and its read-back (`sync::push`).
-const REQUESTS_PER_NOTIFIED_PUSH: f64 = 2.0;
+/// Reservio requests of a move's push besides the poll of its sync: the booking read for its
+/// event, the event's update and the booking's read-back (`ReservioClient::update_time`).
+const REQUESTS_PER_MOVE: f64 = 3.0;
 
-/// Worst-case polled propagation less one sync (README, "Polling Reservio within a budget"):
-/// each connection's turn comes round every N·c / (B − n·(c + w)) seconds — the notified syncs,
-/// `n` a second, take their requests first — and never sooner than the quiet interval.
-fn polled_bound(quiet_secs: f64, connections: f64, budget: f64, notified_per_sec: f64) -> f64 {
-    let left = budget - notified_per_sec * (REQUESTS_PER_POLL + REQUESTS_PER_NOTIFIED_PUSH);
-    if left <= 0.0 {
-        return f64::INFINITY;
+/// What the polled bound depends on besides the measured costs: the schedule's two intervals,
+/// the channel's size and the budget.
+struct Schedule {
+    /// Seconds between polls of a quiet connection (`BOOKBRIDGE_QUIET_POLL_SECS`).
+    quiet: f64,
+    /// Seconds between polls of a connection that just changed (`BOOKBRIDGE_POLL_SECS`).
+    active: f64,
+    connections: f64,
+    budget: f64,
+}
+
+impl Schedule {
+    /// Seconds for every connection to be polled once at `per_poll` requests each, with the
+    /// budget's `left` requests a second.
+    fn round(&self, per_poll: f64, left: f64) -> f64 {
+        if left <= 0.0 {
+            return f64::INFINITY;
+        }
+        self.connections * per_poll / left
     }
-    quiet_secs.max(connections * REQUESTS_PER_POLL / left)
+
+    /// Worst-case polled propagation less one sync (README, "Polling Reservio within a
+    /// budget"): the notified syncs, `notified_per_sec` a second at `per_notified` requests
+    /// each, take their requests first; due connections queue oldest first, and a connection
+    /// that just changed joins the queue after `active` seconds instead of `quiet`, so a quiet
+    /// one waits at most `quiet` plus the round less `active`.
+    fn polled_bound(&self, per_poll: f64, per_notified: f64, notified_per_sec: f64) -> f64 {
+        let round = self.round(per_poll, self.budget - notified_per_sec * per_notified);
+        self.quiet + (round - self.active).max(0.0)
+    }
 }
 
 /// The syncs an instance runs at once in each lane: `BOOKBRIDGE_SYNC_CONCURRENCY`, which the
@@ -219,10 +242,17 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     );
     let n = plan.connections as f64;
     let quiet = settings.quiet_poll_interval_secs as f64;
-    let budget = f64::from(plan.budget);
+    let schedule = Schedule {
+        quiet,
+        active: settings.poll_interval_secs.max(1) as f64,
+        connections: n,
+        budget: f64::from(plan.budget),
+    };
     // One round of the budget: every connection polled once at B, never sooner than the quiet
-    // interval (the notified syncs' share is not known yet).
-    let round = polled_bound(quiet, n, budget, 0.0);
+    // interval (the notified syncs' share and the polls' real cost are not known yet).
+    let round = schedule
+        .round(REQUESTS_PER_POLL, schedule.budget)
+        .max(quiet);
     if plan.first_sync_budget != plan.budget {
         // Everything from here on runs on the deployment's budget B.
         let setup = Setup {
@@ -277,8 +307,15 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     }
     let (fakes_cpu0, wall0) = (crate::cpu::process_secs(), Instant::now());
     let busy0 = Effort::of(&instances).await?;
-    // Until the notified syncs' share is measured, waits are sized on the budget alone.
-    let timeout = Duration::from_secs_f64(1.5 * round + 30.0);
+    // Until the costs and the notified syncs' share are measured, waits are sized on the
+    // nominal costs and the budget alone.
+    let timeout = Duration::from_secs_f64(
+        1.5 * schedule.polled_bound(
+            REQUESTS_PER_POLL,
+            REQUESTS_PER_POLL + REQUESTS_PER_MOVE,
+            0.0,
+        ) + 30.0,
+    );
     let notified = sequential(&sandbox, &lanes, plan.changes, timeout).await;
     eprintln!(
         "bench: {} notified moves measured after {:.0} s",
@@ -287,6 +324,7 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     );
     let (busy_polled, polled_from) = (Effort::of(&instances).await?, Instant::now());
     let (reservio_polled0, _) = sandbox.reservio.traffic();
+    let kinds_polled0 = sandbox.reservio.traffic_by_kind();
     let polled = concurrent(
         &sandbox,
         &lanes,
@@ -300,12 +338,23 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     let (fakes_cpu1, wall1) = (crate::cpu::process_secs(), Instant::now());
     let busy1 = Effort::of(&instances).await?;
     let (reservio_polled1, _) = sandbox.reservio.traffic();
+    let kinds_polled1 = sandbox.reservio.traffic_by_kind();
     let active = busy1.since(&busy0);
     let during_polled = busy1.since(&busy_polled);
     let polled_secs = wall1.duration_since(polled_from).as_secs_f64().max(0.001);
     let notified_per_sec = during_polled.notified() as f64 / polled_secs;
-    let polled_target =
-        Duration::from_secs_f64(polled_bound(quiet, n, budget, notified_per_sec) + 2.0);
+    // What a sync of each lane cost while the polled moves ran, from the instances' own counts
+    // of the requests they took from the budget.
+    let (per_poll, per_notified) = during_polled.requests_per_sync();
+    let polled_target = Duration::from_secs_f64(
+        schedule.polled_bound(per_poll, per_notified, notified_per_sec) + 2.0,
+    );
+    // The same bound with the documented variant's nominal costs, for comparison.
+    let nominal_target = schedule.polled_bound(
+        REQUESTS_PER_POLL,
+        REQUESTS_PER_POLL + REQUESTS_PER_MOVE,
+        notified_per_sec,
+    ) + 2.0;
     let minutes = wall1.duration_since(wall0).as_secs_f64() / 60.0;
     let (links,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM booking_links WHERE superseded_by IS NULL")
@@ -331,12 +380,20 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     table.row(
         "Reservio requests while the polled moves ran: a second; per sync",
         format!(
-            "{:.1} /s (budget {}); {:.2} per sync ({polled_syncs} syncs, c = {} in the formula)",
+            "{:.1} /s (budget {}); {:.2} per sync ({polled_syncs} syncs): a poll {per_poll:.2} \
+             (c), a notified sync {per_notified:.2} (c_n); with the nominal c = 2, c_n = 5 the \
+             target would be {}",
             polled_requests / polled_secs,
             plan.budget,
             polled_requests / polled_syncs.max(1) as f64,
-            REQUESTS_PER_POLL,
+            human(Duration::from_secs_f64(nominal_target)),
         ),
+        "-",
+        Verdict::Info,
+    );
+    table.row(
+        "Reservio requests while the polled moves ran, by kind, per sync",
+        by_kind(&kinds_polled0, &kinds_polled1, polled_syncs),
         "-",
         Verdict::Info,
     );
@@ -393,10 +450,12 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     // Quiet: no activity, nothing to carry over. What does a connection cost?
     tokio::time::sleep(Duration::from_secs(10)).await;
     let (requests0, _) = sandbox.reservio.traffic();
+    let kinds_idle0 = sandbox.reservio.traffic_by_kind();
     let wall2 = Instant::now();
     let idle0 = Effort::of(&instances).await?;
     tokio::time::sleep(Duration::from_secs(plan.idle_secs)).await;
     let (requests1, _) = sandbox.reservio.traffic();
+    let kinds_idle1 = sandbox.reservio.traffic_by_kind();
     let idle = Effort::of(&instances).await?.since(&idle0);
     let idle_minutes = wall2.elapsed().as_secs_f64() / 60.0;
     let idle_read = idle.links_read();
@@ -431,6 +490,12 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         Verdict::Info,
     );
     table.row(
+        "idle: Reservio requests by kind, per sync",
+        by_kind(&kinds_idle0, &kinds_idle1, idle.syncs()),
+        "-",
+        Verdict::Info,
+    );
+    table.row(
         "idle: Reservio requests per connection per minute",
         format!("{:.2}", (requests1 - requests0) as f64 / idle_minutes / n),
         format!(
@@ -457,10 +522,11 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
     table.note(format!(
         "scale: {} connections × {} bookings on {}; {activity_done} sandbox changes at {}/s \
          across all of them while {} changes were measured each way on {} appointments; \
-         Reservio budget B = {} requests/s ({} through the first sync); polled target = max(quiet poll {} s, N × c ÷ \
-         (B − n × (c + w))) + 2 s = {} with c = {} requests per poll, w = {} per notified \
-         push and n = {notified_per_sec:.2} notified syncs/s measured while the polled moves \
-         ran; {} mismatches open at the end; {} app instance(s) on the one database, each a \
+         Reservio budget B = {} requests/s ({} through the first sync); polled target = Q + \
+         max(0, N × c ÷ (B − n × c_n) − A) + 2 s = {} with Q = {} s (quiet poll), A = {} s \
+         (active poll), c = {per_poll:.2} requests a poll, c_n = {per_notified:.2} a notified \
+         sync and n = {notified_per_sec:.2} notified syncs/s, all measured while the polled \
+         moves ran; {} mismatches open at the end; {} app instance(s) on the one database, each a \
          `bookbridge serve` process, Termino's webhooks spread over them by partner",
         plan.connections,
         plan.bookings_per_connection,
@@ -470,14 +536,34 @@ pub async fn measure(scratch: &Scratch, plan: &Plan, table: &mut Table) -> anyho
         lanes.len(),
         plan.budget,
         plan.first_sync_budget,
-        settings.quiet_poll_interval_secs,
         human(polled_target),
-        REQUESTS_PER_POLL,
-        REQUESTS_PER_NOTIFIED_PUSH,
+        settings.quiet_poll_interval_secs,
+        settings.poll_interval_secs,
         open_mismatches(&db).await?,
         plan.instances,
     ));
     Ok(lost)
+}
+
+/// The requests Reservio answered between two readings of its counts, by kind, per sync.
+fn by_kind(before: &[(RequestKind, u64)], after: &[(RequestKind, u64)], syncs: u64) -> String {
+    before
+        .iter()
+        .zip(after)
+        .map(|((kind, then), (_, now))| {
+            format!(
+                "{}: {:.2}",
+                match kind {
+                    RequestKind::Listing => "booking pages",
+                    RequestKind::Single => "single reads",
+                    RequestKind::Write => "writes",
+                    RequestKind::Other => "other",
+                },
+                now.saturating_sub(*then) as f64 / syncs.max(1) as f64
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The sum of the instances' peak resident sizes (KiB).
@@ -521,11 +607,27 @@ impl Effort {
                             polled: now.polled.saturating_sub(then.polled),
                             links_read: now.links_read.saturating_sub(then.links_read),
                             sync_secs: now.sync_secs - then.sync_secs,
+                            requests_notified: now
+                                .requests_notified
+                                .saturating_sub(then.requests_notified),
+                            requests_polled: now
+                                .requests_polled
+                                .saturating_sub(then.requests_polled),
                         },
                         now_cpu - then_cpu,
                     )
                 })
                 .collect(),
+        )
+    }
+
+    /// Reservio requests per sync of each lane: (polled, notified); 0 for a lane without syncs.
+    fn requests_per_sync(&self) -> (f64, f64) {
+        let sum = |f: fn(&Counts) -> u64| self.0.iter().map(|(c, _)| f(c)).sum::<u64>() as f64;
+        let per = |requests: f64, syncs: f64| if syncs > 0.0 { requests / syncs } else { 0.0 };
+        (
+            per(sum(|c| c.requests_polled), sum(|c| c.polled)),
+            per(sum(|c| c.requests_notified), sum(|c| c.notified)),
         )
     }
 
@@ -576,18 +678,33 @@ impl Effort {
 
 #[cfg(test)]
 mod tests {
-    use super::polled_bound;
+    use super::Schedule;
+
+    const CHANNEL: Schedule = Schedule {
+        quiet: 60.0,
+        active: 5.0,
+        connections: 10_000.0,
+        budget: 50.0,
+    };
 
     #[test]
-    fn the_polled_bound_is_the_round_of_what_the_notified_syncs_leave_of_the_budget() {
-        // README's example: 10,000 connections, B = 50, c = 2: a turn every 400 s.
-        assert_eq!(polled_bound(60.0, 10_000.0, 50.0, 0.0), 400.0);
-        // Half a notified sync a second takes 0.5 × (2 + 2) requests of each second.
-        let stretched = polled_bound(60.0, 10_000.0, 50.0, 0.5);
-        assert!((stretched - 20_000.0 / 48.0).abs() < 1e-9, "{stretched}");
+    fn the_polled_bound_is_the_quiet_interval_plus_the_round_less_the_active_interval() {
+        // README's example: 10,000 connections, B = 50, c = 2: a round of 400 s.
+        assert_eq!(CHANNEL.round(2.0, 50.0), 400.0);
+        assert_eq!(CHANNEL.polled_bound(2.0, 4.0, 0.0), 455.0);
+        // Half a notified sync a second at 5 requests takes 2.5 of each second's 50.
+        let stretched = CHANNEL.polled_bound(2.0, 5.0, 0.5);
+        assert!(
+            (stretched - (60.0 + 20_000.0 / 47.5 - 5.0)).abs() < 1e-9,
+            "{stretched}"
+        );
         // A small channel waits for the quiet interval, not the budget.
-        assert_eq!(polled_bound(60.0, 100.0, 50.0, 1.0), 60.0);
+        let small = Schedule {
+            connections: 100.0,
+            ..CHANNEL
+        };
+        assert_eq!(small.polled_bound(2.0, 4.0, 1.0), 60.0);
         // Notified syncs that take the whole budget leave the polls nothing.
-        assert!(polled_bound(60.0, 100.0, 8.0, 2.0).is_infinite());
+        assert!(small.polled_bound(2.0, 25.0, 2.0).is_infinite());
     }
 }

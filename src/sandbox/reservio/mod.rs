@@ -12,6 +12,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+pub use self::api::RequestKind;
 use self::api::{ApiState, Traffic};
 use self::listing::{ListingQuirks, ListingSwitch};
 use self::store::Store;
@@ -90,9 +91,19 @@ impl FakeReservio {
         )
     }
 
+    /// Requests served by kind since the last [`FakeReservio::reset_traffic`], in
+    /// [`RequestKind::ALL`]'s order.
+    pub fn traffic_by_kind(&self) -> [(RequestKind, u64); RequestKind::ALL.len()] {
+        let kinds = &self.state.traffic.kinds;
+        RequestKind::ALL.map(|kind| (kind, kinds[kind as usize].load(Ordering::SeqCst)))
+    }
+
     pub fn reset_traffic(&self) {
         self.state.traffic.requests.store(0, Ordering::SeqCst);
         self.state.traffic.bytes.store(0, Ordering::SeqCst);
+        for kind in &self.state.traffic.kinds {
+            kind.store(0, Ordering::SeqCst);
+        }
     }
 
     /// Sets the business's time zone (default `Europe/Prague`): instants are written in it.

@@ -43,11 +43,52 @@ pub struct Traffic {
     pub bytes: AtomicU64,
     /// Every request, for the rate limit's "every n-th".
     pub seen: AtomicU64,
+    /// Requests served by kind, in [`RequestKind`]'s order.
+    pub kinds: [AtomicU64; RequestKind::ALL.len()],
+}
+
+/// What a request asked for, for telling where a client's requests go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestKind {
+    /// A page of a business's bookings (`GET …/bookings`).
+    Listing,
+    /// One booking, event or client (`GET …/bookings/{id}` and the like).
+    Single,
+    /// A create, update or delete.
+    Write,
+    /// Anything else: the business, its services and resources, slots, tokens.
+    Other,
+}
+
+impl RequestKind {
+    pub const ALL: [RequestKind; 4] = [
+        RequestKind::Listing,
+        RequestKind::Single,
+        RequestKind::Write,
+        RequestKind::Other,
+    ];
+
+    fn of(method: &axum::http::Method, path: &str) -> RequestKind {
+        if *method != axum::http::Method::GET {
+            return if path.contains("/oauth2/") {
+                RequestKind::Other
+            } else {
+                RequestKind::Write
+            };
+        }
+        let mut parts = path.trim_end_matches('/').rsplit('/');
+        match (parts.next(), parts.next()) {
+            (Some("bookings"), _) => RequestKind::Listing,
+            (Some(_), Some("bookings" | "events" | "clients")) => RequestKind::Single,
+            _ => RequestKind::Other,
+        }
+    }
 }
 
 /// Counts each API request and its answer's size, and applies the rate-limit switch.
 async fn meter(State(api): State<ApiState>, request: Request, next: Next) -> Response {
     let n = api.traffic.seen.fetch_add(1, Ordering::SeqCst) + 1;
+    let kind = RequestKind::of(request.method(), request.uri().path());
     let limited = api
         .listing
         .get()
@@ -69,6 +110,7 @@ async fn meter(State(api): State<ApiState>, request: Request, next: Next) -> Res
         None => next.run(request).await,
     };
     api.traffic.requests.fetch_add(1, Ordering::SeqCst);
+    api.traffic.kinds[kind as usize].fetch_add(1, Ordering::SeqCst);
     let size = response.body().size_hint().exact().unwrap_or(0);
     api.traffic.bytes.fetch_add(size, Ordering::SeqCst);
     response
