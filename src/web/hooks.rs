@@ -22,8 +22,9 @@ pub const MAX_BODY: usize = 64 * 1024;
 
 /// 202 and a sync soon for a valid notification; 401 for a bad signature or a stale time;
 /// 400 for a signed body that is not a notification; 409 for a nonce already accepted; 404
-/// for an unknown connection. Only the time and the nonce of the body are used: the sync reads
-/// the truth from Termino itself.
+/// for an unknown connection. Besides the time and the nonce, only the reservation and version
+/// the body names are used, and only as a hint: the reservation is read from Termino itself,
+/// with the connection's own token.
 pub async fn termino(
     State(state): State<AppState>,
     Path(code): Path<String>,

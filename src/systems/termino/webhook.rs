@@ -1,6 +1,7 @@
 //! Termino's change notifications: a hint that a reservation changed, signed with the shared
 //! secret so that a forged call cannot make us trust its content. The notification carries no
-//! booking data on purpose; the receiver reads the change feed.
+//! booking data on purpose, only the reservation's id and version; the receiver reads the
+//! reservation (or the change feed) to learn what changed.
 //!
 //! Each notification carries the time it was sent and a nonce, both under the signature, so a
 //! captured notification cannot be replayed: the receiver refuses one sent more than
