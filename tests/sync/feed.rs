@@ -66,6 +66,15 @@ fn feed_of(w: &World) -> Arc<dyn ChannelFeed> {
         .expect("the sandbox has the channel's token")
 }
 
+/// When the calendar's booking starts now.
+fn calendar_start(w: &World, booking: &str) -> i64 {
+    w.sandbox
+        .reservio
+        .get_booking(&w.partner.business_id, booking)
+        .expect("calendar booking")
+        .start_at
+}
+
 async fn position(app: &TestApp) -> Option<String> {
     channel_feed::state(&app.db)
         .await
@@ -583,13 +592,8 @@ async fn our_own_push_coming_back_through_the_feed_makes_no_connection_due(app: 
         .expect("feed read");
     assert_eq!(news.connections, vec![connection], "{news:?}");
     sync_all(&w.ctx).await.expect("round");
-    let calendar = w
-        .sandbox
-        .reservio
-        .get_booking(&w.partner.business_id, &booking)
-        .expect("calendar booking");
     assert_eq!(
-        calendar.start_at,
+        calendar_start(&w, &booking),
         start + 2 * HOUR,
         "the partner's move reached the calendar"
     );
@@ -675,13 +679,8 @@ async fn a_notified_change_is_read_at_once_not_behind_the_feeds_backlog(app: Tes
         !report.termino.changed.is_empty(),
         "the sync did not store the notified change: {report:?}"
     );
-    let calendar = w
-        .sandbox
-        .reservio
-        .get_booking(&w.partner.business_id, &booking)
-        .expect("calendar booking");
     assert_eq!(
-        calendar.start_at,
+        calendar_start(&w, &booking),
         start + 3 * HOUR,
         "the partner's move reached the calendar"
     );
