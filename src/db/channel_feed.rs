@@ -180,6 +180,12 @@ pub async fn connections_of(
     Ok((fed, paused))
 }
 
+/// The connection's stored snapshot of the reservation, when it is version `$3` or later
+/// (`$1` the connection, `$2` the reservation).
+const STORED_AS_NEW: &str = "SELECT 1 FROM external_bookings WHERE connection_id = $1 \
+     AND system = 'termino' AND external_id = $2 AND vanished_at IS NULL \
+     AND CAST(remote_version AS BIGINT) >= $3";
+
 /// Hands a reservation the feed brought to a connection: kept until the connection's sync
 /// stores it, replaced only by a later version. False when the connection already held a
 /// version as new, in its inbox or stored: the feed also brings back what our own pushes wrote
@@ -193,17 +199,14 @@ pub async fn deliver(
     payload: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query(&format!(
         "INSERT INTO termino_inbox (connection_id, external_id, version, payload, received_at) \
-         SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS ( \
-             SELECT 1 FROM external_bookings WHERE connection_id = $1 AND system = 'termino' \
-             AND external_id = $2 AND vanished_at IS NULL \
-             AND CAST(remote_version AS BIGINT) >= $3) \
+         SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS ({STORED_AS_NEW}) \
          ON CONFLICT (connection_id, external_id) DO UPDATE \
          SET version = excluded.version, payload = excluded.payload, \
              received_at = excluded.received_at \
-         WHERE termino_inbox.version < excluded.version",
-    )
+         WHERE termino_inbox.version < excluded.version"
+    ))
     .bind(connection_id)
     .bind(external_id)
     .bind(version)
@@ -222,15 +225,11 @@ pub async fn holds(
     external_id: &str,
     version: i64,
 ) -> Result<bool, sqlx::Error> {
-    let (held,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM ( \
-             SELECT 1 AS one FROM external_bookings WHERE connection_id = $1 \
-             AND system = 'termino' AND external_id = $2 AND vanished_at IS NULL \
-             AND CAST(remote_version AS BIGINT) >= $3 \
-             UNION ALL \
-             SELECT 1 AS one FROM termino_inbox WHERE connection_id = $1 AND external_id = $2 \
-             AND version >= $3) held",
-    )
+    let (held,): (i64,) = sqlx::query_as(&format!(
+        "SELECT COUNT(*) FROM ({STORED_AS_NEW} UNION ALL \
+             SELECT 1 FROM termino_inbox WHERE connection_id = $1 AND external_id = $2 \
+             AND version >= $3) held"
+    ))
     .bind(connection_id)
     .bind(external_id)
     .bind(version)

@@ -53,12 +53,11 @@ impl SyncReport {
 /// (so whichever instance is free takes it) and this instance's worker is woken.
 #[derive(Clone, Debug)]
 pub struct Notifier {
-    db: crate::db::Db,
-    clock: crate::clock::Clock,
     wake: Arc<Notify>,
     /// Wakes the channel feed's reader, where there is one: the change is read from the feed.
     feed: Option<Arc<Notify>>,
-    /// Reads a notified reservation at once where the feed serves its connection.
+    /// The database and clock it writes requests with, and the systems it reads a notified
+    /// reservation from where the feed serves its connection.
     sync: SyncContext,
 }
 
@@ -76,8 +75,8 @@ impl Notifier {
     pub fn notify(&self, connection_id: i64) {
         let notifier = self.clone();
         tokio::spawn(async move {
-            let now = notifier.clock.now();
-            if let Err(e) = schedule::request_sync(&notifier.db, connection_id, now).await {
+            let now = notifier.sync.clock.now();
+            if let Err(e) = schedule::request_sync(&notifier.sync.db, connection_id, now).await {
                 tracing::warn!(connection = connection_id, error = %e, "cannot request a sync");
             }
             notifier.wake.notify_one();
@@ -90,8 +89,8 @@ impl Notifier {
     /// read at once, in a task of its own ([`super::feed::take_notified`]), so that the change
     /// does not wait for the feed to read everything before it.
     pub async fn request(&self, connection_id: i64, change: Option<NotifiedChange>) {
-        let now = self.clock.now();
-        let fed = match ask_for_sync(&self.db, connection_id, now, self.feed.is_some()).await {
+        let now = self.sync.clock.now();
+        let fed = match ask_for_sync(&self.sync.db, connection_id, now, self.feed.is_some()).await {
             Ok(fed) => fed,
             Err(e) => {
                 tracing::warn!(connection = connection_id, error = %e, "cannot request a sync");
@@ -110,7 +109,7 @@ impl Notifier {
 
     async fn take_notified(&self, connection_id: i64, change: &NotifiedChange) {
         let outcome = async {
-            let Some(conn) = connections::find(&self.db, connection_id).await? else {
+            let Some(conn) = connections::find(&self.sync.db, connection_id).await? else {
                 return Ok(false);
             };
             super::feed::take_notified(&self.sync, &conn, &change.reservation_id, change.version)
@@ -179,8 +178,6 @@ impl Worker {
         let wake = Arc::new(Notify::new());
         let feed_wake = Arc::new(Notify::new());
         let notifier = Notifier {
-            db: ctx.db.clone(),
-            clock: ctx.clock.clone(),
             wake: wake.clone(),
             feed: ctx.connector.termino_channel().map(|_| feed_wake.clone()),
             sync: ctx.clone(),

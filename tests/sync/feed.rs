@@ -66,6 +66,27 @@ fn feed_of(w: &World) -> Arc<dyn ChannelFeed> {
         .expect("the sandbox has the channel's token")
 }
 
+/// The connection syncing Termino account `partner`.
+async fn connection_of(app: &TestApp, partner: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM connections WHERE termino_partner_id = $1")
+        .bind(partner)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("connection");
+    id
+}
+
+/// When a notified sync of the connection was asked for, if one is waiting.
+async fn sync_wanted_at(app: &TestApp, connection: i64) -> Option<i64> {
+    let (wanted,): (Option<i64>,) =
+        sqlx::query_as("SELECT sync_wanted_at FROM connections WHERE id = $1")
+            .bind(connection)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("schedule");
+    wanted
+}
+
 /// When the calendar's booking starts now.
 fn calendar_start(w: &World, booking: &str) -> i64 {
     w.sandbox
@@ -532,12 +553,7 @@ async fn our_own_push_coming_back_through_the_feed_makes_no_connection_due(app: 
     let w = World::of(&app);
     let start = tomorrow(&app);
     let (reservation, _, booking) = w.agreed_booking(0, start, 950).await;
-    let (connection,): (i64,) =
-        sqlx::query_as("SELECT id FROM connections WHERE termino_partner_id = $1")
-            .bind(&w.partner.termino_partner_id)
-            .fetch_one(app.db.pool())
-            .await
-            .expect("connection");
+    let connection = connection_of(&app, &w.partner.termino_partner_id).await;
     let termino = &w.sandbox.termino;
     let partner = &w.partner.termino_partner_id;
     let (_, _, duration) = w.offer(0);
@@ -569,13 +585,11 @@ async fn our_own_push_coming_back_through_the_feed_makes_no_connection_due(app: 
         !echo.connections.contains(&connection),
         "our own push makes its connection due: {echo:?}"
     );
-    let (wanted,): (Option<i64>,) =
-        sqlx::query_as("SELECT sync_wanted_at FROM connections WHERE id = $1")
-            .bind(connection)
-            .fetch_one(app.db.pool())
-            .await
-            .expect("schedule");
-    assert_eq!(wanted, None, "no notified sync asked for");
+    assert_eq!(
+        sync_wanted_at(&app, connection).await,
+        None,
+        "no notified sync asked for"
+    );
 
     // The partner moves it in Termino: that change is news, and its connection is due now.
     termino
@@ -611,11 +625,7 @@ async fn a_notified_change_is_read_at_once_not_behind_the_feeds_backlog(app: Tes
     let termino = &w.sandbox.termino;
     let partner = &w.partner.termino_partner_id;
     let (_, _, duration) = w.offer(0);
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM connections WHERE termino_partner_id = $1")
-        .bind(partner)
-        .fetch_one(app.db.pool())
-        .await
-        .expect("connection");
+    let id = connection_of(&app, partner).await;
     let connection = bookbridge::db::connections::find(&app.db, id)
         .await
         .expect("read")
@@ -664,13 +674,10 @@ async fn a_notified_change_is_read_at_once_not_behind_the_feeds_backlog(app: Tes
         "the partner's move is news"
     );
     assert_eq!(position(&app).await, before, "the feed was read");
-    let (wanted,): (Option<i64>,) =
-        sqlx::query_as("SELECT sync_wanted_at FROM connections WHERE id = $1")
-            .bind(id)
-            .fetch_one(app.db.pool())
-            .await
-            .expect("schedule");
-    assert!(wanted.is_some(), "the connection is not due for the move");
+    assert!(
+        sync_wanted_at(&app, id).await.is_some(),
+        "the connection is not due for the move"
+    );
     // The connection's own sync carries it over, with the feed still unread.
     let report = bookbridge::sync::sync_connection(&w.ctx, &connection)
         .await
