@@ -83,8 +83,18 @@ impl Lane {
     }
 }
 
-/// Claims up to `limit` due connections of `lane` for `owner` until `until`; returns their
-/// ids. A cheap read first, so an idle instance takes no write lock.
+/// A connection [`claim_due`] leased.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Claimed {
+    pub id: i64,
+    /// A notification asked for its sync: the sync is a notified one, whichever lane took it
+    /// (the polls' lane takes a notified connection first, as one may arrive between the
+    /// claims of the two lanes).
+    pub wanted: bool,
+}
+
+/// Claims up to `limit` due connections of `lane` for `owner` until `until`. A cheap read
+/// first, so an idle instance takes no write lock.
 ///
 /// A lease of `owner`'s own counts as free unless its connection is in `in_flight`: a sync that
 /// this instance lost track of (the database went away before it could give the lease back) is
@@ -97,7 +107,7 @@ pub async fn claim_due(
     until: i64,
     limit: i64,
     in_flight: &[i64],
-) -> Result<Vec<i64>, sqlx::Error> {
+) -> Result<Vec<Claimed>, sqlx::Error> {
     if limit <= 0 {
         return Ok(vec![]);
     }
@@ -132,12 +142,12 @@ pub async fn claim_due(
     let free = format!(
         "(sync_lease_until IS NULL OR sync_lease_until < $3 OR sync_lease_owner = $1){busy}"
     );
-    let rows: Vec<(i64,)> = sqlx::query_as(&format!(
+    let rows: Vec<(i64, i64)> = sqlx::query_as(&format!(
         "UPDATE connections SET sync_lease_owner = $1, sync_lease_until = $2 \
          WHERE id IN (SELECT id FROM connections WHERE {SYNCABLE} AND {free} AND {condition} \
                       ORDER BY CASE WHEN sync_wanted_at IS NULL THEN 1 ELSE 0 END, next_sync_at, id \
                       LIMIT $4{lock}) \
-         RETURNING id"
+         RETURNING id, CASE WHEN sync_wanted_at IS NULL THEN 0 ELSE 1 END"
     ))
     .bind(owner)
     .bind(until)
@@ -145,7 +155,13 @@ pub async fn claim_due(
     .bind(limit)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id, wanted)| Claimed {
+            id,
+            wanted: wanted == 1,
+        })
+        .collect())
 }
 
 /// Takes (or extends) the connection's sync lease for `owner` until `until`. Returns the count

@@ -8,7 +8,8 @@
 //! last fifth, and while a notified sync's request waits, this instance's polls wait too.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -37,6 +38,8 @@ const POLL_AFTER_URGENT: Duration = Duration::from_millis(5);
 /// at 2,000 connections and five sandbox changes a second, the notified syncs took about 16
 /// requests a second of 50 (3.5 syncs of 4.5 requests), more than one fifth.
 const RESERVED_FIFTHS: i64 = 2;
+/// A notified sync's request that waited longer than this for the budget is logged (debug).
+const SLOW_URGENT: Duration = Duration::from_millis(100);
 /// The reserve is kept while more than this is left of the second.
 const RESERVE_KEPT_WHILE: Duration = Duration::from_millis(200);
 
@@ -80,19 +83,41 @@ pub fn admitted(notified: bool) -> u64 {
     ADMITTED[usize::from(notified)].load(Ordering::Relaxed)
 }
 
+/// Whether a sync's requests go before this instance's polls when the budget is short: from
+/// its start for a sync a notification asked for, and from the moment one asks for it for a
+/// poll already under way (the notified change waits for that poll to end).
+#[derive(Clone, Debug, Default)]
+pub struct Urgency(Arc<AtomicBool>);
+
+impl Urgency {
+    pub fn new(urgent: bool) -> Self {
+        Urgency(Arc::new(AtomicBool::new(urgent)))
+    }
+
+    /// From now on the sync's requests go first.
+    pub fn raise(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_raised(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
 tokio::task_local! {
-    /// Set while a sync a notification asked for runs (see [`notified`]).
-    static NOTIFIED: ();
+    /// The urgency of the sync that runs (see [`with_urgency`]).
+    static URGENCY: Urgency;
 }
 
-/// Runs `sync` as a notified sync: its requests go before this instance's polls when the
-/// budget is short.
-pub async fn notified<F: Future>(sync: F) -> F::Output {
-    NOTIFIED.scope((), sync).await
+/// Runs `sync` with `urgency`: while it is raised, the sync's requests go before this
+/// instance's polls when the budget is short.
+pub async fn with_urgency<F: Future>(urgency: Urgency, sync: F) -> F::Output {
+    URGENCY.scope(urgency, sync).await
 }
 
-fn is_notified() -> bool {
-    NOTIFIED.try_with(|()| ()).is_ok()
+/// Whether the running sync's requests go first now.
+pub(crate) fn is_notified() -> bool {
+    URGENCY.try_with(Urgency::is_raised).unwrap_or(false)
 }
 
 /// Counts a notified request as waiting for as long as it lives.
@@ -141,9 +166,14 @@ fn unavailable(e: sqlx::Error) -> SystemError {
 impl RequestGate for SharedBudget {
     async fn admit(&self) -> Result<(), SystemError> {
         let started = tokio::time::Instant::now();
-        let urgent = is_notified();
-        let _waiting = urgent.then(|| Waiting::new(&self.urgent_waiting));
+        let mut waiting = None;
         loop {
+            // Asked each time: a poll's urgency is raised when a notification asks for its
+            // connection, and a request that waits then goes first from there on.
+            let urgent = is_notified();
+            if urgent && waiting.is_none() {
+                waiting = Some(Waiting::new(&self.urgent_waiting));
+            }
             let wait = if !urgent && self.urgent_waiting.load(Ordering::SeqCst) > 0 {
                 // A notified sync's request is waiting: it takes the next free one.
                 YIELD_EVERY
@@ -162,6 +192,12 @@ impl RequestGate for SharedBudget {
                             .map_err(unavailable)?
                         {
                             ADMITTED[usize::from(urgent)].fetch_add(1, Ordering::Relaxed);
+                            if urgent && started.elapsed() > SLOW_URGENT {
+                                tracing::debug!(
+                                    waited_ms = started.elapsed().as_millis(),
+                                    "a notified sync's request waited for the budget"
+                                );
+                            }
                             return Ok(());
                         }
                         // What this request may take of this second is spent, and nothing
@@ -212,6 +248,21 @@ mod tests {
         assert_eq!(second_limit(2, false, EARLY), 2);
         assert_eq!(second_limit(4, false, EARLY), 3);
         assert_eq!(second_limit(50, false, None), 50);
+    }
+
+    #[tokio::test]
+    async fn a_polls_urgency_raised_while_it_runs_makes_its_next_requests_go_first() {
+        assert!(!is_notified(), "outside a sync nothing is urgent");
+        assert!(with_urgency(Urgency::new(true), async { is_notified() }).await);
+        let urgency = Urgency::new(false);
+        let seen = with_urgency(urgency.clone(), async {
+            let before = is_notified();
+            // A notification asks for the connection while its poll runs.
+            urgency.raise();
+            (before, is_notified())
+        })
+        .await;
+        assert_eq!(seen, (false, true));
     }
 
     #[test]

@@ -6,12 +6,13 @@
 //! notification and every poll interval, and the connections it brought changes for fall due.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
+use super::budget::{Urgency, with_urgency};
 use super::context::{SyncContext, SyncError};
 use super::feed::read_feed;
 use super::link::link_new;
@@ -59,6 +60,8 @@ pub struct Notifier {
     /// The database and clock it writes requests with, and the systems it reads a notified
     /// reservation from where the feed serves its connection.
     sync: SyncContext,
+    /// This instance's syncs under way: a poll of the connection asked for goes first.
+    running: Running,
 }
 
 /// What a Termino notification names: the reservation that changed, and its version.
@@ -73,6 +76,7 @@ impl Notifier {
     /// connection is made due at once. Never blocks: the request is written in a task of its
     /// own; a failed write is logged (the poll still comes).
     pub fn notify(&self, connection_id: i64) {
+        self.running.hurry(connection_id);
         let notifier = self.clone();
         tokio::spawn(async move {
             let now = notifier.sync.clock.now();
@@ -89,6 +93,7 @@ impl Notifier {
     /// read at once, in a task of its own ([`super::feed::take_notified`]), so that the change
     /// does not wait for the feed to read everything before it.
     pub async fn request(&self, connection_id: i64, change: Option<NotifiedChange>) {
+        self.running.hurry(connection_id);
         let now = self.sync.clock.now();
         let fed = match ask_for_sync(&self.sync.db, connection_id, now, self.feed.is_some()).await {
             Ok(fed) => fed,
@@ -155,9 +160,44 @@ pub async fn ask_for_sync(
 /// for, so a notified change never waits behind a round of polls.
 pub struct Worker {
     ctx: SyncContext,
+    running: Running,
     wake: Arc<Notify>,
     feed_wake: Arc<Notify>,
     listen: Option<DatabaseUrl>,
+}
+
+/// The syncs under way at one instance, by connection, each with its urgency.
+#[derive(Clone, Debug, Default)]
+struct Running(Arc<Mutex<HashMap<i64, Urgency>>>);
+
+impl Running {
+    fn syncs(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Urgency>> {
+        // Nothing is left half-written under this lock: a panic elsewhere cannot spoil it.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A sync of `id` begins: its urgency, raised already for a notified one.
+    fn start(&self, id: i64, notified: bool) -> Urgency {
+        let urgency = Urgency::new(notified);
+        self.syncs().insert(id, urgency.clone());
+        urgency
+    }
+
+    fn end(&self, id: i64) {
+        self.syncs().remove(&id);
+    }
+
+    /// A notification asks for `id`'s sync: a poll of it under way goes first from now on,
+    /// since the notified sync waits for it to end.
+    fn hurry(&self, id: i64) {
+        if let Some(urgency) = self.syncs().get(&id) {
+            urgency.raise();
+        }
+    }
+
+    fn ids(&self) -> Vec<i64> {
+        self.syncs().keys().copied().collect()
+    }
 }
 
 /// Which of the worker's two allowances a sync counts against.
@@ -177,14 +217,17 @@ impl Worker {
     pub fn new(ctx: SyncContext) -> (Worker, Notifier) {
         let wake = Arc::new(Notify::new());
         let feed_wake = Arc::new(Notify::new());
+        let running = Running::default();
         let notifier = Notifier {
             wake: wake.clone(),
             feed: ctx.connector.termino_channel().map(|_| feed_wake.clone()),
             sync: ctx.clone(),
+            running: running.clone(),
         };
         (
             Worker {
                 ctx,
+                running,
                 wake,
                 feed_wake,
                 listen: None,
@@ -227,24 +270,25 @@ impl Worker {
         // Each sync is a task of this set: a panic in one is contained (its slot is found by
         // its task id), and dropping the loop stops them all, so nothing writes after it.
         let mut running: JoinSet<Duration> = JoinSet::new();
-        let mut tasks: HashMap<tokio::task::Id, (Slot, i64)> = HashMap::new();
-        // Syncs under way per slot (notified, polled), and their connections.
+        let mut tasks: HashMap<tokio::task::Id, (Slot, i64, Urgency)> = HashMap::new();
+        // Syncs under way per slot (notified, polled); their connections are in `running`.
         let mut in_flight = [0usize; 2];
-        let mut syncing: Vec<i64> = vec![];
         loop {
             for (slot, lane) in [(Slot::Notified, Lane::Notified), (Slot::Polled, Lane::Due)] {
                 let free = concurrency.saturating_sub(in_flight[slot as usize]);
-                for id in self.claim(lane, free, &syncing).await {
+                for claimed in self.claim(lane, free, &self.running.ids()).await {
+                    let id = claimed.id;
                     in_flight[slot as usize] += 1;
-                    syncing.push(id);
-                    let ctx = self.ctx.clone();
-                    let task = match slot {
-                        Slot::Notified => {
-                            running.spawn(super::budget::notified(timed(sync_claimed(ctx, id))))
-                        }
-                        Slot::Polled => running.spawn(timed(sync_claimed(ctx, id))),
-                    };
-                    tasks.insert(task.id(), (slot, id));
+                    // A notified connection the polls' lane took (its notification came
+                    // between the two lanes' claims) is still a notified sync: its requests
+                    // go first, and it counts as one.
+                    let notified = slot == Slot::Notified || claimed.wanted;
+                    tracing::debug!(connection = id, ?slot, notified, "sync claimed");
+                    let urgency = self.running.start(id, notified);
+                    let sync =
+                        with_urgency(urgency.clone(), timed(sync_claimed(self.ctx.clone(), id)));
+                    let task = running.spawn(sync);
+                    tasks.insert(task.id(), (slot, id, urgency));
                 }
             }
             tokio::select! {
@@ -256,14 +300,16 @@ impl Worker {
                             (e.id(), Duration::ZERO)
                         }
                     };
-                    if let Some((slot, id)) = tasks.remove(&task) {
+                    if let Some((slot, id, urgency)) = tasks.remove(&task) {
                         in_flight[slot as usize] = in_flight[slot as usize].saturating_sub(1);
-                        syncing.retain(|c| *c != id);
-                        self.ctx.syncs.count(slot == Slot::Notified, took);
+                        self.running.end(id);
+                        // A poll a notification hurried counts as notified: its requests did.
+                        let notified = urgency.is_raised();
+                        self.ctx.syncs.count(notified, took);
                         if took > SLOW_SYNC {
                             tracing::warn!(
                                 connection = id,
-                                notified = slot == Slot::Notified,
+                                notified,
                                 seconds = took.as_secs_f64(),
                                 "a sync took long (its Reservio requests waited for the budget, \
                                  or a system or the database was slow)"
@@ -277,7 +323,7 @@ impl Worker {
         }
     }
 
-    async fn claim(&self, lane: Lane, free: usize, syncing: &[i64]) -> Vec<i64> {
+    async fn claim(&self, lane: Lane, free: usize, syncing: &[i64]) -> Vec<schedule::Claimed> {
         if free == 0 {
             return vec![];
         }
@@ -535,10 +581,17 @@ pub async fn sync_connection(
     else {
         return Err(SyncError::Busy(conn.id));
     };
+    let mut steps = Steps::new();
     let outcome = tokio::select! {
-        outcome = run_steps(ctx, conn) => outcome,
+        outcome = run_steps(ctx, conn, &mut steps) => outcome,
         never = keep_lease(ctx, conn.id) => match never {},
     };
+    tracing::debug!(
+        connection = conn.id,
+        notified = super::budget::is_notified(),
+        %steps,
+        "sync steps"
+    );
     let error = outcome.as_ref().err().map(|e| e.to_string());
     let now = ctx.clock.now();
     let changed = outcome.as_ref().is_ok_and(SyncReport::saw_a_change);
@@ -606,7 +659,43 @@ async fn keep_lease(ctx: &SyncContext, connection_id: i64) -> std::convert::Infa
     }
 }
 
-async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, SyncError> {
+/// How long each step of one sync took, for the debug log: where a slow sync spent its time.
+struct Steps {
+    last: tokio::time::Instant,
+    took: Vec<(&'static str, Duration)>,
+}
+
+impl Steps {
+    fn new() -> Self {
+        Steps {
+            last: tokio::time::Instant::now(),
+            took: vec![],
+        }
+    }
+
+    /// The step `name` ended now.
+    fn mark(&mut self, name: &'static str) {
+        let now = tokio::time::Instant::now();
+        self.took.push((name, now - self.last));
+        self.last = now;
+    }
+}
+
+impl std::fmt::Display for Steps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (name, took)) in self.took.iter().enumerate() {
+            let sep = if i == 0 { "" } else { " " };
+            write!(f, "{sep}{name}={}ms", took.as_millis())?;
+        }
+        Ok(())
+    }
+}
+
+async fn run_steps(
+    ctx: &SyncContext,
+    conn: &Connection,
+    steps: &mut Steps,
+) -> Result<SyncReport, SyncError> {
     let systems = ctx.connector.systems(conn)?;
     let map = ServiceMap::new(&connections::mappings(&ctx.db, conn.id).await?);
     let mut report = SyncReport::default();
@@ -642,7 +731,9 @@ async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, S
             other => other,
         }
     };
+    steps.mark("termino");
     let reservio = pull(ctx, conn, System::Reservio, systems.reservio.as_ref()).await;
+    steps.mark("reservio");
     let mut refused = false;
     for (system, outcome) in [(System::Termino, &termino), (System::Reservio, &reservio)] {
         if let Err(SyncError::System(e)) = outcome
@@ -676,10 +767,12 @@ async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, S
         Ok(r) => report.sweep_reservio = r,
         Err(e) => first_error = first_error.or(Some(e)),
     }
+    steps.mark("sweep");
     report.links = link_new(ctx, conn).await?.len();
     super::push::confirm_observed(ctx, conn).await?;
     super::undelivered::requeue_due(ctx, conn, &silent_since).await?;
     report.reconcile = reconcile_connection(ctx, conn, &map).await?;
+    steps.mark("reconcile");
     // The safety net: now and then every link, marked or not. What it has to change, the
     // incremental reconcile missed — counted, and 0 in a healthy system.
     let now = ctx.clock.now();
@@ -717,13 +810,16 @@ async fn run_steps(ctx: &SyncContext, conn: &Connection) -> Result<SyncReport, S
             None => Ok(report),
         };
     }
+    steps.mark("full_check");
     report.push = push_due(ctx, conn, &systems).await?;
+    steps.mark("push");
     for link_id in report.push.links.clone() {
         let again = super::reconcile::reconcile_link(ctx, conn, &map, link_id).await?;
         report.reconcile.pushes_enqueued += again.pushes_enqueued;
         report.reconcile.mismatches_opened += again.mismatches_opened;
         report.reconcile.mismatches_resolved += again.mismatches_resolved;
     }
+    steps.mark("after_push");
     match first_error {
         Some(e) => Err(e),
         None => Ok(report),

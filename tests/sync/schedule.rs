@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use bookbridge::db::schedule::{self, Finished, Lane};
+use bookbridge::db::schedule::{self, Claimed, Finished, Lane};
 use bookbridge::sync::{HttpConnector, SyncContext, sync_all};
 
 use crate::common::TestApp;
@@ -41,7 +41,7 @@ pub async fn due_connections_are_claimed_once_across_instances_and_a_notificatio
         schedule::claim_due(&app.db, Lane::Due, "instance-a", now, now + 60, 100, &[]),
         schedule::claim_due(&app.db, Lane::Due, "instance-b", now, now + 60, 100, &[]),
     );
-    let (mut a, b) = (a.expect("claim a"), b.expect("claim b"));
+    let (mut a, b) = (ids_of(a.expect("claim a")), ids_of(b.expect("claim b")));
     // Whichever instance got some (one of them may have got them all).
     let (who, theirs) = if b.is_empty() {
         ("instance-a", a.clone())
@@ -56,19 +56,25 @@ pub async fn due_connections_are_claimed_once_across_instances_and_a_notificatio
     a.sort();
     assert_eq!(a, ids, "every due connection was claimed by one of them");
     // Leased: nothing left to claim, even when due.
-    let again = schedule::claim_due(&app.db, Lane::Due, "instance-c", now, now + 60, 100, &[])
-        .await
-        .expect("claim");
+    let again = ids_of(
+        schedule::claim_due(&app.db, Lane::Due, "instance-c", now, now + 60, 100, &[])
+            .await
+            .expect("claim"),
+    );
     assert!(again.is_empty(), "{again:?}");
     // Its own lease, on a connection it is not syncing (the database went away before the
     // lease was given back), an instance takes up again at once; never one it is syncing.
-    let lost = schedule::claim_due(&app.db, Lane::Due, who, now, now + 60, 100, &theirs)
-        .await
-        .expect("claim");
+    let lost = ids_of(
+        schedule::claim_due(&app.db, Lane::Due, who, now, now + 60, 100, &theirs)
+            .await
+            .expect("claim"),
+    );
     assert!(lost.is_empty(), "all of its own are under way: {lost:?}");
-    let lost = schedule::claim_due(&app.db, Lane::Due, who, now, now + 60, 100, &[])
-        .await
-        .expect("claim");
+    let lost = ids_of(
+        schedule::claim_due(&app.db, Lane::Due, who, now, now + 60, 100, &[])
+            .await
+            .expect("claim"),
+    );
     let mut mine = theirs.clone();
     mine.sort();
     assert_eq!(lost, mine, "taken up again");
@@ -80,9 +86,11 @@ pub async fn due_connections_are_claimed_once_across_instances_and_a_notificatio
     for id in &ids {
         assert!(next_sync_at(&app, *id).await.0 > now);
     }
-    let idle = schedule::claim_due(&app.db, Lane::Due, "instance-a", now, now + 60, 100, &[])
-        .await
-        .expect("claim");
+    let idle = ids_of(
+        schedule::claim_due(&app.db, Lane::Due, "instance-a", now, now + 60, 100, &[])
+            .await
+            .expect("claim"),
+    );
     assert!(
         idle.is_empty(),
         "nothing is due right after a sync: {idle:?}"
@@ -100,10 +108,45 @@ pub async fn due_connections_are_claimed_once_across_instances_and_a_notificatio
         schedule::claim_due(&app.db, Lane::Notified, "instance-b", now, now + 60, 8, &[])
             .await
             .expect("claim");
-    assert_eq!(notified, vec![ids[1]]);
+    assert_eq!(
+        notified,
+        vec![Claimed {
+            id: ids[1],
+            wanted: true
+        }]
+    );
     // Being synced now: no longer waiting.
     let backlog = schedule::backlog(&app.db, now).await.expect("backlog");
     assert_eq!(backlog.due, 0);
+    // A notification that comes between the notified lane's claim and the polls' is taken by
+    // the polls' lane, and still says it was asked for (its sync runs as a notified one).
+    schedule::request_sync(&app.db, ids[0], now)
+        .await
+        .expect("request");
+    let polled = schedule::claim_due(&app.db, Lane::Due, "instance-a", now, now + 60, 8, &[])
+        .await
+        .expect("claim");
+    assert_eq!(
+        polled,
+        vec![Claimed {
+            id: ids[0],
+            wanted: true
+        }]
+    );
+    // A connection merely due for its poll is not (the two asked for are left out: their
+    // leases ran out with the hour, and they are still asked for).
+    app.clock.advance(3_600);
+    let now = app.clock.now();
+    let asked = [ids[0], ids[1]];
+    let polled = schedule::claim_due(&app.db, Lane::Due, "instance-c", now, now + 60, 100, &asked)
+        .await
+        .expect("claim");
+    assert!(!polled.is_empty());
+    assert!(polled.iter().all(|c| !c.wanted), "{polled:?}");
+}
+
+fn ids_of(claimed: Vec<Claimed>) -> Vec<i64> {
+    claimed.into_iter().map(|c| c.id).collect()
 }
 
 pub async fn a_notification_that_arrives_during_a_sync_keeps_its_connection_due(app: TestApp) {
