@@ -5,7 +5,9 @@
 //! When the budget is short, a sync a notification asked for goes first, so a notified change
 //! does not queue behind a channel's worth of polls for the same seconds of budget: polls of
 //! every instance leave two fifths of each second's budget to notified syncs until the second's
-//! last fifth, and while a notified sync's request waits, this instance's polls wait too.
+//! last fifth, and while a notified sync's request waits, this instance's polls wait too. A
+//! poll whose connection a notification asks for while it runs counts as notified from then on
+//! ([`Urgency`]): the notified sync cannot begin before it ends.
 
 use std::future::Future;
 use std::sync::Arc;

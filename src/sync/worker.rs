@@ -51,7 +51,9 @@ impl SyncReport {
 }
 
 /// Asks the worker to sync one connection now: the connection is made due in the database
-/// (so whichever instance is free takes it) and this instance's worker is woken.
+/// (so whichever instance is free takes it) and this instance's worker is woken. A poll of the
+/// connection already under way (here, or at an instance that hears of the request through
+/// PostgreSQL's `NOTIFY`) goes first from then on, since the notified sync waits for it.
 #[derive(Clone, Debug)]
 pub struct Notifier {
     wake: Arc<Notify>,
@@ -254,6 +256,7 @@ impl Worker {
                 url,
                 self.wake.clone(),
                 self.feed_wake.clone(),
+                self.running.clone(),
             ));
         }
         listener.spawn(remove_expired_sessions_forever(self.ctx.clone()));
@@ -461,7 +464,12 @@ async fn keep_statistics_forever(ctx: SyncContext) {
 
 /// Wakes the worker (and the channel feed's reader) whenever any instance requests a sync;
 /// reconnects after a failure.
-async fn listen_for_requests(url: DatabaseUrl, wake: Arc<Notify>, feed_wake: Arc<Notify>) {
+async fn listen_for_requests(
+    url: DatabaseUrl,
+    wake: Arc<Notify>,
+    feed_wake: Arc<Notify>,
+    running: Running,
+) {
     loop {
         let outcome = async {
             let mut listener = sqlx::postgres::PgListener::connect(url.as_str()).await?;
@@ -471,6 +479,10 @@ async fn listen_for_requests(url: DatabaseUrl, wake: Arc<Notify>, feed_wake: Arc
                 // The feed's own announcements make connections due; they need no feed read.
                 if notification.payload() != "feed" {
                     feed_wake.notify_one();
+                }
+                // A request for one connection: a poll of it under way here goes first.
+                if let Ok(id) = notification.payload().parse::<i64>() {
+                    running.hurry(id);
                 }
                 wake.notify_one();
             }
@@ -823,5 +835,32 @@ async fn run_steps(
     match first_error {
         Some(e) => Err(e),
         None => Ok(report),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_notification_hurries_the_poll_of_its_connection_under_way_and_no_other() {
+        let running = Running::default();
+        let poll = running.start(1, false);
+        let other = running.start(2, false);
+        let notified = running.start(3, true);
+        assert!(
+            notified.is_raised(),
+            "a notified sync goes first from its start"
+        );
+        running.hurry(1);
+        assert!(poll.is_raised());
+        assert!(!other.is_raised());
+        // Once a sync ended, a request for its connection changes nothing of it.
+        running.end(2);
+        running.hurry(2);
+        assert!(!other.is_raised());
+        let mut ids = running.ids();
+        ids.sort();
+        assert_eq!(ids, vec![1, 3]);
     }
 }
