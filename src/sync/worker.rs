@@ -51,9 +51,11 @@ impl SyncReport {
 }
 
 /// Asks the worker to sync one connection now: the connection is made due in the database
-/// (so whichever instance is free takes it) and this instance's worker is woken. A poll of the
-/// connection already under way (here, or at an instance that hears of the request through
-/// PostgreSQL's `NOTIFY`) goes first from then on, since the notified sync waits for it.
+/// (so whichever instance is free takes it) and this instance's worker is woken. When what it
+/// asks for is known to be news (a user's change, or a Termino change the connection does not
+/// hold yet), a poll of the connection already under way at this instance goes first from then
+/// on, since the notified sync waits for it. Our own push coming back as a webhook is not: it
+/// arrives while the push's sync still runs, and would hurry every poll that pushes.
 #[derive(Clone, Debug)]
 pub struct Notifier {
     wake: Arc<Notify>,
@@ -95,7 +97,6 @@ impl Notifier {
     /// read at once, in a task of its own ([`super::feed::take_notified`]), so that the change
     /// does not wait for the feed to read everything before it.
     pub async fn request(&self, connection_id: i64, change: Option<NotifiedChange>) {
-        self.running.hurry(connection_id);
         let now = self.sync.clock.now();
         let fed = match ask_for_sync(&self.sync.db, connection_id, now, self.feed.is_some()).await {
             Ok(fed) => fed,
@@ -124,7 +125,12 @@ impl Notifier {
         }
         .await;
         match outcome {
-            Ok(true) => self.wake.notify_one(),
+            // News for the connection (not our own push coming back, which fires the webhook
+            // while the push's own sync still runs): a poll of it under way goes first.
+            Ok(true) => {
+                self.running.hurry(connection_id);
+                self.wake.notify_one();
+            }
             Ok(false) => {}
             // The feed's read, asked for already, brings the change.
             Err(e) => tracing::debug!(
@@ -256,7 +262,6 @@ impl Worker {
                 url,
                 self.wake.clone(),
                 self.feed_wake.clone(),
-                self.running.clone(),
             ));
         }
         listener.spawn(remove_expired_sessions_forever(self.ctx.clone()));
@@ -267,6 +272,7 @@ impl Worker {
                 feed,
                 self.feed_wake.clone(),
                 self.wake.clone(),
+                self.running.clone(),
             ));
         }
         let concurrency = self.ctx.settings.concurrency.max(1);
@@ -360,6 +366,7 @@ async fn follow_feed(
     feed: Arc<dyn ChannelFeed>,
     feed_wake: Arc<Notify>,
     wake: Arc<Notify>,
+    running: Running,
 ) {
     let poll = Duration::from_secs(ctx.settings.poll_interval_secs.max(1));
     loop {
@@ -383,6 +390,10 @@ async fn follow_feed(
                 Ok(Ok(report)) => {
                     tracing::debug!(?report, "channel feed read");
                     if !report.connections.is_empty() {
+                        // News for each of them: a poll of one under way goes first.
+                        for id in &report.connections {
+                            running.hurry(*id);
+                        }
                         wake.notify_one();
                     }
                     more = report.more;
@@ -464,12 +475,7 @@ async fn keep_statistics_forever(ctx: SyncContext) {
 
 /// Wakes the worker (and the channel feed's reader) whenever any instance requests a sync;
 /// reconnects after a failure.
-async fn listen_for_requests(
-    url: DatabaseUrl,
-    wake: Arc<Notify>,
-    feed_wake: Arc<Notify>,
-    running: Running,
-) {
+async fn listen_for_requests(url: DatabaseUrl, wake: Arc<Notify>, feed_wake: Arc<Notify>) {
     loop {
         let outcome = async {
             let mut listener = sqlx::postgres::PgListener::connect(url.as_str()).await?;
@@ -479,10 +485,6 @@ async fn listen_for_requests(
                 // The feed's own announcements make connections due; they need no feed read.
                 if notification.payload() != "feed" {
                     feed_wake.notify_one();
-                }
-                // A request for one connection: a poll of it under way here goes first.
-                if let Ok(id) = notification.payload().parse::<i64>() {
-                    running.hurry(id);
                 }
                 wake.notify_one();
             }
