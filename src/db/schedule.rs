@@ -164,6 +164,19 @@ pub async fn claim_due(
         .collect())
 }
 
+/// Whether a sync of the connection is under way at any instance (its lease is held at `now`).
+pub async fn sync_under_way(db: &Db, connection_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let (held,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM connections WHERE id = $1 AND sync_lease_owner IS NOT NULL \
+         AND sync_lease_until >= $2",
+    )
+    .bind(connection_id)
+    .bind(now)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(held > 0)
+}
+
 /// Takes (or extends) the connection's sync lease for `owner` until `until`. Returns the count
 /// of sync requests seen at that moment — [`finish`] compares it to tell whether another
 /// arrived meanwhile — or `None` when another instance holds an unexpired lease.

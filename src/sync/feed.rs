@@ -227,19 +227,35 @@ async fn apply_page(
     Ok(())
 }
 
+/// How long a notified reservation waits at most for a sync of its connection under way.
+const WAIT_FOR_SYNC_AT_MOST: std::time::Duration = std::time::Duration::from_secs(30);
+/// How often it looks whether that sync has ended.
+const LOOK_AGAIN: std::time::Duration = std::time::Duration::from_millis(25);
+
 /// Termino notified a change of reservation `reservation_id` (its `version`) of a connection
 /// the feed serves: the reservation is read at once and handed to the connection's inbox as
 /// the feed would hand it, and the connection made due. The change then does not wait for the
 /// feed to get through whatever it must read first (after a start or a resync, the whole
 /// channel's history). True when it was news; false when the connection already held that
-/// version (our own push coming back: no read, nobody due). The feed's read, asked for as well,
-/// brings the change in any case, so a failed read here loses nothing.
+/// version (our own push coming back: no read, nobody due). Where this fails, the notifier
+/// asks the feed for a read, which brings the change (and the feed is read every poll interval
+/// in any case), so a failed read here loses nothing.
 pub async fn take_notified(
     ctx: &SyncContext,
     connection: &Connection,
     reservation_id: &str,
     version: i64,
 ) -> Result<bool, SyncError> {
+    // Our own push's webhook comes while the push's sync still runs, before it stored what
+    // Termino answered: read then, the echo would look like news and make the connection due
+    // for nothing. So a sync under way is waited for (a while at most); a change that is news
+    // waits no longer for it than its notified sync would have, as that cannot begin earlier.
+    let waiting_since = tokio::time::Instant::now();
+    while waiting_since.elapsed() < WAIT_FOR_SYNC_AT_MOST
+        && schedule::sync_under_way(&ctx.db, connection.id, ctx.clock.now()).await?
+    {
+        tokio::time::sleep(LOOK_AGAIN).await;
+    }
     if channel_feed::holds(&ctx.db, connection.id, reservation_id, version).await? {
         return Ok(false);
     }

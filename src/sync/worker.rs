@@ -98,21 +98,30 @@ impl Notifier {
     /// does not wait for the feed to read everything before it.
     pub async fn request(&self, connection_id: i64, change: Option<NotifiedChange>) {
         let now = self.sync.clock.now();
-        let fed = match ask_for_sync(&self.sync.db, connection_id, now, self.feed.is_some()).await {
+        let channel_feed = self.feed.is_some();
+        let names = change.is_some();
+        let fed = match ask_for_sync(&self.sync.db, connection_id, now, channel_feed, names).await {
             Ok(fed) => fed,
             Err(e) => {
                 tracing::warn!(connection = connection_id, error = %e, "cannot request a sync");
                 false
             }
         };
+        match (fed, change) {
+            (true, Some(change)) => {
+                let notifier = self.clone();
+                tokio::spawn(async move { notifier.take_notified(connection_id, &change).await });
+            }
+            _ => self.read_feed_now(),
+        }
+        self.wake.notify_one();
+    }
+
+    /// Wakes the channel feed's reader, where there is one.
+    fn read_feed_now(&self) {
         if let Some(feed) = &self.feed {
             feed.notify_one();
         }
-        if let (true, Some(change)) = (fed, change) {
-            let notifier = self.clone();
-            tokio::spawn(async move { notifier.take_notified(connection_id, &change).await });
-        }
-        self.wake.notify_one();
     }
 
     async fn take_notified(&self, connection_id: i64, change: &NotifiedChange) {
@@ -132,30 +141,45 @@ impl Notifier {
                 self.wake.notify_one();
             }
             Ok(false) => {}
-            // The feed's read, asked for already, brings the change.
-            Err(e) => tracing::debug!(
-                connection = connection_id,
-                error = %e,
-                "reading a notified reservation failed; the channel feed brings it"
-            ),
+            // The feed's read brings the change.
+            Err(e) => {
+                tracing::debug!(
+                    connection = connection_id,
+                    error = %e,
+                    "reading a notified reservation failed; the channel feed brings it"
+                );
+                let now = self.sync.clock.now();
+                if let Err(e) = channel_feed::request_read(&self.sync.db, now).await {
+                    tracing::warn!(error = %e, "cannot request a read of the channel feed");
+                }
+                self.read_feed_now();
+            }
         }
     }
 }
 
 /// What a notification of a change in Termino asks for: the connection's sync now. Where the
 /// channel feed brings the connection's changes (`channel_feed`, once the connection has read
-/// its own account to the end), a read of the feed instead, which makes the connection due if
-/// the change is news to it: a notification of what our own push wrote is not, and a sync for
-/// it would only poll Reservio. True in that case: the feed serves the connection.
+/// its own account to the end), nothing of the connection: the change is news to it only if it
+/// does not hold that version yet (a notification of what our own push wrote is not, and a sync
+/// for it would only poll Reservio). The caller reads the reservation the notification names
+/// itself (`reads_named`, see [`super::feed::take_notified`]); else a read of the feed is asked
+/// for, which makes the connection due if the change is news. (Read at once, the feed would
+/// race our own push: its webhook comes before the push's sync stored Termino's answer.) True
+/// when the feed serves the connection.
 pub async fn ask_for_sync(
     db: &crate::db::Db,
     connection_id: i64,
     now: i64,
     channel_feed: bool,
+    reads_named: bool,
 ) -> Result<bool, sqlx::Error> {
     if channel_feed {
-        channel_feed::request_read(db, now).await?;
-        if cursors::caught_up(db, connection_id).await? {
+        let fed = cursors::caught_up(db, connection_id).await?;
+        if !(fed && reads_named) {
+            channel_feed::request_read(db, now).await?;
+        }
+        if fed {
             return Ok(true);
         }
     }

@@ -89,7 +89,8 @@ pub async fn termino(
                 .sync
                 .as_ref()
                 .is_some_and(|ctx| ctx.connector.termino_channel().is_some());
-            crate::sync::worker::ask_for_sync(&state.db, connection.id, now, channel_feed).await?;
+            crate::sync::worker::ask_for_sync(&state.db, connection.id, now, channel_feed, false)
+                .await?;
         }
     }
     tracing::debug!(

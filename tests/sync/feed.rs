@@ -692,4 +692,51 @@ async fn a_notified_change_is_read_at_once_not_behind_the_feeds_backlog(app: Tes
         "the partner's move reached the calendar"
     );
     assert_eq!(position(&app).await, before, "the feed was read");
+
+    // While a sync of the connection is under way (at any instance: its lease is held), the
+    // notified reservation waits for it: our own push's webhook comes before that sync stored
+    // what Termino answered, and read then it would look like news.
+    let now = app.clock.now();
+    bookbridge::db::schedule::claim_one(&app.db, id, "another-instance", now, now + 60)
+        .await
+        .expect("claim")
+        .expect("free");
+    termino
+        .reschedule_by_partner(
+            partner,
+            &reservation,
+            start + 4 * HOUR,
+            start + 4 * HOUR + duration,
+        )
+        .expect("moved");
+    let moved = termino
+        .get_reservation(partner, &reservation)
+        .expect("reservation");
+    let requests = termino.traffic().requests;
+    let waiting = tokio::spawn({
+        let (ctx, connection, reservation) =
+            (w.ctx.clone(), connection.clone(), reservation.clone());
+        async move { take_notified(&ctx, &connection, &reservation, moved.version as i64).await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !waiting.is_finished(),
+        "read while a sync of its connection ran"
+    );
+    assert_eq!(
+        termino.traffic().requests,
+        requests,
+        "read while a sync ran"
+    );
+    sqlx::query(
+        "UPDATE connections SET sync_lease_owner = NULL, sync_lease_until = NULL WHERE id = $1",
+    )
+    .bind(id)
+    .execute(app.db.pool())
+    .await
+    .expect("the sync ends");
+    assert!(
+        waiting.await.expect("task").expect("read"),
+        "the partner's move, once the sync ended, is news"
+    );
 }
