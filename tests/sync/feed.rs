@@ -103,6 +103,20 @@ async fn position(app: &TestApp) -> Option<String> {
         .position
 }
 
+/// Moves the partner's reservation to begin at `to`, as the partner would in Termino; its
+/// version now.
+fn move_by_partner(w: &World, reservation: &str, to: i64, duration: i64) -> i64 {
+    let termino = &w.sandbox.termino;
+    let partner = &w.partner.termino_partner_id;
+    termino
+        .reschedule_by_partner(partner, reservation, to, to + duration)
+        .expect("moved");
+    termino
+        .get_reservation(partner, reservation)
+        .expect("reservation")
+        .version as i64
+}
+
 /// Moves every reservation of `made` an hour later, as the partner would in Termino.
 fn move_all(w: &World, made: &[(String, String)]) {
     let termino = &w.sandbox.termino;
@@ -655,20 +669,10 @@ async fn a_notified_change_is_read_at_once_not_behind_the_feeds_backlog(app: Tes
         .collect();
     move_all(&w, &made);
     let before = position(&app).await;
-    termino
-        .reschedule_by_partner(
-            partner,
-            &reservation,
-            start + 3 * HOUR,
-            start + 3 * HOUR + duration,
-        )
-        .expect("moved");
-    let moved = termino
-        .get_reservation(partner, &reservation)
-        .expect("reservation");
+    let moved = move_by_partner(&w, &reservation, start + 3 * HOUR, duration);
     app.clock.advance(1);
     assert!(
-        take_notified(&w.ctx, &connection, &reservation, moved.version as i64)
+        take_notified(&w.ctx, &connection, &reservation, moved)
             .await
             .expect("read"),
         "the partner's move is news"
@@ -701,22 +705,12 @@ async fn a_notified_change_is_read_at_once_not_behind_the_feeds_backlog(app: Tes
         .await
         .expect("claim")
         .expect("free");
-    termino
-        .reschedule_by_partner(
-            partner,
-            &reservation,
-            start + 4 * HOUR,
-            start + 4 * HOUR + duration,
-        )
-        .expect("moved");
-    let moved = termino
-        .get_reservation(partner, &reservation)
-        .expect("reservation");
+    let moved = move_by_partner(&w, &reservation, start + 4 * HOUR, duration);
     let requests = termino.traffic().requests;
     let waiting = tokio::spawn({
         let (ctx, connection, reservation) =
             (w.ctx.clone(), connection.clone(), reservation.clone());
-        async move { take_notified(&ctx, &connection, &reservation, moved.version as i64).await }
+        async move { take_notified(&ctx, &connection, &reservation, moved).await }
     });
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
