@@ -230,7 +230,7 @@ async fn apply_page(
 /// How long a notified reservation waits at most for a sync of its connection under way.
 const WAIT_FOR_SYNC_AT_MOST: std::time::Duration = std::time::Duration::from_secs(30);
 /// How often it looks whether that sync has ended.
-const LOOK_AGAIN: std::time::Duration = std::time::Duration::from_millis(25);
+const LOOK_AGAIN: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Termino notified a change of reservation `reservation_id` (its `version`) of a connection
 /// the feed serves: the reservation is read at once and handed to the connection's inbox as

@@ -302,9 +302,9 @@ impl Worker {
         let concurrency = self.ctx.settings.concurrency.max(1);
         // Each sync is a task of this set: a panic in one is contained (its slot is found by
         // its task id), and dropping the loop stops them all, so nothing writes after it.
-        let mut running: JoinSet<Duration> = JoinSet::new();
+        let mut sync_tasks: JoinSet<Duration> = JoinSet::new();
         let mut tasks: HashMap<tokio::task::Id, (Slot, i64, Urgency)> = HashMap::new();
-        // Syncs under way per slot (notified, polled); their connections are in `running`.
+        // Syncs under way per slot (notified, polled); their connections are in `self.running`.
         let mut in_flight = [0usize; 2];
         loop {
             for (slot, lane) in [(Slot::Notified, Lane::Notified), (Slot::Polled, Lane::Due)] {
@@ -320,12 +320,12 @@ impl Worker {
                     let urgency = self.running.start(id, notified);
                     let sync =
                         with_urgency(urgency.clone(), timed(sync_claimed(self.ctx.clone(), id)));
-                    let task = running.spawn(sync);
+                    let task = sync_tasks.spawn(sync);
                     tasks.insert(task.id(), (slot, id, urgency));
                 }
             }
             tokio::select! {
-                Some(done) = running.join_next_with_id(), if !running.is_empty() => {
+                Some(done) = sync_tasks.join_next_with_id(), if !sync_tasks.is_empty() => {
                     let (task, took) = match done {
                         Ok((task, took)) => (task, took),
                         Err(e) => {
