@@ -6,7 +6,7 @@
 //! does not queue behind a channel's worth of polls for the same seconds of budget: polls of
 //! every instance leave two fifths of each second's budget to notified syncs until the second's
 //! last fifth, and while a notified sync's request waits, this instance's polls wait too. A
-//! poll whose connection a notification asks for while it runs counts as notified from then on
+//! poll under way when news for its connection arrives counts as notified from then on
 //! ([`Urgency`]): the notified sync cannot begin before it ends.
 
 use std::future::Future;
@@ -86,8 +86,8 @@ pub fn admitted(notified: bool) -> u64 {
 }
 
 /// Whether a sync's requests go before this instance's polls when the budget is short: from
-/// its start for a sync a notification asked for, and from the moment one asks for it for a
-/// poll already under way (the notified change waits for that poll to end).
+/// its start for a sync a notification asked for, and from the moment news for its connection
+/// arrives for a poll already under way (the notified change waits for that poll to end).
 #[derive(Clone, Debug, Default)]
 pub struct Urgency(Arc<AtomicBool>);
 

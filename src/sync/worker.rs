@@ -64,7 +64,7 @@ pub struct Notifier {
     /// The database and clock it writes requests with, and the systems it reads a notified
     /// reservation from where the feed serves its connection.
     sync: SyncContext,
-    /// This instance's syncs under way: a poll of the connection asked for goes first.
+    /// This instance's syncs under way: a poll of a connection news arrived for goes first.
     running: Running,
 }
 
@@ -219,8 +219,8 @@ impl Running {
         self.syncs().remove(&id);
     }
 
-    /// A notification asks for `id`'s sync: a poll of it under way goes first from now on,
-    /// since the notified sync waits for it to end.
+    /// News for `id` arrived: a poll of it under way goes first from now on, since the
+    /// notified sync waits for it to end.
     fn hurry(&self, id: i64) {
         if let Some(urgency) = self.syncs().get(&id) {
             urgency.raise();
