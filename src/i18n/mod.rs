@@ -26,17 +26,38 @@ pub const SOURCES: [(Lang, &str); 3] = [
 
 struct Catalogues {
     bundles: HashMap<Lang, FluentBundle<FluentResource>>,
+    /// Each language's messages that take no argument, formatted once: a page of the bookings
+    /// list asks for about a thousand labels, and Fluent would resolve each one's pattern again.
+    plain: HashMap<Lang, HashMap<String, String>>,
 }
 
 fn catalogues() -> &'static Catalogues {
     static CATALOGUES: OnceLock<Catalogues> = OnceLock::new();
     CATALOGUES.get_or_init(|| {
-        let bundles = SOURCES
+        let bundles: HashMap<Lang, FluentBundle<FluentResource>> = SOURCES
             .iter()
             .map(|(lang, source)| (*lang, bundle(*lang, source)))
             .collect();
-        Catalogues { bundles }
+        let plain = SOURCES
+            .iter()
+            .map(|(lang, source)| (*lang, plain_messages(&bundles[lang], source)))
+            .collect();
+        Catalogues { bundles, plain }
     })
+}
+
+/// The messages of `bundle` whose text is the same whatever the arguments: those that format
+/// without an error when given none (a message that reads a variable reports it missing).
+fn plain_messages(bundle: &FluentBundle<FluentResource>, source: &str) -> HashMap<String, String> {
+    keys(source)
+        .into_iter()
+        .filter_map(|key| {
+            let pattern = bundle.get_message(&key)?.value()?;
+            let mut errors = vec![];
+            let text = bundle.format_pattern(pattern, None, &mut errors).into_owned();
+            errors.is_empty().then_some((key, text))
+        })
+        .collect()
 }
 
 fn bundle(lang: Lang, source: &str) -> FluentBundle<FluentResource> {
@@ -96,9 +117,17 @@ fn format(lang: Lang, key: &str, args: Option<&FluentArgs>) -> Option<String> {
 
 /// The message for `key` in `lang`, else in English, else the key itself.
 pub fn text(lang: Lang, key: &str) -> String {
-    format(lang, key, None)
-        .or_else(|| format(Lang::En, key, None))
+    plain_or_format(lang, key)
+        .or_else(|| plain_or_format(Lang::En, key))
         .unwrap_or_else(|| key.to_string())
+}
+
+/// `lang`'s own message for `key` without arguments: formatted once if it takes none.
+fn plain_or_format(lang: Lang, key: &str) -> Option<String> {
+    match catalogues().plain.get(&lang).and_then(|m| m.get(key)) {
+        Some(text) => Some(text.clone()),
+        None => format(lang, key, None),
+    }
 }
 
 /// Like [`text`], with named arguments.
@@ -154,6 +183,28 @@ mod tests {
     #[test]
     fn unknown_keys_fall_back_to_the_key() {
         assert_eq!(text(Lang::Pl, "no-such-key"), "no-such-key");
+    }
+
+    #[test]
+    fn every_message_reads_the_same_whether_formatted_once_or_again() {
+        for (lang, source) in SOURCES {
+            for key in keys(source) {
+                assert_eq!(
+                    Some(text(lang, &key)),
+                    format(lang, &key, None).or_else(|| format(Lang::En, &key, None)),
+                    "{key} in {}",
+                    lang.code()
+                );
+            }
+        }
+        let plain = &catalogues().plain[&Lang::En];
+        assert!(plain.contains_key("bookings-col-time"));
+        // A message that reads an argument is formatted with it every time.
+        assert!(!plain.contains_key("bookings-overdue-short"));
+        assert_ne!(
+            text_with(Lang::En, "bookings-overdue-short", &[("count", 5.into())]),
+            text_with(Lang::En, "bookings-overdue-short", &[("count", 6.into())])
+        );
     }
 
     #[test]
