@@ -48,7 +48,7 @@ impl App {
         let keys = config.keys.as_ref().context(
             "no key file: set BOOKBRIDGE_KEY_FILE (create one with `bookbridge key rotate`)",
         )?;
-        let db = Db::connect(&config.database_url)
+        let db = Db::connect_with(&config.database_url, config.db_pool)
             .await
             .context("cannot open the database")?
             .with_keys(keys.keyring.clone(), Some(keys.checkpoint_file.clone()));

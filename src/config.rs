@@ -13,6 +13,10 @@ pub const DEFAULT_DEMO_PASSWORD: &str = "bookbridge-demo";
 pub struct Config {
     /// Where the database lives.
     pub database_url: DatabaseUrl,
+    /// Connections this instance keeps to the database; `None`: [`Db::default_pool_size`].
+    ///
+    /// [`Db::default_pool_size`]: crate::db::Db::default_pool_size
+    pub db_pool: Option<u32>,
     /// Where the web server listens; port 0 picks a free one.
     pub addr: SocketAddr,
     /// Whether session cookies carry the `Secure` attribute.
@@ -173,6 +177,7 @@ impl Config {
             .unwrap_or(2);
         Config {
             database_url,
+            db_pool: None,
             addr,
             secure_cookies: true,
             demo: None,

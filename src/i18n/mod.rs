@@ -54,7 +54,9 @@ fn plain_messages(bundle: &FluentBundle<FluentResource>, source: &str) -> HashMa
         .filter_map(|key| {
             let pattern = bundle.get_message(&key)?.value()?;
             let mut errors = vec![];
-            let text = bundle.format_pattern(pattern, None, &mut errors).into_owned();
+            let text = bundle
+                .format_pattern(pattern, None, &mut errors)
+                .into_owned();
             errors.is_empty().then_some((key, text))
         })
         .collect()

@@ -466,16 +466,17 @@ async fn remove_expired_sessions_forever(ctx: SyncContext) {
 }
 
 /// How often, on a PostgreSQL server without autovacuum, the worker looks for tables that
-/// changed enough to analyze (see [`crate::db::statistics`]).
+/// changed enough to vacuum or analyze (see [`crate::db::statistics`]).
 const STATISTICS_EVERY: Duration = Duration::from_secs(30);
 
-/// On a PostgreSQL server with autovacuum off, analyzes the tables that changed enough, every
-/// [`STATISTICS_EVERY`], as autovacuum would; elsewhere returns at once.
+/// On a PostgreSQL server with autovacuum off, vacuums and analyzes the tables that changed
+/// enough, every [`STATISTICS_EVERY`], as autovacuum would; elsewhere returns at once.
 async fn keep_statistics_forever(ctx: SyncContext) {
     match statistics::unattended(&ctx.db).await {
         Ok(true) => tracing::warn!(
-            "PostgreSQL runs with autovacuum off: this instance analyzes the tables that change \
-             in its place, so that their plans follow their size"
+            "PostgreSQL runs with autovacuum off: this instance vacuums and analyzes the tables \
+             that change in its place, so that their plans follow their size and their old row \
+             versions do not pile up"
         ),
         Ok(false) => return,
         Err(e) => {
@@ -485,6 +486,15 @@ async fn keep_statistics_forever(ctx: SyncContext) {
     }
     loop {
         tokio::time::sleep(STATISTICS_EVERY).await;
+        let round = ctx.clone();
+        match tokio::spawn(async move { statistics::vacuum_changed(&round.db).await }).await {
+            Ok(Ok(tables)) if !tables.is_empty() => {
+                tracing::info!(tables = %tables.join(", "), "tables vacuumed");
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "cannot vacuum the tables"),
+            Err(e) => tracing::error!(error = %e, "vacuuming the tables panicked"),
+        }
         let round = ctx.clone();
         match tokio::spawn(async move { statistics::analyze_changed(&round.db).await }).await {
             Ok(Ok(tables)) if !tables.is_empty() => {

@@ -10,7 +10,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
     tests![
         health_check_answers_once_the_database_is_reachable,
         restarting_the_demo_keeps_what_is_there,
-        tables_that_changed_enough_are_analyzed_where_autovacuum_is_off,
+        tables_that_changed_enough_are_vacuumed_and_analyzed_where_autovacuum_is_off,
     ]
 }
 
@@ -51,8 +51,12 @@ async fn restarting_the_demo_keeps_what_is_there(app: TestApp) {
 
 /// Where PostgreSQL runs without autovacuum, the worker analyzes what changed, by autovacuum's
 /// rule (50 rows and a tenth of the table): a table that grew is analyzed once, then not again
-/// until it changes enough. SQLite needs none of it.
-async fn tables_that_changed_enough_are_analyzed_where_autovacuum_is_off(app: TestApp) {
+/// until it changes enough. It vacuums by autovacuum's rules too: a table whose rows were
+/// updated (more than 50 dead versions and a fifth of the table) is vacuumed once. SQLite needs
+/// none of it.
+async fn tables_that_changed_enough_are_vacuumed_and_analyzed_where_autovacuum_is_off(
+    app: TestApp,
+) {
     use bookbridge::db::statistics;
     if app.backend == bookbridge::db::Backend::Sqlite {
         assert!(!statistics::unattended(&app.db).await.expect("setting"));
@@ -87,5 +91,30 @@ async fn tables_that_changed_enough_are_analyzed_where_autovacuum_is_off(app: Te
     }
     assert!(analyzed.iter().any(|t| t == "partners"), "{analyzed:?}");
     let again = statistics::analyze_changed(&app.db).await.expect("analyze");
+    assert!(!again.iter().any(|t| t == "partners"), "{again:?}");
+
+    statistics::vacuum_changed(&app.db).await.expect("vacuum");
+    sqlx::query("UPDATE partners SET name = name || ' (renamed)' WHERE name LIKE 'Statistics %'")
+        .execute(app.db.pool())
+        .await
+        .expect("rename");
+    let mut vacuumed = vec![];
+    for _ in 0..150 {
+        vacuumed = statistics::vacuum_changed(&app.db).await.expect("vacuum");
+        if vacuumed.iter().any(|t| t == "partners") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(vacuumed.iter().any(|t| t == "partners"), "{vacuumed:?}");
+    let (dead,): (i64,) = sqlx::query_as(
+        "SELECT n_dead_tup FROM pg_stat_user_tables \
+         WHERE schemaname = current_schema() AND relname = 'partners'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .expect("dead rows");
+    assert_eq!(dead, 0, "the renamed partners' old versions are gone");
+    let again = statistics::vacuum_changed(&app.db).await.expect("vacuum");
     assert!(!again.iter().any(|t| t == "partners"), "{again:?}");
 }

@@ -69,6 +69,12 @@ struct Cli {
     /// Runs per route; the median is reported.
     #[arg(long, default_value_t = 3)]
     runs: usize,
+    /// Seconds of load sent to each route before the measured runs, not counted: the pool's
+    /// connections prepare their statements, the database server's cache fills, and each
+    /// session's first view writes its `seen_at` (once a minute each after that), so that the
+    /// first run is measured in the same state as the others.
+    #[arg(long, default_value_t = 3)]
+    warmup: u64,
     /// A PostgreSQL server to run on, e.g. postgres://postgres@127.0.0.1/postgres: a scratch
     /// database is created next to the one named and dropped at the end. Default: a fresh
     /// SQLite file in the temporary directory.
@@ -90,6 +96,10 @@ struct Cli {
     /// least 4% of (a)'s throughput and a p99 under 40 ms.
     #[arg(long)]
     partners: Option<usize>,
+    /// Connections the app keeps to the database (the app's `BOOKBRIDGE_DB_POOL`); default:
+    /// the app's default, 16 on PostgreSQL and 8 on SQLite.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    db_pool: Option<u32>,
     /// Links of each partner with `--partners` (enough that the first page is full: the
     /// list starts today, and half of them are in the past).
     #[arg(long, default_value_t = 200)]
@@ -173,6 +183,9 @@ async fn run(cli: Cli, counter: QueryCounter) -> anyhow::Result<bool> {
 async fn measure(cli: &Cli, url: &str, counter: QueryCounter) -> anyhow::Result<bool> {
     let database_url: DatabaseUrl = url.parse().map_err(|e: String| anyhow::anyhow!(e))?;
     let backend = database_url.backend().name();
+    let pool = cli.db_pool.unwrap_or(bookbridge::db::Db::default_pool_size(
+        database_url.backend(),
+    ));
     let addr: SocketAddr = "127.0.0.1:0".parse()?;
     let mut config = Config::new(database_url, addr);
     config.keys = Some(bookbridge::config::KeySettings::in_memory(
@@ -183,6 +196,7 @@ async fn measure(cli: &Cli, url: &str, counter: QueryCounter) -> anyhow::Result<
     });
     config.run_worker = false;
     config.page_cache_ttl = Duration::from_millis(cli.page_cache_ms());
+    config.db_pool = cli.db_pool;
     let clock = Clock::System;
     let app = App::build(config, clock.clone()).await?;
     let state = app.state().clone();
@@ -209,7 +223,12 @@ async fn measure(cli: &Cli, url: &str, counter: QueryCounter) -> anyhow::Result<
         let users: Vec<i64> = stored.iter().map(|p| p.user_id).collect();
         cookies = sessions::copy_for(&state.db, &cookie, &users).await?;
     }
-    fixture::analyze(&state.db).await?;
+    if fixture::settle(&state.db).await? == Some(false) {
+        eprintln!(
+            "this PostgreSQL server's autovacuum is off: the tables were vacuumed once, as \
+             autovacuum would have done after storing them"
+        );
+    }
     drop(app);
     let cap = bookbridge::web::bookings::count_cap(1);
     let bench_state = Arc::new(routes::BenchState {
@@ -275,6 +294,20 @@ async fn measure(cli: &Cli, url: &str, counter: QueryCounter) -> anyhow::Result<
             none,
         ),
     ];
+    if cli.warmup > 0 {
+        eprintln!("warming up each route for {} s…", cli.warmup);
+        for (_, path, cookies) in &targets {
+            let url = format!("{base}{path}");
+            generator
+                .run(&Load {
+                    url: &url,
+                    cookies,
+                    connections: cli.connections,
+                    duration: Duration::from_secs(cli.warmup),
+                })
+                .await?;
+        }
+    }
     let mut results: Vec<Vec<Figures>> = vec![vec![]; targets.len()];
     for run in 1..=cli.runs {
         for (i, (name, path, cookies)) in targets.iter().enumerate() {
@@ -311,9 +344,10 @@ async fn measure(cli: &Cli, url: &str, counter: QueryCounter) -> anyhow::Result<
         )
     };
     println!(
-        "\nbookings page, {base_line}, {backend}, {} connections, \
-         {} × {} s per route, load by {}, page cache {} ms; medians:\n",
+        "\nbookings page, {base_line}, {backend} (a pool of {pool}), {} connections, \
+         {} s of warm-up and {} × {} s per route, load by {}, page cache {} ms; medians:\n",
         cli.connections,
+        cli.warmup,
         cli.runs,
         cli.duration,
         generator.name(),
