@@ -277,6 +277,12 @@ impl Db {
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        // Reads of the file through memory it maps instead of a `pread` and a
+                        // copy into each connection's own cache: 20% more views a second of
+                        // the bookings page with a thousand partners' links (README, "The
+                        // pages at this size"). Address space only; the pages are the
+                        // system's file cache, shared by the connections.
+                        conn.execute("PRAGMA mmap_size = 1073741824").await?;
                     }
                     Ok(())
                 })

@@ -11,6 +11,7 @@ pub fn tests() -> Vec<(&'static str, common::TestFn)> {
         health_check_answers_once_the_database_is_reachable,
         restarting_the_demo_keeps_what_is_there,
         tables_that_changed_enough_are_vacuumed_and_analyzed_where_autovacuum_is_off,
+        sqlite_keeps_no_allocation_statistics_and_maps_its_file,
     ]
 }
 
@@ -117,4 +118,27 @@ async fn tables_that_changed_enough_are_vacuumed_and_analyzed_where_autovacuum_i
     assert_eq!(dead, 0, "the renamed partners' old versions are gone");
     let again = statistics::vacuum_changed(&app.db).await.expect("vacuum");
     assert!(!again.iter().any(|t| t == "partners"), "{again:?}");
+}
+
+/// SQLite is built without its memory statistics (`.cargo/config.toml`): they put every
+/// allocation of every connection under one lock, and the pool's connections queued for it. Its
+/// connections read the file through a memory map. PostgreSQL has neither setting.
+async fn sqlite_keeps_no_allocation_statistics_and_maps_its_file(app: TestApp) {
+    if app.backend != bookbridge::db::Backend::Sqlite {
+        return;
+    }
+    let options: Vec<(String,)> =
+        sqlx::query_as("SELECT compile_options FROM pragma_compile_options")
+            .fetch_all(app.db.pool())
+            .await
+            .expect("compile options");
+    assert!(
+        options.iter().any(|(o,)| o == "DEFAULT_MEMSTATUS=0"),
+        "SQLite was built with its memory statistics: {options:?}"
+    );
+    let (mapped,): (i64,) = sqlx::query_as("PRAGMA mmap_size")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("mmap size");
+    assert_eq!(mapped, 1 << 30);
 }
