@@ -111,7 +111,18 @@ pub struct BookingsPage {
     pub now: i64,
     /// The channel's promise for a change to cross over (shorter in the demo).
     pub promise_secs: i64,
+    /// Each side's cells' labels for narrow screens ("Time · Reservio"), put together once for
+    /// the page rather than from two messages in every cell (eight cells a row).
+    cell_labels: Vec<(&'static str, &'static str, String)>,
 }
+
+/// The columns that have a cell per system.
+const SIDE_COLUMNS: [&str; 4] = [
+    "bookings-col-time",
+    "bookings-col-service",
+    "bookings-col-customer",
+    "bookings-col-status",
+];
 
 impl BookingsPage {
     /// The page for `links` (one page of the list) and the count, if one was needed.
@@ -124,7 +135,18 @@ impl BookingsPage {
         now: i64,
     ) -> Self {
         let position = Position::new(filters.page, links.len(), counted);
+        let cell_labels = SIDE_COLUMNS
+            .iter()
+            .flat_map(|column| {
+                ["reservio", "termino"].map(|system| {
+                    let system = row::system_key(system);
+                    let label = format!("{} · {}", page.t(column), page.t(system));
+                    (*column, system, label)
+                })
+            })
+            .collect();
         BookingsPage {
+            cell_labels,
             narrowed: filters.narrows(today),
             rows: links,
             position,
@@ -132,6 +154,19 @@ impl BookingsPage {
             page,
             now,
             promise_secs: crate::domain::reconcile::Policy::default().propagation_sla_secs,
+        }
+    }
+
+    /// The label of the cell of `column` (one of [`SIDE_COLUMNS`]) for `system` (its
+    /// catalogue key).
+    fn cell_label(&self, column: &str, system: &str) -> std::borrow::Cow<'_, str> {
+        match self
+            .cell_labels
+            .iter()
+            .find(|(c, s, _)| *c == column && *s == system)
+        {
+            Some((_, _, label)) => label.as_str().into(),
+            None => format!("{} · {}", self.page.t(column), self.page.t(system)).into(),
         }
     }
 
