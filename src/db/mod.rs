@@ -243,8 +243,8 @@ impl Db {
     /// The size is a setting because the best one depends on where the database runs. A
     /// PostgreSQL server on the same small machine as the app shares its cores: on 2 cores,
     /// 16 server processes working at once for 64 page views spent more time switching than
-    /// 6 did, and the bookings page went from 2,030 to 2,440 views a second (README, "The
-    /// pages at this size").
+    /// 6 did, and the bookings page went from 2,030 to 2,440 views a second while the machine
+    /// was slow (4% more with 8 once it was fast; README, "The pages at this size").
     pub async fn connect_with(
         url: &DatabaseUrl,
         max_connections: Option<u32>,

@@ -34,44 +34,42 @@ pub async fn unattended(db: &Db) -> Result<bool, sqlx::Error> {
 /// more than autovacuum's default threshold (50 rows and a tenth of the table); returns their
 /// names.
 pub async fn analyze_changed(db: &Db) -> Result<Vec<String>, sqlx::Error> {
-    let tables: Vec<(String,)> = sqlx::query_as(
-        "SELECT CAST(relname AS TEXT) FROM pg_stat_user_tables \
-         WHERE schemaname = current_schema() \
-         AND n_mod_since_analyze > 50 + n_live_tup / 10 ORDER BY relname",
-    )
-    .fetch_all(db.pool())
-    .await?;
-    let mut analyzed = Vec::with_capacity(tables.len());
-    for (table,) in tables {
-        let quoted = format!("\"{}\"", table.replace('"', "\"\""));
-        sqlx::query(&format!("ANALYZE {quoted}"))
-            .execute(db.pool())
-            .await?;
-        analyzed.push(table);
-    }
-    Ok(analyzed)
+    on_each_table(db, "n_mod_since_analyze > 50 + n_live_tup / 10", "ANALYZE").await
 }
 
 /// Vacuums the tables of the current schema with more dead row versions than autovacuum's
 /// default threshold (50 and a fifth of the table), or more rows inserted since their last
 /// vacuum than its insert threshold (1,000 and a fifth of the table); returns their names.
-/// Each table is vacuumed on its own, outside any transaction, as VACUUM requires.
 pub async fn vacuum_changed(db: &Db) -> Result<Vec<String>, sqlx::Error> {
-    let tables: Vec<(String,)> = sqlx::query_as(
-        "SELECT CAST(relname AS TEXT) FROM pg_stat_user_tables \
-         WHERE schemaname = current_schema() \
-         AND (n_dead_tup > 50 + n_live_tup / 5 \
-              OR n_ins_since_vacuum > 1000 + n_live_tup / 5) ORDER BY relname",
+    on_each_table(
+        db,
+        "(n_dead_tup > 50 + n_live_tup / 5 OR n_ins_since_vacuum > 1000 + n_live_tup / 5)",
+        "VACUUM",
     )
+    .await
+}
+
+/// Runs `command` on each table of the current schema whose statistics meet `condition` (over
+/// `pg_stat_user_tables`), one table at a time, as a simple statement outside any transaction
+/// (VACUUM refuses to run in one); returns their names.
+async fn on_each_table(
+    db: &Db,
+    condition: &str,
+    command: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let tables: Vec<(String,)> = sqlx::query_as(&format!(
+        "SELECT CAST(relname AS TEXT) FROM pg_stat_user_tables \
+         WHERE schemaname = current_schema() AND {condition} ORDER BY relname"
+    ))
     .fetch_all(db.pool())
     .await?;
-    let mut vacuumed = Vec::with_capacity(tables.len());
+    let mut done = Vec::with_capacity(tables.len());
     for (table,) in tables {
         let quoted = format!("\"{}\"", table.replace('"', "\"\""));
-        sqlx::raw_sql(&format!("VACUUM {quoted}"))
+        sqlx::raw_sql(&format!("{command} {quoted}"))
             .execute(db.pool())
             .await?;
-        vacuumed.push(table);
+        done.push(table);
     }
-    Ok(vacuumed)
+    Ok(done)
 }

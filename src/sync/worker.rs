@@ -487,22 +487,23 @@ async fn keep_statistics_forever(ctx: SyncContext) {
     loop {
         tokio::time::sleep(STATISTICS_EVERY).await;
         let round = ctx.clone();
-        match tokio::spawn(async move { statistics::vacuum_changed(&round.db).await }).await {
-            Ok(Ok(tables)) if !tables.is_empty() => {
-                tracing::info!(tables = %tables.join(", "), "tables vacuumed");
+        let done = tokio::spawn(async move {
+            let analyzed = statistics::analyze_changed(&round.db).await?;
+            let vacuumed = statistics::vacuum_changed(&round.db).await?;
+            Ok::<_, sqlx::Error>((analyzed, vacuumed))
+        })
+        .await;
+        match done {
+            Ok(Ok((analyzed, vacuumed))) => {
+                if !analyzed.is_empty() {
+                    tracing::info!(tables = %analyzed.join(", "), "statistics refreshed");
+                }
+                if !vacuumed.is_empty() {
+                    tracing::info!(tables = %vacuumed.join(", "), "tables vacuumed");
+                }
             }
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "cannot vacuum the tables"),
-            Err(e) => tracing::error!(error = %e, "vacuuming the tables panicked"),
-        }
-        let round = ctx.clone();
-        match tokio::spawn(async move { statistics::analyze_changed(&round.db).await }).await {
-            Ok(Ok(tables)) if !tables.is_empty() => {
-                tracing::info!(tables = %tables.join(", "), "statistics refreshed");
-            }
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "cannot refresh the statistics"),
-            Err(e) => tracing::error!(error = %e, "refreshing the statistics panicked"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "cannot analyze or vacuum the tables"),
+            Err(e) => tracing::error!(error = %e, "analyzing or vacuuming the tables panicked"),
         }
     }
 }

@@ -81,15 +81,10 @@ async fn tables_that_changed_enough_are_vacuumed_and_analyzed_where_autovacuum_i
             .await
             .expect("partner");
     }
-    // The writers' counts reach pg_stat_user_tables within seconds (at most 10 s when idle).
-    let mut analyzed = vec![];
-    for _ in 0..150 {
-        analyzed = statistics::analyze_changed(&app.db).await.expect("analyze");
-        if analyzed.iter().any(|t| t == "partners") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let analyzed = until_it_names("partners", || async {
+        statistics::analyze_changed(&app.db).await.expect("analyze")
+    })
+    .await;
     assert!(analyzed.iter().any(|t| t == "partners"), "{analyzed:?}");
     let again = statistics::analyze_changed(&app.db).await.expect("analyze");
     assert!(!again.iter().any(|t| t == "partners"), "{again:?}");
@@ -99,14 +94,10 @@ async fn tables_that_changed_enough_are_vacuumed_and_analyzed_where_autovacuum_i
         .execute(app.db.pool())
         .await
         .expect("rename");
-    let mut vacuumed = vec![];
-    for _ in 0..150 {
-        vacuumed = statistics::vacuum_changed(&app.db).await.expect("vacuum");
-        if vacuumed.iter().any(|t| t == "partners") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let vacuumed = until_it_names("partners", || async {
+        statistics::vacuum_changed(&app.db).await.expect("vacuum")
+    })
+    .await;
     assert!(vacuumed.iter().any(|t| t == "partners"), "{vacuumed:?}");
     let (dead,): (i64,) = sqlx::query_as(
         "SELECT n_dead_tup FROM pg_stat_user_tables \
@@ -118,6 +109,25 @@ async fn tables_that_changed_enough_are_vacuumed_and_analyzed_where_autovacuum_i
     assert_eq!(dead, 0, "the renamed partners' old versions are gone");
     let again = statistics::vacuum_changed(&app.db).await.expect("vacuum");
     assert!(!again.iter().any(|t| t == "partners"), "{again:?}");
+}
+
+/// Runs `pass` (analyze or vacuum what changed) until it names `table`, for 15 s at most: the
+/// writers' counts reach pg_stat_user_tables within seconds (at most 10 s when idle). Returns
+/// the tables its last run named.
+async fn until_it_names<F, Fut>(table: &str, mut pass: F) -> Vec<String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Vec<String>>,
+{
+    let mut named = vec![];
+    for _ in 0..150 {
+        named = pass().await;
+        if named.iter().any(|t| t == table) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    named
 }
 
 /// SQLite is built without its memory statistics (`.cargo/config.toml`): they put every
