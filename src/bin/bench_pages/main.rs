@@ -204,6 +204,7 @@ async fn measure(cli: &Cli, url: &str, counter: QueryCounter) -> anyhow::Result<
     let fixture = fixture::store(&state.db, PARTNER, cli.links, clock.now()).await?;
 
     let (cookie, page_bytes) = probe(&state).await?;
+    eprintln!("the page is {} bytes", page_bytes.len());
     let mut cookies = vec![cookie.clone()];
     let mut others = (0, 0);
     if let Some(partners) = cli.partners {
