@@ -108,8 +108,8 @@ enum Command {
         #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
         database_url: DatabaseUrl,
         /// Connections this instance keeps to the database: by default 16 on PostgreSQL and 8
-        /// on SQLite. With PostgreSQL on the same small machine, fewer serve pages faster
-        /// (on 2 cores, 6).
+        /// on SQLite. With PostgreSQL on the same small machine, fewer may serve pages faster
+        /// (on 2 cores, 8).
         #[arg(long, env = "BOOKBRIDGE_DB_POOL",
               value_parser = clap::value_parser!(u32).range(1..=1024))]
         db_pool: Option<u32>,

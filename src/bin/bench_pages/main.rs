@@ -224,7 +224,7 @@ async fn measure(cli: &Cli, url: &str, counter: QueryCounter) -> anyhow::Result<
         let users: Vec<i64> = stored.iter().map(|p| p.user_id).collect();
         cookies = sessions::copy_for(&state.db, &cookie, &users).await?;
     }
-    if fixture::settle(&state.db).await? == Some(false) {
+    if fixture::settle(&state.db).await? {
         eprintln!(
             "this PostgreSQL server's autovacuum is off: the tables were vacuumed once, as \
              autovacuum would have done after storing them"
